@@ -1,0 +1,48 @@
+import type { ProfileConfig } from '../config/schema.ts';
+import type { Classifiers, Figures, StaleSource } from '../domain/analysis-types.ts';
+import type { DeliveryResult, Mailer, RenderedReport } from '../ports/mailer.ts';
+import type { ProgressListener, Source } from '../ports/source.ts';
+import type { ProfileStore, WriteStats } from '../ports/store.ts';
+
+/** Structured logger (Powertools Logger in Lambda, a console one in the CLI). Never pass secrets. */
+export interface Log {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export interface RunReportDeps {
+  store: ProfileStore;
+  /** Builds the sources of a profile (adapters get their clients and secrets here). */
+  sourcesFor(profile: ProfileConfig): Promise<Source[]> | Source[];
+  /** Null when delivery is not wanted (dry run). */
+  mailer: Mailer | null;
+  log?: Log;
+  onProgress?: ProgressListener;
+  classifiers?: Classifiers;
+}
+
+export interface RunReportRequest {
+  profile: ProfileConfig;
+  /** The run's clock: scheduled time, `--now`, or the real time. */
+  now: Date;
+  /** Everything but delivery. */
+  dryRun: boolean;
+  /**
+   * Idempotency key of the trigger (e.g. `schedule:<profile>:<scheduledTime>`).
+   * A second run with the same key does nothing and returns status `duplicate`.
+   */
+  runKey?: string;
+}
+
+export interface RunReportResult {
+  status: 'completed' | 'duplicate' | 'busy';
+  profileId: string;
+  runId?: string;
+  figures?: Figures;
+  staleSources?: StaleSource[];
+  writes?: WriteStats;
+  report?: RenderedReport;
+  delivery?: DeliveryResult;
+  contacts?: number;
+}

@@ -1,0 +1,220 @@
+/**
+ * The one config file, shared by the CLI, the Lambda and the CDK app.
+ * Secrets are referenced, never inlined: `{ "env": "NAME" }` is read from the
+ * environment locally, `{ "secretName": "..." }` from Secrets Manager in AWS.
+ */
+import { z } from 'zod';
+
+const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a slug of lower-case letters, digits and dashes (max 40)');
+
+export const SecretRef = z
+  .object({
+    /** Environment variable holding the secret (CLI, local runs). */
+    env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as MASTODON_TOKEN').optional(),
+    /** Secrets Manager secret name (deployed stack); the CDK creates it empty. */
+    secretName: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'a Secrets Manager secret name').optional(),
+  })
+  .strict()
+  .refine((r) => r.env !== undefined || r.secretName !== undefined, 'a secret reference needs "env" or "secretName"');
+export type SecretRef = z.infer<typeof SecretRef>;
+
+export const MastodonSourceConfig = z
+  .object({
+    type: z.literal('mastodon'),
+    id: Slug.default('mastodon'),
+    instanceUrl: z.url({ protocol: /^https?$/ }),
+    accessToken: SecretRef,
+    /** How far back the first pull reads notifications (the server may keep less). */
+    backfillDays: z.number().int().min(1).max(3650).default(365),
+    /** Hard cap on pages of notifications/statuses/favourites per pull. */
+    maxPages: z.number().int().min(1).max(10000).default(200),
+  })
+  .strict();
+
+export const BlueskySourceConfig = z
+  .object({
+    type: z.literal('bluesky'),
+    id: Slug.default('bluesky'),
+    serviceUrl: z.url({ protocol: /^https?$/ }).default('https://bsky.social'),
+    /** AppView for public reads (profiles, follows); defaults to the PDS/entryway. */
+    appViewUrl: z.url({ protocol: /^https?$/ }).optional(),
+    handle: z.string().min(3).max(253),
+    appPassword: SecretRef,
+    backfillDays: z.number().int().min(1).max(3650).default(365),
+    maxPages: z.number().int().min(1).max(10000).default(200),
+  })
+  .strict();
+
+export const FileSourceConfig = z
+  .object({
+    type: z.literal('file'),
+    id: Slug.default('file'),
+    /** Path to a snapshot JSON file (relative paths are relative to the config file). */
+    path: z.string().min(1),
+  })
+  .strict();
+
+export const DemoSourceConfig = z
+  .object({
+    type: z.literal('demo'),
+    id: Slug.default('demo'),
+    seed: z.number().int().default(42),
+    /** Roughly how many contacts the sample community has at any time. */
+    size: z.number().int().min(10).max(100000).default(1000),
+  })
+  .strict();
+
+export const SourceConfig = z.discriminatedUnion('type', [
+  MastodonSourceConfig,
+  BlueskySourceConfig,
+  FileSourceConfig,
+  DemoSourceConfig,
+]);
+export type SourceConfig = z.infer<typeof SourceConfig>;
+export type MastodonSourceConfig = z.infer<typeof MastodonSourceConfig>;
+export type BlueskySourceConfig = z.infer<typeof BlueskySourceConfig>;
+export type FileSourceConfig = z.infer<typeof FileSourceConfig>;
+export type DemoSourceConfig = z.infer<typeof DemoSourceConfig>;
+
+export const Policy = z
+  .object({
+    /** Window for "engaged recently", one-sided and top supporters. */
+    lookbackDays: z.number().int().min(1).max(3650).default(90),
+    /** How long a followed contact must be observed before `never_engaged`. */
+    minObservationDays: z.number().int().min(1).max(3650).default(30),
+    /** Accounts you followed less than this many days ago are not judged. */
+    graceDays: z.number().int().min(0).max(3650).default(14),
+    /** Engaged before, nothing inbound for this long: `dormant`. */
+    dormantDays: z.number().int().min(1).max(3650).default(120),
+    /** The account itself has not posted for this long: `inactive_account`. */
+    inactiveDays: z.number().int().min(1).max(3650).default(180),
+    /** Outbound interactions in the window with none back: `one_sided`. */
+    oneSidedThreshold: z.number().int().min(1).max(10000).default(5),
+    /** How many top supporters the report lists. */
+    topSupporters: z.number().int().min(0).max(1000).default(10),
+    /** Inbound interactions in the window a follower needs for `follow_back`. */
+    followBackMinInteractions: z.number().int().min(1).max(1000).default(1),
+    /** Interactions older than this are expired from the table (DynamoDB TTL). */
+    retentionDays: z.number().int().min(30).max(3650).default(730),
+  })
+  .strict()
+  .refine((p) => p.retentionDays >= p.lookbackDays, { message: 'retentionDays must be at least lookbackDays', path: ['retentionDays'] });
+export type Policy = z.infer<typeof Policy>;
+
+export const Audience = z
+  .object({
+    /** Languages you serve (BCP-47 primary tags such as "en", "it"); empty = any. */
+    languages: z.array(z.string().regex(/^[a-z]{2,3}$/, 'a primary language tag such as "en"')).default([]),
+    /** Topics that put a profile inside the audience (matched in bio and name). */
+    keywords: z.array(z.string().min(1).max(100)).default([]),
+    /** Topics that put a profile outside the audience. */
+    excludeKeywords: z.array(z.string().min(1).max(100)).default([]),
+  })
+  .strict();
+export type Audience = z.infer<typeof Audience>;
+
+export const Snooze = z
+  .object({
+    /** A handle (`@alice@example.social`, `alice.bsky.social`) or `sourceId:contactId`. */
+    contact: z.string().min(1),
+    until: z.iso.date().or(z.iso.datetime({ offset: true })),
+    note: z.string().max(500).optional(),
+  })
+  .strict();
+
+export const Locale = z.enum(['en', 'it']);
+export type Locale = z.infer<typeof Locale>;
+
+const Email = z.email();
+
+export const ReportConfig = z
+  .object({
+    recipients: z.array(Email).min(1),
+    sender: Email,
+    locale: Locale.default('en'),
+    /** Rows shown per section of the email; the CSV always has every contact. */
+    maxRowsPerSection: z.number().int().min(1).max(1000).default(25),
+  })
+  .strict();
+
+export const Schedule = z
+  .object({
+    /** EventBridge Scheduler cron expression, e.g. "cron(0 7 ? * MON *)". */
+    expression: z.string().regex(/^(cron|rate)\(.+\)$/, 'a Scheduler expression such as "cron(0 7 ? * MON *)"').default('cron(0 7 ? * MON *)'),
+    timezone: z.string().min(1).default('UTC'),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+export const ProfileConfig = z
+  .object({
+    id: Slug,
+    name: z.string().min(1).max(200).optional(),
+    sources: z.array(SourceConfig).min(1),
+    audience: Audience.prefault({}),
+    policy: Policy.prefault({}),
+    /** Handles or `sourceId:contactId` kept for ever. */
+    allowlist: z.array(z.string().min(1)).default([]),
+    snoozed: z.array(Snooze).default([]),
+    report: ReportConfig,
+    schedule: Schedule.prefault({}),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const seen = new Set<string>();
+    p.sources.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"; give each source of a profile its own id` });
+      seen.add(s.id);
+    });
+  });
+export type ProfileConfig = z.infer<typeof ProfileConfig>;
+
+export const StorageConfig = z
+  .object({
+    tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name').default('followback'),
+    region: z.string().min(1).optional(),
+    /** DynamoDB endpoint (e.g. http://127.0.0.1:8000). Unset locally: the CLI starts an embedded DynamoDB Local. */
+    endpoint: z.url().optional(),
+    /** Use real AWS DynamoDB from the CLI (credentials from the usual AWS chain). */
+    aws: z.boolean().default(false),
+  })
+  .strict();
+export type StorageConfig = z.infer<typeof StorageConfig>;
+
+export const DeliveryConfig = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('outbox'), dir: z.string().min(1).default('outbox') }).strict(),
+  z.object({ type: z.literal('ses'), region: z.string().min(1).optional(), endpoint: z.url().optional(), configurationSet: z.string().optional() }).strict(),
+]);
+export type DeliveryConfig = z.infer<typeof DeliveryConfig>;
+
+export const DeployConfig = z
+  .object({
+    stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/).default('Followback'),
+    /** SES identity (domain or address) the function may send from. */
+    sesIdentity: z.string().min(3),
+    alarmEmail: z.email().optional(),
+    logRetentionDays: z.number().int().default(30),
+    memoryMb: z.number().int().min(128).max(10240).default(1024),
+    timeoutSeconds: z.number().int().min(10).max(900).default(600),
+  })
+  .strict();
+export type DeployConfig = z.infer<typeof DeployConfig>;
+
+export const Config = z
+  .object({
+    $schema: z.string().optional(),
+    profiles: z.array(ProfileConfig).min(1),
+    storage: StorageConfig.prefault({}),
+    delivery: DeliveryConfig.default({ type: 'outbox', dir: 'outbox' }),
+    deploy: DeployConfig.optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.profiles.forEach((p, i) => {
+      if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: ['profiles', i, 'id'], message: `duplicate profile id "${p.id}"` });
+      seen.add(p.id);
+    });
+  });
+export type Config = z.infer<typeof Config>;
+export type ConfigInput = z.input<typeof Config>;

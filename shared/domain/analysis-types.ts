@@ -1,0 +1,166 @@
+/**
+ * Inputs and outputs of the pure analysis (`analyse` in ./analyse.ts).
+ * The report JSON is built from `Analysis`, so names here are stable vocabulary.
+ */
+import type { Audience, Policy } from '../config/schema.ts';
+import type { Completeness, Contact, Interaction, InteractionKind } from './model.ts';
+
+export const REASON_CODES = [
+  'never_engaged',
+  'dormant',
+  'one_sided',
+  'critic_only',
+  'out_of_audience',
+  'inactive_account',
+  'new_follower',
+  'lost_follower',
+  'top_supporter',
+  'grace_period',
+  'allowlisted',
+  'snoozed',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** For accounts you follow: unfollow | review | keep. For followers you don't follow: follow_back | no_follow_back. */
+export const RECOMMENDATIONS = ['unfollow', 'review', 'keep', 'follow_back', 'no_follow_back'] as const;
+export type Recommendation = (typeof RECOMMENDATIONS)[number];
+
+/** A contact as the store knows it: the latest snapshot data plus tracking facts. */
+export interface TrackedContact extends Contact {
+  sourceId: string;
+  platform: string;
+  /** First time any pull saw this contact (fallback for an unknown followedAt). */
+  firstSeenAt: string;
+  /** Last pull that saw this contact in a list. */
+  lastSeenAt: string;
+  /** Running totals kept by the store, so history survives interaction TTL. */
+  lifetime?: { inbound: number; outbound: number; lastInboundAt?: string; lastOutboundAt?: string };
+  /** Reason codes the previous run gave (carried over when this run's data is stale). */
+  previousReasons?: ReasonCode[];
+}
+
+/** How one source's pull went in this run, and what the store remembers of it. */
+export interface SourceRunState {
+  sourceId: string;
+  platform: string;
+  contacts: Completeness;
+  interactions: Completeness;
+  /** Inbound interactions are covered from here on (backfill horizon / tracking start). */
+  historySince: string;
+  /** Last time this source's pull was complete on both counts, if ever. */
+  lastCompleteAt?: string;
+  /** Whether the previous run's contact list of this source was complete. */
+  previousContactsComplete: boolean;
+  problems: string[];
+}
+
+/** The owner's explicit decisions: config allowlist/snoozes plus stored ones. */
+export interface OwnerDecisions {
+  /** Handles (case-insensitive, leading @ optional) or `sourceId:contactId`. */
+  allowlist: string[];
+  snoozed: { contact: string; until: string }[];
+}
+
+/** Later issue: out_of_audience and critic_only plug in here without touching analyse(). */
+export interface Classifiers {
+  /** Returns evidence when the contact is outside the audience, else null. */
+  audience?: (contact: TrackedContact, audience: Audience) => { evidence: string } | null;
+  /** Tone of one inbound text: negative when it criticises. */
+  tone?: (text: string) => 'negative' | 'neutral' | 'positive';
+}
+
+export interface AnalysisInput {
+  now: string;
+  policy: Policy;
+  audience: Audience;
+  decisions: OwnerDecisions;
+  sources: SourceRunState[];
+  /** Every contact currently followed or following (for a failed source: the last known list). */
+  current: TrackedContact[];
+  /** Contacts as of the previous run (null on the first run). Used for new/lost followers. */
+  previous: TrackedContact[] | null;
+  /** Interaction history available for this profile (at least the lookback window, ideally all retained). */
+  interactions: (Interaction & { sourceId: string })[];
+  previousFigures?: Figures | null;
+  classifiers?: Classifiers;
+}
+
+export interface ContactStats {
+  inboundInWindow: number;
+  inboundByKind: Partial<Record<InteractionKind, number>>;
+  outboundInWindow: number;
+  inboundTotal: number;
+  outboundTotal: number;
+  lastInboundAt?: string;
+  lastOutboundAt?: string;
+  /** Days since the owner followed them (following/mutual), if known. */
+  followedForDays?: number;
+  /** Days of observed history for this contact (from max(followedAt|firstSeenAt, historySince)). */
+  observedDays: number;
+  /** Weighted engagement score in the window (used for top supporters). */
+  score: number;
+}
+
+export interface Evidence {
+  /** Reason-specific facts, e.g. { dormantDays: 140 } or { exampleReply: "..." }. */
+  [key: string]: string | number | boolean | undefined;
+}
+
+export interface ContactVerdict {
+  key: string; // `${sourceId}:${id}`
+  sourceId: string;
+  platform: string;
+  id: string;
+  handle: string;
+  displayName: string;
+  profileUrl?: string;
+  relation: 'following' | 'follower' | 'mutual' | 'former_follower';
+  state: Contact['state'];
+  recommendation: Recommendation | null; // null only for former followers (lost)
+  reasons: ReasonCode[];
+  evidence: Partial<Record<ReasonCode, Evidence>>;
+  stats: ContactStats;
+  followedAt?: string;
+  lastPostAt?: string;
+  /** True when this contact's source was stale this run: absence-based reasons were carried over, not concluded. */
+  stale: boolean;
+}
+
+export interface Figures {
+  following: number;
+  followers: number;
+  mutuals: number;
+  /** Share (0..1) of accounts you follow that engaged inbound in the window. */
+  engagedFollowingShare: number;
+  engagedFollowerShare: number;
+  engagedFollowing: number;
+  engagedFollowers: number;
+  suggestedUnfollows: number;
+  suggestedReviews: number;
+  suggestedFollowBacks: number;
+  newFollowers: number;
+  lostFollowers: number;
+  inboundInWindow: number;
+  outboundInWindow: number;
+}
+
+export type FigureDeltas = { [K in keyof Figures]: number };
+
+export interface StaleSource {
+  sourceId: string;
+  platform: string;
+  contacts: Completeness;
+  interactions: Completeness;
+  lastCompleteAt?: string;
+  problems: string[];
+}
+
+export interface Analysis {
+  now: string;
+  windowStart: string;
+  verdicts: ContactVerdict[];
+  figures: Figures;
+  /** Change since the previous run (null on the first run). */
+  deltas: FigureDeltas | null;
+  staleSources: StaleSource[];
+}

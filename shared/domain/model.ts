@@ -1,0 +1,102 @@
+/**
+ * The vocabulary of followback (see DESIGN.md). These zod schemas are the single
+ * source of truth for contacts, interactions and snapshots: every source (file,
+ * demo, Mastodon, Bluesky) produces values of these shapes, the store persists
+ * them and the analysis reads them.
+ */
+import { z } from 'zod';
+
+/** ISO-8601 instant with offset (`2026-11-25T08:00:00Z`). */
+export const IsoInstant = z.iso.datetime({ offset: true });
+export type IsoInstant = z.infer<typeof IsoInstant>;
+
+/** A lower-case slug: `mastodon`, `bluesky`, `threads`, `demo`. */
+export const Platform = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a lower-case platform slug such as "mastodon"');
+export type Platform = z.infer<typeof Platform>;
+
+/** Relation of a contact to the profile owner. */
+export const Relation = z.enum(['following', 'follower', 'mutual']);
+export type Relation = z.infer<typeof Relation>;
+
+export const AccountState = z.enum(['active', 'moved', 'suspended', 'deleted']);
+export type AccountState = z.infer<typeof AccountState>;
+
+export const Contact = z.object({
+  /** The platform's stable account id (Mastodon account id, Bluesky DID, ...). */
+  id: z.string().min(1).max(512),
+  handle: z.string().min(1).max(512),
+  displayName: z.string().max(2048).default(''),
+  bio: z.string().max(20000).default(''),
+  profileUrl: z.url().optional(),
+  relation: Relation,
+  /** When the owner started following this contact, if the platform says. */
+  followedAt: IsoInstant.optional(),
+  /** When this contact started following the owner, if the platform says. */
+  followerSince: IsoInstant.optional(),
+  /** The contact's own latest post, if known. */
+  lastPostAt: IsoInstant.optional(),
+  state: AccountState.default('active'),
+  /** For `moved`: where the account went. */
+  movedTo: z.string().max(512).optional(),
+  /** BCP-47 language tags the contact posts in, most used first, if known. */
+  languages: z.array(z.string().min(2).max(35)).max(20).optional(),
+  postsCount: z.number().int().nonnegative().optional(),
+  followersCount: z.number().int().nonnegative().optional(),
+  followingCount: z.number().int().nonnegative().optional(),
+  /** Platform labels (Bluesky moderation labels, Mastodon `bot`, ...). */
+  labels: z.array(z.string().max(128)).max(50).optional(),
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const InteractionKind = z.enum(['like', 'repost', 'reply', 'quote', 'mention', 'follow']);
+export type InteractionKind = z.infer<typeof InteractionKind>;
+
+/** inbound = they did it to you or your content; outbound = you did it to them. */
+export const Direction = z.enum(['inbound', 'outbound']);
+export type Direction = z.infer<typeof Direction>;
+
+export const Interaction = z.object({
+  /** Stable id, unique within a source (notification id, record URI, or a content hash). */
+  id: z.string().min(1).max(1024),
+  /** The `Contact.id` of the other party. */
+  contactId: z.string().min(1).max(512),
+  kind: InteractionKind,
+  direction: Direction,
+  at: IsoInstant,
+  postUrl: z.string().max(2048).optional(),
+  /** Text of the reply, quote or mention, when there is one (untrusted). */
+  text: z.string().max(10000).optional(),
+});
+export type Interaction = z.infer<typeof Interaction>;
+
+/** How complete one part of a pull is. Missing data is never read as absence. */
+export const Completeness = z.enum(['complete', 'partial', 'failed']);
+export type Completeness = z.infer<typeof Completeness>;
+
+/**
+ * What one source returns for one pull of one profile.
+ *  - `contacts`: every account followed by or following the owner, as far as
+ *    `contactsCompleteness` says.
+ *  - `interactions`: interactions newer than the cursor the pull was given (the
+ *    first pull backfills); duplicates of stored ones are fine (same `id`).
+ *  - `historySince`: from when on this source's inbound interactions are covered
+ *    (the backfill horizon). Observation periods never start before it.
+ */
+export const SourcePull = z.object({
+  sourceId: z.string().min(1),
+  platform: Platform,
+  takenAt: IsoInstant,
+  owner: z.object({ id: z.string().min(1), handle: z.string().min(1) }),
+  contacts: z.array(Contact),
+  interactions: z.array(Interaction),
+  contactsCompleteness: Completeness,
+  interactionsCompleteness: Completeness,
+  historySince: IsoInstant.optional(),
+  /** Opaque cursor to pass to the next pull for incremental interactions. */
+  cursor: z.string().max(4096).optional(),
+  /** Why the pull is partial: human-readable, never containing secrets. */
+  problems: z.array(z.string()).default([]),
+  /** Requests this pull made, for the "fewest requests" checks and the run log. */
+  requests: z.number().int().nonnegative().default(0),
+});
+export type SourcePull = z.infer<typeof SourcePull>;

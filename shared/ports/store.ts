@@ -1,0 +1,91 @@
+import type { Figures, ReasonCode, TrackedContact } from '../domain/analysis-types.ts';
+import type { Completeness, Interaction } from '../domain/model.ts';
+
+/** What the store remembers of one source of one profile. */
+export interface SourceState {
+  sourceId: string;
+  platform: string;
+  cursor?: string;
+  /** First pull of this source (tracking began). */
+  trackingSince: string;
+  /** Earliest time inbound interactions are covered (backfill horizon). */
+  historySince: string;
+  lastPullAt?: string;
+  lastCompleteAt?: string;
+  lastContacts: Completeness;
+  lastInteractions: Completeness;
+  problems: string[];
+}
+
+/** A stored run: the trend line of the report. */
+export interface RunRecord {
+  profileId: string;
+  runId: string;
+  /** The run's clock (`--now` or the scheduled time). */
+  at: string;
+  startedAt: string;
+  finishedAt: string;
+  dryRun: boolean;
+  figures: Figures;
+  sources: { sourceId: string; platform: string; contacts: Completeness; interactions: Completeness; problems: string[] }[];
+  writes: WriteStats;
+  /** Where the report went (outbox path or SES message id), if delivered. */
+  delivery?: { kind: 'outbox' | 'ses' | 'none'; ref?: string };
+}
+
+/** An owner decision stored in the table (besides the config's allowlist). */
+export interface StoredDecision {
+  /** `sourceId:contactId` or a handle. */
+  contact: string;
+  kind: 'allow' | 'snooze';
+  until?: string;
+  note?: string;
+  at: string;
+}
+
+/** Everything the use-case needs from the store before analysing a run. */
+export interface ProfileState {
+  contacts: TrackedContact[];
+  sources: SourceState[];
+  lastRun: RunRecord | null;
+  decisions: StoredDecision[];
+}
+
+/** Only what changed since the last run; the store writes exactly these. */
+export interface RunChanges {
+  /** Contacts new or changed (any stored field differs), with their reasons of this run. */
+  contacts: (TrackedContact & { reasons: ReasonCode[] })[];
+  /** Contacts no longer followed/following in a complete pull: deleted from the current set. */
+  removedContactKeys: string[];
+  /** Interactions not stored before. */
+  interactions: (Interaction & { sourceId: string })[];
+  sources: SourceState[];
+  run: RunRecord;
+}
+
+export interface WriteStats {
+  contactsWritten: number;
+  contactsRemoved: number;
+  interactionsWritten: number;
+  sourcesWritten: number;
+  /** Total items put/deleted, run record included. */
+  items: number;
+}
+
+export interface ProfileStore {
+  loadProfileState(profileId: string): Promise<ProfileState>;
+  /** Interactions with `at >= since`, oldest first. */
+  loadInteractions(profileId: string, since: string): Promise<(Interaction & { sourceId: string })[]>;
+  /** Writes the changes (batched, UnprocessedItems retried with backoff); the run record goes last. */
+  applyRun(profileId: string, changes: RunChanges, retentionDays: number): Promise<WriteStats>;
+  /** Most recent runs first. */
+  listRuns(profileId: string, limit: number): Promise<RunRecord[]>;
+  /**
+   * Claims a run slot so a firing delivered twice produces one run: true for the
+   * first claimant of (profileId, runKey), false afterwards. The claim expires after ttlSeconds
+   * unless `completeRun` marks it done.
+   */
+  claimRun(profileId: string, runKey: string, ttlSeconds: number): Promise<boolean>;
+  completeRun(profileId: string, runKey: string, runId: string): Promise<void>;
+  releaseRun(profileId: string, runKey: string): Promise<void>;
+}

@@ -1,0 +1,43 @@
+import type { ReasonCode, TrackedContact } from '../domain/analysis-types.ts';
+import { contactKey } from './merge-pulls.ts';
+
+export type ContactToStore = TrackedContact & { reasons: ReasonCode[] };
+
+/**
+ * Keeps only the contacts whose stored form would change, so a run writes what
+ * changed and nothing else. `lastSeenAt` alone does not count as a change: it
+ * moves every run and nothing reads it for a decision.
+ */
+export function changedContacts(
+  current: TrackedContact[],
+  reasonsByKey: ReadonlyMap<string, ReasonCode[]>,
+  stored: TrackedContact[],
+): ContactToStore[] {
+  const storedByKey = new Map(stored.map((c) => [contactKey(c.sourceId, c.id), c]));
+  const changed: ContactToStore[] = [];
+  for (const contact of current) {
+    const key = contactKey(contact.sourceId, contact.id);
+    const reasons = reasonsByKey.get(key) ?? contact.previousReasons ?? [];
+    const next: ContactToStore = { ...contact, previousReasons: reasons, reasons };
+    const before = storedByKey.get(key);
+    if (before === undefined || fingerprint({ ...before, reasons: before.previousReasons ?? [] }) !== fingerprint(next)) changed.push(next);
+  }
+  return changed;
+}
+
+function fingerprint(contact: ContactToStore | (TrackedContact & { reasons: ReasonCode[] })): string {
+  const { lastSeenAt: _ignored, previousReasons: _carried, ...rest } = contact;
+  return canonical(rest);
+}
+
+/** JSON with sorted keys and no undefined, so equal data gives equal text. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

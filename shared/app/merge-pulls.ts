@@ -1,0 +1,184 @@
+/**
+ * Pure step between "what the sources returned" and "what the analysis reads":
+ * merges this run's pulls with what the store remembers, without concluding
+ * anything from data that is missing (a failed or partial pull keeps the last
+ * known contacts).
+ */
+import type { SourceRunState, TrackedContact } from '../domain/analysis-types.ts';
+import type { Completeness, Contact, Interaction, SourcePull } from '../domain/model.ts';
+import type { SourceState } from '../ports/store.ts';
+
+export type PullOutcome =
+  | { sourceId: string; platform: string; ok: true; pull: SourcePull }
+  | { sourceId: string; platform: string; ok: false; problem: string };
+
+export type SourcedInteraction = Interaction & { sourceId: string };
+
+export interface MergeInput {
+  now: string;
+  retentionDays: number;
+  outcomes: PullOutcome[];
+  storedContacts: TrackedContact[];
+  storedSources: SourceState[];
+  /** Interactions already in the store (ids are unique per source). */
+  storedInteractions: SourcedInteraction[];
+}
+
+export interface MergeResult {
+  current: TrackedContact[];
+  removedContactKeys: string[];
+  newInteractions: SourcedInteraction[];
+  sourceRuns: SourceRunState[];
+  sourceStates: SourceState[];
+}
+
+export const contactKey = (sourceId: string, contactId: string): string => `${sourceId}:${contactId}`;
+
+const DAY = 86_400_000;
+
+export function mergePulls(input: MergeInput): MergeResult {
+  const nowMs = Date.parse(input.now);
+  const retentionStart = nowMs - input.retentionDays * DAY;
+  const storedByKey = new Map(input.storedContacts.map((c) => [contactKey(c.sourceId, c.id), c]));
+  const storedIds = new Set(input.storedInteractions.map((i) => `${i.sourceId}\u0000${i.id}`));
+
+  const current: TrackedContact[] = [];
+  const removedContactKeys: string[] = [];
+  const newInteractions: SourcedInteraction[] = [];
+  const sourceRuns: SourceRunState[] = [];
+  const sourceStates: SourceState[] = [];
+
+  for (const outcome of input.outcomes) {
+    const stored = input.storedSources.find((s) => s.sourceId === outcome.sourceId);
+    const previousOfSource = input.storedContacts.filter((c) => c.sourceId === outcome.sourceId);
+    const contactsCompleteness: Completeness = outcome.ok ? outcome.pull.contactsCompleteness : 'failed';
+    const interactionsCompleteness: Completeness = outcome.ok ? outcome.pull.interactionsCompleteness : 'failed';
+    const problems = outcome.ok ? outcome.pull.problems : [outcome.problem];
+
+    // Interactions first: they feed the lifetime totals of the contacts below.
+    const fresh: SourcedInteraction[] = [];
+    if (outcome.ok) {
+      const seenThisPull = new Set<string>();
+      for (const interaction of outcome.pull.interactions) {
+        const at = Date.parse(interaction.at);
+        // Future ones (a backfill with --now) come in a later run; expired ones would be deleted by TTL at once.
+        if (at > nowMs || at < retentionStart) continue;
+        const id = `${outcome.sourceId}\u0000${interaction.id}`;
+        if (storedIds.has(id) || seenThisPull.has(id)) continue;
+        seenThisPull.add(id);
+        fresh.push({ ...interaction, sourceId: outcome.sourceId });
+      }
+    }
+    newInteractions.push(...fresh);
+    const freshByContact = groupBy(fresh, (i) => i.contactId);
+
+    const pulled = outcome.ok && contactsCompleteness !== 'failed' ? outcome.pull.contacts : [];
+    const pulledIds = new Set(pulled.map((c) => c.id));
+    for (const contact of pulled) {
+      const previous = storedByKey.get(contactKey(outcome.sourceId, contact.id));
+      current.push(track(contact, previous, outcome.sourceId, outcome.platform, input.now, freshByContact.get(contact.id) ?? []));
+    }
+    for (const previous of previousOfSource) {
+      if (pulledIds.has(previous.id)) continue;
+      if (contactsCompleteness === 'complete') {
+        removedContactKeys.push(contactKey(previous.sourceId, previous.id));
+      } else {
+        // Not in a partial or failed list: keep the last known state; absence proves nothing.
+        current.push(withLifetime(previous, freshByContact.get(previous.id) ?? []));
+      }
+    }
+
+    const pullHistorySince = outcome.ok ? outcome.pull.historySince : undefined;
+    const historySince = earliest(stored?.historySince, interactionsCompleteness === 'failed' && !stored ? input.now : pullHistorySince) ?? input.now;
+    const completeNow = contactsCompleteness === 'complete' && interactionsCompleteness === 'complete';
+    const lastCompleteAt = completeNow ? input.now : stored?.lastCompleteAt;
+
+    sourceRuns.push({
+      sourceId: outcome.sourceId,
+      platform: outcome.platform,
+      contacts: contactsCompleteness,
+      interactions: interactionsCompleteness,
+      historySince,
+      ...(lastCompleteAt !== undefined ? { lastCompleteAt } : {}),
+      previousContactsComplete: stored?.lastContacts === 'complete',
+      problems,
+    });
+
+    const cursor = outcome.ok && outcome.pull.cursor !== undefined ? outcome.pull.cursor : stored?.cursor;
+    sourceStates.push({
+      sourceId: outcome.sourceId,
+      platform: outcome.platform,
+      ...(cursor !== undefined ? { cursor } : {}),
+      trackingSince: stored?.trackingSince ?? input.now,
+      historySince,
+      lastPullAt: input.now,
+      ...(lastCompleteAt !== undefined ? { lastCompleteAt } : {}),
+      lastContacts: contactsCompleteness,
+      lastInteractions: interactionsCompleteness,
+      problems,
+    });
+  }
+
+  return { current, removedContactKeys, newInteractions, sourceRuns, sourceStates };
+}
+
+function track(contact: Contact, previous: TrackedContact | undefined, sourceId: string, platform: string, now: string, fresh: SourcedInteraction[]): TrackedContact {
+  const isFollowing = contact.relation !== 'follower';
+  const isFollower = contact.relation !== 'following';
+  const wasFollowing = previous !== undefined && previous.relation !== 'follower';
+  const wasFollower = previous !== undefined && previous.relation !== 'following';
+  // The platform may not say when a follow began; if we saw it begin between two runs, "now" bounds it.
+  const followedAt = contact.followedAt ?? (isFollowing ? (wasFollowing ? previous?.followedAt : previous ? now : undefined) : undefined);
+  const followerSince = contact.followerSince ?? (isFollower ? (wasFollower ? previous?.followerSince : previous ? now : undefined) : undefined);
+  const tracked: TrackedContact = {
+    ...contact,
+    sourceId,
+    platform,
+    firstSeenAt: previous?.firstSeenAt ?? now,
+    lastSeenAt: now,
+    ...(followedAt !== undefined ? { followedAt } : {}),
+    ...(followerSince !== undefined ? { followerSince } : {}),
+    ...(previous?.lifetime ? { lifetime: previous.lifetime } : {}),
+    ...(previous?.previousReasons ? { previousReasons: previous.previousReasons } : {}),
+  };
+  if (!isFollowing) delete tracked.followedAt;
+  if (!isFollower) delete tracked.followerSince;
+  return withLifetime(tracked, fresh);
+}
+
+/** Adds newly stored interactions to the running totals that outlive the interaction TTL. */
+function withLifetime(contact: TrackedContact, fresh: SourcedInteraction[]): TrackedContact {
+  if (fresh.length === 0) return contact;
+  const lifetime = { inbound: 0, outbound: 0, ...contact.lifetime };
+  for (const i of fresh) {
+    if (i.direction === 'inbound') {
+      lifetime.inbound += 1;
+      lifetime.lastInboundAt = latest(lifetime.lastInboundAt, i.at);
+    } else {
+      lifetime.outbound += 1;
+      lifetime.lastOutboundAt = latest(lifetime.lastOutboundAt, i.at);
+    }
+  }
+  return { ...contact, lifetime };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+function latest(a: string | undefined, b: string): string {
+  return a === undefined || Date.parse(b) > Date.parse(a) ? b : a;
+}
+
+function earliest(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Date.parse(b) < Date.parse(a) ? b : a;
+}

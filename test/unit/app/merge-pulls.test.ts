@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { changedContacts } from '../../../shared/app/changed-contacts.ts';
+import { mergePulls, type MergeInput, type PullOutcome } from '../../../shared/app/merge-pulls.ts';
+import type { TrackedContact } from '../../../shared/domain/analysis-types.ts';
+import type { Contact, Interaction, SourcePull } from '../../../shared/domain/model.ts';
+import type { SourceState } from '../../../shared/ports/store.ts';
+
+const NOW = '2026-11-25T08:00:00.000Z';
+const EARLIER = '2026-11-18T08:00:00.000Z';
+
+const contact = (id: string, relation: Contact['relation'], extra: Partial<Contact> = {}): Contact => ({
+  id,
+  handle: `@${id}@x.social`,
+  displayName: id,
+  bio: '',
+  relation,
+  state: 'active',
+  ...extra,
+});
+const tracked = (id: string, relation: Contact['relation'], extra: Partial<TrackedContact> = {}): TrackedContact => ({
+  ...contact(id, relation),
+  sourceId: 's',
+  platform: 'mastodon',
+  firstSeenAt: '2026-01-01T00:00:00.000Z',
+  lastSeenAt: EARLIER,
+  ...extra,
+});
+const like = (id: string, contactId: string, at: string, direction: Interaction['direction'] = 'inbound'): Interaction => ({ id, contactId, kind: 'like', direction, at });
+const pull = (over: Partial<SourcePull>): PullOutcome => ({
+  sourceId: 's',
+  platform: 'mastodon',
+  ok: true,
+  pull: {
+    sourceId: 's',
+    platform: 'mastodon',
+    takenAt: NOW,
+    owner: { id: 'me', handle: '@me@x.social' },
+    contacts: [],
+    interactions: [],
+    contactsCompleteness: 'complete',
+    interactionsCompleteness: 'complete',
+    problems: [],
+    requests: 1,
+    ...over,
+  },
+});
+const storedSource: SourceState = {
+  sourceId: 's',
+  platform: 'mastodon',
+  cursor: 'c1',
+  trackingSince: '2026-01-01T00:00:00.000Z',
+  historySince: '2025-06-01T00:00:00.000Z',
+  lastContacts: 'complete',
+  lastInteractions: 'complete',
+  problems: [],
+};
+const input = (over: Partial<MergeInput>): MergeInput => ({
+  now: NOW,
+  retentionDays: 730,
+  outcomes: [],
+  storedContacts: [],
+  storedSources: [storedSource],
+  storedInteractions: [],
+  ...over,
+});
+
+describe('merging a run into the stored history', () => {
+  it('removes contacts missing from a complete list, and keeps them when the list is partial or the pull failed', () => {
+    const stored = [tracked('a', 'mutual'), tracked('b', 'follower')];
+    const complete = mergePulls(input({ storedContacts: stored, outcomes: [pull({ contacts: [contact('a', 'mutual')] })] }));
+    expect(complete.removedContactKeys).toEqual(['s:b']);
+    expect(complete.current.map((c) => c.id)).toEqual(['a']);
+
+    const partial = mergePulls(input({ storedContacts: stored, outcomes: [pull({ contacts: [contact('a', 'mutual')], contactsCompleteness: 'partial' })] }));
+    expect(partial.removedContactKeys).toEqual([]);
+    expect(partial.current.map((c) => c.id).sort()).toEqual(['a', 'b']);
+
+    const failed = mergePulls(input({ storedContacts: stored, outcomes: [{ sourceId: 's', platform: 'mastodon', ok: false, problem: 'HTTP 500' }] }));
+    expect(failed.removedContactKeys).toEqual([]);
+    expect(failed.current.map((c) => c.id).sort()).toEqual(['a', 'b']);
+    expect(failed.sourceRuns[0]).toMatchObject({ contacts: 'failed', interactions: 'failed', problems: ['HTTP 500'] });
+    expect(failed.sourceStates[0]?.cursor).toBe('c1');
+  });
+
+  it('keeps only interactions not stored before, and adds them to the lifetime totals once', () => {
+    const stored = [tracked('a', 'mutual', { lifetime: { inbound: 3, outbound: 0, lastInboundAt: '2026-10-01T00:00:00.000Z' } })];
+    const old = { ...like('i1', 'a', '2026-11-20T00:00:00.000Z'), sourceId: 's' };
+    const result = mergePulls(
+      input({
+        storedContacts: stored,
+        storedInteractions: [old],
+        outcomes: [pull({ contacts: [contact('a', 'mutual')], interactions: [like('i1', 'a', '2026-11-20T00:00:00.000Z'), like('i2', 'a', '2026-11-24T00:00:00.000Z'), like('i2', 'a', '2026-11-24T00:00:00.000Z')] })],
+      }),
+    );
+    expect(result.newInteractions.map((i) => i.id)).toEqual(['i2']);
+    expect(result.current[0]?.lifetime).toEqual({ inbound: 4, outbound: 0, lastInboundAt: '2026-11-24T00:00:00.000Z' });
+  });
+
+  it('ignores interactions after the run clock and before the retention horizon', () => {
+    const result = mergePulls(
+      input({
+        retentionDays: 30,
+        outcomes: [pull({ contacts: [contact('a', 'mutual')], interactions: [like('future', 'a', '2026-12-01T00:00:00.000Z'), like('ancient', 'a', '2025-01-01T00:00:00.000Z'), like('ok', 'a', NOW)] })],
+      }),
+    );
+    expect(result.newInteractions.map((i) => i.id)).toEqual(['ok']);
+  });
+
+  it('dates a follow it saw begin between two runs at this run, and remembers the first sighting', () => {
+    const result = mergePulls(input({ storedContacts: [tracked('a', 'follower')], outcomes: [pull({ contacts: [contact('a', 'mutual'), contact('n', 'following')] })] }));
+    const a = result.current.find((c) => c.id === 'a');
+    const n = result.current.find((c) => c.id === 'n');
+    expect(a?.followedAt).toBe(NOW);
+    expect(a?.firstSeenAt).toBe('2026-01-01T00:00:00.000Z');
+    // First sighting on this run: no evidence of when the follow began.
+    expect(n?.followedAt).toBeUndefined();
+    expect(n?.firstSeenAt).toBe(NOW);
+  });
+
+  it('starts tracking a new source at its backfill horizon, and keeps the earliest horizon afterwards', () => {
+    const first = mergePulls(input({ storedSources: [], outcomes: [pull({ historySince: '2026-05-01T00:00:00.000Z' })] }));
+    expect(first.sourceRuns[0]).toMatchObject({ historySince: '2026-05-01T00:00:00.000Z', previousContactsComplete: false, lastCompleteAt: NOW });
+    expect(first.sourceStates[0]).toMatchObject({ trackingSince: NOW, historySince: '2026-05-01T00:00:00.000Z' });
+    const later = mergePulls(input({ outcomes: [pull({ historySince: '2026-11-01T00:00:00.000Z', cursor: 'c2' })] }));
+    expect(later.sourceRuns[0]?.historySince).toBe('2025-06-01T00:00:00.000Z');
+    expect(later.sourceStates[0]?.cursor).toBe('c2');
+  });
+
+  it('a source that never pulled completely starts its observation now, so nothing is concluded from its silence', () => {
+    const result = mergePulls(input({ storedSources: [], outcomes: [{ sourceId: 's', platform: 'mastodon', ok: false, problem: 'down' }] }));
+    expect(result.sourceRuns[0]?.historySince).toBe(NOW);
+    expect(result.sourceRuns[0]?.lastCompleteAt).toBeUndefined();
+  });
+});
+
+describe('writing only what changed', () => {
+  it('skips contacts whose stored form is unchanged, even though they were seen again', () => {
+    const stored = [tracked('a', 'mutual', { previousReasons: ['dormant'] }), tracked('b', 'follower', { previousReasons: [] })];
+    const current = [
+      { ...stored[0]!, lastSeenAt: NOW },
+      { ...stored[1]!, lastSeenAt: NOW, displayName: 'B renamed' },
+      tracked('c', 'following'),
+    ];
+    const reasons = new Map([
+      ['s:a', ['dormant' as const]],
+      ['s:b', []],
+      ['s:c', ['grace_period' as const]],
+    ]);
+    expect(changedContacts(current, reasons, stored).map((c) => c.id)).toEqual(['b', 'c']);
+  });
+
+  it('writes a contact whose reasons changed', () => {
+    const stored = [tracked('a', 'mutual', { previousReasons: ['new_follower'] })];
+    const changed = changedContacts([stored[0]!], new Map([['s:a', []]]), stored);
+    expect(changed).toHaveLength(1);
+    expect(changed[0]?.reasons).toEqual([]);
+  });
+});

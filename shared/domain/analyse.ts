@@ -1,0 +1,160 @@
+/**
+ * The pure analysis: contacts, history and the owner's decisions in; a verdict
+ * per contact, the community's figures and the stale sources out. No I/O and
+ * no clock but `input.now`, so the same input always gives the same report.
+ */
+import type {
+  Analysis,
+  AnalysisInput,
+  ContactStats,
+  ContactVerdict,
+  Evidence,
+  ReasonCode,
+  SourceRunState,
+  StaleSource,
+  TrackedContact,
+} from './analysis-types.ts';
+import { REASON_CODES } from './analysis-types.ts';
+import { judgeContact, type ReasonMap } from './contact-reasons.ts';
+import { matchDecisions } from './decisions.ts';
+import { computeFigures, figureDeltas } from './figures.ts';
+import { followerChanges, keyOf } from './follower-changes.ts';
+import { indexInteractions } from './interaction-index.ts';
+import { recommend } from './recommend.ts';
+import { computeStats, observationStartMs } from './stats.ts';
+import { DAY_MS, parseInstant, toIso } from './time.ts';
+import { topSupporters } from './top-supporters.ts';
+import { compareVerdicts } from './verdict-order.ts';
+
+interface Judged {
+  contact: TrackedContact;
+  key: string;
+  stats: ContactStats;
+  reasons: ReasonMap;
+  inGrace: boolean;
+  stale: boolean;
+}
+
+export function analyse(input: AnalysisInput): Analysis {
+  const nowMs = parseInstant(input.now, 'now');
+  const { policy } = input;
+  const windowStartMs = nowMs - policy.lookbackDays * DAY_MS;
+  const sources = new Map<string, SourceRunState>(input.sources.map((s) => [s.sourceId, s]));
+  const historySince = new Map<string, number>(input.sources.map((s, i) => [s.sourceId, parseInstant(s.historySince, () => `sources[${i}].historySince`)]));
+  const index = indexInteractions(input.interactions, nowMs);
+  const decisions = matchDecisions(input.decisions, nowMs);
+  const changes = followerChanges(input.current, input.previous, sources);
+  const classifiers = input.classifiers ?? {};
+
+  const judged: Judged[] = [];
+  const seen = new Set<string>();
+  for (const contact of input.current) {
+    const key = keyOf(contact);
+    if (seen.has(key)) continue; // a contact listed twice is judged once
+    seen.add(key);
+    const source = sources.get(contact.sourceId);
+    // A contact of a source this run knows nothing about is judged as stale, from its own first sighting.
+    const historySinceMs = historySince.get(contact.sourceId) ?? parseInstant(contact.firstSeenAt, () => `contact ${key} firstSeenAt`);
+    const interactions = index.of(contact.sourceId, contact.id);
+    const stats = computeStats(contact, interactions, { nowMs, windowStartMs, historySinceMs });
+    const ctx = {
+      contact,
+      stats,
+      interactions,
+      observationStartMs: observationStartMs(contact, historySinceMs),
+      nowMs,
+      policy,
+      audience: input.audience,
+      classifiers,
+    };
+    const { reasons, inGrace } = judgeContact(ctx, {
+      interactionsStale: source?.interactions !== 'complete',
+      historySinceMs,
+      decision: decisions.decisionFor(contact),
+    });
+    const gained = changes.newFollowers.get(key);
+    if (gained !== undefined) reasons.set('new_follower', gained);
+    const lost = changes.lostStillContacts.get(key);
+    if (lost !== undefined) reasons.set('lost_follower', lost);
+    const stale = source === undefined || source.contacts !== 'complete' || source.interactions !== 'complete';
+    judged.push({ contact, key, stats, reasons, inGrace, stale });
+  }
+
+  const supporters = topSupporters(
+    judged.map((j) => ({ key: j.key, handle: j.contact.handle, stats: j.stats, criticOnly: j.reasons.has('critic_only') })),
+    policy.topSupporters,
+  );
+
+  const verdicts: ContactVerdict[] = judged.map((j) => {
+    const rank = supporters.get(j.key);
+    if (rank !== undefined) j.reasons.set('top_supporter', rank);
+    const recommendation = recommend({ relation: j.contact.relation, reasons: j.reasons, stats: j.stats, inGrace: j.inGrace, policy });
+    return verdictOf(j.contact, j.contact.relation, recommendation, j.reasons, j.stats, j.stale);
+  });
+
+  for (const { contact, evidence } of changes.formerFollowers) {
+    const key = keyOf(contact);
+    const stats = computeStats(contact, index.of(contact.sourceId, contact.id), {
+      nowMs,
+      windowStartMs,
+      historySinceMs: historySince.get(contact.sourceId) ?? parseInstant(contact.firstSeenAt, () => `previous contact ${key} firstSeenAt`),
+    });
+    verdicts.push(verdictOf(contact, 'former_follower', null, new Map([['lost_follower', evidence]]), stats, false));
+  }
+
+  verdicts.sort(compareVerdicts);
+  const figures = computeFigures(verdicts, index, windowStartMs);
+  return {
+    now: input.now,
+    windowStart: toIso(windowStartMs),
+    verdicts,
+    figures,
+    deltas: figureDeltas(figures, input.previousFigures),
+    staleSources: staleSourcesOf(input.sources),
+  };
+}
+
+function verdictOf(
+  contact: TrackedContact,
+  relation: ContactVerdict['relation'],
+  recommendation: ContactVerdict['recommendation'],
+  reasons: ReadonlyMap<ReasonCode, Evidence>,
+  stats: ContactStats,
+  stale: boolean,
+): ContactVerdict {
+  // Reasons in vocabulary order, so reports and tests read them the same way every run.
+  const codes = REASON_CODES.filter((code) => reasons.has(code));
+  const evidence: ContactVerdict['evidence'] = {};
+  for (const code of codes) evidence[code] = reasons.get(code);
+  return {
+    key: keyOf(contact),
+    sourceId: contact.sourceId,
+    platform: contact.platform,
+    id: contact.id,
+    handle: contact.handle,
+    displayName: contact.displayName,
+    ...(contact.profileUrl !== undefined ? { profileUrl: contact.profileUrl } : {}),
+    relation,
+    state: contact.state,
+    recommendation,
+    reasons: codes,
+    evidence,
+    stats,
+    ...(contact.followedAt !== undefined ? { followedAt: contact.followedAt } : {}),
+    ...(contact.lastPostAt !== undefined ? { lastPostAt: contact.lastPostAt } : {}),
+    stale,
+  };
+}
+
+function staleSourcesOf(sources: readonly SourceRunState[]): StaleSource[] {
+  return sources
+    .filter((s) => s.contacts !== 'complete' || s.interactions !== 'complete')
+    .map((s) => ({
+      sourceId: s.sourceId,
+      platform: s.platform,
+      contacts: s.contacts,
+      interactions: s.interactions,
+      ...(s.lastCompleteAt !== undefined ? { lastCompleteAt: s.lastCompleteAt } : {}),
+      problems: [...s.problems],
+    }));
+}

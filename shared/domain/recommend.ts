@@ -1,0 +1,46 @@
+/**
+ * From reasons to a recommendation. The order of the checks carries the
+ * judgement rules that never bend (DESIGN.md):
+ *  - owner decisions first: allowlisted/snoozed accounts you follow are kept;
+ *  - grace next: too recent to judge, kept;
+ *  - a contact with inbound engagement in the window is never `unfollow`: at
+ *    worst `review` (e.g. a critic who replies, or a dormantDays shorter than
+ *    the lookback window).
+ */
+import type { ContactStats, Evidence, ReasonCode, Recommendation } from './analysis-types.ts';
+import type { Policy } from '../config/schema.ts';
+import type { Relation } from './model.ts';
+import { isFollowing } from './stats.ts';
+
+export interface RecommendInput {
+  relation: Relation;
+  reasons: ReadonlyMap<ReasonCode, Evidence>;
+  stats: ContactStats;
+  inGrace: boolean;
+  policy: Policy;
+}
+
+/** inactive_account because the account is gone (moved/suspended/deleted), not merely quiet. */
+function accountGone(reasons: ReadonlyMap<ReasonCode, Evidence>): boolean {
+  return reasons.get('inactive_account')?.state !== undefined;
+}
+
+export function recommend({ relation, reasons, stats, inGrace, policy }: RecommendInput): Recommendation {
+  const protectedByOwner = reasons.has('allowlisted') || reasons.has('snoozed');
+  if (isFollowing(relation)) {
+    if (protectedByOwner || inGrace) return 'keep';
+    const removal = reasons.has('never_engaged') || reasons.has('dormant') || reasons.has('critic_only') || accountGone(reasons);
+    if (removal) return stats.inboundInWindow > 0 ? 'review' : 'unfollow';
+    if (reasons.has('one_sided') || reasons.has('out_of_audience') || reasons.has('inactive_account')) return 'review';
+    return 'keep';
+  }
+
+  // A follower you don't follow. `no_follow_back` is not a removal, so the
+  // owner's protection only lifts the tone/audience objections: an allowlisted
+  // or snoozed follower who engaged in the window (at least once) is followed
+  // back, one who did not is still `no_follow_back`.
+  if (accountGone(reasons)) return 'no_follow_back';
+  if (protectedByOwner) return stats.inboundInWindow > 0 ? 'follow_back' : 'no_follow_back';
+  if (reasons.has('critic_only') || reasons.has('out_of_audience')) return 'no_follow_back';
+  return stats.inboundInWindow >= policy.followBackMinInteractions ? 'follow_back' : 'no_follow_back';
+}

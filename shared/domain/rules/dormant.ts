@@ -1,0 +1,24 @@
+import { DAY_MS, wholeDays } from '../time.ts';
+import type { ContactContext, ReasonRule } from './rule.ts';
+
+/** An inbound exactly dormantDays ago still counts as "in the last dormantDays". */
+function engagedWithinDormantDays(ctx: ContactContext, lastInboundMs: number): boolean {
+  return ctx.nowMs - lastInboundMs <= ctx.policy.dormantDays * DAY_MS;
+}
+
+/** Engaged inbound at some point (interactions or lifetime totals), nothing inbound in the last dormantDays. */
+export const dormant: ReasonRule = {
+  code: 'dormant',
+  basis: 'absence',
+  evaluate(ctx) {
+    const lastInboundAt = ctx.stats.lastInboundAt;
+    if (lastInboundAt === undefined) return null;
+    const lastInboundMs = Date.parse(lastInboundAt);
+    if (engagedWithinDormantDays(ctx, lastInboundMs)) return null;
+    return { lastInboundAt, daysSinceInbound: wholeDays(lastInboundMs, ctx.nowMs) };
+  },
+  contradicted(ctx) {
+    const lastInboundAt = ctx.stats.lastInboundAt;
+    return lastInboundAt !== undefined && engagedWithinDormantDays(ctx, Date.parse(lastInboundAt));
+  },
+};

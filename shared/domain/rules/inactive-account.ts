@@ -1,0 +1,26 @@
+import type { Contact } from '../model.ts';
+import { DAY_MS, parseInstant, wholeDays } from '../time.ts';
+import type { ReasonRule } from './rule.ts';
+
+/** States in which the account cannot be part of anyone's community any more. */
+export function isGoneState(state: Contact['state']): boolean {
+  return state === 'moved' || state === 'suspended' || state === 'deleted';
+}
+
+/**
+ * The account itself is gone (moved, suspended, deleted) or has not posted for
+ * more than inactiveDays. Evidence says which: `state` or `lastPostAt`.
+ */
+export const inactiveAccount: ReasonRule = {
+  code: 'inactive_account',
+  basis: 'available-data',
+  evaluate({ contact, nowMs, policy }) {
+    if (isGoneState(contact.state)) {
+      return { state: contact.state, ...(contact.movedTo !== undefined ? { movedTo: contact.movedTo } : {}) };
+    }
+    if (contact.lastPostAt === undefined) return null;
+    const lastPostMs = parseInstant(contact.lastPostAt, () => `contact ${contact.sourceId}:${contact.id} lastPostAt`);
+    if (nowMs - lastPostMs <= policy.inactiveDays * DAY_MS) return null;
+    return { lastPostAt: contact.lastPostAt, daysSincePost: wholeDays(lastPostMs, nowMs) };
+  },
+};

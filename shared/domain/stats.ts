@@ -1,0 +1,111 @@
+/**
+ * Per-contact figures the rules judge from: what happened in the lookback
+ * window, what happened ever (interactions we hold plus the store's lifetime
+ * totals, which outlive interaction TTL), and how long we have been watching.
+ */
+import type { ContactStats, TrackedContact } from './analysis-types.ts';
+import type { InteractionKind } from './model.ts';
+import type { TimedInteraction } from './interaction-index.ts';
+import { laterIso, parseInstant, wholeDays } from './time.ts';
+
+/** Window score weights: a reply or quote costs the contact more effort than a like. */
+export const ENGAGEMENT_WEIGHTS: Readonly<Record<InteractionKind, number>> = {
+  reply: 3,
+  quote: 3,
+  mention: 2,
+  repost: 2,
+  like: 1,
+  follow: 0,
+};
+
+export interface StatsClock {
+  nowMs: number;
+  windowStartMs: number;
+  /** The source's coverage horizon: observation never starts before it. */
+  historySinceMs: number;
+}
+
+export function isFollowing(relation: TrackedContact['relation']): boolean {
+  return relation === 'following' || relation === 'mutual';
+}
+
+export function isFollower(relation: TrackedContact['relation']): boolean {
+  return relation === 'follower' || relation === 'mutual';
+}
+
+/**
+ * Start of the observed history: max(tie start, historySince). The tie start is
+ * `followedAt` for accounts you follow. Interpretation: for a follower you don't
+ * follow, `followedAt` is never set, so `followerSince` (when they followed you)
+ * is used before falling back to `firstSeenAt`.
+ */
+export function observationStartMs(contact: TrackedContact, historySinceMs: number): number {
+  const followSide = isFollowing(contact.relation) ? contact.followedAt : contact.followerSince;
+  const anchor = followSide ?? contact.firstSeenAt;
+  const anchorMs = parseInstant(anchor, () => `contact ${contact.sourceId}:${contact.id} tie start`);
+  return Math.max(anchorMs, historySinceMs);
+}
+
+export function computeStats(contact: TrackedContact, interactions: readonly TimedInteraction[], clock: StatsClock): ContactStats {
+  let inboundInWindow = 0;
+  let outboundInWindow = 0;
+  let inboundSeen = 0;
+  let outboundSeen = 0;
+  let score = 0;
+  let lastInboundMs = -Infinity;
+  let lastOutboundMs = -Infinity;
+  let lastInboundAt: string | undefined;
+  let lastOutboundAt: string | undefined;
+  const inboundByKind: Partial<Record<InteractionKind, number>> = {};
+
+  for (const i of interactions) {
+    const inWindow = i.atMs >= clock.windowStartMs;
+    if (i.direction === 'inbound') {
+      inboundSeen += 1;
+      if (i.atMs > lastInboundMs) {
+        lastInboundMs = i.atMs;
+        lastInboundAt = i.at;
+      }
+      if (inWindow) {
+        inboundInWindow += 1;
+        inboundByKind[i.kind] = (inboundByKind[i.kind] ?? 0) + 1;
+        score += ENGAGEMENT_WEIGHTS[i.kind];
+      }
+    } else {
+      outboundSeen += 1;
+      if (i.atMs > lastOutboundMs) {
+        lastOutboundMs = i.atMs;
+        lastOutboundAt = i.at;
+      }
+      if (inWindow) outboundInWindow += 1;
+    }
+  }
+
+  // Lifetime totals already include the interactions we hold, so the larger of the two is the truth.
+  const lifetime = contact.lifetime;
+  const lifetimeLastInbound = notAfter(lifetime?.lastInboundAt, clock.nowMs);
+  const lifetimeLastOutbound = notAfter(lifetime?.lastOutboundAt, clock.nowMs);
+  const stats: ContactStats = {
+    inboundInWindow,
+    inboundByKind,
+    outboundInWindow,
+    inboundTotal: Math.max(inboundSeen, lifetime?.inbound ?? 0),
+    outboundTotal: Math.max(outboundSeen, lifetime?.outbound ?? 0),
+    observedDays: Math.max(0, wholeDays(observationStartMs(contact, clock.historySinceMs), clock.nowMs)),
+    score,
+  };
+  const lastIn = laterIso(lastInboundAt, lifetimeLastInbound);
+  const lastOut = laterIso(lastOutboundAt, lifetimeLastOutbound);
+  if (lastIn !== undefined) stats.lastInboundAt = lastIn;
+  if (lastOut !== undefined) stats.lastOutboundAt = lastOut;
+  if (isFollowing(contact.relation) && contact.followedAt !== undefined) {
+    stats.followedForDays = Math.max(0, wholeDays(parseInstant(contact.followedAt, () => `contact ${contact.sourceId}:${contact.id} followedAt`), clock.nowMs));
+  }
+  return stats;
+}
+
+/** A lifetime date after `now` (a run with a fixed clock in the past) is not known yet at `now`. */
+function notAfter(iso: string | undefined, nowMs: number): string | undefined {
+  if (iso === undefined) return undefined;
+  return Date.parse(iso) <= nowMs ? iso : undefined;
+}

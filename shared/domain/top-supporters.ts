@@ -1,0 +1,33 @@
+/**
+ * The most engaged inbound contacts of the window, by weighted score; ties go
+ * to more inbound interactions, then to the handle (alphabetical), then to the
+ * key, so the ranking is stable run to run.
+ */
+import type { ContactStats, Evidence } from './analysis-types.ts';
+
+export interface SupporterCandidate {
+  key: string;
+  handle: string;
+  stats: ContactStats;
+  /** Critics are never listed as supporters, however much they reply. */
+  criticOnly: boolean;
+}
+
+export function topSupporters(candidates: readonly SupporterCandidate[], limit: number): Map<string, Evidence> {
+  const ranked = candidates
+    .filter((c) => c.stats.score > 0 && !c.criticOnly)
+    .sort(
+      (a, b) =>
+        b.stats.score - a.stats.score ||
+        b.stats.inboundInWindow - a.stats.inboundInWindow ||
+        compareText(a.handle.toLowerCase(), b.handle.toLowerCase()) ||
+        compareText(a.key, b.key),
+    )
+    .slice(0, limit);
+  return new Map(ranked.map((c, index) => [c.key, { rank: index + 1, score: c.stats.score }]));
+}
+
+/** Code-unit order: the same on every machine, unlike locale collation. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

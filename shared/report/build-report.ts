@@ -1,0 +1,157 @@
+/**
+ * Turns one run's `Analysis` into the report JSON: the sections the email
+ * shows, in display order, and every verdict for the CSV. Pure: no I/O, no clock.
+ */
+import { REASON_CODES } from '../domain/analysis-types.ts';
+import type { Analysis, ContactVerdict, Evidence, Figures, ReasonCode } from '../domain/analysis-types.ts';
+import { REPORT_SCHEMA_VERSION, UNFOLLOW_REASON_ORDER } from './report-schema.ts';
+import type { ListSection, ReportContact, ReportJson, ReportLocale, UnfollowGroup } from './report-schema.ts';
+
+export interface ReportInput {
+  profileId: string;
+  profileName?: string;
+  locale: ReportLocale;
+  runId: string;
+  generatedAt: string;
+  dryRun: boolean;
+  analysis: Analysis;
+  /** Previous runs, newest first. */
+  trend: { at: string; figures: Figures }[];
+  maxRowsPerSection: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export function buildReport(input: ReportInput): ReportJson {
+  const { analysis } = input;
+  const contacts = analysis.verdicts.map(toReportContact).sort(byHandle);
+
+  const unfollowGroups = groupUnfollows(contacts.filter((c) => c.recommendation === 'unfollow'));
+  const windowMs = Date.parse(analysis.now) - Date.parse(analysis.windowStart);
+
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    meta: {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      profileId: input.profileId,
+      ...(input.profileName !== undefined ? { profileName: input.profileName } : {}),
+      runId: input.runId,
+      generatedAt: input.generatedAt,
+      windowStart: analysis.windowStart,
+      windowEnd: analysis.now,
+      lookbackDays: Number.isFinite(windowMs) ? Math.max(0, Math.round(windowMs / DAY_MS)) : 0,
+      locale: input.locale,
+      dryRun: input.dryRun,
+      maxRowsPerSection: Math.max(1, Math.floor(input.maxRowsPerSection)),
+    },
+    figures: { ...analysis.figures },
+    deltas: analysis.deltas ? { ...analysis.deltas } : null,
+    trend: [...input.trend].sort((a, b) => b.at.localeCompare(a.at)).map((t) => ({ at: t.at, figures: { ...t.figures } })),
+    staleSources: analysis.staleSources.map((s) => ({
+      sourceId: s.sourceId,
+      platform: s.platform,
+      contacts: s.contacts,
+      interactions: s.interactions,
+      ...(s.lastCompleteAt !== undefined ? { lastCompleteAt: s.lastCompleteAt } : {}),
+      problems: [...s.problems],
+    })),
+    sections: {
+      unfollow: { count: unfollowGroups.reduce((n, g) => n + g.count, 0), groups: unfollowGroups },
+      review: listSection(contacts.filter((c) => c.recommendation === 'review'), leastEngagedFirst),
+      followBack: listSection(contacts.filter((c) => c.recommendation === 'follow_back'), mostEngagedFirst),
+      newFollowers: listSection(contacts.filter((c) => c.reasons.includes('new_follower')), mostEngagedFirst),
+      lostFollowers: listSection(contacts.filter((c) => c.reasons.includes('lost_follower')), byHandle),
+      topSupporters: listSection(contacts.filter((c) => c.reasons.includes('top_supporter')), mostEngagedFirst),
+    },
+    contacts,
+  };
+}
+
+/** The reason a suggested unfollow is filed under: the first one in the fixed order. */
+export function primaryUnfollowReason(reasons: readonly ReasonCode[]): ReasonCode | undefined {
+  return UNFOLLOW_REASON_ORDER.find((r) => reasons.includes(r)) ?? REASON_CODES.find((r) => reasons.includes(r));
+}
+
+function groupUnfollows(unfollows: ReportContact[]): UnfollowGroup[] {
+  const byReason = new Map<ReasonCode, ReportContact[]>();
+  for (const c of unfollows) {
+    // An unfollow without a reason would break "every recommendation carries its reasons"; file it where it is visible.
+    const reason = primaryUnfollowReason(c.reasons) ?? 'never_engaged';
+    byReason.set(reason, [...(byReason.get(reason) ?? []), c]);
+  }
+  const order: ReasonCode[] = [...UNFOLLOW_REASON_ORDER, ...REASON_CODES.filter((r) => !(UNFOLLOW_REASON_ORDER as readonly string[]).includes(r))];
+  return order.flatMap((reason) => {
+    const members = byReason.get(reason);
+    if (!members) return [];
+    const keys = [...members].sort(leastEngagedFirst).map((c) => c.key);
+    return [{ reason, count: keys.length, keys }];
+  });
+}
+
+function listSection(members: ReportContact[], order: (a: ReportContact, b: ReportContact) => number): ListSection {
+  const keys = [...members].sort(order).map((c) => c.key);
+  return { count: keys.length, keys };
+}
+
+function byHandle(a: ReportContact, b: ReportContact): number {
+  return a.handle.localeCompare(b.handle, 'en') || a.key.localeCompare(b.key, 'en');
+}
+
+/** Strongest candidates for removal first: least engagement, then followed the longest. */
+function leastEngagedFirst(a: ReportContact, b: ReportContact): number {
+  return (
+    a.stats.inboundTotal - b.stats.inboundTotal ||
+    a.stats.score - b.stats.score ||
+    (b.stats.followedForDays ?? 0) - (a.stats.followedForDays ?? 0) ||
+    byHandle(a, b)
+  );
+}
+
+function mostEngagedFirst(a: ReportContact, b: ReportContact): number {
+  return b.stats.score - a.stats.score || b.stats.inboundInWindow - a.stats.inboundInWindow || byHandle(a, b);
+}
+
+function toReportContact(v: ContactVerdict): ReportContact {
+  const evidence: ReportContact['evidence'] = {};
+  for (const code of REASON_CODES) {
+    const facts = v.evidence[code];
+    if (facts) evidence[code] = definedOnly(facts);
+  }
+  const s = v.stats;
+  return {
+    key: v.key,
+    sourceId: v.sourceId,
+    platform: v.platform,
+    id: v.id,
+    handle: v.handle,
+    displayName: v.displayName,
+    ...(v.profileUrl !== undefined ? { profileUrl: v.profileUrl } : {}),
+    relation: v.relation,
+    state: v.state,
+    recommendation: v.recommendation,
+    reasons: [...v.reasons],
+    evidence,
+    stats: {
+      inboundInWindow: s.inboundInWindow,
+      inboundByKind: { ...s.inboundByKind },
+      outboundInWindow: s.outboundInWindow,
+      inboundTotal: s.inboundTotal,
+      outboundTotal: s.outboundTotal,
+      ...(s.lastInboundAt !== undefined ? { lastInboundAt: s.lastInboundAt } : {}),
+      ...(s.lastOutboundAt !== undefined ? { lastOutboundAt: s.lastOutboundAt } : {}),
+      ...(s.followedForDays !== undefined ? { followedForDays: s.followedForDays } : {}),
+      observedDays: s.observedDays,
+      score: s.score,
+    },
+    ...(v.followedAt !== undefined ? { followedAt: v.followedAt } : {}),
+    ...(v.lastPostAt !== undefined ? { lastPostAt: v.lastPostAt } : {}),
+    stale: v.stale,
+  };
+}
+
+/** JSON has no `undefined`; dropping it here keeps the object equal to its parsed copy. */
+function definedOnly(facts: Evidence): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, value] of Object.entries(facts)) if (value !== undefined) out[k] = value;
+  return out;
+}

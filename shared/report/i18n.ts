@@ -1,0 +1,320 @@
+/**
+ * Message catalogs of the report. Every locale implements the same `Messages`
+ * type, so a missing translation is a compile error, not a blank in an email.
+ * Values are plain text; renderers escape them like any other string.
+ */
+import type { FigureDeltas, ReasonCode, Recommendation } from '../domain/analysis-types.ts';
+import type { Completeness, InteractionKind } from '../domain/model.ts';
+import type { ReportContact, ReportLocale } from './report-schema.ts';
+
+export type SectionId = 'unfollow' | 'review' | 'followBack' | 'newFollowers' | 'lostFollowers' | 'topSupporters';
+export type FigureKey = keyof FigureDeltas;
+
+export interface SummaryFacts {
+  following: number;
+  followers: number;
+  mutuals: number;
+  engagedShare: string;
+  days: number;
+  unfollow: number;
+  review: number;
+  followBack: number;
+}
+
+export interface Messages {
+  /** `lang` attribute of the HTML and the Intl locale for dates and numbers. */
+  lang: string;
+  intlLocale: string;
+  title: string;
+  subject(p: { profile: string; unfollow: number; followBack: number; dryRun: boolean }): string;
+  summary(p: SummaryFacts): string;
+  dryRunNote: string;
+  figuresTitle: string;
+  figures: Record<FigureKey, string>;
+  sinceLastRun: string;
+  trendTitle: string;
+  trendColumns: { at: string; following: string; followers: string; engaged: string; unfollow: string; newFollowers: string; lostFollowers: string };
+  thisRun: string;
+  sections: Record<SectionId, { title: string; intro: string }>;
+  unfollowGroupIntro: Partial<Record<ReasonCode, string>>;
+  none: string;
+  andMore(n: number): string;
+  staleTitle: string;
+  staleSource(p: { source: string; contacts: string; interactions: string; since: string | null }): string;
+  problem: string;
+  completeness: Record<Completeness, string>;
+  reasons: Record<ReasonCode, string>;
+  recommendations: Record<Recommendation, string>;
+  relations: Record<ReportContact['relation'], string>;
+  states: Record<ReportContact['state'], string>;
+  kinds: Record<InteractionKind, string>;
+  reasonsLabel: string;
+  inWindow(p: { days: number; inbound: number; outbound: number; byKind: string }): string;
+  lastInbound(date: string): string;
+  noInbound: string;
+  lastOutbound(date: string): string;
+  followedFor(days: number): string;
+  lastPost(date: string): string;
+  staleContact: string;
+  /** Labels of evidence facts the analysis is known to produce; others are shown with their own key. */
+  evidence: Record<string, string>;
+  yes: string;
+  no: string;
+  footer(p: { runId: string; windowStart: string; windowEnd: string }): string[];
+}
+
+const en: Messages = {
+  lang: 'en',
+  intlLocale: 'en-GB',
+  title: 'Your community report',
+  subject: ({ profile, unfollow, followBack, dryRun }) =>
+    `${dryRun ? '[dry run] ' : ''}followback · ${profile}: ${unfollow} to unfollow, ${followBack} to follow back`,
+  summary: (p) =>
+    `You follow ${p.following} accounts and ${p.followers} follow you (${p.mutuals} mutual); ${p.engagedShare} of the accounts you follow engaged with you in the last ${p.days} days. ` +
+    `Suggested: ${p.unfollow} to unfollow, ${p.review} to review, ${p.followBack} to follow back.`,
+  dryRunNote: 'Dry run: this report was not emailed.',
+  figuresTitle: 'Headline figures',
+  figures: {
+    following: 'You follow',
+    followers: 'Followers',
+    mutuals: 'Mutual',
+    engagedFollowingShare: 'Engaged (of those you follow)',
+    engagedFollowerShare: 'Engaged (of your followers)',
+    engagedFollowing: 'Engaged accounts you follow',
+    engagedFollowers: 'Engaged followers',
+    suggestedUnfollows: 'To unfollow',
+    suggestedReviews: 'To review',
+    suggestedFollowBacks: 'To follow back',
+    newFollowers: 'New followers',
+    lostFollowers: 'Lost followers',
+    inboundInWindow: 'Interactions received',
+    outboundInWindow: 'Interactions given',
+  },
+  sinceLastRun: 'since the last report',
+  trendTitle: 'Trend',
+  trendColumns: {
+    at: 'Run',
+    following: 'You follow',
+    followers: 'Followers',
+    engaged: 'Engaged',
+    unfollow: 'To unfollow',
+    newFollowers: 'New',
+    lostFollowers: 'Lost',
+  },
+  thisRun: 'now',
+  sections: {
+    unfollow: { title: 'Suggested unfollows', intro: 'Accounts you follow that give nothing back to your community, grouped by the main reason.' },
+    review: { title: 'Worth a look', intro: 'Signals are mixed: check these yourself before deciding.' },
+    followBack: { title: 'Follow back', intro: 'They follow you and engage with you, but you do not follow them.' },
+    newFollowers: { title: 'New followers', intro: 'Started following you since the last report.' },
+    lostFollowers: { title: 'Lost followers', intro: 'Stopped following you since the last report.' },
+    topSupporters: { title: 'Top supporters', intro: 'The people who engaged with you most in the window. Thank them!' },
+  },
+  unfollowGroupIntro: {
+    inactive_account: 'The account stopped posting, or was suspended, moved or deleted.',
+    never_engaged: 'Observed long enough, never a single interaction with you.',
+    dormant: 'They used to engage, but have been silent for a long time.',
+    critic_only: 'They only ever reply to criticise.',
+    one_sided: 'You engage with them; they never give anything back.',
+    out_of_audience: 'Their language or topics fall outside your audience.',
+  },
+  none: 'Nothing here this time.',
+  andMore: (n) => `…and ${n} more (see the CSV attachment)`,
+  staleTitle: 'Some data is stale: nothing was concluded from what is missing.',
+  staleSource: ({ source, contacts, interactions, since }) =>
+    `${source}: contacts ${contacts}, interactions ${interactions}; ${since === null ? 'never pulled completely' : `last complete pull ${since}`}.`,
+  problem: 'Problem',
+  completeness: { complete: 'complete', partial: 'partial', failed: 'failed' },
+  reasons: {
+    never_engaged: 'Never engaged',
+    dormant: 'Dormant',
+    one_sided: 'One-sided',
+    critic_only: 'Only criticism',
+    out_of_audience: 'Outside your audience',
+    inactive_account: 'Inactive account',
+    new_follower: 'New follower',
+    lost_follower: 'Stopped following you',
+    top_supporter: 'Top supporter',
+    grace_period: 'Followed recently',
+    allowlisted: 'On your keep list',
+    snoozed: 'Snoozed',
+  },
+  recommendations: { unfollow: 'unfollow', review: 'review', keep: 'keep', follow_back: 'follow back', no_follow_back: 'no follow back' },
+  relations: { following: 'you follow', follower: 'follows you', mutual: 'mutual', former_follower: 'former follower' },
+  states: { active: 'active', moved: 'account moved', suspended: 'account suspended', deleted: 'account deleted' },
+  kinds: { like: 'likes', repost: 'reposts', reply: 'replies', quote: 'quotes', mention: 'mentions', follow: 'follows' },
+  reasonsLabel: 'Why',
+  inWindow: ({ days, inbound, outbound, byKind }) =>
+    `Last ${days} days: ${inbound} from them${byKind ? ` (${byKind})` : ''}, ${outbound} from you`,
+  lastInbound: (date) => `last interaction from them ${date}`,
+  noInbound: 'no interaction from them on record',
+  lastOutbound: (date) => `your last interaction ${date}`,
+  followedFor: (days) => `followed for ${days} days`,
+  lastPost: (date) => `last post ${date}`,
+  staleContact: 'source stale: reasons carried over from the previous report',
+  evidence: {
+    dormantDays: 'days silent',
+    daysSinceLastInbound: 'days since their last interaction',
+    lastInboundAt: 'last interaction from them',
+    lastPostAt: 'last post',
+    daysSinceLastPost: 'days since their last post',
+    inactiveDays: 'days without posting',
+    state: 'status',
+    movedTo: 'moved to',
+    outboundInWindow: 'your interactions',
+    inboundInWindow: 'their interactions',
+    threshold: 'threshold',
+    exampleReply: 'example',
+    negativeShare: 'negative',
+    negative: 'negative replies',
+    total: 'replies',
+    language: 'language',
+    languages: 'languages',
+    keyword: 'keyword',
+    matched: 'matched',
+    until: 'until',
+    observedDays: 'days observed',
+    followedForDays: 'days followed',
+    graceDays: 'grace days',
+    rank: 'rank',
+    score: 'score',
+  },
+  yes: 'yes',
+  no: 'no',
+  footer: ({ runId, windowStart, windowEnd }) => [
+    'followback recommends; you decide. Nothing is unfollowed automatically.',
+    'The CSV attachment lists every contact with its figures and reasons.',
+    `Window ${windowStart} – ${windowEnd} · run ${runId}`,
+  ],
+};
+
+const it: Messages = {
+  lang: 'it',
+  intlLocale: 'it-IT',
+  title: 'Il rapporto sulla tua community',
+  subject: ({ profile, unfollow, followBack, dryRun }) =>
+    `${dryRun ? '[prova] ' : ''}followback · ${profile}: ${unfollow} da non seguire più, ${followBack} da ricambiare`,
+  summary: (p) =>
+    `Segui ${p.following} account e ${p.followers} ti seguono (${p.mutuals} reciproci); il ${p.engagedShare} degli account che segui ha interagito con te negli ultimi ${p.days} giorni. ` +
+    `Suggerimenti: ${p.unfollow} da non seguire più, ${p.review} da valutare, ${p.followBack} da ricambiare.`,
+  dryRunNote: 'Prova: questo rapporto non è stato inviato per email.',
+  figuresTitle: 'I numeri principali',
+  figures: {
+    following: 'Segui',
+    followers: 'Follower',
+    mutuals: 'Reciproci',
+    engagedFollowingShare: 'Attivi (tra chi segui)',
+    engagedFollowerShare: 'Attivi (tra i follower)',
+    engagedFollowing: 'Account seguiti attivi',
+    engagedFollowers: 'Follower attivi',
+    suggestedUnfollows: 'Da non seguire più',
+    suggestedReviews: 'Da valutare',
+    suggestedFollowBacks: 'Da ricambiare',
+    newFollowers: 'Nuovi follower',
+    lostFollowers: 'Follower persi',
+    inboundInWindow: 'Interazioni ricevute',
+    outboundInWindow: 'Interazioni date',
+  },
+  sinceLastRun: "dall'ultimo rapporto",
+  trendTitle: 'Andamento',
+  trendColumns: {
+    at: 'Rapporto',
+    following: 'Segui',
+    followers: 'Follower',
+    engaged: 'Attivi',
+    unfollow: 'Da non seguire',
+    newFollowers: 'Nuovi',
+    lostFollowers: 'Persi',
+  },
+  thisRun: 'ora',
+  sections: {
+    unfollow: { title: 'Da non seguire più', intro: 'Account che segui e che non danno nulla alla tua community, raggruppati per motivo principale.' },
+    review: { title: 'Da valutare', intro: 'Segnali contrastanti: controllali tu prima di decidere.' },
+    followBack: { title: 'Da ricambiare', intro: 'Ti seguono e interagiscono con te, ma tu non li segui.' },
+    newFollowers: { title: 'Nuovi follower', intro: "Hanno iniziato a seguirti dall'ultimo rapporto." },
+    lostFollowers: { title: 'Follower persi', intro: "Hanno smesso di seguirti dall'ultimo rapporto." },
+    topSupporters: { title: 'I più vicini', intro: 'Le persone che hanno interagito di più con te nel periodo. Ringraziale!' },
+  },
+  unfollowGroupIntro: {
+    inactive_account: "L'account non pubblica più, oppure è stato sospeso, spostato o eliminato.",
+    never_engaged: 'Osservati abbastanza a lungo, mai una sola interazione con te.',
+    dormant: 'Interagivano, ma da molto tempo tacciono.',
+    critic_only: 'Rispondono solo per criticare.',
+    one_sided: 'Tu interagisci con loro; loro non ricambiano mai.',
+    out_of_audience: 'Lingua o argomenti fuori dal tuo pubblico.',
+  },
+  none: 'Niente da segnalare questa volta.',
+  andMore: (n) => (n === 1 ? '…e un altro (vedi il CSV allegato)' : `…e altri ${n} (vedi il CSV allegato)`),
+  staleTitle: 'Alcuni dati non sono aggiornati: non si è concluso nulla da ciò che manca.',
+  staleSource: ({ source, contacts, interactions, since }) =>
+    `${source}: lettura dei contatti ${contacts}, lettura delle interazioni ${interactions}; ${since === null ? 'mai letto completamente' : `ultima lettura completa ${since}`}.`,
+  problem: 'Problema',
+  completeness: { complete: 'completa', partial: 'parziale', failed: 'non riuscita' },
+  reasons: {
+    never_engaged: 'Mai un’interazione',
+    dormant: 'Silenzioso da tempo',
+    one_sided: 'A senso unico',
+    critic_only: 'Solo critiche',
+    out_of_audience: 'Fuori dal tuo pubblico',
+    inactive_account: 'Account inattivo',
+    new_follower: 'Nuovo follower',
+    lost_follower: 'Ha smesso di seguirti',
+    top_supporter: 'Tra i più vicini',
+    grace_period: 'Seguito da poco',
+    allowlisted: 'Nella tua lista da tenere',
+    snoozed: 'Rimandato',
+  },
+  recommendations: { unfollow: 'non seguire più', review: 'valutare', keep: 'tenere', follow_back: 'ricambiare', no_follow_back: 'non ricambiare' },
+  relations: { following: 'lo segui', follower: 'ti segue', mutual: 'reciproco', former_follower: 'ex follower' },
+  states: { active: 'attivo', moved: 'account spostato', suspended: 'account sospeso', deleted: 'account eliminato' },
+  kinds: { like: 'mi piace', repost: 'condivisioni', reply: 'risposte', quote: 'citazioni', mention: 'menzioni', follow: 'follow' },
+  reasonsLabel: 'Perché',
+  inWindow: ({ days, inbound, outbound, byKind }) =>
+    `Ultimi ${days} giorni: ${inbound} da loro${byKind ? ` (${byKind})` : ''}, ${outbound} da te`,
+  lastInbound: (date) => `ultima interazione da loro ${date}`,
+  noInbound: 'nessuna interazione da loro registrata',
+  lastOutbound: (date) => `tua ultima interazione ${date}`,
+  followedFor: (days) => `seguito da ${days} giorni`,
+  lastPost: (date) => `ultimo post ${date}`,
+  staleContact: "fonte non aggiornata: motivi ripresi dal rapporto precedente",
+  evidence: {
+    dormantDays: 'giorni di silenzio',
+    daysSinceLastInbound: 'giorni dalla loro ultima interazione',
+    lastInboundAt: 'ultima interazione da loro',
+    lastPostAt: 'ultimo post',
+    daysSinceLastPost: 'giorni dal loro ultimo post',
+    inactiveDays: 'giorni senza pubblicare',
+    state: 'stato',
+    movedTo: 'spostato su',
+    outboundInWindow: 'tue interazioni',
+    inboundInWindow: 'loro interazioni',
+    threshold: 'soglia',
+    exampleReply: 'esempio',
+    negativeShare: 'negative',
+    negative: 'risposte negative',
+    total: 'risposte',
+    language: 'lingua',
+    languages: 'lingue',
+    keyword: 'parola chiave',
+    matched: 'corrispondenza',
+    until: 'fino al',
+    observedDays: 'giorni osservati',
+    followedForDays: 'giorni di follow',
+    graceDays: 'giorni di tolleranza',
+    rank: 'posizione',
+    score: 'punteggio',
+  },
+  yes: 'sì',
+  no: 'no',
+  footer: ({ runId, windowStart, windowEnd }) => [
+    'followback suggerisce, tu decidi: non smette mai di seguire nessuno al posto tuo.',
+    'Il CSV allegato elenca ogni contatto con i suoi numeri e motivi.',
+    `Periodo ${windowStart} – ${windowEnd} · esecuzione ${runId}`,
+  ],
+};
+
+export const CATALOGS: Record<ReportLocale, Messages> = { en, it };
+
+export function messagesFor(locale: ReportLocale): Messages {
+  return CATALOGS[locale];
+}

@@ -1,0 +1,136 @@
+/**
+ * The HTML email. Built for the clients that strip most of HTML: table layout,
+ * every style inline (Gmail drops <style> in many cases, Outlook ignores
+ * max-width without a width attribute), no scripts, no images, no web fonts.
+ * The font is set on every cell and heading (Outlook does not inherit it into
+ * tables) but not on each line, to stay under Gmail's ~102 KB clipping limit.
+ * Every string from the view goes through `escapeHtml`, which also covers the
+ * message catalogs, so there is a single path for text into markup.
+ */
+import { escapeHtml } from './escape-html.ts';
+import type { FigureView, GroupView, ReportView, RowView, SectionView, StaleView, TrendView } from './report-view.ts';
+
+const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;";
+const MUTED = 'color:#5f6368;';
+const DELTA_COLOUR = { up: '#1e7e34', down: '#b3261e', flat: '#5f6368' } as const;
+const FIGURE_COLUMNS = 3;
+
+const e = escapeHtml;
+
+export function renderHtml(view: ReportView, subject: string): string {
+  const body = [
+    view.stale ? staleBanner(view.stale) : '',
+    block(`<h1 style="margin:0 0 8px 0;font-size:22px;line-height:28px;color:#202124;${FONT}">${e(view.title)}</h1>` +
+      `<p style="margin:0;font-size:15px;line-height:22px;color:#202124;">${e(view.summary)}</p>` +
+      (view.dryRunNote ? `<p style="margin:8px 0 0 0;font-size:13px;${MUTED}">${e(view.dryRunNote)}</p>` : '')),
+    figures(view),
+    view.trend ? trend(view.trend) : '',
+    ...view.sections.map(section),
+    block(view.footer.map((line) => `<p style="margin:0 0 4px 0;font-size:12px;line-height:18px;${MUTED}">${e(line)}</p>`).join('')),
+  ].join('\n');
+
+  return `<!DOCTYPE html>
+<html lang="${e(view.lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<title>${e(subject)}</title>
+</head>
+<body style="margin:0;padding:0;background-color:#f1f3f4;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f1f3f4;">
+<tr><td align="center" style="padding:16px 8px;">
+<table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:640px;background-color:#ffffff;border:1px solid #dadce0;">
+${body}
+</table>
+</td></tr>
+</table>
+</body>
+</html>
+`;
+}
+
+function block(inner: string, style = ''): string {
+  return `<tr><td style="padding:16px 24px;${FONT}${style}">${inner}</td></tr>`;
+}
+
+function staleBanner(stale: StaleView): string {
+  const items = stale.sources
+    .map(
+      (s) =>
+        `<p style="margin:6px 0 0 0;font-size:14px;line-height:20px;color:#5c3c00;">${e(s.line)}</p>` +
+        s.problems.map((p) => `<p style="margin:2px 0 0 12px;font-size:13px;line-height:18px;color:#5c3c00;">– ${e(p)}</p>`).join(''),
+    )
+    .join('');
+  return block(`<p style="margin:0;font-size:15px;line-height:20px;font-weight:bold;color:#5c3c00;">⚠ ${e(stale.title)}</p>${items}`, 'background-color:#fef7e0;border-bottom:1px solid #f9ab00;');
+}
+
+function figures(view: ReportView): string {
+  const cells = view.figures.map(figureCell);
+  const rows: string[] = [];
+  for (let i = 0; i < cells.length; i += FIGURE_COLUMNS) {
+    rows.push(`<tr>${cells.slice(i, i + FIGURE_COLUMNS).join('')}</tr>`);
+  }
+  const hasDeltas = view.figures.some((f) => f.delta !== null);
+  return block(
+    heading(view.figuresTitle, hasDeltas ? view.sinceLastRun : null) +
+      `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${rows.join('')}</table>`,
+  );
+}
+
+function figureCell(f: FigureView): string {
+  const delta = f.delta
+    ? `<div style="font-size:12px;line-height:16px;color:${DELTA_COLOUR[f.delta.direction]};">${e(f.delta.text)}</div>`
+    : '';
+  return (
+    `<td width="33%" valign="top" style="padding:8px 8px 8px 0;${FONT}">` +
+    `<div style="font-size:22px;line-height:28px;font-weight:bold;color:#202124;">${e(f.value)}</div>` +
+    `<div style="font-size:12px;line-height:16px;${MUTED}">${e(f.label)}</div>${delta}</td>`
+  );
+}
+
+function trend(t: TrendView): string {
+  const cell = (text: string, head: boolean, first: boolean) =>
+    `<td align="${first ? 'left' : 'right'}" style="padding:4px 6px;border-bottom:1px solid #e8eaed;font-size:12px;line-height:16px;${head ? 'font-weight:bold;' : ''}color:#202124;${FONT}">${e(text)}</td>`;
+  const rows = [t.header, ...t.rows].map((r, i) => `<tr>${r.map((text, j) => cell(text, i === 0, j === 0)).join('')}</tr>`);
+  return block(heading(t.title, null) + `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${rows.join('')}</table>`);
+}
+
+function heading(title: string, note: string | null): string {
+  return (
+    `<h2 style="margin:0 0 8px 0;font-size:17px;line-height:24px;color:#202124;${FONT}">${e(title)}` +
+    (note ? ` <span style="font-size:12px;font-weight:normal;${MUTED}">${e(note)}</span>` : '') +
+    `</h2>`
+  );
+}
+
+function section(s: SectionView): string {
+  const intro = `<p style="margin:0 0 8px 0;font-size:13px;line-height:18px;${MUTED}">${e(s.intro)}</p>`;
+  const content = s.empty !== null ? `<p style="margin:0;font-size:14px;${MUTED}">${e(s.empty)}</p>` : s.groups.map(group).join('');
+  return block(heading(`${s.title} (${s.count})`, null) + intro + content, 'border-top:1px solid #e8eaed;');
+}
+
+function group(g: GroupView): string {
+  const title = g.title ? `<h3 style="margin:12px 0 2px 0;font-size:15px;line-height:20px;color:#202124;${FONT}">${e(g.title)}</h3>` : '';
+  const intro = g.intro ? `<p style="margin:0 0 4px 0;font-size:13px;line-height:18px;${MUTED}">${e(g.intro)}</p>` : '';
+  const more = g.more ? `<p style="margin:6px 0 0 0;font-size:13px;font-style:italic;${MUTED}">${e(g.more)}</p>` : '';
+  const rows = g.rows.length > 0 ? `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${g.rows.map(row).join('')}</table>` : '';
+  return `${title}${intro}${rows}${more}`;
+}
+
+function row(r: RowView): string {
+  // One cell, styled once: rows are most of the email, and Gmail clips messages past ~102 KB.
+  const nameStyle = 'font-size:15px;font-weight:bold;text-decoration:none;';
+  const name = r.href
+    ? `<a href="${e(r.href)}" style="${nameStyle}color:#1a56c4;">${e(r.name)}</a>`
+    : `<span style="${nameStyle}color:#202124;">${e(r.name)}</span>`;
+  const lines = [
+    `${name} ${e(r.handle)} · ${e(r.platform)} · ${e(r.relation)}`,
+    ...(r.reasons ? [`<span style="color:#202124;">${e(r.reasons)}</span>`] : []),
+    ...r.facts.map(e),
+  ];
+  const quote = r.quote
+    ? `<div style="margin:4px 0 0 0;padding:4px 8px;border-left:3px solid #dadce0;font-style:italic;color:#3c4043;">“${e(r.quote)}”</div>`
+    : '';
+  return `<tr><td style="padding:8px 0;border-bottom:1px solid #f1f3f4;font-size:13px;line-height:18px;${MUTED}${FONT}">${lines.join('<br>')}${quote}</td></tr>`;
+}

@@ -1,0 +1,79 @@
+/** The plain-text part: the same content as the HTML, wrapped for ~78 columns. */
+import { wrap } from './format.ts';
+import type { GroupView, ReportView, RowView, SectionView, TrendView } from './report-view.ts';
+
+const WIDTH = 78;
+
+export function renderText(view: ReportView): string {
+  const out: string[] = [];
+  const para = (text: string, first = '', rest = first) => out.push(...wrap(text, WIDTH, first, rest));
+
+  out.push(view.title.toUpperCase(), '='.repeat(Math.min(WIDTH, [...view.title].length)), '');
+  if (view.stale) {
+    para(`(!) ${view.stale.title}`);
+    for (const s of view.stale.sources) {
+      para(s.line, '  - ', '    ');
+      for (const p of s.problems) para(p, '      ');
+    }
+    out.push('');
+  }
+  para(view.summary);
+  if (view.dryRunNote) para(view.dryRunNote);
+  out.push('');
+
+  const hasDeltas = view.figures.some((f) => f.delta !== null);
+  out.push(hasDeltas ? `${view.figuresTitle} (${view.sinceLastRun})` : view.figuresTitle, '');
+  const labelWidth = Math.max(...view.figures.map((f) => [...f.label].length));
+  const valueWidth = Math.max(...view.figures.map((f) => [...f.value].length));
+  for (const f of view.figures) {
+    out.push(`  ${padEnd(f.label, labelWidth)}  ${padStart(f.value, valueWidth)}${f.delta ? `  ${f.delta.text}` : ''}`);
+  }
+  out.push('');
+
+  if (view.trend) out.push(...trend(view.trend), '');
+  for (const s of view.sections) out.push(...section(s), '');
+  out.push('-'.repeat(WIDTH));
+  for (const line of view.footer) out.push(...wrap(line, WIDTH));
+  return `${out.join('\n').replace(/[ \t]+$/gm, '')}\n`;
+}
+
+function trend(t: TrendView): string[] {
+  const rows = [t.header, ...t.rows];
+  const widths = t.header.map((_, j) => Math.max(...rows.map((r) => [...(r[j] ?? '')].length)));
+  return [t.title, '', ...rows.map((r) => `  ${r.map((cell, j) => (j === 0 ? padEnd(cell, widths[j] ?? 0) : padStart(cell, widths[j] ?? 0))).join('  ')}`)];
+}
+
+function section(s: SectionView): string[] {
+  const title = `${s.title} (${s.count})`;
+  const out = [title.toUpperCase(), '-'.repeat(Math.min(WIDTH, [...title].length)), ...wrap(s.intro, WIDTH)];
+  if (s.empty !== null) return [...out, '', s.empty];
+  for (const g of s.groups) out.push(...group(g));
+  return out;
+}
+
+function group(g: GroupView): string[] {
+  const out: string[] = [''];
+  if (g.title) out.push(`  ${g.title}`);
+  if (g.intro) out.push(...wrap(g.intro, WIDTH, '  '));
+  for (const r of g.rows) out.push(...row(r));
+  if (g.more) out.push('', `  ${g.more}`);
+  return out;
+}
+
+function row(r: RowView): string[] {
+  const indent = '    ';
+  const out = ['', ...wrap(`${r.name} (${r.handle} · ${r.platform} · ${r.relation})`, WIDTH, '  * ', indent)];
+  if (r.href) out.push(`${indent}${r.href}`);
+  if (r.reasons) out.push(...wrap(r.reasons, WIDTH, indent));
+  for (const fact of r.facts) out.push(...wrap(fact, WIDTH, `${indent}- `, `${indent}  `));
+  if (r.quote) out.push(...wrap(`"${r.quote}"`, WIDTH, `${indent}> `));
+  return out;
+}
+
+function padEnd(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - [...text].length));
+}
+
+function padStart(text: string, width: number): string {
+  return ' '.repeat(Math.max(0, width - [...text].length)) + text;
+}

@@ -1,0 +1,164 @@
+/**
+ * The report JSON: the machine-readable, versioned form of one run's report.
+ * Everything else (HTML, text, CSV, subject) is rendered from it, so a stored
+ * report can be re-rendered later. Bump `schemaVersion` on any breaking change;
+ * additive optional fields keep version 1.
+ */
+import { z } from 'zod';
+import { REASON_CODES, RECOMMENDATIONS } from '../domain/analysis-types.ts';
+import type { Figures, FigureDeltas } from '../domain/analysis-types.ts';
+import { AccountState, Completeness, InteractionKind, IsoInstant } from '../domain/model.ts';
+
+export const REPORT_SCHEMA_VERSION = 1 as const;
+
+export const ReasonCodeJson = z.enum(REASON_CODES);
+export const RecommendationJson = z.enum(RECOMMENDATIONS);
+export const ReportLocale = z.enum(['en', 'it']);
+export type ReportLocale = z.infer<typeof ReportLocale>;
+
+/**
+ * Unfollow suggestions are grouped by their first reason in this order: the
+ * most clear-cut cause first, so the owner can act on the top groups quickly.
+ */
+export const UNFOLLOW_REASON_ORDER = [
+  'inactive_account',
+  'never_engaged',
+  'dormant',
+  'critic_only',
+  'one_sided',
+  'out_of_audience',
+] as const satisfies readonly (typeof REASON_CODES)[number][];
+
+const Count = z.number().int().nonnegative();
+
+const figureShape = {
+  following: Count,
+  followers: Count,
+  mutuals: Count,
+  engagedFollowingShare: z.number().min(0).max(1),
+  engagedFollowerShare: z.number().min(0).max(1),
+  engagedFollowing: Count,
+  engagedFollowers: Count,
+  suggestedUnfollows: Count,
+  suggestedReviews: Count,
+  suggestedFollowBacks: Count,
+  newFollowers: Count,
+  lostFollowers: Count,
+  inboundInWindow: Count,
+  outboundInWindow: Count,
+};
+export const FiguresJson = z.object(figureShape).describe('Headline figures of one run.');
+export const FigureDeltasJson = z
+  .object(Object.fromEntries(Object.keys(figureShape).map((k) => [k, z.number()])) as { [K in keyof typeof figureShape]: z.ZodNumber })
+  .describe('Change of each figure since the previous run (shares as a 0..1 difference).');
+
+// Compile-time guards: the JSON schema and the analysis contract must not drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const figuresMatch: Same<z.infer<typeof FiguresJson>, Figures> = true;
+const deltasMatch: Same<z.infer<typeof FigureDeltasJson>, FigureDeltas> = true;
+void figuresMatch;
+void deltasMatch;
+
+export const EvidenceJson = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+  .describe('Reason-specific facts, e.g. {"dormantDays": 140} or {"exampleReply": "..."}. Strings are untrusted text.');
+
+export const ContactStatsJson = z.object({
+  inboundInWindow: Count,
+  inboundByKind: z.partialRecord(InteractionKind, Count),
+  outboundInWindow: Count,
+  inboundTotal: Count,
+  outboundTotal: Count,
+  lastInboundAt: IsoInstant.optional(),
+  lastOutboundAt: IsoInstant.optional(),
+  followedForDays: z.number().nonnegative().optional(),
+  observedDays: z.number().nonnegative(),
+  score: z.number(),
+});
+
+export const ReportContact = z
+  .object({
+    /** `${sourceId}:${id}`, unique in the report. */
+    key: z.string().min(1),
+    sourceId: z.string().min(1),
+    platform: z.string().min(1),
+    id: z.string().min(1),
+    handle: z.string(),
+    displayName: z.string(),
+    profileUrl: z.string().optional().describe('As the platform gave it (untrusted: renderers link only http/https).'),
+    relation: z.enum(['following', 'follower', 'mutual', 'former_follower']),
+    state: AccountState,
+    recommendation: RecommendationJson.nullable().describe('null only for former followers (lost).'),
+    reasons: z.array(ReasonCodeJson),
+    evidence: z.partialRecord(ReasonCodeJson, EvidenceJson),
+    stats: ContactStatsJson,
+    followedAt: IsoInstant.optional(),
+    lastPostAt: IsoInstant.optional(),
+    stale: z.boolean().describe("True when this contact's source was stale: absence-based reasons were carried over, not concluded."),
+  })
+  .describe('One contact and the verdict on it.');
+export type ReportContact = z.infer<typeof ReportContact>;
+
+export const StaleSourceJson = z.object({
+  sourceId: z.string(),
+  platform: z.string(),
+  contacts: Completeness,
+  interactions: Completeness,
+  lastCompleteAt: IsoInstant.optional().describe('Last fully complete pull; absent when never.'),
+  problems: z.array(z.string()).describe('Why the pull was partial (untrusted text, never secrets).'),
+});
+export type StaleSourceJson = z.infer<typeof StaleSourceJson>;
+
+const Keys = z.array(z.string()).describe('Contact keys (see `contacts`), in display order.');
+export const ListSection = z.object({ count: Count, keys: Keys });
+export type ListSection = z.infer<typeof ListSection>;
+export const UnfollowGroup = z.object({ reason: ReasonCodeJson, count: Count, keys: Keys });
+export type UnfollowGroup = z.infer<typeof UnfollowGroup>;
+
+export const ReportMeta = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  profileId: z.string().min(1),
+  profileName: z.string().optional(),
+  runId: z.string().min(1),
+  generatedAt: IsoInstant,
+  windowStart: IsoInstant,
+  windowEnd: IsoInstant,
+  lookbackDays: z.number().int().nonnegative(),
+  locale: ReportLocale,
+  dryRun: z.boolean(),
+  /** Rows per section the email shows; the CSV and `contacts` always hold everyone. */
+  maxRowsPerSection: z.number().int().min(1),
+});
+export type ReportMeta = z.infer<typeof ReportMeta>;
+
+export const ReportJson = z
+  .object({
+    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    meta: ReportMeta,
+    figures: FiguresJson,
+    deltas: FigureDeltasJson.nullable().describe('null on the first run.'),
+    trend: z.array(z.object({ at: IsoInstant, figures: FiguresJson })).describe('Previous runs, newest first.'),
+    staleSources: z.array(StaleSourceJson),
+    sections: z.object({
+      unfollow: z.object({
+        count: Count,
+        groups: z.array(UnfollowGroup).describe(`Grouped by primary reason, in the order ${UNFOLLOW_REASON_ORDER.join(', ')}.`),
+      }),
+      review: ListSection,
+      followBack: ListSection,
+      newFollowers: ListSection,
+      lostFollowers: ListSection,
+      topSupporters: ListSection,
+    }),
+    contacts: z.array(ReportContact).describe('Every verdict of the run.'),
+  })
+  .describe('followback report, schema version 1');
+export type ReportJson = z.infer<typeof ReportJson>;
+
+/** The JSON Schema (draft 2020-12) of the report, for docs and for consumers in other languages. */
+export function reportJsonSchema(): Record<string, unknown> {
+  return {
+    title: 'followback report',
+    ...z.toJSONSchema(ReportJson, { target: 'draft-2020-12' }),
+  };
+}

@@ -1,0 +1,297 @@
+/**
+ * What the email says, in the report's language, before any markup. The HTML
+ * and the plain-text part are both drawn from this view, so they carry the same
+ * content. Strings here are plain text (untrusted parts included): renderers escape.
+ */
+import { REASON_CODES } from '../domain/analysis-types.ts';
+import type { InteractionKind } from '../domain/model.ts';
+import { daysBetween, formatterFor, truncate } from './format.ts';
+import type { DeltaDirection, Formatter } from './format.ts';
+import { messagesFor } from './i18n.ts';
+import type { FigureKey, Messages, SectionId } from './i18n.ts';
+import { safeHttpUrl } from './escape-html.ts';
+import type { ReportContact, ReportJson } from './report-schema.ts';
+
+export interface FigureView {
+  key: FigureKey;
+  label: string;
+  value: string;
+  delta: { text: string; direction: DeltaDirection } | null;
+}
+
+export interface RowView {
+  key: string;
+  name: string;
+  handle: string;
+  platform: string;
+  relation: string;
+  /** Validated http(s) URL, or null when the profile URL is missing or unsafe. */
+  href: string | null;
+  reasons: string;
+  facts: string[];
+  /** An example of what they wrote (critical reply), already shortened. */
+  quote: string | null;
+}
+
+export interface GroupView {
+  /** Set for the reason groups of the unfollow section. */
+  title: string | null;
+  intro: string | null;
+  rows: RowView[];
+  /** "…and N more" when rows were cut, else null. */
+  more: string | null;
+}
+
+export interface SectionView {
+  id: SectionId;
+  title: string;
+  intro: string;
+  count: number;
+  groups: GroupView[];
+  /** Shown instead of groups when the section is empty. */
+  empty: string | null;
+}
+
+export interface StaleView {
+  title: string;
+  sources: { line: string; problems: string[] }[];
+}
+
+export interface TrendView {
+  title: string;
+  header: string[];
+  rows: string[][];
+}
+
+export interface ReportView {
+  lang: string;
+  title: string;
+  summary: string;
+  dryRunNote: string | null;
+  stale: StaleView | null;
+  figuresTitle: string;
+  sinceLastRun: string;
+  figures: FigureView[];
+  trend: TrendView | null;
+  sections: SectionView[];
+  footer: string[];
+}
+
+const HEADLINE_FIGURES: FigureKey[] = [
+  'following',
+  'followers',
+  'mutuals',
+  'engagedFollowingShare',
+  'engagedFollowerShare',
+  'inboundInWindow',
+  'suggestedUnfollows',
+  'suggestedReviews',
+  'suggestedFollowBacks',
+  'newFollowers',
+  'lostFollowers',
+  'outboundInWindow',
+];
+const SHARE_FIGURES = new Set<FigureKey>(['engagedFollowingShare', 'engagedFollowerShare']);
+const TREND_ROWS = 6;
+const QUOTE_CHARS = 280;
+const NAME_CHARS = 120;
+/** Evidence keys holding something the contact wrote: shown as a quote, not as a fact. */
+const QUOTE_KEY = /example|reply|quote|text/i;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const KINDS: InteractionKind[] = ['like', 'repost', 'reply', 'quote', 'mention', 'follow'];
+
+export function buildReportView(report: ReportJson): ReportView {
+  const m = messagesFor(report.meta.locale);
+  const f = formatterFor(m);
+  const days = report.meta.lookbackDays || daysBetween(report.meta.windowStart, report.meta.windowEnd);
+  const byKey = new Map(report.contacts.map((c) => [c.key, c]));
+  const row = (key: string): RowView[] => {
+    const c = byKey.get(key);
+    return c ? [rowView(c, m, f, days)] : [];
+  };
+  const max = report.meta.maxRowsPerSection;
+
+  const listSection = (id: Exclude<SectionId, 'unfollow'>): SectionView => {
+    const s = report.sections[id];
+    const shown = s.keys.slice(0, max);
+    return {
+      id,
+      ...m.sections[id],
+      count: s.count,
+      groups: shown.length === 0 ? [] : [{ title: null, intro: null, rows: shown.flatMap(row), more: moreText(m, s.keys.length - shown.length) }],
+      empty: s.keys.length === 0 ? m.none : null,
+    };
+  };
+
+  const unfollow = report.sections.unfollow;
+  const budgets = shareRows(unfollow.groups.map((g) => g.keys.length), max);
+  const unfollowView: SectionView = {
+    id: 'unfollow',
+    ...m.sections.unfollow,
+    count: unfollow.count,
+    groups: unfollow.groups.map((g, i) => {
+      const shown = g.keys.slice(0, budgets[i] ?? 0);
+      return {
+        title: `${m.reasons[g.reason]} (${f.number(g.count)})`,
+        intro: m.unfollowGroupIntro[g.reason] ?? null,
+        rows: shown.flatMap(row),
+        more: moreText(m, g.keys.length - shown.length),
+      };
+    }),
+    empty: unfollow.count === 0 ? m.none : null,
+  };
+
+  const fig = report.figures;
+  return {
+    lang: m.lang,
+    title: m.title,
+    summary: m.summary({
+      following: fig.following,
+      followers: fig.followers,
+      mutuals: fig.mutuals,
+      engagedShare: f.percent(fig.engagedFollowingShare),
+      days,
+      unfollow: fig.suggestedUnfollows,
+      review: fig.suggestedReviews,
+      followBack: fig.suggestedFollowBacks,
+    }),
+    dryRunNote: report.meta.dryRun ? m.dryRunNote : null,
+    stale: staleView(report, m, f),
+    figuresTitle: m.figuresTitle,
+    sinceLastRun: m.sinceLastRun,
+    figures: HEADLINE_FIGURES.map((key) => ({
+      key,
+      label: m.figures[key],
+      value: SHARE_FIGURES.has(key) ? f.percent(fig[key]) : f.number(fig[key]),
+      delta: report.deltas ? f.delta(report.deltas[key], SHARE_FIGURES.has(key)) : null,
+    })),
+    trend: trendView(report, m, f),
+    sections: [unfollowView, listSection('review'), listSection('followBack'), listSection('newFollowers'), listSection('lostFollowers'), listSection('topSupporters')],
+    footer: m.footer({ runId: report.meta.runId, windowStart: f.date(report.meta.windowStart), windowEnd: f.date(report.meta.windowEnd) }),
+  };
+}
+
+/**
+ * Splits the unfollow section's row budget across its reason groups round-robin,
+ * so a huge first group cannot hide the others while the section stays within max.
+ */
+export function shareRows(sizes: number[], max: number): number[] {
+  const budgets = sizes.map(() => 0);
+  let left = max;
+  while (left > 0 && budgets.some((b, i) => b < (sizes[i] ?? 0))) {
+    for (let i = 0; i < sizes.length && left > 0; i++) {
+      if ((budgets[i] ?? 0) < (sizes[i] ?? 0)) {
+        budgets[i] = (budgets[i] ?? 0) + 1;
+        left--;
+      }
+    }
+  }
+  return budgets;
+}
+
+function moreText(m: Messages, hidden: number): string | null {
+  return hidden > 0 ? m.andMore(hidden) : null;
+}
+
+function staleView(report: ReportJson, m: Messages, f: Formatter): StaleView | null {
+  if (report.staleSources.length === 0) return null;
+  return {
+    title: m.staleTitle,
+    sources: report.staleSources.map((s) => ({
+      line: m.staleSource({
+        source: s.sourceId === s.platform ? s.sourceId : `${s.sourceId} (${s.platform})`,
+        contacts: m.completeness[s.contacts],
+        interactions: m.completeness[s.interactions],
+        since: s.lastCompleteAt === undefined ? null : f.date(s.lastCompleteAt),
+      }),
+      problems: s.problems.map((p) => truncate(p, QUOTE_CHARS)),
+    })),
+  };
+}
+
+function trendView(report: ReportJson, m: Messages, f: Formatter): TrendView | null {
+  if (report.trend.length === 0) return null;
+  const c = m.trendColumns;
+  const points = [{ at: report.meta.generatedAt, figures: report.figures, current: true }, ...report.trend.map((t) => ({ ...t, current: false }))];
+  return {
+    title: m.trendTitle,
+    header: [c.at, c.following, c.followers, c.engaged, c.unfollow, c.newFollowers, c.lostFollowers],
+    rows: points.slice(0, TREND_ROWS).map((p) => [
+      p.current ? `${f.date(p.at)} (${m.thisRun})` : f.date(p.at),
+      f.number(p.figures.following),
+      f.number(p.figures.followers),
+      f.percent(p.figures.engagedFollowingShare),
+      f.number(p.figures.suggestedUnfollows),
+      f.number(p.figures.newFollowers),
+      f.number(p.figures.lostFollowers),
+    ]),
+  };
+}
+
+function rowView(c: ReportContact, m: Messages, f: Formatter, days: number): RowView {
+  const s = c.stats;
+  const byKind = KINDS.filter((k) => (s.inboundByKind[k] ?? 0) > 0)
+    .map((k) => `${m.kinds[k]} ${f.number(s.inboundByKind[k] ?? 0)}`)
+    .join(', ');
+  const activity = [
+    s.lastInboundAt !== undefined ? m.lastInbound(f.date(s.lastInboundAt)) : m.noInbound,
+    ...(s.lastOutboundAt !== undefined ? [m.lastOutbound(f.date(s.lastOutboundAt))] : []),
+    ...(s.followedForDays !== undefined ? [m.followedFor(Math.floor(s.followedForDays))] : []),
+    ...(c.lastPostAt !== undefined ? [m.lastPost(f.date(c.lastPostAt))] : []),
+    ...(c.state !== 'active' ? [m.states[c.state]] : []),
+  ];
+  const facts = [
+    `${m.inWindow({ days, inbound: s.inboundInWindow, outbound: s.outboundInWindow, byKind })}; ${activity.join('; ')}`,
+    ...evidenceFacts(c, m, f),
+    ...(c.stale ? [m.staleContact] : []),
+  ];
+  return {
+    key: c.key,
+    name: truncate(c.displayName.trim() || c.handle, NAME_CHARS),
+    handle: truncate(c.handle, NAME_CHARS),
+    platform: c.platform,
+    relation: m.relations[c.relation],
+    href: safeHttpUrl(c.profileUrl),
+    reasons: c.reasons.map((r) => m.reasons[r]).join(' · '),
+    facts,
+    quote: exampleQuote(c),
+  };
+}
+
+function evidenceFacts(c: ReportContact, m: Messages, f: Formatter): string[] {
+  const out: string[] = [];
+  for (const reason of REASON_CODES) {
+    const facts = c.evidence[reason];
+    if (!facts) continue;
+    const parts = Object.entries(facts)
+      .filter(([key]) => !QUOTE_KEY.test(key))
+      .map(([key, value]) => `${m.evidence[key] ?? humanise(key)}: ${formatValue(key, value, m, f)}`);
+    if (parts.length > 0) out.push(`${m.reasons[reason]}: ${parts.join(', ')}`);
+  }
+  return out;
+}
+
+function exampleQuote(c: ReportContact): string | null {
+  for (const reason of REASON_CODES) {
+    for (const [key, value] of Object.entries(c.evidence[reason] ?? {})) {
+      if (QUOTE_KEY.test(key) && typeof value === 'string' && value.trim() !== '') return truncate(value, QUOTE_CHARS);
+    }
+  }
+  return null;
+}
+
+function formatValue(key: string, value: string | number | boolean, m: Messages, f: Formatter): string {
+  if (typeof value === 'boolean') return value ? m.yes : m.no;
+  if (key === 'state' && isAccountState(value)) return m.states[value];
+  if (typeof value === 'number') return /share|ratio/i.test(key) && value >= 0 && value <= 1 ? f.percent(value) : f.number(value);
+  return ISO_INSTANT.test(value) ? f.date(value) : truncate(value, QUOTE_CHARS);
+}
+
+function isAccountState(value: unknown): value is ReportContact['state'] {
+  return value === 'active' || value === 'moved' || value === 'suspended' || value === 'deleted';
+}
+
+/** `dormantDays` -> `dormant days`: readable enough for evidence keys no catalog knows yet. */
+function humanise(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+}

@@ -1,0 +1,311 @@
+import type { z } from 'zod';
+import { HttpError } from './http-error.ts';
+import { encodeQuery, type Query } from './query.ts';
+import { rateLimitRemaining, rateLimitResetAt, retryAfterMs } from './rate-limit.ts';
+import { describeZodError } from './zod-issue.ts';
+
+export type { Query } from './query.ts';
+export { HttpError } from './http-error.ts';
+
+export interface HttpClientOptions {
+  /** e.g. https://mastodon.example or https://bsky.social (a path prefix is kept). */
+  baseUrl: string;
+  /** For error messages. */
+  sourceId: string;
+  fetch?: typeof fetch;
+  /** Tests pass a fake that records the waits instead of sleeping. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Jitter source in [0, 1). */
+  random?: () => number;
+  /** Epoch ms. */
+  now?: () => number;
+  /** Retries after the first attempt. Default 5. */
+  maxRetries?: number;
+  /** Default 500. */
+  baseDelayMs?: number;
+  /** Cap of one backoff wait. Default 30 000. */
+  maxDelayMs?: number;
+  /** A rate-limit wait longer than this fails the request (the pull becomes partial). Default 15 min. */
+  maxRateLimitWaitMs?: number;
+  /** Per request. Default 30 000. */
+  timeoutMs?: number;
+  userAgent?: string;
+}
+
+export interface HttpResponse<T> {
+  data: T;
+  status: number;
+  headers: Headers;
+  /** The URL that answered (for resolving `Link` next URLs). */
+  url: string;
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_USER_AGENT = 'followback/0.1 (+https://github.com/followback)';
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const ERROR_TEXT_MAX = 300;
+const SENSITIVE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+/** Why one attempt failed in a way worth retrying. */
+interface RetryableFailure {
+  reason: string;
+  status?: number;
+  /** Server-requested wait (429), overriding the backoff. */
+  waitMs?: number;
+  cause?: unknown;
+}
+
+/**
+ * The JSON-over-HTTP client both network sources use. It owns everything a pull
+ * must get right whatever the network: counting requests (the "fewest requests"
+ * checks), retrying transient failures with capped full-jitter backoff, honouring
+ * and anticipating rate limits, validating every body with zod, and keeping the
+ * Authorization header out of every error.
+ */
+export class HttpClient {
+  private readonly base: URL;
+  private readonly baseText: string;
+  private readonly fetchFn: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private readonly maxRetries: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly maxRateLimitWaitMs: number;
+  private readonly timeoutMs: number;
+  private readonly userAgent: string;
+  readonly sourceId: string;
+  private sent = 0;
+  /** Set when a response said the window is used up: the next request waits until then. */
+  private pausedUntil: number | undefined;
+
+  constructor(options: HttpClientOptions) {
+    this.sourceId = options.sourceId;
+    let base: URL;
+    try {
+      base = new URL(options.baseUrl);
+    } catch (cause) {
+      throw new HttpError(options.sourceId, { method: 'CONFIG', endpoint: 'baseUrl', retryable: false, reason: `not a valid URL: ${JSON.stringify(options.baseUrl)}` }, { cause });
+    }
+    this.base = base;
+    this.baseText = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+    this.fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    this.maxRetries = options.maxRetries ?? 5;
+    this.baseDelayMs = options.baseDelayMs ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 30_000;
+    this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 15 * 60_000;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  }
+
+  /** Every HTTP request sent, retries included. */
+  get requests(): number {
+    return this.sent;
+  }
+
+  async getJson<T>(path: string, schema: z.ZodType<T>, opts: RequestOptions & { query?: Query } = {}): Promise<HttpResponse<T>> {
+    return this.send('GET', this.urlFor(path) + encodeQuery(opts.query), undefined, schema, opts);
+  }
+
+  async postJson<T>(path: string, body: unknown, schema: z.ZodType<T>, opts: RequestOptions = {}): Promise<HttpResponse<T>> {
+    return this.send('POST', this.urlFor(path), JSON.stringify(body ?? {}), schema, opts);
+  }
+
+  /** Follows a server-given URL (a `Link` rel="next"); refuses any other origin so the token never leaves the instance. */
+  async getAbsolute<T>(url: string, schema: z.ZodType<T>, opts: RequestOptions = {}): Promise<HttpResponse<T>> {
+    let target: URL;
+    try {
+      target = new URL(url, this.base);
+    } catch (cause) {
+      throw new HttpError(this.sourceId, { method: 'GET', endpoint: '(next link)', retryable: false, reason: 'the server sent a link that is not a URL' }, { cause });
+    }
+    if (target.origin !== this.base.origin) {
+      throw new HttpError(this.sourceId, {
+        method: 'GET',
+        endpoint: target.pathname,
+        retryable: false,
+        reason: `refusing to follow a link to another origin (${target.origin}, expected ${this.base.origin})`,
+      });
+    }
+    return this.send('GET', target.toString(), undefined, schema, opts);
+  }
+
+  private urlFor(path: string): string {
+    return `${this.baseText}${path.startsWith('/') ? path : `/${path}`}`;
+  }
+
+  private async send<T>(method: string, url: string, body: string | undefined, schema: z.ZodType<T>, opts: RequestOptions): Promise<HttpResponse<T>> {
+    const endpoint = new URL(url).pathname;
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent, ...opts.headers };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const secrets = secretsOf(opts.headers);
+    const fail = (details: { status?: number; retryable: boolean; reason: string }, cause?: unknown): HttpError =>
+      new HttpError(this.sourceId, { method, endpoint, ...details, reason: redact(details.reason, secrets) }, cause === undefined ? undefined : { cause: scrubCause(cause, secrets) });
+
+    for (let attempt = 0; ; attempt++) {
+      await this.waitForWindow(fail);
+      if (opts.signal?.aborted) throw fail({ retryable: false, reason: 'aborted' }, opts.signal.reason);
+
+      const outcome = await this.attempt(method, url, body, headers, schema, opts.signal, fail);
+      if (outcome.ok) return outcome.response;
+      const failure = outcome.failure;
+      if (opts.signal?.aborted) throw fail({ retryable: false, reason: 'aborted' }, opts.signal.reason);
+      if (attempt >= this.maxRetries) {
+        throw fail({ ...(failure.status !== undefined ? { status: failure.status } : {}), retryable: true, reason: `${failure.reason} (gave up after ${attempt + 1} attempts)` }, failure.cause);
+      }
+      const wait = failure.waitMs ?? this.backoff(attempt);
+      if (wait > this.maxRateLimitWaitMs) {
+        throw fail({ ...(failure.status !== undefined ? { status: failure.status } : {}), retryable: true, reason: `${failure.reason}; the server asks to wait ${formatDuration(wait)}, longer than the ${formatDuration(this.maxRateLimitWaitMs)} a pull may wait` });
+      }
+      await this.sleep(wait);
+    }
+  }
+
+  private async attempt<T>(
+    method: string,
+    url: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+    schema: z.ZodType<T>,
+    signal: AbortSignal | undefined,
+    fail: (details: { status?: number; retryable: boolean; reason: string }, cause?: unknown) => HttpError,
+  ): Promise<{ ok: true; response: HttpResponse<T> } | { ok: false; failure: RetryableFailure }> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const init: RequestInit = { method, headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout };
+    if (body !== undefined) init.body = body;
+
+    this.sent++;
+    let res: Response;
+    try {
+      res = await this.fetchFn(url, init);
+    } catch (cause) {
+      return { ok: false, failure: { reason: networkReason(cause, timeout), cause } };
+    }
+    this.noteWindow(res.headers);
+
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (cause) {
+      return { ok: false, failure: { status: res.status, reason: `HTTP ${res.status}, body cut off (${networkReason(cause, timeout)})`, cause } };
+    }
+
+    if (res.status === 429) {
+      const now = this.now();
+      const reset = rateLimitResetAt(res.headers, now);
+      const waitMs = retryAfterMs(res.headers, now) ?? (reset !== undefined ? Math.max(0, reset - now) : undefined);
+      return { ok: false, failure: { status: 429, reason: `HTTP 429${describeApiError(text)}`, ...(waitMs !== undefined ? { waitMs } : {}) } };
+    }
+    if (res.status >= 500 || res.status === 408) {
+      return { ok: false, failure: { status: res.status, reason: `HTTP ${res.status}${describeApiError(text)}` } };
+    }
+    if (res.status < 200 || res.status >= 300) {
+      throw fail({ status: res.status, retryable: false, reason: `HTTP ${res.status}${describeApiError(text)}` });
+    }
+
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      // A 2xx with a body that is not JSON is almost always a connection cut mid-body.
+      return { ok: false, failure: { status: res.status, reason: `HTTP ${res.status} with a truncated or invalid JSON body (${text.length} bytes)`, cause } };
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw fail({ status: res.status, retryable: false, reason: describeZodError(parsed.error) });
+    }
+    return { ok: true, response: { data: parsed.data, status: res.status, headers: res.headers, url: res.url || url } };
+  }
+
+  /** Remembers an exhausted window so the next request waits instead of earning a 429. */
+  private noteWindow(headers: Headers): void {
+    if (rateLimitRemaining(headers) !== 0) return;
+    const reset = rateLimitResetAt(headers, this.now());
+    if (reset !== undefined) this.pausedUntil = reset;
+  }
+
+  private async waitForWindow(fail: (details: { retryable: boolean; reason: string }) => HttpError): Promise<void> {
+    if (this.pausedUntil === undefined) return;
+    const wait = this.pausedUntil - this.now();
+    this.pausedUntil = undefined;
+    if (wait <= 0) return;
+    if (wait > this.maxRateLimitWaitMs) {
+      throw fail({ retryable: true, reason: `rate limit used up for ${formatDuration(wait)}, longer than the ${formatDuration(this.maxRateLimitWaitMs)} a pull may wait` });
+    }
+    await this.sleep(wait);
+  }
+
+  /** Full jitter (AWS architecture blog): spreads retries of many clients instead of synchronising them. */
+  private backoff(attempt: number): number {
+    return Math.floor(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt));
+  }
+}
+
+/** ` (The access token is invalid)` from Mastodon `{error, error_description}` or XRPC `{error, message}`. */
+function describeApiError(text: string): string {
+  let detail = '';
+  try {
+    const body: unknown = JSON.parse(text);
+    if (body !== null && typeof body === 'object') {
+      const record = body as Record<string, unknown>;
+      const parts = [record['error'], record['error_description'] ?? record['message']].filter((p): p is string => typeof p === 'string' && p.trim() !== '');
+      detail = [...new Set(parts)].join(': ');
+    }
+  } catch {
+    // Not JSON (an HTML error page from a proxy): the status says enough.
+  }
+  // eslint-disable-next-line no-control-regex
+  detail = detail.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  if (detail.length > ERROR_TEXT_MAX) detail = `${detail.slice(0, ERROR_TEXT_MAX)}…`;
+  return detail === '' ? '' : ` (${detail})`;
+}
+
+function networkReason(cause: unknown, timeout: AbortSignal): string {
+  if (timeout.aborted) return 'timed out';
+  if (cause instanceof Error) {
+    const inner = cause.cause instanceof Error ? cause.cause : undefined;
+    const code = inner && 'code' in inner && typeof inner.code === 'string' ? inner.code : undefined;
+    return `network error: ${cause.message}${code ? ` (${code})` : inner ? ` (${inner.message})` : ''}`;
+  }
+  return 'network error';
+}
+
+/** The values (and bare tokens) of credential headers, to be cut from any text. */
+function secretsOf(headers: Record<string, string> | undefined): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!SENSITIVE_HEADERS.has(name.toLowerCase()) || value === '') continue;
+    out.push(value);
+    const token = value.replace(/^\s*(Bearer|Basic|DPoP)\s+/i, '');
+    if (token !== value && token.length >= 4) out.push(token);
+  }
+  return out.sort((a, b) => b.length - a.length);
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+/** Keeps the cause for debugging, unless its text carries a credential. */
+function scrubCause(cause: unknown, secrets: readonly string[]): unknown {
+  if (secrets.length === 0) return cause;
+  const text = cause instanceof Error ? `${cause.message} ${String(cause.stack)}` : String(cause);
+  return secrets.some((s) => text.includes(s)) ? new Error(redact(cause instanceof Error ? cause.message : String(cause), secrets)) : cause;
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  return `${Math.round(ms / 60_000)} min`;
+}

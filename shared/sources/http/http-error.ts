@@ -1,0 +1,31 @@
+import { SourceError } from '../../ports/source.ts';
+
+/**
+ * A request that failed for good (after retries, or at once for a client error).
+ * `endpoint` is the path only: query strings can carry cursors or tokens, so
+ * they never reach a message or a log line.
+ */
+export class HttpError extends SourceError {
+  readonly endpoint: string;
+  readonly method: string;
+  readonly status?: number;
+  /** True when trying again later may succeed (5xx, network, rate limit); false for 4xx and bad payloads. */
+  readonly retryable: boolean;
+
+  constructor(
+    sourceId: string,
+    details: { method: string; endpoint: string; status?: number; retryable: boolean; reason: string },
+    options?: { cause?: unknown },
+  ) {
+    super(sourceId, `${details.method} ${details.endpoint}: ${details.reason}`, options);
+    this.method = details.method;
+    this.endpoint = details.endpoint;
+    if (details.status !== undefined) this.status = details.status;
+    this.retryable = details.retryable;
+  }
+
+  /** 401/403: the credentials are wrong or lack a scope; retrying will not help and the pull cannot proceed. */
+  get isAuthFailure(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Bluesky (AT Protocol) as a followback source.
+ *
+ * Plain XRPC over the shared HttpClient rather than @atproto/api: a pull needs
+ * a handful of documented endpoints, every response is validated with zod
+ * against the lexicon, and the HttpClient already counts requests, retries,
+ * paces on `RateLimit-*` headers and keeps tokens out of errors — which a
+ * second HTTP stack would bypass.
+ */
+import type { Completeness, Interaction, SourcePull } from '../../domain/model.ts';
+import { DAY_MS } from '../../domain/time.ts';
+import type { PullContext, SessionStore, Source } from '../../ports/source.ts';
+import { HttpClient, type HttpClientOptions } from '../http/http-client.ts';
+import { pullContacts } from './contacts.ts';
+import { readCursor, writeCursor, type BlueskyCursor } from './cursor.ts';
+import { pullNotifications, type NotificationsResult } from './inbound.ts';
+import { BODYLESS_PROCEDURES, withoutBodyFor } from './no-body-fetch.ts';
+import { OWN_COLLECTIONS, pullOwnRecords, type OwnCollection, type OwnRecordsResult } from './outbound.ts';
+import { problemOf } from './problems.ts';
+import { BlueskySession } from './session.ts';
+import { BlueskyXrpc } from './xrpc.ts';
+
+export interface BlueskySourceOptions {
+  id: string;
+  /** The account's PDS or the bsky.social entryway. */
+  serviceUrl: string;
+  /** Optional public AppView (e.g. https://public.api.bsky.app) for follower lists and profiles. */
+  appViewUrl?: string;
+  handle: string;
+  appPassword: string;
+  /** Where the session (token pair) lives between runs. */
+  sessions: SessionStore;
+  backfillDays: number;
+  /** Cap on pages per list endpoint (100 items a page). */
+  maxPages: number;
+  /** Client settings (tests inject fetch, sleep, clock). */
+  http?: Partial<HttpClientOptions>;
+}
+
+export class BlueskySource implements Source {
+  readonly platform = 'bluesky';
+  readonly id: string;
+
+  constructor(private readonly options: BlueskySourceOptions) {
+    this.id = options.id;
+  }
+
+  /** The session store key of this source. */
+  get sessionKey(): string {
+    return `bluesky:${this.options.id}`;
+  }
+
+  async pull(ctx: PullContext): Promise<SourcePull> {
+    const { options } = this;
+    const signal = ctx.signal;
+    const pds = this.client(options.serviceUrl);
+    const appView = options.appViewUrl !== undefined && !sameUrl(options.appViewUrl, options.serviceUrl) ? this.client(options.appViewUrl) : undefined;
+    const session = new BlueskySession({
+      sourceId: options.id,
+      key: this.sessionKey,
+      store: options.sessions,
+      pds,
+      identifier: options.handle,
+      appPassword: options.appPassword,
+    });
+    const owner = await session.start(signal);
+    const xrpc = new BlueskyXrpc(pds, appView, session, signal);
+
+    const problems: string[] = [];
+    const reading = readCursor(ctx.cursor);
+    if (!reading.ok) problems.push(reading.problem);
+    const previous = reading.ok ? reading.cursor : undefined;
+    const horizonMs = ctx.now.getTime() - options.backfillDays * DAY_MS;
+    const progress = (phase: string) => (done: number) => ctx.onProgress?.({ sourceId: options.id, phase, done });
+    const common = { ownerDid: owner.did, horizonMs, maxPages: options.maxPages, ...(signal ? { signal } : {}) };
+
+    // Inbound first: its follow notifications date when followers started following.
+    const notifications = await pullNotifications(xrpc, { ...common, seenAt: previous?.notificationsSeenAt, onPage: progress('notifications') });
+    const own: Record<OwnCollection, OwnRecordsResult> = {
+      likes: await pullOwnRecords(xrpc, { ...common, collection: 'likes', sinceRkey: previous?.likesSince, onPage: progress('likes') }),
+      reposts: await pullOwnRecords(xrpc, { ...common, collection: 'reposts', sinceRkey: previous?.repostsSince, onPage: progress('reposts') }),
+      posts: await pullOwnRecords(xrpc, { ...common, collection: 'posts', sinceRkey: previous?.postsSince, onPage: progress('posts') }),
+    };
+    const contacts = await pullContacts(xrpc, {
+      ownerDid: owner.did,
+      maxPages: options.maxPages,
+      followerSince: notifications.followerSince,
+      sourceId: options.id,
+      ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+      ...(signal ? { signal } : {}),
+    });
+
+    const firstPull = previous?.notificationsSeenAt === undefined;
+    const inbound = judgeNotifications(notifications, firstPull, options.maxPages, problems);
+    const parts: Completeness[] = [inbound.completeness];
+    const next: BlueskyCursor = { v: 1 };
+    for (const name of ['likes', 'reposts', 'posts'] as const) {
+      const part = own[name];
+      parts.push(judgeRecords(name, part, options.maxPages, problems));
+      const since = part.complete ? (part.newestRkey ?? previous?.[sinceKey[name]]) : previous?.[sinceKey[name]];
+      if (since !== undefined) next[sinceKey[name]] = since;
+    }
+    const seenAt = inbound.advance ? (notifications.newestAt ?? previous?.notificationsSeenAt) : previous?.notificationsSeenAt;
+    if (seenAt !== undefined) next.notificationsSeenAt = seenAt;
+    const historySince = previous?.historySince ?? inbound.historySince ?? new Date(horizonMs).toISOString();
+    next.historySince = historySince;
+    problems.push(...contacts.problems, ...session.problems);
+
+    const interactions: Interaction[] = [...notifications.interactions, ...own.likes.interactions, ...own.reposts.interactions, ...own.posts.interactions];
+    return {
+      sourceId: options.id,
+      platform: this.platform,
+      takenAt: ctx.now.toISOString(),
+      owner: { id: owner.did, handle: owner.handle },
+      contacts: contacts.contacts,
+      interactions,
+      contactsCompleteness: contacts.completeness,
+      interactionsCompleteness: combine(parts),
+      historySince,
+      cursor: writeCursor(next),
+      problems,
+      requests: xrpc.requests,
+    };
+  }
+
+  private client(baseUrl: string): HttpClient {
+    const http = this.options.http ?? {};
+    return new HttpClient({
+      ...http,
+      baseUrl,
+      sourceId: this.options.id,
+      fetch: withoutBodyFor(BODYLESS_PROCEDURES, http.fetch ?? globalThis.fetch.bind(globalThis)),
+    });
+  }
+}
+
+const sinceKey = { likes: 'likesSince', reposts: 'repostsSince', posts: 'postsSince' } as const;
+
+interface InboundVerdict {
+  completeness: Completeness;
+  /** Whether the stop point may move to the newest notification fetched. */
+  advance: boolean;
+  /** Set when a first pull could not reach the horizon: coverage starts at the oldest notification read. */
+  historySince?: string;
+}
+
+function judgeNotifications(part: NotificationsResult, firstPull: boolean, maxPages: number, problems: string[]): InboundVerdict {
+  const what = 'notifications (app.bsky.notification.listNotifications)';
+  if (part.complete) return { completeness: 'complete', advance: true };
+  if (part.hitPageCap && firstPull) {
+    // Everything newer than the oldest notification read is there: history simply starts later.
+    problems.push(`${what}: stopped after maxPages=${maxPages} pages; history starts at ${part.oldestAt ?? 'the oldest notification read'}`);
+    return { completeness: 'complete', advance: true, ...(part.oldestAt !== undefined ? { historySince: part.oldestAt } : {}) };
+  }
+  // A gap between the previous stop point and what was read: keep the stop point so the next pull fills it.
+  problems.push(part.hitPageCap ? `${what}: stopped after maxPages=${maxPages} pages; the rest is read next time` : `${what}: ${problemOf(part.error)}`);
+  return { completeness: part.items.length === 0 && !part.hitPageCap ? 'failed' : 'partial', advance: false };
+}
+
+function judgeRecords(name: OwnCollection, part: OwnRecordsResult, maxPages: number, problems: string[]): Completeness {
+  const what = `${name} (com.atproto.repo.listRecords ${OWN_COLLECTIONS[name]})`;
+  if (part.invalid > 0) problems.push(`${what}: ${part.invalid} record(s) not matching the lexicon were skipped`);
+  if (part.complete) return 'complete';
+  problems.push(part.hitPageCap ? `${what}: stopped after maxPages=${maxPages} pages; the rest is read next time` : `${what}: ${problemOf(part.error)}`);
+  return part.items.length === 0 && !part.hitPageCap ? 'failed' : 'partial';
+}
+
+function combine(parts: readonly Completeness[]): Completeness {
+  if (parts.every((p) => p === 'complete')) return 'complete';
+  if (parts.every((p) => p === 'failed')) return 'failed';
+  return 'partial';
+}
+
+function sameUrl(a: string, b: string): boolean {
+  try {
+    return new URL(a).href === new URL(b).href;
+  } catch {
+    return a === b;
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * Followers and follows of the account, as Contacts.
+ *
+ * Four endpoints, each chosen for what the others lack:
+ *  - app.bsky.graph.getFollowers / getFollows: the two relations (profileView:
+ *    handle, name, bio, labels), 100 a page.
+ *  - com.atproto.repo.listRecords app.bsky.graph.follow on the owner's repo: the
+ *    follow records carry `createdAt`, the only source of `followedAt`
+ *    (profileView's `viewer.following` is just the record's URI). One request
+ *    per 100 follows buys a followedAt for every account followed, which the
+ *    grace period and the observation window need. The records also reveal
+ *    follows the AppView no longer lists (deleted or deactivated accounts).
+ *  - app.bsky.actor.getProfiles, 25 actors a call: counts (posts, followers,
+ *    follows), and whether the account still exists. Bluesky exposes no "last
+ *    post" date in any profile view, so `lastPostAt` stays unknown.
+ *
+ * Account state: `suspended` when the account carries a `!takedown` or
+ * `!suspend` label; `deleted` when getProfiles answered for its batch but did
+ * not return the actor (deleted, deactivated or taken down).
+ */
+import type { Completeness, Contact } from '../../domain/model.ts';
+import type { ProgressListener } from '../../ports/source.ts';
+import { profileWebUrl } from './at-uri.ts';
+import { FollowRecord, GetFollowersOutput, GetFollowsOutput, GetProfilesOutput, ListRecordsOutput, type ProfileView, type ProfileViewDetailed } from './lexicon.ts';
+import { collectPages, type Collected } from './paging.ts';
+import { problemOf } from './problems.ts';
+import { BlueskyAuthError } from './session.ts';
+import type { BlueskyXrpc } from './xrpc.ts';
+
+export const PAGE_LIMIT = 100;
+export const PROFILES_PER_CALL = 25;
+const SUSPENDED_LABELS = new Set(['!takedown', '!suspend']);
+
+export interface ContactsRequest {
+  ownerDid: string;
+  maxPages: number;
+  /** When a follower's follow notification was indexed, from this pull's notifications. */
+  followerSince: ReadonlyMap<string, string>;
+  sourceId: string;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface ContactsResult {
+  contacts: Contact[];
+  completeness: Completeness;
+  problems: string[];
+}
+
+interface FollowEntry {
+  subject: string;
+  createdAt: string;
+}
+
+export async function pullContacts(xrpc: BlueskyXrpc, req: ContactsRequest): Promise<ContactsResult> {
+  const problems: string[] = [];
+  const progress = (phase: string) => (done: number) => req.onProgress?.({ sourceId: req.sourceId, phase, done });
+  const common = { maxPages: req.maxPages, ...(req.signal ? { signal: req.signal } : {}) };
+
+  const followers = await collectPages<ProfileView>({
+    ...common,
+    onPage: progress('followers'),
+    fetchPage: async (cursor) => {
+      const page = await xrpc.publicQuery('app.bsky.graph.getFollowers', { actor: req.ownerDid, limit: PAGE_LIMIT, cursor }, GetFollowersOutput);
+      return { items: page.followers, cursor: page.cursor };
+    },
+  });
+  const follows = await collectPages<ProfileView>({
+    ...common,
+    onPage: progress('following'),
+    fetchPage: async (cursor) => {
+      const page = await xrpc.publicQuery('app.bsky.graph.getFollows', { actor: req.ownerDid, limit: PAGE_LIMIT, cursor }, GetFollowsOutput);
+      return { items: page.follows, cursor: page.cursor };
+    },
+  });
+  let invalidFollowRecords = 0;
+  const followRecords = await collectPages<FollowEntry | undefined>({
+    ...common,
+    onPage: progress('follow-records'),
+    fetchPage: async (cursor) => {
+      const page = await xrpc.query(
+        'com.atproto.repo.listRecords',
+        { repo: req.ownerDid, collection: 'app.bsky.graph.follow', limit: PAGE_LIMIT, cursor },
+        ListRecordsOutput,
+      );
+      const items = page.records.map((record) => {
+        const value = FollowRecord.safeParse(record.value);
+        const at = value.success ? Date.parse(value.data.createdAt) : Number.NaN;
+        if (!value.success || Number.isNaN(at)) {
+          invalidFollowRecords++;
+          return undefined;
+        }
+        return { subject: value.data.subject, createdAt: new Date(at).toISOString() };
+      });
+      return { items, cursor: page.cursor };
+    },
+  });
+
+  noteIncomplete(problems, 'followers (app.bsky.graph.getFollowers)', followers, req.maxPages);
+  noteIncomplete(problems, 'follows (app.bsky.graph.getFollows)', follows, req.maxPages);
+  noteIncomplete(problems, 'follow records (com.atproto.repo.listRecords app.bsky.graph.follow)', followRecords, req.maxPages);
+  if (invalidFollowRecords > 0) problems.push(`${invalidFollowRecords} follow record(s) without a valid subject/createdAt were skipped`);
+
+  // The oldest record wins: a duplicate follow does not restart the observation period.
+  const followedAt = new Map<string, string>();
+  for (const entry of followRecords.items) {
+    if (!entry) continue;
+    const known = followedAt.get(entry.subject);
+    if (known === undefined || Date.parse(entry.createdAt) < Date.parse(known)) followedAt.set(entry.subject, entry.createdAt);
+  }
+
+  const byDid = new Map<string, { view?: ProfileView; follower: boolean; following: boolean }>();
+  for (const view of followers.items) byDid.set(view.did, { view, follower: true, following: false });
+  for (const view of follows.items) {
+    const entry = byDid.get(view.did);
+    if (entry) entry.following = true;
+    else byDid.set(view.did, { view, follower: false, following: true });
+  }
+  // Follows the AppView does not list: only trust the records when both lists are whole.
+  if (follows.complete && followRecords.complete) {
+    for (const did of followedAt.keys()) {
+      const entry = byDid.get(did);
+      if (entry) entry.following = true;
+      else if (did !== req.ownerDid) byDid.set(did, { follower: false, following: true });
+    }
+  }
+  byDid.delete(req.ownerDid);
+
+  const profiles = await fetchProfiles(xrpc, [...byDid.keys()], problems, progress('profiles'));
+
+  const contacts: Contact[] = [];
+  for (const [did, entry] of byDid) {
+    const detailed = profiles.found.get(did);
+    const view = detailed ?? entry.view;
+    const labels = activeLabels(view);
+    const contact: Contact = {
+      id: did,
+      handle: clip(view?.handle ?? did, 512),
+      displayName: clip(view?.displayName ?? '', 2048),
+      bio: clip(view?.description ?? '', 20000),
+      profileUrl: profileWebUrl(did, view?.handle ?? did),
+      relation: entry.follower && entry.following ? 'mutual' : entry.follower ? 'follower' : 'following',
+      state: labels.some((l) => SUSPENDED_LABELS.has(l)) ? 'suspended' : profiles.missing.has(did) ? 'deleted' : 'active',
+    };
+    const since = followedAt.get(did);
+    if (entry.following && since !== undefined) contact.followedAt = since;
+    const followerSince = req.followerSince.get(did);
+    if (entry.follower && followerSince !== undefined) contact.followerSince = followerSince;
+    if (labels.length > 0) contact.labels = labels;
+    if (detailed?.postsCount !== undefined) contact.postsCount = detailed.postsCount;
+    if (detailed?.followersCount !== undefined) contact.followersCount = detailed.followersCount;
+    if (detailed?.followsCount !== undefined) contact.followingCount = detailed.followsCount;
+    contacts.push(contact);
+  }
+
+  const failed = !followers.complete && !follows.complete && followers.items.length === 0 && follows.items.length === 0;
+  const completeness: Completeness = followers.complete && follows.complete ? 'complete' : failed ? 'failed' : 'partial';
+  return { contacts, completeness, problems };
+}
+
+interface Profiles {
+  found: Map<string, ProfileViewDetailed>;
+  /** Asked for in a batch that answered, and not returned. */
+  missing: Set<string>;
+}
+
+async function fetchProfiles(xrpc: BlueskyXrpc, dids: readonly string[], problems: string[], onProgress: (done: number) => void): Promise<Profiles> {
+  const found = new Map<string, ProfileViewDetailed>();
+  const missing = new Set<string>();
+  let failedBatches = 0;
+  let firstFailure: unknown;
+  for (let start = 0; start < dids.length; start += PROFILES_PER_CALL) {
+    const batch = dids.slice(start, start + PROFILES_PER_CALL);
+    try {
+      const page = await xrpc.publicQuery('app.bsky.actor.getProfiles', { actors: batch }, GetProfilesOutput);
+      for (const profile of page.profiles) found.set(profile.did, profile);
+      for (const did of batch) if (!found.has(did)) missing.add(did);
+    } catch (err) {
+      if (err instanceof BlueskyAuthError) throw err;
+      failedBatches++;
+      firstFailure ??= err;
+    }
+    onProgress(Math.min(dids.length, start + PROFILES_PER_CALL));
+  }
+  if (failedBatches > 0) {
+    problems.push(`profiles (app.bsky.actor.getProfiles): ${failedBatches} batch(es) failed, counts and account state unknown for those contacts: ${problemOf(firstFailure)}`);
+  }
+  return { found, missing };
+}
+
+/** Label values in force on the account (negation labels withdraw earlier ones). */
+function activeLabels(view: ProfileView | undefined): string[] {
+  const withdrawn = new Set((view?.labels ?? []).filter((l) => l.neg === true).map((l) => l.val));
+  const vals = (view?.labels ?? []).filter((l) => l.neg !== true && !withdrawn.has(l.val)).map((l) => clip(l.val, 128));
+  return [...new Set(vals)].slice(0, 50);
+}
+
+function noteIncomplete(problems: string[], what: string, part: Collected<unknown>, maxPages: number): void {
+  if (part.complete) return;
+  if (part.hitPageCap) problems.push(`${what}: stopped after maxPages=${maxPages} pages; raise maxPages to read the whole list`);
+  else problems.push(`${what}: ${problemOf(part.error)}`);
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max);
+}

@@ -1,0 +1,418 @@
+/**
+ * A local XRPC server that plays a Bluesky PDS + AppView for one account, with
+ * the lexicons' shapes: session lifecycle (createSession with its rate limit,
+ * access-token expiry answered with 400 ExpiredToken, refresh-token rotation),
+ * cursor paging with the lexicons' limit caps, RateLimit-* headers on every
+ * answer, and faults programmable per route and call.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeLabel {
+  val: string;
+  neg?: boolean;
+}
+
+export interface FakeProfile {
+  did: string;
+  handle: string;
+  displayName?: string;
+  description?: string;
+  labels?: FakeLabel[];
+  postsCount?: number;
+  followersCount?: number;
+  followsCount?: number;
+}
+
+export interface FakeNotification {
+  uri: string;
+  cid: string;
+  author: FakeProfile;
+  reason: string;
+  reasonSubject?: string;
+  record: unknown;
+  isRead: boolean;
+  indexedAt: string;
+}
+
+export interface FakeRecord {
+  uri: string;
+  cid: string;
+  value: unknown;
+}
+
+export interface BlueskyWorld {
+  account: { did: string; handle: string; password: string };
+  /** Every actor the AppView knows; one missing here is deleted/deactivated (getProfiles leaves it out). */
+  profiles: Map<string, FakeProfile>;
+  /** DIDs, newest first. */
+  followers: string[];
+  follows: string[];
+  /** Newest first. */
+  notifications: FakeNotification[];
+  /** Records of the account's repo by collection, newest record key first. */
+  records: Map<string, FakeRecord[]>;
+}
+
+export type Fault =
+  | { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { type: 'rate-limit'; retryAfter?: string; resetInSec?: number }
+  /** A 500 whose error message repeats the request's Authorization header, as a careless proxy might. */
+  | { type: 'echo-authorization' }
+  | { type: 'drop' }
+  | { type: 'truncate' }
+  | { type: 'malformed'; mutate: (body: Record<string, unknown>) => unknown };
+
+export interface BlueskyServerOptions {
+  world: BlueskyWorld;
+  /** createSession calls allowed per 5 minutes (Bluesky: 30). */
+  createSessionLimit?: number;
+  /** The server's clock (epoch ms) for rate-limit windows. */
+  now?: () => number;
+}
+
+const PUBLIC_ROUTES = new Set(['app.bsky.graph.getFollowers', 'app.bsky.graph.getFollows', 'app.bsky.actor.getProfiles', 'com.atproto.repo.listRecords']);
+const WINDOW_SEC = 300;
+const GLOBAL_LIMIT = 3000;
+
+class XrpcFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export class FakeBlueskyServer {
+  readonly world: BlueskyWorld;
+  /** Requests per route (NSID), faults and failures included. */
+  readonly counts = new Map<string, number>();
+  /** Every Authorization header and body received, to prove no secret went where it should not. */
+  readonly seen: { route: string; authorization?: string; body: string }[] = [];
+  private readonly faults = new Map<string, Fault[]>();
+  private readonly access = new Map<string, { expired: boolean }>();
+  private readonly refresh = new Map<string, { expired: boolean; revoked: boolean }>();
+  private createTimes: number[] = [];
+  private windowStart: number;
+  private windowCount = 0;
+  private readonly now: () => number;
+  private readonly createLimit: number;
+  private tokenSeq = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    options: BlueskyServerOptions,
+  ) {
+    this.world = options.world;
+    this.now = options.now ?? Date.now;
+    this.createLimit = options.createSessionLimit ?? 30;
+    this.windowStart = this.now();
+  }
+
+  static async start(options: BlueskyServerOptions): Promise<FakeBlueskyServer> {
+    let instance: FakeBlueskyServer | undefined;
+    const server = createServer((req, res) => {
+      void instance?.handle(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    instance = new FakeBlueskyServer(server, `http://127.0.0.1:${port}`, options);
+    return instance;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  count(route: string): number {
+    return this.counts.get(route) ?? 0;
+  }
+
+  get totalRequests(): number {
+    let total = 0;
+    for (const n of this.counts.values()) total += n;
+    return total;
+  }
+
+  resetCounts(): void {
+    this.counts.clear();
+  }
+
+  /** Queues faults for the next calls of a route, one fault per call. */
+  fail(route: string, ...faults: Fault[]): void {
+    this.faults.set(route, [...(this.faults.get(route) ?? []), ...faults]);
+  }
+
+  /** Every access token issued so far now answers 400 ExpiredToken. */
+  expireAccessTokens(): void {
+    for (const state of this.access.values()) state.expired = true;
+  }
+
+  expireRefreshTokens(): void {
+    for (const state of this.refresh.values()) state.expired = true;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const route = url.pathname.startsWith('/xrpc/') ? url.pathname.slice('/xrpc/'.length) : url.pathname;
+    this.counts.set(route, this.count(route) + 1);
+    const body = await readBody(req);
+    const authorization = req.headers.authorization;
+    this.seen.push({ route, body, ...(authorization !== undefined ? { authorization } : {}) });
+    const limitHeaders = this.windowHeaders();
+
+    const fault = this.faults.get(route)?.shift();
+    if (fault?.type === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.type === 'status') {
+      send(res, fault.status, fault.body ?? { error: 'InternalServerError', message: 'Internal Server Error' }, { ...limitHeaders, ...fault.headers });
+      return;
+    }
+    if (fault?.type === 'echo-authorization') {
+      send(res, 500, { error: 'InternalServerError', message: `upstream refused ${authorization ?? '(none)'}` }, limitHeaders);
+      return;
+    }
+    if (fault?.type === 'rate-limit') {
+      const headers: Record<string, string> = { ...limitHeaders, 'ratelimit-remaining': '0' };
+      if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter;
+      if (fault.resetInSec !== undefined) headers['ratelimit-reset'] = String(Math.floor(this.now() / 1000) + fault.resetInSec);
+      send(res, 429, { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' }, headers);
+      return;
+    }
+
+    let status = 200;
+    let payload: Record<string, unknown>;
+    let extraHeaders: Record<string, string> = {};
+    try {
+      payload = this.route(route, req.method ?? 'GET', url.searchParams, body, authorization);
+    } catch (err) {
+      if (!(err instanceof XrpcFailure)) throw err;
+      status = err.status;
+      payload = { error: err.error, message: err.message };
+      extraHeaders = err.headers;
+    }
+    if (status === 200 && fault?.type === 'malformed') payload = fault.mutate(payload) as Record<string, unknown>;
+    if (status === 200 && fault?.type === 'truncate') {
+      const text = JSON.stringify(payload);
+      res.writeHead(200, { 'content-type': 'application/json', ...limitHeaders });
+      res.end(text.slice(0, Math.floor(text.length / 2)));
+      return;
+    }
+    send(res, status, payload, { ...limitHeaders, ...extraHeaders });
+  }
+
+  private route(route: string, method: string, q: URLSearchParams, body: string, authorization: string | undefined): Record<string, unknown> {
+    if (route === 'com.atproto.server.createSession') {
+      expectMethod(method, 'POST');
+      return this.createSession(body);
+    }
+    if (route === 'com.atproto.server.refreshSession') {
+      expectMethod(method, 'POST');
+      return this.refreshSession(body, authorization);
+    }
+    expectMethod(method, 'GET');
+    if (authorization !== undefined) this.checkAccess(authorization);
+    else if (!PUBLIC_ROUTES.has(route)) throw new XrpcFailure(401, 'AuthenticationRequired', 'Authentication Required');
+
+    const w = this.world;
+    switch (route) {
+      case 'app.bsky.graph.getFollowers':
+      case 'app.bsky.graph.getFollows': {
+        this.expectSelf(required(q, 'actor'));
+        const list = route === 'app.bsky.graph.getFollowers' ? w.followers : w.follows;
+        const visible = list.map((did) => w.profiles.get(did)).filter((p): p is FakeProfile => p !== undefined).map(profileView);
+        const page = offsetPage(visible, q, 50);
+        const key = route === 'app.bsky.graph.getFollowers' ? 'followers' : 'follows';
+        return { subject: profileView(this.selfProfile()), [key]: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+      }
+      case 'app.bsky.actor.getProfiles': {
+        const actors = q.getAll('actors');
+        if (actors.length === 0) throw new XrpcFailure(400, 'InvalidRequest', 'Error: Params must have the property "actors"');
+        if (actors.length > 25) throw new XrpcFailure(400, 'InvalidRequest', 'Error: actors must not have more than 25 elements');
+        const profiles = actors.map((a) => w.profiles.get(a)).filter((p): p is FakeProfile => p !== undefined);
+        return { profiles: profiles.map(profileViewDetailed) };
+      }
+      case 'app.bsky.notification.listNotifications': {
+        const page = offsetPage(w.notifications, q, 50);
+        return { notifications: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+      }
+      case 'com.atproto.repo.listRecords': {
+        this.expectSelf(required(q, 'repo'));
+        const records = w.records.get(required(q, 'collection')) ?? [];
+        const limit = limitOf(q, 50);
+        const after = q.get('cursor');
+        // Newest record key first, like the PDS; the cursor is the last record key returned.
+        const rest = after ? records.filter((r) => rkey(r.uri) < after) : records;
+        const items = rest.slice(0, limit);
+        const more = rest.length > limit;
+        const last = items.at(-1);
+        return { records: items, ...(more && last ? { cursor: rkey(last.uri) } : {}) };
+      }
+      default:
+        throw new XrpcFailure(501, 'MethodNotImplemented', 'Method Not Implemented');
+    }
+  }
+
+  private createSession(body: string): Record<string, unknown> {
+    const now = this.now();
+    this.createTimes = this.createTimes.filter((t) => t > now - WINDOW_SEC * 1000);
+    if (this.createTimes.length >= this.createLimit) {
+      const reset = Math.ceil(((this.createTimes[0] ?? now) + WINDOW_SEC * 1000) / 1000);
+      throw new XrpcFailure(429, 'RateLimitExceeded', 'Rate Limit Exceeded', {
+        'ratelimit-limit': String(this.createLimit),
+        'ratelimit-remaining': '0',
+        'ratelimit-reset': String(reset),
+        'ratelimit-policy': `${this.createLimit};w=${WINDOW_SEC}`,
+      });
+    }
+    this.createTimes.push(now);
+    const input = parseJson(body) as { identifier?: unknown; password?: unknown } | undefined;
+    const account = this.world.account;
+    const id = typeof input?.identifier === 'string' ? input.identifier.toLowerCase() : '';
+    if ((id !== account.handle && id !== account.did) || input?.password !== account.password) {
+      throw new XrpcFailure(401, 'AuthenticationRequired', 'Invalid identifier or password');
+    }
+    return this.issue();
+  }
+
+  private refreshSession(body: string, authorization: string | undefined): Record<string, unknown> {
+    if (body.length > 0) throw new XrpcFailure(400, 'InvalidRequest', 'A request body was provided when none was expected');
+    const token = bearerToken(authorization);
+    const state = token === undefined ? undefined : this.refresh.get(token);
+    if (!state || state.revoked) throw new XrpcFailure(400, 'InvalidToken', 'Token has been revoked');
+    if (state.expired) throw new XrpcFailure(400, 'ExpiredToken', 'Token has expired');
+    state.revoked = true; // rotation: a refresh token works once
+    return this.issue();
+  }
+
+  private issue(): Record<string, unknown> {
+    this.tokenSeq++;
+    const accessJwt = `acc.${this.tokenSeq}.${randomBytes(12).toString('hex')}`;
+    const refreshJwt = `ref.${this.tokenSeq}.${randomBytes(12).toString('hex')}`;
+    this.access.set(accessJwt, { expired: false });
+    this.refresh.set(refreshJwt, { expired: false, revoked: false });
+    const { did, handle } = this.world.account;
+    return { did, handle, accessJwt, refreshJwt, active: true };
+  }
+
+  private checkAccess(authorization: string): void {
+    const token = bearerToken(authorization);
+    const state = token === undefined ? undefined : this.access.get(token);
+    if (!state) throw new XrpcFailure(400, 'InvalidToken', 'Token could not be verified');
+    if (state.expired) throw new XrpcFailure(400, 'ExpiredToken', 'Token has expired');
+  }
+
+  private expectSelf(actor: string): void {
+    const { did, handle } = this.world.account;
+    if (actor !== did && actor !== handle) throw new XrpcFailure(400, 'InvalidRequest', `this fake only knows ${did}`);
+  }
+
+  private selfProfile(): FakeProfile {
+    const { did, handle } = this.world.account;
+    return this.world.profiles.get(did) ?? { did, handle };
+  }
+
+  /** RateLimit-* headers of the global per-IP window (3000 per 5 minutes). */
+  private windowHeaders(): Record<string, string> {
+    const now = this.now();
+    if (now >= this.windowStart + WINDOW_SEC * 1000) {
+      this.windowStart = now;
+      this.windowCount = 0;
+    }
+    this.windowCount++;
+    return {
+      'ratelimit-limit': String(GLOBAL_LIMIT),
+      'ratelimit-remaining': String(Math.max(0, GLOBAL_LIMIT - this.windowCount)),
+      'ratelimit-reset': String(Math.ceil((this.windowStart + WINDOW_SEC * 1000) / 1000)),
+      'ratelimit-policy': `${GLOBAL_LIMIT};w=${WINDOW_SEC}`,
+    };
+  }
+}
+
+function profileView(p: FakeProfile): Record<string, unknown> {
+  return {
+    did: p.did,
+    handle: p.handle,
+    ...(p.displayName !== undefined ? { displayName: p.displayName } : {}),
+    ...(p.description !== undefined ? { description: p.description } : {}),
+    avatar: `https://cdn.bsky.app/img/avatar/plain/${p.did}/bafkreiavatar@jpeg`,
+    indexedAt: '2024-01-01T00:00:00.000Z',
+    createdAt: '2023-06-01T00:00:00.000Z',
+    viewer: { muted: false, blockedBy: false },
+    labels: (p.labels ?? []).map((l) => ({ src: p.did, uri: `at://${p.did}`, val: l.val, ...(l.neg ? { neg: true } : {}), cts: '2024-01-01T00:00:00.000Z' })),
+  };
+}
+
+function profileViewDetailed(p: FakeProfile): Record<string, unknown> {
+  return {
+    ...profileView(p),
+    followersCount: p.followersCount ?? 0,
+    followsCount: p.followsCount ?? 0,
+    postsCount: p.postsCount ?? 0,
+    associated: { lists: 0, feedgens: 0, starterPacks: 0, labeler: false },
+  };
+}
+
+function offsetPage<T>(items: readonly T[], q: URLSearchParams, defaultLimit: number): { items: T[]; cursor?: string } {
+  const limit = limitOf(q, defaultLimit);
+  const cursor = q.get('cursor');
+  const start = cursor ? Number.parseInt(cursor, 10) : 0;
+  if (!Number.isInteger(start) || start < 0) throw new XrpcFailure(400, 'InvalidRequest', 'malformed cursor');
+  const page = items.slice(start, start + limit);
+  return start + limit < items.length ? { items: page, cursor: String(start + limit) } : { items: page };
+}
+
+function limitOf(q: URLSearchParams, defaultLimit: number): number {
+  const raw = q.get('limit');
+  if (raw === null) return defaultLimit;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new XrpcFailure(400, 'InvalidRequest', 'Error: limit must be an integer between 1 and 100');
+  return limit;
+}
+
+function required(q: URLSearchParams, name: string): string {
+  const value = q.get(name);
+  if (value === null || value === '') throw new XrpcFailure(400, 'InvalidRequest', `Error: Params must have the property "${name}"`);
+  return value;
+}
+
+function expectMethod(actual: string, expected: string): void {
+  if (actual !== expected) throw new XrpcFailure(400, 'InvalidRequest', `Incorrect HTTP method (${actual}) expected ${expected}`);
+}
+
+function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer (.+)$/.exec(authorization ?? '');
+  return match?.[1];
+}
+
+function rkey(uri: string): string {
+  return uri.split('/').pop() ?? '';
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * followback CLI: `run` (the job), `validate` (a config), `invoke` (the deployed function).
+ * Thin: parses the command line and hands over to functions/commands/*.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { invokeCommand } from './commands/invoke.ts';
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, type CliIo } from './commands/cli-io.ts';
+import { runCommand } from './commands/run.ts';
+import { validateCommand } from './commands/validate.ts';
+
+const USAGE = `Usage: followback <command> [options]
+
+Commands:
+  run        pull, store, analyse and deliver the report (followback run --help)
+  validate   check a config file and print its profiles (followback validate --config FILE)
+  invoke     run the deployed Lambda by hand (followback invoke --profile ID [--dry-run])
+
+Quick start: followback run --demo`;
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return runCommand(rest, io);
+    case 'validate':
+      return validateCommand(rest, io);
+    case 'invoke':
+      return invokeCommand(rest, { stdout: io.stdout, stderr: io.stderr });
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout(`${USAGE}\n`);
+      return command === undefined ? EXIT_BAD_INPUT : EXIT_OK;
+    default:
+      io.stderr(`followback: unknown command "${command}"\n\n${USAGE}\n`);
+      return EXIT_BAD_INPUT;
+  }
+}
+
+const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (isEntryPoint) {
+  const io: CliIo = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    isTty: process.stderr.isTTY === true,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`followback: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = EXIT_RUN_FAILED;
+    },
+  );
+}

@@ -1,0 +1,18 @@
+/** What a command needs from the process, so tests can run commands in-process. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** True when stderr is a terminal (progress redraws in place). */
+  isTty: boolean;
+}
+
+/** Bad input (flags, config, snapshot files): exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const EXIT_OK = 0;
+export const EXIT_RUN_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;

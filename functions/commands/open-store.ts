@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { StorageConfig } from '../../shared/config/schema.ts';
+import { DynamoStore } from '../../shared/store/dynamo-store.ts';
+import { makeLocalClient, startLocalDynamo } from '../../shared/store/local-dynamo.ts';
+import { createTable } from '../../shared/store/table-schema.ts';
+import type { CliIo } from './cli-io.ts';
+
+/** Where the CLI's embedded DynamoDB Local keeps its data between runs (git-ignored). */
+export const LOCAL_DATA_DIR = '.followback/dynamodb';
+
+export interface OpenedStore {
+  store: DynamoStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Real AWS when `storage.aws` is set, a configured endpoint when given, and
+ * otherwise an embedded DynamoDB Local that this process starts and stops.
+ */
+export async function openStore(storage: StorageConfig, io: CliIo): Promise<OpenedStore> {
+  if (storage.aws) {
+    const client = new DynamoDBClient(storage.region !== undefined ? { region: storage.region } : {});
+    return { store: new DynamoStore({ client, tableName: storage.tableName }), close: async () => client.destroy() };
+  }
+  if (storage.endpoint !== undefined) {
+    const client = makeLocalClient(storage.endpoint);
+    await createTable(client, storage.tableName);
+    return { store: new DynamoStore({ client, tableName: storage.tableName }), close: async () => client.destroy() };
+  }
+  const dataDir = resolve(io.cwd, io.env['FOLLOWBACK_DATA_DIR'] ?? LOCAL_DATA_DIR);
+  io.stderr(`starting DynamoDB Local (data in ${dataDir})\n`);
+  const local = await startLocalDynamo({ dataDir });
+  const client = makeLocalClient(local.endpoint);
+  try {
+    await createTable(client, storage.tableName);
+  } catch (err) {
+    client.destroy();
+    await local.stop();
+    throw err;
+  }
+  return {
+    store: new DynamoStore({ client, tableName: storage.tableName }),
+    close: async () => {
+      client.destroy();
+      await local.stop();
+    },
+  };
+}

@@ -1,0 +1,194 @@
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SESClient } from '@aws-sdk/client-ses';
+import { runReport } from '../../shared/app/run-report.ts';
+import type { RunReportResult } from '../../shared/app/types.ts';
+import { demoConfig } from '../../shared/config/demo-config.ts';
+import { ConfigError, loadConfigFile, selectProfiles } from '../../shared/config/load-config.ts';
+import type { Config, ProfileConfig } from '../../shared/config/schema.ts';
+import { OutboxMailer, writeReportFiles } from '../../shared/mail/outbox-mailer.ts';
+import { SesMailer } from '../../shared/mail/ses-mailer.ts';
+import type { Mailer } from '../../shared/ports/mailer.ts';
+import { SourceError } from '../../shared/ports/source.ts';
+import { EnvSecretResolver } from '../../shared/secrets/env-secrets.ts';
+import { buildSources } from '../../shared/sources/build-sources.ts';
+import { FileSource } from '../../shared/sources/file/file-source.ts';
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
+import { progressPrinter } from './progress.ts';
+import { openStore } from './open-store.ts';
+
+export const RUN_USAGE = `Usage: followback run [options]
+
+Pulls every source of a profile, stores the history, analyses it and delivers the report.
+
+Options:
+  --config FILE   config file (default: followback.config.json)
+  --profile ID    run only this profile (default: every profile in the config)
+  --demo          use the embedded demo community (no config needed)
+  --dry-run       everything but delivery: the report files are still written to --out
+  --out DIR       where the outbox mailer and dry runs write (default: the config's delivery.dir, or outbox/)
+  --now ISO       a fixed clock, e.g. 2026-11-25T08:00:00Z (backfills, tests)
+  -h, --help      this help
+
+Exit codes: 0 ok, 1 the run failed, 2 bad input (flags, config, snapshot files).`;
+
+interface RunFlags {
+  config?: string;
+  profile?: string;
+  demo: boolean;
+  dryRun: boolean;
+  out?: string;
+  now: Date;
+}
+
+export function parseRunFlags(argv: string[], clock: () => Date = () => new Date()): RunFlags | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        config: { type: 'string' },
+        profile: { type: 'string' },
+        demo: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        out: { type: 'string' },
+        now: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${RUN_USAGE}`);
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  if (v.demo && v.config !== undefined) throw new UsageError('--demo and --config are exclusive: --demo runs the embedded sample community');
+  let now = clock();
+  if (v.now !== undefined) {
+    const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(v.now);
+    now = new Date(v.now.length === 10 ? `${v.now}T00:00:00Z` : v.now);
+    if (!ok || Number.isNaN(now.getTime())) throw new UsageError(`--now "${v.now}" is not an ISO date-time such as 2026-11-25T08:00:00Z`);
+  }
+  for (const flag of ['config', 'profile', 'out'] as const) {
+    if (v[flag] !== undefined && v[flag].trim() === '') throw new UsageError(`--${flag} needs a value`);
+  }
+  return {
+    ...(v.config !== undefined ? { config: v.config } : {}),
+    ...(v.profile !== undefined ? { profile: v.profile } : {}),
+    demo: v.demo,
+    dryRun: v['dry-run'],
+    ...(v.out !== undefined ? { out: v.out } : {}),
+    now,
+  };
+}
+
+export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  let flags: RunFlags | 'help';
+  let config: Config;
+  let configDir: string;
+  let profiles: ProfileConfig[];
+  try {
+    flags = parseRunFlags(argv);
+    if (flags === 'help') {
+      io.stdout(`${RUN_USAGE}\n`);
+      return EXIT_OK;
+    }
+    if (flags.demo) {
+      config = demoConfig();
+      configDir = io.cwd;
+    } else {
+      const path = resolve(io.cwd, flags.config ?? 'followback.config.json');
+      if (flags.config === undefined) {
+        config = await loadConfigFile(path).catch((err: unknown) => {
+          if (err instanceof ConfigError && err.message.endsWith('config file not found')) {
+            throw new UsageError(`no followback.config.json here: pass --config FILE, copy followback.config.example.json, or try --demo`);
+          }
+          throw err;
+        });
+      } else config = await loadConfigFile(path);
+      configDir = dirname(path);
+    }
+    profiles = selectProfiles(config, flags.profile);
+    await checkSnapshotFiles(profiles, configDir, flags.now);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof SourceError) {
+      io.stderr(`followback: ${err.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw err;
+  }
+
+  const outDir = resolve(io.cwd, flags.out ?? (config.delivery.type === 'outbox' ? config.delivery.dir : 'outbox'));
+  let store;
+  try {
+    store = await openStore(config.storage, io);
+  } catch (err) {
+    io.stderr(`followback: cannot open the store: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_RUN_FAILED;
+  }
+  const secrets = new EnvSecretResolver(io.env);
+  const mailer = flags.dryRun ? null : makeMailer(config, outDir);
+  let failed = false;
+  try {
+    for (const profile of profiles) {
+      const progress = progressPrinter(io, profile.id);
+      try {
+        const result = await runReport(
+          { profile, now: flags.now, dryRun: flags.dryRun },
+          {
+            store: store.store,
+            sourcesFor: (p) => buildSources(p, { secrets, sessions: store.store, configDir }),
+            mailer,
+            onProgress: progress.onProgress,
+            log: { info: () => {}, warn: (m) => io.stderr(`warning: ${m}\n`), error: (m, extra) => io.stderr(`error: ${m}${extra?.['problem'] ? `: ${String(extra['problem'])}` : ''}\n`) },
+          },
+        );
+        progress.done();
+        let where = result.delivery?.ref;
+        if (flags.dryRun && result.report) {
+          const files = await writeReportFiles(outDir, result.report);
+          where = files.find((f) => f.endsWith('.html')) ?? outDir;
+        } else if (result.delivery?.files) {
+          where = result.delivery.files.find((f) => f.endsWith('.html')) ?? where;
+        }
+        io.stdout(`${summaryLine(result, where, flags.dryRun)}\n`);
+      } catch (err) {
+        progress.done();
+        failed = true;
+        io.stderr(`followback: profile ${profile.id}: run failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    }
+  } finally {
+    await store.close();
+  }
+  return failed ? EXIT_RUN_FAILED : EXIT_OK;
+}
+
+/** A broken snapshot file is bad input: reject it before anything is stored. */
+async function checkSnapshotFiles(profiles: ProfileConfig[], configDir: string, now: Date): Promise<void> {
+  for (const profile of profiles) {
+    for (const source of profile.sources) {
+      if (source.type !== 'file') continue;
+      await new FileSource({ id: source.id, path: resolve(configDir, source.path) }).pull({ now });
+    }
+  }
+}
+
+function makeMailer(config: Config, outDir: string): Mailer {
+  if (config.delivery.type === 'ses') {
+    const d = config.delivery;
+    const client = new SESClient({ ...(d.region !== undefined ? { region: d.region } : {}), ...(d.endpoint !== undefined ? { endpoint: d.endpoint } : {}) });
+    return new SesMailer({ client, ...(d.configurationSet !== undefined ? { configurationSet: d.configurationSet } : {}) });
+  }
+  return new OutboxMailer({ dir: outDir });
+}
+
+export function summaryLine(result: RunReportResult, where: string | undefined, dryRun: boolean): string {
+  if (result.status !== 'completed' || !result.figures) return `${result.profileId}: ${result.status === 'busy' ? 'another run of this profile is in progress; nothing done' : 'already ran for this trigger; nothing done'}`;
+  const f = result.figures;
+  const stale = result.staleSources && result.staleSources.length > 0 ? `; STALE: ${result.staleSources.map((s) => s.sourceId).join(', ')}` : '';
+  const writes = result.writes ? `; wrote ${result.writes.items} items` : '';
+  const target = where ? `; report: ${where}` : '';
+  return `${result.profileId}: ${f.following} following, ${f.followers} followers; ${f.suggestedUnfollows} to unfollow, ${f.suggestedReviews} to review, ${f.suggestedFollowBacks} to follow back; +${f.newFollowers}/-${f.lostFollowers} followers${stale}${writes}${dryRun ? ' (dry run: not delivered)' : ''}${target}`;
+}

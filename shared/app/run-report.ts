@@ -1,0 +1,197 @@
+/**
+ * The use-case behind the CLI, the Lambda handler and the tests:
+ * pull every source -> merge with the stored history -> analyse -> render ->
+ * deliver -> store what changed. Entry points only build the adapters.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ProfileConfig } from '../config/schema.ts';
+import { analyse } from '../domain/analyse.ts';
+import type { OwnerDecisions, ReasonCode } from '../domain/analysis-types.ts';
+import { SourcePull } from '../domain/model.ts';
+import type { DeliveryResult } from '../ports/mailer.ts';
+import type { Source } from '../ports/source.ts';
+import type { ProfileStore, RunRecord, StoredDecision } from '../ports/store.ts';
+import { buildReport } from '../report/build-report.ts';
+import { renderReport } from '../report/render.ts';
+import { changedContacts } from './changed-contacts.ts';
+import { contactKey, mergePulls, type PullOutcome } from './merge-pulls.ts';
+import type { Log, RunReportDeps, RunReportRequest, RunReportResult } from './types.ts';
+
+const DAY = 86_400_000;
+/** A run holds the profile's lease this long at most (the Lambda timeout is 15 minutes at most). */
+export const LEASE_SECONDS = 15 * 60;
+const LEASE_KEY = 'lease';
+
+const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
+
+export async function runReport(req: RunReportRequest, deps: RunReportDeps): Promise<RunReportResult> {
+  const { profile } = req;
+  const log = deps.log ?? silent;
+  const store = deps.store;
+  const runKey = req.runKey !== undefined ? `key#${req.runKey}` : undefined;
+
+  if (runKey !== undefined && !(await store.claimRun(profile.id, runKey, LEASE_SECONDS))) {
+    log.info('duplicate trigger: this firing already ran or is running', { profile: profile.id, runKey: req.runKey });
+    return { status: 'duplicate', profileId: profile.id };
+  }
+  if (!(await store.claimRun(profile.id, LEASE_KEY, LEASE_SECONDS))) {
+    if (runKey !== undefined) await store.releaseRun(profile.id, runKey);
+    log.warn('another run of this profile is in progress', { profile: profile.id });
+    return { status: 'busy', profileId: profile.id };
+  }
+
+  try {
+    const result = await execute(req, deps, log, async (runId) => {
+      // The email is the effect the owner sees: once it is out, a retry must not send it again.
+      if (runKey !== undefined) await store.completeRun(profile.id, runKey, runId);
+    });
+    if (runKey !== undefined && req.dryRun && result.runId) await store.completeRun(profile.id, runKey, result.runId);
+    return result;
+  } catch (err) {
+    if (runKey !== undefined) await store.releaseRun(profile.id, runKey).catch(() => undefined);
+    throw err;
+  } finally {
+    await store.releaseRun(profile.id, LEASE_KEY).catch(() => undefined);
+  }
+}
+
+async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onDelivered: (runId: string) => Promise<void>): Promise<RunReportResult> {
+  const { profile, now } = req;
+  const nowIso = now.toISOString();
+  const startedAt = new Date().toISOString();
+  const runId = `${nowIso.replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const store = deps.store;
+  const policy = profile.policy;
+
+  const state = await store.loadProfileState(profile.id);
+  const storedInteractions = await store.loadInteractions(profile.id, new Date(now.getTime() - policy.retentionDays * DAY).toISOString());
+  const sources = await deps.sourcesFor(profile);
+  const outcomes = await Promise.all(sources.map((source) => pullOne(source, state.sources.find((s) => s.sourceId === source.id)?.cursor, req, deps, log)));
+
+  const merged = mergePulls({
+    now: nowIso,
+    retentionDays: policy.retentionDays,
+    outcomes,
+    storedContacts: state.contacts,
+    storedSources: state.sources,
+    storedInteractions,
+  });
+
+  const analysis = analyse({
+    now: nowIso,
+    policy,
+    audience: profile.audience,
+    decisions: decisionsOf(profile, state.decisions),
+    sources: merged.sourceRuns,
+    current: merged.current,
+    previous: state.lastRun === null && state.contacts.length === 0 ? null : state.contacts,
+    interactions: [...storedInteractions, ...merged.newInteractions],
+    previousFigures: state.lastRun?.figures ?? null,
+    ...(deps.classifiers ? { classifiers: deps.classifiers } : {}),
+  });
+
+  const runs = await store.listRuns(profile.id, 12);
+  const report = buildReport({
+    profileId: profile.id,
+    ...(profile.name !== undefined ? { profileName: profile.name } : {}),
+    locale: profile.report.locale,
+    runId,
+    generatedAt: nowIso,
+    dryRun: req.dryRun,
+    analysis,
+    trend: runs.map((r) => ({ at: r.at, figures: r.figures })),
+    maxRowsPerSection: profile.report.maxRowsPerSection,
+  });
+  const rendered = renderReport(report);
+
+  let delivery: DeliveryResult | undefined;
+  if (!req.dryRun && deps.mailer) {
+    delivery = await deps.mailer.deliver(rendered, { from: profile.report.sender, to: profile.report.recipients });
+    log.info('report delivered', { profile: profile.id, runId, delivery: delivery.kind, ref: delivery.ref });
+    await onDelivered(runId);
+  }
+
+  const reasonsByKey = new Map<string, ReasonCode[]>(analysis.verdicts.map((v) => [v.key, v.reasons]));
+  const contacts = changedContacts(merged.current, reasonsByKey, state.contacts);
+  const run: RunRecord = {
+    profileId: profile.id,
+    runId,
+    at: nowIso,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    dryRun: req.dryRun,
+    figures: analysis.figures,
+    sources: merged.sourceRuns.map((s) => ({ sourceId: s.sourceId, platform: s.platform, contacts: s.contacts, interactions: s.interactions, problems: s.problems })),
+    writes: { contactsWritten: 0, contactsRemoved: 0, interactionsWritten: 0, sourcesWritten: 0, items: 0 },
+    delivery: delivery ? { kind: delivery.kind, ref: delivery.ref } : { kind: 'none' },
+  };
+  // The run record carries the counts of what this run writes, so the trend shows churn too.
+  run.writes = {
+    contactsWritten: contacts.length,
+    contactsRemoved: merged.removedContactKeys.length,
+    interactionsWritten: merged.newInteractions.length,
+    sourcesWritten: merged.sourceStates.length,
+    items: contacts.length + merged.removedContactKeys.length + merged.newInteractions.length + merged.sourceStates.length + 1,
+  };
+  deps.onProgress?.({ sourceId: '*', phase: 'store', done: 0, total: run.writes.items });
+  const writes = await store.applyRun(
+    profile.id,
+    { contacts, removedContactKeys: merged.removedContactKeys, interactions: merged.newInteractions, sources: merged.sourceStates, run },
+    policy.retentionDays,
+  );
+  deps.onProgress?.({ sourceId: '*', phase: 'store', done: writes.items, total: writes.items });
+  log.info('run stored', { profile: profile.id, runId, ...writes });
+
+  return {
+    status: 'completed',
+    profileId: profile.id,
+    runId,
+    figures: analysis.figures,
+    staleSources: analysis.staleSources,
+    writes,
+    report: rendered,
+    ...(delivery ? { delivery } : {}),
+    contacts: analysis.verdicts.length,
+  };
+}
+
+async function pullOne(source: Source, cursor: string | undefined, req: RunReportRequest, deps: RunReportDeps, log: Log): Promise<PullOutcome> {
+  try {
+    const raw = await source.pull({ now: req.now, ...(cursor !== undefined ? { cursor } : {}), ...(deps.onProgress ? { onProgress: deps.onProgress } : {}) });
+    const parsed = SourcePull.safeParse(raw);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const problem = `returned an invalid snapshot (${first ? `${first.path.join('.')}: ${first.message}` : 'unknown field'})`;
+      log.error('source failed', { profile: req.profile.id, sourceId: source.id, problem });
+      return { sourceId: source.id, platform: source.platform, ok: false, problem };
+    }
+    const pull = parsed.data;
+    log.info('source pulled', {
+      profile: req.profile.id,
+      sourceId: source.id,
+      contacts: pull.contacts.length,
+      interactions: pull.interactions.length,
+      contactsCompleteness: pull.contactsCompleteness,
+      interactionsCompleteness: pull.interactionsCompleteness,
+      requests: pull.requests,
+      problems: pull.problems,
+    });
+    return { sourceId: source.id, platform: source.platform, ok: true, pull };
+  } catch (err) {
+    const problem = err instanceof Error ? err.message : String(err);
+    log.error('source failed', { profile: req.profile.id, sourceId: source.id, problem });
+    return { sourceId: source.id, platform: source.platform, ok: false, problem };
+  }
+}
+
+function decisionsOf(profile: ProfileConfig, stored: StoredDecision[]): OwnerDecisions {
+  return {
+    allowlist: [...profile.allowlist, ...stored.filter((d) => d.kind === 'allow').map((d) => d.contact)],
+    snoozed: [
+      ...profile.snoozed.map((s) => ({ contact: s.contact, until: s.until })),
+      ...stored.filter((d) => d.kind === 'snooze' && d.until !== undefined).map((d) => ({ contact: d.contact, until: d.until as string })),
+    ],
+  };
+}
+
+export { contactKey };

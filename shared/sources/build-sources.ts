@@ -1,0 +1,80 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { ProfileConfig, SourceConfig } from '../config/schema.ts';
+import type { SecretResolver } from '../ports/secrets.ts';
+import { SourceError, type SessionStore, type Source } from '../ports/source.ts';
+import { BlueskySource } from './bluesky/bluesky-source.ts';
+import { DemoSource } from './demo/demo-source.ts';
+import { FileSource } from './file/file-source.ts';
+import { MastodonSource } from './mastodon/mastodon-source.ts';
+
+export interface BuildSourcesDeps {
+  secrets: SecretResolver;
+  sessions: SessionStore;
+  /** Relative file-source paths are resolved against the config file's folder. */
+  configDir: string;
+}
+
+/**
+ * Builds one adapter per configured source. A source whose secret cannot be
+ * resolved becomes a source that fails its pull, so the run goes on with the
+ * others and the report says which one is stale.
+ */
+export async function buildSources(profile: ProfileConfig, deps: BuildSourcesDeps): Promise<Source[]> {
+  return Promise.all(profile.sources.map((config) => buildSource(config, deps)));
+}
+
+async function buildSource(config: SourceConfig, deps: BuildSourcesDeps): Promise<Source> {
+  switch (config.type) {
+    case 'demo':
+      return new DemoSource({ id: config.id, seed: config.seed, size: config.size });
+    case 'file':
+      return new FileSource({ id: config.id, path: isAbsolute(config.path) ? config.path : resolve(deps.configDir, config.path) });
+    case 'mastodon': {
+      const token = await secretOrFailure(config.id, 'mastodon', () => deps.secrets.resolve(config.accessToken));
+      if (typeof token !== 'string') return token;
+      return new MastodonSource({
+        id: config.id,
+        instanceUrl: config.instanceUrl,
+        accessToken: token,
+        backfillDays: config.backfillDays,
+        maxPages: config.maxPages,
+      });
+    }
+    case 'bluesky': {
+      const password = await secretOrFailure(config.id, 'bluesky', () => deps.secrets.resolve(config.appPassword));
+      if (typeof password !== 'string') return password;
+      return new BlueskySource({
+        id: config.id,
+        serviceUrl: config.serviceUrl,
+        ...(config.appViewUrl !== undefined ? { appViewUrl: config.appViewUrl } : {}),
+        handle: config.handle,
+        appPassword: password,
+        sessions: deps.sessions,
+        backfillDays: config.backfillDays,
+        maxPages: config.maxPages,
+      });
+    }
+  }
+}
+
+async function secretOrFailure(id: string, platform: string, read: () => Promise<string>): Promise<string | Source> {
+  try {
+    return await read();
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return new UnavailableSource(id, platform, `cannot read the credentials: ${reason}`);
+  }
+}
+
+/** Stands in for a source that cannot be built; its pull fails with the reason. */
+export class UnavailableSource implements Source {
+  constructor(
+    readonly id: string,
+    readonly platform: string,
+    private readonly reason: string,
+  ) {}
+
+  async pull(): Promise<never> {
+    throw new SourceError(this.id, this.reason);
+  }
+}

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { parseJson } from '../json/json-syntax.ts';
 import { Config } from './schema.ts';
 
 /** A config that cannot be used; the message lists every bad field with its path. */
@@ -44,25 +45,9 @@ export async function loadConfigFile(path: string): Promise<Config> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(code === 'ENOENT' ? `${path}: config file not found` : `${path}: cannot read config file (${code ?? String(err)})`);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`${path}: not valid JSON (${describeJsonError(text, err)})`);
-  }
-  return parseConfig(value, path);
-}
-
-/** Turns V8's "at position N" into a line and column a person can find. */
-export function describeJsonError(text: string, err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const match = /position (\d+)/.exec(message);
-  if (!match?.[1]) return message;
-  const pos = Number(match[1]);
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
-  return `${message.replace(/\s*\(line \d+ column \d+\)/, '')} — line ${line}, column ${column}`;
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new ConfigError(`${path}: not valid JSON (${parsed.reason}) at line ${parsed.line}, column ${parsed.column}`);
+  return parseConfig(parsed.value, path);
 }
 
 /** Finds a profile by id, with an error listing the known ones. */

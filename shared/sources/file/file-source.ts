@@ -8,7 +8,7 @@ import type { Interaction, SourcePull } from '../../domain/model.ts';
 import { SourceError, type PullContext, type Source } from '../../ports/source.ts';
 import { describeIssues } from './describe-issue.ts';
 import { deriveInteractionId } from './interaction-id.ts';
-import { parseJson } from './json-syntax.ts';
+import { parseJson } from '../../json/json-syntax.ts';
 import { SNAPSHOT_FORMAT_VERSION, SnapshotFile } from './snapshot-file.ts';
 
 export interface FileSourceOptions {

@@ -78,7 +78,7 @@ describe('config', () => {
 
   it('reports invalid JSON with its line and column', async () => {
     const path = await writeTemp('{\n  "profiles": [\n    { "id": "me", }\n  ]\n}');
-    await expect(loadConfigFile(path)).rejects.toThrow(/not valid JSON .*line 3, column \d+/);
+    await expect(loadConfigFile(path)).rejects.toThrow(/not valid JSON .*at line 3, column \d+/);
   });
 
   it('says when the file does not exist', async () => {

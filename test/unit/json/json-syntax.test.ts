@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSyntaxError, lineAndColumn, parseJson } from '../../../../shared/sources/file/json-syntax.ts';
+import { findSyntaxError, lineAndColumn, parseJson } from '../../../shared/json/json-syntax.ts';
 
 describe('JSON syntax errors are located', () => {
   it.each([

@@ -1,0 +1,404 @@
+/**
+ * The DynamoDB adapter of the `ProfileStore` and `SessionStore` ports, on the
+ * single table described in ./table-schema.ts. It stays dumb on purpose: the
+ * use-case decides what changed (including lifetime aggregates); the store
+ * writes exactly that and reads it back validated.
+ */
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type NativeAttributeValue,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
+import type { TrackedContact } from '../domain/analysis-types.ts';
+import type { Interaction } from '../domain/model.ts';
+import type { SessionStore } from '../ports/source.ts';
+import type {
+  ProfileState,
+  ProfileStore,
+  RunChanges,
+  RunRecord,
+  StoredDecision,
+  WriteStats,
+} from '../ports/store.ts';
+import { writeInBatches, type BatchWriteOptions, type DocWriteRequest } from './batch-writer.ts';
+import {
+  StoredClaim,
+  StoredContact,
+  StoredDecisionItem,
+  StoredInteraction,
+  StoredRunRecord,
+  StoredSession,
+  StoredSourceState,
+  parseItem,
+} from './stored-items.ts';
+import { SK_PREFIX, TTL_ATTRIBUTE, keys, monthsBetween, utcInstant } from './table-schema.ts';
+
+type Item = Record<string, NativeAttributeValue>;
+
+export interface DynamoStoreOptions {
+  client: DynamoDBDocumentClient | DynamoDBClient;
+  tableName: string;
+  clock?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  /** Tuning of BatchWriteItem retries (attempts, delays, concurrency, jitter source). */
+  batch?: Omit<BatchWriteOptions, 'sleep' | 'tableName'>;
+}
+
+const DAY_SECONDS = 86_400;
+/** A completed claim is kept long enough to absorb any redelivery of its trigger. */
+export const COMPLETED_CLAIM_TTL_SECONDS = 35 * DAY_SECONDS;
+/** Interactions stamped a little ahead of the clock (clock skew between servers) must still be found. */
+const FUTURE_MARGIN_MS = 2 * DAY_SECONDS * 1000;
+/** Month buckets queried at once by `loadInteractions`. */
+const BUCKET_QUERY_CONCURRENCY = 6;
+
+export class DynamoStore implements ProfileStore, SessionStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly clock: () => Date;
+  private readonly batchOptions: BatchWriteOptions;
+
+  constructor(options: DynamoStoreOptions) {
+    this.doc =
+      options.client instanceof DynamoDBClient
+        ? DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } })
+        : options.client;
+    this.tableName = options.tableName;
+    this.clock = options.clock ?? (() => new Date());
+    this.batchOptions = {
+      ...options.batch,
+      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+      tableName: options.tableName,
+    };
+  }
+
+  // ---- ProfileStore: reads ----
+
+  async loadProfileState(profileId: string): Promise<ProfileState> {
+    const pk = keys.profile(profileId);
+    // One query per entity rather than one over the whole partition: run records
+    // accumulate for years and only the latest is wanted here.
+    const [contactItems, sourceItems, decisionItems, lastRuns] = await Promise.all([
+      this.queryAll({ pk, prefix: SK_PREFIX.contact }),
+      this.queryAll({ pk, prefix: SK_PREFIX.source }),
+      this.queryAll({ pk, prefix: SK_PREFIX.decision }),
+      this.listRuns(profileId, 1),
+    ]);
+    return {
+      contacts: contactItems.map((item): TrackedContact => this.parse(StoredContact, item)),
+      sources: sourceItems.map((item) => this.parse(StoredSourceState, item)),
+      decisions: decisionItems.map((item) => this.parse(StoredDecisionItem, item)),
+      lastRun: lastRuns[0] ?? null,
+    };
+  }
+
+  async loadInteractions(profileId: string, since: string): Promise<(Interaction & { sourceId: string })[]> {
+    const from = utcInstant(since);
+    const horizon = new Date(Math.max(this.clock().getTime() + FUTURE_MARGIN_MS, Date.parse(from))).toISOString();
+    const months = monthsBetween(from, horizon);
+    const perMonth = await mapLimited(months, BUCKET_QUERY_CONCURRENCY, (month) =>
+      this.queryAll({
+        pk: keys.interactionBucket(profileId, month),
+        // Sort keys start with the UTC instant, so this is `at >= since`.
+        from,
+      }),
+    );
+    return perMonth.flat().map((item) => this.parse(StoredInteraction, item));
+  }
+
+  async listRuns(profileId: string, limit: number): Promise<RunRecord[]> {
+    if (limit <= 0) return [];
+    const items = await this.queryAll({ pk: keys.profile(profileId), prefix: SK_PREFIX.run, newestFirst: true, limit });
+    return items.map((item) => this.parse(StoredRunRecord, item));
+  }
+
+  // ---- ProfileStore: writes ----
+
+  async applyRun(profileId: string, changes: RunChanges, retentionDays: number): Promise<WriteStats> {
+    if (!Number.isInteger(retentionDays) || retentionDays <= 0) {
+      throw new Error(`applyRun: retentionDays must be a positive whole number of days, got ${retentionDays}`);
+    }
+    const pk = keys.profile(profileId);
+    if (Number.isNaN(Date.parse(changes.run.at))) {
+      throw new Error(`applyRun: run.at of run ${changes.run.runId} is not an ISO instant: ${JSON.stringify(changes.run.at)}`);
+    }
+    const contacts = new Requests();
+    for (const contact of changes.contacts) {
+      const { reasons, ...stored } = contact;
+      // The reasons of this run are what the next run reads as "previous".
+      contacts.put({ ...compact(stored), previousReasons: [...reasons], pk, sk: keys.contact(contact.sourceId, contact.id), entity: 'contact' });
+    }
+    const removed = new Requests();
+    changes.removedContactKeys.forEach((key, index) => {
+      const cut = key.indexOf(':');
+      if (cut <= 0 || cut === key.length - 1) {
+        throw new Error(`applyRun: removedContactKeys[${index}] is not "sourceId:contactId": ${JSON.stringify(key)}`);
+      }
+      removed.delete({ pk, sk: keys.contact(key.slice(0, cut), key.slice(cut + 1)) });
+    });
+    const interactions = new Requests();
+    const retentionSeconds = retentionDays * DAY_SECONDS;
+    changes.interactions.forEach((interaction, index) => {
+      if (Number.isNaN(Date.parse(interaction.at))) {
+        throw new Error(
+          `applyRun: interactions[${index}] (source ${interaction.sourceId}, id ${JSON.stringify(interaction.id)}) has no valid "at": ${JSON.stringify(interaction.at)}`,
+        );
+      }
+      interactions.put({
+        ...compact(interaction),
+        pk: keys.interactionBucket(profileId, keys.month(interaction.at)),
+        sk: keys.interaction(interaction.at, interaction.sourceId, interaction.id),
+        entity: 'interaction',
+        [TTL_ATTRIBUTE]: Math.floor(Date.parse(interaction.at) / 1000) + retentionSeconds,
+      });
+    });
+    const sources = new Requests();
+    for (const source of changes.sources) {
+      sources.put({ ...compact(source), pk, sk: keys.source(source.sourceId), entity: 'source' });
+    }
+
+    const all = Requests.merge([contacts, removed, interactions, sources]);
+    const written = await writeInBatches((batch) => this.sendBatch(batch), all, this.batchOptions);
+
+    // Last, so a run record exists only when everything it describes is stored.
+    await this.putItem({ ...compact(changes.run), pk, sk: keys.run(changes.run.at, changes.run.runId), entity: 'run' }, `run record ${changes.run.runId}`);
+
+    return {
+      contactsWritten: contacts.size,
+      contactsRemoved: removed.size,
+      interactionsWritten: interactions.size,
+      sourcesWritten: sources.size,
+      items: written + 1,
+    };
+  }
+
+  /** Stores an owner decision (allow for ever, or snooze until a date) next to the config's allowlist. */
+  async putDecision(profileId: string, decision: StoredDecision): Promise<void> {
+    await this.putItem(
+      { ...compact(decision), pk: keys.profile(profileId), sk: keys.decision(decision.contact), entity: 'decision' },
+      `decision ${decision.contact}`,
+    );
+  }
+
+  // ---- ProfileStore: run claims ----
+
+  async claimRun(profileId: string, runKey: string, ttlSeconds: number): Promise<boolean> {
+    const now = this.clock();
+    const nowEpoch = Math.floor(now.getTime() / 1000);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: keys.profile(profileId),
+            sk: keys.claim(runKey),
+            entity: 'claim',
+            status: 'running',
+            claimedAt: now.toISOString(),
+            [TTL_ATTRIBUTE]: nowEpoch + ttlSeconds,
+          },
+          // TTL deletes lag by up to days, so an expired claim must be claimable before it is gone.
+          ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':now': nowEpoch },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw this.failure(`claimRun ${profileId}/${runKey}`, err);
+    }
+  }
+
+  async completeRun(profileId: string, runKey: string, runId: string): Promise<void> {
+    const now = this.clock();
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.profile(profileId), sk: keys.claim(runKey) },
+          UpdateExpression: 'SET #status = :done, runId = :runId, completedAt = :now, #ttl = :expires, entity = :entity',
+          ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':done': 'done',
+            ':runId': runId,
+            ':now': now.toISOString(),
+            ':expires': Math.floor(now.getTime() / 1000) + COMPLETED_CLAIM_TTL_SECONDS,
+            ':entity': 'claim',
+          },
+        }),
+      );
+    } catch (err) {
+      throw this.failure(`completeRun ${profileId}/${runKey}`, err);
+    }
+  }
+
+  async releaseRun(profileId: string, runKey: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({ TableName: this.tableName, Key: { pk: keys.profile(profileId), sk: keys.claim(runKey) } }),
+      );
+    } catch (err) {
+      throw this.failure(`releaseRun ${profileId}/${runKey}`, err);
+    }
+  }
+
+  /** The stored claim, for diagnostics and tests; null when there is none. */
+  async getClaim(profileId: string, runKey: string): Promise<{ status: 'running' | 'done'; expiresAt: number; runId?: string } | null> {
+    const item = await this.getItem(keys.profile(profileId), keys.claim(runKey), `claim ${profileId}/${runKey}`);
+    return item === undefined ? null : this.parse(StoredClaim, item);
+  }
+
+  // ---- SessionStore ----
+
+  async get(key: string): Promise<string | undefined> {
+    const item = await this.getItem(keys.session(key), keys.sessionSort, `session ${key}`);
+    return item === undefined ? undefined : this.parse(StoredSession, item).value;
+  }
+
+  async put(key: string, value: string): Promise<void> {
+    // The value is a secret: errors name the key only.
+    await this.putItem({ pk: keys.session(key), sk: keys.sessionSort, entity: 'session', value }, `session ${key}`);
+  }
+
+  // ---- plumbing ----
+
+  private async putItem(item: Item, what: string): Promise<void> {
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    } catch (err) {
+      throw this.failure(`PutItem ${what}`, err);
+    }
+  }
+
+  private async getItem(pk: string, sk: string, what: string): Promise<Item | undefined> {
+    try {
+      const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }));
+      return out.Item;
+    } catch (err) {
+      throw this.failure(`GetItem ${what}`, err);
+    }
+  }
+
+  private async sendBatch(batch: DocWriteRequest[]): Promise<DocWriteRequest[]> {
+    const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: batch } }));
+    return (out.UnprocessedItems?.[this.tableName] ?? []) as DocWriteRequest[];
+  }
+
+  /** Every matching item of one partition, following LastEvaluatedKey past the 1 MB page limit. */
+  private async queryAll(query: {
+    pk: string;
+    /** Sort keys starting with this. */
+    prefix?: string;
+    /** Sort keys at or after this. */
+    from?: string;
+    newestFirst?: boolean;
+    limit?: number;
+  }): Promise<Item[]> {
+    const values: Item = { ':pk': query.pk };
+    let condition = 'pk = :pk';
+    if (query.prefix !== undefined) {
+      condition += ' AND begins_with(sk, :sk)';
+      values[':sk'] = query.prefix;
+    } else if (query.from !== undefined) {
+      condition += ' AND sk >= :sk';
+      values[':sk'] = query.from;
+    }
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      KeyConditionExpression: condition,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: query.newestFirst !== true,
+      ConsistentRead: true,
+    };
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const remaining = query.limit === undefined ? undefined : query.limit - items.length;
+      let page;
+      try {
+        page = await this.doc.send(
+          new QueryCommand({ ...input, ...(remaining === undefined ? {} : { Limit: remaining }), ExclusiveStartKey: startKey }),
+        );
+      } catch (err) {
+        throw this.failure(`Query pk=${query.pk}${query.prefix !== undefined ? ` sk^=${query.prefix}` : ''}`, err);
+      }
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined && (query.limit === undefined || items.length < query.limit));
+    return items;
+  }
+
+  private parse<S extends z.ZodType>(schema: S, item: Item): z.infer<S> {
+    return parseItem(schema, item, this.tableName);
+  }
+
+  private failure(operation: string, err: unknown): Error {
+    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return new Error(`DynamoDB ${operation} on table ${this.tableName} failed: ${reason}`, { cause: err });
+  }
+}
+
+/** Write requests keyed by pk+sk: a batch may not name the same key twice, and the last write wins anyway. */
+class Requests {
+  private readonly byKey = new Map<string, DocWriteRequest>();
+
+  put(item: Item): void {
+    this.byKey.set(`${String(item['pk'])}\u0000${String(item['sk'])}`, { PutRequest: { Item: item } });
+  }
+
+  delete(key: { pk: string; sk: string }): void {
+    this.byKey.set(`${key.pk}\u0000${key.sk}`, { DeleteRequest: { Key: key } });
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  static merge(groups: Requests[]): DocWriteRequest[] {
+    const merged = new Map<string, DocWriteRequest>();
+    for (const group of groups) for (const [key, request] of group.byKey) merged.set(key, request);
+    return [...merged.values()];
+  }
+}
+
+/** Drops undefined values (DynamoDB rejects them) from plain data, at any depth. */
+function compact<T extends object>(value: T): Item {
+  return compactValue(value) as Item;
+}
+
+function compactValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(compactValue);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = compactValue(v);
+    return out;
+  }
+  return value;
+}
+
+function isConditionalCheckFailed(err: unknown): boolean {
+  return err instanceof ConditionalCheckFailedException || (err instanceof Error && err.name === 'ConditionalCheckFailedException');
+}
+
+async function mapLimited<T, R>(inputs: readonly T[], limit: number, fn: (input: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(inputs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < inputs.length) {
+      const index = next;
+      next += 1;
+      results[index] = await fn(inputs[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
+  return results;
+}

@@ -1,0 +1,139 @@
+/**
+ * zod schemas of the items as they come back from the table. The table is
+ * external data: a hand-edited or half-migrated item must fail loudly, naming
+ * its key, rather than flow into the analysis.
+ */
+import { z } from 'zod';
+import { REASON_CODES, type Figures, type TrackedContact } from '../domain/analysis-types.ts';
+import { Completeness, Contact, Interaction, IsoInstant } from '../domain/model.ts';
+import type { RunRecord, SourceState, StoredDecision } from '../ports/store.ts';
+
+const ReasonCode = z.enum(REASON_CODES);
+
+export const StoredContact = Contact.extend({
+  sourceId: z.string().min(1),
+  platform: z.string().min(1),
+  firstSeenAt: IsoInstant,
+  lastSeenAt: IsoInstant,
+  lifetime: z
+    .object({
+      inbound: z.number().int().nonnegative(),
+      outbound: z.number().int().nonnegative(),
+      lastInboundAt: IsoInstant.optional(),
+      lastOutboundAt: IsoInstant.optional(),
+    })
+    .optional(),
+  previousReasons: z.array(ReasonCode).optional(),
+});
+
+export const StoredSourceState = z.object({
+  sourceId: z.string().min(1),
+  platform: z.string().min(1),
+  cursor: z.string().optional(),
+  trackingSince: IsoInstant,
+  historySince: IsoInstant,
+  lastPullAt: IsoInstant.optional(),
+  lastCompleteAt: IsoInstant.optional(),
+  lastContacts: Completeness,
+  lastInteractions: Completeness,
+  problems: z.array(z.string()),
+});
+
+const Count = z.number().int().nonnegative();
+const Share = z.number().min(0).max(1);
+
+export const StoredFigures = z.object({
+  following: Count,
+  followers: Count,
+  mutuals: Count,
+  engagedFollowingShare: Share,
+  engagedFollowerShare: Share,
+  engagedFollowing: Count,
+  engagedFollowers: Count,
+  suggestedUnfollows: Count,
+  suggestedReviews: Count,
+  suggestedFollowBacks: Count,
+  newFollowers: Count,
+  lostFollowers: Count,
+  inboundInWindow: Count,
+  outboundInWindow: Count,
+});
+
+export const StoredWriteStats = z.object({
+  contactsWritten: Count,
+  contactsRemoved: Count,
+  interactionsWritten: Count,
+  sourcesWritten: Count,
+  items: Count,
+});
+
+export const StoredRunRecord = z.object({
+  profileId: z.string().min(1),
+  runId: z.string().min(1),
+  at: IsoInstant,
+  startedAt: IsoInstant,
+  finishedAt: IsoInstant,
+  dryRun: z.boolean(),
+  figures: StoredFigures,
+  sources: z.array(
+    z.object({
+      sourceId: z.string().min(1),
+      platform: z.string().min(1),
+      contacts: Completeness,
+      interactions: Completeness,
+      problems: z.array(z.string()),
+    }),
+  ),
+  writes: StoredWriteStats,
+  delivery: z.object({ kind: z.enum(['outbox', 'ses', 'none']), ref: z.string().optional() }).optional(),
+});
+
+export const StoredDecisionItem = z.object({
+  contact: z.string().min(1),
+  kind: z.enum(['allow', 'snooze']),
+  until: IsoInstant.optional(),
+  note: z.string().optional(),
+  at: IsoInstant,
+});
+
+export const StoredInteraction = Interaction.extend({ sourceId: z.string().min(1) });
+
+export const StoredClaim = z.object({
+  status: z.enum(['running', 'done']),
+  expiresAt: z.number().int(),
+  claimedAt: IsoInstant,
+  runId: z.string().optional(),
+});
+
+export const StoredSession = z.object({ value: z.string() });
+
+// The ports declare these shapes as interfaces; these lines fail to compile if a schema drifts from them.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameShapes: [
+  Same<z.infer<typeof StoredFigures>, Figures>,
+  Same<z.infer<typeof StoredSourceState>, SourceState>,
+  Same<z.infer<typeof StoredRunRecord>, RunRecord>,
+  Same<z.infer<typeof StoredDecisionItem>, StoredDecision>,
+] = [true, true, true, true];
+const contactFits: z.infer<typeof StoredContact> extends TrackedContact ? true : false = true;
+void sameShapes;
+void contactFits;
+
+/** Parses one item, or throws an error naming the table, its key and the bad fields. */
+export function parseItem<S extends z.ZodType>(
+  schema: S,
+  item: Record<string, unknown>,
+  tableName: string,
+): z.infer<S> {
+  const parsed = schema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  const where = `pk=${JSON.stringify(item['pk'])} sk=${JSON.stringify(item['sk'])}`;
+  const problems = parsed.error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(item)'}: ${issue.message}`)
+    .join('; ');
+  throw new CorruptItemError(`corrupt item in DynamoDB table ${tableName} (${where}): ${problems}`);
+}
+
+export class CorruptItemError extends Error {
+  override readonly name = 'CorruptItemError';
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { runReport } from '../../shared/app/run-report.ts';
+import type { Config } from '../../shared/config/schema.ts';
+import { toLog } from '../../shared/logging/logger.ts';
+import type { Mailer } from '../../shared/ports/mailer.ts';
+import type { SecretResolver } from '../../shared/ports/secrets.ts';
+import type { SessionStore } from '../../shared/ports/source.ts';
+import type { ProfileStore } from '../../shared/ports/store.ts';
+import { buildSources } from '../../shared/sources/build-sources.ts';
+import { InvalidEventError, parseJobEvent, type JobEvent } from './event.ts';
+import { toSummary, type RunSummary } from './summary.ts';
+
+/** Everything a run needs, built once per execution environment. */
+export interface JobDeps {
+  config: Config;
+  /** Folder the config came from (file sources resolve against it). */
+  configDir: string;
+  store: ProfileStore & SessionStore;
+  secrets: SecretResolver;
+  mailer: Mailer;
+  logger: Logger;
+}
+
+export interface HandlerOptions {
+  /** The run's clock when a manual event gives no `now`. */
+  clock?: () => Date;
+}
+
+/** The part of the Lambda context the handler uses; a full `Context` also enriches the logs. */
+export type InvocationContext = Pick<Context, 'awsRequestId'> & Partial<Context>;
+
+export type JobHandler = (event: unknown, context?: InvocationContext) => Promise<RunSummary>;
+
+/**
+ * The composition root's logic, separate from `handler.ts` so tests can give
+ * it local clients. The event is validated before the dependencies are even
+ * built: a bad event reads nothing and writes nothing.
+ */
+export function createHandler(provide: () => Promise<JobDeps>, options: HandlerOptions = {}): JobHandler {
+  const clock = options.clock ?? (() => new Date());
+  let deps: Promise<JobDeps> | undefined;
+  const depsOnce = (): Promise<JobDeps> => {
+    if (deps === undefined) {
+      deps = provide();
+      // A failed cold start (bad bundled config, missing env) is retried by the next invocation.
+      deps.catch(() => {
+        deps = undefined;
+      });
+    }
+    return deps;
+  };
+
+  return async (event, context) => {
+    const job = parseJobEvent(event);
+    const d = await depsOnce();
+    const profile = d.config.profiles.find((p) => p.id === job.profile);
+    if (!profile) {
+      throw new InvalidEventError(`invalid event: event.profile "${job.profile}" is not in the deployed config; it has: ${d.config.profiles.map((p) => p.id).join(', ')}`);
+    }
+    const now = runClock(job, clock);
+    const runKey = runKeyOf(job, now, context?.awsRequestId);
+    const dryRun = job.trigger === 'manual' && job.dryRun;
+
+    // A child logger per invocation: concurrent invocations in one process (tests) keep their own keys.
+    const logger = d.logger.createChild({ persistentKeys: { profile: profile.id, runKey, trigger: job.trigger } });
+    if (context !== undefined && isFullContext(context)) logger.addContext(context);
+    logger.info('run requested', { dryRun, at: now.toISOString() });
+
+    try {
+      const result = await runReport(
+        { profile, now, dryRun, runKey },
+        {
+          store: d.store,
+          sourcesFor: (p) => buildSources(p, { secrets: d.secrets, sessions: d.store, configDir: d.configDir }),
+          mailer: dryRun ? null : d.mailer,
+          log: toLog(logger),
+        },
+      );
+      if (result.runId !== undefined) logger.appendPersistentKeys({ runId: result.runId });
+      const summary = toSummary(result, job, runKey, now);
+      logger.info('run finished', { status: summary.status, figures: summary.figures, itemsWritten: summary.itemsWritten, delivery: summary.delivery });
+      return summary;
+    } catch (err) {
+      logger.error('run failed', { error: err instanceof Error ? { name: err.name, message: err.message } : String(err) });
+      throw err;
+    }
+  };
+}
+
+/** The scheduled time is the run's clock, so a late or repeated delivery reports on the same instant. */
+function runClock(job: JobEvent, clock: () => Date): Date {
+  if (job.trigger === 'schedule') return new Date(job.scheduledTime);
+  return job.now !== undefined ? new Date(job.now) : clock();
+}
+
+/**
+ * What stays equal across deliveries of one trigger: the Scheduler redelivers
+ * the same scheduled time; a manual event with `now` names its run; without it,
+ * each invocation is its own trigger (the per-profile lease still stops overlaps).
+ */
+export function runKeyOf(job: JobEvent, now: Date, requestId: string | undefined): string {
+  if (job.trigger === 'schedule') return `schedule:${job.profile}:${now.toISOString()}`;
+  return `manual:${job.profile}:${job.now !== undefined ? now.toISOString() : (requestId ?? randomUUID())}`;
+}
+
+function isFullContext(context: InvocationContext): context is Context {
+  return typeof context.functionName === 'string' && typeof context.getRemainingTimeInMillis === 'function';
+}

@@ -1,0 +1,37 @@
+import { dirname, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESClient } from '@aws-sdk/client-ses';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { BUNDLED_CONFIG_FILE, ENV } from '../../shared/app/env.ts';
+import { loadConfigFile } from '../../shared/config/load-config.ts';
+import { SesMailer } from '../../shared/mail/ses-mailer.ts';
+import { SecretsManagerResolver } from '../../shared/secrets/secrets-manager-resolver.ts';
+import { DynamoStore } from '../../shared/store/dynamo-store.ts';
+import type { JobDeps } from './create-handler.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Builds the AWS adapters from the variables the stack sets. Region and
+ * credentials come from the Lambda environment through the SDK's usual chain.
+ * The config is the one bundled at deploy time, validated again with the same
+ * schema, so a hand-edited bundle cannot run with a bad value.
+ */
+export async function depsFromEnv(env: Env, bundleDir: string, logger: Logger): Promise<JobDeps> {
+  const tableName = env[ENV.tableName];
+  if (tableName === undefined || tableName === '') {
+    throw new Error(`environment variable ${ENV.tableName} is not set: the stack sets it to the table's name`);
+  }
+  const configPath = resolve(bundleDir, env[ENV.configPath] ?? BUNDLED_CONFIG_FILE);
+  const config = await loadConfigFile(configPath);
+  const configurationSet = env[ENV.sesConfigurationSet];
+  return {
+    config,
+    configDir: dirname(configPath),
+    store: new DynamoStore({ client: new DynamoDBClient({}), tableName }),
+    secrets: new SecretsManagerResolver({ client: new SecretsManagerClient({}) }),
+    mailer: new SesMailer({ client: new SESClient({}), ...(configurationSet ? { configurationSet } : {}) }),
+    logger,
+  };
+}

@@ -1,0 +1,49 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface JobAlarmsProps {
+  fn: IFunction;
+  deadLetterQueue: IQueue;
+  /** Subscribed to the topic when set (AWS mails a confirmation link first). */
+  alarmEmail?: string;
+}
+
+/**
+ * A weekly job fails quietly unless someone is told: one alarm on function
+ * errors, one on anything waiting in the dead-letter queue, both to one topic.
+ */
+export class JobAlarms extends Construct {
+  readonly topic: Topic;
+  readonly functionErrors: Alarm;
+  readonly deadLetters: Alarm;
+
+  constructor(scope: Construct, id: string, props: JobAlarmsProps) {
+    super(scope, id);
+    this.topic = new Topic(this, 'Topic', { displayName: 'followback alarms', enforceSSL: true });
+    if (props.alarmEmail !== undefined) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    this.functionErrors = new Alarm(this, 'FunctionErrors', {
+      alarmDescription: 'followback: the job function failed (see its log group)',
+      metric: props.fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.deadLetters = new Alarm(this, 'DeadLetters', {
+      alarmDescription: 'followback: a scheduled run could not be delivered or failed every retry (messages in the DLQ)',
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.functionErrors, this.deadLetters]) alarm.addAlarmAction(new SnsAction(this.topic));
+  }
+}

@@ -1,0 +1,125 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { BUNDLED_CONFIG_FILE, ENV } from '../../shared/app/env.ts';
+import type { Config } from '../../shared/config/schema.ts';
+import { BUNDLE } from '../bundling.ts';
+
+/** Every DynamoDB call shared/store makes; a new kind of call there needs a line here. */
+export const TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
+export interface JobFunctionProps {
+  /** Absolute path of the handler source. */
+  entry: string;
+  /** Repository root (package-lock.json lives there). */
+  projectRoot: string;
+  /** The validated config, shipped inside the bundle. */
+  config: Config;
+  memoryMb: number;
+  timeoutSeconds: number;
+  logRetention: RetentionDays;
+  /** Where failed asynchronous invocations go after Lambda's own retries. */
+  deadLetterQueue: IQueue;
+  environment?: Record<string, string>;
+}
+
+/**
+ * The one place for function defaults (runtime, architecture, bundling,
+ * logging, role): the stack only says what is specific to the job.
+ */
+export class JobFunction extends NodejsFunction {
+  readonly logGroupOfFunction: LogGroup;
+
+  constructor(scope: Construct, id: string, props: JobFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      // Logs outlive a redeploy that replaces the function, not a deleted stack.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An own role with only what the job uses: no AWSLambdaBasicExecutionRole (it allows every log group).
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'followback job function',
+    });
+    logGroup.grantWrite(role);
+    const configFile = writeBundledConfig(scope, id, props.config);
+
+    super(scope, id, {
+      entry: props.entry,
+      projectRoot: props.projectRoot,
+      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memoryMb,
+      timeout: Duration.seconds(props.timeoutSeconds),
+      logGroup,
+      role,
+      deadLetterQueue: props.deadLetterQueue,
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      description: 'followback: pulls snapshots, stores history, emails the pruning report',
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        [ENV.configPath]: BUNDLED_CONFIG_FILE,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: BUNDLE.target,
+        minify: BUNDLE.minify,
+        sourceMap: BUNDLE.sourceMap,
+        sourcesContent: BUNDLE.sourcesContent,
+        mainFields: [...BUNDLE.mainFields],
+        bundleAwsSDK: BUNDLE.bundleAwsSdk,
+        banner: BUNDLE.banner,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // The config travels as a file in the asset (an env var caps at 4 KB and shows in the console);
+          // the asset hash covers it, so a config change redeploys the function.
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            `node -e "require('node:fs').copyFileSync(process.argv[1], process.argv[2])" ${JSON.stringify(configFile)} ${JSON.stringify(join(outputDir, BUNDLED_CONFIG_FILE))}`,
+          ],
+        },
+      },
+    });
+    this.logGroupOfFunction = logGroup;
+  }
+
+  /** The store's item operations on the table (no scans, no streams, no admin), and its name in the environment. */
+  bindTable(table: ITable): void {
+    table.grant(this, ...TABLE_ACTIONS);
+    this.addEnvironment(ENV.tableName, table.tableName);
+  }
+
+  /** Read access to exactly these secrets, nothing else. */
+  bindSecrets(secrets: ISecret[]): void {
+    for (const secret of secrets) secret.grantRead(this);
+  }
+}
+
+/** The validated config (defaults applied) written where the bundling hook can copy it from. */
+function writeBundledConfig(scope: Construct, id: string, config: Config): string {
+  const outdir = Stage.of(scope)?.outdir ?? process.cwd();
+  const file = join(outdir, `${Stack.of(scope).stackName}-${id}-${BUNDLED_CONFIG_FILE}`);
+  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ConfigError } from '../shared/config/load-config.ts';
+import type { Config, DeployConfig } from '../shared/config/schema.ts';
+
+export const DEFAULT_CONFIG_FILE = 'followback.config.json';
+export const EXAMPLE_CONFIG_FILE = 'followback.config.example.json';
+
+/** What the stack needs from the config beyond the profiles, checked before anything is built. */
+export interface StackSettings {
+  deploy: DeployConfig;
+  logRetention: RetentionDays;
+  /** Every Secrets Manager name referenced by a source, once each, sorted. */
+  secretNames: string[];
+  sesConfigurationSet?: string;
+}
+
+/**
+ * The config file the CDK app reads: `-c config=FILE`, else
+ * followback.config.json, else the example (so a fresh clone synthesizes).
+ */
+export function resolveConfigPath(contextValue: unknown, cwd: string): string {
+  if (typeof contextValue === 'string' && contextValue.trim() !== '') {
+    return isAbsolute(contextValue) ? contextValue : resolve(cwd, contextValue);
+  }
+  const own = resolve(cwd, DEFAULT_CONFIG_FILE);
+  return existsSync(own) ? own : resolve(cwd, EXAMPLE_CONFIG_FILE);
+}
+
+const RETENTIONS = new Set<number>(Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'));
+
+/** Checks what only matters for a deployment; the message lists every problem with its field path. */
+export function stackSettings(config: Config, origin: string): StackSettings {
+  const problems: string[] = [];
+  const deploy = config.deploy;
+  if (deploy === undefined) {
+    throw new ConfigError(`${origin}: a "deploy" section is needed to deploy, e.g. { "deploy": { "sesIdentity": "example.com" } }`, ['deploy: required']);
+  }
+  if (!RETENTIONS.has(deploy.logRetentionDays)) {
+    problems.push(`deploy.logRetentionDays: ${deploy.logRetentionDays} is not a CloudWatch Logs retention; use one of ${[...RETENTIONS].sort((a, b) => a - b).join(', ')}`);
+  }
+  const identity = deploy.sesIdentity.toLowerCase();
+  const secretNames = new Set<string>();
+  config.profiles.forEach((profile, i) => {
+    if (!senderBelongsTo(profile.report.sender, identity)) {
+      problems.push(`profiles[${i}].report.sender: "${profile.report.sender}" is not covered by deploy.sesIdentity "${deploy.sesIdentity}"; SES would refuse to send`);
+    }
+    if (!isTimeZone(profile.schedule.timezone)) {
+      problems.push(`profiles[${i}].schedule.timezone: "${profile.schedule.timezone}" is not an IANA time zone such as Europe/Rome`);
+    }
+    profile.sources.forEach((source, j) => {
+      const ref = source.type === 'mastodon' ? source.accessToken : source.type === 'bluesky' ? source.appPassword : undefined;
+      if (ref === undefined) return;
+      if (ref.secretName === undefined) {
+        problems.push(`profiles[${i}].sources[${j}]: the secret reference needs "secretName" in AWS (only "env" is set)`);
+      } else secretNames.add(ref.secretName);
+    });
+  });
+  if (problems.length > 0) throw new ConfigError(`${origin}: cannot deploy this config\n  ${problems.join('\n  ')}`, problems);
+  const configurationSet = config.delivery.type === 'ses' ? config.delivery.configurationSet : undefined;
+  return {
+    deploy,
+    logRetention: deploy.logRetentionDays as RetentionDays,
+    secretNames: [...secretNames].sort(),
+    ...(configurationSet !== undefined ? { sesConfigurationSet: configurationSet } : {}),
+  };
+}
+
+/** An address identity covers itself; a domain identity covers its addresses (and its subdomains' only if verified separately). */
+function senderBelongsTo(sender: string, identity: string): boolean {
+  const address = sender.toLowerCase();
+  if (identity.includes('@')) return address === identity;
+  return address.endsWith(`@${identity}`);
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

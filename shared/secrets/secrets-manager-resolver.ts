@@ -1,0 +1,80 @@
+import { GetSecretValueCommand, type GetSecretValueCommandOutput } from '@aws-sdk/client-secrets-manager';
+import type { SecretRef } from '../config/schema.ts';
+import type { SecretResolver } from '../ports/secrets.ts';
+
+/**
+ * What the stack stores in a secret it creates, until the owner puts the real
+ * token. A generated random value would look valid and fail later at the
+ * network with a confusing "unauthorised"; this one is recognised and named.
+ */
+export const PLACEHOLDER_SECRET_VALUE = 'followback:put-the-token-here';
+
+/** The one call the resolver makes; `SecretsManagerClient` satisfies it. */
+export interface SecretsManagerLike {
+  send(command: GetSecretValueCommand): Promise<GetSecretValueCommandOutput>;
+}
+
+/**
+ * In AWS, secrets come from Secrets Manager. Values are cached for the life of
+ * the execution environment (one cold start), so a warm run makes no call.
+ * Errors name the secret and what to do, never the value.
+ */
+export class SecretsManagerResolver implements SecretResolver {
+  private readonly client: SecretsManagerLike;
+  private readonly cache = new Map<string, Promise<string>>();
+
+  constructor(options: { client: SecretsManagerLike }) {
+    this.client = options.client;
+  }
+
+  resolve(ref: SecretRef): Promise<string> {
+    const name = ref.secretName;
+    if (name === undefined) {
+      return Promise.reject(
+        new Error(
+          `the secret reference {"env":"${ref.env ?? '?'}"} has no "secretName": in AWS, tokens come from Secrets Manager; add "secretName" to the reference in the config and redeploy`,
+        ),
+      );
+    }
+    let pending = this.cache.get(name);
+    if (pending === undefined) {
+      pending = this.fetch(name);
+      this.cache.set(name, pending);
+      // A failure is not cached: the owner may put the value and the next run should see it.
+      pending.catch(() => this.cache.delete(name));
+    }
+    return pending;
+  }
+
+  private async fetch(name: string): Promise<string> {
+    let output: GetSecretValueCommandOutput;
+    try {
+      output = await this.client.send(new GetSecretValueCommand({ SecretId: name }));
+    } catch (err) {
+      throw new Error(describeFailure(name, err));
+    }
+    const value = output.SecretString?.trim();
+    if (value === undefined || value === '') {
+      throw new Error(`secret "${name}" has no text value: put the token with "aws secretsmanager put-secret-value --secret-id ${name} --secret-string <token>"`);
+    }
+    if (value === PLACEHOLDER_SECRET_VALUE) {
+      throw new Error(`secret "${name}" still holds the placeholder the stack created: put the token with "aws secretsmanager put-secret-value --secret-id ${name} --secret-string <token>"`);
+    }
+    return value;
+  }
+}
+
+function describeFailure(name: string, err: unknown): string {
+  const code = err instanceof Error ? err.name : 'UnknownError';
+  switch (code) {
+    case 'ResourceNotFoundException':
+      return `secret "${name}" was not found (or has no current value): deploy the stack, then put the token with "aws secretsmanager put-secret-value --secret-id ${name} --secret-string <token>"`;
+    case 'AccessDeniedException':
+      return `not allowed to read secret "${name}": the stack grants read access only to the secrets named in the bundled config; redeploy after changing the config`;
+    case 'DecryptionFailure':
+      return `secret "${name}" cannot be decrypted with its KMS key (DecryptionFailure)`;
+    default:
+      // The SDK's message never contains the secret value, but it is kept out anyway: the code is enough.
+      return `cannot read secret "${name}" (${code})`;
+  }
+}

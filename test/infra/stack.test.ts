@@ -1,0 +1,227 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ENV, SCHEDULE_EVENT_SOURCE, STACK_OUTPUTS } from '../../shared/app/env.ts';
+import { PLACEHOLDER_SECRET_VALUE } from '../../shared/secrets/secrets-manager-resolver.ts';
+import { TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
+import { synthStack, testConfig } from './stack-fixture.ts';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+
+const { stack, template } = synthStack();
+const resources = template.toJSON()['Resources'] as Resources;
+const logicalId = (type: string): string => {
+  const ids = Object.keys(template.findResources(type));
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+};
+const tableId = logicalId('AWS::DynamoDB::Table');
+const functionId = logicalId('AWS::Lambda::Function');
+const queueId = logicalId('AWS::SQS::Queue');
+const topicId = logicalId('AWS::SNS::Topic');
+const logGroupId = logicalId('AWS::Logs::LogGroup');
+
+/** Every statement of every IAM policy in the template, with the roles it is attached to. */
+function statements(): { roles: unknown; Action: string | string[]; Resource: unknown; Effect: string }[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => {
+    const props = p['Properties'] as { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown; Effect: string }[] }; Roles: unknown };
+    return props.PolicyDocument.Statement.map((s) => ({ ...s, roles: props.Roles }));
+  });
+}
+const actionsOf = (s: { Action: string | string[] }): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const functionRole = (resources[functionId]?.Properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+
+describe('the table', () => {
+  it('is on-demand, with point-in-time recovery, TTL on the store attribute, and encryption', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    });
+  });
+
+  it('survives the deletion or replacement of the stack', () => {
+    expect(resources[tableId]?.DeletionPolicy).toBe('Retain');
+    expect(resources[tableId]?.UpdateReplacePolicy).toBe('Retain');
+  });
+});
+
+describe('the job function', () => {
+  it('is pinned to nodejs24.x on ARM_64, sized from the deploy config', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 512,
+      Timeout: 300,
+      Handler: 'index.handler',
+    });
+  });
+
+  it('gets the table name, the bundled config path and the SES configuration set through the shared env names', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          [ENV.tableName]: { Ref: tableId },
+          [ENV.configPath]: 'followback.config.json',
+          [ENV.sesConfigurationSet]: 'followback-events',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+  });
+
+  it('logs to an explicit log group with the configured retention', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 14 });
+    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: logGroupId } } });
+  });
+
+  it('sends failed asynchronous invocations to the dead-letter queue after two retries', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } } });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, FunctionName: { Ref: functionId } });
+  });
+
+  it('is the only function in the stack (no log-retention or other helper Lambdas)', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+  });
+
+  it('is published as a stack output for followback invoke', () => {
+    template.hasOutput(STACK_OUTPUTS.functionName, { Value: { Ref: functionId } });
+    template.hasOutput(STACK_OUTPUTS.tableName, { Value: { Ref: tableId } });
+  });
+});
+
+describe('the schedules', () => {
+  const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((r) => r['Properties'] as Record<string, unknown> & { Target: Record<string, unknown> & { Input: string } });
+  const forProfile = (id: string) => {
+    const found = schedules.find((s) => (JSON.parse(s.Target.Input) as { profile: string }).profile === id);
+    expect(found, `schedule of ${id}`).toBeDefined();
+    return found as (typeof schedules)[number];
+  };
+
+  it('exist once per profile', () => {
+    expect(schedules).toHaveLength(testConfig().profiles.length);
+  });
+
+  it('take the expression, the time zone and the enabled flag from the profile', () => {
+    expect(forProfile('ada')).toMatchObject({ ScheduleExpression: 'cron(0 7 ? * MON *)', ScheduleExpressionTimezone: 'Europe/Rome', State: 'ENABLED', FlexibleTimeWindow: { Mode: 'OFF' } });
+    expect(forProfile('bob')).toMatchObject({ ScheduleExpression: 'rate(1 day)', ScheduleExpressionTimezone: 'UTC', State: 'DISABLED' });
+  });
+
+  it('deliver the profile and the scheduled time to the function, with a retry policy and a dead-letter queue', () => {
+    const ada = forProfile('ada');
+    expect(JSON.parse(ada.Target.Input)).toEqual({ source: SCHEDULE_EVENT_SOURCE, profile: 'ada', scheduledTime: '<aws.scheduler.scheduled-time>' });
+    expect(ada.Target).toMatchObject({
+      Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 6 * 3600 },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+    });
+  });
+
+  it('may invoke exactly the function, not its versions or aliases', () => {
+    const invokes = statements().filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+    expect(invokes.length).toBeGreaterThan(0);
+    for (const s of invokes) expect(s.Resource).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
+  });
+});
+
+describe('the secrets', () => {
+  const secrets = Object.entries(template.findResources('AWS::SecretsManager::Secret'));
+
+  it('exist once per secretName referenced by the config, holding a recognisable placeholder', () => {
+    const names = secrets.map(([, s]) => (s['Properties'] as { Name: string }).Name).sort();
+    expect(names).toEqual(['followback/ada/bluesky', 'followback/ada/mastodon']);
+    for (const [, s] of secrets) {
+      expect(s['Properties']).toMatchObject({ SecretString: PLACEHOLDER_SECRET_VALUE });
+      expect(s['Properties']).not.toHaveProperty('GenerateSecretString');
+      expect(s['DeletionPolicy']).toBe('Retain');
+    }
+  });
+
+  it('are readable by the function role only, each by its own ARN', () => {
+    const reads = statements().filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
+    expect(reads.map((s) => s.Resource)).toEqual(expect.arrayContaining(secrets.map(([id]) => ({ Ref: id }))));
+    for (const s of reads) {
+      expect(s.roles).toEqual([{ Ref: functionRole }]);
+      expect(actionsOf(s).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    }
+    template.resourceCountIs('AWS::SecretsManager::ResourcePolicy', 0);
+  });
+});
+
+describe('permissions', () => {
+  it('let the function send email only through the configured SES identity (and configuration set)', () => {
+    const ses = statements().filter((s) => actionsOf(s).some((a) => a.startsWith('ses:')));
+    expect(ses).toHaveLength(1);
+    const rendered = JSON.stringify(ses[0]?.Resource);
+    expect(rendered).toContain(':identity/mail.example.com');
+    expect(rendered).toContain(':configuration-set/followback-events');
+    expect((ses[0]?.Resource as unknown[]).length).toBe(2);
+    expect(actionsOf(ses[0] as { Action: string[] }).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+  });
+
+  it('never grant anything on every resource', () => {
+    for (const s of statements()) expect(JSON.stringify(s.Resource), JSON.stringify(s)).not.toMatch(/"\*"|:\*"/);
+  });
+
+  it('give the function item-level table access only (no scans, no table admin)', () => {
+    const dynamo = statements().filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    const actions = dynamo.flatMap(actionsOf);
+    expect(actions).toContain('dynamodb:PutItem');
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions).not.toContain('dynamodb:DeleteTable');
+    for (const s of dynamo) expect(s.roles).toEqual([{ Ref: functionRole }]);
+  });
+
+  it('attach no AWS managed policy to the function role', () => {
+    template.hasResourceProperties('AWS::IAM::Role', Match.objectLike({ AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] }) }));
+    expect(resources[functionRole]?.Properties).not.toHaveProperty('ManagedPolicyArns');
+  });
+});
+
+describe('alarms', () => {
+  it('watch function errors and the dead-letter queue depth, and notify the SNS topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }],
+      Threshold: 1,
+      AlarmActions: [{ Ref: topicId }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Threshold: 1,
+      AlarmActions: [{ Ref: topicId }],
+    });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+  });
+
+  it('mail the alarm address when one is configured', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org', TopicArn: { Ref: topicId } });
+  });
+
+  it('have no subscription when no alarm address is configured', () => {
+    const { template: quiet } = synthStack(testConfig({ deploy: { stackName: 'Quiet', sesIdentity: 'mail.example.com' } }));
+    quiet.resourceCountIs('AWS::SNS::Subscription', 0);
+    quiet.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+  });
+});
+
+describe('the dead-letter queue', () => {
+  it('is encrypted and refuses non-TLS access', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86400 });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+it('names the stack after deploy.stackName', () => {
+  expect(stack.stackName).toBe('FollowbackTest');
+});

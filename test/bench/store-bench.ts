@@ -1,11 +1,11 @@
 /**
  * How long the store takes to write and read back a busy profile's history.
- * Run: `AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true npx tsx shared/store/bench.ts [count]`
+ * Run: `AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true npx tsx test/bench/store-bench.ts [count]`
  * (starts its own in-memory DynamoDB Local).
  */
-import { DynamoStore } from './dynamo-store.ts';
-import { makeLocalClient, startLocalDynamo } from './local-dynamo.ts';
-import { createTable } from './table-schema.ts';
+import { DynamoStore } from '../../shared/store/dynamo-store.ts';
+import { makeLocalClient, startLocalDynamo } from '../../shared/store/local-dynamo.ts';
+import { createTable } from '../../shared/store/table-schema.ts';
 
 const count = Number(process.argv[2] ?? 20_000);
 const dynamo = await startLocalDynamo({ startTimeoutMs: 60_000 });

@@ -138,8 +138,8 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
     profile.id,
     { contacts, removedContactKeys: merged.removedContactKeys, interactions: merged.newInteractions, sources: merged.sourceStates, run },
     policy.retentionDays,
+    (done, total) => deps.onProgress?.({ sourceId: '*', phase: 'store', done, total }),
   );
-  deps.onProgress?.({ sourceId: '*', phase: 'store', done: writes.items, total: writes.items });
   log.info('run stored', { profile: profile.id, runId, ...writes });
 
   return {
@@ -189,7 +189,7 @@ function decisionsOf(profile: ProfileConfig, stored: StoredDecision[]): OwnerDec
     allowlist: [...profile.allowlist, ...stored.filter((d) => d.kind === 'allow').map((d) => d.contact)],
     snoozed: [
       ...profile.snoozed.map((s) => ({ contact: s.contact, until: s.until })),
-      ...stored.filter((d) => d.kind === 'snooze' && d.until !== undefined).map((d) => ({ contact: d.contact, until: d.until as string })),
+      ...stored.flatMap((d) => (d.kind === 'snooze' && d.until !== undefined ? [{ contact: d.contact, until: d.until }] : [])),
     ],
   };
 }

@@ -77,7 +77,7 @@ export interface ProfileStore {
   /** Interactions with `at >= since`, oldest first. */
   loadInteractions(profileId: string, since: string): Promise<(Interaction & { sourceId: string })[]>;
   /** Writes the changes (batched, UnprocessedItems retried with backoff); the run record goes last. */
-  applyRun(profileId: string, changes: RunChanges, retentionDays: number): Promise<WriteStats>;
+  applyRun(profileId: string, changes: RunChanges, retentionDays: number, onProgress?: (written: number, total: number) => void): Promise<WriteStats>;
   /** Most recent runs first. */
   listRuns(profileId: string, limit: number): Promise<RunRecord[]>;
   /**

@@ -30,6 +30,8 @@ export interface BatchWriteOptions {
   random?: () => number;
   /** Named in errors. */
   tableName?: string;
+  /** Called after each batch with the count written so far (for progress displays). */
+  onProgress?: (written: number) => void;
 }
 
 export class BatchWriteError extends Error {
@@ -92,6 +94,7 @@ export async function writeInBatches(
         );
       }
       written += pending.length - unprocessed.length;
+      options.onProgress?.(written);
       pending = unprocessed;
       if (pending.length === 0) return;
       if (attempt >= maxAttempts) {

@@ -122,7 +122,7 @@ export class DynamoStore implements ProfileStore, SessionStore {
 
   // ---- ProfileStore: writes ----
 
-  async applyRun(profileId: string, changes: RunChanges, retentionDays: number): Promise<WriteStats> {
+  async applyRun(profileId: string, changes: RunChanges, retentionDays: number, onProgress?: (written: number, total: number) => void): Promise<WriteStats> {
     if (!Number.isInteger(retentionDays) || retentionDays <= 0) {
       throw new Error(`applyRun: retentionDays must be a positive whole number of days, got ${retentionDays}`);
     }
@@ -166,11 +166,16 @@ export class DynamoStore implements ProfileStore, SessionStore {
     }
 
     const all = Requests.merge([contacts, removed, interactions, sources]);
-    const written = await writeInBatches((batch) => this.sendBatch(batch), all, this.batchOptions);
+    const total = all.length + 1;
+    const written = await writeInBatches((batch) => this.sendBatch(batch), all, {
+      ...this.batchOptions,
+      ...(onProgress ? { onProgress: (done: number) => onProgress(done, total) } : {}),
+    });
 
     // Last, so a run record exists only when everything it describes is stored.
     await this.putItem({ ...compact(changes.run), pk, sk: keys.run(changes.run.at, changes.run.runId), entity: 'run' }, `run record ${changes.run.runId}`);
 
+    onProgress?.(written + 1, total);
     return {
       contactsWritten: contacts.size,
       contactsRemoved: removed.size,

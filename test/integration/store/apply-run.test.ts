@@ -22,6 +22,18 @@ describe('DynamoStore.applyRun (DynamoDB Local)', () => {
     expect(stats).toEqual({ contactsWritten: 37, contactsRemoved: 0, interactionsWritten: 61, sourcesWritten: 1, items: 100 });
   });
 
+  it('reports its progress batch by batch, ending with every item written', async () => {
+    const { store } = await freshTable();
+    const interactions = Array.from({ length: 120 }, (_, i) => interaction(`p${i}`, '2026-05-01T12:00:00.000Z'));
+    const seen: [number, number][] = [];
+    const stats = await store.applyRun('alice', changes({ interactions }), 730, (done, total) => seen.push([done, total]));
+    expect(seen.length).toBeGreaterThanOrEqual(5); // 120 items = 5 batches of 25, then the run record
+    expect(seen.every(([, total]) => total === 121)).toBe(true);
+    expect(seen.map(([done]) => done)).toEqual([...seen.map(([done]) => done)].sort((a, b) => a - b));
+    expect(seen.at(-1)).toEqual([121, 121]);
+    expect(stats.items).toBe(121);
+  });
+
   it('a later run touches only what it names: unchanged contacts stay, removed ones go', async () => {
     const { store, doc, tableName } = await freshTable();
     await store.applyRun('alice', changes({ contacts: [contact('a'), contact('b'), contact('c')] }), 730);

@@ -12,7 +12,7 @@ import type { FigureView, GroupView, ReportView, RowView, SectionView, StaleView
 
 const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;";
 const MUTED = 'color:#5f6368;';
-const DELTA_COLOUR = { up: '#1e7e34', down: '#b3261e', flat: '#5f6368' } as const;
+const DELTA_COLOUR = { good: '#1e7e34', bad: '#b3261e', neutral: '#5f6368' } as const;
 const FIGURE_COLUMNS = 3;
 
 const e = escapeHtml;
@@ -80,7 +80,7 @@ function figures(view: ReportView): string {
 
 function figureCell(f: FigureView): string {
   const delta = f.delta
-    ? `<div style="font-size:12px;line-height:16px;color:${DELTA_COLOUR[f.delta.direction]};">${e(f.delta.text)}</div>`
+    ? `<div style="font-size:12px;line-height:16px;color:${DELTA_COLOUR[f.delta.tone]};">${e(f.delta.text)}</div>`
     : '';
   return (
     `<td width="33%" valign="top" style="padding:8px 8px 8px 0;${FONT}">` +

@@ -16,8 +16,11 @@ export interface FigureView {
   key: FigureKey;
   label: string;
   value: string;
-  delta: { text: string; direction: DeltaDirection } | null;
+  delta: { text: string; direction: DeltaDirection; tone: DeltaTone } | null;
 }
+
+/** Whether a change is good news: more lost followers is an arrow up, and bad. */
+export type DeltaTone = 'good' | 'bad' | 'neutral';
 
 export interface RowView {
   key: string;
@@ -92,6 +95,25 @@ const HEADLINE_FIGURES: FigureKey[] = [
   'outboundInWindow',
 ];
 const SHARE_FIGURES = new Set<FigureKey>(['engagedFollowingShare', 'engagedFollowerShare']);
+
+/** +1: a rise is good news; -1: a rise is bad news; 0: neither (how many you follow, how many suggestions). */
+const FIGURE_POLARITY: Partial<Record<FigureKey, 1 | -1>> = {
+  followers: 1,
+  mutuals: 1,
+  engagedFollowingShare: 1,
+  engagedFollowerShare: 1,
+  engagedFollowing: 1,
+  engagedFollowers: 1,
+  inboundInWindow: 1,
+  newFollowers: 1,
+  lostFollowers: -1,
+};
+
+export function deltaTone(key: FigureKey, direction: DeltaDirection): DeltaTone {
+  const polarity = FIGURE_POLARITY[key];
+  if (polarity === undefined || direction === 'flat') return 'neutral';
+  return (direction === 'up') === (polarity === 1) ? 'good' : 'bad';
+}
 const TREND_ROWS = 6;
 const QUOTE_CHARS = 280;
 const NAME_CHARS = 120;
@@ -163,7 +185,7 @@ export function buildReportView(report: ReportJson): ReportView {
       key,
       label: m.figures[key],
       value: SHARE_FIGURES.has(key) ? f.percent(fig[key]) : f.number(fig[key]),
-      delta: report.deltas ? f.delta(report.deltas[key], SHARE_FIGURES.has(key)) : null,
+      delta: report.deltas ? withTone(key, f.delta(report.deltas[key], SHARE_FIGURES.has(key))) : null,
     })),
     trend: trendView(report, m, f),
     sections: [unfollowView, listSection('review'), listSection('followBack'), listSection('newFollowers'), listSection('lostFollowers'), listSection('topSupporters')],
@@ -294,4 +316,8 @@ function isAccountState(value: unknown): value is ReportContact['state'] {
 /** `dormantDays` -> `dormant days`: readable enough for evidence keys no catalog knows yet. */
 function humanise(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+}
+
+function withTone(key: FigureKey, delta: { text: string; direction: DeltaDirection }): { text: string; direction: DeltaDirection; tone: DeltaTone } {
+  return { ...delta, tone: deltaTone(key, delta.direction) };
 }

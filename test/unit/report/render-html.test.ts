@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, safeHttpUrl } from '../../../shared/report/escape-html.ts';
 import { renderReport } from '../../../shared/report/render.ts';
-import { analysis, sampleReport, sampleVerdicts, staleSource, verdict } from './analysis-fixture.ts';
+import { analysis, sampleReport, sampleVerdicts, staleSource, verdict, zeroDeltas } from './analysis-fixture.ts';
 
 function sectionHtml(html: string, title: string, nextTitle?: string): string {
   const start = html.indexOf(`>${title} (`);
@@ -99,5 +99,22 @@ describe('HTML report', () => {
   it('says so when a section is empty', () => {
     const out = renderReport(sampleReport({ analysis: analysis({ verdicts: [] }) })).html;
     expect(out.match(/Nothing here this time\./g)).toHaveLength(6);
+  });
+});
+
+describe('HTML figure changes', () => {
+  const figureCell = (html: string, label: string): string => {
+    const at = html.indexOf(`>${label}</div>`);
+    expect(at, label).toBeGreaterThan(-1);
+    return html.slice(at, html.indexOf('</td>', at));
+  };
+
+  it('colours a change by whether it is good news, not by its arrow', () => {
+    const deltas = { ...zeroDeltas(), followers: 5, lostFollowers: 7, engagedFollowingShare: -0.02, following: 3 };
+    const html = renderReport(sampleReport({ analysis: analysis({ deltas }) })).html;
+    expect(figureCell(html, 'Followers')).toContain('color:#1e7e34'); // more followers: good
+    expect(figureCell(html, 'Lost followers')).toContain('color:#b3261e'); // more lost followers: bad, though the arrow points up
+    expect(figureCell(html, 'Engaged (of those you follow)')).toContain('color:#b3261e');
+    expect(figureCell(html, 'You follow')).toContain('color:#5f6368'); // following more is neither
   });
 });

@@ -47,14 +47,7 @@ export function buildReport(input: ReportInput): ReportJson {
     figures: { ...analysis.figures },
     deltas: analysis.deltas ? { ...analysis.deltas } : null,
     trend: [...input.trend].sort((a, b) => b.at.localeCompare(a.at)).map((t) => ({ at: t.at, figures: { ...t.figures } })),
-    staleSources: analysis.staleSources.map((s) => ({
-      sourceId: s.sourceId,
-      platform: s.platform,
-      contacts: s.contacts,
-      interactions: s.interactions,
-      ...(s.lastCompleteAt !== undefined ? { lastCompleteAt: s.lastCompleteAt } : {}),
-      problems: [...s.problems],
-    })),
+    staleSources: analysis.staleSources.map((s) => ({ ...s, problems: [...s.problems] })),
     sections: {
       unfollow: { count: unfollowGroups.reduce((n, g) => n + g.count, 0), groups: unfollowGroups },
       review: listSection(contacts.filter((c) => c.recommendation === 'review'), leastEngagedFirst),

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { REASON_CODES, RECOMMENDATIONS } from '../domain/analysis-types.ts';
 import type { Figures, FigureDeltas } from '../domain/analysis-types.ts';
+import { FiguresSchema } from '../domain/figures-schema.ts';
 import { AccountState, Completeness, InteractionKind, IsoInstant } from '../domain/model.ts';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
@@ -31,22 +32,7 @@ export const UNFOLLOW_REASON_ORDER = [
 
 const Count = z.number().int().nonnegative();
 
-const figureShape = {
-  following: Count,
-  followers: Count,
-  mutuals: Count,
-  engagedFollowingShare: z.number().min(0).max(1),
-  engagedFollowerShare: z.number().min(0).max(1),
-  engagedFollowing: Count,
-  engagedFollowers: Count,
-  suggestedUnfollows: Count,
-  suggestedReviews: Count,
-  suggestedFollowBacks: Count,
-  newFollowers: Count,
-  lostFollowers: Count,
-  inboundInWindow: Count,
-  outboundInWindow: Count,
-};
+const figureShape = FiguresSchema.shape;
 export const FiguresJson = z.object(figureShape).describe('Headline figures of one run.');
 export const FigureDeltasJson = z
   .object(Object.fromEntries(Object.keys(figureShape).map((k) => [k, z.number()])) as { [K in keyof typeof figureShape]: z.ZodNumber })

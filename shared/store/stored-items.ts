@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { REASON_CODES, type Figures, type TrackedContact } from '../domain/analysis-types.ts';
+import { FiguresSchema } from '../domain/figures-schema.ts';
 import { Completeness, Contact, Interaction, IsoInstant } from '../domain/model.ts';
 import type { RunRecord, SourceState, StoredDecision } from '../ports/store.ts';
 
@@ -40,24 +41,8 @@ export const StoredSourceState = z.object({
 });
 
 const Count = z.number().int().nonnegative();
-const Share = z.number().min(0).max(1);
 
-export const StoredFigures = z.object({
-  following: Count,
-  followers: Count,
-  mutuals: Count,
-  engagedFollowingShare: Share,
-  engagedFollowerShare: Share,
-  engagedFollowing: Count,
-  engagedFollowers: Count,
-  suggestedUnfollows: Count,
-  suggestedReviews: Count,
-  suggestedFollowBacks: Count,
-  newFollowers: Count,
-  lostFollowers: Count,
-  inboundInWindow: Count,
-  outboundInWindow: Count,
-});
+export const StoredFigures = FiguresSchema;
 
 export const StoredWriteStats = z.object({
   contactsWritten: Count,

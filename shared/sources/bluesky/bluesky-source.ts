@@ -14,7 +14,6 @@ import { HttpClient, type HttpClientOptions } from '../http/http-client.ts';
 import { pullContacts } from './contacts.ts';
 import { readCursor, writeCursor, type BlueskyCursor } from './cursor.ts';
 import { pullNotifications, type NotificationsResult } from './inbound.ts';
-import { BODYLESS_PROCEDURES, withoutBodyFor } from './no-body-fetch.ts';
 import { OWN_COLLECTIONS, pullOwnRecords, type OwnCollection, type OwnRecordsResult } from './outbound.ts';
 import { problemOf } from './problems.ts';
 import { BlueskySession } from './session.ts';
@@ -124,13 +123,7 @@ export class BlueskySource implements Source {
   }
 
   private client(baseUrl: string): HttpClient {
-    const http = this.options.http ?? {};
-    return new HttpClient({
-      ...http,
-      baseUrl,
-      sourceId: this.options.id,
-      fetch: withoutBodyFor(BODYLESS_PROCEDURES, http.fetch ?? globalThis.fetch.bind(globalThis)),
-    });
+    return new HttpClient({ ...this.options.http, baseUrl, sourceId: this.options.id });
   }
 }
 

@@ -178,13 +178,12 @@ function bearer(token: string): Record<string, string> {
 /**
  * True when the server refused the token itself: XRPC answers 400 `ExpiredToken`
  * for an expired JWT, `InvalidToken` for a revoked or malformed one, and 401 when
- * authentication is missing or wrong. The HttpClient puts the XRPC error name in
- * the message (`HTTP 400 (ExpiredToken: Token has expired)`).
+ * authentication is missing or wrong.
  */
 export function isTokenRejection(err: unknown): boolean {
   if (!(err instanceof HttpError) || err.retryable) return false;
   if (err.status === 401) return true;
-  return err.status === 400 && /\((ExpiredToken|InvalidToken)\b/.test(err.message);
+  return err.status === 400 && (err.apiError === 'ExpiredToken' || err.apiError === 'InvalidToken');
 }
 
 function errorText(err: unknown): string {

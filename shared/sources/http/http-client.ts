@@ -117,7 +117,8 @@ export class HttpClient {
   }
 
   async postJson<T>(path: string, body: unknown, schema: z.ZodType<T>, opts: RequestOptions = {}): Promise<HttpResponse<T>> {
-    return this.send('POST', this.urlFor(path), JSON.stringify(body ?? {}), schema, opts);
+    // No input, no body: XRPC procedures without input (refreshSession) reject an empty JSON object.
+    return this.send('POST', this.urlFor(path), body === undefined ? undefined : JSON.stringify(body), schema, opts);
   }
 
   /** Follows a server-given URL (a `Link` rel="next"); refuses any other origin so the token never leaves the instance. */
@@ -148,7 +149,7 @@ export class HttpClient {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent, ...opts.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const secrets = secretsOf(opts.headers);
-    const fail = (details: { status?: number; retryable: boolean; reason: string }, cause?: unknown): HttpError =>
+    const fail = (details: { status?: number; retryable: boolean; reason: string; apiError?: string }, cause?: unknown): HttpError =>
       new HttpError(this.sourceId, { method, endpoint, ...details, reason: redact(details.reason, secrets) }, cause === undefined ? undefined : { cause: scrubCause(cause, secrets) });
 
     for (let attempt = 0; ; attempt++) {
@@ -177,7 +178,7 @@ export class HttpClient {
     headers: Record<string, string>,
     schema: z.ZodType<T>,
     signal: AbortSignal | undefined,
-    fail: (details: { status?: number; retryable: boolean; reason: string }, cause?: unknown) => HttpError,
+    fail: (details: { status?: number; retryable: boolean; reason: string; apiError?: string }, cause?: unknown) => HttpError,
   ): Promise<{ ok: true; response: HttpResponse<T> } | { ok: false; failure: RetryableFailure }> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const init: RequestInit = { method, headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout };
@@ -209,7 +210,8 @@ export class HttpClient {
       return { ok: false, failure: { status: res.status, reason: `HTTP ${res.status}${describeApiError(text)}` } };
     }
     if (res.status < 200 || res.status >= 300) {
-      throw fail({ status: res.status, retryable: false, reason: `HTTP ${res.status}${describeApiError(text)}` });
+      const apiError = apiErrorName(text);
+      throw fail({ status: res.status, retryable: false, reason: `HTTP ${res.status}${describeApiError(text)}`, ...(apiError !== undefined ? { apiError } : {}) });
     }
 
     let json: unknown;
@@ -247,6 +249,18 @@ export class HttpClient {
   /** Full jitter (AWS architecture blog): spreads retries of many clients instead of synchronising them. */
   private backoff(attempt: number): number {
     return Math.floor(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt));
+  }
+}
+
+/** The `error` name of an API error body (`ExpiredToken`), if it looks like a name rather than prose. */
+function apiErrorName(text: string): string | undefined {
+  try {
+    const body: unknown = JSON.parse(text);
+    if (body === null || typeof body !== 'object') return undefined;
+    const name = (body as Record<string, unknown>)['error'];
+    return typeof name === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name) ? name : undefined;
+  } catch {
+    return undefined;
   }
 }
 

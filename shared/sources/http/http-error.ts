@@ -11,10 +11,12 @@ export class HttpError extends SourceError {
   readonly status?: number;
   /** True when trying again later may succeed (5xx, network, rate limit); false for 4xx and bad payloads. */
   readonly retryable: boolean;
+  /** The API's machine-readable error name, when it gave one (XRPC `ExpiredToken`, OAuth `invalid_token`). */
+  readonly apiError?: string;
 
   constructor(
     sourceId: string,
-    details: { method: string; endpoint: string; status?: number; retryable: boolean; reason: string },
+    details: { method: string; endpoint: string; status?: number; retryable: boolean; reason: string; apiError?: string },
     options?: { cause?: unknown },
   ) {
     super(sourceId, `${details.method} ${details.endpoint}: ${details.reason}`, options);
@@ -22,6 +24,7 @@ export class HttpError extends SourceError {
     this.endpoint = details.endpoint;
     if (details.status !== undefined) this.status = details.status;
     this.retryable = details.retryable;
+    if (details.apiError !== undefined) this.apiError = details.apiError;
   }
 
   /** 401/403: the credentials are wrong or lack a scope; retrying will not help and the pull cannot proceed. */

@@ -95,6 +95,21 @@ describe('HttpClient requests', () => {
     expect((calls[0]!.init!.headers as Record<string, string>)['content-type']).toBe('application/json');
   });
 
+  it('posts no body at all for a procedure without input', async () => {
+    const { http, calls } = client([json({ ok: true })]);
+    await http.postJson('/xrpc/com.atproto.server.refreshSession', undefined, Ok);
+    expect(calls[0]!.init!.body).toBeUndefined();
+    expect((calls[0]!.init!.headers as Record<string, string>)['content-type']).toBeUndefined();
+  });
+
+  it("keeps the API's error name on the error, for callers that act on it", async () => {
+    const { http } = client([json({ error: 'ExpiredToken', message: 'Token has expired' }, 400)]);
+    const err = await http.getJson('/xrpc/app.bsky.graph.getFollows', Ok).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpError);
+    expect((err as HttpError).apiError).toBe('ExpiredToken');
+    expect((err as HttpError).message).toBe('GET /xrpc/app.bsky.graph.getFollows: HTTP 400 (ExpiredToken: Token has expired)');
+  });
+
   it('follows a next link on the same origin and refuses one to another origin without sending it', async () => {
     const { http, calls } = client([json({ ok: true })]);
     await http.getAbsolute('https://mastodon.example/api/v1/favourites?max_id=9', Ok, auth);

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { invokeCommand } from './commands/invoke.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, type CliIo } from './commands/cli-io.ts';
+import { keepCommand } from './commands/keep.ts';
 import { runCommand } from './commands/run.ts';
 import { validateCommand } from './commands/validate.ts';
 
@@ -15,6 +16,7 @@ const USAGE = `Usage: followback <command> [options]
 Commands:
   run        pull, store, analyse and deliver the report (followback run --help)
   validate   check a config file and print its profiles (followback validate --config FILE)
+  keep       keep a contact for ever or until a date (followback keep @ada@example.social --until 2027-03-01)
   invoke     run the deployed Lambda by hand (followback invoke --profile ID [--dry-run])
 
 Quick start: followback run --demo`;
@@ -26,6 +28,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return runCommand(rest, io);
     case 'validate':
       return validateCommand(rest, io);
+    case 'keep':
+      return keepCommand(rest, io);
     case 'invoke':
       return invokeCommand(rest, { stdout: io.stdout, stderr: io.stderr });
     case undefined:

@@ -1,10 +1,9 @@
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SESClient } from '@aws-sdk/client-ses';
 import { runReport } from '../../shared/app/run-report.ts';
 import type { RunReportResult } from '../../shared/app/types.ts';
-import { demoConfig } from '../../shared/config/demo-config.ts';
-import { ConfigError, loadConfigFile, selectProfiles } from '../../shared/config/load-config.ts';
+import { ConfigError, selectProfiles } from '../../shared/config/load-config.ts';
 import type { Config, ProfileConfig } from '../../shared/config/schema.ts';
 import { OutboxMailer, writeReportFiles } from '../../shared/mail/outbox-mailer.ts';
 import { SesMailer } from '../../shared/mail/ses-mailer.ts';
@@ -14,6 +13,7 @@ import { EnvSecretResolver } from '../../shared/secrets/env-secrets.ts';
 import { buildSources } from '../../shared/sources/build-sources.ts';
 import { FileSource } from '../../shared/sources/file/file-source.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
+import { cliConfig } from './cli-config.ts';
 import { progressPrinter } from './progress.ts';
 import { openStore } from './open-store.ts';
 
@@ -63,7 +63,7 @@ export function parseRunFlags(argv: string[], clock: () => Date = () => new Date
   }
   const v = parsed.values;
   if (v.help) return 'help';
-  if (v.demo && v.config !== undefined) throw new UsageError('--demo and --config are exclusive: --demo runs the embedded sample community');
+  if (v.demo && v.config !== undefined) throw new UsageError('--demo and --config are exclusive: --demo uses the embedded sample community');
   let now = clock();
   if (v.now !== undefined) {
     const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(v.now);
@@ -94,21 +94,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       io.stdout(`${RUN_USAGE}\n`);
       return EXIT_OK;
     }
-    if (flags.demo) {
-      config = demoConfig();
-      configDir = io.cwd;
-    } else {
-      const path = resolve(io.cwd, flags.config ?? 'followback.config.json');
-      if (flags.config === undefined) {
-        config = await loadConfigFile(path).catch((err: unknown) => {
-          if (err instanceof ConfigError && err.message.endsWith('config file not found')) {
-            throw new UsageError(`no followback.config.json here: pass --config FILE, copy followback.config.example.json, or try --demo`);
-          }
-          throw err;
-        });
-      } else config = await loadConfigFile(path);
-      configDir = dirname(path);
-    }
+    ({ config, configDir } = await cliConfig(flags, io));
     profiles = selectProfiles(config, flags.profile);
     await checkSnapshotFiles(profiles, configDir, flags.now);
   } catch (err) {

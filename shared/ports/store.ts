@@ -72,6 +72,13 @@ export interface WriteStats {
   items: number;
 }
 
+/** The owner's keep/snooze decisions made from the CLI, stored beside the config's allowlist. */
+export interface DecisionStore {
+  putDecision(profileId: string, decision: StoredDecision): Promise<void>;
+  /** True when a decision was there to forget. */
+  deleteDecision(profileId: string, contact: string): Promise<boolean>;
+}
+
 export interface ProfileStore {
   loadProfileState(profileId: string): Promise<ProfileState>;
   /** Interactions with `at >= since`, oldest first. */

@@ -21,6 +21,7 @@ import type { TrackedContact } from '../domain/analysis-types.ts';
 import type { Interaction } from '../domain/model.ts';
 import type { SessionStore } from '../ports/source.ts';
 import type {
+  DecisionStore,
   ProfileState,
   ProfileStore,
   RunChanges,
@@ -60,7 +61,7 @@ const FUTURE_MARGIN_MS = 2 * DAY_SECONDS * 1000;
 /** Month buckets queried at once by `loadInteractions`. */
 const BUCKET_QUERY_CONCURRENCY = 6;
 
-export class DynamoStore implements ProfileStore, SessionStore {
+export class DynamoStore implements ProfileStore, SessionStore, DecisionStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly clock: () => Date;
@@ -191,6 +192,18 @@ export class DynamoStore implements ProfileStore, SessionStore {
       { ...compact(decision), pk: keys.profile(profileId), sk: keys.decision(decision.contact), entity: 'decision' },
       `decision ${decision.contact}`,
     );
+  }
+
+  /** Forgets an owner decision; true when there was one. */
+  async deleteDecision(profileId: string, contact: string): Promise<boolean> {
+    try {
+      const res = await this.doc.send(
+        new DeleteCommand({ TableName: this.tableName, Key: { pk: keys.profile(profileId), sk: keys.decision(contact) }, ReturnValues: 'ALL_OLD' }),
+      );
+      return res.Attributes !== undefined;
+    } catch (err) {
+      throw this.failure(`deleteDecision ${profileId}/${contact}`, err);
+    }
   }
 
   // ---- ProfileStore: run claims ----

@@ -1,0 +1,168 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, selectProfiles } from '../../shared/config/load-config.ts';
+import type { Config, ProfileConfig } from '../../shared/config/schema.ts';
+import type { StoredDecision } from '../../shared/ports/store.ts';
+import { cliConfig } from './cli-config.ts';
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
+import { openStore } from './open-store.ts';
+
+export const KEEP_USAGE = `Usage: followback keep CONTACT [options]
+       followback keep --forget CONTACT [options]
+       followback keep --list [options]
+
+Tells followback to keep a contact: for ever, or until a date (a snooze). A kept
+contact is never suggested for removal. CONTACT is a handle (@ada@example.social,
+ada.bsky.social) or sourceId:contactId as in the report's CSV "key" column.
+Decisions live in the store beside the config's "allowlist" and "snoozed".
+
+Options:
+  --until DATE    keep until this date (YYYY-MM-DD: through that day, UTC; or an ISO date-time)
+  --note TEXT     why (shown by --list)
+  --forget        remove a decision made with this command
+  --list          show every decision of the profile (config and store)
+  --profile ID    the profile (needed when the config has several)
+  --config FILE   config file (default: followback.config.json)
+  --demo          the embedded demo community
+  -h, --help      this help
+
+Exit codes: 0 ok, 1 the store failed, 2 bad input.`;
+
+interface KeepFlags {
+  contact?: string;
+  until?: string;
+  note?: string;
+  forget: boolean;
+  list: boolean;
+  profile?: string;
+  config?: string;
+  demo: boolean;
+}
+
+export function parseKeepFlags(argv: string[], now: Date): KeepFlags | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        until: { type: 'string' },
+        note: { type: 'string' },
+        forget: { type: 'boolean', default: false },
+        list: { type: 'boolean', default: false },
+        profile: { type: 'string' },
+        config: { type: 'string' },
+        demo: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${KEEP_USAGE}`);
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  const [contact, ...extra] = parsed.positionals.map((p) => p.trim());
+  if (extra.length > 0) throw new UsageError(`one contact at a time; got also: ${extra.join(' ')}`);
+  if (v.list && (contact !== undefined || v.forget || v.until !== undefined)) throw new UsageError('--list takes no contact, --forget or --until');
+  if (!v.list && (contact === undefined || contact === '')) throw new UsageError(`which contact? e.g. followback keep @ada@example.social\n\n${KEEP_USAGE}`);
+  if (v.forget && (v.until !== undefined || v.note !== undefined)) throw new UsageError('--forget takes no --until or --note');
+  let until: string | undefined;
+  if (v.until !== undefined) {
+    until = untilInstant(v.until);
+    if (Date.parse(until) <= now.getTime()) throw new UsageError(`--until ${v.until} has already passed`);
+  }
+  return {
+    ...(contact !== undefined && contact !== '' ? { contact } : {}),
+    ...(until !== undefined ? { until } : {}),
+    ...(v.note !== undefined ? { note: v.note } : {}),
+    forget: v.forget,
+    list: v.list,
+    ...(v.profile !== undefined ? { profile: v.profile } : {}),
+    ...(v.config !== undefined ? { config: v.config } : {}),
+    demo: v.demo,
+  };
+}
+
+/** A date-only `until` keeps the contact through that whole day (UTC): the instant it ends. */
+function untilInstant(text: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    const start = Date.parse(`${text}T00:00:00Z`);
+    if (!Number.isNaN(start) && new Date(start).toISOString().startsWith(text)) return new Date(start + 86_400_000).toISOString();
+  } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text))) {
+    return new Date(text).toISOString();
+  }
+  throw new UsageError(`--until "${text}" is not a date such as 2027-03-01`);
+}
+
+function profileOf(config: Config, id: string | undefined): ProfileConfig {
+  const profiles = selectProfiles(config, id);
+  if (profiles.length !== 1 || profiles[0] === undefined) {
+    throw new UsageError(`the config has several profiles (${config.profiles.map((p) => p.id).join(', ')}): pass --profile`);
+  }
+  return profiles[0];
+}
+
+export async function keepCommand(argv: string[], io: CliIo, clock: () => Date = () => new Date()): Promise<number> {
+  const now = clock();
+  let flags: KeepFlags;
+  let config: Config;
+  let profile: ProfileConfig;
+  try {
+    const parsed = parseKeepFlags(argv, now);
+    if (parsed === 'help') {
+      io.stdout(`${KEEP_USAGE}\n`);
+      return EXIT_OK;
+    }
+    flags = parsed;
+    ({ config } = await cliConfig(flags, io));
+    profile = profileOf(config, flags.profile);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      io.stderr(`followback: ${err.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw err;
+  }
+
+  let opened;
+  try {
+    opened = await openStore(config.storage, io);
+  } catch (err) {
+    io.stderr(`followback: cannot open the store: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_RUN_FAILED;
+  }
+  try {
+    const store = opened.store;
+    if (flags.list) {
+      const state = await store.loadProfileState(profile.id);
+      const lines = [
+        ...profile.allowlist.map((c) => `${c}\tkeep for ever\t(config allowlist)`),
+        ...profile.snoozed.map((s) => `${s.contact}\tkeep until ${s.until}\t(config)${s.note ? `\t${s.note}` : ''}`),
+        ...state.decisions.map((d) => `${d.contact}\t${d.kind === 'allow' ? 'keep for ever' : `keep until ${d.until ?? '?'}`}\t(decided ${d.at.slice(0, 10)})${d.note ? `\t${d.note}` : ''}`),
+      ];
+      io.stdout(lines.length > 0 ? `${lines.join('\n')}\n` : `${profile.id}: no decisions yet\n`);
+      return EXIT_OK;
+    }
+    const contact = flags.contact ?? '';
+    if (flags.forget) {
+      const existed = await store.deleteDecision(profile.id, contact);
+      io.stdout(existed ? `${profile.id}: forgot the decision on ${contact}\n` : `${profile.id}: there was no stored decision on ${contact}${profile.allowlist.includes(contact) ? ' (it is in the config allowlist: edit the config)' : ''}\n`);
+      return EXIT_OK;
+    }
+    const decision: StoredDecision = {
+      contact,
+      kind: flags.until === undefined ? 'allow' : 'snooze',
+      ...(flags.until !== undefined ? { until: flags.until } : {}),
+      ...(flags.note !== undefined ? { note: flags.note } : {}),
+      at: now.toISOString(),
+    };
+    await store.putDecision(profile.id, decision);
+    io.stdout(`${profile.id}: ${contact} is kept ${flags.until === undefined ? 'for ever' : `until ${flags.until}`}; the next report will not suggest removing it\n`);
+    return EXIT_OK;
+  } catch (err) {
+    io.stderr(`followback: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_RUN_FAILED;
+  } finally {
+    await opened.close();
+  }
+}

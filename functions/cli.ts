@@ -46,6 +46,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (isEntryPoint) {
+  // The SDK's notice that its 2027 releases need Node 22 would sit in every run's output; the README says it once.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const io: CliIo = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

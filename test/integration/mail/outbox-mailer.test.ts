@@ -73,15 +73,6 @@ describe('OutboxMailer', () => {
     expect(await readdir(root)).toEqual([]);
   });
 
-  it.skipIf(process.getuid?.() === 0)('leaves no half-written report when the folder is not writable', async () => {
-    const dir = join(root, 'locked');
-    await mkdir(dir);
-    await chmod(dir, 0o500);
-    await expect(writeReportFiles(dir, renderReport(sampleReport()))).rejects.toThrow(/could not write followback-demo-2026-11-25/);
-    await chmod(dir, 0o700);
-    expect(await readdir(dir)).toEqual([]);
-  });
-
   it('removes the files it already wrote when a later one fails', async () => {
     // The second entry's temp file lands in a folder that does not exist, so its write fails after the first succeeded.
     const error = await writeFileSet(root, 'followback-demo-2026-11-25', [

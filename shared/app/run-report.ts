@@ -10,7 +10,7 @@ import type { OwnerDecisions, ReasonCode } from '../domain/analysis-types.ts';
 import { SourcePull } from '../domain/model.ts';
 import type { DeliveryResult } from '../ports/mailer.ts';
 import type { Source } from '../ports/source.ts';
-import type { ProfileStore, RunRecord, StoredDecision } from '../ports/store.ts';
+import type { RunRecord, StoredDecision } from '../ports/store.ts';
 import { buildReport } from '../report/build-report.ts';
 import { renderReport } from '../report/render.ts';
 import { changedContacts } from './changed-contacts.ts';

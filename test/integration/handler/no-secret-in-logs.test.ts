@@ -15,7 +15,7 @@ describe('secrets and the logs', () => {
 
   beforeAll(async () => {
     // A Mastodon that refuses the token: the failure is logged, the token must not be.
-    server = createServer((req, res) => {
+    server = createServer((_req, res) => {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'The access token is invalid' }));
     });

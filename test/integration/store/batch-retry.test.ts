@@ -61,7 +61,7 @@ describe('writeInBatches (fake DynamoDB: it rarely leaves items unprocessed for 
   it('counts chunks never sent among the unwritten when one chunk fails', async () => {
     let calls = 0;
     const attempt = writeInBatches(
-      async (batch) => {
+      async () => {
         calls += 1;
         if (calls === 2) throw new Error('ProvisionedThroughputExceededException: slow down');
         return [];

@@ -27,6 +27,8 @@ export interface MergeInput {
 export interface MergeResult {
   current: TrackedContact[];
   removedContactKeys: string[];
+  /** Contacts first seen in a partial list: analysed this run, stored only once a complete pull confirms them. */
+  unstoredContactKeys: string[];
   newInteractions: SourcedInteraction[];
   sourceRuns: SourceRunState[];
   sourceStates: SourceState[];
@@ -44,6 +46,7 @@ export function mergePulls(input: MergeInput): MergeResult {
 
   const current: TrackedContact[] = [];
   const removedContactKeys: string[] = [];
+  const unstoredContactKeys: string[] = [];
   const newInteractions: SourcedInteraction[] = [];
   const sourceRuns: SourceRunState[] = [];
   const sourceStates: SourceState[] = [];
@@ -74,9 +77,17 @@ export function mergePulls(input: MergeInput): MergeResult {
 
     const pulled = outcome.ok && contactsCompleteness !== 'failed' ? outcome.pull.contacts : [];
     const pulledIds = new Set(pulled.map((c) => c.id));
-    for (const contact of pulled) {
-      const previous = storedByKey.get(contactKey(outcome.sourceId, contact.id));
+    const listComplete = contactsCompleteness === 'complete';
+    for (const pulledContact of pulled) {
+      const key = contactKey(outcome.sourceId, pulledContact.id);
+      const previous = storedByKey.get(key);
+      // A partial list can show a mutual as merely followed (the followers half is missing):
+      // its relations prove nothing, so the known relation stands until a complete pull.
+      const contact = !listComplete && previous ? { ...pulledContact, relation: previous.relation } : pulledContact;
       current.push(track(contact, previous, outcome.sourceId, outcome.platform, input.now, freshByContact.get(contact.id) ?? []));
+      // Someone first seen in a partial list is analysed but not stored yet, so the next
+      // complete pull still finds them new (and reports the new follower).
+      if (!listComplete && !previous) unstoredContactKeys.push(key);
     }
     for (const previous of previousOfSource) {
       if (pulledIds.has(previous.id)) continue;
@@ -92,6 +103,7 @@ export function mergePulls(input: MergeInput): MergeResult {
     const historySince = earliest(stored?.historySince, interactionsCompleteness === 'failed' && !stored ? input.now : pullHistorySince) ?? input.now;
     const completeNow = contactsCompleteness === 'complete' && interactionsCompleteness === 'complete';
     const lastCompleteAt = completeNow ? input.now : stored?.lastCompleteAt;
+    const contactsCompleteAt = listComplete ? input.now : (stored?.contactsCompleteAt ?? (stored?.lastContacts === 'complete' ? stored.lastPullAt : undefined));
 
     sourceRuns.push({
       sourceId: outcome.sourceId,
@@ -100,7 +112,9 @@ export function mergePulls(input: MergeInput): MergeResult {
       interactions: interactionsCompleteness,
       historySince,
       ...(lastCompleteAt !== undefined ? { lastCompleteAt } : {}),
-      previousContactsComplete: stored?.lastContacts === 'complete',
+      // The stored list is a complete baseline once any pull was complete: failed pulls leave it
+      // untouched and partial ones change no relation, so changes are measured against it.
+      previousContactsComplete: stored !== undefined && (stored.lastContacts === 'complete' || stored.contactsCompleteAt !== undefined || stored.lastCompleteAt !== undefined),
       problems,
     });
 
@@ -113,13 +127,14 @@ export function mergePulls(input: MergeInput): MergeResult {
       historySince,
       lastPullAt: input.now,
       ...(lastCompleteAt !== undefined ? { lastCompleteAt } : {}),
+      ...(contactsCompleteAt !== undefined ? { contactsCompleteAt } : {}),
       lastContacts: contactsCompleteness,
       lastInteractions: interactionsCompleteness,
       problems,
     });
   }
 
-  return { current, removedContactKeys, newInteractions, sourceRuns, sourceStates };
+  return { current, removedContactKeys, unstoredContactKeys, newInteractions, sourceRuns, sourceStates };
 }
 
 function track(contact: Contact, previous: TrackedContact | undefined, sourceId: string, platform: string, now: string, fresh: SourcedInteraction[]): TrackedContact {

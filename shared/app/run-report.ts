@@ -112,7 +112,8 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
   }
 
   const reasonsByKey = new Map<string, ReasonCode[]>(analysis.verdicts.map((v) => [v.key, v.reasons]));
-  const contacts = changedContacts(merged.current, reasonsByKey, state.contacts);
+  const unstored = new Set(merged.unstoredContactKeys);
+  const contacts = changedContacts(merged.current, reasonsByKey, state.contacts).filter((c) => !unstored.has(contactKey(c.sourceId, c.id)));
   const run: RunRecord = {
     profileId: profile.id,
     runId,

@@ -12,6 +12,8 @@ export interface SourceState {
   historySince: string;
   lastPullAt?: string;
   lastCompleteAt?: string;
+  /** Last pull whose contact list was complete: the baseline new and lost followers are measured against. */
+  contactsCompleteAt?: string;
   lastContacts: Completeness;
   lastInteractions: Completeness;
   problems: string[];

@@ -35,6 +35,7 @@ export const StoredSourceState = z.object({
   historySince: IsoInstant,
   lastPullAt: IsoInstant.optional(),
   lastCompleteAt: IsoInstant.optional(),
+  contactsCompleteAt: IsoInstant.optional(),
   lastContacts: Completeness,
   lastInteractions: Completeness,
   problems: z.array(z.string()),

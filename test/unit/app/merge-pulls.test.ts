@@ -82,6 +82,31 @@ describe('merging a run into the stored history', () => {
     expect(failed.sourceStates[0]?.cursor).toBe('c1');
   });
 
+  it('a partial list changes no known relation: a mutual missing from the followers half stays mutual', () => {
+    const result = mergePulls(input({ storedContacts: [tracked('a', 'mutual')], outcomes: [pull({ contacts: [contact('a', 'following', { displayName: 'A new name' })], contactsCompleteness: 'partial' })] }));
+    expect(result.current[0]).toMatchObject({ id: 'a', relation: 'mutual', displayName: 'A new name' });
+    const complete = mergePulls(input({ storedContacts: [tracked('a', 'mutual')], outcomes: [pull({ contacts: [contact('a', 'following')] })] }));
+    expect(complete.current[0]?.relation).toBe('following');
+  });
+
+  it('someone first seen in a partial list is analysed but not stored, so the next complete pull still finds them new', () => {
+    const result = mergePulls(input({ storedContacts: [tracked('a', 'mutual')], outcomes: [pull({ contacts: [contact('a', 'mutual'), contact('n', 'follower')], contactsCompleteness: 'partial' })] }));
+    expect(result.current.map((c) => c.id).sort()).toEqual(['a', 'n']);
+    expect(result.unstoredContactKeys).toEqual(['s:n']);
+    expect(mergePulls(input({ outcomes: [pull({ contacts: [contact('n', 'follower')] })] })).unstoredContactKeys).toEqual([]);
+  });
+
+  it('measures follower changes against the last complete list, even after a failed run in between', () => {
+    const afterFailure: SourceState = { ...storedSource, lastContacts: 'failed', lastInteractions: 'failed', contactsCompleteAt: EARLIER };
+    delete afterFailure.lastCompleteAt;
+    const result = mergePulls(input({ storedSources: [afterFailure], outcomes: [pull({ contacts: [] })] }));
+    expect(result.sourceRuns[0]?.previousContactsComplete).toBe(true);
+    expect(result.sourceStates[0]?.contactsCompleteAt).toBe(NOW);
+    const neverComplete: SourceState = { ...storedSource, lastContacts: 'partial' };
+    delete neverComplete.lastCompleteAt;
+    expect(mergePulls(input({ storedSources: [neverComplete], outcomes: [pull({})] })).sourceRuns[0]?.previousContactsComplete).toBe(false);
+  });
+
   it('keeps only interactions not stored before, and adds them to the lifetime totals once', () => {
     const stored = [tracked('a', 'mutual', { lifetime: { inbound: 3, outbound: 0, lastInboundAt: '2026-10-01T00:00:00.000Z' } })];
     const old = { ...like('i1', 'a', '2026-11-20T00:00:00.000Z'), sourceId: 's' };

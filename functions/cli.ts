@@ -48,7 +48,19 @@ const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathTo
 if (isEntryPoint) {
   // The SDK's notice that its 2027 releases need Node 22 would sit in every run's output; the README says it once.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  // First Ctrl-C: stop cleanly (nothing half-stored, the profile's lease released). Second: stop now.
+  // npx and tsx relay the terminal's SIGINT, so one Ctrl-C can arrive twice: only a later one counts.
+  const interrupt = new AbortController();
+  let firstInterruptAt = 0;
+  process.on('SIGINT', () => {
+    if (!interrupt.signal.aborted) {
+      firstInterruptAt = Date.now();
+      process.stderr.write('\nstopping… (Ctrl-C again to quit at once)\n');
+      interrupt.abort();
+    } else if (Date.now() - firstInterruptAt > 1500) process.exit(130);
+  });
   const io: CliIo = {
+    signal: interrupt.signal,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     env: process.env,

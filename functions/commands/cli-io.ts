@@ -6,6 +6,8 @@ export interface CliIo {
   cwd: string;
   /** True when stderr is a terminal (progress redraws in place). */
   isTty: boolean;
+  /** Aborted on Ctrl-C: a run stops pulling and stores nothing. */
+  signal?: AbortSignal;
 }
 
 /** Bad input (flags, config, snapshot files): exit code 2. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SESClient } from '@aws-sdk/client-ses';
-import { runReport } from '../../shared/app/run-report.ts';
+import { LEASE_SECONDS, RunCancelledError, runReport } from '../../shared/app/run-report.ts';
 import type { RunReportResult } from '../../shared/app/types.ts';
 import { ConfigError, selectProfiles } from '../../shared/config/load-config.ts';
 import type { Config, ProfileConfig } from '../../shared/config/schema.ts';
@@ -121,7 +121,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       const progress = progressPrinter(io, profile.id);
       try {
         const result = await runReport(
-          { profile, now: flags.now, dryRun: flags.dryRun },
+          { profile, now: flags.now, dryRun: flags.dryRun, ...(io.signal ? { signal: io.signal } : {}) },
           {
             store: store.store,
             sourcesFor: (p) => buildSources(p, { secrets, sessions: store.store, configDir }),
@@ -142,6 +142,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       } catch (err) {
         progress.done();
         failed = true;
+        if (err instanceof RunCancelledError) {
+          io.stderr(`followback: profile ${profile.id}: ${err.message}\n`);
+          break;
+        }
         io.stderr(`followback: profile ${profile.id}: run failed: ${err instanceof Error ? err.message : String(err)}\n`);
       }
     }
@@ -171,7 +175,7 @@ function makeMailer(config: Config, outDir: string): Mailer {
 }
 
 export function summaryLine(result: RunReportResult, where: string | undefined, dryRun: boolean): string {
-  if (result.status !== 'completed' || !result.figures) return `${result.profileId}: ${result.status === 'busy' ? 'another run of this profile is in progress; nothing done' : 'already ran for this trigger; nothing done'}`;
+  if (result.status !== 'completed' || !result.figures) return `${result.profileId}: ${result.status === 'busy' ? `another run of this profile is in progress; nothing done (a run that was killed holds the profile's lease for up to ${LEASE_SECONDS / 60} minutes)` : 'already ran for this trigger; nothing done'}`;
   const f = result.figures;
   const stale = result.staleSources && result.staleSources.length > 0 ? `; STALE: ${result.staleSources.map((s) => s.sourceId).join(', ')}` : '';
   const writes = result.writes ? `; wrote ${result.writes.items} items` : '';

@@ -69,8 +69,9 @@ export function createHandler(provide: () => Promise<JobDeps>, options: HandlerO
     logger.info('run requested', { dryRun, at: now.toISOString() });
 
     try {
+      const pullDeadline = pullDeadlineOf(context);
       const result = await runReport(
-        { profile, now, dryRun, runKey },
+        { profile, now, dryRun, runKey, ...(pullDeadline ? { pullDeadline } : {}) },
         {
           store: d.store,
           sourcesFor: (p) => buildSources(p, { secrets: d.secrets, sessions: d.store, configDir: d.configDir }),
@@ -103,6 +104,19 @@ function runClock(job: JobEvent, clock: () => Date): Date {
 export function runKeyOf(job: JobEvent, now: Date, requestId: string | undefined): string {
   if (job.trigger === 'schedule') return `schedule:${job.profile}:${now.toISOString()}`;
   return `manual:${job.profile}:${job.now !== undefined ? now.toISOString() : (requestId ?? randomUUID())}`;
+}
+
+/** Time kept back from the Lambda timeout for storing and delivering after the pulls. */
+export const STORE_AND_DELIVER_RESERVE_MS = 90_000;
+
+/**
+ * Pulls stop early enough that the run can still store and mail what it got
+ * (marked partial) instead of being killed by the timeout mid-write.
+ */
+export function pullDeadlineOf(context: InvocationContext | undefined, nowMs: number = Date.now()): Date | undefined {
+  if (typeof context?.getRemainingTimeInMillis !== 'function') return undefined;
+  const remaining = context.getRemainingTimeInMillis();
+  return new Date(nowMs + Math.max(remaining / 2, remaining - STORE_AND_DELIVER_RESERVE_MS));
 }
 
 function isFullContext(context: InvocationContext): context is Context {

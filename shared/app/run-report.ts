@@ -24,6 +24,14 @@ const LEASE_KEY = 'lease';
 
 const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
 
+/** The run was cancelled before anything was stored or delivered. */
+export class RunCancelledError extends Error {
+  override readonly name = 'RunCancelledError';
+  constructor() {
+    super('run cancelled: nothing was stored or delivered');
+  }
+}
+
 export async function runReport(req: RunReportRequest, deps: RunReportDeps): Promise<RunReportResult> {
   const { profile } = req;
   const log = deps.log ?? silent;
@@ -66,7 +74,9 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
   const state = await store.loadProfileState(profile.id);
   const storedInteractions = await store.loadInteractions(profile.id, new Date(now.getTime() - policy.retentionDays * DAY).toISOString());
   const sources = await deps.sourcesFor(profile);
-  const outcomes = await Promise.all(sources.map((source) => pullOne(source, state.sources.find((s) => s.sourceId === source.id)?.cursor, req, deps, log)));
+  const pullSignal = pullSignalOf(req);
+  const outcomes = await Promise.all(sources.map((source) => pullOne(source, state.sources.find((s) => s.sourceId === source.id)?.cursor, req, deps, log, pullSignal)));
+  if (req.signal?.aborted) throw new RunCancelledError();
 
   const merged = mergePulls({
     now: nowIso,
@@ -104,6 +114,8 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
   });
   const rendered = renderReport(report);
 
+  // Last point where stopping leaves no trace; once the email is out, the run must be stored.
+  if (req.signal?.aborted) throw new RunCancelledError();
   let delivery: DeliveryResult | undefined;
   if (!req.dryRun && deps.mailer) {
     delivery = await deps.mailer.deliver(rendered, { from: profile.report.sender, to: profile.report.recipients });
@@ -156,9 +168,24 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
   };
 }
 
-async function pullOne(source: Source, cursor: string | undefined, req: RunReportRequest, deps: RunReportDeps, log: Log): Promise<PullOutcome> {
+/** Pulls stop on cancel or at the deadline, whichever comes first. */
+function pullSignalOf(req: RunReportRequest): AbortSignal | undefined {
+  const signals: AbortSignal[] = [];
+  if (req.signal) signals.push(req.signal);
+  if (req.pullDeadline) signals.push(AbortSignal.timeout(Math.max(0, req.pullDeadline.getTime() - Date.now())));
+  return signals.length === 0 ? undefined : AbortSignal.any(signals);
+}
+
+async function pullOne(source: Source, cursor: string | undefined, req: RunReportRequest, deps: RunReportDeps, log: Log, signal: AbortSignal | undefined): Promise<PullOutcome> {
   try {
-    const raw = await source.pull({ now: req.now, ...(cursor !== undefined ? { cursor } : {}), ...(deps.onProgress ? { onProgress: deps.onProgress } : {}) });
+    const pulling = source.pull({
+      now: req.now,
+      ...(cursor !== undefined ? { cursor } : {}),
+      ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    // A source that ignores the signal must not hold the run past its deadline.
+    const raw = signal ? await untilStopped(pulling, signal, source.id, req, deps.stopGraceMs ?? STOP_GRACE_MS) : await pulling;
     const parsed = SourcePull.safeParse(raw);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
@@ -193,6 +220,36 @@ function decisionsOf(profile: ProfileConfig, stored: StoredDecision[]): OwnerDec
       ...stored.flatMap((d) => (d.kind === 'snooze' && d.until !== undefined ? [{ contact: d.contact, until: d.until }] : [])),
     ],
   };
+}
+
+/** How long a source may take, once told to stop, to hand back what it has (as a partial pull). */
+export const STOP_GRACE_MS = 5_000;
+
+/** The pull's own result, unless it is still running a grace period after the stop signal (or at once on cancel). */
+function untilStopped<T>(pulling: Promise<T>, signal: AbortSignal, sourceId: string, req: RunReportRequest, graceMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onStop = (): void => {
+      if (req.signal?.aborted) return reject(new Error('cancelled'));
+      timer = setTimeout(() => reject(new Error(`stopped at the time limit of the run; ${sourceId} resumes from its cursor next time`)), graceMs);
+    };
+    const done = (): void => {
+      signal.removeEventListener('abort', onStop);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+    pulling.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (err: unknown) => {
+        done();
+        reject(err);
+      },
+    );
+    if (signal.aborted) onStop();
+    else signal.addEventListener('abort', onStop, { once: true });
+  });
 }
 
 export { contactKey };

@@ -20,6 +20,8 @@ export interface RunReportDeps {
   log?: Log;
   onProgress?: ProgressListener;
   classifiers?: Classifiers;
+  /** How long a source told to stop may take to hand back a partial pull (default 5 s). */
+  stopGraceMs?: number;
 }
 
 export interface RunReportRequest {
@@ -33,6 +35,13 @@ export interface RunReportRequest {
    * A second run with the same key does nothing and returns status `duplicate`.
    */
   runKey?: string;
+  /** Cancels the run (Ctrl-C): pulls stop, nothing is stored or delivered, the lease is released. */
+  signal?: AbortSignal;
+  /**
+   * Wall-clock time by which pulling must stop, leaving time to store and deliver
+   * (the Lambda's remaining time). What was pulled by then is kept, marked partial.
+   */
+  pullDeadline?: Date;
 }
 
 export interface RunReportResult {

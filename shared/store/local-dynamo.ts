@@ -60,7 +60,8 @@ export async function spawnLocalDynamo(options: LocalDynamoOptions = {}): Promis
   const path = options.dataDir === undefined ? null : resolve(options.dataDir);
   if (path !== null) await mkdir(path, { recursive: true });
 
-  const child = spawnDynamo({ path, port, sharedDb: true, stdio: 'pipe' });
+  // Detached: a Ctrl-C in the terminal goes to the CLI, which stores nothing half and then stops the emulator itself.
+  const child = spawnDynamo({ path, port, sharedDb: true, stdio: 'pipe', detached: true });
   const endpoint = `http://127.0.0.1:${port}`;
   let output = '';
   const keep = (chunk: Buffer): void => {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -112,7 +112,23 @@ export class JobFunction extends NodejsFunction {
 
   /** Read access to exactly these secrets, nothing else. */
   bindSecrets(secrets: ISecret[]): void {
-    for (const secret of secrets) secret.grantRead(this);
+    const roleArn = this.role?.roleArn;
+    if (roleArn === undefined) throw new Error('JobFunction has no role to bind secrets to');
+    for (const secret of secrets) {
+      secret.grantRead(this);
+      // Readable only by the function: even an administrator's identity policy cannot read the token
+      // (they can still put a new value, which is how tokens are set and rotated).
+      secret.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'OnlyTheJobFunctionReadsTheToken',
+          effect: Effect.DENY,
+          principals: [new AnyPrincipal()],
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: ['*'],
+          conditions: { StringNotEquals: { 'aws:PrincipalArn': roleArn } },
+        }),
+      );
+    }
   }
 }
 

@@ -148,7 +148,25 @@ describe('the secrets', () => {
       expect(s.roles).toEqual([{ Ref: functionRole }]);
       expect(actionsOf(s).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
     }
-    template.resourceCountIs('AWS::SecretsManager::ResourcePolicy', 0);
+  });
+
+  it('carry a resource policy that denies reading the value to every other principal', () => {
+    const policies = Object.values(template.findResources('AWS::SecretsManager::ResourcePolicy'));
+    expect(policies.map((p) => (p['Properties'] as { SecretId: unknown }).SecretId)).toEqual(expect.arrayContaining(secrets.map(([id]) => ({ Ref: id }))));
+    expect(policies).toHaveLength(secrets.length);
+    for (const p of policies) {
+      const statement = (p['Properties'] as { ResourcePolicy: { Statement: Record<string, unknown>[] } }).ResourcePolicy.Statement;
+      expect(statement).toEqual([
+        {
+          Sid: 'OnlyTheJobFunctionReadsTheToken',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [functionRole, 'Arn'] } } },
+        },
+      ]);
+    }
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { IsoInstant } from '../../domain/model.ts';
-import { describeZodError } from '../http/zod-issue.ts';
+import { readStoredCursor, type CursorReading as StoredCursorReading } from '../stored-cursor.ts';
 
 export const BlueskyCursor = z
   .object({
@@ -23,22 +23,11 @@ export const BlueskyCursor = z
   .strict();
 export type BlueskyCursor = z.infer<typeof BlueskyCursor>;
 
-export type CursorReading = { ok: true; cursor: BlueskyCursor | undefined } | { ok: false; problem: string };
+export type CursorReading = StoredCursorReading<BlueskyCursor>;
 
 /** Reads a stored cursor; a corrupt one is reported (the pull then backfills as a first pull would). */
 export function readCursor(text: string | undefined): CursorReading {
-  if (text === undefined || text === '') return { ok: true, cursor: undefined };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ok: false, problem: 'the stored cursor is not JSON; interactions were pulled again from the backfill horizon' };
-  }
-  const parsed = BlueskyCursor.safeParse(json);
-  if (!parsed.success) {
-    return { ok: false, problem: `the stored cursor is invalid (${describeZodError(parsed.error)}); interactions were pulled again from the backfill horizon` };
-  }
-  return { ok: true, cursor: parsed.data };
+  return readStoredCursor(BlueskyCursor, text);
 }
 
 export function writeCursor(cursor: BlueskyCursor): string {

@@ -1,0 +1,83 @@
+/**
+ * Pulling every source of a run, each on its own: a failing source becomes a
+ * failed outcome (the run goes on with the others), and pulls stop on cancel
+ * or at the run's deadline.
+ */
+import { SourcePull } from '../domain/model.ts';
+import type { Source } from '../ports/source.ts';
+import type { PullOutcome } from './merge-pulls.ts';
+import type { Log, RunReportDeps, RunReportRequest } from './types.ts';
+
+/** Pulls stop on cancel or at the deadline, whichever comes first. */
+export function pullSignalOf(req: RunReportRequest): AbortSignal | undefined {
+  const signals: AbortSignal[] = [];
+  if (req.signal) signals.push(req.signal);
+  if (req.pullDeadline) signals.push(AbortSignal.timeout(Math.max(0, req.pullDeadline.getTime() - Date.now())));
+  return signals.length === 0 ? undefined : AbortSignal.any(signals);
+}
+
+export async function pullOne(source: Source, cursor: string | undefined, req: RunReportRequest, deps: RunReportDeps, log: Log, signal: AbortSignal | undefined): Promise<PullOutcome> {
+  try {
+    const pulling = source.pull({
+      now: req.now,
+      ...(cursor !== undefined ? { cursor } : {}),
+      ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    // A source that ignores the signal must not hold the run past its deadline.
+    const raw = signal ? await untilStopped(pulling, signal, source.id, req, deps.stopGraceMs ?? STOP_GRACE_MS) : await pulling;
+    const parsed = SourcePull.safeParse(raw);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const problem = `returned an invalid snapshot (${first ? `${first.path.join('.')}: ${first.message}` : 'unknown field'})`;
+      log.error('source failed', { profile: req.profile.id, sourceId: source.id, problem });
+      return { sourceId: source.id, platform: source.platform, ok: false, problem };
+    }
+    const pull = parsed.data;
+    log.info('source pulled', {
+      profile: req.profile.id,
+      sourceId: source.id,
+      contacts: pull.contacts.length,
+      interactions: pull.interactions.length,
+      contactsCompleteness: pull.contactsCompleteness,
+      interactionsCompleteness: pull.interactionsCompleteness,
+      requests: pull.requests,
+      problems: pull.problems,
+    });
+    return { sourceId: source.id, platform: source.platform, ok: true, pull };
+  } catch (err) {
+    const problem = err instanceof Error ? err.message : String(err);
+    log.error('source failed', { profile: req.profile.id, sourceId: source.id, problem });
+    return { sourceId: source.id, platform: source.platform, ok: false, problem };
+  }
+}
+
+/** How long a source may take, once told to stop, to hand back what it has (as a partial pull). */
+export const STOP_GRACE_MS = 5_000;
+
+/** The pull's own result, unless it is still running a grace period after the stop signal (or at once on cancel). */
+function untilStopped<T>(pulling: Promise<T>, signal: AbortSignal, sourceId: string, req: RunReportRequest, graceMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onStop = (): void => {
+      if (req.signal?.aborted) return reject(new Error('cancelled'));
+      timer = setTimeout(() => reject(new Error(`stopped at the time limit of the run; ${sourceId} resumes from its cursor next time`)), graceMs);
+    };
+    const done = (): void => {
+      signal.removeEventListener('abort', onStop);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+    pulling.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (err: unknown) => {
+        done();
+        reject(err);
+      },
+    );
+    if (signal.aborted) onStop();
+    else signal.addEventListener('abort', onStop, { once: true });
+  });
+}

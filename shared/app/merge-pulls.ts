@@ -108,6 +108,7 @@ export function mergePulls(input: MergeInput): MergeResult {
     sourceRuns.push({
       sourceId: outcome.sourceId,
       platform: outcome.platform,
+      trackingSince: stored?.trackingSince ?? input.now,
       contacts: contactsCompleteness,
       interactions: interactionsCompleteness,
       historySince,
@@ -166,6 +167,8 @@ function withLifetime(contact: TrackedContact, fresh: SourcedInteraction[]): Tra
   if (fresh.length === 0) return contact;
   const lifetime = { inbound: 0, outbound: 0, ...contact.lifetime };
   for (const i of fresh) {
+    // Following you is a relation, not engagement: it must not make a silent follower count as engaged.
+    if (i.kind === 'follow') continue;
     if (i.direction === 'inbound') {
       lifetime.inbound += 1;
       lifetime.lastInboundAt = latest(lifetime.lastInboundAt, i.at);

@@ -41,6 +41,9 @@ export function analyse(input: AnalysisInput): Analysis {
   const windowStartMs = nowMs - policy.lookbackDays * DAY_MS;
   const sources = new Map<string, SourceRunState>(input.sources.map((s) => [s.sourceId, s]));
   const historySince = new Map<string, number>(input.sources.map((s, i) => [s.sourceId, parseInstant(s.historySince, () => `sources[${i}].historySince`)]));
+  const trackingSince = new Map<string, number>(
+    input.sources.map((s, i) => [s.sourceId, parseInstant(s.trackingSince ?? s.historySince, () => `sources[${i}].trackingSince`)]),
+  );
   const index = indexInteractions(input.interactions, nowMs);
   const decisions = matchDecisions(input.decisions, nowMs);
   const changes = followerChanges(input.current, input.previous, sources);
@@ -69,7 +72,7 @@ export function analyse(input: AnalysisInput): Analysis {
     };
     const { reasons, inGrace } = judgeContact(ctx, {
       interactionsStale: source?.interactions !== 'complete',
-      historySinceMs,
+      trackingSinceMs: trackingSince.get(contact.sourceId) ?? historySinceMs,
       decision: decisions.decisionFor(contact),
     });
     const gained = changes.newFollowers.get(key);

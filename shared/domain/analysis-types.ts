@@ -47,6 +47,12 @@ export interface SourceRunState {
   interactions: Completeness;
   /** Inbound interactions are covered from here on (backfill horizon / tracking start). */
   historySince: string;
+  /**
+   * The first pull of this source. A contact first seen then may have been followed
+   * years before, so its first sighting says nothing about when the follow began.
+   * Defaults to historySince.
+   */
+  trackingSince?: string;
   /** Last time this source's pull was complete on both counts, if ever. */
   lastCompleteAt?: string;
   /** Whether the previous run's contact list of this source was complete. */

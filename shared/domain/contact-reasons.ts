@@ -20,14 +20,15 @@ export interface ContactJudgement {
 export interface JudgeOptions {
   /** This source's interactions were not complete this run. */
   interactionsStale: boolean;
-  historySinceMs: number;
+  /** The source's first pull: contacts first seen then are not "recently followed". */
+  trackingSinceMs: number;
   decision: ContactDecision;
   rules?: readonly ReasonRule[];
 }
 
 export function judgeContact(ctx: ContactContext, options: JudgeOptions): ContactJudgement {
   const reasons: ReasonMap = new Map();
-  const grace = gracePeriod(ctx, options.historySinceMs);
+  const grace = gracePeriod(ctx, options.trackingSinceMs);
   if (grace !== null) reasons.set('grace_period', grace);
 
   const previous = new Set(ctx.contact.previousReasons ?? []);

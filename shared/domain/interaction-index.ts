@@ -44,14 +44,16 @@ export class InteractionIndex {
 /**
  * Duplicates (same source and id, as when stored and freshly pulled history
  * overlap) count once. Interactions after `now` are left out: a run with a
- * fixed clock (a backfill) judges the world as it was at that time.
+ * fixed clock (a backfill) judges the world as it was at that time. A `follow`
+ * is a relation, not engagement (DESIGN: like, repost, reply, quote, mention),
+ * so it never makes a silent follower look engaged.
  */
 export function indexInteractions(interactions: AnalysisInput['interactions'], nowMs: number): InteractionIndex {
   const index = new InteractionIndex();
   const seenBySource = new Map<string, Set<string>>();
   for (let position = 0; position < interactions.length; position++) {
     const interaction = interactions[position];
-    if (interaction === undefined) continue;
+    if (interaction === undefined || interaction.kind === 'follow') continue;
     // Inline check: the hot loop of the analysis, no closure per interaction.
     let atMs = Date.parse(interaction.at);
     if (Number.isNaN(atMs)) atMs = parseInstant(interaction.at, `interactions[${position}].at`);

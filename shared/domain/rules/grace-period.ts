@@ -6,10 +6,10 @@ import type { ContactContext } from './rule.ts';
 /**
  * Followed less than graceDays ago (exactly graceDays ago is judged). Without
  * followedAt, firstSeenAt stands in only when tracking was already running
- * when the contact appeared (firstSeenAt > historySince): a contact present at
- * the first pull may have been followed years ago.
+ * when the contact appeared (firstSeenAt after the source's first pull): a
+ * contact present at the first pull may have been followed years ago.
  */
-export function gracePeriod(ctx: ContactContext, historySinceMs: number): Evidence | null {
+export function gracePeriod(ctx: ContactContext, trackingSinceMs: number): Evidence | null {
   const { contact, nowMs, policy } = ctx;
   if (!isFollowing(contact.relation) || policy.graceDays === 0) return null;
   let since: string;
@@ -19,7 +19,7 @@ export function gracePeriod(ctx: ContactContext, historySinceMs: number): Eviden
     basis = 'followedAt';
   } else {
     const firstSeenMs = parseInstant(contact.firstSeenAt, () => `contact ${contact.sourceId}:${contact.id} firstSeenAt`);
-    if (firstSeenMs <= historySinceMs) return null;
+    if (firstSeenMs <= trackingSinceMs) return null;
     since = contact.firstSeenAt;
     basis = 'firstSeenAt';
   }

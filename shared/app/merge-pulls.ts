@@ -64,8 +64,10 @@ export function mergePulls(input: MergeInput): MergeResult {
       const seenThisPull = new Set<string>();
       for (const interaction of outcome.pull.interactions) {
         const at = Date.parse(interaction.at);
-        // Future ones (a backfill with --now) come in a later run; expired ones would be deleted by TTL at once.
-        if (at > nowMs || at < retentionStart) continue;
+        // Expired ones would be deleted by TTL at once. Ones after the run's clock (a notification that
+        // arrived between the scheduled time and the pull) are stored: the cursor has moved past them,
+        // and the analysis of this run leaves them out by itself.
+        if (at < retentionStart) continue;
         const id = `${outcome.sourceId}\u0000${interaction.id}`;
         if (storedIds.has(id) || seenThisPull.has(id)) continue;
         seenThisPull.add(id);

@@ -71,7 +71,7 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
   const policy = profile.policy;
 
   const state = await store.loadProfileState(profile.id);
-  const storedInteractions = await store.loadInteractions(profile.id, new Date(now.getTime() - policy.retentionDays * DAY).toISOString());
+  const storedInteractions = await store.loadInteractions(profile.id, new Date(now.getTime() - policy.retentionDays * DAY).toISOString(), nowIso);
   const sources = await deps.sourcesFor(profile);
   const pullSignal = pullSignalOf(req);
   const outcomes = await Promise.all(sources.map((source) => pullOne(source, state.sources.find((s) => s.sourceId === source.id)?.cursor, req, deps, log, pullSignal)));

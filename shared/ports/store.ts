@@ -83,8 +83,8 @@ export interface DecisionStore {
 
 export interface ProfileStore {
   loadProfileState(profileId: string): Promise<ProfileState>;
-  /** Interactions with `at >= since`, oldest first. */
-  loadInteractions(profileId: string, since: string): Promise<(Interaction & { sourceId: string })[]>;
+  /** Interactions with `at >= since` (at least up to `until` and the real clock), oldest first. */
+  loadInteractions(profileId: string, since: string, until?: string): Promise<(Interaction & { sourceId: string })[]>;
   /** Writes the changes (batched, UnprocessedItems retried with backoff); the run record goes last. */
   applyRun(profileId: string, changes: RunChanges, retentionDays: number, onProgress?: (written: number, total: number) => void): Promise<WriteStats>;
   /** Most recent runs first. */

@@ -101,9 +101,11 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore {
     };
   }
 
-  async loadInteractions(profileId: string, since: string): Promise<(Interaction & { sourceId: string })[]> {
+  async loadInteractions(profileId: string, since: string, until?: string): Promise<(Interaction & { sourceId: string })[]> {
     const from = utcInstant(since);
-    const horizon = new Date(Math.max(this.clock().getTime() + FUTURE_MARGIN_MS, Date.parse(from))).toISOString();
+    // A run's clock can be ahead of the real one (--now, a manual `now`): read the months up to the later of both.
+    const untilMs = until === undefined ? -Infinity : Date.parse(until);
+    const horizon = new Date(Math.max(this.clock().getTime() + FUTURE_MARGIN_MS, untilMs + FUTURE_MARGIN_MS, Date.parse(from))).toISOString();
     const months = monthsBetween(from, horizon);
     const perMonth = await mapLimited(months, BUCKET_QUERY_CONCURRENCY, (month) =>
       this.queryAll({

@@ -48,6 +48,14 @@ describe('DynamoStore.loadInteractions (month buckets on DynamoDB Local)', () =>
     expect((await store.loadInteractions('alice', '2026-11-01T00:00:00Z')).map((i) => i.id)).toEqual(['skewed']);
   });
 
+  it('reads the months up to a run clock that is ahead of the real one', async () => {
+    const { store } = await freshTable({ clock: () => new Date('2026-11-25T00:00:00Z') });
+    await store.applyRun('alice', changes({ interactions: [interaction('jan', '2027-01-20T10:00:00.000Z')] }), 730);
+    expect(await store.loadInteractions('alice', '2026-10-01T00:00:00Z')).toEqual([]);
+    const ahead = await store.loadInteractions('alice', '2026-10-01T00:00:00Z', '2027-02-01T00:00:00Z');
+    expect(ahead.map((i) => i.id)).toEqual(['jan']);
+  });
+
   it('keeps interactions of different sources with the same id apart', async () => {
     const { store } = await freshTable({ clock: clock('2026-12-01T00:00:00Z') });
     const at = '2026-11-20T10:00:00.000Z';

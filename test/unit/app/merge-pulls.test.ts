@@ -121,14 +121,14 @@ describe('merging a run into the stored history', () => {
     expect(result.current[0]?.lifetime).toEqual({ inbound: 4, outbound: 0, lastInboundAt: '2026-11-24T00:00:00.000Z' });
   });
 
-  it('ignores interactions after the run clock and before the retention horizon', () => {
+  it('stores interactions after the run clock (the cursor moved past them) but not those past the retention horizon', () => {
     const result = mergePulls(
       input({
         retentionDays: 30,
         outcomes: [pull({ contacts: [contact('a', 'mutual')], interactions: [like('future', 'a', '2026-12-01T00:00:00.000Z'), like('ancient', 'a', '2025-01-01T00:00:00.000Z'), like('ok', 'a', NOW)] })],
       }),
     );
-    expect(result.newInteractions.map((i) => i.id)).toEqual(['ok']);
+    expect(result.newInteractions.map((i) => i.id)).toEqual(['future', 'ok']);
   });
 
   it('dates a follow it saw begin between two runs at this run, and remembers the first sighting', () => {

@@ -13,7 +13,7 @@ import { buildReport } from '../report/build-report.ts';
 import { renderReport } from '../report/render.ts';
 import { changedContacts } from './changed-contacts.ts';
 import { contactKey, mergePulls } from './merge-pulls.ts';
-import { pullOne, pullSignalOf } from './pull-sources.ts';
+import { pullOne, pullStopOf } from './pull-sources.ts';
 import type { Log, RunReportDeps, RunReportRequest, RunReportResult } from './types.ts';
 
 const DAY = 86_400_000;
@@ -52,7 +52,8 @@ export async function runReport(req: RunReportRequest, deps: RunReportDeps): Pro
       // The email is the effect the owner sees: once it is out, a retry must not send it again.
       if (runKey !== undefined) await store.completeRun(profile.id, runKey, runId);
     });
-    if (runKey !== undefined && req.dryRun && result.runId) await store.completeRun(profile.id, runKey, result.runId);
+    // A dry run is a preview: the same trigger may still run for real afterwards.
+    if (runKey !== undefined && req.dryRun) await store.releaseRun(profile.id, runKey);
     return result;
   } catch (err) {
     if (runKey !== undefined) await store.releaseRun(profile.id, runKey).catch(() => undefined);
@@ -73,8 +74,8 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
   const state = await store.loadProfileState(profile.id);
   const storedInteractions = await store.loadInteractions(profile.id, new Date(now.getTime() - policy.retentionDays * DAY).toISOString(), nowIso);
   const sources = await deps.sourcesFor(profile);
-  const pullSignal = pullSignalOf(req);
-  const outcomes = await Promise.all(sources.map((source) => pullOne(source, state.sources.find((s) => s.sourceId === source.id)?.cursor, req, deps, log, pullSignal)));
+  const stop = pullStopOf(req);
+  const outcomes = await Promise.all(sources.map((source) => pullOne(source, state.sources.find((s) => s.sourceId === source.id)?.cursor, req, deps, log, stop.signal))).finally(() => stop.dispose());
   if (req.signal?.aborted) throw new RunCancelledError();
 
   const merged = mergePulls({
@@ -145,6 +146,21 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
     sourcesWritten: merged.sourceStates.length,
     items: contacts.length + merged.removedContactKeys.length + merged.newInteractions.length + merged.sourceStates.length + 1,
   };
+  if (req.dryRun) {
+    // A preview changes nothing: storing would make this run the baseline, and the next real
+    // report would no longer show this week's new and lost followers.
+    log.info('dry run: nothing stored', { profile: profile.id, runId, wouldWrite: run.writes.items });
+    return {
+      status: 'completed',
+      profileId: profile.id,
+      runId,
+      figures: analysis.figures,
+      staleSources: analysis.staleSources,
+      writes: { contactsWritten: 0, contactsRemoved: 0, interactionsWritten: 0, sourcesWritten: 0, items: 0 },
+      report: rendered,
+      contacts: analysis.verdicts.length,
+    };
+  }
   deps.onProgress?.({ sourceId: '*', phase: 'store', done: 0, total: run.writes.items });
   const writes = await store.applyRun(
     profile.id,
@@ -166,6 +182,7 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
     contacts: analysis.verdicts.length,
   };
 }
+
 function decisionsOf(profile: ProfileConfig, stored: StoredDecision[]): OwnerDecisions {
   return {
     allowlist: [...profile.allowlist, ...stored.filter((d) => d.kind === 'allow').map((d) => d.contact)],

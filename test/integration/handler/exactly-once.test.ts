@@ -55,14 +55,17 @@ describe('exactly one report per firing (DynamoDB Local + SES emulator)', () => 
     expect(toOther).toHaveLength(1);
   });
 
-  it('a manual dry run stores the run but sends nothing', async () => {
+  it('a manual dry run sends nothing, stores nothing, and leaves the same trigger free to run for real', async () => {
     const sent = (await rig.ses.received()).length;
     const result = await rig.handler({ profile: 'other', dryRun: true, now: '2026-12-01T09:00:00Z' }, { awsRequestId: 'manual-dry' });
     expect(result).toMatchObject({ status: 'completed', dryRun: true, trigger: 'manual', runKey: 'manual:other:2026-12-01T09:00:00.000Z' });
     expect(result.delivery).toBeUndefined();
     expect(await rig.ses.received()).toHaveLength(sent);
     const runs = await rig.table.store.listRuns('other', 10);
-    expect(runs.find((r) => r.runId === result.runId)?.dryRun).toBe(true);
+    expect(runs.find((r) => r.runId === result.runId)).toBeUndefined();
+    const real = await rig.handler({ profile: 'other', now: '2026-12-01T09:00:00Z' }, { awsRequestId: 'manual-real' });
+    expect(real.status).toBe('completed');
+    expect(await rig.ses.received()).toHaveLength(sent + 1);
   });
 
   it('a manual event repeated with the same "now" runs once', async () => {

@@ -79,6 +79,11 @@ export function createHandler(provide: () => Promise<JobDeps>, options: HandlerO
           log: toLog(logger),
         },
       );
+      if (result.status === 'busy' && job.trigger === 'schedule') {
+        // Returning success would drop this firing for good: fail it so Lambda and the Scheduler retry it
+        // (and, if the profile stays busy, the event lands in the dead-letter queue and its alarm fires).
+        throw new ProfileBusyError(profile.id, runKey);
+      }
       if (result.runId !== undefined) logger.appendPersistentKeys({ runId: result.runId });
       const summary = toSummary(result, job, runKey, now);
       logger.info('run finished', { status: summary.status, figures: summary.figures, itemsWritten: summary.itemsWritten, delivery: summary.delivery });
@@ -104,6 +109,14 @@ function runClock(job: JobEvent, clock: () => Date): Date {
 export function runKeyOf(job: JobEvent, now: Date, requestId: string | undefined): string {
   if (job.trigger === 'schedule') return `schedule:${job.profile}:${now.toISOString()}`;
   return `manual:${job.profile}:${job.now !== undefined ? now.toISOString() : (requestId ?? randomUUID())}`;
+}
+
+/** A scheduled firing met another run of its profile (or itself, still running or killed): retried, never dropped. */
+export class ProfileBusyError extends Error {
+  override readonly name = 'ProfileBusyError';
+  constructor(profileId: string, runKey: string) {
+    super(`profile ${profileId} is busy with another run; firing ${runKey} fails so that it is retried`);
+  }
 }
 
 /** Time kept back from the Lambda timeout for storing and delivering after the pulls. */

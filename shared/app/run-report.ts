@@ -38,8 +38,15 @@ export async function runReport(req: RunReportRequest, deps: RunReportDeps): Pro
   const runKey = req.runKey !== undefined ? `key#${req.runKey}` : undefined;
 
   if (runKey !== undefined && !(await store.claimRun(profile.id, runKey, LEASE_SECONDS))) {
-    log.info('duplicate trigger: this firing already ran or is running', { profile: profile.id, runKey: req.runKey });
-    return { status: 'duplicate', profileId: profile.id };
+    // Only a finished run makes a repeat a duplicate; one still "running" may have been killed,
+    // and the trigger must stay retryable (the handler turns `busy` into a retryable error).
+    const claim = await store.getClaim(profile.id, runKey);
+    if (claim?.status === 'done') {
+      log.info('duplicate trigger: this firing already ran', { profile: profile.id, runKey: req.runKey });
+      return { status: 'duplicate', profileId: profile.id };
+    }
+    log.warn('this trigger is already running', { profile: profile.id, runKey: req.runKey });
+    return { status: 'busy', profileId: profile.id };
   }
   if (!(await store.claimRun(profile.id, LEASE_KEY, LEASE_SECONDS))) {
     if (runKey !== undefined) await store.releaseRun(profile.id, runKey);

@@ -96,5 +96,7 @@ export interface ProfileStore {
    */
   claimRun(profileId: string, runKey: string, ttlSeconds: number): Promise<boolean>;
   completeRun(profileId: string, runKey: string, runId: string): Promise<void>;
+  /** The claim on (profileId, runKey), if any: still running, or done (by which run). */
+  getClaim(profileId: string, runKey: string): Promise<{ status: 'running' | 'done'; expiresAt: number; runId?: string } | null>;
   releaseRun(profileId: string, runKey: string): Promise<void>;
 }

@@ -13,11 +13,13 @@ describe('exactly one report per firing (DynamoDB Local + SES emulator)', () => 
 
   it('two concurrent deliveries of the same scheduled firing store one run and send one email', async () => {
     const event = scheduled('demo', '2026-11-23T06:00:00Z');
-    const results = await Promise.all([rig.handler(event, { awsRequestId: 'delivery-1' }), rig.handler(event, { awsRequestId: 'delivery-2' })]);
+    const settled = await Promise.allSettled([rig.handler(event, { awsRequestId: 'delivery-1' }), rig.handler(event, { awsRequestId: 'delivery-2' })]);
 
-    const statuses = results.map((r) => r.status).sort();
-    expect(statuses.filter((s) => s === 'completed')).toHaveLength(1);
-    expect(statuses.filter((s) => s !== 'completed')).toHaveLength(1);
+    // The delivery that finds the firing still running fails (so Lambda retries it) rather than reporting success.
+    const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const refused = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
+    expect(results.map((r) => r.status)).toEqual(['completed']);
+    expect(refused.map((e) => e.name)).toEqual(['ProfileBusyError']);
     const runs = await rig.table.store.listRuns('demo', 10);
     expect(runs).toHaveLength(1);
     expect(runs[0]?.at).toBe('2026-11-23T06:00:00.000Z');
@@ -77,5 +79,19 @@ describe('exactly one report per firing (DynamoDB Local + SES emulator)', () => 
 
   it('builds the adapters once for all the invocations (one cold start)', () => {
     expect(rig.builds()).toBe(1);
+  });
+  it('a scheduled firing that meets another run of its profile fails, to be retried, instead of being dropped', async () => {
+    const manual = rig.handler({ profile: 'demo', now: '2026-11-24T10:00:00Z' }, { awsRequestId: 'manual-long' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const firing = rig.handler(scheduled('demo', '2026-11-24T06:00:00Z'), { awsRequestId: 'delivery-busy' });
+    const [m, f] = await Promise.allSettled([manual, firing]);
+    const outcomes = [m, f].map((s) => (s.status === 'fulfilled' ? s.value.status : (s.reason as Error).name));
+    // Whichever got the profile first ran; a scheduled loser is an error (retried), a manual loser is told it was busy.
+    expect(outcomes.filter((o) => o === 'completed')).toHaveLength(1);
+    expect(outcomes).not.toContain('duplicate');
+    if (f.status === 'rejected') expect((f.reason as Error).name).toBe('ProfileBusyError');
+    // The retry of the firing, once the profile is free, runs it (or finds it done).
+    const retry = await rig.handler(scheduled('demo', '2026-11-24T06:00:00Z'), { awsRequestId: 'delivery-busy-retry' });
+    expect(['completed', 'duplicate']).toContain(retry.status);
   });
 });

@@ -14,7 +14,7 @@ import { JobAlarms } from './constructs/job-alarms.ts';
 import { JobFunction } from './constructs/job-function.ts';
 import { ProfileSchedules } from './constructs/profile-schedules.ts';
 import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
-import { stackSettings } from './stack-settings.ts';
+import { stackSettings, warnIfExampleConfig } from './stack-settings.ts';
 
 export interface FollowbackStackProps extends StackProps {
   /** The validated config (the same file the CLI reads). */
@@ -37,6 +37,7 @@ export class FollowbackStack extends Stack {
   constructor(scope: Construct, id: string, props: FollowbackStackProps) {
     super(scope, id, { description: 'followback: scheduled social-network community report', ...props });
     const settings = stackSettings(props.config, props.configOrigin);
+    warnIfExampleConfig(this, props.configOrigin);
 
     // History is the product: it survives the stack (RETAIN) and can be restored to any second (PITR).
     this.table = new Table(this, 'Table', {
@@ -79,13 +80,18 @@ export class FollowbackStack extends Stack {
     );
     this.fn.bindSecrets(this.secrets);
 
+    // SES authorises the sending identity and the configuration set; in the sandbox (every new account)
+    // it also authorises each recipient's identity, so every profile's recipients are listed too.
+    // The ARNs are in delivery.region when set: the function sends there (see deps-from-env).
+    const sesArn = (resource: string, resourceName: string): string =>
+      this.formatArn({ service: 'ses', resource, resourceName, ...(settings.sesRegion !== undefined ? { region: settings.sesRegion } : {}) });
     this.fn.addToRolePolicy(
       new PolicyStatement({
         sid: 'SendReportThroughTheConfiguredIdentity',
         actions: ['ses:SendRawEmail', 'ses:SendEmail'],
         resources: [
-          this.formatArn({ service: 'ses', resource: 'identity', resourceName: settings.deploy.sesIdentity }),
-          ...(settings.sesConfigurationSet !== undefined ? [this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: settings.sesConfigurationSet })] : []),
+          ...[...new Set([settings.deploy.sesIdentity, ...settings.recipients])].map((identity) => sesArn('identity', identity)),
+          ...(settings.sesConfigurationSet !== undefined ? [sesArn('configuration-set', settings.sesConfigurationSet)] : []),
         ],
       }),
     );

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
+import { Annotations, type Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ConfigError } from '../shared/config/load-config.ts';
 import type { Config, DeployConfig } from '../shared/config/schema.ts';
@@ -13,7 +14,11 @@ export interface StackSettings {
   logRetention: RetentionDays;
   /** Every Secrets Manager name referenced by a source, once each, sorted. */
   secretNames: string[];
+  /** Every report recipient of every profile, once each, sorted: in the SES sandbox each is authorised as an identity. */
+  recipients: string[];
   sesConfigurationSet?: string;
+  /** `delivery.region` when delivery is SES: where the function sends, and the region of the SES ARNs. */
+  sesRegion?: string;
 }
 
 /**
@@ -26,6 +31,27 @@ export function resolveConfigPath(contextValue: unknown, cwd: string): string {
   }
   const own = resolve(cwd, DEFAULT_CONFIG_FILE);
   return existsSync(own) ? own : resolve(cwd, EXAMPLE_CONFIG_FILE);
+}
+
+export const EXAMPLE_CONFIG_WARNING_ID = 'followback:example-config';
+
+/** True when the config is the example file (the fallback, or named explicitly). */
+export function isExampleConfig(configPath: string): boolean {
+  return basename(configPath) === EXAMPLE_CONFIG_FILE;
+}
+
+/**
+ * The example config synthesizes (tests and a fresh clone need that) but deploys
+ * example.com as the SES identity and "ada"'s secrets: say so loudly, on stderr
+ * and as a CDK warning annotation on the stack (`cdk synth`/`deploy` print it,
+ * `--strict` fails on it). Returns whether it warned.
+ */
+export function warnIfExampleConfig(stack: Stack, configPath: string, write: (text: string) => void = (text) => process.stderr.write(text)): boolean {
+  if (!isExampleConfig(configPath)) return false;
+  const message = `using ${EXAMPLE_CONFIG_FILE}: copy it to ${DEFAULT_CONFIG_FILE} before deploying (the example sends from example.com and creates "ada"'s secrets); config read from ${configPath}`;
+  write(`WARNING followback: ${message}\n`);
+  Annotations.of(stack).addWarningV2(EXAMPLE_CONFIG_WARNING_ID, message);
+  return true;
 }
 
 const RETENTIONS = new Set<number>(Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'));
@@ -42,7 +68,9 @@ export function stackSettings(config: Config, origin: string): StackSettings {
   }
   const identity = deploy.sesIdentity.toLowerCase();
   const secretNames = new Set<string>();
+  const recipients = new Set<string>();
   config.profiles.forEach((profile, i) => {
+    for (const recipient of profile.report.recipients) recipients.add(recipient);
     if (!senderBelongsTo(profile.report.sender, identity)) {
       problems.push(`profiles[${i}].report.sender: "${profile.report.sender}" is not covered by deploy.sesIdentity "${deploy.sesIdentity}"; SES would refuse to send`);
     }
@@ -59,11 +87,14 @@ export function stackSettings(config: Config, origin: string): StackSettings {
   });
   if (problems.length > 0) throw new ConfigError(`${origin}: cannot deploy this config\n  ${problems.join('\n  ')}`, problems);
   const configurationSet = config.delivery.type === 'ses' ? config.delivery.configurationSet : undefined;
+  const sesRegion = config.delivery.type === 'ses' ? config.delivery.region : undefined;
   return {
     deploy,
     logRetention: deploy.logRetentionDays as RetentionDays,
     secretNames: [...secretNames].sort(),
+    recipients: [...recipients].sort(),
     ...(configurationSet !== undefined ? { sesConfigurationSet: configurationSet } : {}),
+    ...(sesRegion !== undefined ? { sesRegion } : {}),
   };
 }
 

@@ -1,10 +1,11 @@
 import { dirname, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESClient } from '@aws-sdk/client-ses';
+import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { BUNDLED_CONFIG_FILE, ENV } from '../../shared/app/env.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
+import type { Config } from '../../shared/config/schema.ts';
 import { SesMailer } from '../../shared/mail/ses-mailer.ts';
 import { SecretsManagerResolver } from '../../shared/secrets/secrets-manager-resolver.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
@@ -14,7 +15,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Builds the AWS adapters from the variables the stack sets. Region and
- * credentials come from the Lambda environment through the SDK's usual chain.
+ * credentials come from the Lambda environment through the SDK's usual chain,
+ * except SES, which honours the config's `delivery.region`/`endpoint`.
  * The config is the one bundled at deploy time, validated again with the same
  * schema, so a hand-edited bundle cannot run with a bad value.
  */
@@ -31,7 +33,16 @@ export async function depsFromEnv(env: Env, bundleDir: string, logger: Logger): 
     configDir: dirname(configPath),
     store: new DynamoStore({ client: new DynamoDBClient({}), tableName }),
     secrets: new SecretsManagerResolver({ client: new SecretsManagerClient({}) }),
-    mailer: new SesMailer({ client: new SESClient({}), ...(configurationSet ? { configurationSet } : {}) }),
+    mailer: new SesMailer({ client: new SESClient(sesClientConfig(config.delivery)), ...(configurationSet ? { configurationSet } : {}) }),
     logger,
   };
+}
+
+/**
+ * SES where the config says (`delivery.region`, `delivery.endpoint`), as the
+ * CLI does; the stack grants SES in that same region. Unset: the Lambda's region.
+ */
+export function sesClientConfig(delivery: Config['delivery']): SESClientConfig {
+  if (delivery.type !== 'ses') return {};
+  return { ...(delivery.region !== undefined ? { region: delivery.region } : {}), ...(delivery.endpoint !== undefined ? { endpoint: delivery.endpoint } : {}) };
 }

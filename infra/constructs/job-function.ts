@@ -16,13 +16,11 @@ import { BUNDLE } from '../bundling.ts';
 /** Every DynamoDB call shared/store makes; a new kind of call there needs a line here. */
 export const TABLE_ACTIONS = [
   'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
   'dynamodb:Query',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
 ] as const;
 
 export interface JobFunctionProps {

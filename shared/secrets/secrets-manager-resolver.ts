@@ -15,16 +15,32 @@ export interface SecretsManagerLike {
 }
 
 /**
- * In AWS, secrets come from Secrets Manager. Values are cached for the life of
- * the execution environment (one cold start), so a warm run makes no call.
+ * In AWS, secrets come from Secrets Manager. Values are cached for
+ * SECRET_CACHE_TTL_MS, so warm runs close together make no call, yet a token
+ * the owner rotates (put-secret-value) is picked up by a warm execution
+ * environment within minutes, not only at the next cold start.
  * Errors name the secret and what to do, never the value.
  */
+export const SECRET_CACHE_TTL_MS = 5 * 60 * 1000;
+
+export interface SecretsManagerResolverOptions {
+  client: SecretsManagerLike;
+  /** Milliseconds since the epoch; injectable for tests. */
+  now?: () => number;
+  /** How long a read value is reused; default SECRET_CACHE_TTL_MS. */
+  ttlMs?: number;
+}
+
 export class SecretsManagerResolver implements SecretResolver {
   private readonly client: SecretsManagerLike;
-  private readonly cache = new Map<string, Promise<string>>();
+  private readonly now: () => number;
+  private readonly ttlMs: number;
+  private readonly cache = new Map<string, { value: Promise<string>; expiresAt: number }>();
 
-  constructor(options: { client: SecretsManagerLike }) {
+  constructor(options: SecretsManagerResolverOptions) {
     this.client = options.client;
+    this.now = options.now ?? Date.now;
+    this.ttlMs = options.ttlMs ?? SECRET_CACHE_TTL_MS;
   }
 
   resolve(ref: SecretRef): Promise<string> {
@@ -36,14 +52,16 @@ export class SecretsManagerResolver implements SecretResolver {
         ),
       );
     }
-    let pending = this.cache.get(name);
-    if (pending === undefined) {
-      pending = this.fetch(name);
-      this.cache.set(name, pending);
-      // A failure is not cached: the owner may put the value and the next run should see it.
-      pending.catch(() => this.cache.delete(name));
-    }
-    return pending;
+    const now = this.now();
+    const cached = this.cache.get(name);
+    if (cached !== undefined && now < cached.expiresAt) return cached.value;
+    const entry = { value: this.fetch(name), expiresAt: now + this.ttlMs };
+    this.cache.set(name, entry);
+    // A failure is not cached: the owner may put the value and the next run should see it.
+    entry.value.catch(() => {
+      if (this.cache.get(name) === entry) this.cache.delete(name);
+    });
+    return entry.value;
   }
 
   private async fetch(name: string): Promise<string> {

@@ -1,6 +1,11 @@
-import { Validations } from 'aws-cdk-lib';
+import { fileURLToPath } from 'node:url';
+import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { FollowbackStack } from '../../infra/followback-stack.ts';
+import { EXAMPLE_CONFIG_FILE } from '../../infra/stack-settings.ts';
+import { loadConfigFile } from '../../shared/config/load-config.ts';
 import { synthStack } from './stack-fixture.ts';
 
 /** Every acknowledgement recorded on the construct tree, with its reason. */
@@ -36,6 +41,26 @@ describe('cdk-nag AwsSolutions', () => {
     }
     const report = new AwsSolutionsChecks(bare).validateScope(bare);
     expect(report.violations.map((v) => v.ruleName)).toContain('AwsSolutions-SMG4');
+  });
+
+  it('stays clean on the example config, whose warning annotation is not a nag finding', async () => {
+    const examplePath = fileURLToPath(new URL(`../../${EXAMPLE_CONFIG_FILE}`, import.meta.url));
+    const config = await loadConfigFile(examplePath);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const example = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    let stack: FollowbackStack;
+    let written = '';
+    try {
+      stack = new FollowbackStack(example, 'Example', { config, configOrigin: examplePath });
+      written = stderr.mock.calls.map((c) => String(c[0])).join('');
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(written).toContain('copy it to followback.config.json before deploying');
+    Annotations.fromStack(stack).hasWarning('/Example', Match.stringLikeRegexp('using followback\\.config\\.example\\.json'));
+    const report = new AwsSolutionsChecks(example).validateScope(example);
+    expect(report.violations.map((v) => `${v.severity} ${v.ruleName}`)).toEqual([]);
+    expect(report.success).toBe(true);
   });
 
   it('acknowledges every finding with a written reason', () => {

@@ -1,6 +1,6 @@
 import type { GetSecretValueCommand, GetSecretValueCommandOutput } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { PLACEHOLDER_SECRET_VALUE, SecretsManagerResolver } from '../../shared/secrets/secrets-manager-resolver.ts';
+import { PLACEHOLDER_SECRET_VALUE, SECRET_CACHE_TTL_MS, SecretsManagerResolver } from '../../shared/secrets/secrets-manager-resolver.ts';
 
 function fakeClient(answer: (id: string) => string | Error) {
   const asked: string[] = [];
@@ -26,6 +26,26 @@ describe('SecretsManagerResolver', () => {
     expect(await resolver.resolve({ secretName: 'followback/ada/mastodon' })).toBe('tok-123');
     expect(await resolver.resolve({ secretName: 'followback/ada/mastodon', env: 'X' })).toBe('tok-123');
     expect(fake.asked).toEqual(['followback/ada/mastodon']);
+  });
+
+  it('reads a rotated token again once the 5-minute cache expires, not before', async () => {
+    expect(SECRET_CACHE_TTL_MS).toBe(5 * 60 * 1000);
+    let value = 'tok-old';
+    let clock = 1_000_000;
+    const fake = fakeClient(() => value);
+    const resolver = new SecretsManagerResolver({ client: fake.client, now: () => clock });
+    expect(await resolver.resolve({ secretName: 's1' })).toBe('tok-old');
+    value = 'tok-rotated';
+    clock += SECRET_CACHE_TTL_MS - 1;
+    expect(await resolver.resolve({ secretName: 's1' })).toBe('tok-old');
+    expect(fake.asked).toEqual(['s1']);
+    clock += 1;
+    expect(await resolver.resolve({ secretName: 's1' })).toBe('tok-rotated');
+    expect(fake.asked).toEqual(['s1', 's1']);
+    // The fresh value is cached for another five minutes from when it was read.
+    clock += SECRET_CACHE_TTL_MS - 1;
+    expect(await resolver.resolve({ secretName: 's1' })).toBe('tok-rotated');
+    expect(fake.asked).toEqual(['s1', 's1']);
   });
 
   it('refuses an env-only reference with a clear instruction', async () => {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load-config.ts';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { resolveConfigPath, stackSettings } from '../../infra/stack-settings.ts';
+import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
+import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions';
+import { EXAMPLE_CONFIG_WARNING_ID, resolveConfigPath, stackSettings, warnIfExampleConfig } from '../../infra/stack-settings.ts';
 import { testConfigInput } from './stack-fixture.ts';
 
 const settingsOf = (input: ReturnType<typeof testConfigInput>) => stackSettings(parseConfig(input, 'test'), 'test.json');
@@ -15,6 +17,12 @@ describe('stack settings from the config', () => {
     expect(s.secretNames).toEqual(['followback/ada/bluesky', 'followback/ada/mastodon']);
     expect(s.logRetention).toBe(RetentionDays.TWO_WEEKS);
     expect(s.sesConfigurationSet).toBe('followback-events');
+    expect(s.recipients).toEqual(['ada@example.org', 'bob@example.org']);
+    expect(s.sesRegion).toBeUndefined();
+  });
+
+  it('carry delivery.region for SES', () => {
+    expect(settingsOf(testConfigInput({ delivery: { type: 'ses', region: 'eu-west-1' } })).sesRegion).toBe('eu-west-1');
   });
 
   it('refuse a config without a deploy section, saying what to add', () => {
@@ -59,5 +67,31 @@ describe('the config file the CDK app reads', () => {
     expect(resolveConfigPath(undefined, dir)).toBe(join(dir, 'followback.config.example.json'));
     writeFileSync(join(dir, 'followback.config.json'), '{}');
     expect(resolveConfigPath(undefined, dir)).toBe(join(dir, 'followback.config.json'));
+  });
+});
+
+describe('the example config', () => {
+  const stackWith = (configPath: string) => {
+    const stack = new Stack(new App(), 'S');
+    new CfnWaitConditionHandle(stack, 'AnyResource');
+    const written: string[] = [];
+    const warned = warnIfExampleConfig(stack, configPath, (text) => written.push(text));
+    return { stack, written, warned };
+  };
+
+  it('is announced on stderr and as a CDK warning annotation on the stack', () => {
+    const { stack, written, warned } = stackWith('/repo/followback.config.example.json');
+    expect(warned).toBe(true);
+    expect(written.join('')).toContain('using followback.config.example.json: copy it to followback.config.json before deploying');
+    AssertAnnotations.fromStack(stack).hasWarning('/S', Match.stringLikeRegexp('using followback\\.config\\.example\\.json: copy it to followback\\.config\\.json before deploying'));
+    const ids = stack.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+    expect(ids.join('\n')).toContain(`[ack: ${EXAMPLE_CONFIG_WARNING_ID}]`);
+  });
+
+  it('is not mentioned for the real config', () => {
+    const { stack, written, warned } = stackWith('/repo/followback.config.json');
+    expect(warned).toBe(false);
+    expect(written).toEqual([]);
+    AssertAnnotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 });

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { ENV, SCHEDULE_EVENT_SOURCE, STACK_OUTPUTS } from '../../shared/app/env.ts';
 import { PLACEHOLDER_SECRET_VALUE } from '../../shared/secrets/secrets-manager-resolver.ts';
 import { TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
-import { synthStack, testConfig } from './stack-fixture.ts';
+import { TABLE_ACTIONS } from '../../infra/constructs/job-function.ts';
+import { parseConfig } from '../../shared/config/load-config.ts';
+import { synthStack, testConfig, testConfigInput } from './stack-fixture.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
 
@@ -171,27 +173,51 @@ describe('the secrets', () => {
 });
 
 describe('permissions', () => {
-  it('let the function send email only through the configured SES identity (and configuration set)', () => {
-    const ses = statements().filter((s) => actionsOf(s).some((a) => a.startsWith('ses:')));
+  /** The SES statement's resources, each rendered as a plain ARN string (Fn::Join of its parts). */
+  const sesResources = (t: typeof template): string[] => {
+    const ses = Object.values(t.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => (p['Properties'] as { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } }).PolicyDocument.Statement)
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('ses:')));
     expect(ses).toHaveLength(1);
-    const rendered = JSON.stringify(ses[0]?.Resource);
-    expect(rendered).toContain(':identity/mail.example.com');
-    expect(rendered).toContain(':configuration-set/followback-events');
-    expect((ses[0]?.Resource as unknown[]).length).toBe(2);
     expect(actionsOf(ses[0] as { Action: string[] }).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    const render = (part: unknown): string =>
+      typeof part === 'string' ? part : `{${Object.values(part as Record<string, unknown>)[0] as string}}`;
+    return (ses[0]?.Resource as { 'Fn::Join': [string, unknown[]] }[]).map((r) => r['Fn::Join'][1].map(render).join(''));
+  };
+
+  it("let the function send email only through the configured SES identity, to the profiles' recipients (sandbox), with the configuration set", () => {
+    const arn = (resource: string) => `arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:${resource}`;
+    expect(sesResources(template).sort()).toEqual(
+      [
+        arn('identity/mail.example.com'),
+        // In the SES sandbox each recipient is authorised as an identity too: every profile's recipients.
+        arn('identity/ada@example.org'),
+        arn('identity/bob@example.org'),
+        arn('configuration-set/followback-events'),
+      ].sort(),
+    );
+  });
+
+  it('grant SES in delivery.region when the config sets one, and list a recipient shared by profiles once', () => {
+    const input = testConfigInput({ delivery: { type: 'ses', region: 'eu-west-1' } });
+    for (const profile of input.profiles) profile.report.recipients = ['team@example.org', 'ada@example.org'];
+    const { template: regional } = synthStack(parseConfig(input, 'regional'));
+    const arn = (resource: string) => `arn:{AWS::Partition}:ses:eu-west-1:{AWS::AccountId}:${resource}`;
+    expect(sesResources(regional).sort()).toEqual([arn('identity/ada@example.org'), arn('identity/mail.example.com'), arn('identity/team@example.org')].sort());
   });
 
   it('never grant anything on every resource', () => {
     for (const s of statements()) expect(JSON.stringify(s.Resource), JSON.stringify(s)).not.toMatch(/"\*"|:\*"/);
   });
 
-  it('give the function item-level table access only (no scans, no table admin)', () => {
+  it('give the function exactly the item operations the store calls (no scans, no batch gets, no table admin)', () => {
     const dynamo = statements().filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
     const actions = dynamo.flatMap(actionsOf);
-    expect(actions).toContain('dynamodb:PutItem');
-    expect(actions).toContain('dynamodb:Query');
-    expect(actions).not.toContain('dynamodb:Scan');
-    expect(actions).not.toContain('dynamodb:DeleteTable');
+    // shared/store/dynamo-store.ts sends Get, Query, Put, Update, Delete and BatchWrite commands, nothing else.
+    expect([...actions].sort()).toEqual(
+      ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
+    );
+    expect([...TABLE_ACTIONS].sort()).toEqual([...actions].sort());
     for (const s of dynamo) expect(s.roles).toEqual([{ Ref: functionRole }]);
   });
 

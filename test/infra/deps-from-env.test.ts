@@ -1,0 +1,48 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SESClientConfig } from '@aws-sdk/client-ses';
+import { describe, expect, it, vi } from 'vitest';
+import { ENV } from '../../shared/app/env.ts';
+import type { ConfigInput } from '../../shared/config/schema.ts';
+import { testConfigInput } from './stack-fixture.ts';
+
+// Records the configuration of every SESClient the handler builds (the mailer keeps its client private).
+const created = vi.hoisted(() => [] as SESClientConfig[]);
+vi.mock('@aws-sdk/client-ses', async (importOriginal) => {
+  const original = await importOriginal<typeof import('@aws-sdk/client-ses')>();
+  class RecordingSESClient extends original.SESClient {
+    constructor(config: SESClientConfig) {
+      super(config);
+      created.push(config);
+    }
+  }
+  return { ...original, SESClient: RecordingSESClient };
+});
+
+const { depsFromEnv, sesClientConfig } = await import('../../functions/handler/deps-from-env.ts');
+
+async function sesConfigFor(delivery: ConfigInput['delivery']): Promise<SESClientConfig | undefined> {
+  const dir = mkdtempSync(join(tmpdir(), 'followback-deps-'));
+  writeFileSync(join(dir, 'followback.config.json'), JSON.stringify(testConfigInput({ delivery })));
+  created.length = 0;
+  await depsFromEnv({ [ENV.tableName]: 'followback-test' }, dir, {} as Logger);
+  expect(created).toHaveLength(1);
+  return created[0];
+}
+
+describe('the Lambda SES client', () => {
+  it("sends in the config's delivery.region, through delivery.endpoint when set", async () => {
+    expect(await sesConfigFor({ type: 'ses', region: 'eu-west-1', endpoint: 'https://email.eu-west-1.amazonaws.com' })).toEqual({
+      region: 'eu-west-1',
+      endpoint: 'https://email.eu-west-1.amazonaws.com',
+    });
+    expect(await sesConfigFor({ type: 'ses', region: 'us-east-2' })).toEqual({ region: 'us-east-2' });
+  });
+
+  it("uses the Lambda's own region when the config names none", async () => {
+    expect(await sesConfigFor({ type: 'ses' })).toEqual({});
+    expect(sesClientConfig({ type: 'outbox', dir: 'outbox' })).toEqual({});
+  });
+});

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, selectProfiles } from '../../shared/config/load-config.ts';
 import type { Config, ProfileConfig } from '../../shared/config/schema.ts';
+import type { TrackedContact } from '../../shared/domain/analysis-types.ts';
+import { normaliseHandle } from '../../shared/domain/decisions.ts';
 import type { StoredDecision } from '../../shared/ports/store.ts';
 import { cliConfig } from './cli-config.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
@@ -143,12 +145,23 @@ export async function keepCommand(argv: string[], io: CliIo, clock: () => Date =
       io.stdout(lines.length > 0 ? `${lines.join('\n')}\n` : `${profile.id}: no decisions yet\n`);
       return EXIT_OK;
     }
-    const contact = flags.contact ?? '';
+    const typed = flags.contact ?? '';
+    const state = await store.loadProfileState(profile.id);
     if (flags.forget) {
-      const existed = await store.deleteDecision(profile.id, contact);
-      io.stdout(existed ? `${profile.id}: forgot the decision on ${contact}\n` : `${profile.id}: there was no stored decision on ${contact}${profile.allowlist.includes(contact) ? ' (it is in the config allowlist: edit the config)' : ''}\n`);
+      // Forget by whatever the decision was stored under: the resolved key, or the text as typed.
+      const resolved = resolveContact(typed, state.contacts);
+      const candidates = [...new Set([...(resolved.ok ? [resolved.key] : []), typed, ...state.decisions.filter((d) => normaliseHandle(d.contact) === normaliseHandle(typed)).map((d) => d.contact)])];
+      let existed = false;
+      for (const candidate of candidates) existed = (await store.deleteDecision(profile.id, candidate)) || existed;
+      io.stdout(existed ? `${profile.id}: forgot the decision on ${typed}\n` : `${profile.id}: there was no stored decision on ${typed}${profile.allowlist.includes(typed) ? ' (it is in the config allowlist: edit the config)' : ''}\n`);
       return EXIT_OK;
     }
+    const resolved = resolveContact(typed, state.contacts);
+    if (!resolved.ok) {
+      io.stderr(`followback: ${resolved.problem}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    const contact = resolved.key;
     const decision: StoredDecision = {
       contact,
       kind: flags.until === undefined ? 'allow' : 'snooze',
@@ -157,7 +170,7 @@ export async function keepCommand(argv: string[], io: CliIo, clock: () => Date =
       at: now.toISOString(),
     };
     await store.putDecision(profile.id, decision);
-    io.stdout(`${profile.id}: ${contact} is kept ${flags.until === undefined ? 'for ever' : `until ${flags.until}`}; the next report will not suggest removing it\n`);
+    io.stdout(`${profile.id}: ${resolved.handle} (${contact}) is kept ${flags.until === undefined ? 'for ever' : `until ${flags.until}`}; the next report will not suggest removing it\n`);
     return EXIT_OK;
   } catch (err) {
     io.stderr(`followback: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -165,4 +178,23 @@ export async function keepCommand(argv: string[], io: CliIo, clock: () => Date =
   } finally {
     await opened.close();
   }
+}
+
+/**
+ * Finds the contact a typed name means: its exact key (`sourceId:contactId`) or
+ * its handle (any case, `@` optional). Decisions are stored under the key, so a
+ * handle change later does not undo them, and a typo is refused, not kept.
+ */
+export function resolveContact(typed: string, contacts: readonly TrackedContact[]): { ok: true; key: string; handle: string } | { ok: false; problem: string } {
+  const byKey = contacts.find((c) => `${c.sourceId}:${c.id}` === typed);
+  if (byKey) return { ok: true, key: typed, handle: byKey.handle };
+  const wanted = normaliseHandle(typed);
+  const byHandle = contacts.filter((c) => normaliseHandle(c.handle) === wanted);
+  const [only] = byHandle;
+  if (byHandle.length === 1 && only) return { ok: true, key: `${only.sourceId}:${only.id}`, handle: only.handle };
+  if (byHandle.length > 1) return { ok: false, problem: `"${typed}" matches ${byHandle.length} contacts: name one by its key (${byHandle.map((c) => `${c.sourceId}:${c.id}`).join(', ')})` };
+  return {
+    ok: false,
+    problem: `no contact "${typed}" in this profile's last run: check the spelling, use the "key" column of the report's CSV, or put the handle in the config's allowlist`,
+  };
 }

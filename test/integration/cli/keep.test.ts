@@ -34,7 +34,7 @@ describe('keep', () => {
 
     const keep = await cli(['keep', forever.key, '--note', 'my cousin'], dir);
     expect(keep.code).toBe(0);
-    expect(keep.stdout).toBe(`demo: ${forever.key} is kept for ever; the next report will not suggest removing it\n`);
+    expect(keep.stdout).toBe(`demo: ${forever.handle} (${forever.key}) is kept for ever; the next report will not suggest removing it\n`);
     const snooze = await cli(['keep', snoozed.handle.toUpperCase(), '--until', '2099-01-01'], dir);
     expect(snooze.code).toBe(0);
     expect(snooze.stdout).toContain('is kept until 2099-01-02T00:00:00.000Z');
@@ -42,7 +42,8 @@ describe('keep', () => {
     const list = await cli(['keep', '--list'], dir);
     expect(list.stdout).toContain(`${forever.key}\tkeep for ever`);
     expect(list.stdout).toContain('my cousin');
-    expect(list.stdout).toContain(`${snoozed.handle.toUpperCase()}\tkeep until 2099-01-02T00:00:00.000Z`);
+    // Stored under the contact's key, whatever spelling of the handle was typed.
+    expect(list.stdout).toContain(`${snoozed.key}\tkeep until 2099-01-02T00:00:00.000Z`);
 
     const second = await cli(['run', '--dry-run', '--now', '2026-11-25T08:00:00Z'], dir);
     expect(second.code).toBe(0);
@@ -54,14 +55,16 @@ describe('keep', () => {
     expect(byKey.get(snoozed.key)?.reasons).toContain('snoozed');
   }, 120_000);
 
-  it('forgets a decision, and says when there was none', async () => {
-    const key = first.contacts.find((c) => c.recommendation === 'unfollow')?.key ?? '';
-    await cli(['keep', key], dir);
-    const forget = await cli(['keep', '--forget', key], dir);
+  it('forgets a decision, under any spelling of the handle, and says when there was none', async () => {
+    const target = first.contacts.find((c) => c.recommendation === 'unfollow');
+    const key = target?.key ?? '';
+    await cli(['keep', target?.handle.toUpperCase() ?? ''], dir);
+    const forget = await cli(['keep', '--forget', (target?.handle ?? '').replace(/^@/, '')], dir);
     expect(forget.code).toBe(0);
-    expect(forget.stdout).toBe(`demo: forgot the decision on ${key}\n`);
+    expect(forget.stdout).toBe(`demo: forgot the decision on ${(target?.handle ?? '').replace(/^@/, '')}\n`);
     expect((await cli(['keep', '--list'], dir)).stdout).not.toContain(`${key}\t`);
     const again = await cli(['keep', '--forget', key], dir);
+    expect(again.code).toBe(0);
     expect(again.stdout).toBe(`demo: there was no stored decision on ${key}\n`);
   }, 60_000);
 
@@ -73,6 +76,7 @@ describe('keep', () => {
     [['@a', '@b'], /one contact at a time/],
     [['--list', '@a'], /--list takes no contact/],
     [['@a', '--profile', 'nobody'], /unknown profile "nobody"/],
+    [['@no.such.person@nowhere.example'], /no contact "@no.such.person@nowhere.example" in this profile's last run/],
   ])('rejects keep %j with exit 2 and writes nothing', async (argv, message) => {
     const before = await scanAll(table.doc, table.tableName);
     const run = await cli(['keep', ...argv], dir);

@@ -8,12 +8,41 @@ import type { Source } from '../ports/source.ts';
 import type { PullOutcome } from './merge-pulls.ts';
 import type { Log, RunReportDeps, RunReportRequest } from './types.ts';
 
-/** Pulls stop on cancel or at the deadline, whichever comes first. */
-export function pullSignalOf(req: RunReportRequest): AbortSignal | undefined {
-  const signals: AbortSignal[] = [];
-  if (req.signal) signals.push(req.signal);
-  if (req.pullDeadline) signals.push(AbortSignal.timeout(Math.max(0, req.pullDeadline.getTime() - Date.now())));
-  return signals.length === 0 ? undefined : AbortSignal.any(signals);
+/** The signal pulls stop on, and the clean-up once they are over. */
+export interface PullStop {
+  /** Aborts on cancel or at the deadline, whichever comes first; undefined when neither can happen. */
+  signal: AbortSignal | undefined;
+  /** Clears the deadline timer and the cancel listener. Safe to call twice. */
+  dispose(): void;
+}
+
+/**
+ * Pulls stop on cancel or at the deadline, whichever comes first. The deadline
+ * is a controller held here plus a plain timer, not `AbortSignal.any([...,
+ * AbortSignal.timeout()])`: on Node 20 the composite holds the timeout signal
+ * only weakly, and after a garbage collection the deadline never fires
+ * (nodejs/node#57736).
+ */
+export function pullStopOf(req: RunReportRequest): PullStop {
+  if (!req.signal && !req.pullDeadline) return { signal: undefined, dispose: () => undefined };
+  const controller = new AbortController();
+  const cancel = req.signal;
+  const onCancel = (): void => controller.abort(cancel?.reason);
+  let timer: NodeJS.Timeout | undefined;
+  if (cancel?.aborted) onCancel();
+  else cancel?.addEventListener('abort', onCancel, { once: true });
+  if (req.pullDeadline && !controller.signal.aborted) {
+    const ms = Math.max(0, req.pullDeadline.getTime() - Date.now());
+    timer = setTimeout(() => controller.abort(new DOMException('the run reached its time limit', 'TimeoutError')), ms);
+  }
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      cancel?.removeEventListener('abort', onCancel);
+    },
+  };
 }
 
 export async function pullOne(source: Source, cursor: string | undefined, req: RunReportRequest, deps: RunReportDeps, log: Log, signal: AbortSignal | undefined): Promise<PullOutcome> {

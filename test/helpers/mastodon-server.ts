@@ -10,6 +10,8 @@
  *  - Follow and favourite pages are keyed by internal record ids that are not in
  *    the payload (only in the Link header), as on the real server.
  *  - `X-RateLimit-Limit/Remaining/Reset`, Bearer token check (401 JSON error).
+ *  - Notifications filtered by the owner's notification policy are only served
+ *    with `include_filtered=true` (Mastodon 4.3+), which the Link URLs keep.
  *  - Programmable failures per route and per call: 429 with Retry-After, 5xx,
  *    a dropped connection, truncated JSON, a payload of the wrong shape.
  */
@@ -27,6 +29,11 @@ export interface MastodonWorld {
   following: Json[];
   /** Notification entities, any order (served by id, newest first). */
   notifications: Json[];
+  /**
+   * Notifications the owner's notification policy filters (Mastodon 4.3+): left
+   * out unless the request says `include_filtered=true`.
+   */
+  filteredNotifications?: Json[];
   /** Your statuses, any order. */
   statuses: Json[];
   /** Statuses you favourited, newest favourite first; `favouriteId` is the internal record id. */
@@ -186,7 +193,8 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
       }
       case 'notifications': {
         const types = url.searchParams.getAll('types[]');
-        items = world.notifications.filter((n) => types.length === 0 || types.includes(String(n['type']))).map((n) => ({ key: String(n['id']), body: n }));
+        const withFiltered = url.searchParams.get('include_filtered') === 'true' ? [...world.notifications, ...(world.filteredNotifications ?? [])] : world.notifications;
+        items = withFiltered.filter((n) => types.length === 0 || types.includes(String(n['type']))).map((n) => ({ key: String(n['id']), body: n }));
         break;
       }
       case 'statuses':
@@ -199,7 +207,7 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
     const page = paginate(items, url.searchParams, limit);
     const links: string[] = [];
     const kept = new URLSearchParams();
-    for (const key of ['limit', 'types[]']) for (const v of url.searchParams.getAll(key)) kept.append(key, v);
+    for (const key of ['limit', 'types[]', 'include_filtered']) for (const v of url.searchParams.getAll(key)) kept.append(key, v);
     const linkTo = (param: string, value: string) => {
       const q = new URLSearchParams(kept);
       q.set(param, value);

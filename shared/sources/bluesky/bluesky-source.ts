@@ -11,6 +11,7 @@ import type { Completeness, Interaction, SourcePull } from '../../domain/model.t
 import { DAY_MS } from '../../domain/time.ts';
 import type { PullContext, SessionStore, Source } from '../../ports/source.ts';
 import { HttpClient, type HttpClientOptions } from '../http/http-client.ts';
+import { STOPPED_PROBLEM } from '../stopped.ts';
 import { pullContacts } from './contacts.ts';
 import { readCursor, writeCursor, type BlueskyCursor } from './cursor.ts';
 import { pullNotifications, type NotificationsResult } from './inbound.ts';
@@ -30,7 +31,7 @@ export interface BlueskySourceOptions {
   /** Where the session (token pair) lives between runs. */
   sessions: SessionStore;
   backfillDays: number;
-  /** Cap on pages per list endpoint (100 items a page). */
+  /** Cap on pages of notifications and of each own-records collection (100 items a page); contact lists are read in full. */
   maxPages: number;
   /** Client settings (tests inject fetch, sleep, clock). */
   http?: Partial<HttpClientOptions>;
@@ -44,9 +45,13 @@ export class BlueskySource implements Source {
     this.id = options.id;
   }
 
-  /** The session store key of this source. */
+  /**
+   * The session store key of this source. The store is shared by every profile,
+   * and two profiles may give their sources the same id: the handle keeps two
+   * accounts from ever sharing (and overwriting) one session.
+   */
   get sessionKey(): string {
-    return `bluesky:${this.options.id}`;
+    return `bluesky:${this.options.id}:${normaliseHandle(this.options.handle)}`;
   }
 
   async pull(ctx: PullContext): Promise<SourcePull> {
@@ -82,7 +87,6 @@ export class BlueskySource implements Source {
     };
     const contacts = await pullContacts(xrpc, {
       ownerDid: owner.did,
-      maxPages: options.maxPages,
       followerSince: notifications.followerSince,
       sourceId: options.id,
       ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
@@ -104,6 +108,8 @@ export class BlueskySource implements Source {
     const historySince = previous?.historySince ?? inbound.historySince ?? new Date(horizonMs).toISOString();
     next.historySince = historySince;
     problems.push(...contacts.problems, ...session.problems);
+    // Stopped by the signal (the run's time limit): what was read is handed back; the cursor moves only past what was read.
+    if (notifications.stopped || own.likes.stopped || own.reposts.stopped || own.posts.stopped || contacts.stopped) problems.push(STOPPED_PROBLEM);
 
     const interactions: Interaction[] = [...notifications.interactions, ...own.likes.interactions, ...own.reposts.interactions, ...own.posts.interactions];
     return {
@@ -140,6 +146,12 @@ interface InboundVerdict {
 function judgeNotifications(part: NotificationsResult, firstPull: boolean, maxPages: number, problems: string[]): InboundVerdict {
   const what = 'notifications (app.bsky.notification.listNotifications)';
   if (part.complete) return { completeness: 'complete', advance: true };
+  if (part.stopped) {
+    // A first pull keeps what it read, newest first: coverage starts at the oldest notification read, as at the page cap.
+    // A later pull leaves a gap behind the previous stop point: that stays put, so the next pull fills the gap.
+    if (firstPull && part.items.length > 0) return { completeness: 'partial', advance: true, ...(part.oldestAt !== undefined ? { historySince: part.oldestAt } : {}) };
+    return { completeness: part.items.length === 0 ? 'failed' : 'partial', advance: false };
+  }
   if (part.hitPageCap && firstPull) {
     // Everything newer than the oldest notification read is there: history simply starts later.
     problems.push(`${what}: stopped after maxPages=${maxPages} pages; history starts at ${part.oldestAt ?? 'the oldest notification read'}`);
@@ -154,6 +166,7 @@ function judgeRecords(name: OwnCollection, part: OwnRecordsResult, maxPages: num
   const what = `${name} (com.atproto.repo.listRecords ${OWN_COLLECTIONS[name]})`;
   if (part.invalid > 0) problems.push(`${what}: ${part.invalid} record(s) not matching the lexicon were skipped`);
   if (part.complete) return 'complete';
+  if (part.stopped) return part.items.length === 0 ? 'failed' : 'partial';
   problems.push(part.hitPageCap ? `${what}: stopped after maxPages=${maxPages} pages; the rest is read next time` : `${what}: ${problemOf(part.error)}`);
   return part.items.length === 0 && !part.hitPageCap ? 'failed' : 'partial';
 }
@@ -162,6 +175,11 @@ function combine(parts: readonly Completeness[]): Completeness {
   if (parts.every((p) => p === 'complete')) return 'complete';
   if (parts.every((p) => p === 'failed')) return 'failed';
   return 'partial';
+}
+
+/** Handles (and DIDs, emails) are case-insensitive. */
+function normaliseHandle(handle: string): string {
+  return handle.trim().toLowerCase();
 }
 
 function sameUrl(a: string, b: string): boolean {

@@ -20,6 +20,7 @@
  */
 import type { Completeness, Contact } from '../../domain/model.ts';
 import type { ProgressListener } from '../../ports/source.ts';
+import { HttpError } from '../http/http-error.ts';
 import { profileWebUrl } from './at-uri.ts';
 import { FollowRecord, GetFollowersOutput, GetFollowsOutput, GetProfilesOutput, ListRecordsOutput, type ProfileView, type ProfileViewDetailed } from './lexicon.ts';
 import { collectPages, type Collected } from './paging.ts';
@@ -31,9 +32,12 @@ export const PAGE_LIMIT = 100;
 export const PROFILES_PER_CALL = 25;
 const SUSPENDED_LABELS = new Set(['!takedown', '!suspend']);
 
+/**
+ * The lists are read in full whatever maxPages says (it caps notifications and
+ * own records only): a partial list would be mistaken for unfollows.
+ */
 export interface ContactsRequest {
   ownerDid: string;
-  maxPages: number;
   /** When a follower's follow notification was indexed, from this pull's notifications. */
   followerSince: ReadonlyMap<string, string>;
   sourceId: string;
@@ -45,6 +49,8 @@ export interface ContactsResult {
   contacts: Contact[];
   completeness: Completeness;
   problems: string[];
+  /** The signal stopped the reading (cancel, or the run's time limit): what was read is returned. */
+  stopped: boolean;
 }
 
 interface FollowEntry {
@@ -55,7 +61,7 @@ interface FollowEntry {
 export async function pullContacts(xrpc: BlueskyXrpc, req: ContactsRequest): Promise<ContactsResult> {
   const problems: string[] = [];
   const progress = (phase: string) => (done: number) => req.onProgress?.({ sourceId: req.sourceId, phase, done });
-  const common = { maxPages: req.maxPages, ...(req.signal ? { signal: req.signal } : {}) };
+  const common = req.signal ? { signal: req.signal } : {};
 
   const followers = await collectPages<ProfileView>({
     ...common,
@@ -96,9 +102,9 @@ export async function pullContacts(xrpc: BlueskyXrpc, req: ContactsRequest): Pro
     },
   });
 
-  noteIncomplete(problems, 'followers (app.bsky.graph.getFollowers)', followers, req.maxPages);
-  noteIncomplete(problems, 'follows (app.bsky.graph.getFollows)', follows, req.maxPages);
-  noteIncomplete(problems, 'follow records (com.atproto.repo.listRecords app.bsky.graph.follow)', followRecords, req.maxPages);
+  noteIncomplete(problems, 'followers (app.bsky.graph.getFollowers)', followers);
+  noteIncomplete(problems, 'follows (app.bsky.graph.getFollows)', follows);
+  noteIncomplete(problems, 'follow records (com.atproto.repo.listRecords app.bsky.graph.follow)', followRecords);
   if (invalidFollowRecords > 0) problems.push(`${invalidFollowRecords} follow record(s) without a valid subject/createdAt were skipped`);
 
   // The oldest record wins: a duplicate follow does not restart the observation period.
@@ -126,7 +132,7 @@ export async function pullContacts(xrpc: BlueskyXrpc, req: ContactsRequest): Pro
   }
   byDid.delete(req.ownerDid);
 
-  const profiles = await fetchProfiles(xrpc, [...byDid.keys()], problems, progress('profiles'));
+  const profiles = await fetchProfiles(xrpc, [...byDid.keys()], problems, progress('profiles'), req.signal);
 
   const contacts: Contact[] = [];
   for (const [did, entry] of byDid) {
@@ -155,27 +161,39 @@ export async function pullContacts(xrpc: BlueskyXrpc, req: ContactsRequest): Pro
 
   const failed = !followers.complete && !follows.complete && followers.items.length === 0 && follows.items.length === 0;
   const completeness: Completeness = followers.complete && follows.complete ? 'complete' : failed ? 'failed' : 'partial';
-  return { contacts, completeness, problems };
+  const stopped = followers.stopped || follows.stopped || followRecords.stopped || profiles.stopped;
+  return { contacts, completeness, problems, stopped };
 }
 
 interface Profiles {
   found: Map<string, ProfileViewDetailed>;
   /** Asked for in a batch that answered, and not returned. */
   missing: Set<string>;
+  /** The signal stopped the batches: counts and account state unknown for the rest. */
+  stopped: boolean;
 }
 
-async function fetchProfiles(xrpc: BlueskyXrpc, dids: readonly string[], problems: string[], onProgress: (done: number) => void): Promise<Profiles> {
+async function fetchProfiles(xrpc: BlueskyXrpc, dids: readonly string[], problems: string[], onProgress: (done: number) => void, signal: AbortSignal | undefined): Promise<Profiles> {
   const found = new Map<string, ProfileViewDetailed>();
   const missing = new Set<string>();
   let failedBatches = 0;
   let firstFailure: unknown;
+  let stopped = false;
   for (let start = 0; start < dids.length; start += PROFILES_PER_CALL) {
+    if (signal?.aborted) {
+      stopped = true;
+      break;
+    }
     const batch = dids.slice(start, start + PROFILES_PER_CALL);
     try {
       const page = await xrpc.publicQuery('app.bsky.actor.getProfiles', { actors: batch }, GetProfilesOutput);
       for (const profile of page.profiles) found.set(profile.did, profile);
       for (const did of batch) if (!found.has(did)) missing.add(did);
     } catch (err) {
+      if (signal?.aborted || (err instanceof HttpError && err.aborted)) {
+        stopped = true;
+        break;
+      }
       if (err instanceof BlueskyAuthError) throw err;
       failedBatches++;
       firstFailure ??= err;
@@ -185,7 +203,7 @@ async function fetchProfiles(xrpc: BlueskyXrpc, dids: readonly string[], problem
   if (failedBatches > 0) {
     problems.push(`profiles (app.bsky.actor.getProfiles): ${failedBatches} batch(es) failed, counts and account state unknown for those contacts: ${problemOf(firstFailure)}`);
   }
-  return { found, missing };
+  return { found, missing, stopped };
 }
 
 /** Label values in force on the account (negation labels withdraw earlier ones). */
@@ -195,10 +213,10 @@ function activeLabels(view: ProfileView | undefined): string[] {
   return [...new Set(vals)].slice(0, 50);
 }
 
-function noteIncomplete(problems: string[], what: string, part: Collected<unknown>, maxPages: number): void {
-  if (part.complete) return;
-  if (part.hitPageCap) problems.push(`${what}: stopped after maxPages=${maxPages} pages; raise maxPages to read the whole list`);
-  else problems.push(`${what}: ${problemOf(part.error)}`);
+function noteIncomplete(problems: string[], what: string, part: Collected<unknown>): void {
+  // A stop of the signal is said once for the whole pull.
+  if (part.complete || part.stopped) return;
+  problems.push(`${what}: ${problemOf(part.error)}`);
 }
 
 function clip(text: string, max: number): string {

@@ -2,8 +2,10 @@
  * Cursor paging shared by every list endpoint. Pages come newest first; a pull
  * stops at the first item it already has (incremental) or that is older than
  * the backfill horizon, so an incremental pull costs one request per page of
- * news, and a failure keeps what was fetched before it.
+ * news, and a failure keeps what was fetched before it. So does a stop of the
+ * signal (cancel, or the run's time limit): the caller hands back what it has.
  */
+import { HttpError } from '../http/http-error.ts';
 import { BlueskyAuthError } from './session.ts';
 
 export interface Page<T> {
@@ -13,7 +15,8 @@ export interface Page<T> {
 
 export interface CollectOptions<T> {
   fetchPage(cursor: string | undefined): Promise<Page<T>>;
-  maxPages: number;
+  /** Cap on pages; absent, the whole list is read (contact lists, where a cut would look like unfollows). */
+  maxPages?: number;
   /** Newest-first lists: true for the first item not wanted; it and everything after it are left out. */
   isPast?(item: T): boolean;
   onPage?(itemsSoFar: number): void;
@@ -24,37 +27,47 @@ export interface Collected<T> {
   items: T[];
   /** Every wanted item was fetched: the list ended or the stop point was reached. */
   complete: boolean;
-  /** Why not complete: the failure, or the page cap. */
+  /** Why not complete: the failure, or the page cap, or the signal. */
   error?: unknown;
   hitPageCap: boolean;
+  /** The signal stopped the reading (cancel, or the run's time limit). */
+  stopped: boolean;
 }
 
 export async function collectPages<T>(options: CollectOptions<T>): Promise<Collected<T>> {
   const items: T[] = [];
+  const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
+  const cursors = new Set<string>();
+  const stopped = (): Collected<T> => ({ items, complete: false, hitPageCap: false, stopped: true });
   let cursor: string | undefined;
-  for (let page = 0; page < options.maxPages; page++) {
+  for (let page = 0; page < maxPages; page++) {
+    if (options.signal?.aborted) return stopped();
     let result: Page<T>;
     try {
-      if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
       result = await options.fetchPage(cursor);
     } catch (error) {
-      // A session that cannot be renewed, or a cancelled run, ends the whole pull, not one part of it.
-      if (error instanceof BlueskyAuthError || options.signal?.aborted) throw error;
-      return { items, complete: false, error, hitPageCap: false };
+      if (options.signal?.aborted || (error instanceof HttpError && error.aborted)) return stopped();
+      // A session that cannot be renewed ends the whole pull, not one part of it.
+      if (error instanceof BlueskyAuthError) throw error;
+      return { items, complete: false, error, hitPageCap: false, stopped: false };
     }
     for (const item of result.items) {
       if (options.isPast?.(item)) {
         options.onPage?.(items.length);
-        return { items, complete: true, hitPageCap: false };
+        return { items, complete: true, hitPageCap: false, stopped: false };
       }
       items.push(item);
     }
     options.onPage?.(items.length);
     // Some servers answer a last, empty page with a cursor: an empty page ends the list too.
     if (result.cursor === undefined || result.cursor === '' || result.items.length === 0) {
-      return { items, complete: true, hitPageCap: false };
+      return { items, complete: true, hitPageCap: false, stopped: false };
     }
+    if (cursors.has(result.cursor)) {
+      return { items, complete: false, error: new Error('the server sent the same cursor twice; stopped to avoid a loop'), hitPageCap: false, stopped: false };
+    }
+    cursors.add(result.cursor);
     cursor = result.cursor;
   }
-  return { items, complete: false, hitPageCap: true };
+  return { items, complete: false, hitPageCap: true, stopped: false };
 }

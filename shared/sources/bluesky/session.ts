@@ -4,7 +4,13 @@
  * on every run would burn through that, so the token pair is stored and
  * rotated with refreshSession; a new sign-in happens only when there is no
  * usable pair.
+ *
+ * The pair is sealed at rest (the store is a DynamoDB item): AES-256-GCM with a
+ * key derived by HKDF-SHA256 from the app password, salted with the store key.
+ * Whoever reads the table without the app password learns nothing usable, and
+ * a new app password simply makes the old item unreadable (one new sign-in).
  */
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { SourceError, type SessionStore } from '../../ports/source.ts';
 import { HttpError, type HttpClient } from '../http/http-client.ts';
@@ -21,12 +27,51 @@ type StoredSession = z.infer<typeof StoredSession>;
 const CREATE_SESSION = '/xrpc/com.atproto.server.createSession';
 const REFRESH_SESSION = '/xrpc/com.atproto.server.refreshSession';
 
+const SEAL_VERSION = 'v1';
+const SEAL_INFO = 'followback bluesky session';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+function sealKey(appPassword: string, storeKey: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', appPassword, storeKey, SEAL_INFO, 32));
+}
+
+/** `v1:<iv>:<tag>:<ciphertext>` (base64): the session text encrypted with AES-256-GCM. */
+export function sealSession(text: string, appPassword: string, storeKey: string): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', sealKey(appPassword, storeKey), iv);
+  const ciphertext = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+  return [SEAL_VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ciphertext.toString('base64')].join(':');
+}
+
+/**
+ * The session text of a sealed value. `not-sealed` for anything that is not a
+ * v1 value (an older plaintext session, garbage); `undecryptable` when the key
+ * does not open it (the app password changed) or it was tampered with.
+ */
+export function openSession(stored: string, appPassword: string, storeKey: string): { ok: true; text: string } | { ok: false; why: 'not-sealed' | 'undecryptable' } {
+  const parts = stored.split(':');
+  if (parts.length !== 4 || parts[0] !== SEAL_VERSION) return { ok: false, why: 'not-sealed' };
+  const [, ivText = '', tagText = '', dataText = ''] = parts;
+  const iv = Buffer.from(ivText, 'base64');
+  const tag = Buffer.from(tagText, 'base64');
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return { ok: false, why: 'not-sealed' };
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', sealKey(appPassword, storeKey), iv, { authTagLength: TAG_BYTES });
+    decipher.setAuthTag(tag);
+    const text = Buffer.concat([decipher.update(Buffer.from(dataText, 'base64')), decipher.final()]).toString('utf8');
+    return { ok: true, text };
+  } catch {
+    return { ok: false, why: 'undecryptable' };
+  }
+}
+
 /** Sign-in failed for good: wrong handle or app password, or the account cannot sign in. */
 export class BlueskyAuthError extends SourceError {}
 
 export interface BlueskySessionOptions {
   sourceId: string;
-  /** Key in the session store (`bluesky:<source id>`). */
+  /** Key in the session store (`bluesky:<source id>:<handle>`); also the salt of the sealing key. */
   key: string;
   store: SessionStore;
   /** Client for the account's PDS (or the bsky.social entryway). */
@@ -83,13 +128,14 @@ export class BlueskySession {
       return undefined;
     }
     if (raw === undefined) return undefined;
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      json = undefined;
+    const opened = openSession(raw, this.options.appPassword, this.options.key);
+    if (!opened.ok) {
+      // A plaintext session left by an older version is not reused either: the new sign-in stores it sealed.
+      if (opened.why === 'undecryptable') this.notes.push('the stored session could not be decrypted (was the app password changed?); signed in again');
+      else if (!StoredSession.safeParse(parseJson(raw)).success) this.notes.push('the stored session was unreadable; signed in again');
+      return undefined;
     }
-    const parsed = StoredSession.safeParse(json);
+    const parsed = StoredSession.safeParse(parseJson(opened.text));
     if (!parsed.success) {
       this.notes.push('the stored session was unreadable; signed in again');
       return undefined;
@@ -138,7 +184,7 @@ export class BlueskySession {
     const session: StoredSession = { did: data.did, handle: data.handle, accessJwt: data.accessJwt, refreshJwt: data.refreshJwt };
     this.current = session;
     try {
-      await this.options.store.put(this.options.key, JSON.stringify(session));
+      await this.options.store.put(this.options.key, sealSession(JSON.stringify(session), this.options.appPassword, this.options.key));
     } catch (err) {
       this.notes.push(`the session could not be stored (${errorText(err)}); the next run signs in again`);
     }
@@ -147,7 +193,8 @@ export class BlueskySession {
 
   /** The message says what to check and never carries the handle's password or a token. */
   private authError(what: string, cause: unknown): SourceError {
-    if (cause instanceof HttpError && cause.retryable) return this.redacted(cause);
+    // A server that is down, or a pull stopped by its signal, says nothing about the credentials.
+    if (cause instanceof HttpError && (cause.retryable || cause.aborted)) return this.redacted(cause);
     const detail = cause instanceof Error ? ` (${this.redact(cause.message)})` : '';
     return new BlueskyAuthError(
       this.options.sourceId,
@@ -184,6 +231,14 @@ export function isTokenRejection(err: unknown): boolean {
   if (!(err instanceof HttpError) || err.retryable) return false;
   if (err.status === 401) return true;
   return err.status === 400 && (err.apiError === 'ExpiredToken' || err.apiError === 'InvalidToken');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function errorText(err: unknown): string {

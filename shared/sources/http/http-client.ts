@@ -13,8 +13,12 @@ export interface HttpClientOptions {
   /** For error messages. */
   sourceId: string;
   fetch?: typeof fetch;
-  /** Tests pass a fake that records the waits instead of sleeping. */
-  sleep?: (ms: number) => Promise<void>;
+  /**
+   * Tests pass a fake that records the waits instead of sleeping. A wait ends
+   * early when the request's signal aborts whatever this does (the client races
+   * it with the signal); the signal is passed along so a real timer can be cleared.
+   */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Jitter source in [0, 1). */
   random?: () => number;
   /** Epoch ms. */
@@ -47,9 +51,20 @@ export interface RequestOptions {
 
 export const DEFAULT_USER_AGENT = 'followback/0.1 (+https://github.com/followback)';
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 const ERROR_TEXT_MAX = 300;
 const SENSITIVE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+type Fail = (details: { status?: number; retryable: boolean; reason: string; apiError?: string; aborted?: boolean }, cause?: unknown) => HttpError;
 
 /** Why one attempt failed in a way worth retrying. */
 interface RetryableFailure {
@@ -71,7 +86,7 @@ export class HttpClient {
   private readonly base: URL;
   private readonly baseText: string;
   private readonly fetchFn: typeof fetch;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly maxRetries: number;
@@ -149,17 +164,17 @@ export class HttpClient {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent, ...opts.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const secrets = secretsOf(opts.headers);
-    const fail = (details: { status?: number; retryable: boolean; reason: string; apiError?: string }, cause?: unknown): HttpError =>
+    const fail: Fail = (details, cause) =>
       new HttpError(this.sourceId, { method, endpoint, ...details, reason: redact(details.reason, secrets) }, cause === undefined ? undefined : { cause: scrubCause(cause, secrets) });
 
     for (let attempt = 0; ; attempt++) {
-      await this.waitForWindow(fail);
-      if (opts.signal?.aborted) throw fail({ retryable: false, reason: 'aborted' }, opts.signal.reason);
+      await this.waitForWindow(fail, opts.signal);
+      if (opts.signal?.aborted) throw aborted(fail, opts.signal);
 
       const outcome = await this.attempt(method, url, body, headers, schema, opts.signal, fail);
       if (outcome.ok) return outcome.response;
       const failure = outcome.failure;
-      if (opts.signal?.aborted) throw fail({ retryable: false, reason: 'aborted' }, opts.signal.reason);
+      if (opts.signal?.aborted) throw aborted(fail, opts.signal);
       if (attempt >= this.maxRetries) {
         throw fail({ ...(failure.status !== undefined ? { status: failure.status } : {}), retryable: true, reason: `${failure.reason} (gave up after ${attempt + 1} attempts)` }, failure.cause);
       }
@@ -167,8 +182,25 @@ export class HttpClient {
       if (wait > this.maxRateLimitWaitMs) {
         throw fail({ ...(failure.status !== undefined ? { status: failure.status } : {}), retryable: true, reason: `${failure.reason}; the server asks to wait ${formatDuration(wait)}, longer than the ${formatDuration(this.maxRateLimitWaitMs)} a pull may wait` });
       }
-      await this.sleep(wait);
+      await this.pause(wait, opts.signal, fail);
     }
+  }
+
+  /** Sleeps, unless the request's signal aborts first: then it fails at once with an aborted HttpError. */
+  private async pause(ms: number, signal: AbortSignal | undefined, fail: Fail): Promise<void> {
+    if (!signal) return this.sleep(ms);
+    if (signal.aborted) throw aborted(fail, signal);
+    let onAbort: (() => void) | undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      onAbort = () => reject(aborted(fail, signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([this.sleep(ms, signal), stopped]);
+    } finally {
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    }
+    if (signal.aborted) throw aborted(fail, signal);
   }
 
   private async attempt<T>(
@@ -178,10 +210,39 @@ export class HttpClient {
     headers: Record<string, string>,
     schema: z.ZodType<T>,
     signal: AbortSignal | undefined,
-    fail: (details: { status?: number; retryable: boolean; reason: string; apiError?: string }, cause?: unknown) => HttpError,
+    fail: Fail,
   ): Promise<{ ok: true; response: HttpResponse<T> } | { ok: false; failure: RetryableFailure }> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const init: RequestInit = { method, headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout };
+    // A controller held for the request's life plus a plain timer, not AbortSignal.any([signal,
+    // AbortSignal.timeout()]): on Node 20 the composite holds the timeout signal only weakly, and
+    // after a garbage collection the timeout may never fire (nodejs/node#57736).
+    const controller = new AbortController();
+    const timeout = { fired: false };
+    const timer = setTimeout(() => {
+      timeout.fired = true;
+      controller.abort(new DOMException(`no answer within ${this.timeoutMs} ms`, 'TimeoutError'));
+    }, this.timeoutMs);
+    const onAbort = (): void => controller.abort(signal?.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.exchange(method, url, body, headers, schema, controller.signal, timeout, fail);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async exchange<T>(
+    method: string,
+    url: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+    schema: z.ZodType<T>,
+    signal: AbortSignal,
+    timeout: { fired: boolean },
+    fail: Fail,
+  ): Promise<{ ok: true; response: HttpResponse<T> } | { ok: false; failure: RetryableFailure }> {
+    const init: RequestInit = { method, headers, signal };
     if (body !== undefined) init.body = body;
 
     this.sent++;
@@ -235,7 +296,7 @@ export class HttpClient {
     if (reset !== undefined) this.pausedUntil = reset;
   }
 
-  private async waitForWindow(fail: (details: { retryable: boolean; reason: string }) => HttpError): Promise<void> {
+  private async waitForWindow(fail: Fail, signal: AbortSignal | undefined): Promise<void> {
     if (this.pausedUntil === undefined) return;
     const wait = this.pausedUntil - this.now();
     this.pausedUntil = undefined;
@@ -243,7 +304,7 @@ export class HttpClient {
     if (wait > this.maxRateLimitWaitMs) {
       throw fail({ retryable: true, reason: `rate limit used up for ${formatDuration(wait)}, longer than the ${formatDuration(this.maxRateLimitWaitMs)} a pull may wait` });
     }
-    await this.sleep(wait);
+    await this.pause(wait, signal, fail);
   }
 
   /** Full jitter (AWS architecture blog): spreads retries of many clients instead of synchronising them. */
@@ -283,8 +344,13 @@ function describeApiError(text: string): string {
   return detail === '' ? '' : ` (${detail})`;
 }
 
-function networkReason(cause: unknown, timeout: AbortSignal): string {
-  if (timeout.aborted) return 'timed out';
+/** The failure of a request its caller's signal ended. */
+function aborted(fail: Fail, signal: AbortSignal): HttpError {
+  return fail({ retryable: false, reason: 'aborted', aborted: true }, signal.reason);
+}
+
+function networkReason(cause: unknown, timeout: { fired: boolean }): string {
+  if (timeout.fired) return 'timed out';
   if (cause instanceof Error) {
     const inner = cause.cause instanceof Error ? cause.cause : undefined;
     const code = inner && 'code' in inner && typeof inner.code === 'string' ? inner.code : undefined;

@@ -13,10 +13,12 @@ export class HttpError extends SourceError {
   readonly retryable: boolean;
   /** The API's machine-readable error name, when it gave one (XRPC `ExpiredToken`, OAuth `invalid_token`). */
   readonly apiError?: string;
+  /** The caller's signal ended the request (cancel, or the run's time limit): not a failure of the server. */
+  readonly aborted: boolean;
 
   constructor(
     sourceId: string,
-    details: { method: string; endpoint: string; status?: number; retryable: boolean; reason: string; apiError?: string },
+    details: { method: string; endpoint: string; status?: number; retryable: boolean; reason: string; apiError?: string; aborted?: boolean },
     options?: { cause?: unknown },
   ) {
     super(sourceId, `${details.method} ${details.endpoint}: ${details.reason}`, options);
@@ -25,6 +27,7 @@ export class HttpError extends SourceError {
     if (details.status !== undefined) this.status = details.status;
     this.retryable = details.retryable;
     if (details.apiError !== undefined) this.apiError = details.apiError;
+    this.aborted = details.aborted === true;
   }
 
   /** 401/403: the credentials are wrong or lack a scope; retrying will not help and the pull cannot proceed. */

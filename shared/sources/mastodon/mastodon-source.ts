@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Completeness, Contact, Interaction, SourcePull } from '../../domain/model.ts';
 import { SourceError, type PullContext, type Source } from '../../ports/source.ts';
 import { HttpClient, type HttpClientOptions } from '../http/http-client.ts';
+import { STOPPED_PROBLEM } from '../stopped.ts';
 import { handleOf, mergeRelations } from './map-account.ts';
 import { favouriteToInteraction, NOTIFICATION_TYPES, notificationToInteraction, statusToInteractions } from './map-interactions.ts';
 import { readCursor, writeCursor, type MastodonCursor } from './mastodon-cursor.ts';
@@ -121,6 +122,8 @@ export class MastodonSource implements Source {
       requests: http.requests,
     };
     if (notifications.historySince) pull.historySince = notifications.historySince;
+    // Stopped by the caller (the run's time limit): what was read is handed back, the cursor resumes after it.
+    if (ctx.signal?.aborted && (pull.contactsCompleteness !== 'complete' || pull.interactionsCompleteness !== 'complete')) problems.push(STOPPED_PROBLEM);
     return pull;
   }
 
@@ -148,7 +151,8 @@ export class MastodonSource implements Source {
     const problems: string[] = [];
     const parts: Completeness[] = [];
     for (const [name, part] of [['followers', followers], ['following', following]] as const) {
-      if (part.end.end === 'error') {
+      if (part.end.end === 'aborted') parts.push(part.accounts.length === 0 ? 'failed' : 'partial');
+      else if (part.end.end === 'error') {
         problems.push(`${name} incomplete: ${part.end.error.message}`);
         parts.push(part.accounts.length === 0 ? 'failed' : 'partial');
       } else parts.push('complete');
@@ -189,7 +193,7 @@ async function readIdStream<T>(
   spec: {
     name: string;
     path: string;
-    query: Record<string, string | number | readonly string[]>;
+    query: Record<string, string | number | boolean | readonly string[]>;
     schema: z.ZodType<T[]>;
     limit: number;
     sinceId: string | undefined;
@@ -238,7 +242,9 @@ async function readNotifications(env: StreamEnv, sinceId: string | undefined): P
   const result = await readIdStream<MastodonNotification>(env, {
     name: 'notifications',
     path: '/api/v1/notifications',
-    query: { limit: PAGE_LIMITS.notifications, 'types[]': NOTIFICATION_TYPES },
+    // Since Mastodon 4.3, notifications the owner's notification policy filters are left out unless asked for;
+    // they are engagement all the same. Older servers ignore the parameter.
+    query: { limit: PAGE_LIMITS.notifications, 'types[]': NOTIFICATION_TYPES, include_filtered: true },
     schema: MastodonNotifications,
     limit: PAGE_LIMITS.notifications,
     sinceId,
@@ -335,6 +341,9 @@ function judge(name: string, path: string, end: WalkEnd, first: boolean): { comp
       };
     case 'error':
       return { completeness: end.pages === 0 ? 'failed' : 'partial', problems: [`${name} incomplete: ${end.error.message}`] };
+    case 'aborted':
+      // One line for the whole pull says why (STOPPED_PROBLEM).
+      return { completeness: end.pages === 0 ? 'failed' : 'partial', problems: [] };
   }
 }
 

@@ -28,11 +28,13 @@ export type WalkEnd =
   | { end: 'exhausted'; pages: number }
   | { end: 'stopped'; pages: number }
   | { end: 'max-pages'; pages: number }
+  /** The caller's signal stopped the walk (cancel, or the run's time limit): what was read is kept. */
+  | { end: 'aborted'; pages: number }
   | { end: 'error'; pages: number; error: SourceError };
 
 /**
  * Reads a Link-paginated Mastodon collection page by page. Failures after the
- * client's retries end the walk with what was read so far; 401/403 are thrown,
+ * client's retries, and an abort of the signal, end the walk with what was read so far; 401/403 are thrown,
  * since no other endpoint will do better with the same token.
  */
 export async function walkPages<T>(options: WalkOptions<T>): Promise<WalkEnd> {
@@ -48,6 +50,7 @@ export async function walkPages<T>(options: WalkOptions<T>): Promise<WalkEnd> {
           ? await options.http.getJson(options.path, options.schema, { query: options.query, headers: options.headers, ...(options.signal ? { signal: options.signal } : {}) })
           : await options.http.getAbsolute(url, options.schema, { headers: options.headers, ...(options.signal ? { signal: options.signal } : {}) });
     } catch (err) {
+      if ((err instanceof HttpError && err.aborted) || options.signal?.aborted) return { end: 'aborted', pages };
       if (err instanceof HttpError && err.isAuthFailure) throw err;
       if (err instanceof SourceError) return { end: 'error', pages, error: err };
       throw err;

@@ -2,6 +2,8 @@
  * Stopping a run: Ctrl-C (cancel) leaves no trace; a deadline (the Lambda's
  * remaining time) keeps what was pulled, marked partial, and still delivers.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { RunCancelledError, runReport } from '../../../shared/app/run-report.ts';
 import { parseConfig } from '../../../shared/config/load-config.ts';
@@ -45,6 +47,25 @@ class SlowSource implements Source {
   }
 }
 
+/** A full garbage collection, without starting node with --expose-gc. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+/** A source that honours the stop signal, and collects garbage while it waits for it. */
+class GcWhileWaitingSource extends SlowSource {
+  override pull(ctx: PullContext): Promise<SourcePull> {
+    const pulling = super.pull(ctx);
+    const collect = (n: number): void => {
+      collectGarbage();
+      if (n > 0) setTimeout(() => collect(n - 1), 20).unref();
+    };
+    setTimeout(() => collect(3), 10).unref();
+    return pulling;
+  }
+}
+
 class CountingMailer implements Mailer {
   sent = 0;
   async deliver(): Promise<DeliveryResult> {
@@ -82,6 +103,24 @@ describe('stopping a run', () => {
     expect(result.status).toBe('completed');
     expect(mailer.sent).toBe(1);
     expect(result.staleSources).toEqual([expect.objectContaining({ sourceId: 'slow', contacts: 'partial', interactions: 'failed', problems: ['stopped early'] })]);
+  });
+
+  it('the deadline still fires after a garbage collection during the pull (nodejs/node#57736)', async () => {
+    const { store } = await freshTable();
+    const mailer = new CountingMailer();
+    const running = runReport(
+      { profile, now: NOW, dryRun: false, pullDeadline: new Date(Date.now() + 300) },
+      { store, mailer, sourcesFor: () => [new DemoSource({ id: 'demo', seed: 1, size: 50 }), new GcWhileWaitingSource(true)] },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<'hung'>((resolve) => {
+      timer = setTimeout(() => resolve('hung'), 8_000);
+    });
+    const result = await Promise.race([running, hung]).finally(() => clearTimeout(timer));
+    expect(result).not.toBe('hung');
+    if (result === 'hung') return;
+    expect(result.status).toBe('completed');
+    expect(result.staleSources).toEqual([expect.objectContaining({ sourceId: 'slow', contacts: 'partial' })]);
   });
 
   it('a source that ignores the deadline is given up on after the grace period; the others are still reported', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeBlueskyServer } from '../../../helpers/bluesky-server.ts';
 import { scaledWorld } from '../../../fixtures/bluesky/world.ts';
-import { makeSource, MemorySessions } from './setup.ts';
+import { makeSource, MemorySessions, storedSession } from './setup.ts';
 
 const NOW = new Date('2026-11-25T08:00:00.000Z');
 const SIZE = { followers: 150, follows: 50, mutual: 10, notifications: 120, likes: 20, reposts: 5, posts: 10 };
@@ -75,7 +75,7 @@ describe('Bluesky source: failures', () => {
     const text = JSON.stringify(pull.problems);
     expect(pull.problems.join('\n')).toMatch(/listNotifications: HTTP 500 \(InternalServerError: upstream refused \[redacted\]\) \(gave up after 6 attempts\)/);
     expect(pull.interactionsCompleteness).toBe('partial');
-    const session = JSON.parse(sessions.values.get('bluesky:bsky') ?? '{}') as { accessJwt: string; refreshJwt: string };
+    const session = storedSession(sessions)!;
     for (const secret of [srv.world.account.password, session.accessJwt, session.refreshJwt]) expect(text).not.toContain(secret);
     expect(JSON.stringify(pull)).not.toContain(session.accessJwt);
   });

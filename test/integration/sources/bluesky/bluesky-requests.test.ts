@@ -92,12 +92,18 @@ describe('Bluesky source: requests', () => {
     expect(server.count('app.bsky.notification.listNotifications')).toBe(1);
   });
 
-  it('a page cap leaves the list partial and says which endpoint and which setting', async () => {
-    server = await FakeBlueskyServer.start({ world: scaledWorld(NOW.getTime()) });
-    const { source } = makeSource(server, new MemorySessions(), { maxPages: 2 });
+  it('a page cap applies to notifications and own records, never to the contact lists', async () => {
+    const size = DEFAULT_SIZE;
+    server = await FakeBlueskyServer.start({ world: scaledWorld(NOW.getTime(), size) });
+    const { source } = makeSource(server, new MemorySessions(), { maxPages: 1 });
     const pull = await source.pull({ now: NOW });
-    expect(pull.contactsCompleteness).toBe('partial');
-    expect(pull.problems.join('\n')).toMatch(/app\.bsky\.graph\.getFollowers.*maxPages=2/);
-    expect(server.count('app.bsky.graph.getFollowers')).toBe(2);
+    // A cut contact list would look like unfollows: followers and follows are read in full, like Mastodon's.
+    expect(pull.contactsCompleteness).toBe('complete');
+    expect(pull.contacts).toHaveLength(size.followers + size.follows - size.mutual);
+    expect(server.count('app.bsky.graph.getFollowers')).toBe(pages(size.followers));
+    expect(server.count('app.bsky.graph.getFollows')).toBe(pages(size.follows));
+    expect(server.count('app.bsky.notification.listNotifications')).toBe(1);
+    expect(pull.problems.join('\n')).toMatch(/app\.bsky\.notification\.listNotifications.*maxPages=1/);
+    expect(pull.problems.join('\n')).not.toMatch(/getFollowers|getFollows/);
   });
 });

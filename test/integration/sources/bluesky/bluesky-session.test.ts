@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceError } from '../../../../shared/ports/source.ts';
+import { sealSession } from '../../../../shared/sources/bluesky/session.ts';
 import { FakeBlueskyServer } from '../../../helpers/bluesky-server.ts';
 import { OWNER, sampleWorld } from '../../../fixtures/bluesky/world.ts';
-import { makeSource, MemorySessions } from './setup.ts';
+import { makeSource, MemorySessions, SESSION_KEY as KEY, storedSession } from './setup.ts';
 
 const NOW = new Date('2026-11-25T08:00:00.000Z');
-const KEY = 'bluesky:bsky';
 
 let server: FakeBlueskyServer | undefined;
 afterEach(async () => {
@@ -19,7 +19,9 @@ async function start(createSessionLimit?: number): Promise<FakeBlueskyServer> {
 }
 
 function stored(sessions: MemorySessions): { accessJwt: string; refreshJwt: string; did: string } {
-  return JSON.parse(sessions.values.get(KEY) ?? '{}') as { accessJwt: string; refreshJwt: string; did: string };
+  const session = storedSession(sessions);
+  if (!session) throw new Error('no stored session');
+  return session;
 }
 
 describe('Bluesky source: session', () => {
@@ -124,5 +126,65 @@ describe('Bluesky source: session', () => {
     } finally {
       await appView.close();
     }
+  });
+
+  it('stores the session sealed: neither token is in the stored value, and it is still reused', async () => {
+    const srv = await start();
+    const sessions = new MemorySessions();
+    await makeSource(srv, sessions).source.pull({ now: NOW });
+    await makeSource(srv, sessions).source.pull({ now: NOW });
+    expect(srv.count('com.atproto.server.createSession')).toBe(1);
+    const raw = sessions.values.get(KEY) ?? '';
+    expect(raw).toMatch(/^v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
+    const session = stored(sessions);
+    for (const secret of [session.accessJwt, session.refreshJwt, OWNER.password]) expect(raw).not.toContain(secret);
+    // Every token the server issued, not just the last pair.
+    for (const seen of srv.seen) {
+      const token = /^Bearer (.+)$/.exec(seen.authorization ?? '')?.[1];
+      if (token) expect(raw).not.toContain(token);
+    }
+    expect(raw).not.toContain(OWNER.did);
+  });
+
+  it('a session sealed with another app password is treated as missing: one new sign-in, reported', async () => {
+    const srv = await start();
+    const sessions = new MemorySessions();
+    await makeSource(srv, sessions).source.pull({ now: NOW });
+    sessions.values.set(KEY, sealSession(JSON.stringify(stored(sessions)), 'old-pass-word-1234', KEY));
+    const pull = await makeSource(srv, sessions).source.pull({ now: NOW });
+    expect(srv.count('com.atproto.server.createSession')).toBe(2);
+    expect(pull.problems.join('\n')).toMatch(/stored session could not be decrypted/);
+    expect(pull.problems.join('\n')).not.toContain('old-pass-word-1234');
+    expect(stored(sessions).did).toBe(OWNER.did);
+  });
+
+  it('a plaintext session left by an older version is not reused: one new sign-in stores it sealed', async () => {
+    const srv = await start();
+    const first = new MemorySessions();
+    await makeSource(srv, first).source.pull({ now: NOW });
+    const sessions = new MemorySessions();
+    sessions.values.set(KEY, JSON.stringify(stored(first)));
+    const pull = await makeSource(srv, sessions).source.pull({ now: NOW });
+    expect(srv.count('com.atproto.server.createSession')).toBe(2);
+    expect(pull.problems).toEqual([]);
+    expect(sessions.values.get(KEY)).toMatch(/^v1:/);
+    await makeSource(srv, sessions).source.pull({ now: NOW });
+    expect(srv.count('com.atproto.server.createSession')).toBe(2);
+  });
+
+  it('two accounts under the same source id never share a session item; the handle is matched case-insensitively', async () => {
+    const srv = await start();
+    const sessions = new MemorySessions();
+    const mine = makeSource(srv, sessions).source;
+    const other = makeSource(srv, sessions, { handle: 'Someone.Else.test' }).source;
+    expect(mine.sessionKey).toBe(`bluesky:bsky:${OWNER.handle}`);
+    expect(other.sessionKey).toBe('bluesky:bsky:someone.else.test');
+    expect(other.sessionKey).not.toBe(mine.sessionKey);
+    await mine.pull({ now: NOW });
+    expect([...sessions.values.keys()]).toEqual([mine.sessionKey]);
+    const shouting = makeSource(srv, sessions, { handle: OWNER.handle.toUpperCase() }).source;
+    expect(shouting.sessionKey).toBe(mine.sessionKey);
+    await shouting.pull({ now: NOW });
+    expect(srv.count('com.atproto.server.createSession')).toBe(1);
   });
 });

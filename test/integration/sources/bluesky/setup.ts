@@ -1,4 +1,5 @@
 import { BlueskySource, type BlueskySourceOptions } from '../../../../shared/sources/bluesky/bluesky-source.ts';
+import { openSession } from '../../../../shared/sources/bluesky/session.ts';
 import type { SessionStore } from '../../../../shared/ports/source.ts';
 import type { FakeBlueskyServer } from '../../../helpers/bluesky-server.ts';
 import { OWNER } from '../../../fixtures/bluesky/world.ts';
@@ -44,3 +45,22 @@ export function makeSource(server: FakeBlueskyServer, sessions: SessionStore, ov
 }
 
 export const pages = (n: number, size = 100): number => Math.max(1, Math.ceil(n / size));
+
+/** The session store key of the test account's source (`id` bsky). */
+export const SESSION_KEY = `bluesky:bsky:${OWNER.handle}`;
+
+export interface StoredTokens {
+  did: string;
+  handle: string;
+  accessJwt: string;
+  refreshJwt: string;
+}
+
+/** The stored session of the test account, opened with its app password; undefined when there is none. */
+export function storedSession(sessions: MemorySessions, key = SESSION_KEY, appPassword: string = OWNER.password): StoredTokens | undefined {
+  const raw = sessions.values.get(key);
+  if (raw === undefined) return undefined;
+  const opened = openSession(raw, appPassword, key);
+  if (!opened.ok) throw new Error(`the stored session does not open (${opened.why})`);
+  return JSON.parse(opened.text) as StoredTokens;
+}

@@ -341,3 +341,56 @@ describe('MastodonSource failures', () => {
     expect((err as Error).message).toMatch(/^GET \/api\/v1\/favourites: HTTP 403/);
   });
 });
+
+describe('MastodonSource notification policy (Mastodon 4.3+)', () => {
+  it('asks for filtered notifications too, on every page, and reads them', async () => {
+    const world = buildWorld({ followers: 20, following: 10, mutual: 5, notifications: 100, statuses: 5, favourites: 5 });
+    // The policy filters some notifications (e.g. from accounts the owner does not follow).
+    const filtered = world.notifications.filter((_, i) => i % 10 === 3 && world.notifications[i]!['type'] !== 'poll');
+    world.notifications = world.notifications.filter((n) => !filtered.includes(n));
+    world.filteredNotifications = filtered;
+    const srv = await start(world);
+    const pull = await source(srv.url).src.pull({ now: NOW });
+    const notificationRequests = srv.log.filter((e) => e.route === 'notifications');
+    expect(notificationRequests.length).toBeGreaterThan(1);
+    for (const entry of notificationRequests) expect(new URL(entry.url, srv.url).searchParams.get('include_filtered')).toBe('true');
+    const inboundIds = new Set(pull.interactions.filter((i) => i.direction === 'inbound').map((i) => i.id));
+    expect(filtered.length).toBeGreaterThan(0);
+    for (const n of filtered) expect([...inboundIds].some((id) => id.includes(String(n['id'])))).toBe(true);
+  });
+});
+
+describe('MastodonSource stopped by its signal (the run time limit)', () => {
+  const size = { followers: 170, following: 95, mutual: 30, notifications: 200, statuses: 90, favourites: 50 };
+
+  it('hands back what it read as a partial pull whose cursor resumes where it stopped', async () => {
+    const world = buildWorld(size);
+    const srv = await start(world);
+    const first = await source(srv.url).src.pull({ now: NOW });
+    const later = new Date(NOW.getTime() + 30 * DAY);
+    addNotifications(world, 200, later);
+
+    const stop = new AbortController();
+    const second = await source(srv.url).src.pull({
+      now: later,
+      cursor: first.cursor,
+      signal: stop.signal,
+      onProgress: (e) => {
+        if (e.phase === 'notifications') stop.abort();
+      },
+    });
+    expect(SourcePull.safeParse(second).success).toBe(true);
+    expect(second.interactionsCompleteness).toBe('partial');
+    expect(second.problems).toContain("stopped at the run's time limit before everything was read; what was not read is read next time");
+    expect(second.problems.join('\n')).not.toMatch(/aborted/);
+    const secondInbound = second.interactions.filter((i) => i.direction === 'inbound');
+    expect(secondInbound).toHaveLength(PAGE_LIMITS.notifications);
+
+    const third = await source(srv.url).src.pull({ now: later, cursor: second.cursor });
+    const thirdInbound = third.interactions.filter((i) => i.direction === 'inbound');
+    const ids = new Set([...secondInbound, ...thirdInbound].map((i) => i.id));
+    // Nothing skipped, nothing read twice: the 200 new notifications over the two pulls.
+    expect(ids.size).toBe(200);
+    expect(secondInbound.length + thirdInbound.length).toBe(200);
+  });
+});

@@ -302,3 +302,98 @@ describe('HttpClient errors', () => {
     expect(errors[0]!.message).toContain('[redacted]');
   });
 });
+
+/** The promise's outcome, or 'hung' when it has not settled within `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<{ value: T } | { error: unknown } | 'hung'> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((resolve) => {
+    timer = setTimeout(() => resolve('hung'), ms);
+  });
+  try {
+    return await Promise.race([promise.then((value) => ({ value }), (error: unknown) => ({ error })), hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function abortedError(outcome: Awaited<ReturnType<typeof within>>): HttpError {
+  expect(outcome).not.toBe('hung');
+  expect(outcome).toHaveProperty('error');
+  const err = (outcome as { error: unknown }).error;
+  expect(err).toBeInstanceOf(HttpError);
+  expect((err as HttpError).aborted).toBe(true);
+  expect((err as HttpError).message).toMatch(/: aborted$/);
+  return err as HttpError;
+}
+
+describe('HttpClient waits end when the request is aborted', () => {
+  const forever = (): Promise<void> => new Promise<void>(() => undefined);
+
+  it('a 429 Retry-After wait', async () => {
+    const { http, calls } = client([json({}, 429, { 'retry-after': '600' }), json({ ok: true })], { sleep: forever });
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 20);
+    abortedError(await within(http.getJson('/x', Ok, { signal: stop.signal }), 2_000));
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a backoff wait after a 5xx', async () => {
+    const { http, calls } = client([json({}, 503), json({ ok: true })], { sleep: forever });
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 20);
+    abortedError(await within(http.getJson('/x', Ok, { signal: stop.signal }), 2_000));
+    expect(calls).toHaveLength(1);
+  });
+
+  it('the pacing wait for an exhausted rate-limit window', async () => {
+    const start = Date.parse('2026-11-25T08:00:00Z');
+    const reset = new Date(start + 120_000).toISOString();
+    const { http, calls } = client([json({ ok: true }, 200, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }), json({ ok: true })], { sleep: forever });
+    await http.getJson('/a', Ok);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 20);
+    abortedError(await within(http.getJson('/b', Ok, { signal: stop.signal }), 2_000));
+    expect(calls).toHaveLength(1);
+  });
+
+  it('the real timer too, without an injected sleep', async () => {
+    const { http, calls } = client([json({}, 429, { 'retry-after': '60' }), json({ ok: true })], { sleep: undefined, now: Date.now });
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 20);
+    const started = Date.now();
+    abortedError(await within(http.getJson('/x', Ok, { signal: stop.signal }), 5_000));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('an already aborted signal fails before any wait or request', async () => {
+    const { http, calls, waits } = client([json({ ok: true })]);
+    abortedError(await within(http.getJson('/x', Ok, { signal: AbortSignal.abort() }), 2_000));
+    expect(calls).toHaveLength(0);
+    expect(waits).toEqual([]);
+  });
+});
+
+describe('HttpClient request timeout', () => {
+  it('still fires after a garbage collection while the request hangs (nodejs/node#57736)', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const hang = (call: Call) =>
+      new Promise<Response>((_, reject) => {
+        const signal = call.init!.signal!;
+        signal.addEventListener('abort', () => reject(signal.reason));
+      });
+    const { http } = client([hang], { timeoutMs: 200, maxRetries: 0 });
+    const caller = new AbortController();
+    const pending = http.getJson('/x', Ok, { signal: caller.signal });
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      gc();
+    }
+    const outcome = await within(pending, 3_000);
+    expect(outcome).not.toBe('hung');
+    expect((outcome as { error: Error }).error.message).toBe('GET /x: timed out (gave up after 1 attempts)');
+  });
+});

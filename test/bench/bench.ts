@@ -6,6 +6,8 @@
  * - rendering the demo report (JSON, HTML, text, CSV);
  * - two whole runs of the demo a week apart against an in-memory DynamoDB Local.
  */
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -28,22 +28,25 @@ export class JobAlarms extends Construct {
     this.topic = new Topic(this, 'Topic', { displayName: 'followback alarms', enforceSSL: true });
     if (props.alarmEmail !== undefined) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
 
-    this.functionErrors = new Alarm(this, 'FunctionErrors', {
-      alarmDescription: 'followback: the job function failed (see its log group)',
-      metric: props.fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+    this.functionErrors = this.onAny('FunctionErrors', 'followback: the job function failed (see its log group)', props.fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }));
+    this.deadLetters = this.onAny(
+      'DeadLetters',
+      'followback: a scheduled run could not be delivered or failed every retry (messages in the DLQ)',
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+    );
+  }
+
+  /** An alarm on the first occurrence (>= 1 in 5 minutes), notifying the topic; no data is not a breach. */
+  private onAny(id: string, description: string, metric: IMetric): Alarm {
+    const alarm = new Alarm(this, id, {
+      alarmDescription: description,
+      metric,
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    this.deadLetters = new Alarm(this, 'DeadLetters', {
-      alarmDescription: 'followback: a scheduled run could not be delivered or failed every retry (messages in the DLQ)',
-      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    for (const alarm of [this.functionErrors, this.deadLetters]) alarm.addAlarmAction(new SnsAction(this.topic));
+    alarm.addAlarmAction(new SnsAction(this.topic));
+    return alarm;
   }
 }

@@ -8,7 +8,7 @@ import type { ProfileConfig } from '../config/schema.ts';
 import { analyse } from '../domain/analyse.ts';
 import type { OwnerDecisions, ReasonCode } from '../domain/analysis-types.ts';
 import type { DeliveryResult } from '../ports/mailer.ts';
-import type { RunRecord, StoredDecision } from '../ports/store.ts';
+import type { RunRecord, StoredDecision, WriteStats } from '../ports/store.ts';
 import { buildReport } from '../report/build-report.ts';
 import { renderReport } from '../report/render.ts';
 import { changedContacts } from './changed-contacts.ts';
@@ -133,6 +133,14 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
   const reasonsByKey = new Map<string, ReasonCode[]>(analysis.verdicts.map((v) => [v.key, v.reasons]));
   const unstored = new Set(merged.unstoredContactKeys);
   const contacts = changedContacts(merged.current, reasonsByKey, state.contacts).filter((c) => !unstored.has(contactKey(c.sourceId, c.id)));
+  // The run record carries the counts of what this run writes, so the trend shows churn too.
+  const planned: WriteStats = {
+    contactsWritten: contacts.length,
+    contactsRemoved: merged.removedContactKeys.length,
+    interactionsWritten: merged.newInteractions.length,
+    sourcesWritten: merged.sourceStates.length,
+    items: contacts.length + merged.removedContactKeys.length + merged.newInteractions.length + merged.sourceStates.length + 1,
+  };
   const run: RunRecord = {
     profileId: profile.id,
     runId,
@@ -142,40 +150,25 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
     dryRun: req.dryRun,
     figures: analysis.figures,
     sources: merged.sourceRuns.map((s) => ({ sourceId: s.sourceId, platform: s.platform, contacts: s.contacts, interactions: s.interactions, problems: s.problems })),
-    writes: { contactsWritten: 0, contactsRemoved: 0, interactionsWritten: 0, sourcesWritten: 0, items: 0 },
+    writes: planned,
     delivery: delivery ? { kind: delivery.kind, ref: delivery.ref } : { kind: 'none' },
   };
-  // The run record carries the counts of what this run writes, so the trend shows churn too.
-  run.writes = {
-    contactsWritten: contacts.length,
-    contactsRemoved: merged.removedContactKeys.length,
-    interactionsWritten: merged.newInteractions.length,
-    sourcesWritten: merged.sourceStates.length,
-    items: contacts.length + merged.removedContactKeys.length + merged.newInteractions.length + merged.sourceStates.length + 1,
-  };
+
+  let writes: WriteStats = { contactsWritten: 0, contactsRemoved: 0, interactionsWritten: 0, sourcesWritten: 0, items: 0 };
   if (req.dryRun) {
     // A preview changes nothing: storing would make this run the baseline, and the next real
     // report would no longer show this week's new and lost followers.
-    log.info('dry run: nothing stored', { profile: profile.id, runId, wouldWrite: run.writes.items });
-    return {
-      status: 'completed',
-      profileId: profile.id,
-      runId,
-      figures: analysis.figures,
-      staleSources: analysis.staleSources,
-      writes: { contactsWritten: 0, contactsRemoved: 0, interactionsWritten: 0, sourcesWritten: 0, items: 0 },
-      report: rendered,
-      contacts: analysis.verdicts.length,
-    };
+    log.info('dry run: nothing stored', { profile: profile.id, runId, wouldWrite: planned.items });
+  } else {
+    deps.onProgress?.({ sourceId: '*', phase: 'store', done: 0, total: planned.items });
+    writes = await store.applyRun(
+      profile.id,
+      { contacts, removedContactKeys: merged.removedContactKeys, interactions: merged.newInteractions, sources: merged.sourceStates, run },
+      policy.retentionDays,
+      (done, total) => deps.onProgress?.({ sourceId: '*', phase: 'store', done, total }),
+    );
+    log.info('run stored', { profile: profile.id, runId, ...writes });
   }
-  deps.onProgress?.({ sourceId: '*', phase: 'store', done: 0, total: run.writes.items });
-  const writes = await store.applyRun(
-    profile.id,
-    { contacts, removedContactKeys: merged.removedContactKeys, interactions: merged.newInteractions, sources: merged.sourceStates, run },
-    policy.retentionDays,
-    (done, total) => deps.onProgress?.({ sourceId: '*', phase: 'store', done, total }),
-  );
-  log.info('run stored', { profile: profile.id, runId, ...writes });
 
   return {
     status: 'completed',
@@ -200,4 +193,3 @@ function decisionsOf(profile: ProfileConfig, stored: StoredDecision[]): OwnerDec
   };
 }
 
-export { contactKey };

@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ProfileConfig, SourceConfig } from '../config/schema.ts';
 import type { SecretResolver } from '../ports/secrets.ts';
 import { SourceError, type SessionStore, type Source } from '../ports/source.ts';
@@ -28,7 +28,7 @@ async function buildSource(config: SourceConfig, deps: BuildSourcesDeps): Promis
     case 'demo':
       return new DemoSource({ id: config.id, seed: config.seed, size: config.size });
     case 'file':
-      return new FileSource({ id: config.id, path: isAbsolute(config.path) ? config.path : resolve(deps.configDir, config.path) });
+      return new FileSource({ id: config.id, path: resolve(deps.configDir, config.path) });
     case 'mastodon': {
       const token = await secretOrFailure(config.id, 'mastodon', () => deps.secrets.resolve(config.accessToken));
       if (typeof token !== 'string') return token;

@@ -113,6 +113,20 @@ export const Audience = z
   .strict();
 export type Audience = z.infer<typeof Audience>;
 
+/**
+ * Which tone classifier judges replies for `critic_only`. `lexicon` runs inside
+ * the function, offline, for Italian and English; `comprehend` asks Amazon
+ * Comprehend (DetectSentiment, batched) and costs money per text.
+ */
+export const ToneConfig = z
+  .object({
+    classifier: z.enum(['lexicon', 'comprehend']).default('lexicon'),
+    /** Comprehend's region; defaults to the function's (or the SDK's) region. */
+    region: z.string().min(1).optional(),
+  })
+  .strict();
+export type ToneConfig = z.infer<typeof ToneConfig>;
+
 export const Snooze = z
   .object({
     /** A handle (`@alice@example.social`, `alice.bsky.social`) or `sourceId:contactId`. */
@@ -152,6 +166,7 @@ export const ProfileConfig = z
     name: z.string().min(1).max(200).optional(),
     sources: z.array(SourceConfig).min(1),
     audience: Audience.prefault({}),
+    tone: ToneConfig.prefault({}),
     policy: Policy.prefault({}),
     /** Handles or `sourceId:contactId` kept for ever. */
     allowlist: z.array(z.string().min(1)).default([]),

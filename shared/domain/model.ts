@@ -66,6 +66,8 @@ export const Interaction = z.object({
   postUrl: z.string().max(2048).optional(),
   /** Text of the reply, quote or mention, when there is one (untrusted). */
   text: z.string().max(10000).optional(),
+  /** Language of `text` as the platform tagged it (Mastodon `status.language`, Bluesky `langs[0]`), when it did. */
+  lang: z.string().min(2).max(35).optional(),
 });
 export type Interaction = z.infer<typeof Interaction>;
 

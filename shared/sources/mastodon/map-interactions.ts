@@ -20,10 +20,17 @@ function textOf(status: MastodonInnerStatus): string | undefined {
   return text === '' ? undefined : text.slice(0, TEXT_MAX);
 }
 
-function build(fields: { id: string; contactId: string; kind: InteractionKind; direction: Interaction['direction']; at: string; postUrl?: string | undefined; text?: string | undefined }): Interaction {
+/** The status's language tag, when it is a plausible one (clients send anything from "en" to "zh-Hant"). */
+function langOf(status: MastodonInnerStatus): string | undefined {
+  const tag = status.language?.trim().toLowerCase();
+  return tag && /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(tag) && tag.length <= 35 ? tag : undefined;
+}
+
+function build(fields: { id: string; contactId: string; kind: InteractionKind; direction: Interaction['direction']; at: string; postUrl?: string | undefined; text?: string | undefined; lang?: string | undefined }): Interaction {
   const interaction: Interaction = { id: fields.id, contactId: fields.contactId, kind: fields.kind, direction: fields.direction, at: fields.at };
   if (fields.postUrl) interaction.postUrl = fields.postUrl;
   if (fields.text) interaction.text = fields.text;
+  if (fields.text && fields.lang) interaction.lang = fields.lang;
   return interaction;
 }
 
@@ -45,11 +52,11 @@ export function notificationToInteraction(n: MastodonNotification, ownerId: stri
     case 'mention': {
       if (!n.status) return undefined;
       const kind: InteractionKind = n.status.in_reply_to_account_id === ownerId ? 'reply' : 'mention';
-      return build({ ...base, kind, postUrl: postUrlOf(n.status), text: textOf(n.status) });
+      return build({ ...base, kind, postUrl: postUrlOf(n.status), text: textOf(n.status), lang: langOf(n.status) });
     }
     case 'quote':
       if (!n.status) return undefined;
-      return build({ ...base, kind: 'quote', postUrl: postUrlOf(n.status), text: textOf(n.status) });
+      return build({ ...base, kind: 'quote', postUrl: postUrlOf(n.status), text: textOf(n.status), lang: langOf(n.status) });
     default:
       return undefined;
   }

@@ -51,6 +51,8 @@ const StatusFields = {
   /** HTML. */
   content: z.string().nullish(),
   spoiler_text: z.string().nullish(),
+  /** ISO 639-1 as the author's client tagged the status; null when unknown. */
+  language: z.string().nullish(),
   account: z.object({ id: z.string().min(1), acct: z.string() }),
   mentions: z.array(Mention).nullish(),
 };

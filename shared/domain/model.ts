@@ -18,7 +18,8 @@ export type Platform = z.infer<typeof Platform>;
 export const Relation = z.enum(['following', 'follower', 'mutual']);
 export type Relation = z.infer<typeof Relation>;
 
-export const AccountState = z.enum(['active', 'moved', 'suspended', 'deleted']);
+/** `deactivated`: the owner switched the account off (Bluesky); it can come back, so it is judged gently. */
+export const AccountState = z.enum(['active', 'moved', 'suspended', 'deleted', 'deactivated']);
 export type AccountState = z.infer<typeof AccountState>;
 
 export const Contact = z.object({

@@ -141,7 +141,7 @@ const en: Messages = {
   },
   recommendations: { unfollow: 'unfollow', review: 'review', keep: 'keep', follow_back: 'follow back', no_follow_back: 'no follow back' },
   relations: { following: 'you follow', follower: 'follows you', mutual: 'mutual', former_follower: 'former follower' },
-  states: { active: 'active', moved: 'account moved', suspended: 'account suspended', deleted: 'account deleted' },
+  states: { active: 'active', moved: 'account moved', suspended: 'account suspended', deleted: 'account deleted', deactivated: 'account deactivated (may come back)' },
   kinds: { like: 'likes', repost: 'reposts', reply: 'replies', quote: 'quotes', mention: 'mentions', follow: 'follows' },
   reasonsLabel: 'Why',
   inWindow: ({ days, inbound, outbound, byKind }) =>
@@ -266,7 +266,7 @@ const it: Messages = {
   },
   recommendations: { unfollow: 'non seguire più', review: 'valutare', keep: 'tenere', follow_back: 'ricambiare', no_follow_back: 'non ricambiare' },
   relations: { following: 'lo segui', follower: 'ti segue', mutual: 'reciproco', former_follower: 'ex follower' },
-  states: { active: 'attivo', moved: 'account spostato', suspended: 'account sospeso', deleted: 'account eliminato' },
+  states: { active: 'attivo', moved: 'account spostato', suspended: 'account sospeso', deleted: 'account eliminato', deactivated: 'account disattivato (può tornare)' },
   kinds: { like: 'mi piace', repost: 'condivisioni', reply: 'risposte', quote: 'citazioni', mention: 'menzioni', follow: 'follow' },
   reasonsLabel: 'Perché',
   inWindow: ({ days, inbound, outbound, byKind }) =>

@@ -4,7 +4,7 @@
  * content. Strings here are plain text (untrusted parts included): renderers escape.
  */
 import { REASON_CODES } from '../domain/analysis-types.ts';
-import type { InteractionKind } from '../domain/model.ts';
+import { AccountState, type InteractionKind } from '../domain/model.ts';
 import { daysBetween, formatterFor, truncate } from './format.ts';
 import type { DeltaDirection, Formatter } from './format.ts';
 import { messagesFor } from './i18n.ts';
@@ -310,7 +310,7 @@ function formatValue(key: string, value: string | number | boolean, m: Messages,
 }
 
 function isAccountState(value: unknown): value is ReportContact['state'] {
-  return value === 'active' || value === 'moved' || value === 'suspended' || value === 'deleted';
+  return AccountState.safeParse(value).success;
 }
 
 /** `dormantDays` -> `dormant days`: readable enough for evidence keys no catalog knows yet. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { HttpError } from './http-error.ts';
 import { encodeQuery, type Query } from './query.ts';
-import { rateLimitRemaining, rateLimitResetAt, retryAfterMs } from './rate-limit.ts';
+import { RateLimitWindows } from './rate-limit.ts';
 import { describeZodError } from './zod-issue.ts';
 
 export type { Query } from './query.ts';
@@ -97,8 +97,8 @@ export class HttpClient {
   private readonly userAgent: string;
   readonly sourceId: string;
   private sent = 0;
-  /** Set when a response said the window is used up: the next request waits until then. */
-  private pausedUntil: number | undefined;
+  /** Per host: a request waits only while the freshest response says the window is used up. */
+  private readonly windows = new RateLimitWindows();
 
   constructor(options: HttpClientOptions) {
     this.sourceId = options.sourceId;
@@ -160,15 +160,18 @@ export class HttpClient {
   }
 
   private async send<T>(method: string, url: string, body: string | undefined, schema: z.ZodType<T>, opts: RequestOptions): Promise<HttpResponse<T>> {
-    const endpoint = new URL(url).pathname;
+    const target = new URL(url);
+    const endpoint = target.pathname;
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent, ...opts.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const secrets = secretsOf(opts.headers);
     const fail: Fail = (details, cause) =>
       new HttpError(this.sourceId, { method, endpoint, ...details, reason: redact(details.reason, secrets) }, cause === undefined ? undefined : { cause: scrubCause(cause, secrets) });
 
+    // The pause this request already sat out (a 429's Retry-After): not waited for twice.
+    let waitedUntil: number | undefined;
     for (let attempt = 0; ; attempt++) {
-      await this.waitForWindow(fail, opts.signal);
+      await this.waitForWindow(target.host, waitedUntil, fail, opts.signal);
       if (opts.signal?.aborted) throw aborted(fail, opts.signal);
 
       const outcome = await this.attempt(method, url, body, headers, schema, opts.signal, fail);
@@ -182,25 +185,35 @@ export class HttpClient {
       if (wait > this.maxRateLimitWaitMs) {
         throw fail({ ...(failure.status !== undefined ? { status: failure.status } : {}), retryable: true, reason: `${failure.reason}; the server asks to wait ${formatDuration(wait)}, longer than the ${formatDuration(this.maxRateLimitWaitMs)} a pull may wait` });
       }
+      if (failure.waitMs !== undefined) waitedUntil = this.now() + wait;
       await this.pause(wait, opts.signal, fail);
     }
   }
 
-  /** Sleeps, unless the request's signal aborts first: then it fails at once with an aborted HttpError. */
-  private async pause(ms: number, signal: AbortSignal | undefined, fail: Fail): Promise<void> {
-    if (!signal) return this.sleep(ms);
-    if (signal.aborted) throw aborted(fail, signal);
-    let onAbort: (() => void) | undefined;
-    const stopped = new Promise<never>((_, reject) => {
-      onAbort = () => reject(aborted(fail, signal));
-      signal.addEventListener('abort', onAbort, { once: true });
+  /**
+   * Sleeps, unless the request's signal aborts first (then it fails at once with
+   * an aborted HttpError) or `wake` resolves (then it returns early, saying so).
+   */
+  private async pause(ms: number, signal: AbortSignal | undefined, fail: Fail, wake?: Promise<void>): Promise<'slept' | 'woken'> {
+    if (signal?.aborted) throw aborted(fail, signal);
+    // One signal for the sleep, so a real timer is cleared whichever way the wait ends.
+    const cut = new AbortController();
+    const onAbort = (): void => cut.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let woken = false;
+    void wake?.then(() => {
+      woken = !cut.signal.aborted;
+      cut.abort();
     });
+    const cutShort = new Promise<void>((resolve) => cut.signal.addEventListener('abort', () => resolve(), { once: true }));
     try {
-      await Promise.race([this.sleep(ms, signal), stopped]);
+      await Promise.race([this.sleep(ms, cut.signal), cutShort]);
     } finally {
-      if (onAbort) signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
+      cut.abort();
     }
-    if (signal.aborted) throw aborted(fail, signal);
+    if (signal?.aborted) throw aborted(fail, signal);
+    return woken ? 'woken' : 'slept';
   }
 
   private async attempt<T>(
@@ -252,7 +265,7 @@ export class HttpClient {
     } catch (cause) {
       return { ok: false, failure: { reason: networkReason(cause, timeout), cause } };
     }
-    this.noteWindow(res.headers);
+    const serverWaitMs = this.windows.note(new URL(url).host, res.status, res.headers, this.now());
 
     let text: string;
     try {
@@ -262,10 +275,7 @@ export class HttpClient {
     }
 
     if (res.status === 429) {
-      const now = this.now();
-      const reset = rateLimitResetAt(res.headers, now);
-      const waitMs = retryAfterMs(res.headers, now) ?? (reset !== undefined ? Math.max(0, reset - now) : undefined);
-      return { ok: false, failure: { status: 429, reason: `HTTP 429${describeApiError(text)}`, ...(waitMs !== undefined ? { waitMs } : {}) } };
+      return { ok: false, failure: { status: 429, reason: `HTTP 429${describeApiError(text)}`, ...(serverWaitMs !== undefined ? { waitMs: serverWaitMs } : {}) } };
     }
     if (res.status >= 500 || res.status === 408) {
       return { ok: false, failure: { status: res.status, reason: `HTTP ${res.status}${describeApiError(text)}` } };
@@ -289,22 +299,28 @@ export class HttpClient {
     return { ok: true, response: { data: parsed.data, status: res.status, headers: res.headers, url: res.url || url } };
   }
 
-  /** Remembers an exhausted window so the next request waits instead of earning a 429. */
-  private noteWindow(headers: Headers): void {
-    if (rateLimitRemaining(headers) !== 0) return;
-    const reset = rateLimitResetAt(headers, this.now());
-    if (reset !== undefined) this.pausedUntil = reset;
-  }
-
-  private async waitForWindow(fail: Fail, signal: AbortSignal | undefined): Promise<void> {
-    if (this.pausedUntil === undefined) return;
-    const wait = this.pausedUntil - this.now();
-    this.pausedUntil = undefined;
-    if (wait <= 0) return;
-    if (wait > this.maxRateLimitWaitMs) {
-      throw fail({ retryable: true, reason: `rate limit used up for ${formatDuration(wait)}, longer than the ${formatDuration(this.maxRateLimitWaitMs)} a pull may wait` });
+  /**
+   * Waits while the host's window is used up, instead of earning a 429. A
+   * fresher response noted meanwhile (another request's, say "297 left") ends
+   * the wait early: the waiter looks again at what is known now.
+   */
+  private async waitForWindow(host: string, waitedUntil: number | undefined, fail: Fail, signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      const until = this.windows.until(host);
+      if (until === undefined || (waitedUntil !== undefined && until <= waitedUntil)) return;
+      const wait = until - this.now();
+      if (wait <= 0) return;
+      if (wait > this.maxRateLimitWaitMs) {
+        throw fail({ retryable: true, reason: `rate limit used up for ${formatDuration(wait)}, longer than the ${formatDuration(this.maxRateLimitWaitMs)} a pull may wait` });
+      }
+      const changed = this.windows.changed(host);
+      try {
+        // A full wait is enough: looking again could spin on a clock that did not move (an injected sleep).
+        if ((await this.pause(wait, signal, fail, changed.promise)) === 'slept') return;
+      } finally {
+        changed.cancel();
+      }
     }
-    await this.pause(wait, signal, fail);
   }
 
   /** Full jitter (AWS architecture blog): spreads retries of many clients instead of synchronising them. */

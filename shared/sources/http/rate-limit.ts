@@ -33,3 +33,69 @@ export function rateLimitRemaining(headers: Headers): number | undefined {
   if (!value || !/^\d+$/.test(value)) return undefined;
   return Number(value);
 }
+
+/**
+ * What the latest responses said about each host's rate-limit window, so a
+ * request waits only when the server's freshest word says it must.
+ *
+ * Freshest means the response noted last. Counters of different throttles
+ * (Mastodon reports whichever of several is closest to its limit) and proxies
+ * in front of the API do not agree with one another, so an older "nothing left
+ * until the reset" must not outlive a newer "297 left": that is the five-minute
+ * stall a single 429 used to cause.
+ */
+export class RateLimitWindows {
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+
+  /**
+   * Records what a response says about its host. Returns, for a 429, how long
+   * that request should wait before it is sent again (Retry-After, else the
+   * window's reset), or undefined when the server did not say.
+   */
+  note(host: string, status: number, headers: Headers, now: number): number | undefined {
+    if (status === 429) {
+      const reset = rateLimitResetAt(headers, now);
+      // Retry-After is the server's answer for this request; the reset of a 429 is the fallback (Mastodon sends no Retry-After).
+      const wait = retryAfterMs(headers, now) ?? (reset !== undefined ? Math.max(0, reset - now) : undefined);
+      if (wait !== undefined) this.set(host, now + wait);
+      return wait;
+    }
+    const remaining = rateLimitRemaining(headers);
+    if (remaining === undefined) return undefined;
+    if (remaining > 0) {
+      this.set(host, undefined);
+      return undefined;
+    }
+    const reset = rateLimitResetAt(headers, now);
+    if (reset !== undefined) this.set(host, reset);
+    return undefined;
+  }
+
+  /** Epoch ms before which no request should go to the host, if any. */
+  until(host: string): number | undefined {
+    return this.pausedUntil.get(host);
+  }
+
+  /** Resolves the next time what is known about the host changes (a waiter then looks again); `cancel` drops the listener. */
+  changed(host: string): { promise: Promise<void>; cancel: () => void } {
+    let wake: () => void = () => undefined;
+    const promise = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    const set = this.waiters.get(host) ?? new Set<() => void>();
+    this.waiters.set(host, set);
+    set.add(wake);
+    return { promise, cancel: () => void set.delete(wake) };
+  }
+
+  private set(host: string, until: number | undefined): void {
+    if (this.pausedUntil.get(host) === until) return;
+    if (until === undefined) this.pausedUntil.delete(host);
+    else this.pausedUntil.set(host, until);
+    const listeners = this.waiters.get(host);
+    if (!listeners) return;
+    this.waiters.delete(host);
+    for (const wake of listeners) wake();
+  }
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HttpClient, HttpError, type HttpClientOptions } from '../../../../shared/sources/http/http-client.ts';
+import { RateLimitWindows } from '../../../../shared/sources/http/rate-limit.ts';
 
 const TOKEN = 'sekret-token-0123456789';
 const Ok = z.object({ ok: z.boolean() });
@@ -31,10 +32,10 @@ function json(body: unknown, status = 200, headers: Record<string, string> = {})
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 }
 
-function client(replies: Reply[], overrides: Partial<HttpClientOptions> = {}) {
+function client(replies: Reply[], overrides: Partial<HttpClientOptions> = {}, startAt = '2026-11-25T08:00:00Z') {
   const scripted = scriptedFetch(replies);
   const waits: number[] = [];
-  let clock = Date.parse('2026-11-25T08:00:00Z');
+  let clock = Date.parse(startAt);
   const http = new HttpClient({
     baseUrl: 'https://mastodon.example',
     sourceId: 'mastodon',
@@ -200,6 +201,103 @@ describe('HttpClient rate limits', () => {
     expect(err.retryable).toBe(true);
     expect(err.message).toContain('rate limit used up');
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('HttpClient rate limits: the freshest response wins (issue 8)', () => {
+  const start = Date.parse('2026-11-25T08:00:00Z');
+  const fiveMinutesOn = new Date(start + 300_000).toISOString();
+
+  it('a 429 with Retry-After: 1 costs one second, not the five minutes to the reset it also names', async () => {
+    const { http, waits, calls, now } = client([
+      json({ error: 'Too many requests' }, 429, { 'retry-after': '1', 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': fiveMinutesOn }),
+      ...Array.from({ length: 20 }, (_, i) => json({ ok: true }, 200, { 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': String(297 - i), 'x-ratelimit-reset': fiveMinutesOn })),
+    ]);
+    await http.getJson('/api/v1/accounts/1/following', Ok);
+    for (let i = 0; i < 19; i++) await http.getJson(`/api/v1/page/${i}`, Ok);
+    expect(calls).toHaveLength(21);
+    expect(waits).toEqual([1000]);
+    expect(now() - start).toBe(1000);
+  });
+
+  it("Mastodon's own 429 (no Retry-After, reset at the end of the period) waits until that reset, then not again", async () => {
+    // What rack-attack's throttled responder sends: no Retry-After, the end of the 5-minute period, in microseconds.
+    const throttled = new Response(JSON.stringify({ error: 'Too many requests' }), {
+      status: 429,
+      headers: { 'content-type': 'application/json', 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2026-11-25T08:05:00.000000Z' },
+    });
+    const next = { 'x-ratelimit-limit': '300', 'x-ratelimit-reset': '2026-11-25T08:10:00.000000Z' };
+    const { http, waits, calls, now } = client([throttled, json({ ok: true }, 200, { ...next, 'x-ratelimit-remaining': '299' }), json({ ok: true }, 200, { ...next, 'x-ratelimit-remaining': '298' })], {}, '2026-11-25T08:02:30Z');
+    await http.getJson('/a', Ok);
+    await http.getJson('/b', Ok);
+    expect(calls).toHaveLength(3);
+    expect(waits).toEqual([150_000]);
+    expect(new Date(now()).toISOString()).toBe('2026-11-25T08:05:00.000Z');
+  });
+
+  it('a response saying requests remain clears a pause an earlier response asked for', async () => {
+    // Two requests in flight: the one answered first says the window is used up, the one answered last says 5 remain.
+    let answerSecond: (r: Response) => void = () => undefined;
+    const second = new Promise<Response>((resolve) => {
+      answerSecond = resolve;
+    });
+    const { http, waits, calls } = client([
+      () => second,
+      json({ ok: true }, 200, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': new Date(start + 120_000).toISOString() }),
+      json({ ok: true }),
+    ]);
+    const slow = http.getJson('/slow', Ok);
+    await http.getJson('/quick', Ok);
+    answerSecond(json({ ok: true }, 200, { 'x-ratelimit-remaining': '5', 'x-ratelimit-reset': new Date(start + 120_000).toISOString() }));
+    await slow;
+    await http.getJson('/after', Ok);
+    expect(calls.map((c) => new URL(c.url).pathname)).toEqual(['/slow', '/quick', '/after']);
+    expect(waits).toEqual([]);
+  });
+
+  it('a request already waiting for an old reset goes as soon as a fresher response says requests remain', async () => {
+    let answerSlow: (r: Response) => void = () => undefined;
+    const slowReply = new Promise<Response>((resolve) => {
+      answerSlow = resolve;
+    });
+    const sleeps: { ms: number; ended: boolean }[] = [];
+    const { http, calls } = client(
+      [() => slowReply, json({ ok: true }, 200, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': fiveMinutesOn }), json({ ok: true })],
+      {
+        // A real wait: it ends only when the client cuts it short.
+        sleep: (ms, signal) =>
+          new Promise<void>((resolve) => {
+            const entry = { ms, ended: false };
+            sleeps.push(entry);
+            signal?.addEventListener('abort', () => {
+              entry.ended = true;
+              resolve();
+            });
+          }),
+      },
+    );
+    const slow = http.getJson('/slow', Ok);
+    await http.getJson('/used-up', Ok);
+    const waiting = http.getJson('/waiting', Ok);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(calls).toHaveLength(2);
+    expect(sleeps).toEqual([{ ms: 300_000, ended: false }]);
+    answerSlow(json({ ok: true }, 200, { 'x-ratelimit-remaining': '250', 'x-ratelimit-reset': fiveMinutesOn }));
+    await expect(within(Promise.all([slow, waiting]), 2_000)).resolves.not.toBe('hung');
+    expect(calls.map((c) => new URL(c.url).pathname)).toEqual(['/slow', '/used-up', '/waiting']);
+    expect(sleeps).toEqual([{ ms: 300_000, ended: true }]);
+  });
+
+  it('keeps the window per host: one host used up does not hold back another', () => {
+    const windows = new RateLimitWindows();
+    const headers = new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': fiveMinutesOn });
+    windows.note('mastodon.example', 200, headers, start);
+    expect(windows.until('mastodon.example')).toBe(start + 300_000);
+    expect(windows.until('other.example')).toBeUndefined();
+    windows.note('other.example', 200, new Headers({ 'x-ratelimit-remaining': '12' }), start);
+    expect(windows.until('mastodon.example')).toBe(start + 300_000);
+    windows.note('mastodon.example', 200, new Headers({ 'x-ratelimit-remaining': '12' }), start);
+    expect(windows.until('mastodon.example')).toBeUndefined();
   });
 });
 
@@ -387,12 +485,13 @@ describe('HttpClient request timeout', () => {
       });
     const { http } = client([hang], { timeoutMs: 200, maxRetries: 0 });
     const caller = new AbortController();
-    const pending = http.getJson('/x', Ok, { signal: caller.signal });
+    // Observed from the start: on a busy machine the timeout can fire before the GC loop ends.
+    const settled = within(http.getJson('/x', Ok, { signal: caller.signal }), 3_000);
     for (let i = 0; i < 3; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       gc();
     }
-    const outcome = await within(pending, 3_000);
+    const outcome = await settled;
     expect(outcome).not.toBe('hung');
     expect((outcome as { error: Error }).error.message).toBe('GET /x: timed out (gave up after 1 attempts)');
   });

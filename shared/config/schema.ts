@@ -38,6 +38,8 @@ export const BlueskySourceConfig = z
     serviceUrl: z.url({ protocol: /^https?$/ }).default('https://bsky.social'),
     /** AppView for public reads (profiles, follows); defaults to the PDS/entryway. */
     appViewUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** PLC directory for did:plc documents (where the account's PDS is named). */
+    plcUrl: z.url({ protocol: /^https?$/ }).default('https://plc.directory'),
     handle: z.string().min(3).max(253),
     appPassword: SecretRef,
     backfillDays: z.number().int().min(1).max(3650).default(365),

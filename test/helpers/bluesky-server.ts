@@ -53,6 +53,23 @@ export interface BlueskyWorld {
   notifications: FakeNotification[];
   /** Records of the account's repo by collection, newest record key first. */
   records: Map<string, FakeRecord[]>;
+  /**
+   * Accounts the AppView hides (left out of lists and getProfiles), and what
+   * app.bsky.actor.getProfile answers for each: 400 AccountTakedown, 400
+   * AccountDeactivated, or 400 InvalidRequest "Profile not found" (deleted).
+   */
+  gone?: Map<string, 'takedown' | 'deactivated' | 'deleted'>;
+  /** When each actor last posted or reposted (app.bsky.feed.getAuthorFeed's newest item); absent, the feed is empty. */
+  lastPosts?: Map<string, { at: string; repost?: boolean; createdAt?: string }>;
+  /** Handles com.atproto.identity.resolveHandle knows besides the account's own. */
+  handles?: Map<string, string>;
+  /**
+   * The PLC directory this server also plays (GET /<did:plc:...>): DID documents
+   * by DID. The account's own defaults to one naming this server as its PDS.
+   */
+  didDocs?: Map<string, unknown>;
+  /** False for an entryway that does not host the account: createSession refuses it. Default true. */
+  hosted?: boolean;
 }
 
 export type Fault =
@@ -72,7 +89,15 @@ export interface BlueskyServerOptions {
   now?: () => number;
 }
 
-const PUBLIC_ROUTES = new Set(['app.bsky.graph.getFollowers', 'app.bsky.graph.getFollows', 'app.bsky.actor.getProfiles', 'com.atproto.repo.listRecords']);
+const PUBLIC_ROUTES = new Set([
+  'app.bsky.graph.getFollowers',
+  'app.bsky.graph.getFollows',
+  'app.bsky.actor.getProfiles',
+  'app.bsky.actor.getProfile',
+  'app.bsky.feed.getAuthorFeed',
+  'com.atproto.repo.listRecords',
+  'com.atproto.identity.resolveHandle',
+]);
 const WINDOW_SEC = 300;
 const GLOBAL_LIMIT = 3000;
 
@@ -219,6 +244,7 @@ export class FakeBlueskyServer {
       return this.refreshSession(body, authorization);
     }
     expectMethod(method, 'GET');
+    if (route.startsWith('/did:')) return this.didDocument(decodeURIComponent(route.slice(1)));
     if (authorization !== undefined) this.checkAccess(authorization);
     else if (!PUBLIC_ROUTES.has(route)) throw new XrpcFailure(401, 'AuthenticationRequired', 'Authentication Required');
 
@@ -228,7 +254,7 @@ export class FakeBlueskyServer {
       case 'app.bsky.graph.getFollows': {
         this.expectSelf(required(q, 'actor'));
         const list = route === 'app.bsky.graph.getFollowers' ? w.followers : w.follows;
-        const visible = list.map((did) => w.profiles.get(did)).filter((p): p is FakeProfile => p !== undefined).map(profileView);
+        const visible = list.map((did) => this.visible(did)).filter((p): p is FakeProfile => p !== undefined).map(profileView);
         const page = offsetPage(visible, q, 50);
         const key = route === 'app.bsky.graph.getFollowers' ? 'followers' : 'follows';
         return { subject: profileView(this.selfProfile()), [key]: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) };
@@ -237,8 +263,36 @@ export class FakeBlueskyServer {
         const actors = q.getAll('actors');
         if (actors.length === 0) throw new XrpcFailure(400, 'InvalidRequest', 'Error: Params must have the property "actors"');
         if (actors.length > 25) throw new XrpcFailure(400, 'InvalidRequest', 'Error: actors must not have more than 25 elements');
-        const profiles = actors.map((a) => w.profiles.get(a)).filter((p): p is FakeProfile => p !== undefined);
+        const profiles = actors.map((a) => this.visible(a)).filter((p): p is FakeProfile => p !== undefined);
         return { profiles: profiles.map(profileViewDetailed) };
+      }
+      case 'app.bsky.actor.getProfile': {
+        const actor = required(q, 'actor');
+        // The AppView's own answers (packages/bsky/src/api/app/bsky/actor/getProfile.ts).
+        const gone = w.gone?.get(actor);
+        if (gone === 'takedown') throw new XrpcFailure(400, 'AccountTakedown', 'Account has been suspended');
+        if (gone === 'deactivated') throw new XrpcFailure(400, 'AccountDeactivated', 'Account is deactivated');
+        const profile = this.visible(actor);
+        if (!profile) throw new XrpcFailure(400, 'InvalidRequest', 'Profile not found');
+        return profileViewDetailed(profile);
+      }
+      case 'app.bsky.feed.getAuthorFeed': {
+        const actor = required(q, 'actor');
+        limitOf(q, 50);
+        const profile = this.visible(actor);
+        if (!profile) throw new XrpcFailure(400, 'InvalidRequest', 'Profile not found');
+        const last = w.lastPosts?.get(actor);
+        if (!last) return { feed: [] };
+        const createdAt = last.createdAt ?? last.at;
+        const post = { uri: `at://${actor}/app.bsky.feed.post/3lbkfeedpost2a`, cid: 'bafyfeed', author: profileView(profile), record: { $type: 'app.bsky.feed.post', text: 'hello', createdAt }, indexedAt: last.repost ? createdAt : last.at };
+        const reason = last.repost ? { $type: 'app.bsky.feed.defs#reasonRepost', by: profileView(profile), indexedAt: last.at } : undefined;
+        return { feed: [{ post, ...(reason ? { reason } : {}) }], cursor: 'next' };
+      }
+      case 'com.atproto.identity.resolveHandle': {
+        const handle = required(q, 'handle').toLowerCase();
+        const did = handle === w.account.handle ? w.account.did : w.handles?.get(handle);
+        if (did === undefined) throw new XrpcFailure(400, 'HandleNotFound', 'Unable to resolve handle');
+        return { did };
       }
       case 'app.bsky.notification.listNotifications': {
         const page = offsetPage(w.notifications, q, 50);
@@ -252,13 +306,27 @@ export class FakeBlueskyServer {
         // Newest record key first, like the PDS; the cursor is the last record key returned.
         const rest = after ? records.filter((r) => rkey(r.uri) < after) : records;
         const items = rest.slice(0, limit);
-        const more = rest.length > limit;
+        // Like the reference PDS (packages/pds/src/api/com/atproto/repo/listRecords.ts): a cursor whenever the page has records.
         const last = items.at(-1);
-        return { records: items, ...(more && last ? { cursor: rkey(last.uri) } : {}) };
+        return { records: items, ...(last ? { cursor: rkey(last.uri) } : {}) };
       }
       default:
         throw new XrpcFailure(501, 'MethodNotImplemented', 'Method Not Implemented');
     }
+  }
+
+  /** An actor the AppView shows: known, and not taken down, deactivated or deleted. */
+  private visible(actor: string): FakeProfile | undefined {
+    return this.world.gone?.has(actor) ? undefined : this.world.profiles.get(actor);
+  }
+
+  /** The PLC directory's answer: GET /<did> is the DID document, 404 "DID not registered" otherwise. */
+  private didDocument(did: string): Record<string, unknown> {
+    const doc = this.world.didDocs?.get(did);
+    if (doc !== undefined) return doc as Record<string, unknown>;
+    const { did: own, handle } = this.world.account;
+    if (did !== own) throw new XrpcFailure(404, 'NotFound', `DID not registered: ${did}`);
+    return didDoc(own, handle, this.url);
   }
 
   private createSession(body: string): Record<string, unknown> {
@@ -277,7 +345,7 @@ export class FakeBlueskyServer {
     const input = parseJson(body) as { identifier?: unknown; password?: unknown } | undefined;
     const account = this.world.account;
     const id = typeof input?.identifier === 'string' ? input.identifier.toLowerCase() : '';
-    if ((id !== account.handle && id !== account.did) || input?.password !== account.password) {
+    if (this.world.hosted === false || (id !== account.handle && id !== account.did) || input?.password !== account.password) {
       throw new XrpcFailure(401, 'AuthenticationRequired', 'Invalid identifier or password');
     }
     return this.issue();
@@ -335,6 +403,17 @@ export class FakeBlueskyServer {
       'ratelimit-policy': `${GLOBAL_LIMIT};w=${WINDOW_SEC}`,
     };
   }
+}
+
+/** A DID document as the PLC directory serves it, naming `pds` as the account's #atproto_pds service. */
+export function didDoc(did: string, handle: string, pds: string): Record<string, unknown> {
+  return {
+    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+    id: did,
+    alsoKnownAs: [`at://${handle}`],
+    verificationMethod: [{ id: `${did}#atproto`, type: 'Multikey', controller: did, publicKeyMultibase: 'zQ3shXjHeiBuRCKmM36cuYnm7YEMzhGnCmCyW92sRJ9pribSF' }],
+    service: [{ id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: pds }],
+  };
 }
 
 function profileView(p: FakeProfile): Record<string, unknown> {

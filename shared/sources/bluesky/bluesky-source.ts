@@ -17,6 +17,7 @@ import { readCursor, writeCursor, type BlueskyCursor } from './cursor.ts';
 import { pullNotifications, type NotificationsResult } from './inbound.ts';
 import { OWN_COLLECTIONS, pullOwnRecords, type OwnCollection, type OwnRecordsResult } from './outbound.ts';
 import { problemOf } from './problems.ts';
+import { IdentityResolver, isDid } from './identity.ts';
 import { BlueskySession } from './session.ts';
 import { BlueskyXrpc } from './xrpc.ts';
 
@@ -26,6 +27,14 @@ export interface BlueskySourceOptions {
   serviceUrl: string;
   /** Optional public AppView (e.g. https://public.api.bsky.app) for follower lists and profiles. */
   appViewUrl?: string;
+  /** The PLC directory that resolves did:plc to DID documents. Default https://plc.directory. */
+  plcUrl?: string;
+  /**
+   * The policy figures that decide whose last post is worth a request (one
+   * app.bsky.feed.getAuthorFeed each): followed accounts past `graceDays`, not
+   * seen posting within `inactiveDays`. Default: the policy defaults (14, 180).
+   */
+  judging?: { graceDays: number; inactiveDays: number };
   handle: string;
   appPassword: string;
   /** Where the session (token pair) lives between runs. */
@@ -57,20 +66,43 @@ export class BlueskySource implements Source {
   async pull(ctx: PullContext): Promise<SourcePull> {
     const { options } = this;
     const signal = ctx.signal;
-    const pds = this.client(options.serviceUrl);
-    const appView = options.appViewUrl !== undefined && !sameUrl(options.appViewUrl, options.serviceUrl) ? this.client(options.appViewUrl) : undefined;
+    const clients = new Set<HttpClient>();
+    const client = (url: string): HttpClient => {
+      const made = this.client(url);
+      clients.add(made);
+      return made;
+    };
+    const service = client(options.serviceUrl);
     const session = new BlueskySession({
       sourceId: options.id,
       key: this.sessionKey,
       store: options.sessions,
-      pds,
+      pds: service,
       identifier: options.handle,
       appPassword: options.appPassword,
     });
-    const owner = await session.start(signal);
-    const xrpc = new BlueskyXrpc(pds, appView, session, signal);
-
+    const identity = new IdentityResolver({
+      service,
+      plc: client(options.plcUrl ?? DEFAULT_PLC_URL),
+      clientFor: (url) => this.client(url),
+      fetch: options.http?.fetch ?? globalThis.fetch,
+      timeoutMs: options.http?.timeoutMs ?? 30_000,
+      ...(signal ? { signal } : {}),
+    });
     const problems: string[] = [];
+    const located = await this.locate(identity, session, problems, signal);
+    // Signing in, refreshing and the owner's records go to the account's own PDS when it is not the configured service.
+    const pdsUrl = located.pdsUrl !== undefined && !sameUrl(located.pdsUrl, options.serviceUrl) ? located.pdsUrl : options.serviceUrl;
+    const pds = pdsUrl === options.serviceUrl ? service : client(pdsUrl);
+    session.usePds(pds);
+    const appView = options.appViewUrl !== undefined && !sameUrl(options.appViewUrl, pdsUrl) ? client(options.appViewUrl) : undefined;
+    const owner = await session.start(signal);
+    if (located.did !== undefined && located.did !== owner.did) {
+      problems.push(`the handle ${options.handle} resolves to ${located.did}, but the PDS signed in ${owner.did}; check the configured handle`);
+    }
+    const xrpc = new BlueskyXrpc(pds, appView, session, signal);
+    const requests = (): number => [...clients].reduce((n, c) => n + c.requests, 0) + identity.requests;
+
     const reading = readCursor(ctx.cursor);
     if (!reading.ok) problems.push(reading.problem);
     const previous = reading.ok ? reading.cursor : undefined;
@@ -85,10 +117,13 @@ export class BlueskySource implements Source {
       reposts: await pullOwnRecords(xrpc, { ...common, collection: 'reposts', sinceRkey: previous?.repostsSince, onPage: progress('reposts') }),
       posts: await pullOwnRecords(xrpc, { ...common, collection: 'posts', sinceRkey: previous?.postsSince, onPage: progress('posts') }),
     };
+    const judging = options.judging ?? DEFAULT_JUDGING;
     const contacts = await pullContacts(xrpc, {
       ownerDid: owner.did,
       followerSince: notifications.followerSince,
       sourceId: options.id,
+      nowMs: ctx.now.getTime(),
+      lastPosts: { ...judging, seenPosting: seenPosting(notifications.interactions) },
       ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
       ...(signal ? { signal } : {}),
     });
@@ -124,8 +159,30 @@ export class BlueskySource implements Source {
       historySince,
       cursor: writeCursor(next),
       problems,
-      requests: xrpc.requests,
+      requests: requests(),
     };
+  }
+
+  /**
+   * The account's DID and PDS: the stored session's DID (no request) or the
+   * handle resolved, then its DID document. When either step fails the pull
+   * goes on at `serviceUrl`, as it would for an account hosted there, and says so.
+   */
+  private async locate(identity: IdentityResolver, session: BlueskySession, problems: string[], signal: AbortSignal | undefined): Promise<{ did?: string; pdsUrl?: string }> {
+    const handle = this.options.handle.trim();
+    let did: string;
+    try {
+      did = isDid(handle) ? handle : ((await session.storedDid()) ?? (await identity.resolveHandle(handle)));
+    } catch (err) {
+      if (!signal?.aborted) problems.push(`could not locate the account's PDS, signed in at ${this.options.serviceUrl}: ${problemOf(err)}`);
+      return {};
+    }
+    try {
+      return { did, pdsUrl: await identity.resolvePds(did) };
+    } catch (err) {
+      if (!signal?.aborted) problems.push(`could not read the DID document of ${did}, signed in at ${this.options.serviceUrl}: ${problemOf(err)}`);
+      return { did };
+    }
   }
 
   private client(baseUrl: string): HttpClient {
@@ -134,6 +191,19 @@ export class BlueskySource implements Source {
 }
 
 const sinceKey = { likes: 'likesSince', reposts: 'repostsSince', posts: 'postsSince' } as const;
+export const DEFAULT_PLC_URL = 'https://plc.directory';
+const DEFAULT_JUDGING = { graceDays: 14, inactiveDays: 180 };
+
+/** Accounts this pull saw posting (a reply, mention or quote to the owner), with the newest date. */
+function seenPosting(interactions: readonly Interaction[]): Map<string, string> {
+  const seen = new Map<string, string>();
+  for (const i of interactions) {
+    if (i.direction !== 'inbound' || (i.kind !== 'reply' && i.kind !== 'mention' && i.kind !== 'quote')) continue;
+    const known = seen.get(i.contactId);
+    if (known === undefined || i.at > known) seen.set(i.contactId, i.at);
+  }
+  return seen;
+}
 
 interface InboundVerdict {
   completeness: Completeness;

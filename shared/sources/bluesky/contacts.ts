@@ -11,16 +11,23 @@
  *    grace period and the observation window need. The records also reveal
  *    follows the AppView no longer lists (deleted or deactivated accounts).
  *  - app.bsky.actor.getProfiles, 25 actors a call: counts (posts, followers,
- *    follows), and whether the account still exists. Bluesky exposes no "last
- *    post" date in any profile view, so `lastPostAt` stays unknown.
+ *    follows), and whether the account is still shown.
+ *  - Per account, only where that is not enough (account-checks.ts): one
+ *    app.bsky.actor.getProfile for each account getProfiles left out, and one
+ *    app.bsky.feed.getAuthorFeed?limit=1 for each account the analysis would
+ *    judge on its last post.
  *
  * Account state: `suspended` when the account carries a `!takedown` or
- * `!suspend` label; `deleted` when getProfiles answered for its batch but did
- * not return the actor (deleted, deactivated or taken down).
+ * `!suspend` label or getProfile answers `AccountTakedown`; `deactivated` for
+ * `AccountDeactivated` (its owner may switch it back on); `deleted` for
+ * "Profile not found". A missing account has no profile view: its handle is
+ * the bare DID, and the merge keeps the last known handle and name.
  */
 import type { Completeness, Contact } from '../../domain/model.ts';
+import { DAY_MS } from '../../domain/time.ts';
 import type { ProgressListener } from '../../ports/source.ts';
 import { HttpError } from '../http/http-error.ts';
+import { forEachDid, lastPostOf, whyMissing, type MissingVerdict } from './account-checks.ts';
 import { profileWebUrl } from './at-uri.ts';
 import { FollowRecord, GetFollowersOutput, GetFollowsOutput, GetProfilesOutput, ListRecordsOutput, type ProfileView, type ProfileViewDetailed } from './lexicon.ts';
 import { collectPages, type Collected } from './paging.ts';
@@ -41,8 +48,25 @@ export interface ContactsRequest {
   /** When a follower's follow notification was indexed, from this pull's notifications. */
   followerSince: ReadonlyMap<string, string>;
   sourceId: string;
+  /** The run's clock. */
+  nowMs: number;
+  /** Which accounts get their last post read; absent, none do. */
+  lastPosts?: LastPostPolicy;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
+}
+
+/**
+ * What makes the last post worth a request: only an account you follow, still
+ * active, out of its grace period, and not seen posting (a reply, mention or
+ * quote in this pull) within `inactiveDays` can be judged `inactive_account`
+ * on it. A follower you do not follow is never unfollowed for being quiet.
+ */
+export interface LastPostPolicy {
+  graceDays: number;
+  inactiveDays: number;
+  /** DIDs seen posting in this pull, with the newest such date. */
+  seenPosting: ReadonlyMap<string, string>;
 }
 
 export interface ContactsResult {
@@ -82,6 +106,7 @@ export async function pullContacts(xrpc: BlueskyXrpc, req: ContactsRequest): Pro
   let invalidFollowRecords = 0;
   const followRecords = await collectPages<FollowEntry | undefined>({
     ...common,
+    shortPageEnds: PAGE_LIMIT,
     onPage: progress('follow-records'),
     fetchPage: async (cursor) => {
       const page = await xrpc.query(
@@ -134,9 +159,19 @@ export async function pullContacts(xrpc: BlueskyXrpc, req: ContactsRequest): Pro
 
   const profiles = await fetchProfiles(xrpc, [...byDid.keys()], problems, progress('profiles'), req.signal);
 
+  const missing = await forEachDid([...profiles.missing], (did) => whyMissing(xrpc, did), req.signal, progress('missing-accounts'));
+  const verdicts = new Map<string, MissingVerdict>(missing.results);
+  const unexplained = [...verdicts.values()].filter((v) => v.kind === 'unknown').length + missing.failures;
+  if (unexplained > 0) {
+    const first = [...verdicts.values()].find((v) => v.kind === 'unknown');
+    const why = first?.kind === 'unknown' ? first.error : missing.firstFailure;
+    problems.push(`missing accounts (app.bsky.actor.getProfile): ${unexplained} not told apart, reported as deactivated (it can come back): ${problemOf(why)}`);
+  }
+
   const contacts: Contact[] = [];
   for (const [did, entry] of byDid) {
-    const detailed = profiles.found.get(did);
+    const verdict = verdicts.get(did);
+    const detailed = profiles.found.get(did) ?? (verdict?.kind === 'found' ? verdict.profile : undefined);
     const view = detailed ?? entry.view;
     const labels = activeLabels(view);
     const contact: Contact = {
@@ -146,7 +181,7 @@ export async function pullContacts(xrpc: BlueskyXrpc, req: ContactsRequest): Pro
       bio: clip(view?.description ?? '', 20000),
       profileUrl: profileWebUrl(did, view?.handle ?? did),
       relation: entry.follower && entry.following ? 'mutual' : entry.follower ? 'follower' : 'following',
-      state: labels.some((l) => SUSPENDED_LABELS.has(l)) ? 'suspended' : profiles.missing.has(did) ? 'deleted' : 'active',
+      state: labels.some((l) => SUSPENDED_LABELS.has(l)) ? 'suspended' : missingState(profiles.missing.has(did), verdict),
     };
     const since = followedAt.get(did);
     if (entry.following && since !== undefined) contact.followedAt = since;
@@ -159,10 +194,53 @@ export async function pullContacts(xrpc: BlueskyXrpc, req: ContactsRequest): Pro
     contacts.push(contact);
   }
 
+  const lastPosts = req.lastPosts ? await readLastPosts(xrpc, contacts, req.lastPosts, req.nowMs, problems, progress('last-posts'), req.signal) : { stopped: false };
+
   const failed = !followers.complete && !follows.complete && followers.items.length === 0 && follows.items.length === 0;
   const completeness: Completeness = followers.complete && follows.complete ? 'complete' : failed ? 'failed' : 'partial';
-  const stopped = followers.stopped || follows.stopped || followRecords.stopped || profiles.stopped;
+  const stopped = followers.stopped || follows.stopped || followRecords.stopped || profiles.stopped || missing.stopped || lastPosts.stopped;
   return { contacts, completeness, problems, stopped };
+}
+
+/**
+ * The state of an account by what getProfiles and getProfile said. Missing
+ * without a verdict (getProfile failed, or the pull stopped before asking) is
+ * judged gently: `deactivated`, a state that can come back, never `deleted`.
+ */
+function missingState(missing: boolean, verdict: MissingVerdict | undefined): Contact['state'] {
+  if (!missing || verdict?.kind === 'found') return 'active';
+  return verdict?.kind === 'gone' ? verdict.state : 'deactivated';
+}
+
+/** Sets `lastPostAt` on the contacts the analysis would judge on it (see LastPostPolicy). */
+async function readLastPosts(
+  xrpc: BlueskyXrpc,
+  contacts: Contact[],
+  policy: LastPostPolicy,
+  nowMs: number,
+  problems: string[],
+  onProgress: (done: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<{ stopped: boolean }> {
+  const graceStart = nowMs - policy.graceDays * DAY_MS;
+  const activeSince = nowMs - policy.inactiveDays * DAY_MS;
+  const judged = contacts.filter((c) => {
+    if (c.relation === 'follower' || c.state !== 'active') return false;
+    // Without a follow date the analysis may still judge the account: read it.
+    if (c.followedAt !== undefined && Date.parse(c.followedAt) > graceStart) return false;
+    const seen = policy.seenPosting.get(c.id);
+    return seen === undefined || Date.parse(seen) < activeSince;
+  });
+  const byId = new Map(contacts.map((c) => [c.id, c]));
+  const read = await forEachDid(judged.map((c) => c.id), (did) => lastPostOf(xrpc, did), signal, onProgress);
+  for (const [did, at] of read.results) {
+    const contact = byId.get(did);
+    if (contact && at !== undefined && at !== 'none') contact.lastPostAt = at;
+  }
+  if (read.failures > 0) {
+    problems.push(`last posts (app.bsky.feed.getAuthorFeed): ${read.failures} of ${judged.length} not read, inactivity unknown for those: ${problemOf(read.firstFailure)}`);
+  }
+  return { stopped: read.stopped };
 }
 
 interface Profiles {

@@ -24,6 +24,24 @@ const KIND_OF_REASON: Readonly<Record<string, InteractionKind>> = {
 const WITH_TEXT = new Set<InteractionKind>(['reply', 'mention', 'quote']);
 export const TEXT_MAX = 10_000;
 
+/** A BCP-47 tag as posts carry them (`en`, `pt-BR`, `zh-Hant`): a 2-3 letter language, then short subtags. */
+const LANGUAGE_TAG = /^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$/;
+const NO_LANGUAGE = new Set(['und', 'mul', 'zxx', 'mis']);
+
+/**
+ * The post's first `langs` entry, lower-cased; undefined when it is not a
+ * plausible language tag. The field is whatever the posting client wrote
+ * (`langs` is free text up to 3 tags), so junk must not reach the audience check.
+ */
+export function languageTag(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const tag = raw.trim().toLowerCase();
+  if (tag.length < 2 || tag.length > 35 || !LANGUAGE_TAG.test(tag)) return undefined;
+  // Undetermined, multiple, no linguistic content: tags that name no language.
+  const language = tag.split('-')[0] ?? '';
+  return NO_LANGUAGE.has(language) ? undefined : tag;
+}
+
 export function kindOfReason(reason: string): InteractionKind | undefined {
   return Object.hasOwn(KIND_OF_REASON, reason) ? KIND_OF_REASON[reason] : undefined;
 }
@@ -46,6 +64,8 @@ export function notificationToInteraction(n: Notification, ownerDid: string): In
   if (WITH_TEXT.has(kind)) {
     const record = RecordWithText.safeParse(n.record);
     if (record.success && record.data.text !== '') interaction.text = record.data.text.slice(0, TEXT_MAX);
+    const lang = record.success ? languageTag(record.data.langs?.[0]) : undefined;
+    if (lang !== undefined) interaction.lang = lang;
   }
   return interaction;
 }

@@ -1,8 +1,8 @@
 /**
  * The parts of the AT Protocol lexicons followback reads, as zod schemas.
  * Checked against bluesky-social/atproto `lexicons/`: com.atproto.server.createSession /
- * refreshSession, app.bsky.graph.getFollowers / getFollows, app.bsky.actor.getProfiles
- * (profileViewDetailed), app.bsky.notification.listNotifications,
+ * refreshSession, app.bsky.graph.getFollowers / getFollows, app.bsky.actor.getProfiles and
+ * getProfile (profileViewDetailed), app.bsky.feed.getAuthorFeed (feedViewPost), app.bsky.notification.listNotifications,
  * com.atproto.repo.listRecords, and the record types app.bsky.feed.like / repost / post,
  * app.bsky.graph.follow.
  *
@@ -119,8 +119,18 @@ export const PostRecord = z.object({
 });
 export type PostRecord = z.infer<typeof PostRecord>;
 
-/** The text of a notification's record (reply, mention, quote are app.bsky.feed.post). */
-export const RecordWithText = z.object({ text: z.string() });
+/** The text and language tags of a notification's record (reply, mention, quote are app.bsky.feed.post). */
+export const RecordWithText = z.object({ text: z.string(), langs: z.array(z.unknown()).optional() });
+
+/** app.bsky.feed.defs#feedViewPost, only what dates it: the post, and the reason (a repost) it is in the feed for. */
+export const FeedViewPost = z.object({
+  post: z.object({ uri: z.string().min(1), indexedAt: z.string(), record: z.unknown() }),
+  reason: z.looseObject({ $type: z.string().optional(), indexedAt: z.string().optional() }).optional(),
+});
+export type FeedViewPost = z.infer<typeof FeedViewPost>;
+
+/** Output of app.bsky.feed.getAuthorFeed. */
+export const GetAuthorFeedOutput = z.object({ cursor: z.string().optional(), feed: z.array(FeedViewPost) });
 
 export const MENTION_FEATURE = 'app.bsky.richtext.facet#mention';
 export const EMBED_RECORD = 'app.bsky.embed.record';

@@ -23,6 +23,7 @@ export const OWN_COLLECTIONS = {
   posts: 'app.bsky.feed.post',
 } as const;
 export type OwnCollection = keyof typeof OWN_COLLECTIONS;
+const RECORDS_PER_PAGE = 100;
 
 /** Interactions one record stands for; `invalid` when the record does not match its lexicon. */
 export function recordToInteractions(collection: OwnCollection, record: RepoRecord, ownerDid: string): Interaction[] | 'invalid' {
@@ -103,6 +104,7 @@ export interface OwnRecordsResult extends Collected<RepoRecord> {
 export async function pullOwnRecords(xrpc: BlueskyXrpc, req: OwnRecordsRequest): Promise<OwnRecordsResult> {
   const collected = await collectPages<RepoRecord>({
     maxPages: req.maxPages,
+    shortPageEnds: RECORDS_PER_PAGE,
     ...(req.onPage ? { onPage: req.onPage } : {}),
     ...(req.signal ? { signal: req.signal } : {}),
     isPast: (record) => {
@@ -114,7 +116,7 @@ export async function pullOwnRecords(xrpc: BlueskyXrpc, req: OwnRecordsRequest):
     fetchPage: async (cursor) => {
       const page = await xrpc.query(
         'com.atproto.repo.listRecords',
-        { repo: req.ownerDid, collection: OWN_COLLECTIONS[req.collection], limit: 100, cursor },
+        { repo: req.ownerDid, collection: OWN_COLLECTIONS[req.collection], limit: RECORDS_PER_PAGE, cursor },
         ListRecordsOutput,
       );
       return { items: page.records, cursor: page.cursor };

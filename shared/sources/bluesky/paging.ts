@@ -17,6 +17,14 @@ export interface CollectOptions<T> {
   fetchPage(cursor: string | undefined): Promise<Page<T>>;
   /** Cap on pages; absent, the whole list is read (contact lists, where a cut would look like unfollows). */
   maxPages?: number;
+  /**
+   * The page size asked for, when a page shorter than it ends the list. True of
+   * com.atproto.repo.listRecords: the PDS filters in the query, before the limit,
+   * and sends a cursor whenever a page has records, so following it after a short
+   * page only fetches an empty one. Not of AppView lists, which drop items
+   * (blocks, takedowns) after the limit: a short page there proves nothing.
+   */
+  shortPageEnds?: number;
   /** Newest-first lists: true for the first item not wanted; it and everything after it are left out. */
   isPast?(item: T): boolean;
   onPage?(itemsSoFar: number): void;
@@ -60,7 +68,8 @@ export async function collectPages<T>(options: CollectOptions<T>): Promise<Colle
     }
     options.onPage?.(items.length);
     // Some servers answer a last, empty page with a cursor: an empty page ends the list too.
-    if (result.cursor === undefined || result.cursor === '' || result.items.length === 0) {
+    const short = options.shortPageEnds !== undefined && result.items.length < options.shortPageEnds;
+    if (result.cursor === undefined || result.cursor === '' || result.items.length === 0 || short) {
       return { items, complete: true, hitPageCap: false, stopped: false };
     }
     if (cursors.has(result.cursor)) {

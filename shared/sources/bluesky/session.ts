@@ -74,7 +74,7 @@ export interface BlueskySessionOptions {
   /** Key in the session store (`bluesky:<source id>:<handle>`); also the salt of the sealing key. */
   key: string;
   store: SessionStore;
-  /** Client for the account's PDS (or the bsky.social entryway). */
+  /** Client for the account's PDS (or the bsky.social entryway); `usePds` switches it once the PDS is resolved. */
   pds: HttpClient;
   /** Handle (or email or DID) to sign in with. */
   identifier: string;
@@ -84,8 +84,21 @@ export interface BlueskySessionOptions {
 export class BlueskySession {
   private current: StoredSession | undefined;
   private readonly notes: string[] = [];
+  private pds: HttpClient;
 
-  constructor(private readonly options: BlueskySessionOptions) {}
+  constructor(private readonly options: BlueskySessionOptions) {
+    this.pds = options.pds;
+  }
+
+  /** Signs in and refreshes at the account's own PDS, once its DID document has named it. */
+  usePds(pds: HttpClient): void {
+    this.pds = pds;
+  }
+
+  /** The DID of the stored session, without a request; undefined when there is no usable one. */
+  async storedDid(): Promise<string | undefined> {
+    return (this.current ?? (await this.load()))?.did;
+  }
 
   /** Things worth telling the owner (a corrupt stored session, a store that would not save). Never secret. */
   get problems(): readonly string[] {
@@ -150,7 +163,7 @@ export class BlueskySession {
   private async create(signal?: AbortSignal): Promise<StoredSession> {
     let data: SessionOutput;
     try {
-      const res = await this.options.pds.postJson(
+      const res = await this.pds.postJson(
         CREATE_SESSION,
         { identifier: this.options.identifier, password: this.options.appPassword },
         SessionOutput,
@@ -167,7 +180,7 @@ export class BlueskySession {
     const refreshJwt = this.current?.refreshJwt;
     if (refreshJwt !== undefined) {
       try {
-        const res = await this.options.pds.postJson(REFRESH_SESSION, undefined, SessionOutput, {
+        const res = await this.pds.postJson(REFRESH_SESSION, undefined, SessionOutput, {
           headers: bearer(refreshJwt),
           ...(signal ? { signal } : {}),
         });

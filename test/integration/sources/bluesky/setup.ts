@@ -26,6 +26,8 @@ export function makeSource(server: FakeBlueskyServer, sessions: SessionStore, ov
   const source = new BlueskySource({
     id: 'bsky',
     serviceUrl: server.url,
+    // The fake server also plays the PLC directory: no test ever reaches plc.directory.
+    plcUrl: server.url,
     handle: OWNER.handle,
     appPassword: OWNER.password,
     sessions,

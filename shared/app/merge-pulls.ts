@@ -85,7 +85,8 @@ export function mergePulls(input: MergeInput): MergeResult {
       const previous = storedByKey.get(key);
       // A partial list can show a mutual as merely followed (the followers half is missing):
       // its relations prove nothing, so the known relation stands until a complete pull.
-      const contact = !listComplete && previous ? { ...pulledContact, relation: previous.relation } : pulledContact;
+      const named = withLastKnownName(pulledContact, previous);
+      const contact = !listComplete && previous ? { ...named, relation: previous.relation } : named;
       current.push(track(contact, previous, outcome.sourceId, outcome.platform, input.now, freshByContact.get(contact.id) ?? []));
       // Someone first seen in a partial list is analysed but not stored yet, so the next
       // complete pull still finds them new (and reports the new follower).
@@ -162,6 +163,16 @@ function track(contact: Contact, previous: TrackedContact | undefined, sourceId:
   if (!isFollowing) delete tracked.followedAt;
   if (!isFollower) delete tracked.followerSince;
   return withLifetime(tracked, fresh);
+}
+
+/**
+ * A gone account (taken down, deactivated, deleted) has no profile left to read:
+ * a source can only name it by its id (Bluesky: the bare DID). The owner knew it
+ * by its handle and name, so the last known ones stay.
+ */
+function withLastKnownName(contact: Contact, previous: TrackedContact | undefined): Contact {
+  if (!previous || contact.state === 'active' || contact.handle !== contact.id) return contact;
+  return { ...contact, handle: previous.handle, displayName: contact.displayName === '' ? previous.displayName : contact.displayName };
 }
 
 /** Adds newly stored interactions to the running totals that outlive the interaction TTL. */

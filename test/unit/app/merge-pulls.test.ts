@@ -142,6 +142,32 @@ describe('merging a run into the stored history', () => {
     expect(n?.firstSeenAt).toBe(NOW);
   });
 
+  it('keeps the last known handle and name of an account that is gone and named only by its id', () => {
+    const did = 'did:plc:gone2222222222222222222222';
+    const stored = [tracked(did, 'following', { handle: 'old.friend.bsky.social', displayName: 'Old Friend' }), tracked('b', 'following', { handle: 'b.bsky.social', displayName: 'Bee' })];
+    const gone = { handle: did, displayName: '' };
+    const result = mergePulls(
+      input({ storedContacts: stored, outcomes: [pull({ contacts: [contact(did, 'following', { ...gone, state: 'deactivated' }), contact('b', 'following', { handle: 'b2.bsky.social', displayName: 'Bee Two' })] })] }),
+    );
+    const kept = result.current.find((c) => c.id === did);
+    expect(kept).toMatchObject({ handle: 'old.friend.bsky.social', displayName: 'Old Friend', state: 'deactivated' });
+    // A live account that changed its handle or name is shown as it is now.
+    expect(result.current.find((c) => c.id === 'b')).toMatchObject({ handle: 'b2.bsky.social', displayName: 'Bee Two' });
+  });
+
+  it('shows the bare id of a gone account never seen under a name, and of a live one whose handle is its id', () => {
+    const did = 'did:plc:gone2222222222222222222222';
+    const live = 'did:plc:live2222222222222222222222';
+    const result = mergePulls(
+      input({
+        storedContacts: [tracked(live, 'following', { handle: 'was.bsky.social' })],
+        outcomes: [pull({ contacts: [contact(did, 'following', { handle: did, displayName: '', state: 'deleted' }), contact(live, 'following', { handle: live, displayName: '' })] })],
+      }),
+    );
+    expect(result.current.find((c) => c.id === did)?.handle).toBe(did);
+    expect(result.current.find((c) => c.id === live)?.handle).toBe(live);
+  });
+
   it('starts tracking a new source at its backfill horizon, and keeps the earliest horizon afterwards', () => {
     const first = mergePulls(input({ storedSources: [], outcomes: [pull({ historySince: '2026-05-01T00:00:00.000Z' })] }));
     expect(first.sourceRuns[0]).toMatchObject({ historySince: '2026-05-01T00:00:00.000Z', previousContactsComplete: false, lastCompleteAt: NOW });

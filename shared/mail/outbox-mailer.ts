@@ -24,7 +24,7 @@ export class OutboxMailer implements Mailer {
 
   async deliver(report: RenderedReport, envelope: Envelope): Promise<DeliveryResult> {
     // Built before touching the disk: a bad envelope fails without leaving files.
-    const eml = reportMessage(report, envelope, this.#now());
+    const eml = await reportMessage(report, envelope, this.#now());
     const files = await writeFileSet(this.#dir, report.baseName, [{ ext: '.eml', content: eml }, ...reportEntries(report)]);
     return { kind: 'outbox', ref: this.#dir, files };
   }

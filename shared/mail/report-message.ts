@@ -2,7 +2,7 @@
 import type { Envelope, RenderedReport } from '../ports/mailer.ts';
 import { buildMimeMessage } from './mime.ts';
 
-export function reportMessage(report: RenderedReport, envelope: Envelope, date: Date): string {
+export function reportMessage(report: RenderedReport, envelope: Envelope, date: Date): Promise<string> {
   return buildMimeMessage({
     from: envelope.from,
     to: envelope.to,

@@ -26,7 +26,7 @@ export class SesMailer implements Mailer {
   }
 
   async deliver(report: RenderedReport, envelope: Envelope): Promise<DeliveryResult> {
-    const raw = Buffer.from(reportMessage(report, envelope, this.#now()), 'utf8');
+    const raw = Buffer.from(await reportMessage(report, envelope, this.#now()), 'utf8');
     const recipients = `${envelope.to.length} recipient${envelope.to.length === 1 ? '' : 's'}`;
     if (raw.byteLength > SES_MAX_MESSAGE_BYTES) {
       throw new Error(

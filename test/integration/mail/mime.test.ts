@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMimeMessage, MimeHeaderError } from '../../../shared/mail/mime.ts';
-import { encodeHeaderText, encodeQuotedPrintable } from '../../../shared/mail/mime-encoding.ts';
-import { decodeEncodedWords, decodeQuotedPrintable, multipartChildren, splitPart } from '../../unit/report/parse-helpers.ts';
+import { decodeQuotedPrintable, multipartChildren, splitPart } from '../../unit/report/parse-helpers.ts';
+import { decodeHeaderText, headerParams, parseHeaderBlock } from './header-parser.ts';
 
 const base = {
   from: 'reports@example.com',
@@ -13,14 +13,14 @@ const base = {
   date: new Date('2026-11-25T08:00:00Z'),
 };
 
-describe('MIME message', () => {
-  const raw = buildMimeMessage(base);
+describe('MIME message (nodemailer MailComposer)', async () => {
+  const raw = await buildMimeMessage(base);
   const message = splitPart(raw);
 
   it('has the RFC 5322 headers: From, To, Subject, Date, Message-ID, MIME-Version', () => {
     expect(message.headers['from']).toBe('reports@example.com');
     expect(message.headers['to']).toBe('owner@example.com, team@example.org');
-    expect(decodeEncodedWords(message.headers['subject'] ?? '')).toBe(base.subject);
+    expect(decodeHeaderText(message.headers['subject'] ?? '')).toBe(base.subject);
     expect(message.headers['date']).toBe('Wed, 25 Nov 2026 08:00:00 +0000');
     expect(message.headers['message-id']).toMatch(/^<[^<>@\s]+@example\.com>$/);
     expect(message.headers['mime-version']).toBe('1.0');
@@ -36,8 +36,9 @@ describe('MIME message', () => {
     expect(decodeQuotedPrintable(text!.body)).toBe(base.text);
     expect(html?.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(decodeQuotedPrintable(html!.body)).toBe(base.html);
-    expect(attachment?.headers['content-disposition']).toBe('attachment; filename="followback-demo-2026-11-25.csv"');
-    expect(attachment?.headers['content-type']).toBe('text/csv; charset=utf-8; name="followback-demo-2026-11-25.csv"');
+    // Quoting a token parameter is optional (RFC 2045); compare the parameters, not the spelling.
+    expect(headerParams(attachment?.headers['content-disposition'] ?? '')).toEqual({ value: 'attachment', params: { filename: 'followback-demo-2026-11-25.csv' } });
+    expect(headerParams(attachment?.headers['content-type'] ?? '')).toEqual({ value: 'text/csv', params: { charset: 'utf-8', name: 'followback-demo-2026-11-25.csv' } });
     expect(attachment?.headers['content-transfer-encoding']).toBe('base64');
     expect(Buffer.from(attachment!.body.replace(/\r\n/g, ''), 'base64').toString('utf8')).toBe(base.attachments[0]!.content);
   });
@@ -48,28 +49,41 @@ describe('MIME message', () => {
     expect(raw).toMatch(/^[\x00-\x7F]*$/);
   });
 
-  it('encodes a non-ASCII subject as RFC 2047 words that decode back exactly', () => {
+  it('encodes an Italian subject with accents and emoji as RFC 2047 words that decode back exactly, folded within 78 columns', async () => {
     const subject = 'followback · profilo: 42 da non seguire più, 7 da ricambiare — ciao 👋 '.repeat(2).trim();
-    const encoded = encodeHeaderText(subject, 'Subject'.length);
-    expect(encoded).toMatch(/^=\?UTF-8\?B\?/);
-    for (const line of encoded.split('\r\n')) expect(line.length).toBeLessThanOrEqual(78 - 9);
-    expect(decodeEncodedWords(encoded.replace(/\r\n /g, ' '))).toBe(subject);
+    const headers = parseHeaderBlock(await buildMimeMessage({ ...base, subject }));
+    const [field, ...others] = headers.all('subject');
+    expect(others).toHaveLength(0);
+    expect(field?.raw).toMatch(/^=\?UTF-8\?B\?/);
+    expect(decodeHeaderText(field?.raw ?? '')).toBe(subject);
+    for (const line of headers.lines) expect(line.length, line).toBeLessThanOrEqual(78);
   });
 
-  it('quoted-printable round-trips and escapes "=", trailing spaces and a leading dot', () => {
+  it('quoted-printable bodies round-trip "=", trailing spaces and long lines', async () => {
     const text = 'a = b  \n.hidden\n' + 'é'.repeat(100);
-    const qp = encodeQuotedPrintable(text);
-    expect(qp).toContain('a =3D b =20');
-    expect(qp).toContain('\r\n=2Ehidden');
-    for (const line of qp.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
-    expect(decodeQuotedPrintable(qp)).toBe(text);
+    const raw = await buildMimeMessage({ ...base, text });
+    const [alternative] = multipartChildren(splitPart(raw));
+    const [plain] = multipartChildren(alternative!);
+    for (const line of plain!.body.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
+    expect(decodeQuotedPrintable(plain!.body)).toBe(text);
   });
 
-  it('rejects line breaks in the subject or addresses, which would inject headers', () => {
-    expect(() => buildMimeMessage({ ...base, subject: 'Hi\r\nBcc: everyone@example.com' })).toThrow(/subject: must not contain line breaks/);
-    expect(() => buildMimeMessage({ ...base, to: ['owner@example.com', 'x@example.com\nBcc: y@example.com'] })).toThrow(/to\[1\]/);
-    expect(() => buildMimeMessage({ ...base, from: 'Evil <evil@example.com>' })).toThrow(MimeHeaderError);
-    expect(() => buildMimeMessage({ ...base, to: [] })).toThrow(/at least one recipient/);
-    expect(() => buildMimeMessage({ ...base, attachments: [{ ...base.attachments[0]!, filename: 'a"; x=".csv' }] })).toThrow(/attachments\[0\]\.filename/);
+  it('is byte-for-byte the same given the same date, Message-ID and boundary', async () => {
+    const fixed = { ...base, messageId: 'fixed.1@example.com', boundary: 'fixture' };
+    const first = await buildMimeMessage(fixed);
+    expect(await buildMimeMessage(fixed)).toBe(first);
+    expect(first).toContain('Message-ID: <fixed.1@example.com>\r\n');
+    expect(splitPart(first).headers['content-type']).toMatch(/boundary="[^"]*fixture[^"]*"/);
+    expect(await buildMimeMessage(base)).not.toBe(await buildMimeMessage(base));
+  });
+
+  it('rejects line breaks in the subject or addresses, which would inject headers', async () => {
+    await expect(buildMimeMessage({ ...base, subject: 'Hi\r\nBcc: everyone@example.com' })).rejects.toThrow(/subject: must not contain line breaks/);
+    await expect(buildMimeMessage({ ...base, to: ['owner@example.com', 'x@example.com\nBcc: y@example.com'] })).rejects.toThrow(/to\[1\]/);
+    await expect(buildMimeMessage({ ...base, from: 'Evil <evil@example.com>' })).rejects.toThrow(MimeHeaderError);
+    await expect(buildMimeMessage({ ...base, from: { name: 'Evil\r\nBcc: x@example.com', address: 'evil@example.com' } })).rejects.toThrow(/from\.name: must not contain line breaks/);
+    await expect(buildMimeMessage({ ...base, to: [] })).rejects.toThrow(/at least one recipient/);
+    await expect(buildMimeMessage({ ...base, subject: '' })).rejects.toThrow(/subject: must not be empty/);
+    await expect(buildMimeMessage({ ...base, attachments: [{ ...base.attachments[0]!, filename: 'a"; x=".csv' }] })).rejects.toThrow(/attachments\[0\]\.filename/);
   });
 });

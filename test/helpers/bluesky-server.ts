@@ -56,9 +56,10 @@ export interface BlueskyWorld {
   /**
    * Accounts the AppView hides (left out of lists and getProfiles), and what
    * app.bsky.actor.getProfile answers for each: 400 AccountTakedown, 400
-   * AccountDeactivated, or 400 InvalidRequest "Profile not found" (deleted).
+   * AccountDeactivated, or 400 InvalidRequest "Profile not found" (deleted);
+   * `broken` answers 500 every time.
    */
-  gone?: Map<string, 'takedown' | 'deactivated' | 'deleted'>;
+  gone?: Map<string, 'takedown' | 'deactivated' | 'deleted' | 'broken'>;
   /** When each actor last posted or reposted (app.bsky.feed.getAuthorFeed's newest item); absent, the feed is empty. */
   lastPosts?: Map<string, { at: string; repost?: boolean; createdAt?: string }>;
   /** Handles com.atproto.identity.resolveHandle knows besides the account's own. */
@@ -272,6 +273,7 @@ export class FakeBlueskyServer {
         const gone = w.gone?.get(actor);
         if (gone === 'takedown') throw new XrpcFailure(400, 'AccountTakedown', 'Account has been suspended');
         if (gone === 'deactivated') throw new XrpcFailure(400, 'AccountDeactivated', 'Account is deactivated');
+        if (gone === 'broken') throw new XrpcFailure(500, 'InternalServerError', 'Internal Server Error');
         const profile = this.visible(actor);
         if (!profile) throw new XrpcFailure(400, 'InvalidRequest', 'Profile not found');
         return profileViewDetailed(profile);

@@ -54,6 +54,11 @@ describe('Bluesky source: mapping', () => {
     expect(byContact.get(FRANK)).toMatchObject({ kind: 'quote', text: 'this is wrong' });
     expect(byContact.get(GINA)).toMatchObject({ kind: 'like' });
     expect(inbound).toHaveLength(7); // starterpack-joined is not engagement
+    // The post's first language tag, lower-cased; an implausible one is left out, and likes carry none.
+    expect(byContact.get(DAVE)?.lang).toBe('en');
+    expect(byContact.get(ERIN)?.lang).toBe('pt-br');
+    expect(byContact.get(FRANK)?.lang).toBeUndefined();
+    expect(byContact.get(ALICE)?.lang).toBeUndefined();
     expect(new Set(inbound.map((i) => i.id)).size).toBe(inbound.length);
   });
 

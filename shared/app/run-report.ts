@@ -12,6 +12,7 @@ import type { RunRecord, StoredDecision, WriteStats } from '../ports/store.ts';
 import { buildReport } from '../report/build-report.ts';
 import { renderReport } from '../report/render.ts';
 import { changedContacts } from './changed-contacts.ts';
+import { classifyTexts } from './classify-texts.ts';
 import { contactKey, mergePulls } from './merge-pulls.ts';
 import { pullOne, pullStopOf } from './pull-sources.ts';
 import type { Log, RunReportDeps, RunReportRequest, RunReportResult } from './types.ts';
@@ -94,6 +95,9 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
     storedInteractions,
   });
 
+  const interactions = [...storedInteractions, ...merged.newInteractions];
+  const classified = await classifyTexts(profile, interactions, now, deps, log, req.signal);
+  if (req.signal?.aborted) throw new RunCancelledError();
   const analysis = analyse({
     now: nowIso,
     policy,
@@ -102,9 +106,9 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
     sources: merged.sourceRuns,
     current: merged.current,
     previous: state.lastRun === null && state.contacts.length === 0 ? null : state.contacts,
-    interactions: [...storedInteractions, ...merged.newInteractions],
+    interactions,
     previousFigures: state.lastRun?.figures ?? null,
-    ...(deps.classifiers ? { classifiers: deps.classifiers } : {}),
+    classifiers: classified.classifiers,
   });
 
   const runs = await store.listRuns(profile.id, 12);
@@ -118,7 +122,12 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
     analysis,
     trend: runs.map((r) => ({ at: r.at, figures: r.figures })),
     maxRowsPerSection: profile.report.maxRowsPerSection,
+    sourceProblems: merged.sourceRuns.map((s) => ({ sourceId: s.sourceId, platform: s.platform, problems: s.problems })),
+    classifierProblems: classified.problems,
   });
+  for (const u of analysis.unmatchedDecisions) {
+    log.warn(`${u.kind} entry "${u.entry}" matches no contact of this profile${u.closest !== undefined ? ` (closest: ${u.closest})` : ''}`, { profile: profile.id });
+  }
   const rendered = renderReport(report);
 
   // Last point where stopping leaves no trace; once the email is out, the run must be stored.

@@ -1,5 +1,6 @@
 import type { ProfileConfig } from '../config/schema.ts';
-import type { Classifiers, Figures, StaleSource } from '../domain/analysis-types.ts';
+import type { Figures, StaleSource } from '../domain/analysis-types.ts';
+import type { LanguageDetector, ToneClassifier } from '../ports/classifiers.ts';
 import type { DeliveryResult, Mailer, RenderedReport } from '../ports/mailer.ts';
 import type { ProgressListener, Source } from '../ports/source.ts';
 import type { ProfileStore, WriteStats } from '../ports/store.ts';
@@ -19,7 +20,10 @@ export interface RunReportDeps {
   mailer: Mailer | null;
   log?: Log;
   onProgress?: ProgressListener;
-  classifiers?: Classifiers;
+  /** The profile's tone classifier (lexicon or Comprehend); without one, `critic_only` is never concluded. */
+  toneClassifierFor?(profile: ProfileConfig): ToneClassifier | undefined;
+  /** Language detector for `out_of_audience`; without one, only exclude keywords put a contact outside the audience. */
+  languageDetector?: LanguageDetector;
   /** How long a source told to stop may take to hand back a partial pull (default 5 s). */
   stopGraceMs?: number;
 }

@@ -16,7 +16,7 @@ import type {
 } from './analysis-types.ts';
 import { REASON_CODES } from './analysis-types.ts';
 import { judgeContact, type ReasonMap } from './contact-reasons.ts';
-import { matchDecisions } from './decisions.ts';
+import { matchDecisions, unmatchedDecisions } from './decisions.ts';
 import { computeFigures, figureDeltas } from './figures.ts';
 import { followerChanges, keyOf } from './follower-changes.ts';
 import { indexInteractions } from './interaction-index.ts';
@@ -58,13 +58,14 @@ export function analyse(input: AnalysisInput): Analysis {
     const source = sources.get(contact.sourceId);
     // A contact of a source this run knows nothing about is judged as stale, from its own first sighting.
     const historySinceMs = historySince.get(contact.sourceId) ?? parseInstant(contact.firstSeenAt, () => `contact ${key} firstSeenAt`);
+    const trackingSinceMs = trackingSince.get(contact.sourceId) ?? historySinceMs;
     const interactions = index.of(contact.sourceId, contact.id);
-    const stats = computeStats(contact, interactions, { nowMs, windowStartMs, historySinceMs });
+    const stats = computeStats(contact, interactions, { nowMs, windowStartMs, historySinceMs, trackingSinceMs });
     const ctx = {
       contact,
       stats,
       interactions,
-      observationStartMs: observationStartMs(contact, historySinceMs),
+      observationStartMs: observationStartMs(contact, historySinceMs, trackingSinceMs),
       nowMs,
       policy,
       audience: input.audience,
@@ -72,7 +73,7 @@ export function analyse(input: AnalysisInput): Analysis {
     };
     const { reasons, inGrace } = judgeContact(ctx, {
       interactionsStale: source?.interactions !== 'complete',
-      trackingSinceMs: trackingSince.get(contact.sourceId) ?? historySinceMs,
+      trackingSinceMs,
       decision: decisions.decisionFor(contact),
     });
     const gained = changes.newFollowers.get(key);
@@ -84,7 +85,7 @@ export function analyse(input: AnalysisInput): Analysis {
   }
 
   const supporters = topSupporters(
-    judged.map((j) => ({ key: j.key, handle: j.contact.handle, stats: j.stats, criticOnly: j.reasons.has('critic_only') })),
+    judged.map((j) => ({ key: j.key, handle: j.contact.handle, stats: j.stats, excluded: j.reasons.has('critic_only') || j.reasons.has('out_of_audience') })),
     policy.topSupporters,
   );
 
@@ -97,10 +98,12 @@ export function analyse(input: AnalysisInput): Analysis {
 
   for (const { contact, evidence } of changes.formerFollowers) {
     const key = keyOf(contact);
+    const formerHistorySinceMs = historySince.get(contact.sourceId) ?? parseInstant(contact.firstSeenAt, () => `previous contact ${key} firstSeenAt`);
     const stats = computeStats(contact, index.of(contact.sourceId, contact.id), {
       nowMs,
       windowStartMs,
-      historySinceMs: historySince.get(contact.sourceId) ?? parseInstant(contact.firstSeenAt, () => `previous contact ${key} firstSeenAt`),
+      historySinceMs: formerHistorySinceMs,
+      trackingSinceMs: trackingSince.get(contact.sourceId) ?? formerHistorySinceMs,
     });
     verdicts.push(verdictOf(contact, 'former_follower', null, new Map([['lost_follower', evidence]]), stats, false));
   }
@@ -111,6 +114,7 @@ export function analyse(input: AnalysisInput): Analysis {
     now: input.now,
     windowStart: toIso(windowStartMs),
     verdicts,
+    unmatchedDecisions: unmatchedDecisions(input.decisions, [...input.current, ...changes.formerFollowers.map((f) => f.contact)], nowMs),
     figures,
     deltas: figureDeltas(figures, input.previousFigures),
     staleSources: staleSourcesOf(input.sources),

@@ -3,6 +3,7 @@
  * The report JSON is built from `Analysis`, so names here are stable vocabulary.
  */
 import type { Audience, Policy } from '../config/schema.ts';
+import type { UnmatchedDecision } from './decisions.ts';
 import type { Completeness, Contact, Interaction, InteractionKind } from './model.ts';
 
 export const REASON_CODES = [
@@ -67,12 +68,33 @@ export interface OwnerDecisions {
   snoozed: { contact: string; until: string }[];
 }
 
-/** Later issue: out_of_audience and critic_only plug in here without touching analyse(). */
+/** Tone of one text: negative when it criticises. */
+export type Tone = 'negative' | 'neutral' | 'positive';
+
+/** A text the contact wrote (bio, reply, mention, quote), with the platform's language tag if any. */
+export interface ContactText {
+  text: string;
+  lang?: string;
+}
+
+/**
+ * The judgements that need more than counting. The analysis stays pure: the app
+ * classifies texts before analyse() (a remote classifier is asynchronous and
+ * batched) and hands in lookups.
+ */
 export interface Classifiers {
-  /** Returns evidence when the contact is outside the audience, else null. */
-  audience?: (contact: TrackedContact, audience: Audience) => { evidence: string } | null;
-  /** Tone of one inbound text: negative when it criticises. */
-  tone?: (text: string) => 'negative' | 'neutral' | 'positive';
+  /**
+   * Evidence when the contact is outside the audience, else null. `texts` are
+   * the bio and the contact's own recent texts the history holds, newest first.
+   * Never called for a contact the owner protected (allowlisted, snoozed).
+   */
+  audience?: (contact: TrackedContact, texts: readonly ContactText[], audience: Audience) => Evidence | null;
+  /** Tone of one inbound text; undefined when the classifier could not tell (counts as neither criticism nor support). */
+  tone?: (text: string) => Tone | undefined;
+  /** Which tone classifier answered (`lexicon`, `comprehend`), for the evidence. */
+  toneClassifier?: string;
+  /** The tone classifier failed this run: critic_only is carried over from the previous run, not concluded. */
+  toneFailed?: boolean;
 }
 
 export interface AnalysisInput {
@@ -101,8 +123,15 @@ export interface ContactStats {
   lastOutboundAt?: string;
   /** Days since the owner followed them (following/mutual), if known. */
   followedForDays?: number;
-  /** Days of observed history for this contact (from max(followedAt|firstSeenAt, historySince)). */
+  /** Days of observed history for this contact (see observationOf in stats.ts). */
   observedDays: number;
+  /**
+   * Set when the tie's start date is unknown (no follow date from the platform)
+   * and the contact was already there at the source's first pull: the history
+   * that pull read is the evidence, and this counts the days followback has
+   * itself tracked the contact since.
+   */
+  trackedDays?: number;
   /** Weighted engagement score in the window (used for top supporters). */
   score: number;
 }
@@ -165,6 +194,8 @@ export interface Analysis {
   now: string;
   windowStart: string;
   verdicts: ContactVerdict[];
+  /** Allowlist and snooze entries that name no contact of the profile (the owner believes someone is protected who is not). */
+  unmatchedDecisions: UnmatchedDecision[];
   figures: Figures;
   /** Change since the previous run (null on the first run). */
   deltas: FigureDeltas | null;

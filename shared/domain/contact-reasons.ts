@@ -32,9 +32,11 @@ export function judgeContact(ctx: ContactContext, options: JudgeOptions): Contac
   if (grace !== null) reasons.set('grace_period', grace);
 
   const previous = new Set(ctx.contact.previousReasons ?? []);
+  const protectedByOwner = options.decision.allowlistedBy !== undefined || options.decision.snoozedUntil !== undefined;
   for (const rule of options.rules ?? CONTACT_RULES) {
+    if (rule.ownerOverrides === true && protectedByOwner) continue;
     if (rule.basis === 'absence' && grace !== null) continue;
-    if (rule.basis !== 'available-data' && options.interactionsStale) {
+    if ((rule.basis !== 'available-data' && options.interactionsStale) || rule.unavailable?.(ctx) === true) {
       if (!previous.has(rule.code) || rule.contradicted?.(ctx) === true) continue;
       reasons.set(rule.code, { ...rule.evaluate(ctx), carriedOver: true });
       continue;

@@ -82,3 +82,78 @@ function longest(a: ActiveSnooze | undefined, b: ActiveSnooze | undefined): Acti
 function keepLongest(map: Map<string, ActiveSnooze>, name: string, snooze: ActiveSnooze): void {
   map.set(name, longest(map.get(name), snooze) ?? snooze);
 }
+
+/** An allowlist or snooze entry that names no contact of the profile: the owner thinks someone is protected who is not. */
+export interface UnmatchedDecision {
+  entry: string;
+  kind: 'allowlist' | 'snooze';
+  /** The handle that looks most like the entry, when one is close enough to be a likely typo. */
+  closest?: string;
+}
+
+/**
+ * Entries that match no contact (by key or handle). Expired snoozes are not
+ * reported: they protect nobody any more on purpose. Ordered as written.
+ */
+export function unmatchedDecisions(
+  decisions: OwnerDecisions,
+  contacts: readonly Pick<TrackedContact, 'sourceId' | 'id' | 'handle'>[],
+  nowMs: number,
+): UnmatchedDecision[] {
+  const keys = new Set<string>();
+  const handles = new Map<string, string>();
+  for (const c of contacts) {
+    keys.add(`${c.sourceId}:${c.id}`);
+    handles.set(normaliseHandle(c.handle), c.handle);
+  }
+  const matches = (entry: string): boolean => keys.has(entry.trim()) || handles.has(normaliseHandle(entry));
+  const out: UnmatchedDecision[] = [];
+  const seen = new Set<string>();
+  const report = (entry: string, kind: UnmatchedDecision['kind']): void => {
+    const id = `${kind}\u0000${entry}`;
+    if (seen.has(id) || matches(entry)) return;
+    seen.add(id);
+    const closest = closestHandle(normaliseHandle(entry), handles);
+    out.push({ entry, kind, ...(closest !== undefined ? { closest } : {}) });
+  };
+  for (const entry of decisions.allowlist) report(entry, 'allowlist');
+  decisions.snoozed.forEach((s, index) => {
+    if (nowMs < snoozeEndMs(s.until, `decisions.snoozed[${index}].until`)) report(s.contact, 'snooze');
+  });
+  return out;
+}
+
+/**
+ * The handle at the smallest edit distance, if that distance is small for the
+ * entry's length (at most a third of it, and at most 6): a typo, not a stranger.
+ * Ties go to the alphabetically first handle, for a stable report.
+ */
+function closestHandle(entry: string, handles: ReadonlyMap<string, string>): string | undefined {
+  const limit = Math.min(6, Math.floor(entry.length / 3));
+  let best: { distance: number; normalised: string; handle: string } | undefined;
+  for (const [normalised, handle] of handles) {
+    if (Math.abs(normalised.length - entry.length) > limit) continue;
+    const distance = editDistance(entry, normalised, limit);
+    if (distance > limit) continue;
+    if (best === undefined || distance < best.distance || (distance === best.distance && normalised < best.normalised)) best = { distance, normalised, handle };
+  }
+  return best?.handle;
+}
+
+/** Levenshtein distance, giving up (returning limit + 1) once every path exceeds the limit. */
+export function editDistance(a: string, b: string, limit = Infinity): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min((previous[j] ?? Infinity) + 1, (current[j - 1] ?? Infinity) + 1, (previous[j - 1] ?? Infinity) + cost);
+      current.push(value);
+      if (value < rowMin) rowMin = value;
+    }
+    if (rowMin > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length] ?? Infinity;
+}

@@ -15,6 +15,8 @@ export interface TimedInteraction {
   at: string;
   atMs: number;
   text: string | undefined;
+  /** The platform's language tag of `text`, if any. */
+  lang: string | undefined;
 }
 
 const NONE: readonly TimedInteraction[] = [];
@@ -63,7 +65,7 @@ export function indexInteractions(interactions: AnalysisInput['interactions'], n
     if (seen.has(interaction.id)) continue;
     seen.add(interaction.id);
     // One object shape for all (text may be undefined), which keeps the per-contact loops monomorphic.
-    index.add(interaction.sourceId, interaction.contactId, { id: interaction.id, kind: interaction.kind, direction: interaction.direction, at: interaction.at, atMs, text: interaction.text });
+    index.add(interaction.sourceId, interaction.contactId, { id: interaction.id, kind: interaction.kind, direction: interaction.direction, at: interaction.at, atMs, text: interaction.text, lang: interaction.lang });
   }
   return index;
 }

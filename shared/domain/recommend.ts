@@ -20,18 +20,32 @@ export interface RecommendInput {
   policy: Policy;
 }
 
-/** inactive_account because the account is gone (moved/suspended/deleted), not merely quiet. */
+/**
+ * inactive_account because the account is gone for good (moved, suspended,
+ * deleted), not merely quiet; a deactivated account can come back, so it is
+ * judged like a quiet one.
+ */
 function accountGone(reasons: ReadonlyMap<ReasonCode, Evidence>): boolean {
-  return reasons.get('inactive_account')?.state !== undefined;
+  const state = reasons.get('inactive_account')?.state;
+  return state === 'moved' || state === 'suspended' || state === 'deleted';
+}
+
+/**
+ * never_engaged concluded from history read before tracking began (no follow
+ * date), while followback has tracked the contact for less than
+ * minObservationDays: strong enough to ask the owner, not to advise an unfollow.
+ */
+function provisionalSilence(reasons: ReadonlyMap<ReasonCode, Evidence>): boolean {
+  return reasons.get('never_engaged')?.provisional === true;
 }
 
 export function recommend({ relation, reasons, stats, inGrace, policy }: RecommendInput): Recommendation {
   const protectedByOwner = reasons.has('allowlisted') || reasons.has('snoozed');
   if (isFollowing(relation)) {
     if (protectedByOwner || inGrace) return 'keep';
-    const removal = reasons.has('never_engaged') || reasons.has('dormant') || reasons.has('critic_only') || accountGone(reasons);
+    const removal = (reasons.has('never_engaged') && !provisionalSilence(reasons)) || reasons.has('dormant') || reasons.has('critic_only') || accountGone(reasons);
     if (removal) return stats.inboundInWindow > 0 ? 'review' : 'unfollow';
-    if (reasons.has('one_sided') || reasons.has('out_of_audience') || reasons.has('inactive_account')) return 'review';
+    if (reasons.has('never_engaged') || reasons.has('one_sided') || reasons.has('out_of_audience') || reasons.has('inactive_account')) return 'review';
     return 'keep';
   }
 

@@ -23,6 +23,19 @@ export interface StatsClock {
   windowStartMs: number;
   /** The source's coverage horizon: observation never starts before it. */
   historySinceMs: number;
+  /** The source's first pull (defaults to historySinceMs). */
+  trackingSinceMs?: number;
+}
+
+/** Where a contact's observed history starts, and on what grounds. */
+export interface Observation {
+  startMs: number;
+  /**
+   * The tie's start is unknown (no follow date) and the contact was there at the
+   * source's first pull: observation covers the whole history that pull read,
+   * and followback itself has tracked the contact since `trackedSinceMs`.
+   */
+  followDateUnknown?: { trackedSinceMs: number };
 }
 
 export function isFollowing(relation: TrackedContact['relation']): boolean {
@@ -35,15 +48,26 @@ export function isFollower(relation: TrackedContact['relation']): boolean {
 
 /**
  * Start of the observed history: max(tie start, historySince). The tie start is
- * `followedAt` for accounts you follow. Interpretation: for a follower you don't
- * follow, `followedAt` is never set, so `followerSince` (when they followed you)
- * is used before falling back to `firstSeenAt`.
+ * `followedAt` for accounts you follow and `followerSince` for followers you
+ * don't follow. Without it (all of Mastodon, files without dates):
+ *  - a contact that was already there at the source's first pull was part of
+ *    the community before tracking began, so the history that first pull read
+ *    (back to historySince) is evidence about it: silence across all of it is
+ *    silence, even though the follow date is unknown;
+ *  - a contact that appeared later started the tie when it was first seen.
  */
-export function observationStartMs(contact: TrackedContact, historySinceMs: number): number {
+export function observationOf(contact: TrackedContact, historySinceMs: number, trackingSinceMs: number = historySinceMs): Observation {
   const followSide = isFollowing(contact.relation) ? contact.followedAt : contact.followerSince;
-  const anchor = followSide ?? contact.firstSeenAt;
-  const anchorMs = parseInstant(anchor, () => `contact ${contact.sourceId}:${contact.id} tie start`);
-  return Math.max(anchorMs, historySinceMs);
+  if (followSide !== undefined) {
+    return { startMs: Math.max(parseInstant(followSide, () => `contact ${contact.sourceId}:${contact.id} tie start`), historySinceMs) };
+  }
+  const firstSeenMs = parseInstant(contact.firstSeenAt, () => `contact ${contact.sourceId}:${contact.id} firstSeenAt`);
+  if (firstSeenMs <= trackingSinceMs) return { startMs: Math.min(historySinceMs, firstSeenMs), followDateUnknown: { trackedSinceMs: firstSeenMs } };
+  return { startMs: Math.max(firstSeenMs, historySinceMs) };
+}
+
+export function observationStartMs(contact: TrackedContact, historySinceMs: number, trackingSinceMs?: number): number {
+  return observationOf(contact, historySinceMs, trackingSinceMs).startMs;
 }
 
 export function computeStats(contact: TrackedContact, interactions: readonly TimedInteraction[], clock: StatsClock): ContactStats {
@@ -81,6 +105,7 @@ export function computeStats(contact: TrackedContact, interactions: readonly Tim
     }
   }
 
+  const observation = observationOf(contact, clock.historySinceMs, clock.trackingSinceMs);
   // Lifetime totals already include the interactions we hold, so the larger of the two is the truth.
   const lifetime = contact.lifetime;
   const lifetimeLastInbound = notAfter(lifetime?.lastInboundAt, clock.nowMs);
@@ -91,9 +116,10 @@ export function computeStats(contact: TrackedContact, interactions: readonly Tim
     outboundInWindow,
     inboundTotal: Math.max(inboundSeen, lifetime?.inbound ?? 0),
     outboundTotal: Math.max(outboundSeen, lifetime?.outbound ?? 0),
-    observedDays: Math.max(0, wholeDays(observationStartMs(contact, clock.historySinceMs), clock.nowMs)),
+    observedDays: Math.max(0, wholeDays(observation.startMs, clock.nowMs)),
     score,
   };
+  if (observation.followDateUnknown !== undefined) stats.trackedDays = Math.max(0, wholeDays(observation.followDateUnknown.trackedSinceMs, clock.nowMs));
   const lastIn = laterIso(lastInboundAt, lifetimeLastInbound);
   const lastOut = laterIso(lastOutboundAt, lifetimeLastOutbound);
   if (lastIn !== undefined) stats.lastInboundAt = lastIn;

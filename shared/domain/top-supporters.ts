@@ -9,13 +9,13 @@ export interface SupporterCandidate {
   key: string;
   handle: string;
   stats: ContactStats;
-  /** Critics are never listed as supporters, however much they reply. */
-  criticOnly: boolean;
+  /** Critics and contacts outside the audience are never listed as supporters, however much they engage. */
+  excluded: boolean;
 }
 
 export function topSupporters(candidates: readonly SupporterCandidate[], limit: number): Map<string, Evidence> {
   const ranked = candidates
-    .filter((c) => c.stats.score > 0 && !c.criticOnly)
+    .filter((c) => c.stats.score > 0 && !c.excluded)
     .sort(
       (a, b) =>
         b.stats.score - a.stats.score ||

@@ -5,7 +5,7 @@
 import { REASON_CODES } from '../domain/analysis-types.ts';
 import type { Analysis, ContactVerdict, Evidence, Figures, ReasonCode } from '../domain/analysis-types.ts';
 import { REPORT_SCHEMA_VERSION, UNFOLLOW_REASON_ORDER } from './report-schema.ts';
-import type { ListSection, ReportContact, ReportJson, ReportLocale, UnfollowGroup } from './report-schema.ts';
+import type { ListSection, NoticeJson, ReportContact, ReportJson, ReportLocale, UnfollowGroup } from './report-schema.ts';
 
 export interface ReportInput {
   profileId: string;
@@ -18,6 +18,9 @@ export interface ReportInput {
   /** Previous runs, newest first. */
   trend: { at: string; figures: Figures }[];
   maxRowsPerSection: number;
+  /** Problems of complete pulls, and of the tone classifier: shown as notices. */
+  sourceProblems?: { sourceId: string; platform: string; problems: string[] }[];
+  classifierProblems?: string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -48,6 +51,7 @@ export function buildReport(input: ReportInput): ReportJson {
     deltas: analysis.deltas ? { ...analysis.deltas } : null,
     trend: [...input.trend].sort((a, b) => b.at.localeCompare(a.at)).map((t) => ({ at: t.at, figures: { ...t.figures } })),
     staleSources: analysis.staleSources.map((s) => ({ ...s, problems: [...s.problems] })),
+    notices: noticesOf(input),
     sections: {
       unfollow: { count: unfollowGroups.reduce((n, g) => n + g.count, 0), groups: unfollowGroups },
       review: listSection(contacts.filter((c) => c.recommendation === 'review'), leastEngagedFirst),
@@ -147,4 +151,21 @@ function definedOnly(facts: Evidence): Record<string, string | number | boolean>
   const out: Record<string, string | number | boolean> = {};
   for (const [k, value] of Object.entries(facts)) if (value !== undefined) out[k] = value;
   return out;
+}
+
+function noticesOf(input: ReportInput): NoticeJson[] {
+  const stale = new Set(input.analysis.staleSources.map((s) => s.sourceId));
+  return [
+    ...input.analysis.unmatchedDecisions.map((u): NoticeJson => ({
+      kind: 'unmatched_decision',
+      decision: u.kind,
+      entry: u.entry,
+      ...(u.closest !== undefined ? { closest: u.closest } : {}),
+    })),
+    ...(input.classifierProblems ?? []).map((detail): NoticeJson => ({ kind: 'classifier_failed', detail })),
+    // A stale source already shows its problems in the stale banner.
+    ...(input.sourceProblems ?? [])
+      .filter((s) => s.problems.length > 0 && !stale.has(s.sourceId))
+      .map((s): NoticeJson => ({ kind: 'source_problems', sourceId: s.sourceId, platform: s.platform, problems: [...s.problems] })),
+  ];
 }

@@ -40,6 +40,16 @@ export function daysBetween(fromIso: string, toIso: string): number {
   return Number.isFinite(ms) ? Math.max(0, Math.round(ms / 86_400_000)) : 0;
 }
 
+/**
+ * The last step of the plain-text part: nothing but printable text, newlines
+ * and tabs. CR, other controls and bidi overrides go (a terminal or mail client
+ * would act on them), Unicode line separators become spaces (some clients break
+ * lines there, which would let a name forge a line of the report).
+ */
+export function plainText(text: string): string {
+  return stripInvisible(text).replace(/\r/g, '').replace(/[\u2028\u2029]/g, ' ');
+}
+
 /** Cuts untrusted text that could otherwise fill the email (bios, replies). */
 export function truncate(text: string, max: number): string {
   const chars = [...stripInvisible(text).replace(/\s+/g, ' ').trim()];

@@ -42,6 +42,10 @@ export interface Messages {
   staleTitle: string;
   staleSource(p: { source: string; contacts: string; interactions: string; since: string | null }): string;
   problem: string;
+  noticesTitle: string;
+  unmatchedDecision(p: { decision: 'allowlist' | 'snooze'; entry: string; closest: string | null }): string;
+  classifierFailed(detail: string): string;
+  sourceProblems(source: string): string;
   completeness: Record<Completeness, string>;
   reasons: Record<ReasonCode, string>;
   recommendations: Record<Recommendation, string>;
@@ -56,6 +60,10 @@ export interface Messages {
   followedFor(days: number): string;
   lastPost(date: string): string;
   staleContact: string;
+  silentWithoutFollowDate(p: { days: string; trackedDays: string; provisional: boolean }): string;
+  excludedKeyword(p: { keyword: string; field: 'name' | 'bio' }): string;
+  foreignLanguage(p: { language: string; confidence: string; share: string; texts: string }): string;
+  criticFacts(p: { negative: string; count: string; lastAt: string | null }): string;
   /** Labels of evidence facts the analysis is known to produce; others are shown with their own key. */
   evidence: Record<string, string>;
   yes: string;
@@ -124,6 +132,11 @@ const en: Messages = {
   staleSource: ({ source, contacts, interactions, since }) =>
     `${source}: contacts ${contacts}, interactions ${interactions}; ${since === null ? 'never pulled completely' : `last complete pull ${since}`}.`,
   problem: 'Problem',
+  noticesTitle: 'Please check',
+  unmatchedDecision: ({ decision, entry, closest }) =>
+    `${decision === 'allowlist' ? 'Allowlist' : 'Snooze'} entry "${entry}" matches no contact of this profile, so it protects nobody${closest !== null ? `; did you mean ${closest}?` : '.'}`,
+  classifierFailed: (detail) => `Tone could not be judged this run, so no one was called a critic: ${detail}`,
+  sourceProblems: (source) => `${source}: the pull completed, with these problems:`,
   completeness: { complete: 'complete', partial: 'partial', failed: 'failed' },
   reasons: {
     never_engaged: 'Never engaged',
@@ -152,6 +165,12 @@ const en: Messages = {
   followedFor: (days) => `followed for ${days} days`,
   lastPost: (date) => `last post ${date}`,
   staleContact: 'source stale: reasons carried over from the previous report',
+  silentWithoutFollowDate: ({ days, trackedDays, provisional }) =>
+    `silent in the ${days} days of history read; follow date unknown` +
+    (provisional ? `; tracked by followback for ${trackedDays} days, so review rather than unfollow for now` : `; tracked for ${trackedDays} days`),
+  excludedKeyword: ({ keyword, field }) => `their ${field === 'name' ? 'name' : 'bio'} mentions "${keyword}", one of your excluded topics`,
+  foreignLanguage: ({ language, confidence, share, texts }) => `writes in ${language}: ${share} of the text read (${texts} texts: bio and replies), confidence ${confidence}`,
+  criticFacts: ({ negative, count, lastAt }) => `${negative} of their ${count} replies, mentions and quotes are negative, and they never liked or reposted${lastAt !== null ? `; latest ${lastAt}` : ''}`,
   evidence: {
     dormantDays: 'days silent',
     daysSinceLastInbound: 'days since their last interaction',
@@ -178,6 +197,19 @@ const en: Messages = {
     graceDays: 'grace days',
     rank: 'rank',
     score: 'score',
+    daysSinceInbound: 'days since their last interaction',
+    daysSincePost: 'days since their last post',
+    observedSince: 'observed since',
+    lookbackDays: 'days in the window',
+    count: 'replies, mentions and quotes',
+    exampleAt: 'example from',
+    carriedOver: 'carried over from the previous report',
+    entry: 'entry',
+    since: 'since',
+    daysSince: 'days ago',
+    basis: 'based on',
+    trackedDays: 'days tracked',
+    followDateUnknown: 'follow date unknown',
   },
   yes: 'yes',
   no: 'no',
@@ -249,6 +281,11 @@ const it: Messages = {
   staleSource: ({ source, contacts, interactions, since }) =>
     `${source}: lettura dei contatti ${contacts}, lettura delle interazioni ${interactions}; ${since === null ? 'mai letto completamente' : `ultima lettura completa ${since}`}.`,
   problem: 'Problema',
+  noticesTitle: 'Da controllare',
+  unmatchedDecision: ({ decision, entry, closest }) =>
+    `La voce "${entry}" ${decision === 'allowlist' ? 'della lista dei protetti' : 'delle pause'} non corrisponde a nessun contatto di questo profilo, quindi non protegge nessuno${closest !== null ? `; forse intendevi ${closest}?` : '.'}`,
+  classifierFailed: (detail) => `Il tono non è stato valutato in questa esecuzione, quindi nessuno è stato indicato come critico: ${detail}`,
+  sourceProblems: (source) => `${source}: lettura completa, con questi problemi:`,
   completeness: { complete: 'completa', partial: 'parziale', failed: 'non riuscita' },
   reasons: {
     never_engaged: 'Mai un’interazione',
@@ -277,6 +314,12 @@ const it: Messages = {
   followedFor: (days) => `seguito da ${days} giorni`,
   lastPost: (date) => `ultimo post ${date}`,
   staleContact: "fonte non aggiornata: motivi ripresi dal rapporto precedente",
+  silentWithoutFollowDate: ({ days, trackedDays, provisional }) =>
+    `nessuna interazione nei ${days} giorni di storico letti; data del follow sconosciuta` +
+    (provisional ? `; seguito da followback da ${trackedDays} giorni, quindi per ora da valutare e non da togliere` : `; seguito da ${trackedDays} giorni`),
+  excludedKeyword: ({ keyword, field }) => `${field === 'name' ? 'il nome' : 'la bio'} contiene "${keyword}", uno dei temi che hai escluso`,
+  foreignLanguage: ({ language, confidence, share, texts }) => `scrive in ${language}: ${share} del testo letto (${texts} testi: bio e risposte), affidabilità ${confidence}`,
+  criticFacts: ({ negative, count, lastAt }) => `${negative} delle sue ${count} risposte, menzioni e citazioni sono negative, e non ha mai messo mi piace né condiviso${lastAt !== null ? `; l'ultima il ${lastAt}` : ''}`,
   evidence: {
     dormantDays: 'giorni di silenzio',
     daysSinceLastInbound: 'giorni dalla loro ultima interazione',
@@ -303,6 +346,19 @@ const it: Messages = {
     graceDays: 'giorni di tolleranza',
     rank: 'posizione',
     score: 'punteggio',
+    daysSinceInbound: 'giorni dalla loro ultima interazione',
+    daysSincePost: 'giorni dal loro ultimo post',
+    observedSince: 'osservato dal',
+    lookbackDays: 'giorni della finestra',
+    count: 'risposte, menzioni e citazioni',
+    exampleAt: 'esempio del',
+    carriedOver: 'ripreso dal rapporto precedente',
+    entry: 'voce',
+    since: 'dal',
+    daysSince: 'giorni fa',
+    basis: 'in base a',
+    trackedDays: 'giorni seguito',
+    followDateUnknown: 'data del follow sconosciuta',
   },
   yes: 'sì',
   no: 'no',

@@ -20,6 +20,7 @@ const e = escapeHtml;
 export function renderHtml(view: ReportView, subject: string): string {
   const body = [
     view.stale ? staleBanner(view.stale) : '',
+    view.notices ? staleBanner(view.notices) : '',
     block(`<h1 style="margin:0 0 8px 0;font-size:22px;line-height:28px;color:#202124;${FONT}">${e(view.title)}</h1>` +
       `<p style="margin:0;font-size:15px;line-height:22px;color:#202124;">${e(view.summary)}</p>` +
       (view.dryRunNote ? `<p style="margin:8px 0 0 0;font-size:13px;${MUTED}">${e(view.dryRunNote)}</p>` : '')),

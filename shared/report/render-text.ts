@@ -1,5 +1,5 @@
 /** The plain-text part: the same content as the HTML, wrapped for ~78 columns. */
-import { wrap } from './format.ts';
+import { plainText, wrap } from './format.ts';
 import type { GroupView, ReportView, RowView, SectionView, TrendView } from './report-view.ts';
 
 const WIDTH = 78;
@@ -12,6 +12,14 @@ export function renderText(view: ReportView): string {
   if (view.stale) {
     para(`(!) ${view.stale.title}`);
     for (const s of view.stale.sources) {
+      para(s.line, '  - ', '    ');
+      for (const p of s.problems) para(p, '      ');
+    }
+    out.push('');
+  }
+  if (view.notices) {
+    para(`(!) ${view.notices.title}`);
+    for (const s of view.notices.sources) {
       para(s.line, '  - ', '    ');
       for (const p of s.problems) para(p, '      ');
     }
@@ -34,7 +42,8 @@ export function renderText(view: ReportView): string {
   for (const s of view.sections) out.push(...section(s), '');
   out.push('-'.repeat(WIDTH));
   for (const line of view.footer) out.push(...wrap(line, WIDTH));
-  return `${out.join('\n').replace(/[ \t]+$/gm, '')}\n`;
+  // One pass over everything printed, catalogs included: the single path for text into the part, as escapeHtml is for HTML.
+  return `${plainText(out.join('\n')).replace(/[ \t]+$/gm, '')}\n`;
 }
 
 function trend(t: TrendView): string[] {

@@ -95,6 +95,25 @@ export const StaleSourceJson = z.object({
 });
 export type StaleSourceJson = z.infer<typeof StaleSourceJson>;
 
+export const NoticeJson = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('unmatched_decision'),
+      decision: z.enum(['allowlist', 'snooze']),
+      entry: z.string().describe('As the owner wrote it (untrusted).'),
+      closest: z.string().optional().describe('The handle that looks most like it, if any.'),
+    }),
+    z.object({ kind: z.literal('classifier_failed'), detail: z.string() }),
+    z.object({
+      kind: z.literal('source_problems'),
+      sourceId: z.string(),
+      platform: z.string(),
+      problems: z.array(z.string()).describe('What a complete pull still ran into (skipped records, page caps).'),
+    }),
+  ])
+  .describe('Something the owner should know that is not about one contact.');
+export type NoticeJson = z.infer<typeof NoticeJson>;
+
 const Keys = z.array(z.string()).describe('Contact keys (see `contacts`), in display order.');
 export const ListSection = z.object({ count: Count, keys: Keys });
 export type ListSection = z.infer<typeof ListSection>;
@@ -125,6 +144,7 @@ export const ReportJson = z
     deltas: FigureDeltasJson.nullable().describe('null on the first run.'),
     trend: z.array(z.object({ at: IsoInstant, figures: FiguresJson })).describe('Previous runs, newest first.'),
     staleSources: z.array(StaleSourceJson),
+    notices: z.array(NoticeJson),
     sections: z.object({
       unfollow: z.object({
         count: Count,

@@ -72,6 +72,8 @@ export interface ReportView {
   summary: string;
   dryRunNote: string | null;
   stale: StaleView | null;
+  /** Things to check that are not about one contact (unmatched allowlist entries, classifier failures, pull problems). */
+  notices: StaleView | null;
   figuresTitle: string;
   sinceLastRun: string;
   figures: FigureView[];
@@ -118,7 +120,8 @@ const TREND_ROWS = 6;
 const QUOTE_CHARS = 280;
 const NAME_CHARS = 120;
 /** Evidence keys holding something the contact wrote: shown as a quote, not as a fact. */
-const QUOTE_KEY = /example|reply|quote|text/i;
+/** Evidence keys that hold something the contact wrote: shown as a quote, not as a fact. */
+const QUOTE_KEY = /^(example|exampleReply|quote|text)$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const KINDS: InteractionKind[] = ['like', 'repost', 'reply', 'quote', 'mention', 'follow'];
 
@@ -179,6 +182,7 @@ export function buildReportView(report: ReportJson): ReportView {
     }),
     dryRunNote: report.meta.dryRun ? m.dryRunNote : null,
     stale: staleView(report, m, f),
+    notices: noticesView(report, m),
     figuresTitle: m.figuresTitle,
     sinceLastRun: m.sinceLastRun,
     figures: HEADLINE_FIGURES.map((key) => ({
@@ -215,19 +219,47 @@ function moreText(m: Messages, hidden: number): string | null {
   return hidden > 0 ? m.andMore(hidden) : null;
 }
 
+/** A pull can report thousands of skipped records: the email shows the first few, the JSON has them all. */
+const MAX_NOTICE_PROBLEMS = 5;
+
 function staleView(report: ReportJson, m: Messages, f: Formatter): StaleView | null {
   if (report.staleSources.length === 0) return null;
   return {
     title: m.staleTitle,
     sources: report.staleSources.map((s) => ({
       line: m.staleSource({
-        source: s.sourceId === s.platform ? s.sourceId : `${s.sourceId} (${s.platform})`,
+        source: sourceLabel(s.sourceId, s.platform),
         contacts: m.completeness[s.contacts],
         interactions: m.completeness[s.interactions],
         since: s.lastCompleteAt === undefined ? null : f.date(s.lastCompleteAt),
       }),
       problems: s.problems.map((p) => truncate(p, QUOTE_CHARS)),
     })),
+  };
+}
+
+/** Source ids and platforms come from stored data: shortened and cleaned like any other untrusted name. */
+function sourceLabel(sourceId: string, platform: string): string {
+  return truncate(sourceId === platform ? sourceId : `${sourceId} (${platform})`, NAME_CHARS);
+}
+
+function noticesView(report: ReportJson, m: Messages): StaleView | null {
+  if (report.notices.length === 0) return null;
+  return {
+    title: m.noticesTitle,
+    sources: report.notices.map((n) => {
+      switch (n.kind) {
+        case 'unmatched_decision':
+          return { line: m.unmatchedDecision({ decision: n.decision, entry: truncate(n.entry, NAME_CHARS), closest: n.closest !== undefined ? truncate(n.closest, NAME_CHARS) : null }), problems: [] };
+        case 'classifier_failed':
+          return { line: m.classifierFailed(truncate(n.detail, QUOTE_CHARS)), problems: [] };
+        case 'source_problems':
+          return {
+            line: m.sourceProblems(sourceLabel(n.sourceId, n.platform)),
+            problems: n.problems.slice(0, MAX_NOTICE_PROBLEMS).map((p) => truncate(p, QUOTE_CHARS)),
+          };
+      }
+    }),
   };
 }
 
@@ -271,7 +303,7 @@ function rowView(c: ReportContact, m: Messages, f: Formatter, days: number): Row
     key: c.key,
     name: truncate(c.displayName.trim() || c.handle, NAME_CHARS),
     handle: truncate(c.handle, NAME_CHARS),
-    platform: c.platform,
+    platform: truncate(c.platform, NAME_CHARS),
     relation: m.relations[c.relation],
     href: safeHttpUrl(c.profileUrl),
     reasons: c.reasons.map((r) => m.reasons[r]).join(' · '),
@@ -285,12 +317,62 @@ function evidenceFacts(c: ReportContact, m: Messages, f: Formatter): string[] {
   for (const reason of REASON_CODES) {
     const facts = c.evidence[reason];
     if (!facts) continue;
+    const sentence = reasonSentence(reason, facts, m, f);
+    if (sentence !== null) {
+      out.push(`${m.reasons[reason]}: ${sentence}`);
+      continue;
+    }
     const parts = Object.entries(facts)
       .filter(([key]) => !QUOTE_KEY.test(key))
       .map(([key, value]) => `${m.evidence[key] ?? humanise(key)}: ${formatValue(key, value, m, f)}`);
     if (parts.length > 0) out.push(`${m.reasons[reason]}: ${parts.join(', ')}`);
   }
   return out;
+}
+
+type Facts = NonNullable<ReportContact['evidence'][keyof ReportContact['evidence']]>;
+
+/**
+ * The reasons whose evidence reads best as one sentence a person can check in
+ * ten seconds; null for the others (shown as label: value pairs).
+ */
+function reasonSentence(reason: (typeof REASON_CODES)[number], facts: Facts, m: Messages, f: Formatter): string | null {
+  const num = (key: string): number | null => (typeof facts[key] === 'number' ? (facts[key] as number) : null);
+  const str = (key: string): string | null => (typeof facts[key] === 'string' ? (facts[key] as string) : null);
+  if (reason === 'never_engaged' && facts['followDateUnknown'] === true) {
+    const days = num('observedDays');
+    const tracked = num('trackedDays');
+    if (days === null || tracked === null) return null;
+    return m.silentWithoutFollowDate({ days: f.number(days), trackedDays: f.number(tracked), provisional: facts['provisional'] === true });
+  }
+  if (reason === 'out_of_audience') {
+    const keyword = str('excludedKeyword');
+    if (keyword !== null) return m.excludedKeyword({ keyword: truncate(keyword, NAME_CHARS), field: str('field') === 'name' ? 'name' : 'bio' });
+    const language = str('language');
+    const confidence = num('confidence');
+    const share = num('languageShare');
+    const texts = num('textsRead');
+    if (language === null || confidence === null || share === null || texts === null) return null;
+    return m.foreignLanguage({ language: languageName(language, m.intlLocale), confidence: f.percent(confidence), share: f.percent(share), texts: f.number(texts) });
+  }
+  if (reason === 'critic_only') {
+    const negative = num('negative');
+    const count = num('count');
+    if (negative === null || count === null) return null;
+    const at = str('exampleAt');
+    return m.criticFacts({ negative: f.number(negative), count: f.number(count), lastAt: at !== null ? f.date(at) : null });
+  }
+  return null;
+}
+
+/** "de" -> "German" (or "tedesco"), falling back to the code itself. */
+function languageName(code: string, locale: string): string {
+  try {
+    const name = new Intl.DisplayNames([locale], { type: 'language', fallback: 'none' }).of(code);
+    return name !== undefined && name !== '' ? `${name} (${code})` : code;
+  } catch {
+    return code;
+  }
 }
 
 function exampleQuote(c: ReportContact): string | null {

@@ -42,5 +42,6 @@ export const criticOnly: ReasonRule = {
     if (negative * 2 <= inbound.length || example === undefined) return null;
     return { count: inbound.length, negative, example: truncateExample(example.text ?? ''), exampleAt: example.at };
   },
+  unavailable: ({ classifiers }) => classifiers.toneFailed === true,
   contradicted: ({ interactions }) => interactions.some((i) => i.direction === 'inbound' && !TALKING_KINDS.has(i.kind)),
 };

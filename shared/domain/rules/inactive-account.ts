@@ -2,9 +2,14 @@ import type { Contact } from '../model.ts';
 import { DAY_MS, parseInstant, wholeDays } from '../time.ts';
 import type { ReasonRule } from './rule.ts';
 
-/** States in which the account cannot be part of anyone's community any more. */
+/** States in which the account cannot be part of anyone's community any more (deactivated may come back). */
 export function isGoneState(state: Contact['state']): boolean {
   return state === 'moved' || state === 'suspended' || state === 'deleted';
+}
+
+/** Not posting at all right now: gone, or switched off by its owner. */
+function isOffState(state: Contact['state']): boolean {
+  return isGoneState(state) || state === 'deactivated';
 }
 
 /**
@@ -15,7 +20,7 @@ export const inactiveAccount: ReasonRule = {
   code: 'inactive_account',
   basis: 'available-data',
   evaluate({ contact, nowMs, policy }) {
-    if (isGoneState(contact.state)) {
+    if (isOffState(contact.state)) {
       return { state: contact.state, ...(contact.movedTo !== undefined ? { movedTo: contact.movedTo } : {}) };
     }
     if (contact.lastPostAt === undefined) return null;

@@ -37,6 +37,10 @@ export interface ReasonRule {
   code: ReasonCode;
   basis: RuleBasis;
   evaluate(ctx: ContactContext): Evidence | null;
+  /** The judgement this rule needs could not be made this run (a classifier failed): carry over, like stale data. */
+  unavailable?(ctx: ContactContext): boolean;
+  /** The owner's allowlist or snooze means this reason is not even looked for (the owner said: they belong). */
+  ownerOverrides?: boolean;
   /**
    * For a reason carried over on stale data: whether the data we did get
    * proves it wrong now (a partial pull can still show a new reply).

@@ -162,3 +162,19 @@ describe('rule 3: allowlisted and snoozed contacts are never recommended for rem
     expect(v.recommendation).toBe('no_follow_back');
   });
 });
+
+describe('a tone classifier that failed is missing data too', () => {
+  it('carries critic_only over from the previous run instead of dropping or concluding it', async () => {
+    const { analyse } = await import('../../../shared/domain/analyse.ts');
+    const b = await import('./builders.ts');
+    const replies = [b.inbound('critic', b.daysAgo(200), 'reply', { text: 'x' }), b.inbound('critic', b.daysAgo(201), 'reply', { text: 'y' })];
+    const carried = b.verdictOf(
+      analyse(b.input({ current: [b.contact('critic', { previousReasons: ['critic_only'] }), b.contact('other')], interactions: replies, classifiers: { toneFailed: true } })).verdicts,
+      'critic',
+    );
+    expect(carried.reasons).toContain('critic_only');
+    expect(carried.evidence.critic_only).toMatchObject({ carriedOver: true });
+    const fresh = b.verdictOf(analyse(b.input({ current: [b.contact('critic')], interactions: replies, classifiers: { toneFailed: true } })).verdicts, 'critic');
+    expect(fresh.reasons).not.toContain('critic_only');
+  });
+});

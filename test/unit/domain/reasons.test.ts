@@ -251,11 +251,11 @@ describe('critic_only and out_of_audience', () => {
   });
 
   it('the audience classifier puts its evidence on out_of_audience and sends a followed account to review', () => {
-    const audience = (c: { bio: string }) => (c.bio.includes('crypto') ? { evidence: 'bio mentions crypto' } : null);
+    const audience = (c: { bio: string }) => (c.bio.includes('crypto') ? { excludedKeyword: 'crypto', field: 'bio' } : null);
     const current = [contact('shill', { bio: 'crypto' }), contact('peer', { bio: 'cats' })];
     const interactions = [inbound('shill', daysAgo(100)), inbound('peer', daysAgo(100))];
     const { verdicts } = analyse(input({ current, interactions, classifiers: { audience } }));
-    expect(verdictOf(verdicts, 'shill').evidence.out_of_audience).toEqual({ detail: 'bio mentions crypto' });
+    expect(verdictOf(verdicts, 'shill').evidence.out_of_audience).toEqual({ excludedKeyword: 'crypto', field: 'bio' });
     expect(verdictOf(verdicts, 'shill').recommendation).toBe('review');
     expect(verdictOf(verdicts, 'peer').reasons).toEqual([]);
   });

@@ -162,6 +162,7 @@ export function analysis(overrides: Partial<Analysis> = {}): Analysis {
     figures: figures(),
     deltas: { ...zeroDeltas(), following: -3, followers: 4, engagedFollowingShare: 0.025, suggestedUnfollows: 2 },
     staleSources: [],
+    unmatchedDecisions: [],
     ...overrides,
   };
 }

@@ -1,0 +1,84 @@
+/**
+ * Asks the tone and language classifiers before the analysis, so analyse()
+ * stays pure and a remote classifier (Amazon Comprehend) is called once per
+ * run, in batches, for only the texts that can matter.
+ */
+import type { ProfileConfig } from '../config/schema.ts';
+import type { AnalysisInput, Classifiers, Tone } from '../domain/analysis-types.ts';
+import { audienceClassifier } from '../classify/audience.ts';
+import type { ToneClassifier, ToneText } from '../ports/classifiers.ts';
+import type { RunReportDeps, Log } from './types.ts';
+
+const TALKING = new Set(['reply', 'mention', 'quote']);
+const ENGAGING = new Set(['like', 'repost']);
+
+/**
+ * Texts whose tone can decide `critic_only`: the inbound replies, mentions and
+ * quotes of contacts who never liked or reposted anything we hold (one like
+ * already means they are not only critics). Identical texts are sent once.
+ */
+export function criticCandidateTexts(interactions: AnalysisInput['interactions'], nowMs: number): ToneText[] {
+  const engaged = new Set<string>();
+  for (const i of interactions) {
+    if (i.direction === 'inbound' && ENGAGING.has(i.kind)) engaged.add(`${i.sourceId}\u0000${i.contactId}`);
+  }
+  const byText = new Map<string, ToneText>();
+  for (const i of interactions) {
+    if (i.direction !== 'inbound' || !TALKING.has(i.kind) || i.text === undefined || i.text.trim() === '') continue;
+    if (engaged.has(`${i.sourceId}\u0000${i.contactId}`) || Date.parse(i.at) > nowMs || byText.has(i.text)) continue;
+    byText.set(i.text, { id: String(byText.size), text: i.text, ...(i.lang !== undefined ? { lang: i.lang } : {}) });
+  }
+  return [...byText.values()];
+}
+
+export interface ClassifyOutcome {
+  classifiers: Classifiers;
+  /** Why a judgement could not be made this run (shown with the sources' problems). */
+  problems: string[];
+}
+
+function hasAudience(profile: ProfileConfig): boolean {
+  const a = profile.audience;
+  return a.languages.length > 0 || a.excludeKeywords.length > 0;
+}
+
+export async function classifyTexts(
+  profile: ProfileConfig,
+  interactions: AnalysisInput['interactions'],
+  now: Date,
+  deps: Pick<RunReportDeps, 'toneClassifierFor' | 'languageDetector'>,
+  log: Log,
+  signal?: AbortSignal,
+): Promise<ClassifyOutcome> {
+  const classifiers: Classifiers = {};
+  const problems: string[] = [];
+  if (deps.languageDetector !== undefined && hasAudience(profile)) classifiers.audience = audienceClassifier(deps.languageDetector);
+
+  const tone: ToneClassifier | undefined = deps.toneClassifierFor?.(profile);
+  if (tone === undefined) return { classifiers, problems };
+  const texts = criticCandidateTexts(interactions, now.getTime());
+  if (texts.length === 0) {
+    classifiers.tone = () => undefined;
+    classifiers.toneClassifier = tone.name;
+    return { classifiers, problems };
+  }
+  try {
+    const tones = await tone.classify(texts, signal);
+    const byText = new Map<string, Tone>();
+    for (const t of texts) {
+      const answer = tones.get(t.id);
+      if (answer !== undefined) byText.set(t.text, answer);
+    }
+    classifiers.tone = (text) => byText.get(text);
+    classifiers.toneClassifier = tone.name;
+    log.info('texts classified', { profile: profile.id, classifier: tone.name, texts: texts.length, answered: byText.size });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    // Without tones nothing is concluded about criticism this run; the report says why.
+    const message = err instanceof Error ? err.message : String(err);
+    classifiers.toneFailed = true;
+    problems.push(`tone classifier "${tone.name}" failed, critics were not judged this run: ${message}`);
+    log.warn('tone classifier failed', { profile: profile.id, classifier: tone.name, error: message });
+  }
+  return { classifiers, problems };
+}

@@ -9,10 +9,20 @@
  *    on a short page; notifications send it whenever the page is not empty.
  *  - Follow and favourite pages are keyed by internal record ids that are not in
  *    the payload (only in the Link header), as on the real server.
- *  - `X-RateLimit-Limit/Remaining/Reset`, Bearer token check (401 JSON error).
+ *  - Rate limits as rack-attack applies them (config/initializers/rack_attack.rb):
+ *    fixed periods aligned to the epoch (300 requests per 5 minutes per token),
+ *    `X-RateLimit-Limit/Remaining/Reset` on every answer (the reset is the
+ *    request time plus what is left of the period, ISO 8601 with microseconds),
+ *    throttled requests counted too, and the throttled answer itself: 429,
+ *    `{"error":"Too many requests"}`, Remaining 0, the reset at the period's end
+ *    and no `Retry-After`.
+ *  - `GET /api/v2/instance` whose `domain` is the instance's account domain
+ *    (LOCAL_DOMAIN), which may differ from the host the API answers on
+ *    (WEB_DOMAIN); `GET /api/v1/instance` with it as `uri`.
+ *  - Bearer token check (401 JSON error).
  *  - Notifications filtered by the owner's notification policy are only served
  *    with `include_filtered=true` (Mastodon 4.3+), which the Link URLs keep.
- *  - Programmable failures per route and per call: 429 with Retry-After, 5xx,
+ *  - Programmable failures per route and per call: 429 with Retry-After and any headers, 5xx,
  *    a dropped connection, truncated JSON, a payload of the wrong shape.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -40,11 +50,12 @@ export interface MastodonWorld {
   favourites: { favouriteId: string; status: Json }[];
 }
 
-export type Route = 'verify_credentials' | 'followers' | 'following' | 'notifications' | 'statuses' | 'favourites';
+export type Route = 'verify_credentials' | 'instance' | 'instance_v1' | 'followers' | 'following' | 'notifications' | 'statuses' | 'favourites';
 
 export type Failure =
   | 'ok'
-  | { status: 429; retryAfter?: string }
+  /** `headers` replace the server's own rate-limit headers (a proxy's or another throttle's numbers). */
+  | { status: 429; retryAfter?: string; headers?: Record<string, string> }
   | { status: 401 | 403 | 404 | 500 | 502 | 503 }
   | 'drop'
   | 'truncate'
@@ -53,8 +64,16 @@ export type Failure =
 export interface MastodonServerOptions {
   token: string;
   world: MastodonWorld;
-  /** Requests per rate-limit window (the real default is 300 per 5 minutes). */
+  /** Requests per rate-limit period (the real default is 300 per 5 minutes). */
   rateLimit?: number;
+  /** The period in seconds. Default 300. */
+  ratePeriodSeconds?: number;
+  /** The account domain (LOCAL_DOMAIN) `/api/v2/instance` reports. Default `mastodon.social`, where the docs' example accounts live. */
+  domain?: string;
+  /** Mastodon before 4.0: no `/api/v2/instance` (404), only `/api/v1/instance`. */
+  onlyV1Instance?: boolean;
+  /** Epoch ms; tests share a fake clock with the client. Default Date.now. */
+  now?: () => number;
 }
 
 export interface MastodonServer {
@@ -63,7 +82,7 @@ export interface MastodonServer {
   /** Requests received per route (failed ones included). */
   readonly requests: Record<Route, number>;
   /** Every request URL (path + query) received, in order. */
-  readonly log: { route: Route | 'unknown'; url: string; authorization: string | undefined }[];
+  readonly log: { route: Route | 'unknown'; url: string; authorization: string | undefined; at: number; status: number }[];
   total(): number;
   /** Queue what the next calls of a route do: `fail('notifications', 'ok', 'drop')` drops the second call. */
   fail(route: Route, ...failures: Failure[]): void;
@@ -73,6 +92,8 @@ export interface MastodonServer {
 
 const ROUTES: { route: Route; pattern: RegExp }[] = [
   { route: 'verify_credentials', pattern: /^\/api\/v1\/accounts\/verify_credentials$/ },
+  { route: 'instance', pattern: /^\/api\/v2\/instance$/ },
+  { route: 'instance_v1', pattern: /^\/api\/v1\/instance$/ },
   { route: 'followers', pattern: /^\/api\/v1\/accounts\/([^/]+)\/followers$/ },
   { route: 'following', pattern: /^\/api\/v1\/accounts\/([^/]+)\/following$/ },
   { route: 'statuses', pattern: /^\/api\/v1\/accounts\/([^/]+)\/statuses$/ },
@@ -80,7 +101,7 @@ const ROUTES: { route: Route; pattern: RegExp }[] = [
   { route: 'favourites', pattern: /^\/api\/v1\/favourites$/ },
 ];
 
-const LIMITS: Record<Exclude<Route, 'verify_credentials'>, { default: number; max: number; nextOnlyWhenFull: boolean }> = {
+const LIMITS: Record<Exclude<Route, 'verify_credentials' | 'instance' | 'instance_v1'>, { default: number; max: number; nextOnlyWhenFull: boolean }> = {
   followers: { default: 40, max: 80, nextOnlyWhenFull: true },
   following: { default: 40, max: 80, nextOnlyWhenFull: true },
   notifications: { default: 40, max: 80, nextOnlyWhenFull: false },
@@ -118,8 +139,12 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
   const log: MastodonServer['log'] = [];
   const plans = new Map<Route, Failure[]>();
   const rateLimit = options.rateLimit ?? 300;
-  let windowStart = Date.now();
-  let windowCount = 0;
+  const period = options.ratePeriodSeconds ?? 300;
+  const clock = options.now ?? Date.now;
+  const domain = options.domain ?? 'mastodon.social';
+  // rack-attack's cache key: the period number, so every period starts on a multiple of its length since the epoch.
+  let periodKey = -1;
+  let periodCount = 0;
   let baseUrl = '';
 
   const server: Server = createServer((req, res) => {
@@ -134,25 +159,47 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', baseUrl);
     const match = ROUTES.find((r) => r.pattern.test(url.pathname));
-    log.push({ route: match?.route ?? 'unknown', url: `${url.pathname}${url.search}`, authorization: req.headers.authorization });
-    if (!match || req.method !== 'GET') return send(res, 404, { error: 'Record not found' });
+    const now = clock();
+    const entry: MastodonServer['log'][number] = { route: match?.route ?? 'unknown', url: `${url.pathname}${url.search}`, authorization: req.headers.authorization, at: now, status: 0 };
+    log.push(entry);
+    const reply = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+      entry.status = status;
+      send(res, status, body, headers);
+    };
+    if (!match || req.method !== 'GET') return reply(404, { error: 'Record not found' });
     const route = match.route;
     requests[route]++;
 
-    const now = Date.now();
-    if (now - windowStart >= 300_000) {
-      windowStart = now;
-      windowCount = 0;
+    const nowSeconds = Math.floor(now / 1000);
+    const key = Math.floor(nowSeconds / period);
+    if (key !== periodKey) {
+      periodKey = key;
+      periodCount = 0;
     }
-    windowCount++;
+    periodCount++;
+    // rate_limit_headers.rb: request time + what is left of the period, iso8601(6) (so the request's fraction of a second stays).
+    const reset = isoMicros(now + (period - (nowSeconds % period)) * 1000);
+    if (periodCount > rateLimit) {
+      // rack_attack.rb's throttled_responder, header for header.
+      entry.status = 429;
+      res.writeHead(429, { 'Content-Type': 'application/json', 'X-RateLimit-Limit': String(rateLimit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset });
+      res.end(JSON.stringify({ error: 'Too many requests' }));
+      return;
+    }
     const rateHeaders = {
       'x-ratelimit-limit': String(rateLimit),
-      'x-ratelimit-remaining': String(Math.max(0, rateLimit - windowCount)),
-      'x-ratelimit-reset': new Date(windowStart + 300_000).toISOString(),
+      'x-ratelimit-remaining': String(rateLimit - periodCount),
+      'x-ratelimit-reset': reset,
     };
-    if (windowCount > rateLimit) return send(res, 429, { error: 'Too many requests' }, rateHeaders);
 
-    if (req.headers.authorization !== `Bearer ${options.token}`) return send(res, 401, { error: 'The access token is invalid' }, rateHeaders);
+    if (route === 'instance' || route === 'instance_v1') {
+      if (route === 'instance' && options.onlyV1Instance) return reply(404, { error: 'Record not found' }, rateHeaders);
+      const failure = plans.get(route)?.shift() ?? 'ok';
+      if (typeof failure === 'object') return reply(failure.status, { error: 'We are sorry, but something went wrong on our end.' }, rateHeaders);
+      return reply(200, route === 'instance' ? instanceV2(domain, baseUrl) : instanceV1(domain), rateHeaders);
+    }
+
+    if (req.headers.authorization !== `Bearer ${options.token}`) return reply(401, { error: 'The access token is invalid' }, rateHeaders);
 
     const failure = plans.get(route)?.shift() ?? 'ok';
     if (failure === 'drop') {
@@ -160,24 +207,27 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
       return;
     }
     if (typeof failure === 'object') {
-      if (failure.status === 429) return send(res, 429, { error: 'Too many requests' }, { ...rateHeaders, ...(failure.retryAfter !== undefined ? { 'retry-after': failure.retryAfter } : {}) });
-      return send(res, failure.status, { error: failure.status >= 500 ? 'We are sorry, but something went wrong on our end.' : 'Forbidden' }, rateHeaders);
+      if (failure.status === 429) {
+        return reply(429, { error: 'Too many requests' }, { ...rateHeaders, ...(failure.retryAfter !== undefined ? { 'retry-after': failure.retryAfter } : {}), ...failure.headers });
+      }
+      return reply(failure.status, { error: failure.status >= 500 ? 'We are sorry, but something went wrong on our end.' : 'Forbidden' }, rateHeaders);
     }
 
     const { body, link } = answer(route, match.pattern.exec(url.pathname)?.[1], url);
     const headers: Record<string, string> = { ...rateHeaders, ...(link ? { link } : {}) };
     if (failure === 'truncate') {
       const text = JSON.stringify(body);
+      entry.status = 200;
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
       return;
     }
-    send(res, 200, failure === 'malformed' ? malform(body) : body, headers);
+    reply(200, failure === 'malformed' ? malform(body) : body, headers);
   }
 
   function answer(route: Route, accountId: string | undefined, url: URL): { body: unknown; link?: string } {
     const world = options.world;
-    if (route === 'verify_credentials') return { body: world.me };
+    if (route === 'verify_credentials' || route === 'instance' || route === 'instance_v1') return { body: world.me };
     if ((route === 'followers' || route === 'following' || route === 'statuses') && accountId !== world.me['id']) return { body: [] };
     const spec = LIMITS[route];
     const asked = Number(url.searchParams.get('limit') ?? spec.default);
@@ -242,8 +292,37 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
   };
 }
 
+/** Ruby's `Time#iso8601(6)`: `2026-11-25T08:05:00.123000Z`. */
+function isoMicros(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+/** The Instance entity (docs.joinmastodon.org/entities/Instance), the fields a client meets; `domain` is LOCAL_DOMAIN. */
+function instanceV2(domain: string, baseUrl: string): Json {
+  return {
+    domain,
+    title: 'Mastodon',
+    version: '4.5.0',
+    source_url: 'https://github.com/mastodon/mastodon',
+    description: 'A test instance.',
+    usage: { users: { active_month: 1 } },
+    thumbnail: { url: `${baseUrl}/packs/media/images/preview.png` },
+    languages: ['en'],
+    configuration: { urls: { streaming: baseUrl.replace(/^http/, 'ws') }, accounts: { max_featured_tags: 10 }, statuses: { max_characters: 500 } },
+    registrations: { enabled: false, approval_required: false, message: null },
+    api_versions: { mastodon: 6 },
+    contact: { email: 'admin@example.com', account: null },
+    rules: [],
+  };
+}
+
+/** The V1::Instance entity of Mastodon 3.x, where `uri` is the domain. */
+function instanceV1(domain: string): Json {
+  return { uri: domain, title: 'Mastodon', short_description: '', description: '', email: 'admin@example.com', version: '3.5.3', languages: ['en'], registrations: false };
+}
+
 function emptyCounts(): Record<Route, number> {
-  return { verify_credentials: 0, followers: 0, following: 0, notifications: 0, statuses: 0, favourites: 0 };
+  return { verify_credentials: 0, instance: 0, instance_v1: 0, followers: 0, following: 0, notifications: 0, statuses: 0, favourites: 0 };
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import { readStoredCursor, type CursorReading } from '../stored-cursor.ts';
+import { AccountDomain } from './mastodon-schemas.ts';
 
 /**
  * What a Mastodon pull leaves for the next one: the newest notification, status
  * and favourite seen. Favourite ids are internal (only visible in the `Link`
  * header), which is why each stream keeps its own id instead of a time.
+ *
+ * And the instance's account domain (LOCAL_DOMAIN, from `/api/v2/instance`),
+ * which names local accounts: an instance can never change it, so it is asked
+ * for once, and again only if the source is pointed at another instance URL.
  */
 export const MastodonCursor = z
   .object({
@@ -12,6 +17,14 @@ export const MastodonCursor = z
     notificationsSinceId: z.string().min(1).optional(),
     statusesSinceId: z.string().min(1).optional(),
     favouritesSinceId: z.string().min(1).optional(),
+    accountDomain: z
+      .object({
+        /** The instance URL's origin the domain was read from. */
+        instance: z.string().min(1),
+        domain: AccountDomain,
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type MastodonCursor = z.infer<typeof MastodonCursor>;

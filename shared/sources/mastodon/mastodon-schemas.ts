@@ -91,3 +91,37 @@ export type MastodonNotification = z.infer<typeof MastodonNotification>;
 export const MastodonAccounts = z.array(MastodonAccount);
 export const MastodonStatuses = z.array(MastodonStatus);
 export const MastodonNotifications = z.array(MastodonNotification);
+
+/**
+ * The account domain (LOCAL_DOMAIN): what follows the `@` in a local account's
+ * full handle. A host name, with a port on development servers (`localhost:3000`).
+ */
+export const AccountDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/, 'expected a domain name such as social.example');
+
+/** `GET /api/v2/instance` (Mastodon ≥ 4.0): `domain` is the account domain, whatever host serves the API (WEB_DOMAIN). */
+export const MastodonInstanceV2 = z.object({ domain: AccountDomain });
+
+/** `GET /api/v1/instance` (Mastodon 3.x): `uri` is the domain; some forks send it as a URL. */
+export const MastodonInstanceV1 = z.object({
+  uri: z.string().transform((uri, ctx) => {
+    let host = uri;
+    if (/^https?:\/\//i.test(uri)) {
+      try {
+        host = new URL(uri).host;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a domain or a URL' });
+        return z.NEVER;
+      }
+    }
+    const parsed = AccountDomain.safeParse(host);
+    if (!parsed.success) {
+      ctx.addIssue({ code: 'custom', message: 'expected a domain name such as social.example' });
+      return z.NEVER;
+    }
+    return parsed.data;
+  }),
+});

@@ -1,13 +1,22 @@
 import type { z } from 'zod';
 import type { Completeness, Contact, Interaction, SourcePull } from '../../domain/model.ts';
 import { SourceError, type PullContext, type Source } from '../../ports/source.ts';
-import { HttpClient, type HttpClientOptions } from '../http/http-client.ts';
+import { HttpClient, HttpError, type HttpClientOptions } from '../http/http-client.ts';
 import { STOPPED_PROBLEM } from '../stopped.ts';
 import { handleOf, mergeRelations } from './map-account.ts';
 import { favouriteToInteraction, NOTIFICATION_TYPES, notificationToInteraction, statusToInteractions } from './map-interactions.ts';
 import { readCursor, writeCursor, type MastodonCursor } from './mastodon-cursor.ts';
 import { compareIds, maxId } from './mastodon-ids.ts';
-import { MastodonAccount, MastodonAccounts, MastodonNotifications, MastodonStatuses, type MastodonNotification, type MastodonStatus } from './mastodon-schemas.ts';
+import {
+  MastodonAccount,
+  MastodonAccounts,
+  MastodonInstanceV1,
+  MastodonInstanceV2,
+  MastodonNotifications,
+  MastodonStatuses,
+  type MastodonNotification,
+  type MastodonStatus,
+} from './mastodon-schemas.ts';
 import { walkPages, type WalkEnd } from './page-walker.ts';
 
 export interface MastodonSourceOptions {
@@ -50,7 +59,8 @@ export class MastodonSource implements Source {
   readonly platform = 'mastodon';
   readonly id: string;
   private readonly options: MastodonSourceOptions;
-  private readonly instanceDomain: string;
+  /** The instance URL's origin: the account domain stored in the cursor belongs to it. */
+  private readonly origin: string;
 
   constructor(options: MastodonSourceOptions) {
     this.id = options.id;
@@ -61,7 +71,7 @@ export class MastodonSource implements Source {
     } catch {
       throw new SourceError(options.id, `instanceUrl is not a valid URL: ${JSON.stringify(options.instanceUrl)}`);
     }
-    this.instanceDomain = url.hostname;
+    this.origin = url.origin;
   }
 
   async pull(ctx: PullContext): Promise<SourcePull> {
@@ -77,17 +87,21 @@ export class MastodonSource implements Source {
     const cursor: MastodonCursor = (read.ok ? read.cursor : undefined) ?? { v: 1 };
     const horizon = ctx.now.getTime() - this.options.backfillDays * DAY_MS;
 
-    const me = (await http.getJson('/api/v1/accounts/verify_credentials', MastodonAccount, { headers, signal })).data;
-    const owner = { id: me.id, handle: handleOf(me.acct, this.instanceDomain) };
-    const env: StreamEnv = { http, headers, signal, ctx, ownerId: me.id, horizon, maxPages: this.options.maxPages, sourceId: this.id };
-
     const stopOthers = <T>(work: Promise<T>): Promise<T> =>
       work.catch((err: unknown) => {
         abort.abort();
         throw err;
       });
+    // Local accounts' `acct` has no domain; the instance's account domain completes it (stored after the first pull).
+    const storedDomain = cursor.accountDomain?.instance === this.origin ? cursor.accountDomain.domain : undefined;
+    const [me, domain] = await Promise.all([
+      stopOthers(http.getJson('/api/v1/accounts/verify_credentials', MastodonAccount, { headers, signal }).then((r) => r.data)),
+      storedDomain ?? stopOthers(this.readAccountDomain(http, headers, signal)),
+    ]);
+    const owner = { id: me.id, handle: handleOf(me.acct, domain) };
+    const env: StreamEnv = { http, headers, signal, ctx, ownerId: me.id, horizon, maxPages: this.options.maxPages, sourceId: this.id };
     const settled = await Promise.allSettled([
-      stopOthers(this.readContacts(env, me)),
+      stopOthers(this.readContacts(env, me, domain)),
       stopOthers(readNotifications(env, cursor.notificationsSinceId)),
       stopOthers(readStatuses(env, cursor.statusesSinceId)),
       stopOthers(readFavourites(env, cursor.favouritesSinceId)),
@@ -100,7 +114,7 @@ export class MastodonSource implements Source {
     const streams = [notifications, statuses, favourites];
     problems.push(...contactsPart.problems, ...streams.flatMap((s) => s.problems));
 
-    const nextCursor: MastodonCursor = { v: 1 };
+    const nextCursor: MastodonCursor = { v: 1, accountDomain: { instance: this.origin, domain } };
     const notificationsSinceId = notifications.newestId ?? cursor.notificationsSinceId;
     const statusesSinceId = statuses.newestId ?? cursor.statusesSinceId;
     const favouritesSinceId = favourites.newestId ?? cursor.favouritesSinceId;
@@ -127,7 +141,29 @@ export class MastodonSource implements Source {
     return pull;
   }
 
-  private async readContacts(env: StreamEnv, me: MastodonAccount): Promise<ContactsResult> {
+  /**
+   * The account domain (LOCAL_DOMAIN) from the instance itself. Neither the API's
+   * host nor the owner's profile URL will do: both are the web domain
+   * (WEB_DOMAIN), which an instance may serve from a host other than the one in
+   * its handles (`@user@social.example` served by `mastodon.social.example`).
+   * Mastodon 3.x has no v2: its v1 `uri` is the domain.
+   */
+  private async readAccountDomain(http: HttpClient, headers: Record<string, string>, signal: AbortSignal): Promise<string> {
+    try {
+      try {
+        return (await http.getJson('/api/v2/instance', MastodonInstanceV2, { headers, signal })).data.domain;
+      } catch (err) {
+        if (!(err instanceof HttpError && err.status === 404)) throw err;
+        return (await http.getJson('/api/v1/instance', MastodonInstanceV1, { headers, signal })).data.uri;
+      }
+    } catch (err) {
+      if (err instanceof HttpError && err.aborted) throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new SourceError(this.id, `could not read the instance's account domain, which names its local accounts (${reason})`, { cause: err });
+    }
+  }
+
+  private async readContacts(env: StreamEnv, me: MastodonAccount, domain: string): Promise<ContactsResult> {
     const read = async (relation: 'followers' | 'following', total: number | null | undefined) => {
       const accounts: MastodonAccount[] = [];
       const end = await walkPages({
@@ -157,7 +193,7 @@ export class MastodonSource implements Source {
         parts.push(part.accounts.length === 0 ? 'failed' : 'partial');
       } else parts.push('complete');
     }
-    return { contacts: mergeRelations(followers.accounts, following.accounts, this.instanceDomain), completeness: combine(parts), problems };
+    return { contacts: mergeRelations(followers.accounts, following.accounts, domain), completeness: combine(parts), problems };
   }
 }
 

@@ -130,7 +130,8 @@ describe('MastodonSource mapping (docs example entities)', () => {
     const srv = await start(smallWorld());
     const pull = await source(srv.url, { backfillDays: 3650 }).src.pull({ now: NOW });
     expect(() => SourcePull.parse(pull)).not.toThrow();
-    expect(pull.owner).toEqual({ id: OWNER_ID, handle: '@trwnh@127.0.0.1' });
+    // Local accounts take the account domain the instance reports, not the host the API answers on (127.0.0.1).
+    expect(pull.owner).toEqual({ id: OWNER_ID, handle: '@trwnh@mastodon.social' });
     const byId = new Map(pull.contacts.map((c) => [c.id, c]));
     expect(pull.contacts).toHaveLength(6);
     const noiob = byId.get('23634')!;
@@ -142,14 +143,14 @@ describe('MastodonSource mapping (docs example entities)', () => {
     expect(noiob).toMatchObject({ profileUrl: 'https://awoo.space/@noiob', postsCount: 28468, followersCount: 547, followingCount: 404, state: 'active' });
     const zsc = byId.get('971724')!;
     expect(zsc.relation).toBe('follower');
-    expect(zsc.handle).toBe('@zsc@127.0.0.1');
+    expect(zsc.handle).toBe('@zsc@mastodon.social');
     expect(zsc.followerSince).toBe('2019-11-26T00:00:00.000Z');
     expect(byId.get('1')!.relation).toBe('following');
     expect(byId.get('1')!.lastPostAt).toBe('2019-12-10T08:14:44.811Z');
     expect(byId.get('3001')).toMatchObject({ state: 'moved', movedTo: '@newhome@elsewhere.example' });
     expect(byId.get('3003')!.state).toBe('suspended');
     expect(byId.get('3003')!.lastPostAt).toBeUndefined();
-    expect(byId.get('3004')).toMatchObject({ handle: '@localbot@127.0.0.1', labels: ['bot', 'group'] });
+    expect(byId.get('3004')).toMatchObject({ handle: '@localbot@mastodon.social', labels: ['bot', 'group'] });
     expect(pull.contactsCompleteness).toBe('complete');
     expect(pull.interactionsCompleteness).toBe('complete');
     expect(pull.problems).toEqual([]);
@@ -159,12 +160,14 @@ describe('MastodonSource mapping (docs example entities)', () => {
 describe('MastodonSource requests', () => {
   const size = { followers: 170, following: 95, mutual: 30, notifications: 200, statuses: 90, favourites: 50 };
 
-  it('a first pull makes the fewest requests: one per page of each collection plus verify_credentials', async () => {
+  it('a first pull makes the fewest requests: one per page of each collection plus verify_credentials and the instance (for its domain)', async () => {
     const srv = await start(buildWorld(size));
     const progress: ProgressEvent[] = [];
     const pull = await source(srv.url).src.pull({ now: NOW, onProgress: (e) => progress.push(e) });
     expect(srv.requests).toEqual({
       verify_credentials: 1,
+      instance: 1,
+      instance_v1: 0,
       followers: pages(size.followers, PAGE_LIMITS.accounts),
       following: pages(size.following, PAGE_LIMITS.accounts),
       notifications: pages(size.notifications, PAGE_LIMITS.notifications),
@@ -203,6 +206,8 @@ describe('MastodonSource requests', () => {
     addFavourites(world, 3, later);
     srv.reset();
     const second = await source(srv.url).src.pull({ now: later, cursor: first.cursor });
+    // The account domain came with the cursor: the instance is not asked again.
+    expect(srv.requests.instance).toBe(0);
     expect(srv.requests.notifications).toBe(pages(100, PAGE_LIMITS.notifications));
     expect(srv.requests.statuses).toBe(1);
     expect(srv.requests.favourites).toBe(1);
@@ -319,7 +324,9 @@ describe('MastodonSource failures', () => {
     expect(err).toBeInstanceOf(SourceError);
     messages.push((err as Error).message);
     expect((err as Error).message).toBe('GET /api/v1/accounts/verify_credentials: id: expected string, received number');
-    expect(srv.total()).toBe(1);
+    // Only the two opening requests (sent together): no collection was read.
+    expect(srv.requests.verify_credentials).toBe(1);
+    expect(srv.total() - srv.requests.instance).toBe(1);
   });
 
   it('a wrong token throws a SourceError that does not contain the token', async () => {

@@ -18,3 +18,5 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
+/** Another run of the profile holds its lease (maybe a killed one): nothing was done, try again after it expires. */
+export const EXIT_BUSY = 3;

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SESClient } from '@aws-sdk/client-ses';
 import { LEASE_SECONDS, RunCancelledError, runReport } from '../../shared/app/run-report.ts';
-import type { RunReportResult } from '../../shared/app/types.ts';
+import type { PullSummary, RunReportResult } from '../../shared/app/types.ts';
 import { ConfigError, selectProfiles } from '../../shared/config/load-config.ts';
 import type { Config, ProfileConfig } from '../../shared/config/schema.ts';
 import { OutboxMailer, writeReportFiles } from '../../shared/mail/outbox-mailer.ts';
@@ -12,7 +12,7 @@ import { SourceError } from '../../shared/ports/source.ts';
 import { EnvSecretResolver } from '../../shared/secrets/env-secrets.ts';
 import { buildSources } from '../../shared/sources/build-sources.ts';
 import { FileSource } from '../../shared/sources/file/file-source.ts';
-import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
+import { EXIT_BAD_INPUT, EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
 import { cliConfig } from './cli-config.ts';
 import { progressPrinter } from './progress.ts';
 import { openStore } from './open-store.ts';
@@ -30,7 +30,9 @@ Options:
   --now ISO       a fixed clock, e.g. 2026-11-25T08:00:00Z (backfills, tests)
   -h, --help      this help
 
-Exit codes: 0 ok, 1 the run failed, 2 bad input (flags, config, snapshot files).`;
+Exit codes: 0 ok, 1 the run failed, 2 bad input (flags, config, snapshot files),
+3 busy: another run of the profile holds its lease (a killed run holds it for up to
+${LEASE_SECONDS / 60} minutes); nothing was done, run again after the time printed.`;
 
 interface RunFlags {
   config?: string;
@@ -116,6 +118,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const secrets = new EnvSecretResolver(io.env);
   const mailer = flags.dryRun ? null : makeMailer(config, outDir);
   let failed = false;
+  let busy = false;
   try {
     for (const profile of profiles) {
       const progress = progressPrinter(io, profile.id);
@@ -131,6 +134,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
           },
         );
         progress.done();
+        for (const pull of result.pulls ?? []) io.stderr(`${pullLine(pull)}\n`);
+        if (result.status === 'busy') busy = true;
         let where = result.delivery?.ref;
         if (flags.dryRun && result.report) {
           const files = await writeReportFiles(outDir, result.report);
@@ -152,7 +157,21 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await store.close();
   }
-  return failed ? EXIT_RUN_FAILED : EXIT_OK;
+  return failed ? EXIT_RUN_FAILED : busy ? EXIT_BUSY : EXIT_OK;
+}
+
+const MAX_PROBLEMS_SHOWN = 5;
+
+/** One line per source: what the pull read and what it ran into, also when it completed. */
+export function pullLine(p: PullSummary): string {
+  const completeness =
+    p.contactsCompleteness === p.interactionsCompleteness ? p.contactsCompleteness : `contacts ${p.contactsCompleteness}, interactions ${p.interactionsCompleteness}`;
+  const head = p.ok
+    ? `  ${p.sourceId}: ${completeness}; ${p.contacts} contacts, ${p.interactions} interactions, ${p.requests} requests`
+    : `  ${p.sourceId}: failed`;
+  const problems = p.problems.slice(0, MAX_PROBLEMS_SHOWN).map((problem) => `\n    problem: ${problem}`).join('');
+  const more = p.problems.length > MAX_PROBLEMS_SHOWN ? `\n    … and ${p.problems.length - MAX_PROBLEMS_SHOWN} more problems (see the report)` : '';
+  return `${head}${problems}${more}`;
 }
 
 /** A broken snapshot file is bad input: reject it before anything is stored. */
@@ -175,7 +194,11 @@ function makeMailer(config: Config, outDir: string): Mailer {
 }
 
 export function summaryLine(result: RunReportResult, where: string | undefined, dryRun: boolean): string {
-  if (result.status !== 'completed' || !result.figures) return `${result.profileId}: ${result.status === 'busy' ? `another run of this profile is in progress; nothing done (a run that was killed holds the profile's lease for up to ${LEASE_SECONDS / 60} minutes)` : 'already ran for this trigger; nothing done'}`;
+  if (result.status === 'busy') {
+    const until = result.busyUntil !== undefined ? `until ${result.busyUntil}` : `for up to ${LEASE_SECONDS / 60} minutes`;
+    return `${result.profileId}: BUSY: another run of this profile holds its lease ${until} (a run that was killed holds it that long); nothing done, run again after that`;
+  }
+  if (result.status !== 'completed' || !result.figures) return `${result.profileId}: already ran for this trigger; nothing done`;
   const f = result.figures;
   const stale = result.staleSources && result.staleSources.length > 0 ? `; STALE: ${result.staleSources.map((s) => s.sourceId).join(', ')}` : '';
   const writes = result.writes ? `; wrote ${result.writes.items} items` : '';

@@ -13,9 +13,9 @@ import { buildReport } from '../report/build-report.ts';
 import { renderReport } from '../report/render.ts';
 import { changedContacts } from './changed-contacts.ts';
 import { classifyTexts } from './classify-texts.ts';
-import { contactKey, mergePulls } from './merge-pulls.ts';
+import { contactKey, mergePulls, type PullOutcome } from './merge-pulls.ts';
 import { pullOne, pullStopOf } from './pull-sources.ts';
-import type { Log, RunReportDeps, RunReportRequest, RunReportResult } from './types.ts';
+import type { Log, PullSummary, RunReportDeps, RunReportRequest, RunReportResult } from './types.ts';
 
 const DAY = 86_400_000;
 /** A run holds the profile's lease this long at most (the Lambda timeout is 15 minutes at most). */
@@ -47,12 +47,13 @@ export async function runReport(req: RunReportRequest, deps: RunReportDeps): Pro
       return { status: 'duplicate', profileId: profile.id };
     }
     log.warn('this trigger is already running', { profile: profile.id, runKey: req.runKey });
-    return { status: 'busy', profileId: profile.id };
+    return { status: 'busy', profileId: profile.id, ...busyUntilOf(claim) };
   }
   if (!(await store.claimRun(profile.id, LEASE_KEY, LEASE_SECONDS))) {
     if (runKey !== undefined) await store.releaseRun(profile.id, runKey);
-    log.warn('another run of this profile is in progress', { profile: profile.id });
-    return { status: 'busy', profileId: profile.id };
+    const lease = await store.getClaim(profile.id, LEASE_KEY).catch(() => null);
+    log.warn('another run of this profile is in progress', { profile: profile.id, ...busyUntilOf(lease) });
+    return { status: 'busy', profileId: profile.id, ...busyUntilOf(lease) };
   }
 
   try {
@@ -189,6 +190,29 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
     report: rendered,
     ...(delivery ? { delivery } : {}),
     contacts: analysis.verdicts.length,
+    pulls: outcomes.map(pullSummaryOf),
+  };
+}
+
+function busyUntilOf(claim: { expiresAt: number } | null): { busyUntil?: string } {
+  return claim !== null && Number.isFinite(claim.expiresAt) ? { busyUntil: new Date(claim.expiresAt * 1000).toISOString() } : {};
+}
+
+function pullSummaryOf(outcome: PullOutcome): PullSummary {
+  if (!outcome.ok) {
+    return { sourceId: outcome.sourceId, platform: outcome.platform, ok: false, contacts: 0, interactions: 0, requests: 0, contactsCompleteness: 'failed', interactionsCompleteness: 'failed', problems: [outcome.problem] };
+  }
+  const p = outcome.pull;
+  return {
+    sourceId: outcome.sourceId,
+    platform: outcome.platform,
+    ok: true,
+    contacts: p.contacts.length,
+    interactions: p.interactions.length,
+    requests: p.requests,
+    contactsCompleteness: p.contactsCompleteness,
+    interactionsCompleteness: p.interactionsCompleteness,
+    problems: [...p.problems],
   };
 }
 

@@ -48,9 +48,27 @@ export interface RunReportRequest {
   pullDeadline?: Date;
 }
 
+/** What one source's pull brought, for the run's log and the CLI's per-source line. */
+export interface PullSummary {
+  sourceId: string;
+  platform: string;
+  ok: boolean;
+  contacts: number;
+  interactions: number;
+  requests: number;
+  contactsCompleteness: 'complete' | 'partial' | 'failed';
+  interactionsCompleteness: 'complete' | 'partial' | 'failed';
+  /** Problems of a pull that completed, or why it failed. */
+  problems: string[];
+}
+
 export interface RunReportResult {
   status: 'completed' | 'duplicate' | 'busy';
   profileId: string;
+  /** For `busy`: when the lease of the run in progress (or of a killed one) expires, if known. */
+  busyUntil?: string;
+  /** For `completed`: one entry per source. */
+  pulls?: PullSummary[];
   runId?: string;
   figures?: Figures;
   staleSources?: StaleSource[];

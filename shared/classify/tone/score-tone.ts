@@ -1,0 +1,272 @@
+/**
+ * The tone of one short reply, from lexicons and a few rules (pure, no I/O).
+ *
+ * Every cue (a word, a phrase, an emoji, a pattern such as "did you even
+ * read") carries a valence; the rules adjust it where it stands:
+ *  - negation turns the next cues of the clause around, softly ("not bad" is
+ *    mildly good, "not helpful" clearly bad); Italian double negation
+ *    ("non … niente") is still one negation;
+ *  - intensifiers and softeners scale the next cue ("really", "un po'");
+ *    stretched letters ("sooo"), a word in capitals and "!!!" add emphasis;
+ *  - after "but"/"ma"/"però" the clause counts more, the one before less;
+ *  - in a question the words count half (people ask about "bad performance"
+ *    without being negative), unless a pattern says the question is an attack;
+ *  - sarcasm (an explicit marker, 🙄 🤡, or 👏 next to blame) turns the praise
+ *    in the same reply into blame: sarcastic praise is criticism.
+ */
+import type { Tone } from '../../ports/classifiers.ts';
+import { CLAP, EMOJI_VALENCE, EMOTICON_VALENCE, IRONY_EMOJI } from './emoji.ts';
+import { EN_LEXICON } from './lexicon-en.ts';
+import { IT_LEXICON } from './lexicon-it.ts';
+import { mergeLexicons, type ToneLexicon } from './lexicon.ts';
+import { tokenize, unstretch, type Token } from './tokenize.ts';
+
+export type ScoredLanguage = 'it' | 'en' | 'it+en';
+
+export interface ToneScore {
+  tone: Tone;
+  /** -1..1: the raw sum squashed, for sorting and display. */
+  score: number;
+  /** The unbounded sum of the weighted cues; the tone is decided on it. */
+  raw: number;
+  language: ScoredLanguage;
+  sarcasm: boolean;
+  /** What moved the score, e.g. `not helpful -2.0`, `pattern:did you even read -3.0`. */
+  cues: string[];
+}
+
+/** A reply is negative below -NEGATIVE_AT and positive above POSITIVE_AT; in between, neutral. */
+export const NEGATIVE_AT = 1;
+export const POSITIVE_AT = 1;
+
+const NEGATION_SPAN = 3;
+const NEGATED_PRAISE = -0.8;
+const NEGATED_BLAME = -0.5;
+const BEFORE_CONTRAST = 0.5;
+const AFTER_CONTRAST = 1.5;
+const IN_QUESTION = 0.5;
+const SARCASTIC_PRAISE = -0.8;
+
+const BOTH = mergeLexicons(EN_LEXICON, IT_LEXICON);
+
+interface Contribution {
+  index: number;
+  valence: number;
+  cue: string;
+  /** Emoji and emoticons keep their weight in questions and are not negated. */
+  symbol: boolean;
+}
+
+export function scoreTone(text: string, lang?: string): ToneScore {
+  const tokens = tokenize(text);
+  const { lexicon, language } = chooseLexicon(tokens, lang);
+  for (const t of tokens) if (t.kind === 'word') t.text = lexicon.aliases.get(t.text) ?? t.text;
+
+  const letters = tokens.filter((t) => t.kind === 'word' && /\p{L}{2}/u.test(t.text));
+  const shouting = letters.length >= 2 && letters.every((t) => t.caps);
+  const questionAt = questionSentences(tokens);
+
+  const found: Contribution[] = [];
+  let contrastAt = -1;
+  let negation = 0;
+  let boost = 0;
+  let boostLeft = 0;
+
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i] as Token;
+    if (tok.kind === 'punct') {
+      // A comma inside "yeah, no" is read by the phrase matcher; here every mark closes the clause.
+      negation = 0;
+      boostLeft = 0;
+      continue;
+    }
+    if (tok.kind === 'emoji' || tok.kind === 'emoticon') {
+      const valence = (tok.kind === 'emoji' ? EMOJI_VALENCE : EMOTICON_VALENCE).get(tok.text) ?? 0;
+      if (valence !== 0) found.push({ index: i, valence, cue: tok.text, symbol: true });
+      continue;
+    }
+
+    const phrase = matchPhrase(lexicon, tokens, i);
+    if (phrase !== undefined) {
+      let valence = phrase.valence;
+      const startsNegated = lexicon.negators.has(tokens[i]?.text ?? '');
+      if (valence !== 0) {
+        if (boostLeft > 0) valence *= 1 + boost;
+        let cue = phrase.text;
+        if (negation > 0 && !startsNegated) {
+          valence *= valence > 0 ? NEGATED_PRAISE : NEGATED_BLAME;
+          cue = `not ${cue}`;
+        }
+        found.push({ index: i, valence, cue, symbol: false });
+      }
+      negation = 0;
+      boostLeft = 0;
+      i = phrase.end - 1;
+      continue;
+    }
+
+    if (i > 0 && lexicon.contrast.has(tok.text) && found.length + countWordsBefore(tokens, i) > 0) {
+      contrastAt = i;
+      negation = 0;
+      boostLeft = 0;
+      continue;
+    }
+    if (lexicon.negators.has(tok.text)) {
+      negation = NEGATION_SPAN;
+      continue;
+    }
+    const booster = lexicon.boosters.get(tok.text);
+    if (booster !== undefined && booster !== 0 && nextIsWord(tokens, i)) {
+      boost = boostLeft > 0 ? boost + booster : booster;
+      boostLeft = 2;
+      continue;
+    }
+
+    const looked = lookUp(lexicon, tok);
+    if (looked !== undefined) {
+      let valence = looked.valence;
+      if (boostLeft > 0) valence *= 1 + boost;
+      if (tok.stretched) valence *= 1.3;
+      if (tok.caps && !shouting) valence *= 1.4;
+      let cue = looked.word;
+      if (negation > 0) {
+        valence *= valence > 0 ? NEGATED_PRAISE : NEGATED_BLAME;
+        cue = `not ${cue}`;
+      }
+      found.push({ index: i, valence, cue, symbol: false });
+      boostLeft = 0;
+    }
+    if (negation > 0) negation -= 1;
+    if (boostLeft > 0) boostLeft -= 1;
+  }
+
+  // Where the reply changes direction, the second half is what the person means.
+  if (contrastAt > 0) {
+    for (const c of found) c.valence *= c.index < contrastAt ? BEFORE_CONTRAST : AFTER_CONTRAST;
+  }
+  for (const c of found) {
+    if (!c.symbol && questionAt[c.index] === true) c.valence *= IN_QUESTION;
+  }
+
+  const lower = text.toLowerCase().replace(/[’‘`´]/g, "'");
+  const patternCues: Contribution[] = [];
+  let sarcasm = false;
+  for (const p of lexicon.patterns) {
+    if (!p.re.test(lower)) continue;
+    patternCues.push({ index: -1, valence: p.weight, cue: `${p.kind}:${p.cue}`, symbol: false });
+    if (p.kind === 'sarcasm') sarcasm = true;
+  }
+
+  const blame = found.filter((c) => c.valence < 0 && c.cue !== CLAP).reduce((s, c) => s + c.valence, 0)
+    + patternCues.filter((c) => c.valence < 0).reduce((s, c) => s + c.valence, 0);
+  if (tokens.some((t) => t.kind === 'emoji' && IRONY_EMOJI.has(t.text))) sarcasm = true;
+  if (tokens.some((t) => t.kind === 'emoji' && t.text === CLAP) && blame <= -1.5) sarcasm = true;
+  if (sarcasm) {
+    for (const c of found) {
+      if (c.valence > 0) {
+        c.valence *= SARCASTIC_PRAISE;
+        c.cue = `sarcastic ${c.cue}`;
+      }
+    }
+  }
+
+  const all = [...found, ...patternCues];
+  let raw = all.reduce((s, c) => s + c.valence, 0);
+  const bangs = Math.min((text.match(/!/g) ?? []).length, 3);
+  if (raw !== 0) raw += Math.sign(raw) * 0.25 * bangs;
+  if (raw < 0 && /\?\?|\?!|!\?/.test(text)) raw -= 0.3;
+  if (shouting) raw *= 1.3;
+
+  const tone: Tone = raw < -NEGATIVE_AT ? 'negative' : raw > POSITIVE_AT ? 'positive' : 'neutral';
+  return {
+    tone,
+    score: raw / Math.sqrt(raw * raw + 15),
+    raw,
+    language,
+    sarcasm,
+    cues: all.map((c) => `${c.cue} ${c.valence.toFixed(1)}`),
+  };
+}
+
+function chooseLexicon(tokens: readonly Token[], lang: string | undefined): { lexicon: ToneLexicon; language: ScoredLanguage } {
+  const tag = lang?.trim().toLowerCase().split(/[-_]/)[0];
+  if (tag === 'it') return { lexicon: IT_LEXICON, language: 'it' };
+  if (tag === 'en') return { lexicon: EN_LEXICON, language: 'en' };
+  // No usable tag: whichever language's function words and cue words the reply uses more.
+  let it = 0;
+  let en = 0;
+  for (const t of tokens) {
+    if (t.kind !== 'word') continue;
+    if (IT_LEXICON.stopwords.has(t.text) || IT_LEXICON.words.has(t.text)) it += 1;
+    if (EN_LEXICON.stopwords.has(t.text) || EN_LEXICON.words.has(t.text)) en += 1;
+  }
+  if (it > en) return { lexicon: IT_LEXICON, language: 'it' };
+  if (en > it) return { lexicon: EN_LEXICON, language: 'en' };
+  return { lexicon: BOTH, language: 'it+en' };
+}
+
+/** For each token index, whether its sentence ends with a question mark. */
+function questionSentences(tokens: readonly Token[]): boolean[] {
+  const out: boolean[] = new Array<boolean>(tokens.length).fill(false);
+  let start = 0;
+  for (let i = 0; i <= tokens.length; i++) {
+    const t = tokens[i];
+    const ends = t === undefined || (t.kind === 'punct' && /[.!?]/.test(t.text));
+    if (!ends) continue;
+    const asks = t !== undefined && t.text.includes('?');
+    for (let j = start; j < i; j++) out[j] = asks;
+    start = i + 1;
+  }
+  return out;
+}
+
+function matchPhrase(lexicon: ToneLexicon, tokens: readonly Token[], at: number): { valence: number; text: string; end: number } | undefined {
+  const first = tokens[at];
+  if (first === undefined) return undefined;
+  const candidates = lexicon.phrases.get(first.text);
+  if (candidates === undefined) return undefined;
+  for (const p of candidates) {
+    let i = at;
+    let ok = true;
+    for (const w of p.words) {
+      // A comma may sit inside a phrase ("yeah, no"); nothing else may.
+      while (tokens[i]?.kind === 'punct' && tokens[i]?.text === ',' && i > at) i++;
+      const t = tokens[i];
+      if (t === undefined || t.text !== w || t.kind === 'punct') {
+        ok = false;
+        break;
+      }
+      i++;
+    }
+    if (ok) return { valence: p.valence, text: p.text, end: i };
+  }
+  return undefined;
+}
+
+function lookUp(lexicon: ToneLexicon, tok: Token): { valence: number; word: string } | undefined {
+  const spellings = tok.stretched ? unstretch(tok.text) : [tok.text];
+  for (const s of spellings) {
+    const v = lexicon.words.get(s);
+    if (v !== undefined) return v === 0 ? undefined : { valence: v, word: s };
+  }
+  // Italian superlatives: "chiarissima" is "chiaro", stronger.
+  const superlative = /^(\p{L}{2,})issim[oaie]$/u.exec(spellings.at(-1) ?? '');
+  if (superlative?.[1] !== undefined) {
+    for (const ending of ['o', 'e', 'a']) {
+      const v = lexicon.words.get(superlative[1] + ending);
+      if (v !== undefined && v !== 0) return { valence: v * 1.3, word: superlative[1] + ending };
+    }
+  }
+  return undefined;
+}
+
+function nextIsWord(tokens: readonly Token[], i: number): boolean {
+  const next = tokens[i + 1];
+  return next !== undefined && next.kind === 'word';
+}
+
+function countWordsBefore(tokens: readonly Token[], i: number): number {
+  let n = 0;
+  for (let j = 0; j < i; j++) if (tokens[j]?.kind === 'word') n++;
+  return n;
+}

@@ -497,3 +497,57 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
   res.end(text);
 }
+
+/**
+ * A web host serving fixed files (a handle's `/.well-known/atproto-did`, a
+ * did:web `/.well-known/did.json`), counting what it was asked.
+ */
+export class FakeWebHost {
+  readonly counts = new Map<string, number>();
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    readonly files: Map<string, { status?: number; type: string; body: string }>,
+  ) {}
+
+  static async start(files: Record<string, { status?: number; type: string; body: string }>): Promise<FakeWebHost> {
+    let instance: FakeWebHost | undefined;
+    const server = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      instance?.counts.set(path, (instance.counts.get(path) ?? 0) + 1);
+      const file = instance?.files.get(path);
+      if (!file) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('not found');
+        return;
+      }
+      res.writeHead(file.status ?? 200, { 'content-type': file.type });
+      res.end(file.body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    instance = new FakeWebHost(server, `http://127.0.0.1:${port}`, new Map(Object.entries(files)));
+    return instance;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/**
+ * The test's DNS: `https://<host>/...` for a listed host goes to its local
+ * server; 127.0.0.1 passes; anything else fails as an unreachable host would,
+ * so no test ever leaves the machine.
+ */
+export function hostsFetch(hosts: Record<string, string>): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const local = hosts[url.host];
+    if (local !== undefined) return fetch(`${local}${url.pathname}${url.search}`, init);
+    if (url.hostname === '127.0.0.1') return fetch(url, init);
+    throw new TypeError(`fetch failed (no route to ${url.host} in this test)`);
+  };
+}

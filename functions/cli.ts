@@ -1,12 +1,13 @@
 #!/usr/bin/env -S npx tsx
 /**
- * followback CLI: `run` (the job), `validate` (a config), `invoke` (the deployed function).
+ * followback CLI: `run` (the job), `validate` (a config), `keep`/`forget` (a contact), `invoke` (the deployed function).
  * Thin: parses the command line and hands over to functions/commands/*.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { invokeCommand } from './commands/invoke.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, type CliIo } from './commands/cli-io.ts';
+import { forgetCommand } from './commands/forget.ts';
 import { keepCommand } from './commands/keep.ts';
 import { runCommand } from './commands/run.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -17,6 +18,7 @@ Commands:
   run        pull, store, analyse and deliver the report (followback run --help)
   validate   check a config file and print its profiles (followback validate --config FILE)
   keep       keep a contact for ever or until a date (followback keep @ada@example.social --until 2027-03-01)
+  forget     delete everything stored about a contact (followback forget @ada@example.social)
   invoke     run the deployed Lambda by hand (followback invoke --profile ID [--dry-run])
 
 Quick start: followback run --demo`;
@@ -30,6 +32,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return validateCommand(rest, io);
     case 'keep':
       return keepCommand(rest, io);
+    case 'forget':
+      return forgetCommand(rest, io);
     case 'invoke':
       return invokeCommand(rest, { stdout: io.stdout, stderr: io.stderr });
     case undefined:

@@ -81,6 +81,29 @@ export interface DecisionStore {
   deleteDecision(profileId: string, contact: string): Promise<boolean>;
 }
 
+/** What `forgetContact` found and deleted about one contact. */
+export interface ForgetResult {
+  /** The contact item (profile, relation, lifetime totals, last reasons) was there. */
+  contact: boolean;
+  interactions: number;
+  /** `yyyy-mm` month buckets that held some of those interactions, oldest first. */
+  interactionMonths: string[];
+  /** Owner decisions (keep, snooze) deleted. */
+  decisions: number;
+  /** Month buckets searched for interactions. */
+  monthsSearched: number;
+}
+
+/** Deletes what is stored about a person, for someone who asks to be removed. */
+export interface ContactEraser {
+  /**
+   * Deletes the contact item, its interactions in every month bucket and the
+   * decisions stored under the given names; nothing of other contacts. Safe to
+   * repeat: a second call finds nothing.
+   */
+  forgetContact(profileId: string, target: { sourceId: string; contactId: string; decisions: string[] }): Promise<ForgetResult>;
+}
+
 export interface ProfileStore {
   loadProfileState(profileId: string): Promise<ProfileState>;
   /** Interactions with `at >= since` (at least up to `until` and the real clock), oldest first. */

@@ -21,7 +21,9 @@ import type { TrackedContact } from '../domain/analysis-types.ts';
 import type { Interaction } from '../domain/model.ts';
 import type { SessionStore } from '../ports/source.ts';
 import type {
+  ContactEraser,
   DecisionStore,
+  ForgetResult,
   ProfileState,
   ProfileStore,
   RunChanges,
@@ -60,8 +62,14 @@ export const COMPLETED_CLAIM_TTL_SECONDS = 35 * DAY_SECONDS;
 const FUTURE_MARGIN_MS = 2 * DAY_SECONDS * 1000;
 /** Month buckets queried at once by `loadInteractions`. */
 const BUCKET_QUERY_CONCURRENCY = 6;
+/**
+ * The longest `retentionDays` a config may set (shared/config/schema.ts). A run keeps only
+ * interactions newer than its clock minus retentionDays, so none can be older than the
+ * profile's first run minus this, whatever retention was configured back then.
+ */
+export const MAX_RETENTION_DAYS = 3650;
 
-export class DynamoStore implements ProfileStore, SessionStore, DecisionStore {
+export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, ContactEraser {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly clock: () => Date;
@@ -208,6 +216,80 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore {
     }
   }
 
+  // ---- ContactEraser ----
+
+  /**
+   * Interactions live in month partitions keyed by time, not by contact, and a
+   * partition cannot be listed without a Scan. The months that can hold any are
+   * bounded by what the profile partition already says: nothing older than its
+   * first run (or any source's tracking/history start) minus MAX_RETENTION_DAYS,
+   * nothing newer than the latest run clock, pull or real clock (plus the skew
+   * margin). Each of those buckets is queried with a filter on the contact, so
+   * the cost is one read of the profile's stored interactions: fine for a rare
+   * request, and no extra index item on every write.
+   *
+   * Deletes interactions and decisions first and the contact item last: if it
+   * stops half-way, the contact still resolves and a second call finishes.
+   */
+  async forgetContact(profileId: string, target: { sourceId: string; contactId: string; decisions: string[] }): Promise<ForgetResult> {
+    const pk = keys.profile(profileId);
+    const contactSk = keys.contact(target.sourceId, target.contactId);
+    const [contactItem, firstRuns, lastRuns, sourceItems] = await Promise.all([
+      this.getItem(pk, contactSk, `contact ${profileId}/${target.sourceId}:${target.contactId}`),
+      this.queryAll({ pk, prefix: SK_PREFIX.run, limit: 1 }),
+      this.queryAll({ pk, prefix: SK_PREFIX.run, newestFirst: true, limit: 1 }),
+      this.queryAll({ pk, prefix: SK_PREFIX.source }),
+    ]);
+    const instants = [
+      ...firstRuns.map((r) => r['at']),
+      ...lastRuns.flatMap((r) => [r['at'], r['finishedAt']]),
+      ...sourceItems.flatMap((s) => [s['trackingSince'], s['historySince'], s['lastPullAt']]),
+      contactItem?.['firstSeenAt'],
+      contactItem?.['lastSeenAt'],
+    ]
+      .filter((v): v is string => typeof v === 'string')
+      .map((v) => Date.parse(v))
+      .filter((ms) => !Number.isNaN(ms));
+    const nowMs = this.clock().getTime();
+    const oldest = Math.min(nowMs, ...instants) - MAX_RETENTION_DAYS * DAY_SECONDS * 1000;
+    const newest = Math.max(nowMs, ...instants) + FUTURE_MARGIN_MS;
+    const months = monthsBetween(new Date(oldest).toISOString(), new Date(newest).toISOString());
+
+    const perMonth = await mapLimited(months, BUCKET_QUERY_CONCURRENCY, (month) =>
+      this.queryAll({
+        pk: keys.interactionBucket(profileId, month),
+        filter: { expression: 'sourceId = :source AND contactId = :contact', values: { ':source': target.sourceId, ':contact': target.contactId } },
+        projection: ['pk', 'sk'],
+      }),
+    );
+    const interactionKeys = perMonth.flat().map((item) => ({ pk: String(item['pk']), sk: String(item['sk']) }));
+    const interactionMonths = months.filter((_, i) => (perMonth[i]?.length ?? 0) > 0);
+
+    const decisionNames = [...new Set(target.decisions)];
+    const decisionItems = await Promise.all(
+      decisionNames.map((name) => this.getItem(pk, keys.decision(name), `decision ${profileId}/${name}`).then((item) => (item === undefined ? [] : [name]))),
+    );
+    const decisionKeys = decisionItems.flat().map((name) => ({ pk, sk: keys.decision(name) }));
+
+    const deletes = new Requests();
+    for (const key of [...interactionKeys, ...decisionKeys]) deletes.delete(key);
+    await writeInBatches((batch) => this.sendBatch(batch), Requests.merge([deletes]), this.batchOptions);
+    if (contactItem !== undefined) {
+      try {
+        await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: contactSk } }));
+      } catch (err) {
+        throw this.failure(`DeleteItem contact ${target.sourceId}:${target.contactId}`, err);
+      }
+    }
+    return {
+      contact: contactItem !== undefined,
+      interactions: interactionKeys.length,
+      interactionMonths,
+      decisions: decisionKeys.length,
+      monthsSearched: months.length,
+    };
+  }
+
   // ---- ProfileStore: run claims ----
 
   async claimRun(profileId: string, runKey: string, ttlSeconds: number): Promise<boolean> {
@@ -322,8 +404,12 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore {
     from?: string;
     newestFirst?: boolean;
     limit?: number;
+    /** Applied after the key condition (DynamoDB still reads what it filters out). */
+    filter?: { expression: string; values: Item };
+    /** Attributes to return; default all. */
+    projection?: string[];
   }): Promise<Item[]> {
-    const values: Item = { ':pk': query.pk };
+    const values: Item = { ':pk': query.pk, ...query.filter?.values };
     let condition = 'pk = :pk';
     if (query.prefix !== undefined) {
       condition += ' AND begins_with(sk, :sk)';
@@ -338,6 +424,13 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore {
       ExpressionAttributeValues: values,
       ScanIndexForward: query.newestFirst !== true,
       ConsistentRead: true,
+      ...(query.filter !== undefined ? { FilterExpression: query.filter.expression } : {}),
+      ...(query.projection !== undefined
+        ? {
+            ProjectionExpression: query.projection.map((_, i) => `#p${i}`).join(', '),
+            ExpressionAttributeNames: Object.fromEntries(query.projection.map((name, i) => [`#p${i}`, name])),
+          }
+        : {}),
     };
     const items: Item[] = [];
     let startKey: Item | undefined;

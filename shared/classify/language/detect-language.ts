@@ -10,9 +10,12 @@
  * to go on, and every threshold below was measured on
  * test/fixtures/language/tuning.tsv, never on the held-out corpus.
  *
- * Candidates are not restricted to a list of "social" languages: on the
- * tuning corpus a 30-language subset changed no answer, and a restricted
- * model would force a Catalan or Croatian contact into Spanish or Polish.
+ * Candidates are not restricted to a list of "social" languages
+ * (SOCIAL_LANGUAGES, in iso-639.ts): on the tuning corpus that 30-language
+ * subset fixed no wrong answer (it turned one `unknown` into English), and a
+ * restricted model must force a text in any other language into one of its
+ * own: a Croatian contact would be read as Czech or Polish, out of the audience
+ * for a wrong reason.
  */
 import type { LanguageDetector, LanguageGuess } from '../../ports/classifiers.ts';
 import { cleanText, measureText, type TextAmount } from './clean-text.ts';

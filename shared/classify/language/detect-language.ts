@@ -13,9 +13,8 @@
  * Candidates are not restricted to a list of "social" languages
  * (SOCIAL_LANGUAGES, in iso-639.ts): on the tuning corpus that 30-language
  * subset fixed no wrong answer (it turned one `unknown` into English), and a
- * restricted model must force a text in any other language into one of its
- * own: a Croatian contact would be read as Czech or Polish, out of the audience
- * for a wrong reason.
+ * restricted model must force a text in any other language (Croatian,
+ * Slovak...) into one of its own, a wrong language by construction.
  */
 import type { LanguageDetector, LanguageGuess } from '../../ports/classifiers.ts';
 import { cleanText, measureText, type TextAmount } from './clean-text.ts';

@@ -1,6 +1,9 @@
 import { Validations } from 'aws-cdk-lib';
 import type { FollowbackStack } from './followback-stack.ts';
 
+/** cdk-nag 3 acknowledges one finding at a time: the wildcard resource of the Comprehend statement, nothing else. */
+export const COMPREHEND_WILDCARD_FINDING = 'AwsSolutions-IAM5[Resource::*]';
+
 /**
  * The cdk-nag AwsSolutions findings this stack accepts, each on the narrowest
  * construct and with the reason. Everything else is fixed in the constructs
@@ -12,6 +15,13 @@ export function acknowledgeNagFindings(stack: FollowbackStack): void {
       id: 'AwsSolutions-SMG4',
       reason:
         'The secrets hold tokens issued by third-party networks (a Mastodon access token, a Bluesky app password); only the owner can mint a new one on the platform, so there is nothing for a rotation Lambda to do. The README asks to revoke and replace them there.',
+    });
+  }
+  if (stack.fn.comprehendPolicy !== undefined) {
+    Validations.of(stack.fn.comprehendPolicy).acknowledge({
+      id: COMPREHEND_WILDCARD_FINDING,
+      reason:
+        'comprehend:DetectSentiment and comprehend:BatchDetectSentiment have no resource type in the IAM Service Authorization Reference (they act on the text sent, not on an account resource), so Resource must be "*". The statement allows only these two read actions, is created only when a profile sets tone.classifier to "comprehend", and an aws:RequestedRegion condition keeps it to the configured regions.',
     });
   }
 }

@@ -74,6 +74,9 @@ export function stackSettings(config: Config, origin: string): StackSettings {
     if (!senderBelongsTo(profile.report.sender, identity)) {
       problems.push(`profiles[${i}].report.sender: "${profile.report.sender}" is not covered by deploy.sesIdentity "${deploy.sesIdentity}"; SES would refuse to send`);
     }
+    if (profile.tone.region !== undefined && !AWS_REGION.test(profile.tone.region)) {
+      problems.push(`profiles[${i}].tone.region: "${profile.tone.region}" is not an AWS region such as eu-west-1`);
+    }
     if (!isTimeZone(profile.schedule.timezone)) {
       problems.push(`profiles[${i}].schedule.timezone: "${profile.schedule.timezone}" is not an IANA time zone such as Europe/Rome`);
     }
@@ -96,6 +99,19 @@ export function stackSettings(config: Config, origin: string): StackSettings {
     ...(configurationSet !== undefined ? { sesConfigurationSet: configurationSet } : {}),
     ...(sesRegion !== undefined ? { sesRegion } : {}),
   };
+}
+
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/**
+ * Where the function calls Amazon Comprehend, when a profile's `tone.classifier`
+ * is `comprehend`: each profile's `tone.region`, `undefined` standing for the
+ * function's own region. `undefined` when no profile uses it (then no grant).
+ */
+export function comprehendRegions(config: Config): (string | undefined)[] | undefined {
+  const users = config.profiles.filter((p) => p.tone.classifier === 'comprehend');
+  if (users.length === 0) return undefined;
+  return [...new Set(users.map((p) => p.tone.region))];
 }
 
 /** An address identity covers itself; a domain identity covers its addresses (and its subdomains' only if verified separately). */

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { AnyPrincipal, Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import { BUNDLED_CONFIG_FILE, ENV } from '../../shared/app/env.ts';
 import type { Config } from '../../shared/config/schema.ts';
 import { BUNDLE } from '../bundling.ts';
+import { comprehendRegions } from '../stack-settings.ts';
 
 /** Every DynamoDB call shared/store makes; a new kind of call there needs a line here. */
 export const TABLE_ACTIONS = [
@@ -22,6 +23,9 @@ export const TABLE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ] as const;
+
+/** The Comprehend calls shared/classify/comprehend makes (it batches; the single call is for one-off texts). */
+export const COMPREHEND_ACTIONS = ['comprehend:DetectSentiment', 'comprehend:BatchDetectSentiment'] as const;
 
 export interface JobFunctionProps {
   /** Absolute path of the handler source. */
@@ -44,6 +48,8 @@ export interface JobFunctionProps {
  */
 export class JobFunction extends NodejsFunction {
   readonly logGroupOfFunction: LogGroup;
+  /** The sentiment grant, only when a profile's tone classifier is Comprehend (its own policy, so cdk-nag's acknowledgement covers it alone). */
+  readonly comprehendPolicy: Policy | undefined;
 
   constructor(scope: Construct, id: string, props: JobFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -100,6 +106,7 @@ export class JobFunction extends NodejsFunction {
       },
     });
     this.logGroupOfFunction = logGroup;
+    this.comprehendPolicy = grantComprehendSentiment(scope, id, this, role, props.config);
   }
 
   /** The store's item operations on the table (no scans, no streams, no admin), and its name in the environment. */
@@ -128,6 +135,31 @@ export class JobFunction extends NodejsFunction {
       );
     }
   }
+}
+
+/**
+ * Comprehend's sentiment actions have no resource type (IAM Service Authorization
+ * Reference: the Resource column is empty), so the statement names `*`; the
+ * region condition keeps it to the regions the config calls (`tone.region`, or
+ * the function's own).
+ */
+function grantComprehendSentiment(scope: Construct, id: string, fn: NodejsFunction, role: Role, config: Config): Policy | undefined {
+  const regions = comprehendRegions(config);
+  if (regions === undefined) return undefined;
+  const policy = new Policy(scope, `${id}ComprehendSentiment`, {
+    statements: [
+      new PolicyStatement({
+        sid: 'ClassifyReplyToneWithComprehend',
+        actions: [...COMPREHEND_ACTIONS],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:RequestedRegion': [...new Set(regions.map((r) => r ?? Stack.of(scope).region))] } },
+      }),
+    ],
+  });
+  policy.attachToRole(role);
+  // A run right after a deploy must not find the function without its grant.
+  fn.node.addDependency(policy);
+  return policy;
 }
 
 /** The validated config (defaults applied) written where the bundling hook can copy it from. */

@@ -10,6 +10,7 @@ import { SesMailer } from '../../shared/mail/ses-mailer.ts';
 import type { Mailer } from '../../shared/ports/mailer.ts';
 import { SourceError } from '../../shared/ports/source.ts';
 import { EnvSecretResolver } from '../../shared/secrets/env-secrets.ts';
+import { buildClassifiers } from '../../shared/classify/build-classifiers.ts';
 import { buildSources } from '../../shared/sources/build-sources.ts';
 import { FileSource } from '../../shared/sources/file/file-source.ts';
 import { EXIT_BAD_INPUT, EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
@@ -116,6 +117,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT_RUN_FAILED;
   }
   const secrets = new EnvSecretResolver(io.env);
+  const classifiers = await buildClassifiers(profiles);
   const mailer = flags.dryRun ? null : makeMailer(config, outDir);
   let failed = false;
   let busy = false;
@@ -129,6 +131,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
             store: store.store,
             sourcesFor: (p) => buildSources(p, { secrets, sessions: store.store, configDir }),
             mailer,
+            ...classifiers,
             onProgress: progress.onProgress,
             log: { info: () => {}, warn: (m) => io.stderr(`warning: ${m}\n`), error: (m, extra) => io.stderr(`error: ${m}${extra?.['problem'] ? `: ${String(extra['problem'])}` : ''}\n`) },
           },

@@ -8,6 +8,7 @@ import type { Mailer } from '../../shared/ports/mailer.ts';
 import type { SecretResolver } from '../../shared/ports/secrets.ts';
 import type { SessionStore } from '../../shared/ports/source.ts';
 import type { ProfileStore } from '../../shared/ports/store.ts';
+import type { RunClassifiers } from '../../shared/classify/build-classifiers.ts';
 import { buildSources } from '../../shared/sources/build-sources.ts';
 import { InvalidEventError, parseJobEvent, type JobEvent } from './event.ts';
 import { toSummary, type RunSummary } from './summary.ts';
@@ -21,6 +22,8 @@ export interface JobDeps {
   secrets: SecretResolver;
   mailer: Mailer;
   logger: Logger;
+  /** Tone classifier per profile and the language detector; without them critic_only and language-based out_of_audience are not judged. */
+  classifiers?: RunClassifiers;
 }
 
 export interface HandlerOptions {
@@ -76,6 +79,7 @@ export function createHandler(provide: () => Promise<JobDeps>, options: HandlerO
           store: d.store,
           sourcesFor: (p) => buildSources(p, { secrets: d.secrets, sessions: d.store, configDir: d.configDir }),
           mailer: dryRun ? null : d.mailer,
+          ...d.classifiers,
           log: toLog(logger),
         },
       );

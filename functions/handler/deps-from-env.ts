@@ -6,6 +6,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { BUNDLED_CONFIG_FILE, ENV } from '../../shared/app/env.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
 import type { Config } from '../../shared/config/schema.ts';
+import { buildClassifiers } from '../../shared/classify/build-classifiers.ts';
 import { SesMailer } from '../../shared/mail/ses-mailer.ts';
 import { SecretsManagerResolver } from '../../shared/secrets/secrets-manager-resolver.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
@@ -35,6 +36,7 @@ export async function depsFromEnv(env: Env, bundleDir: string, logger: Logger): 
     secrets: new SecretsManagerResolver({ client: new SecretsManagerClient({}) }),
     mailer: new SesMailer({ client: new SESClient(sesClientConfig(config.delivery)), ...(configurationSet ? { configurationSet } : {}) }),
     logger,
+    classifiers: await buildClassifiers(config.profiles),
   };
 }
 

@@ -20,14 +20,15 @@
 import type { Audience } from '../config/schema.ts';
 import type { ContactText, Evidence, TrackedContact } from '../domain/analysis-types.ts';
 import type { LanguageDetector } from '../ports/classifiers.ts';
+import { languageProfile, shareOf } from './language/language-profile.ts';
 
-/** Below this many characters of text in a recognised language, nothing is concluded about language. */
+/** Below this many letters of text in a recognised language, nothing is concluded about language. */
 export const MIN_KNOWN_CHARS = 40;
 /** The foreign language must hold at least this share of the recognised text... */
 export const MIN_DOMINANT_SHARE = 0.8;
 /** ...and the audience's languages less than this share (else the contact is bilingual: in). */
 export const MAX_AUDIENCE_SHARE = 0.1;
-/** Mean detector confidence (by characters) the foreign language needs. */
+/** Mean detector confidence (over its texts) the foreign language needs. */
 export const MIN_CONFIDENCE = 0.6;
 
 export type AudienceClassifier = (contact: TrackedContact, texts: readonly ContactText[], audience: Audience) => Evidence | null;
@@ -58,38 +59,6 @@ export function primaryLanguage(tag: string): string {
   return tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
 }
 
-export interface LanguageTally {
-  /** Characters of text per recognised language, and the confidence-weighted characters. */
-  byLanguage: Map<string, { chars: number; weighted: number; texts: number }>;
-  knownChars: number;
-  unknownChars: number;
-  texts: number;
-}
-
-/** Sums what the texts say about language: a platform tag is trusted as is, other texts go through the detector. */
-export function tallyLanguages(texts: readonly ContactText[], detector: LanguageDetector): LanguageTally {
-  const byLanguage = new Map<string, { chars: number; weighted: number; texts: number }>();
-  let knownChars = 0;
-  let unknownChars = 0;
-  for (const { text, lang } of texts) {
-    const chars = Array.from(text.trim()).length;
-    if (chars === 0) continue;
-    const tagged = lang !== undefined ? primaryLanguage(lang) : '';
-    const guess = tagged !== '' ? { lang: tagged, confidence: 1 } : detector.detect(text);
-    if (guess.lang === 'unknown') {
-      unknownChars += chars;
-      continue;
-    }
-    const entry = byLanguage.get(guess.lang) ?? { chars: 0, weighted: 0, texts: 0 };
-    entry.chars += chars;
-    entry.weighted += chars * guess.confidence;
-    entry.texts += 1;
-    byLanguage.set(guess.lang, entry);
-    knownChars += chars;
-  }
-  return { byLanguage, knownChars, unknownChars, texts: texts.length };
-}
-
 export function audienceClassifier(detector: LanguageDetector): AudienceClassifier {
   const matchers = new Map<string, (text: string) => boolean>();
   const matcherFor = (keyword: string): ((text: string) => boolean) => {
@@ -110,24 +79,20 @@ export function audienceClassifier(detector: LanguageDetector): AudienceClassifi
     if (audience.keywords.some((k) => matcherFor(k)(contact.displayName) || matcherFor(k)(contact.bio))) return null;
     if ((contact.languages ?? []).some((l) => served.has(primaryLanguage(l)))) return null;
 
-    const tally = tallyLanguages(texts, detector);
-    if (tally.knownChars < MIN_KNOWN_CHARS) return null;
-    let audienceChars = 0;
-    let top: { lang: string; chars: number; weighted: number; texts: number } | undefined;
-    for (const [lang, entry] of tally.byLanguage) {
-      if (served.has(lang)) audienceChars += entry.chars;
-      else if (top === undefined || entry.chars > top.chars || (entry.chars === top.chars && lang < top.lang)) top = { lang, ...entry };
-    }
+    const profile = languageProfile(texts, detector);
+    const knownChars = profile.totalChars - profile.unknownChars;
+    if (knownChars < MIN_KNOWN_CHARS) return null;
+    if (shareOf(profile, [...served]).chars / knownChars >= MAX_AUDIENCE_SHARE) return null;
+    const top = profile.languages.find((l) => !served.has(l.lang));
     if (top === undefined) return null;
-    if (audienceChars / tally.knownChars >= MAX_AUDIENCE_SHARE) return null;
-    const share = top.chars / tally.knownChars;
-    const confidence = top.weighted / top.chars;
+    const share = top.chars / knownChars;
+    const confidence = top.meanConfidence;
     if (share < MIN_DOMINANT_SHARE || confidence < MIN_CONFIDENCE) return null;
     return {
       language: top.lang,
       confidence: round2(confidence),
       languageShare: round2(share),
-      textsRead: tally.texts,
+      textsRead: profile.samples,
     };
   };
 }

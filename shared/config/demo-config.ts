@@ -1,4 +1,4 @@
-import { DEMO_ALLOWLIST } from '../sources/demo/demo-source.ts';
+import { DEMO_ALLOWLIST, DEMO_AUDIENCE } from '../sources/demo/demo-source.ts';
 import { parseConfig } from './load-config.ts';
 import type { Config } from './schema.ts';
 
@@ -12,7 +12,7 @@ export function demoConfig(outDir = 'outbox'): Config {
           name: 'Demo community',
           sources: [{ type: 'demo', id: 'demo', seed: 42, size: 1000 }],
           allowlist: DEMO_ALLOWLIST,
-          audience: { languages: ['en', 'it'] },
+          audience: DEMO_AUDIENCE,
           report: { recipients: ['you@example.com'], sender: 'followback@example.com', locale: 'en' },
         },
       ],

@@ -20,10 +20,10 @@ export interface BuildSourcesDeps {
  * others and the report says which one is stale.
  */
 export async function buildSources(profile: ProfileConfig, deps: BuildSourcesDeps): Promise<Source[]> {
-  return Promise.all(profile.sources.map((config) => buildSource(config, deps)));
+  return Promise.all(profile.sources.map((config) => buildSource(config, profile, deps)));
 }
 
-async function buildSource(config: SourceConfig, deps: BuildSourcesDeps): Promise<Source> {
+async function buildSource(config: SourceConfig, profile: ProfileConfig, deps: BuildSourcesDeps): Promise<Source> {
   switch (config.type) {
     case 'demo':
       return new DemoSource({ id: config.id, seed: config.seed, size: config.size });
@@ -50,6 +50,9 @@ async function buildSource(config: SourceConfig, deps: BuildSourcesDeps): Promis
         handle: config.handle,
         appPassword: password,
         sessions: deps.sessions,
+        plcUrl: config.plcUrl,
+        // Last posts are read only for contacts the analysis would judge, by the profile's own thresholds.
+        judging: { graceDays: profile.policy.graceDays, inactiveDays: profile.policy.inactiveDays },
         backfillDays: config.backfillDays,
         maxPages: config.maxPages,
       });

@@ -61,6 +61,7 @@ function profileOf(tenure: Tenure): Profile {
   const { key } = tenure;
   const audience = unit(key, Salt.audience);
   const bioDraw = unit(key, Salt.bio);
+  if (tenure.persona === 'spam') return { bio: pickFrom(OFF_TOPIC_BIOS, bioDraw) };
   // About one account in eleven is outside the owner's audience: another language, or an unrelated trade.
   if (audience < 0.063) {
     const foreign = pickFrom(FOREIGN_PROFILES, bioDraw);

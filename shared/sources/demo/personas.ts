@@ -20,6 +20,7 @@ export const PERSONAS = [
   'deleted',
   'fan',
   'lurker',
+  'spam',
 ] as const;
 export type Persona = (typeof PERSONAS)[number];
 
@@ -70,6 +71,8 @@ export const PERSONA_SPECS: Readonly<Record<Persona, PersonaSpec>> = {
   deleted: { weight: 1.5, durationDays: [120, 900], relations: ACCOUNT_ISSUE_RELATIONS, inboundPerDay: 0.06, outboundPerDay: 0.03, inboundKinds: CASUAL_KINDS, tone: 'positive', stateChange: { state: 'deleted', at: [0.05, 0.5] } },
   // Follow you and engage; you don't follow them: follow-back candidates.
   fan: { weight: 9, durationDays: [60, 700], relations: { follower: 100 }, inboundPerDay: 0.12, outboundPerDay: 0, inboundKinds: FRIENDLY_KINDS, tone: 'positive' },
+  // Promotion accounts (crypto, betting, buy-likes bios) that follow you and like everything, to be followed back.
+  spam: { weight: 2, durationDays: [30, 400], relations: { follower: 100 }, inboundPerDay: 0.6, outboundPerDay: 0, inboundKinds: { like: 85, repost: 15 }, tone: 'positive' },
   // Follow you and never engage.
   lurker: { weight: 13, durationDays: [60, 900], relations: { follower: 100 }, inboundPerDay: 0, outboundPerDay: 0, inboundKinds: {}, tone: 'positive' },
 };

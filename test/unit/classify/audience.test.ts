@@ -108,3 +108,32 @@ describe('out_of_audience in the analysis', () => {
     expect(v.recommendation).toBe('review');
   });
 });
+
+describe('with the shipped language detector', () => {
+  const real = async () => audienceClassifier(await (await import('../../../shared/classify/language/detect-language.ts')).loadLanguageDetector());
+  const enIt = Audience.parse({ languages: ['en', 'it'] });
+
+  it('a one-word bio is never out_of_audience, in any language', async () => {
+    const judge = await real();
+    for (const bio of ['Fotograf', 'Développeuse', 'Ingeniero', 'エンジニア', 'Berlin', '🚀']) {
+      expect(judge(contact('a', { bio }), [{ text: bio }], enIt), bio).toBeNull();
+    }
+  });
+
+  it('a contact whose posts mix the audience language with another is not out', async () => {
+    const judge = await real();
+    const texts = [
+      { text: 'Ich arbeite seit zehn Jahren als Entwicklerin in einer kleinen Agentur in Hamburg.' },
+      { text: 'Heute habe ich endlich den neuen Server eingerichtet, alles läuft.' },
+      { text: 'Thanks a lot for the write-up, I shared it with my whole team!' },
+    ];
+    expect(judge(contact('a'), texts, enIt)).toBeNull();
+  });
+
+  it('a contact who writes only German, at length, is out with the language named', async () => {
+    const judge = await real();
+    const bio = 'Ich poste über Fußball, Bier und das Wetter in Bayern. Keine Werbung, bitte.';
+    const texts = [{ text: bio }, { text: 'Was für ein Spiel gestern Abend, ich konnte kaum schlafen danach!' }];
+    expect(judge(contact('a', { bio }), texts, enIt)).toMatchObject({ language: 'de', textsRead: 2 });
+  });
+});

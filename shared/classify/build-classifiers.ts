@@ -1,0 +1,49 @@
+/**
+ * The classifiers a run uses, built once per process (CLI command, Lambda
+ * execution environment): the lexicon tone classifier by default, Amazon
+ * Comprehend for profiles that ask for it (one client per region), and the
+ * language detector, loaded only when some profile needs it (its tables are
+ * most of the bundle's size).
+ */
+import type { ProfileConfig } from '../config/schema.ts';
+import type { LanguageDetector, ToneClassifier } from '../ports/classifiers.ts';
+import { comprehendToneClassifier, type ComprehendToneSettings } from './comprehend/comprehend-client.ts';
+import { loadLanguageDetector } from './language/detect-language.ts';
+import { LexiconToneClassifier } from './tone/lexicon-tone-classifier.ts';
+
+export interface RunClassifiers {
+  toneClassifierFor(profile: ProfileConfig): ToneClassifier;
+  languageDetector?: LanguageDetector;
+}
+
+export interface BuildClassifiersOptions {
+  /** Comprehend's endpoint and credentials (tests); region comes from each profile's `tone.region`. */
+  comprehend?: Omit<ComprehendToneSettings, 'region' | 'languageOf'>;
+  /** A detector to use instead of loading the shipped one (tests). */
+  languageDetector?: LanguageDetector;
+}
+
+export async function buildClassifiers(profiles: readonly ProfileConfig[], options: BuildClassifiersOptions = {}): Promise<RunClassifiers> {
+  const needsLanguage = profiles.some((p) => p.audience.languages.length > 0 || p.tone.classifier === 'comprehend');
+  const detector = options.languageDetector ?? (needsLanguage ? await loadLanguageDetector() : undefined);
+  const lexicon = new LexiconToneClassifier();
+  const byRegion = new Map<string, ToneClassifier>();
+  return {
+    ...(detector !== undefined ? { languageDetector: detector } : {}),
+    toneClassifierFor(profile) {
+      if (profile.tone.classifier !== 'comprehend') return lexicon;
+      const region = profile.tone.region ?? '';
+      let classifier = byRegion.get(region);
+      if (classifier === undefined) {
+        classifier = comprehendToneClassifier({
+          ...options.comprehend,
+          ...(profile.tone.region !== undefined ? { region: profile.tone.region } : {}),
+          // Comprehend must be told each text's language; an untagged text of unknown language is left out.
+          ...(detector !== undefined ? { languageOf: (text: string) => detector.detect(text).lang } : {}),
+        });
+        byRegion.set(region, classifier);
+      }
+      return classifier;
+    },
+  };
+}

@@ -46,6 +46,7 @@ const words: Record<string, number> = {
   ew: -2, sus: -1.5, cope: -1.5, seething: -2.5, ratio: -2, mid: 0, stfu: -4, gtfo: -4, fuck: -2.5, fucking: 0,
   damn: -1, dammit: -2, sucks: -3, suck: -2.5, sucked: -2.5, hurts: -1, painful: -2, nightmare: -2.5, unhinged: -2,
   unprofessional: -2.5, amateur: -2, amateurish: -2.5, dishonest: -3, hypocrite: -3, hypocritical: -3,
+  joy: 2, worth: 1, applause: 2.5, omg: 0.5, ripoff: -3, burnout: -1.5, lecturing: -2, inaccuracies: -2.5,
   bias: -1, biased: -2, nope: -1.5, nah: -1, sorry: -0.5, seriously: 0, sry: 0, satire: -1.5, joke: -1.5,
   delusional: -3, insane: 0, crazy: 0, wild: 0, hacky: -1, gimmick: -2, gimmicky: -2, vaporware: -2.5,
   bloatware: -2.5, overkill: -1.5, shallow: -2, superficial: -2, hype: -1, unimpressed: -2, yawn: -2,
@@ -54,7 +55,7 @@ const words: Record<string, number> = {
   unfollow: -1.5, blocked: -1, dishonestly: -3, nonsensical: -3, illogical: -2.5, naive: -2, ignorance: -2.5,
   arrogance: -3, laughably: -3, lazily: -2, haters: 0, hater: -1, troll: -2, trolling: -2.5, gaslighting: -3,
   whatever: -1, sad: -1.5, sadly: -1, unfortunately: -1, regret: -1.5, worrying: -1.5,
-  clever: 2.5, stunning: 3, inspired: 2.5, stoked: 3, psyched: 3, proud: 2.5, exactly: 1.5, precisely: 1.5,
+  clever: 2.5, stunning: 3, inspired: 2.5, stoked: 3, psyched: 3, proud: 2.5, exactly: 0, precisely: 0,
   cheers: 1.5, congratulate: 3, exceptional: 4, remarkable: 3, delightful: 3, clarity: 1.5,
   thorough: 2, comprehensive: 1.5, detailed: 1, polished: 2, refreshing: 2.5, mvp: 2, hyped: 2, wholesomely: 3,
   helped: 2, helps: 1.5, learned: 1, til: 1, gamechanger: 3, agreeing: 2, fantastically: 4, beautifully: 3,
@@ -112,7 +113,30 @@ const phrases: Record<string, number> = {
   'thanks for sharing': 2.5, 'thank you for sharing': 3, 'saved me': 2.5, 'learned something': 2,
   'highly recommend': 3, 'keep up the good work': 3.5, 'nailed it': 3, 'huge w': 2.5, 'big w': 2.5,
   'recommend enough': 3, 'thank u': 2.5, 'legend status': 3, 'exactly this': 2.5,
+  'worth it': 2, 'worth the read': 2.5, 'worth every': 2.5, 'a joy': 2.5, 'oh joy': -2, 'saving this': 2,
+  'saved this': 2, 'rip off': -3, 'rip-off': -3, 'burn out': -1.5, 'burns out': -1.5, 'burned out': -1, 'too bad': -1.5,
+  "doesn't work": -1.5, 'does not work': -1.5, 'not working': -1, "don't work": -1.5, 'take seriously': 1.5,
+  'finally understand': 2, 'finally understood': 2, 'finally get it': 2, 'finally makes sense': 2.5,
+  'solution looking for a problem': -3, 'solution in search of a problem': -3, 'weird flex': -2.5,
+  'bold claim': -1.5, 'zero evidence': -2, 'no evidence': -1.5, 'engagement farming': -3,
+  'deserves more': 2.5, 'deserves way more': 3, 'learned so much': 3, 'learned more': 2, 'learned a lot': 2.5,
   'kind of': 0, 'what kind': 0, 'no bugs': 2, 'zero bugs': 2, 'no dependencies': 1, 'zero dependencies': 1, 'no-brainer': 2,
+};
+
+/** Every form of these carries the tone: "disappoint" covers disappointed, disappointing, disappointment. */
+const stems: Record<string, number> = {
+  disappoint: -2.5, frustrat: -2, annoy: -2.5, irritat: -2.5, embarrass: -2.5, condescend: -3, patroniz: -3,
+  patronis: -3, mislead: -3, ridicul: -2.5, pathetic: -3, lectur: -1.5, gatekeep: -2.5, overhyp: -2,
+  overrat: -2, overengineer: -2, overcomplicat: -2, incompeten: -3, ignoran: -2.5, hypocri: -3, disgust: -3.5,
+  horribl: -3, terribl: -3, useles: -3, pointles: -2.5, worthles: -3, nonsens: -3, stupid: -3, idiot: -3.5,
+  ripoff: -3, unprofession: -2.5, unreadabl: -2.5, unusabl: -3, inaccessib: -2, cringe: -2.5, clickbait: -2.5,
+  grift: -3, scam: -3, toxic: -3, shitt: -3, bullshit: -3, crapp: -3, garbag: -3, rubbis: -3, misinform: -3,
+  fearmonger: -2.5, doomer: -1.5, smug: -2.5, whin: -2, arrogan: -3, delusion: -3, insult: -3, offens: -2.5,
+  dismissiv: -2.5, laughab: -2.5,
+  inspir: 2.5, appreciat: 2.5, brillian: 3, amaz: 3.5, awesom: 4, fantastic: 4, excellen: 4, wonderf: 4,
+  beautif: 3, helpful: 2.5, delight: 3, impress: 3, insight: 2.5, grateful: 3, gratitud: 3, congrat: 3,
+  thank: 2, lovel: 3, gorgeou: 3, elegan: 2, superb: 4, stellar: 3, phenomen: 4, incredib: 3, bookmark: 2,
+  recommend: 2, underrat: 2, unfollow: -2, legendar: 3, masterpiec: 4, wholesom: 3, brilliant: 3,
 };
 
 const negators = [
@@ -163,7 +187,20 @@ const patterns: ToneLexicon['patterns'] = [
   { re: /\bimagine (thinking|believing|writing|shipping|using)\b/, weight: -2.5, kind: 'attack', cue: 'imagine thinking' },
   { re: /\b(you('ve| have)|you've) (clearly |obviously )?never (shipped|worked|built|used|written|tried|done)\b/, weight: -2.5, kind: 'attack', cue: "you've never shipped" },
   { re: /\bwho (hurt|taught|told) you\b/, weight: -2.5, kind: 'attack', cue: 'who taught you' },
-  { re: /\bwhy would (anyone|you|i) (ever )?(do|use|want|listen)\b/, weight: -2, kind: 'attack', cue: 'why would anyone' },
+  { re: /\bwhy would (anyone|anybody|somebody|you|i) (ever )?\w+/, weight: -2, kind: 'attack', cue: 'why would anyone' },
+  { re: /\bimagine \w+ing\b/, weight: -1.5, kind: 'attack', cue: 'imagine …ing' },
+  { re: /\b(not sure|do) you (even |actually |really )?(understand|know|get|read)\b/, weight: -2.5, kind: 'attack', cue: 'not sure you understand' },
+  { re: /\b(chatgpt|an? ai|an llm|copilot) (wrote|write|written|generated)\b|\b(written|generated) by (chatgpt|ai|an ai|an llm)\b|\bdid (chatgpt|ai|an ai) write\b/, weight: -2.5, kind: 'attack', cue: 'did ChatGPT write this' },
+  { re: /\bdid (anyone|anybody) (even )?(test|try|check|review)\b/, weight: -2, kind: 'attack', cue: 'did anyone test it' },
+  { re: /\b(sending|sharing) this (to|with) (my|our|the) (whole |entire )?(team|colleagues|students|juniors)\b/, weight: 2, kind: 'support', cue: 'sending this to my team' },
+  { re: /\bwho (let|allowed) you\b/, weight: -3, kind: 'attack', cue: 'who let you' },
+  { re: /\banother day,? another\b/, weight: -2, kind: 'sarcasm', cue: 'another day, another' },
+  { re: /(^|[.!?]\s*)(pass|hard pass|next)\s*[.!]*\s*$/, weight: -2, kind: 'attack', cue: 'pass.' },
+  { re: /^(no|nope|nah|wrong|false|incorrect|not really)\s*[.,!]/, weight: -2, kind: 'attack', cue: 'No. …' },
+  { re: /(^|[.!?]\s*)(it|that|this|they) (doesn't|does not|isn't|is not|won't|will not|don't|do not|can't|aren't)\s*[.!]+\s*$/, weight: -2, kind: 'attack', cue: "It doesn't." },
+  { re: /\blike (it|that|this|they) (solves|fixes|solve|fix) (everything|anything|all)\b/, weight: -2, kind: 'attack', cue: 'like it solves everything' },
+  { re: /\b(still|seriously) (using|writing|recommending|pushing|shipping)\b.*\b(in )?20\d\d\b/, weight: -2, kind: 'attack', cue: 'still using … in 2026' },
+  { re: /\band you('re| are) (lecturing|telling|teaching|giving)\b/, weight: -2.5, kind: 'attack', cue: "and you're lecturing" },
   { re: /\bthis is why (nobody|no one|people)\b/, weight: -2.5, kind: 'attack', cue: 'this is why nobody' },
   { re: /\b(maybe|try to|go) fix your own\b/, weight: -2, kind: 'attack', cue: 'fix your own' },
   { re: /\bwhat is (this|that)\b.*\?|\bwhat even is\b/, weight: -1, kind: 'attack', cue: 'what is this?' },
@@ -179,7 +216,7 @@ const patterns: ToneLexicon['patterns'] = [
 ];
 
 export const EN_LEXICON: ToneLexicon = buildLexicon(
-  { lang: 'en', words, phrases, negators, boosters, contrast, stopwords, patterns },
+  { lang: 'en', words, phrases, stems, negators, boosters, contrast, stopwords, patterns },
   (word, valence, into) => {
     // Plurals and third persons of the few verbs and nouns the tables list in one form.
     if (!word.endsWith('s') && /^[a-z]+$/.test(word)) into.set(`${word}s`, valence);

@@ -58,7 +58,7 @@ const words: Record<string, number> = {
   fighissimo: 3.5, topissimo: 3.5, spacca: 3, spacchi: 3, spaccano: 3, meraviglia: 3.5, gioiellino: 3,
   chicca: 3, perla: 3, sacrosanto: 2.5, concordo: 2.5, condivido: 2, quoto: 2.5, stimo: 3, illuminato: 2,
   esaustivo: 2.5, completo: 1, professionale: 2, competente: 2.5, preparato: 2, ispirante: 3, motivante: 2.5,
-  commovente: 2.5, emozionato: 2.5, grazie1000: 3, auguri: 2.5, daje: 2.5, dajee: 2.5, forte: 1.5,
+  commovente: 2.5, emozionato: 2.5, grazie1000: 3, auguri: 2.5, daje: 2.5, dajee: 2.5, forte: 0.5,
   fortissimo: 3, magari: 0, felicissimo: 3.5, contentissimo: 3.5, orgoglioso: 3, fiero: 2.5, azzeccato: 2.5,
   centrato: 2, interessantissimo: 3, riuscito: 2, ispirazione: 2, gratitudine: 3, vabbè: -0.5, vabbe: -0.5, meh: -1.5, ahah: 0, ahahah: 0, lol: 0,
 };
@@ -104,7 +104,32 @@ const phrases: Record<string, number> = {
   'sei forte': 3, 'che spettacolo': 3.5, 'che meraviglia': 3.5, 'con cura': 1.5, 'cura dei dettagli': 2.5,
   'in bocca al lupo': 2.5, 'buona fortuna': 2, 'tanti auguri': 2.5, 'felice per te': 3, 'te lo meriti': 3,
   'grazie per la condivisione': 3, 'grazie per aver condiviso': 3, 'grazie per averlo condiviso': 3,
-  'non vedevo l\'ora': 2.5, 'non è male': 2, 'non era male': 2, 'il modo migliore': 0, 'dark mode': 0, 'fa male': -1.5, 'va bene': 0.5, 'va male': -2,
+  'non vedevo l\'ora': 2.5, 'non è male': 2, 'non era male': 2, 'il modo migliore': 0,
+  'ma per piacere': -3, 'fatemi il piacere': -3, 'fammi il piacere': -3, 'ma fatemi il piacere': -3.5,
+  'marea di': -0.5, 'non funziona': -1.5, 'non funzionano': -1.5, 'non funzioni': -1.5, 'non funziona niente': -2.5,
+  'non funziona nulla': -2.5, 'non funzioni niente': -2.5, 'non va': -1, 'prende sul serio': 1.5, 'prendere sul serio': 1.5,
+  'finalmente ho capito': 2.5, 'ho capito finalmente': 2.5, 'mi ci voleva': 2, 'ci voleva proprio': 2,
+  'ragione da vendere': 3.5, 'non deludi mai': 3, 'non delude mai': 3, 'mi hai risparmiato': 2.5,
+  'mi ha risparmiato': 2, 'mi hai fatto risparmiare': 2.5, 'ti seguo': 1, 'dark mode': 0,
+  'soluzione in cerca di un problema': -3, 'zero prove': -2, 'nessuna prova': -1.5, 'smetto di seguirti': -2.5,
+  'smesso di seguirti': -2.5, 'ti smetto di seguire': -2.5, 'siamo matti': -2.5, 'siete matti': -2.5,
+  'ho imparato più': 2.5, 'ho imparato tanto': 2.5, 'ho imparato molto': 2.5, 'ho imparato un sacco': 3,
+  'minestra riscaldata': -2.5, 'acqua calda': -2, 'fa male': -1.5, 'va bene': 0.5, 'va male': -2,
+};
+
+/** Every form of these carries the tone: "delud-" covers deludere, deludi, deluso, delusione, deludente. */
+const stems: Record<string, number> = {
+  delud: -2.5, delus: -2.5, vergogn: -3, schif: -3, incazz: -3, rovin: -2, imbarazz: -2.5, ridicol: -2.5,
+  patetic: -3, penos: -3, pietos: -3, ignoran: -3, incompeten: -3, arrogan: -3, presuntuos: -3, saccen: -3,
+  ipocri: -3, inesatt: -2.5, imprecis: -2, fuorvian: -3, sbagliat: -2.5, stupidagg: -2.5, cazzat: -3,
+  stronzat: -3, cagat: -3, minchiat: -3, puttanat: -3, porcat: -3, coglion: -3.5, deficien: -3.5, imbecill: -3.5,
+  cretin: -3.5, idiot: -3.5, insopport: -3, irritan: -2.5, fastidi: -2, squallid: -3, scandal: -3, vomit: -3.5,
+  inutil: -2.5, superficial: -2, approssimativ: -2, dilettant: -2.5, cialtron: -3, buffon: -3, pagliacc: -3,
+  fuffa: -2.5, offens: -2.5, irrispett: -3, tossic: -3, banalit: -2, confusionar: -2, incomprensib: -2.5,
+  autopromozion: -1.5, meravigli: 3.5, fantastic: 4, stupend: 4, splendid: 3.5, eccezional: 4, eccellen: 4, straordinar: 3.5,
+  favolos: 3.5, geniale: 3, genialat: 3, applaus: 2.5, ringrazi: 2.5, complimen: 3, apprezz: 2.5, adoro: 3,
+  ador: 3, stim: 0, miglior: 2, ottim: 3, bellissim: 3.5, utilissim: 3, preziosi: 2.5, illumin: 2.5,
+  ispira: 2.5, entusias: 3, impeccab: 3.5, fighissim: 3.5, spettacol: 3, grandios: 3.5, incredib: 2.5,
 };
 
 const negators = [
@@ -120,7 +145,7 @@ const boosters: Record<string, number> = {
   'po\'': -0.4, pochino: -0.4, leggermente: -0.5, abbastanza: -0.2, quasi: -0.3, piuttosto: -0.1,
 };
 
-const contrast = ['ma', 'però', 'pero', 'tuttavia', 'eppure', 'invece', 'comunque'];
+const contrast = ['peccato', 'ma', 'però', 'pero', 'tuttavia', 'eppure', 'invece', 'comunque'];
 
 const stopwords = [
   'il', 'lo', 'la', 'i', 'gli', 'le', 'un', 'uno', 'una', 'di', 'del', 'della', 'dei', 'che', 'è', 'e', 'non',
@@ -161,12 +186,22 @@ const patterns: ToneLexicon['patterns'] = [
   { re: /\b(basta|smettetela)\s*[.!]*\s*$/, weight: -1, kind: 'attack', cue: 'basta.' },
   { re: /\bma (dai|su),/, weight: -1, kind: 'attack', cue: 'ma dai,' },
   { re: /(\b|^)(perch[eé]|xk[eé]|xch[eé]) (usi|usate|fai|fate|scrivi|metti) ancora\b/, weight: -1.5, kind: 'attack', cue: 'perché usi ancora' },
+  { re: /\b(nessuno|non) (ti|vi|la|lo|li|ci) prende (più |mai )?sul serio\b/, weight: -3, kind: 'attack', cue: 'nessuno vi prende sul serio' },
+  { re: /\b(davvero|ancora) (usi|usate|usano|scrivi|scrivete|consigli|consigliate) ancora\b|\bancora\b.*\bnel 20\d\d\b/, weight: -2.5, kind: 'attack', cue: 'usate ancora … nel 2026' },
+  { re: /\bnon è che se (lo dici|lo scrivi|lo ripeti)\b|\bse lo dici tu\b/, weight: -2.5, kind: 'attack', cue: 'non è che se lo dici tu' },
+  { re: /^(no|falso|sbagliato|macché|macche|ma quando mai|assolutamente no|non proprio)\s*[.,!]/, weight: -2, kind: 'attack', cue: 'No. …' },
+  { re: /\bma quando mai\b|\bmacch[eé]\b/, weight: -2, kind: 'attack', cue: 'ma quando mai' },
+  { re: /^scusa,? ma\b/, weight: -1, kind: 'attack', cue: 'scusa ma' },
+  { re: /\b(sei |siete )?sicur[oaie] di (sapere|aver capito|conoscere|aver letto)\b/, weight: -2.5, kind: 'attack', cue: 'sicuro di sapere' },
+  { re: /\b(l'ha|lo ha|l'hai|lo hai) (scritto|generato) (chatgpt|l'ia|un'ia|l'ai|copilot)\b|\bscritto da (chatgpt|un'ia|l'ia)\b/, weight: -2.5, kind: 'attack', cue: "l'ha scritto ChatGPT" },
+  { re: /\b(qualcuno|nessuno) (l'ha|lo ha) (testat|provat)/, weight: -2, kind: 'attack', cue: "qualcuno l'ha provato" },
+  { re: /\blo (mando|giro|condivido) (subito )?(a|al|con) (tutto il |il |tutto )?(team|colleghi)\b/, weight: 2, kind: 'support', cue: 'lo mando al team' },
   { re: /\bandrebbe (appes|stampat|insegnat|lett)/, weight: 2.5, kind: 'support', cue: 'andrebbe appeso' },
   { re: /\bfinalmente (qualcuno|una|un)\b/, weight: 1.5, kind: 'support', cue: 'finalmente qualcuno' },
 ];
 
 export const IT_LEXICON: ToneLexicon = buildLexicon(
-  { lang: 'it', words, phrases, negators, boosters, contrast, stopwords, patterns, aliases },
+  { lang: 'it', words, phrases, stems, negators, boosters, contrast, stopwords, patterns, aliases },
   (word, valence, into) => {
     // Gender and number: "pessimo" -> pessima, pessimi, pessime; "inutile" -> inutili; "figata" -> figate.
     if (!/^[a-zàèéìòù]+$/.test(word) || word.length < 4) return;

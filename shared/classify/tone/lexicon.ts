@@ -32,6 +32,13 @@ export interface ToneLexicon {
   patterns: readonly TonePattern[];
   /** Chat spellings read as the word they stand for ("nn" -> "non", "grz" -> "grazie"). */
   aliases: ReadonlyMap<string, string>;
+  /** Word beginnings that carry a tone in every form ("disappoint-", "delud-"), keyed by their first 4 letters. */
+  stems: ReadonlyMap<string, readonly Stem[]>;
+}
+
+export interface Stem {
+  stem: string;
+  valence: number;
 }
 
 export interface Phrase {
@@ -50,6 +57,7 @@ export interface LexiconTables {
   stopwords: readonly string[];
   patterns: readonly TonePattern[];
   aliases?: Record<string, string>;
+  stems?: Record<string, number>;
 }
 
 export function buildLexicon(tables: LexiconTables, expandWord: (word: string, valence: number, into: Map<string, number>) => void): ToneLexicon {
@@ -82,7 +90,23 @@ export function buildLexicon(tables: LexiconTables, expandWord: (word: string, v
     stopwords: new Set(tables.stopwords),
     patterns: tables.patterns,
     aliases: new Map(Object.entries(tables.aliases ?? {})),
+    stems: indexStems(Object.entries(tables.stems ?? {}).map(([stem, valence]) => ({ stem, valence }))),
   };
+}
+
+function indexStems(stems: readonly Stem[]): Map<string, Stem[]> {
+  const index = new Map<string, Stem[]>();
+  for (const s of stems) {
+    const key = s.stem.slice(0, 4);
+    index.set(key, [...(index.get(key) ?? []), s].sort((a, b) => b.stem.length - a.stem.length));
+  }
+  return index;
+}
+
+/** The valence of the longest stem that begins `word`, if any. */
+export function stemValence(lexicon: ToneLexicon, word: string): Stem | undefined {
+  if (word.length < 5) return undefined;
+  return lexicon.stems.get(word.slice(0, 4))?.find((s) => word.startsWith(s.stem));
 }
 
 /** Both lexicons at once, for a text whose language is neither Italian nor English nor clear. */
@@ -101,5 +125,6 @@ export function mergeLexicons(a: ToneLexicon, b: ToneLexicon): ToneLexicon {
     stopwords: new Set([...a.stopwords, ...b.stopwords]),
     patterns: [...a.patterns, ...b.patterns],
     aliases: new Map([...b.aliases, ...a.aliases]),
+    stems: indexStems([...[...b.stems.values()].flat(), ...[...a.stems.values()].flat()]),
   };
 }

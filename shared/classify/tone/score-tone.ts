@@ -18,7 +18,7 @@ import type { Tone } from '../../ports/classifiers.ts';
 import { CLAP, EMOJI_VALENCE, EMOTICON_VALENCE, IRONY_EMOJI } from './emoji.ts';
 import { EN_LEXICON } from './lexicon-en.ts';
 import { IT_LEXICON } from './lexicon-it.ts';
-import { mergeLexicons, type ToneLexicon } from './lexicon.ts';
+import { mergeLexicons, stemValence, type ToneLexicon } from './lexicon.ts';
 import { tokenize, unstretch, type Token } from './tokenize.ts';
 
 export type ScoredLanguage = 'it' | 'en' | 'it+en';
@@ -39,7 +39,7 @@ export interface ToneScore {
 export const NEGATIVE_AT = 1;
 export const POSITIVE_AT = 1;
 
-const NEGATION_SPAN = 3;
+const NEGATION_SPAN = 4;
 const NEGATED_PRAISE = -0.8;
 const NEGATED_BLAME = -0.5;
 const BEFORE_CONTRAST = 0.5;
@@ -109,6 +109,8 @@ export function scoreTone(text: string, lang?: string): ToneScore {
       contrastAt = i;
       negation = 0;
       boostLeft = 0;
+      const own = lookUp(lexicon, tok);
+      if (own !== undefined) found.push({ index: i, valence: own.valence, cue: own.word, symbol: false });
       continue;
     }
     if (lexicon.negators.has(tok.text)) {
@@ -257,6 +259,8 @@ function lookUp(lexicon: ToneLexicon, tok: Token): { valence: number; word: stri
       if (v !== undefined && v !== 0) return { valence: v * 1.3, word: superlative[1] + ending };
     }
   }
+  const stem = stemValence(lexicon, spellings.at(-1) ?? '');
+  if (stem !== undefined) return { valence: stem.valence, word: `${stem.stem}-` };
   return undefined;
 }
 

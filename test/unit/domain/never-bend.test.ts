@@ -150,6 +150,13 @@ describe('rule 3: allowlisted and snoozed contacts are never recommended for rem
     expect(v.recommendation).toBe('keep');
   });
 
+  it('an allowlisted critic you follow stays kept', () => {
+    const interactions = [inbound('c', daysAgo(200), 'reply', { text: 'x' }), inbound('c', daysAgo(201), 'reply', { text: 'y' })];
+    const v = verdictOf(analyse(input({ decisions: { allowlist: ['@c@example.social'], snoozed: [] }, current: [contact('c')], interactions, classifiers: { tone: negative } })).verdicts, 'c');
+    expect(v.reasons).toEqual(expect.arrayContaining(['critic_only', 'allowlisted']));
+    expect(v.recommendation).toBe('keep');
+  });
+
   it('an allowlisted follower who engaged in the window is followed back, even when a critic', () => {
     const interactions = [inbound('f', daysAgo(1), 'reply', { text: 'no' }), inbound('f', daysAgo(2), 'reply', { text: 'no' })];
     const decisions = { allowlist: ['F@Example.Social'], snoozed: [] };

@@ -131,7 +131,11 @@ export class ComprehendToneClassifier implements ToneClassifier {
       throw new Error(`Comprehend tone classifier: batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, got ${batchSize}`);
     }
     this.batchSize = batchSize;
-    this.maxTextBytes = options.maxTextBytes ?? MAX_TEXT_BYTES;
+    const maxTextBytes = options.maxTextBytes ?? MAX_TEXT_BYTES;
+    if (!Number.isInteger(maxTextBytes) || maxTextBytes < 1 || maxTextBytes > MAX_TEXT_BYTES) {
+      throw new Error(`Comprehend tone classifier: maxTextBytes must be an integer from 1 to ${MAX_TEXT_BYTES} (Comprehend refuses longer texts), got ${maxTextBytes}`);
+    }
+    this.maxTextBytes = maxTextBytes;
   }
 
   /** A copy of the running totals. */

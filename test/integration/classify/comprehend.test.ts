@@ -108,8 +108,10 @@ describe('Comprehend tone classifier', () => {
     expect(server.calls).toHaveLength(1);
   });
 
-  it('refuses a default language Comprehend cannot read, saying which', () => {
+  it('refuses settings Comprehend would reject, saying which', () => {
     expect(() => classifier({ defaultLanguage: 'nl' })).toThrow(/defaultLanguage "nl" is not a language/);
+    expect(() => classifier({ batchSize: 26 })).toThrow(/batchSize must be an integer from 1 to 25, got 26/);
+    expect(() => classifier({ maxTextBytes: 5000 })).toThrow(/maxTextBytes must be an integer from 1 to 4999/);
   });
 
   it('leaves out the texts Comprehend lists in ErrorList and counts them', async () => {

@@ -46,7 +46,7 @@ const words: Record<string, number> = {
   ew: -2, sus: -1.5, cope: -1.5, seething: -2.5, ratio: -2, mid: 0, stfu: -4, gtfo: -4, fuck: -2.5, fucking: 0,
   damn: -1, dammit: -2, sucks: -3, suck: -2.5, sucked: -2.5, hurts: -1, painful: -2, nightmare: -2.5, unhinged: -2,
   unprofessional: -2.5, amateur: -2, amateurish: -2.5, dishonest: -3, hypocrite: -3, hypocritical: -3,
-  joy: 2, worth: 1, applause: 2.5, omg: 0.5, ripoff: -3, burnout: -1.5, lecturing: -2, inaccuracies: -2.5,
+  honestly: 0, clearly: 0, obviously: 0, basically: 0, simply: 0, purely: 0, barely: 0, joy: 2, worth: 1, goldmine: 3, obsessed: 1.5, applause: 2.5, omg: 0.5, ripoff: -3, burnout: -1.5, lecturing: -2, inaccuracies: -2.5,
   bias: -1, biased: -2, nope: -1.5, nah: -1, sorry: -0.5, seriously: 0, sry: 0, satire: -1.5, joke: -1.5,
   delusional: -3, insane: 0, crazy: 0, wild: 0, hacky: -1, gimmick: -2, gimmicky: -2, vaporware: -2.5,
   bloatware: -2.5, overkill: -1.5, shallow: -2, superficial: -2, hype: -1, unimpressed: -2, yawn: -2,
@@ -120,6 +120,9 @@ const phrases: Record<string, number> = {
   'solution looking for a problem': -3, 'solution in search of a problem': -3, 'weird flex': -2.5,
   'bold claim': -1.5, 'zero evidence': -2, 'no evidence': -1.5, 'engagement farming': -3,
   'deserves more': 2.5, 'deserves way more': 3, 'learned so much': 3, 'learned more': 2, 'learned a lot': 2.5,
+  'would love to': 0.5, "i'd love to": 0.5, 'id love to': 0.5, 'never seen such': 0, 'never seen a': 0,
+  'never seen anything': 0, 'no notes': 2.5, "i don't think so": -1.5, 'i dont think so': -1.5, 'not how': -2,
+  'obsessed with': 2.5, "y'all": 0,
   'kind of': 0, 'what kind': 0, 'no bugs': 2, 'zero bugs': 2, 'no dependencies': 1, 'zero dependencies': 1, 'no-brainer': 2,
 };
 
@@ -147,6 +150,8 @@ const negators = [
   'havent', 'hasnt', 'aint',
 ];
 
+const aliases: Record<string, string> = { u: 'you', ur: 'your', r: 'are', pls: 'please', plz: 'please', tho: 'though', dont: "don't" };
+
 const boosters: Record<string, number> = {
   very: 0.3, so: 0.3, really: 0.3, totally: 0.3, absolutely: 0.4, completely: 0.4, utterly: 0.5, extremely: 0.5,
   super: 0.3, incredibly: 0.4, insanely: 0.4, truly: 0.3, genuinely: 0.3, highly: 0.3, deeply: 0.3, such: 0.3,
@@ -169,7 +174,9 @@ const stopwords = [
 const patterns: ToneLexicon['patterns'] = [
   { re: /(^|[\s(])\/s\b/, weight: -2, kind: 'sarcasm', cue: '/s' },
   { re: /\byeah,? right\b/, weight: -2.5, kind: 'sarcasm', cue: 'yeah right' },
-  { re: /\bsure,? because\b/, weight: -2.5, kind: 'sarcasm', cue: 'sure, because' },
+  { re: /\b(exactly|just) what (the \w+|we|everyone|everybody|the world|this industry|i) (needs|need|needed)\b.*[,.]\s*(more|another|yet)\b/, weight: -2.5, kind: 'sarcasm', cue: 'just what the web needs, more …' },
+  { re: /\b(i )?(don't|dont|do not) think (you|u) (even )?(know|understand|get|read|realize)\b/, weight: -2.5, kind: 'attack', cue: "I don't think you know" },
+  { re: /\b(yeah|oh|sure),? because\b/, weight: -2.5, kind: 'sarcasm', cue: 'sure, because' },
   { re: /\bbecause that (always )?(works|worked)\b/, weight: -2, kind: 'sarcasm', cue: 'because that works' },
   { re: /\boh,? (great|wonderful|brilliant|perfect|nice|joy|cool|good|fantastic)\b/, weight: -2, kind: 'sarcasm', cue: 'oh great' },
   { re: /\bwow,? (what|such) an? \w+/, weight: -1.5, kind: 'sarcasm', cue: 'wow, what a' },
@@ -216,7 +223,7 @@ const patterns: ToneLexicon['patterns'] = [
 ];
 
 export const EN_LEXICON: ToneLexicon = buildLexicon(
-  { lang: 'en', words, phrases, stems, negators, boosters, contrast, stopwords, patterns },
+  { lang: 'en', words, phrases, stems, aliases, negators, boosters, contrast, stopwords, patterns },
   (word, valence, into) => {
     // Plurals and third persons of the few verbs and nouns the tables list in one form.
     if (!word.endsWith('s') && /^[a-z]+$/.test(word)) into.set(`${word}s`, valence);

@@ -45,6 +45,12 @@ const NEGATED_BLAME = -0.5;
 const BEFORE_CONTRAST = 0.5;
 const AFTER_CONTRAST = 1.5;
 const IN_QUESTION = 0.5;
+/** "How do you deal with toxic maintainers?" asks for help; such questions barely carry tone. */
+const IN_OPEN_QUESTION = 0.25;
+const OPEN_QUESTION = new Set([
+  'how', 'what', 'whats', "what's", 'which', 'when', 'where', 'who', 'whos', "who's", 'any', 'anyone', 'has', 'does', 'do', 'is', 'are', 'can', 'could', 'would',
+  'come', 'cosa', 'che', 'qual', 'quale', 'quali', 'quando', 'dove', 'chi', 'quanto', 'quanti', 'quanta', 'qualcuno', 'esiste', 'avete', 'hai',
+]);
 const SARCASTIC_PRAISE = -0.8;
 
 const BOTH = mergeLexicons(EN_LEXICON, IT_LEXICON);
@@ -66,6 +72,7 @@ export function scoreTone(text: string, lang?: string): ToneScore {
   const shouting = letters.length >= 2 && letters.every((t) => t.caps);
   const questionAt = questionSentences(tokens);
 
+  const quoted = quotedTokens(tokens);
   const found: Contribution[] = [];
   let contrastAt = -1;
   let negation = 0;
@@ -131,6 +138,11 @@ export function scoreTone(text: string, lang?: string): ToneScore {
       if (tok.stretched) valence *= 1.3;
       if (tok.caps && !shouting) valence *= 1.4;
       let cue = looked.word;
+      // Praise in scare quotes is irony: a "lightweight" library, "delightful" UX.
+      if (quoted[i] === true && valence > 0) {
+        valence *= SARCASTIC_PRAISE;
+        cue = `"${cue}"`;
+      }
       if (negation > 0) {
         valence *= valence > 0 ? NEGATED_PRAISE : NEGATED_BLAME;
         cue = `not ${cue}`;
@@ -147,10 +159,14 @@ export function scoreTone(text: string, lang?: string): ToneScore {
     for (const c of found) c.valence *= c.index < contrastAt ? BEFORE_CONTRAST : AFTER_CONTRAST;
   }
   for (const c of found) {
-    if (!c.symbol && questionAt[c.index] === true) c.valence *= IN_QUESTION;
+    const q = questionAt[c.index];
+    if (!c.symbol && q !== undefined && q !== 'no') c.valence *= q === 'open' ? IN_OPEN_QUESTION : IN_QUESTION;
   }
 
-  const lower = text.toLowerCase().replace(/[’‘`´]/g, "'");
+  const lower = text
+    .toLowerCase()
+    .replace(/[’‘`´]/g, "'")
+    .replace(/[\p{L}']+/gu, (w) => lexicon.aliases.get(w) ?? w);
   const patternCues: Contribution[] = [];
   let sarcasm = false;
   for (const p of lexicon.patterns) {
@@ -207,16 +223,42 @@ function chooseLexicon(tokens: readonly Token[], lang: string | undefined): { le
   return { lexicon: BOTH, language: 'it+en' };
 }
 
-/** For each token index, whether its sentence ends with a question mark. */
-function questionSentences(tokens: readonly Token[]): boolean[] {
+function quotedTokens(tokens: readonly Token[]): boolean[] {
   const out: boolean[] = new Array<boolean>(tokens.length).fill(false);
+  let open = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]?.kind !== 'punct' || tokens[i]?.text !== '"') continue;
+    if (open < 0) {
+      open = i;
+    } else {
+      // Only short quotes: a long one is a citation, not irony.
+      if (i - open <= 4) for (let j = open + 1; j < i; j++) out[j] = true;
+      open = -1;
+    }
+  }
+  return out;
+}
+
+type Asking = 'no' | 'open' | 'yes';
+
+/**
+ * For each token index, whether its sentence is a question, and whether it
+ * opens like a request for information ("how do you…", "qualcuno sa…").
+ */
+function questionSentences(tokens: readonly Token[]): Asking[] {
+  const out: Asking[] = new Array<Asking>(tokens.length).fill('no');
   let start = 0;
   for (let i = 0; i <= tokens.length; i++) {
     const t = tokens[i];
     const ends = t === undefined || (t.kind === 'punct' && /[.!?]/.test(t.text));
     if (!ends) continue;
-    const asks = t !== undefined && t.text.includes('?');
-    for (let j = start; j < i; j++) out[j] = asks;
+    if (t !== undefined && t.text.includes('?') && !t.text.includes('!') && t.text.length === 1) {
+      const first = tokens.slice(start, i).find((x) => x.kind === 'word')?.text ?? '';
+      const kind: Asking = OPEN_QUESTION.has(first) ? 'open' : 'yes';
+      for (let j = start; j < i; j++) out[j] = kind;
+    } else if (t !== undefined && t.text.includes('?')) {
+      for (let j = start; j < i; j++) out[j] = 'yes';
+    }
     start = i + 1;
   }
   return out;
@@ -259,10 +301,26 @@ function lookUp(lexicon: ToneLexicon, tok: Token): { valence: number; word: stri
       if (v !== undefined && v !== 0) return { valence: v * 1.3, word: superlative[1] + ending };
     }
   }
-  const stem = stemValence(lexicon, spellings.at(-1) ?? '');
+  // English "-est" superlatives and "-ly" adverbs: "dumbest" is "dumb", "terribly" is "terrible".
+  const last = spellings.at(-1) ?? '';
+  for (const [suffix, replacements] of ENGLISH_SUFFIXES) {
+    if (!last.endsWith(suffix) || last.length < suffix.length + 3) continue;
+    for (const r of replacements) {
+      const v = lexicon.words.get(last.slice(0, -suffix.length) + r);
+      if (v !== undefined && v !== 0) return { valence: v, word: last.slice(0, -suffix.length) + r };
+    }
+  }
+  const stem = stemValence(lexicon, last);
   if (stem !== undefined) return { valence: stem.valence, word: `${stem.stem}-` };
   return undefined;
 }
+
+const ENGLISH_SUFFIXES: readonly [string, readonly string[]][] = [
+  ['iest', ['y']],
+  ['est', ['', 'e']],
+  ['ily', ['y']],
+  ['ly', ['', 'le', 'e']],
+];
 
 function nextIsWord(tokens: readonly Token[], i: number): boolean {
   const next = tokens[i + 1];

@@ -3,6 +3,7 @@
  * doubled). Header names are stable English codes so spreadsheets and scripts
  * keep working whatever the report's locale.
  */
+import { stripInvisible } from './escape-html.ts';
 import type { ReportContact, ReportJson } from './report-schema.ts';
 
 export const CSV_COLUMNS = [
@@ -63,11 +64,15 @@ function cellOf(c: ReportContact, column: CsvColumn): Cell {
 /**
  * One CSV field. Text starting with = + - @ TAB or CR is a formula to Excel,
  * LibreOffice and Sheets (a display name "=HYPERLINK(...)" would run), so it gets
- * a leading apostrophe. Numbers are ours, not user text, and stay numeric.
+ * a leading apostrophe. Invisible controls and bidi overrides are dropped first,
+ * so "\u202E=cmd" cannot hide a formula behind a character that then vanishes,
+ * and lone surrogates become U+FFFD (the file is UTF-8). Numbers are ours, not
+ * user text, and stay numeric.
  */
 export function csvCell(value: Cell): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const text = stripInvisible(value);
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -35,8 +35,10 @@ export type Generated = AnalysisInput & { classifierSeed: ClassifierSeed };
 export interface ClassifierSeed {
   withTone: boolean;
   withAudience: boolean;
-  /** Tone by interaction id; an id missing here is 'neutral' (or unknown). */
-  toneById: Record<string, 'negative' | 'neutral' | 'positive'>;
+  /** The tone classifier failed this run. */
+  toneFailed: boolean;
+  /** Tone by interaction id; 'unknown' (or an id missing here) is a text the classifier could not tell. */
+  toneById: Record<string, 'negative' | 'neutral' | 'positive' | 'unknown'>;
   /** Contact keys the audience oracle puts outside the audience. */
   outsideAudience: string[];
 }
@@ -198,8 +200,9 @@ function classifierSeedArb(interactions: readonly { id: string }[], contacts: re
   return fc.record({
     withTone: fc.boolean(),
     withAudience: fc.boolean(),
+    toneFailed: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
     toneById: fc
-      .array(fc.constantFrom('negative', 'negative', 'neutral', 'positive'), { minLength: ids.length, maxLength: ids.length })
+      .array(fc.constantFrom('negative', 'negative', 'neutral', 'positive', 'unknown'), { minLength: ids.length, maxLength: ids.length })
       .map((tones) => Object.fromEntries(ids.map((id, k) => [id, tones[k] ?? 'neutral']))),
     outsideAudience: keys.length > 0 ? fc.subarray(keys) : fc.constant([]),
   });
@@ -213,9 +216,15 @@ export function classifiersFrom(seed: ClassifierSeed, interactions: readonly { i
   const classifiers: Classifiers = {};
   if (seed.withTone) {
     // Today tone is asked per text: answer with the tone of the first interaction carrying that text.
-    const byText = new Map<string, 'negative' | 'neutral' | 'positive'>();
-    for (const i of interactions) if (i.text !== undefined && !byText.has(i.text)) byText.set(i.text, seed.toneById[i.id] ?? 'neutral');
-    classifiers.tone = (text) => byText.get(text) ?? 'neutral';
+    const byText = new Map<string, 'negative' | 'neutral' | 'positive' | undefined>();
+    for (const i of interactions) {
+      if (i.text === undefined || byText.has(i.text)) continue;
+      const tone = seed.toneById[i.id];
+      byText.set(i.text, tone === 'unknown' ? undefined : tone);
+    }
+    classifiers.tone = (text) => byText.get(text);
+    classifiers.toneClassifier = 'random';
+    if (seed.toneFailed) classifiers.toneFailed = true;
   }
   if (seed.withAudience) {
     const outside = new Set(seed.outsideAudience);

@@ -62,7 +62,7 @@ describe('the rules that never bend, over random communities', () => {
     }
   });
 
-  test.prop([analysisInputArb], { numRuns: RUNS })('a partial or failed pull yields no new lost_follower, new_follower or never_engaged', (input: Generated) => {
+  test.prop([analysisInputArb], { numRuns: RUNS })('a partial or failed pull (or tone classifier) yields no new lost_follower, new_follower, never_engaged or critic_only', (input: Generated) => {
     const analysis = analyse(input);
     const sources = new Map(input.sources.map((s) => [s.sourceId, s]));
     const contactsComplete = (sourceId: string) => sources.get(sourceId)?.contacts === 'complete';
@@ -80,6 +80,12 @@ describe('the rules that never bend, over random communities', () => {
       const before = new Set(contact.previousReasons ?? []);
       for (const reason of ABSENCE_REASONS) {
         if (verdict.reasons.includes(reason)) expect(before.has(reason), `${verdict.key}: ${reason} newly concluded on stale data`).toBe(true);
+      }
+    }
+    if (input.classifiers?.toneFailed === true) {
+      // A failed tone classifier is missing data too: criticism is carried over, never concluded.
+      for (const { contact, verdict } of currentVerdicts(input, analysis)) {
+        if (verdict.reasons.includes('critic_only')) expect(contact.previousReasons ?? [], `${verdict.key}: critic_only without a classifier`).toContain('critic_only');
       }
     }
     const stale = input.sources.filter((s) => s.contacts !== 'complete' || s.interactions !== 'complete').map((s) => s.sourceId);

@@ -80,7 +80,7 @@ async function evaluate(path: string, heading: string, listMisses = false): Prom
   const ms = performance.now() - started;
   const pairs = examples.map((e, i) => ({ lang: e.lang, truth: e.truth, predicted: tones.get(String(i)) ?? 'neutral' }));
 
-  const out = [``, `${relative(process.cwd(), path) || path} ${heading}`, `  classifier: ${classifier.name}, ${examples.length} texts in ${ms.toFixed(1)} ms`];
+  const out = [``, `${relative(process.cwd(), path) || path} ${heading}`, `  classifier: ${classifier.name}, ${examples.length} texts in ${ms.toFixed(1)} ms (first call, cold)`];
   const negativeF1 = { it: 0, en: 0 };
   for (const lang of LANGS) {
     const subset = pairs.filter((p) => p.lang === lang);
@@ -88,6 +88,7 @@ async function evaluate(path: string, heading: string, listMisses = false): Prom
     negativeF1[lang] = classScores(subset, LABELS).find((s) => s.label === 'negative')?.f1 ?? 0;
   }
   out.push(...table('all', pairs));
+  out.push(`  throughput: ${Math.round(await throughput(classifier, examples)).toLocaleString('en')} texts/s (warm, this corpus repeated)`);
   // Only in FILE mode: the misses of the held-out corpus are not for reading while tuning.
   if (listMisses) {
     for (const [i, p] of pairs.entries()) {
@@ -96,6 +97,17 @@ async function evaluate(path: string, heading: string, listMisses = false): Prom
   }
   console.log(out.join('\n'));
   return { negativeF1 };
+}
+
+async function throughput(classifier: LexiconToneClassifier, examples: readonly Example[]): Promise<number> {
+  const batch = Array.from({ length: 50_000 }, (_, i) => {
+    const e = examples[i % examples.length] as Example;
+    return { id: String(i), text: e.text, lang: e.lang };
+  });
+  await classifier.classify(batch.slice(0, 5_000));
+  const started = performance.now();
+  await classifier.classify(batch);
+  return batch.length / ((performance.now() - started) / 1000);
 }
 
 const lastLine = (f: Record<'it' | 'en', number>): string => `negative F1: it ${pct(f.it)}, en ${pct(f.en)}`;

@@ -68,8 +68,7 @@ export function scoreTone(text: string, lang?: string): ToneScore {
   const { lexicon, language } = chooseLexicon(tokens, lang);
   for (const t of tokens) if (t.kind === 'word') t.text = lexicon.aliases.get(t.text) ?? t.text;
 
-  const letters = tokens.filter((t) => t.kind === 'word' && /\p{L}{2}/u.test(t.text));
-  const shouting = letters.length >= 2 && letters.every((t) => t.caps);
+  const shouting = isShouting(tokens);
   const questionAt = questionSentences(tokens);
 
   const quoted = quotedTokens(tokens);
@@ -112,7 +111,7 @@ export function scoreTone(text: string, lang?: string): ToneScore {
       continue;
     }
 
-    if (i > 0 && lexicon.contrast.has(tok.text) && found.length + countWordsBefore(tokens, i) > 0) {
+    if (i > 0 && lexicon.contrast.has(tok.text) && countWordsBefore(tokens, i) > 0) {
       contrastAt = i;
       negation = 0;
       boostLeft = 0;
@@ -223,6 +222,17 @@ function chooseLexicon(tokens: readonly Token[], lang: string | undefined): { le
   return { lexicon: BOTH, language: 'it+en' };
 }
 
+/** The whole reply is in capitals (at least two words of two letters). */
+function isShouting(tokens: readonly Token[]): boolean {
+  let words = 0;
+  for (const t of tokens) {
+    if (t.kind !== 'word' || t.text.length < 2 || !/\p{L}/u.test(t.text)) continue;
+    if (!t.caps) return false;
+    words++;
+  }
+  return words >= 2;
+}
+
 function quotedTokens(tokens: readonly Token[]): boolean[] {
   const out: boolean[] = new Array<boolean>(tokens.length).fill(false);
   let open = -1;
@@ -294,7 +304,8 @@ function lookUp(lexicon: ToneLexicon, tok: Token): { valence: number; word: stri
     if (v !== undefined) return v === 0 ? undefined : { valence: v, word: s };
   }
   // Italian superlatives: "chiarissima" is "chiaro", stronger.
-  const superlative = /^(\p{L}{2,})issim[oaie]$/u.exec(spellings.at(-1) ?? '');
+  const plain = spellings.at(-1) ?? '';
+  const superlative = plain.includes('issim') ? /^(\p{L}{2,})issim[oaie]$/u.exec(plain) : null;
   if (superlative?.[1] !== undefined) {
     for (const ending of ['o', 'e', 'a']) {
       const v = lexicon.words.get(superlative[1] + ending);

@@ -26,48 +26,57 @@ const ELISIONS = new Set([
 
 const TOKEN_RE = new RegExp(
   [
-    String.raw`(?<url>https?:\/\/\S+|www\.\S+)`,
-    String.raw`(?<mention>[@][\w.]+)`,
+    String.raw`(https?:\/\/\S+|www\.\S+)`,
+    String.raw`([@][\w.]+)`,
     // Emoticons before words: ":D" and "xD" would otherwise read as letters.
-    String.raw`(?<emoticon>[:;=8][\-']?[)(\]\[dpo/\\|*3]|<3|\bx[dD]\b|\^_\^|:'\()`,
-    String.raw`(?<word>[#]?[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*'?)`,
-    String.raw`(?<emoji>\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?(?:\u200D\p{Extended_Pictographic}\uFE0F?)*)`,
-    String.raw`(?<punct>[!?]+|\.{2,}|…|[.,;:()"])`,
+    String.raw`([:;=8][\-']?[)(\]\[dpo/\\|*3]|<3|\bx[dD]\b|\^_\^|:'\()`,
+    String.raw`([#]?[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*'?)`,
+    String.raw`(\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?(?:\u200D\p{Extended_Pictographic}\uFE0F?)*)`,
+    String.raw`([!?]+|\.{2,}|…|[.,;:()"])`,
   ].join('|'),
   'gu',
 );
 
-const STRETCH_RE = /(\p{L})\1{2,}/u;
+/** A letter written three times in a row ("sooo"); a plain loop, as this runs on every word. */
+function isStretched(word: string): boolean {
+  for (let i = 0; i + 2 < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c === word.charCodeAt(i + 1) && c === word.charCodeAt(i + 2) && (c > 0x7f || (c >= 97 && c <= 122))) return true;
+  }
+  return false;
+}
 
 export function tokenize(input: string): Token[] {
-  const text = input.replace(/[’‘`´]/g, "'");
+  const text = /[’‘`´]/.test(input) ? input.replace(/[’‘`´]/g, "'") : input;
   const tokens: Token[] = [];
-  for (const match of text.matchAll(TOKEN_RE)) {
-    const g = match.groups ?? {};
-    if (g.url !== undefined || g.mention !== undefined) continue;
-    if (g.emoticon !== undefined) {
-      tokens.push({ kind: 'emoticon', text: g.emoticon.toLowerCase(), caps: false, stretched: false });
-    } else if (g.word !== undefined) {
-      pushWord(tokens, g.word.replace(/^#/, ''));
-    } else if (g.emoji !== undefined) {
-      tokens.push({ kind: 'emoji', text: g.emoji.replace(/[\uFE0F\u{1F3FB}-\u{1F3FF}]/gu, ''), caps: false, stretched: false });
-    } else if (g.punct !== undefined) {
-      tokens.push({ kind: 'punct', text: g.punct === '…' ? '...' : g.punct, caps: false, stretched: false });
+  TOKEN_RE.lastIndex = 0;
+  // Numbered groups, in the order of TOKEN_RE: 1 url, 2 mention, 3 emoticon, 4 word, 5 emoji, 6 punct.
+  for (let m = TOKEN_RE.exec(text); m !== null; m = TOKEN_RE.exec(text)) {
+    const [, , , emoticon, word, emoji, punct] = m;
+    if (emoticon !== undefined) {
+      tokens.push({ kind: 'emoticon', text: emoticon.toLowerCase(), caps: false, stretched: false });
+    } else if (word !== undefined) {
+      pushWord(tokens, word.charCodeAt(0) === 35 ? word.slice(1) : word);
+    } else if (emoji !== undefined) {
+      tokens.push({ kind: 'emoji', text: emoji.replace(/[\uFE0F\u{1F3FB}-\u{1F3FF}]/gu, ''), caps: false, stretched: false });
+    } else if (punct !== undefined) {
+      tokens.push({ kind: 'punct', text: punct === '…' ? '...' : punct, caps: false, stretched: false });
     }
   }
   return tokens;
 }
 
 function pushWord(tokens: Token[], raw: string): void {
-  const caps = raw.length >= 2 && /\p{Lu}/u.test(raw) && raw === raw.toUpperCase() && /\p{L}{2}/u.test(raw);
   const lower = raw.toLowerCase();
+  // Capitals only count on words of two letters or more: "I" and "A" are not shouting.
+  const caps = lower !== raw && raw.length >= 2 && raw === raw.toUpperCase() && /\p{L}{2}/u.test(raw);
   const apostrophe = lower.indexOf("'");
   if (apostrophe > 0 && apostrophe < lower.length - 1 && ELISIONS.has(lower.slice(0, apostrophe))) {
     tokens.push({ kind: 'word', text: lower.slice(0, apostrophe + 1), caps, stretched: false });
     pushWord(tokens, raw.slice(apostrophe + 1));
     return;
   }
-  tokens.push({ kind: 'word', text: lower, caps, stretched: STRETCH_RE.test(lower) });
+  tokens.push({ kind: 'word', text: lower, caps, stretched: isStretched(lower) });
 }
 
 /**

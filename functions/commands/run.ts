@@ -10,6 +10,7 @@ import { SesMailer } from '../../shared/mail/ses-mailer.ts';
 import type { Mailer } from '../../shared/ports/mailer.ts';
 import { SourceError } from '../../shared/ports/source.ts';
 import { EnvSecretResolver } from '../../shared/secrets/env-secrets.ts';
+import { terminalLine } from '../../shared/logging/terminal-line.ts';
 import { buildClassifiers } from '../../shared/classify/build-classifiers.ts';
 import { buildSources } from '../../shared/sources/build-sources.ts';
 import { FileSource } from '../../shared/sources/file/file-source.ts';
@@ -133,7 +134,12 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
             mailer,
             ...classifiers,
             onProgress: progress.onProgress,
-            log: { info: () => {}, warn: (m) => io.stderr(`warning: ${m}\n`), error: (m, extra) => io.stderr(`error: ${m}${extra?.['problem'] ? `: ${String(extra['problem'])}` : ''}\n`) },
+            // Messages can quote untrusted text (handles, allowlist entries, server errors): one safe line each.
+            log: {
+              info: () => {},
+              warn: (m) => io.stderr(`warning: ${terminalLine(m)}\n`),
+              error: (m, extra) => io.stderr(`error: ${terminalLine(`${m}${extra?.['problem'] ? `: ${String(extra['problem'])}` : ''}`)}\n`),
+            },
           },
         );
         progress.done();
@@ -154,7 +160,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
           io.stderr(`followback: profile ${profile.id}: ${err.message}\n`);
           break;
         }
-        io.stderr(`followback: profile ${profile.id}: run failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        io.stderr(`followback: profile ${profile.id}: run failed: ${terminalLine(err instanceof Error ? err.message : String(err))}\n`);
       }
     }
   } finally {
@@ -172,7 +178,7 @@ export function pullLine(p: PullSummary): string {
   const head = p.ok
     ? `  ${p.sourceId}: ${completeness}; ${p.contacts} contacts, ${p.interactions} interactions, ${p.requests} requests`
     : `  ${p.sourceId}: failed`;
-  const problems = p.problems.slice(0, MAX_PROBLEMS_SHOWN).map((problem) => `\n    problem: ${problem}`).join('');
+  const problems = p.problems.slice(0, MAX_PROBLEMS_SHOWN).map((problem) => `\n    problem: ${terminalLine(problem)}`).join('');
   const more = p.problems.length > MAX_PROBLEMS_SHOWN ? `\n    … and ${p.problems.length - MAX_PROBLEMS_SHOWN} more problems (see the report)` : '';
   return `${head}${problems}${more}`;
 }

@@ -24,6 +24,23 @@ const LEASE_KEY = 'lease';
 
 const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
 
+/**
+ * The report went out but its changes could not be stored. The trigger counts
+ * as done (a retry is a duplicate and sends nothing); a run record marked
+ * `storeFailed` was written if the store allowed it, so the next run reports
+ * these changes again and says why.
+ */
+export class DeliveredNotStoredError extends Error {
+  override readonly name = 'DeliveredNotStoredError';
+  constructor(
+    readonly runId: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the report was delivered, but storing the run failed (${reason}); do not run this report again: the next run reports what this one could not store`, options);
+  }
+}
+
 /** The run was cancelled before anything was stored or delivered. */
 export class RunCancelledError extends Error {
   override readonly name = 'RunCancelledError';
@@ -56,16 +73,22 @@ export async function runReport(req: RunReportRequest, deps: RunReportDeps): Pro
     return { status: 'busy', profileId: profile.id, ...busyUntilOf(lease) };
   }
 
+  let deliveredRunId: string | undefined;
   try {
     const result = await execute(req, deps, log, async (runId) => {
       // The email is the effect the owner sees: once it is out, a retry must not send it again.
+      deliveredRunId = runId;
       if (runKey !== undefined) await store.completeRun(profile.id, runKey, runId);
     });
     // A dry run is a preview: the same trigger may still run for real afterwards.
     if (runKey !== undefined && req.dryRun) await store.releaseRun(profile.id, runKey);
     return result;
   } catch (err) {
-    if (runKey !== undefined) await store.releaseRun(profile.id, runKey).catch(() => undefined);
+    if (runKey !== undefined) {
+      if (deliveredRunId === undefined) await store.releaseRun(profile.id, runKey).catch(() => undefined);
+      // Delivered: the trigger stays done, whatever failed after (marking it again in case that was the failure).
+      else await store.completeRun(profile.id, runKey, deliveredRunId).catch(() => undefined);
+    }
     throw err;
   } finally {
     await store.releaseRun(profile.id, LEASE_KEY).catch(() => undefined);
@@ -106,7 +129,8 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
     decisions: decisionsOf(profile, state.decisions),
     sources: merged.sourceRuns,
     current: merged.current,
-    previous: state.lastRun === null && state.contacts.length === 0 ? null : state.contacts,
+    // No contacts stored yet and no run that stored any: a first run (also after a first run that could not store).
+    previous: state.contacts.length === 0 && (state.lastRun === null || state.lastRun.storeFailed !== undefined) ? null : state.contacts,
     interactions,
     previousFigures: state.lastRun?.figures ?? null,
     classifiers: classified.classifiers,
@@ -125,6 +149,7 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
     maxRowsPerSection: profile.report.maxRowsPerSection,
     sourceProblems: merged.sourceRuns.map((s) => ({ sourceId: s.sourceId, platform: s.platform, problems: s.problems })),
     classifierProblems: classified.problems,
+    ...(state.lastRun?.storeFailed !== undefined ? { previousUnstored: { at: state.lastRun.at, reason: state.lastRun.storeFailed } } : {}),
   });
   for (const u of analysis.unmatchedDecisions) {
     log.warn(`${u.kind} entry "${u.entry}" matches no contact of this profile${u.closest !== undefined ? ` (closest: ${u.closest})` : ''}`, { profile: profile.id });
@@ -171,12 +196,24 @@ async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onD
     log.info('dry run: nothing stored', { profile: profile.id, runId, wouldWrite: planned.items });
   } else {
     deps.onProgress?.({ sourceId: '*', phase: 'store', done: 0, total: planned.items });
-    writes = await store.applyRun(
-      profile.id,
-      { contacts, removedContactKeys: merged.removedContactKeys, interactions: merged.newInteractions, sources: merged.sourceStates, run },
-      policy.retentionDays,
-      (done, total) => deps.onProgress?.({ sourceId: '*', phase: 'store', done, total }),
-    );
+    try {
+      writes = await store.applyRun(
+        profile.id,
+        { contacts, removedContactKeys: merged.removedContactKeys, interactions: merged.newInteractions, sources: merged.sourceStates, run },
+        policy.retentionDays,
+        (done, total) => deps.onProgress?.({ sourceId: '*', phase: 'store', done, total }),
+      );
+    } catch (err) {
+      if (delivery === undefined) throw err; // nothing went out: the trigger may simply run again
+      const reason = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+      log.error('report delivered but the run could not be stored', { profile: profile.id, runId, problem: reason });
+      // The run record alone, so the next report knows these changes were shown but not stored.
+      const zero: WriteStats = { contactsWritten: 0, contactsRemoved: 0, interactionsWritten: 0, sourcesWritten: 0, items: 0 };
+      await store.recordRun(profile.id, { ...run, writes: zero, storeFailed: reason }).catch((recordErr: unknown) =>
+        log.error('could not record the unstored run either', { profile: profile.id, runId, problem: recordErr instanceof Error ? recordErr.message : String(recordErr) }),
+      );
+      throw new DeliveredNotStoredError(runId, reason, { cause: err });
+    }
     log.info('run stored', { profile: profile.id, runId, ...writes });
   }
 

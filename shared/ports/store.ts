@@ -33,6 +33,12 @@ export interface RunRecord {
   writes: WriteStats;
   /** Where the report went (outbox path or SES message id), if delivered. */
   delivery?: { kind: 'outbox' | 'ses' | 'none'; ref?: string };
+  /**
+   * Set when the report was delivered but storing the run's changes failed (the
+   * reason, without secrets). Only this record was written: the next run starts
+   * from the state before it, reports its changes again and says why.
+   */
+  storeFailed?: string;
 }
 
 /** An owner decision stored in the table (besides the config's allowlist). */
@@ -112,6 +118,8 @@ export interface ProfileStore {
   applyRun(profileId: string, changes: RunChanges, retentionDays: number, onProgress?: (written: number, total: number) => void): Promise<WriteStats>;
   /** Most recent runs first. */
   listRuns(profileId: string, limit: number): Promise<RunRecord[]>;
+  /** Writes a run record alone (a delivered run whose changes could not be stored). */
+  recordRun(profileId: string, run: RunRecord): Promise<void>;
   /**
    * Claims a run slot so a firing delivered twice produces one run: true for the
    * first claimant of (profileId, runKey), false afterwards. The claim expires after ttlSeconds

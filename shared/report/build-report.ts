@@ -21,6 +21,8 @@ export interface ReportInput {
   /** Problems of complete pulls, and of the tone classifier: shown as notices. */
   sourceProblems?: { sourceId: string; platform: string; problems: string[] }[];
   classifierProblems?: string[];
+  /** The previous report was delivered but not stored: its changes show again in this one. */
+  previousUnstored?: { at: string; reason: string };
 }
 
 const DAY_MS = 86_400_000;
@@ -156,6 +158,7 @@ function definedOnly(facts: Evidence): Record<string, string | number | boolean>
 function noticesOf(input: ReportInput): NoticeJson[] {
   const stale = new Set(input.analysis.staleSources.map((s) => s.sourceId));
   return [
+    ...(input.previousUnstored !== undefined ? [{ kind: 'previous_run_unstored' as const, at: input.previousUnstored.at, reason: input.previousUnstored.reason }] : []),
     ...input.analysis.unmatchedDecisions.map((u): NoticeJson => ({
       kind: 'unmatched_decision',
       decision: u.kind,

@@ -105,6 +105,11 @@ export const NoticeJson = z
     }),
     z.object({ kind: z.literal('classifier_failed'), detail: z.string() }),
     z.object({
+      kind: z.literal('previous_run_unstored'),
+      at: IsoInstant.describe('The run whose report was delivered but whose changes could not be stored.'),
+      reason: z.string(),
+    }),
+    z.object({
       kind: z.literal('source_problems'),
       sourceId: z.string(),
       platform: z.string(),

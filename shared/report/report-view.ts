@@ -182,7 +182,7 @@ export function buildReportView(report: ReportJson): ReportView {
     }),
     dryRunNote: report.meta.dryRun ? m.dryRunNote : null,
     stale: staleView(report, m, f),
-    notices: noticesView(report, m),
+    notices: noticesView(report, m, f),
     figuresTitle: m.figuresTitle,
     sinceLastRun: m.sinceLastRun,
     figures: HEADLINE_FIGURES.map((key) => ({
@@ -243,7 +243,7 @@ function sourceLabel(sourceId: string, platform: string): string {
   return truncate(sourceId === platform ? sourceId : `${sourceId} (${platform})`, NAME_CHARS);
 }
 
-function noticesView(report: ReportJson, m: Messages): StaleView | null {
+function noticesView(report: ReportJson, m: Messages, f: Formatter): StaleView | null {
   if (report.notices.length === 0) return null;
   return {
     title: m.noticesTitle,
@@ -251,6 +251,8 @@ function noticesView(report: ReportJson, m: Messages): StaleView | null {
       switch (n.kind) {
         case 'unmatched_decision':
           return { line: m.unmatchedDecision({ decision: n.decision, entry: truncate(n.entry, NAME_CHARS), closest: n.closest !== undefined ? truncate(n.closest, NAME_CHARS) : null }), problems: [] };
+        case 'previous_run_unstored':
+          return { line: m.previousUnstored(f.date(n.at)), problems: [truncate(n.reason, QUOTE_CHARS)] };
         case 'classifier_failed':
           return { line: m.classifierFailed(truncate(n.detail, QUOTE_CHARS)), problems: [] };
         case 'source_problems':

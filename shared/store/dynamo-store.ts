@@ -196,6 +196,10 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
     };
   }
 
+  async recordRun(profileId: string, run: RunRecord): Promise<void> {
+    await this.putItem({ ...compact(run), pk: keys.profile(profileId), sk: keys.run(run.at, run.runId), entity: 'run' }, `run record ${run.runId}`);
+  }
+
   /** Stores an owner decision (allow for ever, or snooze until a date) next to the config's allowlist. */
   async putDecision(profileId: string, decision: StoredDecision): Promise<void> {
     await this.putItem(

@@ -72,6 +72,7 @@ export const StoredRunRecord = z.object({
   ),
   writes: StoredWriteStats,
   delivery: z.object({ kind: z.enum(['outbox', 'ses', 'none']), ref: z.string().optional() }).optional(),
+  storeFailed: z.string().optional(),
 });
 
 export const StoredDecisionItem = z.object({

@@ -63,7 +63,9 @@ export async function classifyTexts(
     return { classifiers, problems };
   }
   try {
+    const before = tone.meter?.();
     const tones = await tone.classify(texts, signal);
+    const after = tone.meter?.();
     const byText = new Map<string, Tone>();
     for (const t of texts) {
       const answer = tones.get(t.id);
@@ -71,7 +73,12 @@ export async function classifyTexts(
     }
     classifiers.tone = (text) => byText.get(text);
     classifiers.toneClassifier = tone.name;
-    log.info('texts classified', { profile: profile.id, classifier: tone.name, texts: texts.length, answered: byText.size });
+    // A paid classifier's meter runs across runs in a warm Lambda: this run's share is the difference.
+    const cost =
+      before !== undefined && after !== undefined
+        ? { calls: after.calls - before.calls, textsSent: after.textsSent - before.textsSent, units: after.units - before.units, costUsd: Math.round((after.costUsd - before.costUsd) * 10_000) / 10_000 }
+        : undefined;
+    log.info('texts classified', { profile: profile.id, classifier: tone.name, texts: texts.length, answered: byText.size, ...(cost !== undefined ? { cost } : {}) });
   } catch (err) {
     if (signal?.aborted) throw err;
     // Without tones nothing is concluded about criticism this run; the report says why.

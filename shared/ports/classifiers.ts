@@ -23,6 +23,15 @@ export interface ToneClassifier {
   /** `lexicon` (local, offline) or `comprehend` (Amazon Comprehend). Shown in the report. */
   readonly name: string;
   classify(texts: readonly ToneText[], signal?: AbortSignal): Promise<Map<string, Tone>>;
+  /** Running totals of a paid classifier (calls, texts, billing units, dollars), so each run can log its own cost. */
+  meter?(): ToneMeter;
+}
+
+export interface ToneMeter {
+  calls: number;
+  textsSent: number;
+  units: number;
+  costUsd: number;
 }
 
 /** What a detector says of one text: an ISO 639-1 code, or `unknown` when the text is too short or too mixed to tell. */

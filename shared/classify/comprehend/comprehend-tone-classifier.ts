@@ -10,7 +10,7 @@
  */
 import { BatchDetectSentimentCommand, type BatchDetectSentimentCommandOutput, type ComprehendClient } from '@aws-sdk/client-comprehend';
 import { z } from 'zod';
-import type { Tone, ToneClassifier, ToneText } from '../../ports/classifiers.ts';
+import type { Tone, ToneClassifier, ToneMeter, ToneText } from '../../ports/classifiers.ts';
 import { characterCount, costUsd, unitsFor } from './cost.ts';
 import { type SentimentLanguage, sentimentLanguageOf } from './languages.ts';
 import { MAX_TEXT_BYTES, truncateUtf8 } from './utf8-truncate.ts';
@@ -146,6 +146,10 @@ export class ComprehendToneClassifier implements ToneClassifier {
   /** The sentiment bill of what was sent so far, in US dollars, at `usdPerUnit`. */
   estimatedCostUsd(usdPerUnit?: number): number {
     return costUsd(this.counts.units, usdPerUnit);
+  }
+
+  meter(): ToneMeter {
+    return { calls: this.counts.calls, textsSent: this.counts.textsSent, units: this.counts.units, costUsd: this.estimatedCostUsd() };
   }
 
   async classify(texts: readonly ToneText[], signal?: AbortSignal): Promise<Map<string, Tone>> {

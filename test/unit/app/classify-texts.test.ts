@@ -54,4 +54,20 @@ describe('classifyTexts', () => {
     expect(classifiers.toneFailed).toBe(true);
     expect(problems).toEqual(['tone classifier "comprehend" failed, critics were not judged this run: ThrottlingException']);
   });
+
+  it("logs a paid classifier's cost for this run only, not the process's running total", async () => {
+    let units = 900;
+    const tone: ToneClassifier = {
+      name: 'comprehend',
+      classify: async (texts) => {
+        units += texts.length * 3;
+        return new Map(texts.map((t) => [t.id, 'neutral'] as const));
+      },
+      meter: () => ({ calls: units / 3, textsSent: units / 3, units, costUsd: units * 0.0001 }),
+    };
+    const logged: Record<string, unknown>[] = [];
+    const log = { ...silent, info: (_m: string, extra?: Record<string, unknown>) => void logged.push(extra ?? {}) };
+    await classifyTexts(profile, interactions, new Date(NOW), { toneClassifierFor: () => tone }, log);
+    expect(logged[0]?.['cost']).toEqual({ calls: 2, textsSent: 2, units: 6, costUsd: 0.0006 });
+  });
 });

@@ -62,11 +62,20 @@ describe('report JSON', () => {
     expect(s.topSupporters.keys).toEqual(['demo:fan', 'demo:friend']);
   });
 
-  it('never files a kept contact under unfollow', () => {
-    const report = sampleReport();
-    const unfollowKeys = report.sections.unfollow.groups.flatMap((g) => g.keys);
-    for (const key of unfollowKeys) expect(report.contacts.find((c) => c.key === key)?.recommendation).toBe('unfollow');
-    expect(unfollowKeys).not.toContain('demo:friend');
+  it('files contacts by their recommendation, never by a removal reason: a kept or reviewed contact with one stays out of unfollow', () => {
+    // Each of these carries a reason that files an unfollow under its group; only `gone` is recommended for it.
+    const verdicts = [
+      verdict({ id: 'gone', recommendation: 'unfollow', reasons: ['dormant'], evidence: { dormant: { daysSinceInbound: 200 } } }),
+      // Kept although dormant: the owner allowlisted them.
+      verdict({ id: 'kept', recommendation: 'keep', reasons: ['dormant', 'allowlisted'], evidence: { dormant: { daysSinceInbound: 200 }, allowlisted: { entry: '@kept' } } }),
+      // Kept although silent: the reason was carried over on stale data.
+      verdict({ id: 'stale', recommendation: 'keep', reasons: ['never_engaged'], evidence: { never_engaged: { observedDays: 90, carriedOver: true } }, stale: true }),
+      verdict({ id: 'unsure', recommendation: 'review', reasons: ['critic_only'], evidence: { critic_only: { count: 3, negative: 3 } } }),
+    ];
+    const report = sampleReport({ analysis: analysis({ verdicts }) });
+    expect(report.sections.unfollow.groups).toEqual([{ reason: 'dormant', count: 1, keys: ['demo:gone'] }]);
+    expect(report.sections.unfollow.count).toBe(1);
+    expect(report.sections.review.keys).toEqual(['demo:unsure']);
   });
 
   it('has null deltas on a first run and keeps the previous runs newest first', () => {

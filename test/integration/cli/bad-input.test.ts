@@ -1,8 +1,8 @@
 /**
  * Bad input exits 2 with a message naming what was wrong, and leaves the
- * store exactly as it was.
+ * store and the outbox folder exactly as they were.
  */
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshTable, scanAll, type FreshTable } from '../../helpers/dynamo.ts';
@@ -13,6 +13,7 @@ describe('bad input', () => {
   let dir: string;
   let config: Record<string, unknown>;
   let before: unknown[];
+  let outboxBefore: Record<string, string>;
 
   beforeAll(async () => {
     table = await freshTable();
@@ -43,10 +44,19 @@ describe('bad input', () => {
     expect(ok.code).toBe(0);
     before = await scanAll(table.doc, table.tableName);
     expect(before.length).toBeGreaterThan(0);
+    outboxBefore = await outbox(join(dir, 'out'));
+    expect(Object.keys(outboxBefore).some((f) => f.endsWith('.eml'))).toBe(true);
   }, 120_000);
+
+  /** Every file of the outbox folder with its content: a bad run must neither add nor rewrite one. */
+  const outbox = async (folder: string): Promise<Record<string, string>> => {
+    const files = await readdir(folder).catch(() => [] as string[]);
+    return Object.fromEntries(await Promise.all(files.sort().map(async (f) => [f, await readFile(join(folder, f), 'utf8')] as const)));
+  };
 
   const expectStoreUnchanged = async () => {
     expect(await scanAll(table.doc, table.tableName)).toEqual(before);
+    expect(await outbox(join(dir, 'out'))).toEqual(outboxBefore);
   };
 
   it('a bad config exits 2, names each bad field, and writes nothing', async () => {
@@ -70,10 +80,12 @@ describe('bad input', () => {
     await expectStoreUnchanged();
   });
 
-  it('a missing config exits 2 and says how to start', async () => {
-    const run = await cli(['run'], await tempDir('fb-empty-'));
+  it('a missing config exits 2, says how to start, and creates nothing in the folder', async () => {
+    const empty = await tempDir('fb-empty-');
+    const run = await cli(['run'], empty);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('no followback.config.json here');
+    expect(await readdir(empty)).toEqual([]);
   });
 
   it('a bad flag exits 2, names the flag, and writes nothing', async () => {
@@ -108,6 +120,14 @@ describe('bad input', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/snapshot\.json: contacts\[1\]\.relation: .*friend/);
     expect(run.stdout).toBe('');
+    await expectStoreUnchanged();
+  });
+
+  it('a broken snapshot file on a dry run exits 2 and writes no report files either', async () => {
+    // A dry run stores nothing even when it succeeds: only the outbox folder shows whether it went ahead.
+    const run = await cli(['run', '--config', 'good.json', '--dry-run', '--now', '2026-11-21T12:00:00Z'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/snapshot\.json: contacts\[1\]\.relation: .*friend/);
     await expectStoreUnchanged();
   });
 });

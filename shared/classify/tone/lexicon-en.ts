@@ -121,7 +121,7 @@ const phrases: Record<string, number> = {
   'bold claim': -1.5, 'zero evidence': -2, 'no evidence': -1.5, 'engagement farming': -3,
   'deserves more': 2.5, 'deserves way more': 3, 'learned so much': 3, 'learned more': 2, 'learned a lot': 2.5,
   'would love to': 0.5, "i'd love to": 0.5, 'id love to': 0.5, 'never seen such': 0, 'never seen a': 0,
-  'never seen anything': 0, 'no notes': 2.5, "i don't think so": -1.5, 'i dont think so': -1.5, 'not how': -2,
+  'never seen anything': 0, 'no notes': 1.5, 'aged well': 1.5, 'aged like wine': 2.5, "hasn't aged well": -2.5, 'not aged well': -2.5, 'stealing this': 2, 'you lost me': -2.5, "i don't think so": -1.5, 'i dont think so': -1.5, 'not how': -2,
   'obsessed with': 2.5, "y'all": 0,
   'kind of': 0, 'what kind': 0, 'no bugs': 2, 'zero bugs': 2, 'no dependencies': 1, 'zero dependencies': 1, 'no-brainer': 2,
 };
@@ -200,6 +200,9 @@ const patterns: ToneLexicon['patterns'] = [
   { re: /\b(chatgpt|an? ai|an llm|copilot) (wrote|write|written|generated)\b|\b(written|generated) by (chatgpt|ai|an ai|an llm)\b|\bdid (chatgpt|ai|an ai) write\b/, weight: -2.5, kind: 'attack', cue: 'did ChatGPT write this' },
   { re: /\bdid (anyone|anybody) (even )?(test|try|check|review)\b/, weight: -2, kind: 'attack', cue: 'did anyone test it' },
   { re: /\b(sending|sharing) this (to|with) (my|our|the) (whole |entire )?(team|colleagues|students|juniors)\b/, weight: 2, kind: 'support', cue: 'sending this to my team' },
+  { re: /\b(hard|difficult|impossible|tough) to take (this|you|it|that|them|him|her) seriously\b/, weight: -3, kind: 'attack', cue: 'hard to take you seriously' },
+  { re: /\b(what|wtf|tf|wth) (did|have) i just (read|watch|see)\b/, weight: -2.5, kind: 'attack', cue: 'what did I just read' },
+  { re: /\b(nobody|no one):/, weight: -2, kind: 'sarcasm', cue: 'nobody: … you:' },
   { re: /\bwho (let|allowed) you\b/, weight: -3, kind: 'attack', cue: 'who let you' },
   { re: /\banother day,? another\b/, weight: -2, kind: 'sarcasm', cue: 'another day, another' },
   { re: /(^|[.!?]\s*)(pass|hard pass|next)\s*[.!]*\s*$/, weight: -2, kind: 'attack', cue: 'pass.' },

@@ -46,7 +46,7 @@ const words: Record<string, number> = {
   ew: -2, sus: -1.5, cope: -1.5, seething: -2.5, ratio: -2, mid: 0, stfu: -4, gtfo: -4, fuck: -2.5, fucking: 0,
   damn: -1, dammit: -2, sucks: -3, suck: -2.5, sucked: -2.5, hurts: -1, painful: -2, nightmare: -2.5, unhinged: -2,
   unprofessional: -2.5, amateur: -2, amateurish: -2.5, dishonest: -3, hypocrite: -3, hypocritical: -3,
-  honestly: 0, clearly: 0, obviously: 0, basically: 0, simply: 0, purely: 0, barely: 0, joy: 2, worth: 1, goldmine: 3, obsessed: 1.5, applause: 2.5, omg: 0.5, ripoff: -3, burnout: -1.5, lecturing: -2, inaccuracies: -2.5,
+  honestly: 0, clearly: 0, obviously: 0, basically: 0, simply: 0, purely: 0, barely: 0, joy: 2, worth: 1, irony: -1.5, ironic: -1, ironically: -1, satisfying: 2.5, trust: 1.5, expert: 0.3, experts: 0.3, lightweight: 0.3, 'must-have': 0.5, 'must-haves': 0.5, modern: 0.2, secure: 0.2, ninja: 0.3, rockstar: 0.3, goldmine: 3, obsessed: 1.5, applause: 2.5, omg: 0.5, ripoff: -3, burnout: -1.5, lecturing: -2, inaccuracies: -2.5,
   bias: -1, biased: -2, nope: -1.5, nah: -1, sorry: -0.5, seriously: 0, sry: 0, satire: -1.5, joke: -1.5,
   delusional: -3, insane: 0, crazy: 0, wild: 0, hacky: -1, gimmick: -2, gimmicky: -2, vaporware: -2.5,
   bloatware: -2.5, overkill: -1.5, shallow: -2, superficial: -2, hype: -1, unimpressed: -2, yawn: -2,
@@ -121,7 +121,7 @@ const phrases: Record<string, number> = {
   'bold claim': -1.5, 'zero evidence': -2, 'no evidence': -1.5, 'engagement farming': -3,
   'deserves more': 2.5, 'deserves way more': 3, 'learned so much': 3, 'learned more': 2, 'learned a lot': 2.5,
   'would love to': 0.5, "i'd love to": 0.5, 'id love to': 0.5, 'never seen such': 0, 'never seen a': 0,
-  'never seen anything': 0, 'no notes': 1.5, 'aged well': 1.5, 'aged like wine': 2.5, "hasn't aged well": -2.5, 'not aged well': -2.5, 'stealing this': 2, 'you lost me': -2.5, "i don't think so": -1.5, 'i dont think so': -1.5, 'not how': -2,
+  'never seen anything': 0, 'no notes': 1.5, 'zero chance': -2.5, 'no chance': -2, 'not so much': -1.5, 'hero image': 0, 'hero section': 0, 'hero banner': 0, "can't stop": 0.5, 'cant stop': 0.5, "couldn't be happier": 3, 'helps you sleep at night': -3, 'aged well': 1.5, 'aged like wine': 2.5, "hasn't aged well": -2.5, 'not aged well': -2.5, 'stealing this': 2, 'you lost me': -2.5, "i don't think so": -1.5, 'i dont think so': -1.5, 'not how': -2,
   'obsessed with': 2.5, "y'all": 0,
   'kind of': 0, 'what kind': 0, 'no bugs': 2, 'zero bugs': 2, 'no dependencies': 1, 'zero dependencies': 1, 'no-brainer': 2,
 };
@@ -139,7 +139,7 @@ const stems: Record<string, number> = {
   inspir: 2.5, appreciat: 2.5, brillian: 3, amaz: 3.5, awesom: 4, fantastic: 4, excellen: 4, wonderf: 4,
   beautif: 3, helpful: 2.5, delight: 3, impress: 3, insight: 2.5, grateful: 3, gratitud: 3, congrat: 3,
   thank: 2, lovel: 3, gorgeou: 3, elegan: 2, superb: 4, stellar: 3, phenomen: 4, incredib: 3, bookmark: 2,
-  recommend: 2, underrat: 2, unfollow: -2, legendar: 3, masterpiec: 4, wholesom: 3, brilliant: 3,
+  recommend: 2, underrat: 2, unfollow: -2, shill: -2.5, legendar: 3, masterpiec: 4, wholesom: 3, brilliant: 3,
 };
 
 const negators = [
@@ -203,6 +203,10 @@ const patterns: ToneLexicon['patterns'] = [
   { re: /\b(hard|difficult|impossible|tough) to take (this|you|it|that|them|him|her) seriously\b/, weight: -3, kind: 'attack', cue: 'hard to take you seriously' },
   { re: /\b(what|wtf|tf|wth) (did|have) i just (read|watch|see)\b/, weight: -2.5, kind: 'attack', cue: 'what did I just read' },
   { re: /\b(nobody|no one):/, weight: -2, kind: 'sarcasm', cue: 'nobody: … you:' },
+  { re: /\b(i'd|i would|id) (fire|reject|never hire|fail)\b/, weight: -3, kind: 'attack', cue: "I'd fire anyone" },
+  { re: /\b(can you |could you |please |just |pls )?(stop|quit) \w+ing\b/, weight: -2, kind: 'attack', cue: 'stop …ing' },
+  { re: /\bwhat more could (you|i|anyone|we) (want|ask for)\b/, weight: 2.5, kind: 'support', cue: 'what more could you want' },
+  { re: /^k\s*[.!]*(\s|$)/, weight: -2, kind: 'attack', cue: 'k.' },
   { re: /\bwho (let|allowed) you\b/, weight: -3, kind: 'attack', cue: 'who let you' },
   { re: /\banother day,? another\b/, weight: -2, kind: 'sarcasm', cue: 'another day, another' },
   { re: /(^|[.!?]\s*)(pass|hard pass|next)\s*[.!]*\s*$/, weight: -2, kind: 'attack', cue: 'pass.' },

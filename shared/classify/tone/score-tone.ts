@@ -52,6 +52,8 @@ const OPEN_QUESTION = new Set([
   'come', 'cosa', 'che', 'qual', 'quale', 'quali', 'quando', 'dove', 'chi', 'quanto', 'quanti', 'quanta', 'qualcuno', 'esiste', 'avete', 'hai',
 ]);
 const SARCASTIC_PRAISE = -0.8;
+/** A title in scare quotes ("performance expert") mocks: its praise turns into this much blame and more. */
+const QUOTED_PRAISE = 1.5;
 
 const BOTH = mergeLexicons(EN_LEXICON, IT_LEXICON);
 
@@ -99,6 +101,10 @@ export function scoreTone(text: string, lang?: string): ToneScore {
       if (valence !== 0) {
         if (boostLeft > 0) valence *= 1 + boost;
         let cue = phrase.text;
+        if (quoted[i] === true && valence > 0) {
+          valence = -(valence + QUOTED_PRAISE);
+          cue = `"${cue}"`;
+        }
         if (negation > 0 && !startsNegated) {
           valence *= valence > 0 ? NEGATED_PRAISE : NEGATED_BLAME;
           cue = `not ${cue}`;
@@ -139,7 +145,7 @@ export function scoreTone(text: string, lang?: string): ToneScore {
       let cue = looked.word;
       // Praise in scare quotes is irony: a "lightweight" library, "delightful" UX.
       if (quoted[i] === true && valence > 0) {
-        valence *= SARCASTIC_PRAISE;
+        valence = -(valence + QUOTED_PRAISE);
         cue = `"${cue}"`;
       }
       if (negation > 0) {

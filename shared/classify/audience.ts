@@ -18,7 +18,8 @@
  * word, and spam bios stuff popular topics on purpose.
  */
 import type { Audience } from '../config/schema.ts';
-import type { ContactText, Evidence, TrackedContact } from '../domain/analysis-types.ts';
+import type { ContactText, TrackedContact } from '../domain/analysis-types.ts';
+import type { EvidenceOf } from '../domain/evidence.ts';
 import type { LanguageDetector } from '../ports/classifiers.ts';
 import { languageProfile, shareOf } from './language/language-profile.ts';
 
@@ -31,7 +32,7 @@ export const MAX_AUDIENCE_SHARE = 0.1;
 /** Mean detector confidence (over its texts) the foreign language needs. */
 export const MIN_CONFIDENCE = 0.6;
 
-export type AudienceClassifier = (contact: TrackedContact, texts: readonly ContactText[], audience: Audience) => Evidence | null;
+export type AudienceClassifier = (contact: TrackedContact, texts: readonly ContactText[], audience: Audience) => EvidenceOf<'out_of_audience'> | null;
 
 /** Lower case, accents folded, so "Accessibilità" matches "accessibilita" and "CRYPTO" matches "crypto". */
 export function foldText(text: string): string {

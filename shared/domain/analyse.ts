@@ -8,14 +8,12 @@ import type {
   AnalysisInput,
   ContactStats,
   ContactVerdict,
-  Evidence,
-  ReasonCode,
   SourceRunState,
   StaleSource,
   TrackedContact,
 } from './analysis-types.ts';
-import { REASON_CODES } from './analysis-types.ts';
-import { judgeContact, type ReasonMap } from './contact-reasons.ts';
+import { judgeContact } from './contact-reasons.ts';
+import { ReasonMap, type ReadonlyReasonMap } from './reason-map.ts';
 import { matchDecisions, unmatchedDecisions } from './decisions.ts';
 import { computeFigures, figureDeltas } from './figures.ts';
 import { followerChanges, keyOf } from './follower-changes.ts';
@@ -105,7 +103,7 @@ export function analyse(input: AnalysisInput): Analysis {
       historySinceMs: formerHistorySinceMs,
       trackingSinceMs: trackingSince.get(contact.sourceId) ?? formerHistorySinceMs,
     });
-    verdicts.push(verdictOf(contact, 'former_follower', null, new Map([['lost_follower', evidence]]), stats, false));
+    verdicts.push(verdictOf(contact, 'former_follower', null, new ReasonMap().set('lost_follower', evidence), stats, false));
   }
 
   verdicts.sort(compareVerdicts);
@@ -125,14 +123,13 @@ function verdictOf(
   contact: TrackedContact,
   relation: ContactVerdict['relation'],
   recommendation: ContactVerdict['recommendation'],
-  reasons: ReadonlyMap<ReasonCode, Evidence>,
+  reasons: ReadonlyReasonMap,
   stats: ContactStats,
   stale: boolean,
 ): ContactVerdict {
   // Reasons in vocabulary order, so reports and tests read them the same way every run.
-  const codes = REASON_CODES.filter((code) => reasons.has(code));
-  const evidence: ContactVerdict['evidence'] = {};
-  for (const code of codes) evidence[code] = reasons.get(code);
+  const codes = reasons.codes();
+  const evidence = reasons.toEvidence();
   return {
     key: keyOf(contact),
     sourceId: contact.sourceId,

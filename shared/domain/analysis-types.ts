@@ -4,6 +4,7 @@
  */
 import type { Audience, Policy } from '../config/schema.ts';
 import type { UnmatchedDecision } from './decisions.ts';
+import type { EvidenceByReason, EvidenceOf } from './evidence.ts';
 import type { Completeness, Contact, Interaction, InteractionKind } from './model.ts';
 
 export const REASON_CODES = [
@@ -88,7 +89,7 @@ export interface Classifiers {
    * the bio and the contact's own recent texts the history holds, newest first.
    * Never called for a contact the owner protected (allowlisted, snoozed).
    */
-  audience?: (contact: TrackedContact, texts: readonly ContactText[], audience: Audience) => Evidence | null;
+  audience?: (contact: TrackedContact, texts: readonly ContactText[], audience: Audience) => EvidenceOf<'out_of_audience'> | null;
   /** Tone of one inbound text; undefined when the classifier could not tell (counts as neither criticism nor support). */
   tone?: (text: string) => Tone | undefined;
   /** Which tone classifier answered (`lexicon`, `comprehend`), for the evidence. */
@@ -136,8 +137,8 @@ export interface ContactStats {
   score: number;
 }
 
+/** Facts behind one reason; each code's exact shape is in ./evidence.ts. */
 export interface Evidence {
-  /** Reason-specific facts, e.g. { dormantDays: 140 } or { exampleReply: "..." }. */
   [key: string]: string | number | boolean | undefined;
 }
 
@@ -153,7 +154,7 @@ export interface ContactVerdict {
   state: Contact['state'];
   recommendation: Recommendation | null; // null only for former followers (lost)
   reasons: ReasonCode[];
-  evidence: Partial<Record<ReasonCode, Evidence>>;
+  evidence: EvidenceByReason;
   stats: ContactStats;
   followedAt?: string;
   lastPostAt?: string;

@@ -38,13 +38,9 @@ export function computeFigures(verdicts: readonly ContactVerdict[], index: Inter
     if (v.reasons.includes('lost_follower')) lostFollowers += 1;
   }
 
-  let inboundInWindow = 0;
-  let outboundInWindow = 0;
-  for (const i of index.all()) {
-    if (i.atMs < windowStartMs) continue;
-    if (i.direction === 'inbound') inboundInWindow += 1;
-    else outboundInWindow += 1;
-  }
+  const window = index.countSince(windowStartMs);
+  const inboundInWindow = window.inbound;
+  const outboundInWindow = window.outbound;
 
   return {
     following,

@@ -3,15 +3,16 @@
  * contact lists say who is missing: a follower absent from a partial or failed
  * list may simply not have been read.
  */
-import type { Evidence, SourceRunState, TrackedContact } from './analysis-types.ts';
+import type { SourceRunState, TrackedContact } from './analysis-types.ts';
+import type { EvidenceOf } from './evidence.ts';
 import { isFollower } from './stats.ts';
 
 export interface FollowerChanges {
-  newFollowers: Map<string, Evidence>;
+  newFollowers: Map<string, EvidenceOf<'new_follower'>>;
   /** Lost followers still in the current list (you follow them): keyed, with evidence. */
-  lostStillContacts: Map<string, Evidence>;
+  lostStillContacts: Map<string, EvidenceOf<'lost_follower'>>;
   /** Lost followers who are no contact at all any more, with their last known record. */
-  formerFollowers: { contact: TrackedContact; evidence: Evidence }[];
+  formerFollowers: { contact: TrackedContact; evidence: EvidenceOf<'lost_follower'> }[];
 }
 
 export const keyOf = (c: Pick<TrackedContact, 'sourceId' | 'id'>): string => `${c.sourceId}:${c.id}`;
@@ -34,7 +35,7 @@ export function followerChanges(
     const before = previousByKey.get(keyOf(contact));
     if (before !== undefined) {
       // Known before as someone you follow only: the list itself says they started following you.
-      if (!isFollower(before.relation)) changes.newFollowers.set(keyOf(contact), followerEvidence(contact, before.relation));
+      if (!isFollower(before.relation)) changes.newFollowers.set(keyOf(contact), followerEvidence(contact, 'following'));
     } else if (sources.get(contact.sourceId)?.previousContactsComplete === true) {
       changes.newFollowers.set(keyOf(contact), followerEvidence(contact, 'absent'));
     }
@@ -43,12 +44,13 @@ export function followerChanges(
   for (const before of previous) {
     if (!isFollower(before.relation) || !bothComplete(before.sourceId)) continue;
     const now = currentByKey.get(keyOf(before));
-    if (now === undefined) changes.formerFollowers.push({ contact: before, evidence: { previousRelation: before.relation, stillFollowed: false } });
-    else if (!isFollower(now.relation)) changes.lostStillContacts.set(keyOf(now), { previousRelation: before.relation, stillFollowed: true });
+    const previousRelation = before.relation === 'mutual' ? 'mutual' : 'follower';
+    if (now === undefined) changes.formerFollowers.push({ contact: before, evidence: { previousRelation, stillFollowed: false } });
+    else if (!isFollower(now.relation)) changes.lostStillContacts.set(keyOf(now), { previousRelation, stillFollowed: true });
   }
   return changes;
 }
 
-function followerEvidence(contact: TrackedContact, previousRelation: string): Evidence {
+function followerEvidence(contact: TrackedContact, previousRelation: 'following' | 'absent'): EvidenceOf<'new_follower'> {
   return { previousRelation, ...(contact.followerSince !== undefined ? { followerSince: contact.followerSince } : {}) };
 }

@@ -7,14 +7,15 @@
  *    worst `review` (e.g. a critic who replies, or a dormantDays shorter than
  *    the lookback window).
  */
-import type { ContactStats, Evidence, ReasonCode, Recommendation } from './analysis-types.ts';
+import type { ContactStats, Recommendation } from './analysis-types.ts';
+import type { ReadonlyReasonMap } from './reason-map.ts';
 import type { Policy } from '../config/schema.ts';
 import type { Relation } from './model.ts';
 import { isFollowing } from './stats.ts';
 
 export interface RecommendInput {
   relation: Relation;
-  reasons: ReadonlyMap<ReasonCode, Evidence>;
+  reasons: ReadonlyReasonMap;
   stats: ContactStats;
   inGrace: boolean;
   policy: Policy;
@@ -25,8 +26,9 @@ export interface RecommendInput {
  * deleted), not merely quiet; a deactivated account can come back, so it is
  * judged like a quiet one.
  */
-function accountGone(reasons: ReadonlyMap<ReasonCode, Evidence>): boolean {
-  const state = reasons.get('inactive_account')?.state;
+function accountGone(reasons: ReadonlyReasonMap): boolean {
+  const evidence = reasons.get('inactive_account');
+  const state = evidence !== undefined && 'state' in evidence ? evidence.state : undefined;
   return state === 'moved' || state === 'suspended' || state === 'deleted';
 }
 
@@ -35,8 +37,9 @@ function accountGone(reasons: ReadonlyMap<ReasonCode, Evidence>): boolean {
  * date), while followback has tracked the contact for less than
  * minObservationDays: strong enough to ask the owner, not to advise an unfollow.
  */
-function provisionalSilence(reasons: ReadonlyMap<ReasonCode, Evidence>): boolean {
-  return reasons.get('never_engaged')?.provisional === true;
+function provisionalSilence(reasons: ReadonlyReasonMap): boolean {
+  const evidence = reasons.get('never_engaged');
+  return evidence !== undefined && 'provisional' in evidence && evidence.provisional === true;
 }
 
 export function recommend({ relation, reasons, stats, inGrace, policy }: RecommendInput): Recommendation {

@@ -3,7 +3,8 @@
  * to more inbound interactions, then to the handle (alphabetical), then to the
  * key, so the ranking is stable run to run.
  */
-import type { ContactStats, Evidence } from './analysis-types.ts';
+import type { ContactStats } from './analysis-types.ts';
+import type { EvidenceOf } from './evidence.ts';
 
 export interface SupporterCandidate {
   key: string;
@@ -13,7 +14,7 @@ export interface SupporterCandidate {
   excluded: boolean;
 }
 
-export function topSupporters(candidates: readonly SupporterCandidate[], limit: number): Map<string, Evidence> {
+export function topSupporters(candidates: readonly SupporterCandidate[], limit: number): Map<string, EvidenceOf<'top_supporter'>> {
   const ranked = candidates
     .filter((c) => c.stats.score > 0 && !c.excluded)
     .sort(

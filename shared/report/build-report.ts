@@ -3,7 +3,7 @@
  * shows, in display order, and every verdict for the CSV. Pure: no I/O, no clock.
  */
 import { REASON_CODES } from '../domain/analysis-types.ts';
-import type { Analysis, ContactVerdict, Evidence, Figures, ReasonCode } from '../domain/analysis-types.ts';
+import type { Analysis, ContactVerdict, Figures, ReasonCode } from '../domain/analysis-types.ts';
 import { REPORT_SCHEMA_VERSION, UNFOLLOW_REASON_ORDER } from './report-schema.ts';
 import type { ListSection, NoticeJson, ReportContact, ReportJson, ReportLocale, UnfollowGroup } from './report-schema.ts';
 
@@ -111,7 +111,7 @@ function mostEngagedFirst(a: ReportContact, b: ReportContact): number {
 }
 
 function toReportContact(v: ContactVerdict): ReportContact {
-  const evidence: ReportContact['evidence'] = {};
+  const evidence: Record<string, Record<string, string | number | boolean>> = {};
   for (const code of REASON_CODES) {
     const facts = v.evidence[code];
     if (facts) evidence[code] = definedOnly(facts);
@@ -129,7 +129,8 @@ function toReportContact(v: ContactVerdict): ReportContact {
     state: v.state,
     recommendation: v.recommendation,
     reasons: [...v.reasons],
-    evidence,
+    // Same keys and values as the verdict's typed evidence, minus undefined values.
+    evidence: evidence as ReportContact['evidence'],
     stats: {
       inboundInWindow: s.inboundInWindow,
       inboundByKind: { ...s.inboundByKind },
@@ -149,7 +150,7 @@ function toReportContact(v: ContactVerdict): ReportContact {
 }
 
 /** JSON has no `undefined`; dropping it here keeps the object equal to its parsed copy. */
-function definedOnly(facts: Evidence): Record<string, string | number | boolean> {
+function definedOnly(facts: object): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [k, value] of Object.entries(facts)) if (value !== undefined) out[k] = value;
   return out;

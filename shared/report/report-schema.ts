@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { REASON_CODES, RECOMMENDATIONS } from '../domain/analysis-types.ts';
-import type { Figures, FigureDeltas } from '../domain/analysis-types.ts';
+import type { Figures, FigureDeltas, ReasonCode } from '../domain/analysis-types.ts';
+import { evidenceSchemaOf, type EvidenceOf } from '../domain/evidence.ts';
 import { FiguresSchema } from '../domain/figures-schema.ts';
 import { AccountState, Completeness, InteractionKind, IsoInstant } from '../domain/model.ts';
 
@@ -45,9 +46,11 @@ const deltasMatch: Same<z.infer<typeof FigureDeltasJson>, FigureDeltas> = true;
 void figuresMatch;
 void deltasMatch;
 
+/** Every reason's evidence, by the same schemas the rules are typed with (shared/domain/evidence.ts). */
 export const EvidenceJson = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-  .describe('Reason-specific facts, e.g. {"dormantDays": 140} or {"exampleReply": "..."}. Strings are untrusted text.');
+  .object(Object.fromEntries(REASON_CODES.map((code) => [code, evidenceSchemaOf(code).optional()])) as { [C in ReasonCode]: z.ZodOptional<z.ZodType<EvidenceOf<C>>> })
+  .strict()
+  .describe('The facts behind each reason, one object per reason code; strings are untrusted text. A reason carried over on stale data has carriedOver: true.');
 
 export const ContactStatsJson = z.object({
   inboundInWindow: Count,
@@ -76,7 +79,7 @@ export const ReportContact = z
     state: AccountState,
     recommendation: RecommendationJson.nullable().describe('null only for former followers (lost).'),
     reasons: z.array(ReasonCodeJson),
-    evidence: z.partialRecord(ReasonCodeJson, EvidenceJson),
+    evidence: EvidenceJson,
     stats: ContactStatsJson,
     followedAt: IsoInstant.optional(),
     lastPostAt: IsoInstant.optional(),

@@ -319,52 +319,49 @@ function evidenceFacts(c: ReportContact, m: Messages, f: Formatter): string[] {
   for (const reason of REASON_CODES) {
     const facts = c.evidence[reason];
     if (!facts) continue;
-    const sentence = reasonSentence(reason, facts, m, f);
+    const sentence = reasonSentence(c, reason, m, f);
     if (sentence !== null) {
       out.push(`${m.reasons[reason]}: ${sentence}`);
       continue;
     }
     const parts = Object.entries(facts)
       .filter(([key]) => !QUOTE_KEY.test(key))
-      .map(([key, value]) => `${m.evidence[key] ?? humanise(key)}: ${formatValue(key, value, m, f)}`);
+      .map(([key, value]: [string, unknown]) => `${labelOf(key, m)}: ${formatValue(key, value as string | number | boolean, m, f)}`);
     if (parts.length > 0) out.push(`${m.reasons[reason]}: ${parts.join(', ')}`);
   }
   return out;
 }
 
-type Facts = NonNullable<ReportContact['evidence'][keyof ReportContact['evidence']]>;
+/** The catalog names every evidence key (a missing one is a type error); the fallback only serves data from an older version. */
+function labelOf(key: string, m: Messages): string {
+  return (m.evidence as Record<string, string | undefined>)[key] ?? humanise(key);
+}
 
 /**
  * The reasons whose evidence reads best as one sentence a person can check in
  * ten seconds; null for the others (shown as label: value pairs).
  */
-function reasonSentence(reason: (typeof REASON_CODES)[number], facts: Facts, m: Messages, f: Formatter): string | null {
-  const num = (key: string): number | null => (typeof facts[key] === 'number' ? (facts[key] as number) : null);
-  const str = (key: string): string | null => (typeof facts[key] === 'string' ? (facts[key] as string) : null);
-  if (reason === 'never_engaged' && facts['followDateUnknown'] === true) {
-    const days = num('observedDays');
-    const tracked = num('trackedDays');
-    if (days === null || tracked === null) return null;
-    return m.silentWithoutFollowDate({ days: f.number(days), trackedDays: f.number(tracked), provisional: facts['provisional'] === true });
+function reasonSentence(c: ReportContact, reason: (typeof REASON_CODES)[number], m: Messages, f: Formatter): string | null {
+  switch (reason) {
+    case 'never_engaged': {
+      const e = c.evidence.never_engaged;
+      if (e === undefined || !('observedDays' in e) || e.followDateUnknown !== true || e.trackedDays === undefined) return null;
+      return m.silentWithoutFollowDate({ days: f.number(e.observedDays), trackedDays: f.number(e.trackedDays), provisional: e.provisional === true });
+    }
+    case 'out_of_audience': {
+      const e = c.evidence.out_of_audience;
+      if (e === undefined) return null;
+      if ('excludedKeyword' in e) return m.excludedKeyword({ keyword: truncate(e.excludedKeyword, NAME_CHARS), field: e.field });
+      return m.foreignLanguage({ language: languageName(e.language, m.intlLocale), confidence: f.percent(e.confidence), share: f.percent(e.languageShare), texts: f.number(e.textsRead) });
+    }
+    case 'critic_only': {
+      const e = c.evidence.critic_only;
+      if (e === undefined || !('count' in e)) return null;
+      return m.criticFacts({ negative: f.number(e.negative), count: f.number(e.count), lastAt: f.date(e.exampleAt) });
+    }
+    default:
+      return null;
   }
-  if (reason === 'out_of_audience') {
-    const keyword = str('excludedKeyword');
-    if (keyword !== null) return m.excludedKeyword({ keyword: truncate(keyword, NAME_CHARS), field: str('field') === 'name' ? 'name' : 'bio' });
-    const language = str('language');
-    const confidence = num('confidence');
-    const share = num('languageShare');
-    const texts = num('textsRead');
-    if (language === null || confidence === null || share === null || texts === null) return null;
-    return m.foreignLanguage({ language: languageName(language, m.intlLocale), confidence: f.percent(confidence), share: f.percent(share), texts: f.number(texts) });
-  }
-  if (reason === 'critic_only') {
-    const negative = num('negative');
-    const count = num('count');
-    if (negative === null || count === null) return null;
-    const at = str('exampleAt');
-    return m.criticFacts({ negative: f.number(negative), count: f.number(count), lastAt: at !== null ? f.date(at) : null });
-  }
-  return null;
 }
 
 /** "de" -> "German" (or "tedesco"), falling back to the code itself. */

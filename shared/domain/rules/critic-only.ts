@@ -22,7 +22,7 @@ export function truncateExample(text: string): string {
  * more inbound interactions than we still hold (older ones expired), we cannot
  * know they were all criticism, so nothing is concluded.
  */
-export const criticOnly: ReasonRule = {
+export const criticOnly: ReasonRule<'critic_only'> = {
   code: 'critic_only',
   basis: 'complete-history',
   evaluate({ interactions, stats, classifiers }) {

@@ -7,7 +7,7 @@ function engagedWithinDormantDays(ctx: ContactContext, lastInboundMs: number): b
 }
 
 /** Engaged inbound at some point (interactions or lifetime totals), nothing inbound in the last dormantDays. */
-export const dormant: ReasonRule = {
+export const dormant: ReasonRule<'dormant'> = {
   code: 'dormant',
   basis: 'absence',
   evaluate(ctx) {

@@ -1,4 +1,4 @@
-import type { Evidence } from '../analysis-types.ts';
+import type { EvidenceOf } from '../evidence.ts';
 import { isFollowing } from '../stats.ts';
 import { DAY_MS, parseInstant, wholeDays } from '../time.ts';
 import type { ContactContext } from './rule.ts';
@@ -9,7 +9,7 @@ import type { ContactContext } from './rule.ts';
  * when the contact appeared (firstSeenAt after the source's first pull): a
  * contact present at the first pull may have been followed years ago.
  */
-export function gracePeriod(ctx: ContactContext, trackingSinceMs: number): Evidence | null {
+export function gracePeriod(ctx: ContactContext, trackingSinceMs: number): EvidenceOf<'grace_period'> | null {
   const { contact, nowMs, policy } = ctx;
   if (!isFollowing(contact.relation) || policy.graceDays === 0) return null;
   let since: string;

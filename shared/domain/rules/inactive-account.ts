@@ -16,7 +16,7 @@ function isOffState(state: Contact['state']): boolean {
  * The account itself is gone (moved, suspended, deleted) or has not posted for
  * more than inactiveDays. Evidence says which: `state` or `lastPostAt`.
  */
-export const inactiveAccount: ReasonRule = {
+export const inactiveAccount: ReasonRule<'inactive_account'> = {
   code: 'inactive_account',
   basis: 'available-data',
   evaluate({ contact, nowMs, policy }) {

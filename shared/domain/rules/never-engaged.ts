@@ -12,7 +12,7 @@ import type { ReasonRule } from './rule.ts';
  * an unfollow, until followback has tracked the contact itself for
  * minObservationDays (`provisional`).
  */
-export const neverEngaged: ReasonRule = {
+export const neverEngaged: ReasonRule<'never_engaged'> = {
   code: 'never_engaged',
   basis: 'absence',
   evaluate({ stats, observationStartMs, nowMs, policy }) {

@@ -2,7 +2,7 @@ import { isFollowing } from '../stats.ts';
 import type { ReasonRule } from './rule.ts';
 
 /** You gave at least oneSidedThreshold interactions in the window and got none back (accounts you follow only). */
-export const oneSided: ReasonRule = {
+export const oneSided: ReasonRule<'one_sided'> = {
   code: 'one_sided',
   basis: 'absence',
   evaluate({ contact, stats, policy }) {

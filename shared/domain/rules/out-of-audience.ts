@@ -19,7 +19,7 @@ export function contactTexts(bio: string, interactions: readonly TimedInteractio
  * Only with an audience classifier, and never for a contact the owner
  * protected (judgeContact skips it: `ownerOverrides`). Its evidence, as it says.
  */
-export const outOfAudience: ReasonRule = {
+export const outOfAudience: ReasonRule<'out_of_audience'> = {
   code: 'out_of_audience',
   basis: 'available-data',
   ownerOverrides: true,

@@ -5,7 +5,8 @@
  * the list, not a change to analyse().
  */
 import type { Audience, Policy } from '../../config/schema.ts';
-import type { Classifiers, ContactStats, Evidence, ReasonCode, TrackedContact } from '../analysis-types.ts';
+import type { Classifiers, ContactStats, ReasonCode, TrackedContact } from '../analysis-types.ts';
+import type { EvidenceOf } from '../evidence.ts';
 import type { TimedInteraction } from '../interaction-index.ts';
 
 export interface ContactContext {
@@ -33,10 +34,10 @@ export interface ContactContext {
  */
 export type RuleBasis = 'absence' | 'complete-history' | 'available-data';
 
-export interface ReasonRule {
-  code: ReasonCode;
+export interface ReasonRule<C extends ReasonCode = ReasonCode> {
+  code: C;
   basis: RuleBasis;
-  evaluate(ctx: ContactContext): Evidence | null;
+  evaluate(ctx: ContactContext): EvidenceOf<C> | null;
   /** The judgement this rule needs could not be made this run (a classifier failed): carry over, like stale data. */
   unavailable?(ctx: ContactContext): boolean;
   /** The owner's allowlist or snooze means this reason is not even looked for (the owner said: they belong). */

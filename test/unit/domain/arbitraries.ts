@@ -228,7 +228,7 @@ export function classifiersFrom(seed: ClassifierSeed, interactions: readonly { i
   }
   if (seed.withAudience) {
     const outside = new Set(seed.outsideAudience);
-    classifiers.audience = (c) => (outside.has(`${c.sourceId}:${c.id}`) ? { evidence: 'language de' } : null);
+    classifiers.audience = (c) => (outside.has(`${c.sourceId}:${c.id}`) ? { language: 'de', confidence: 0.9, languageShare: 1, textsRead: 2 } : null);
   }
   return classifiers;
 }

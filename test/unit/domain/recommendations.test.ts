@@ -27,7 +27,7 @@ describe('recommendations', () => {
   });
 
   it('a follower outside the audience is not followed back, however engaged', () => {
-    const classifiers = { audience: () => ({ evidence: 'posts in de only' }) };
+    const classifiers = { audience: () => ({ language: 'de', confidence: 0.9, languageShare: 1, textsRead: 4 }) };
     const v = verdictOf(analyse(input({ current: [follower('f')], interactions: [inbound('f', daysAgo(1))], classifiers })).verdicts, 'f');
     expect(v.recommendation).toBe('no_follow_back');
   });

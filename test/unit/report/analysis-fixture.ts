@@ -75,7 +75,7 @@ export function sampleVerdicts(): ContactVerdict[] {
       displayName: 'Ghost Account',
       recommendation: 'unfollow',
       reasons: ['never_engaged'],
-      evidence: { never_engaged: { observedDays: 200 } },
+      evidence: { never_engaged: { observedDays: 200, observedSince: '2026-05-09T08:00:00.000Z', followedForDays: 200 } },
     }),
     verdict({
       id: 'sleepy',
@@ -83,7 +83,7 @@ export function sampleVerdicts(): ContactVerdict[] {
       displayName: 'Sleepy',
       recommendation: 'unfollow',
       reasons: ['dormant', 'one_sided'],
-      evidence: { dormant: { dormantDays: 140, lastInboundAt: '2026-07-08T10:00:00.000Z' }, one_sided: { outboundInWindow: 7 } },
+      evidence: { dormant: { daysSinceInbound: 140, lastInboundAt: '2026-07-08T10:00:00.000Z' }, one_sided: { outboundInWindow: 7, lookbackDays: 90 } },
       stats: { inboundInWindow: 0, inboundByKind: {}, outboundInWindow: 7, inboundTotal: 4, outboundTotal: 20, lastInboundAt: '2026-07-08T10:00:00.000Z', lastOutboundAt: '2026-11-20T10:00:00.000Z', observedDays: 400, followedForDays: 400, score: 0 },
     }),
     verdict({
@@ -103,7 +103,7 @@ export function sampleVerdicts(): ContactVerdict[] {
       profileUrl: 'javascript:alert(document.cookie)',
       recommendation: 'unfollow',
       reasons: ['critic_only'],
-      evidence: { critic_only: { negativeShare: 0.9, exampleReply: '<script>alert("pwned")</script> you are wrong & always will be' } },
+      evidence: { critic_only: { count: 10, negative: 9, example: '<script>alert("pwned")</script> you are wrong & always will be', exampleAt: '2026-11-20T10:00:00.000Z' } },
       stats: { inboundInWindow: 0, inboundByKind: {}, outboundInWindow: 0, inboundTotal: 6, outboundTotal: 0, observedDays: 200, followedForDays: 200, score: 0 },
     }),
     verdict({
@@ -112,7 +112,7 @@ export function sampleVerdicts(): ContactVerdict[] {
       displayName: '<script>alert(1)</script>, "quoted"\nnew line',
       recommendation: 'unfollow',
       reasons: ['out_of_audience'],
-      evidence: { out_of_audience: { language: 'de' } },
+      evidence: { out_of_audience: { language: 'de', confidence: 0.9, languageShare: 1, textsRead: 3 } },
     }),
     verdict({
       id: 'unsure',
@@ -120,7 +120,7 @@ export function sampleVerdicts(): ContactVerdict[] {
       displayName: 'Unsure Person',
       recommendation: 'review',
       reasons: ['one_sided'],
-      evidence: { one_sided: { outboundInWindow: 5 } },
+      evidence: { one_sided: { outboundInWindow: 5, lookbackDays: 90 } },
     }),
     verdict({
       id: 'fan',

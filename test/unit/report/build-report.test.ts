@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ContactVerdict } from '../../../shared/domain/analysis-types.ts';
 import { buildReport } from '../../../shared/report/build-report.ts';
 import { ReportJson, UNFOLLOW_REASON_ORDER, reportJsonSchema } from '../../../shared/report/report-schema.ts';
 import { analysis, reportInput, sampleReport, sampleVerdicts, staleSource, verdict } from './analysis-fixture.ts';
@@ -32,7 +33,7 @@ describe('report JSON', () => {
     expect(report.contacts.map((c) => c.key).sort()).toEqual(verdicts.map((v) => v.key).sort());
     const sleepy = report.contacts.find((c) => c.id === 'sleepy');
     expect(sleepy?.reasons).toEqual(['dormant', 'one_sided']);
-    expect(sleepy?.evidence.dormant).toEqual({ dormantDays: 140, lastInboundAt: '2026-07-08T10:00:00.000Z' });
+    expect(sleepy?.evidence.dormant).toEqual({ daysSinceInbound: 140, lastInboundAt: '2026-07-08T10:00:00.000Z' });
     expect(sleepy?.stats.outboundInWindow).toBe(7);
   });
 
@@ -65,12 +66,12 @@ describe('report JSON', () => {
   it('files contacts by their recommendation, never by a removal reason: a kept or reviewed contact with one stays out of unfollow', () => {
     // Each of these carries a reason that files an unfollow under its group; only `gone` is recommended for it.
     const verdicts = [
-      verdict({ id: 'gone', recommendation: 'unfollow', reasons: ['dormant'], evidence: { dormant: { daysSinceInbound: 200 } } }),
+      verdict({ id: 'gone', recommendation: 'unfollow', reasons: ['dormant'], evidence: { dormant: { daysSinceInbound: 200, lastInboundAt: '2026-05-01T00:00:00.000Z' } } }),
       // Kept although dormant: the owner allowlisted them.
-      verdict({ id: 'kept', recommendation: 'keep', reasons: ['dormant', 'allowlisted'], evidence: { dormant: { daysSinceInbound: 200 }, allowlisted: { entry: '@kept' } } }),
+      verdict({ id: 'kept', recommendation: 'keep', reasons: ['dormant', 'allowlisted'], evidence: { dormant: { daysSinceInbound: 200, lastInboundAt: '2026-05-01T00:00:00.000Z' }, allowlisted: { entry: '@kept' } } }),
       // Kept although silent: the reason was carried over on stale data.
-      verdict({ id: 'stale', recommendation: 'keep', reasons: ['never_engaged'], evidence: { never_engaged: { observedDays: 90, carriedOver: true } }, stale: true }),
-      verdict({ id: 'unsure', recommendation: 'review', reasons: ['critic_only'], evidence: { critic_only: { count: 3, negative: 3 } } }),
+      verdict({ id: 'stale', recommendation: 'keep', reasons: ['never_engaged'], evidence: { never_engaged: { carriedOver: true } }, stale: true }),
+      verdict({ id: 'unsure', recommendation: 'review', reasons: ['critic_only'], evidence: { critic_only: { count: 3, negative: 3, example: 'wrong', exampleAt: '2026-11-01T00:00:00.000Z' } } }),
     ];
     const report = sampleReport({ analysis: analysis({ verdicts }) });
     expect(report.sections.unfollow.groups).toEqual([{ reason: 'dormant', count: 1, keys: ['demo:gone'] }]);
@@ -100,9 +101,11 @@ describe('report JSON', () => {
   });
 
   it('drops undefined evidence values so the JSON equals what it serialises to', () => {
-    const report = sampleReport({ analysis: analysis({ verdicts: [verdict({ id: 'u', reasons: ['dormant'], evidence: { dormant: { dormantDays: 130, lastInboundAt: undefined } } })] }) });
-    expect(report.contacts[0]?.evidence.dormant).toEqual({ dormantDays: 130 });
-    expect(Object.keys(report.contacts[0]?.evidence.dormant ?? {})).toEqual(['dormantDays']);
+    // A rule that spreads an optional fact it does not have (the type forbids it; a plain object spread can still do it).
+    const loose = { never_engaged: { observedDays: 130, observedSince: '2026-07-01T00:00:00.000Z', followedForDays: undefined } } as unknown as ContactVerdict['evidence'];
+    const report = sampleReport({ analysis: analysis({ verdicts: [verdict({ id: 'u', reasons: ['never_engaged'], evidence: loose })] }) });
+    expect(report.contacts[0]?.evidence.never_engaged).toEqual({ observedDays: 130, observedSince: '2026-07-01T00:00:00.000Z' });
+    expect(Object.keys(report.contacts[0]?.evidence.never_engaged ?? {})).toEqual(['observedDays', 'observedSince']);
   });
 
   it('publishes a JSON Schema that documents every section and the contact entry', () => {

@@ -106,7 +106,7 @@ function reportWith(s: string) {
     state: 'moved',
     recommendation: 'unfollow',
     reasons: ['critic_only', 'inactive_account'],
-    evidence: { critic_only: { count: 3, negative: 3, example: s }, inactive_account: { state: 'moved', movedTo: s } },
+    evidence: { critic_only: { count: 3, negative: 3, example: s, exampleAt: '2026-11-01T00:00:00.000Z' }, inactive_account: { state: 'moved', movedTo: s } },
   });
   const fan = verdict({
     id: 'fan',

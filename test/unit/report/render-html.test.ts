@@ -81,7 +81,7 @@ describe('HTML report', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(unfollow).toContain('last interaction from them 8 Jul 2026');
     expect(unfollow).toContain('followed for 400 days');
-    expect(unfollow).toContain('days silent: 140');
+    expect(unfollow).toContain('days since their last interaction: 140');
     expect(unfollow).toContain('“&lt;script&gt;');
   });
 

@@ -1,0 +1,86 @@
+/**
+ * The evidence of every reason code: one zod schema per code, the single
+ * contract between the rules that emit it, the report JSON schema that
+ * documents it and the renderers that label it. A rule returning a renamed or
+ * unknown key, or a catalog missing a label, is a type error.
+ *
+ * A reason carried over from the previous run on stale data carries
+ * `carriedOver: true`; when what this run saw cannot rebuild its facts, that
+ * flag is all the evidence there is.
+ */
+import { z } from 'zod';
+import type { ReasonCode } from './analysis-types.ts';
+import { AccountState, IsoInstant } from './model.ts';
+
+const Days = z.number().nonnegative();
+const Count = z.number().int().nonnegative();
+const Share = z.number().min(0).max(1);
+const CarriedOver = z.literal(true).optional();
+
+export const EVIDENCE_SCHEMAS = {
+  never_engaged: z
+    .object({
+      observedDays: Days,
+      observedSince: IsoInstant,
+      followedForDays: Days.optional(),
+      /** No follow date: the silence is read from the history the first pull covered. */
+      followDateUnknown: z.literal(true).optional(),
+      /** Days followback itself has tracked the contact (with followDateUnknown). */
+      trackedDays: Days.optional(),
+      /** Tracked for less than minObservationDays: review, not unfollow. */
+      provisional: z.boolean().optional(),
+      carriedOver: CarriedOver,
+    })
+    .strict(),
+  dormant: z.object({ lastInboundAt: IsoInstant, daysSinceInbound: Days, carriedOver: CarriedOver }).strict(),
+  one_sided: z.object({ outboundInWindow: Count, lookbackDays: Count, carriedOver: CarriedOver }).strict(),
+  critic_only: z
+    .object({
+      /** Inbound replies, mentions and quotes held. */
+      count: Count,
+      /** Of those, judged negative. */
+      negative: Count,
+      /** The most recent negative one, shortened (untrusted text). */
+      example: z.string(),
+      exampleAt: IsoInstant,
+      carriedOver: CarriedOver,
+    })
+    .strict(),
+  out_of_audience: z.union([
+    z.object({ excludedKeyword: z.string(), field: z.enum(['name', 'bio']) }).strict(),
+    z.object({ language: z.string(), confidence: Share, languageShare: Share, textsRead: Count }).strict(),
+  ]),
+  inactive_account: z.union([
+    z.object({ state: AccountState, movedTo: z.string().optional() }).strict(),
+    z.object({ lastPostAt: IsoInstant, daysSincePost: Days }).strict(),
+  ]),
+  new_follower: z.object({ previousRelation: z.enum(['following', 'absent']), followerSince: IsoInstant.optional() }).strict(),
+  lost_follower: z.object({ previousRelation: z.enum(['follower', 'mutual']), stillFollowed: z.boolean() }).strict(),
+  top_supporter: z.object({ rank: z.number().int().min(1), score: z.number().nonnegative() }).strict(),
+  grace_period: z.object({ since: IsoInstant, basis: z.enum(['followedAt', 'firstSeenAt']), daysSince: Days, graceDays: Count }).strict(),
+  allowlisted: z.object({ entry: z.string() }).strict(),
+  snoozed: z.object({ until: z.string() }).strict(),
+} as const satisfies Record<ReasonCode, z.ZodType>;
+
+/** Only the flag: a reason carried over whose facts this run's data could not rebuild. */
+export const CarriedOverOnly = z.object({ carriedOver: z.literal(true) }).strict();
+
+/** The reasons that rest on the interaction history, and so can be carried over on stale data. */
+export const CARRIED_CODES = ['never_engaged', 'dormant', 'one_sided', 'critic_only'] as const satisfies readonly ReasonCode[];
+export type CarriedCode = (typeof CARRIED_CODES)[number];
+
+/** The evidence one reason code carries. */
+export type EvidenceOf<C extends ReasonCode> = z.infer<(typeof EVIDENCE_SCHEMAS)[C]> | (C extends CarriedCode ? z.infer<typeof CarriedOverOnly> : never);
+
+/** Evidence for every reason of a contact, each under its own code. */
+export type EvidenceByReason = { [C in ReasonCode]?: EvidenceOf<C> };
+
+/** The schema of one code's evidence, carried-over form included (the report JSON schema uses it). */
+export function evidenceSchemaOf<C extends ReasonCode>(code: C): z.ZodType<EvidenceOf<C>> {
+  const schema = (CARRIED_CODES as readonly ReasonCode[]).includes(code) ? z.union([EVIDENCE_SCHEMAS[code], CarriedOverOnly]) : EVIDENCE_SCHEMAS[code];
+  return schema as unknown as z.ZodType<EvidenceOf<C>>;
+}
+
+type KeysOfUnion<T> = T extends unknown ? keyof T : never;
+/** Every key any evidence can have: the label catalogs of the report must name each one. */
+export type EvidenceKey = { [C in ReasonCode]: KeysOfUnion<EvidenceOf<C>> }[ReasonCode];

@@ -1,49 +1,121 @@
 /**
  * Stopping a run: Ctrl-C (cancel) leaves no trace; a deadline (the Lambda's
- * remaining time) keeps what was pulled, marked partial, and still delivers.
+ * remaining time) keeps what was pulled, marked partial, still delivers, and
+ * the next run resumes from where the pull was stopped.
+ *
+ * The sources here read page after page and yield to the event loop between
+ * pages, as a network source does, so a stop arrives *during* a pull: after
+ * some pages were read and while the next one is in flight. The deadline is
+ * set when the pulls start (sourcesFor is the last step before them), so the
+ * claim and the loads, slow on a busy machine, cannot use it up before the
+ * pull has begun.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { RunCancelledError, runReport } from '../../../shared/app/run-report.ts';
 import { parseConfig } from '../../../shared/config/load-config.ts';
-import type { SourcePull } from '../../../shared/domain/model.ts';
+import type { Contact, Interaction, SourcePull } from '../../../shared/domain/model.ts';
 import type { DeliveryResult, Mailer } from '../../../shared/ports/mailer.ts';
 import type { PullContext, Source } from '../../../shared/ports/source.ts';
 import { DemoSource } from '../../../shared/sources/demo/demo-source.ts';
+import { STOPPED_PROBLEM } from '../../../shared/sources/stopped.ts';
 import { freshTable, scanAll } from '../../helpers/dynamo.ts';
 
 const profile = parseConfig(
   {
-    profiles: [{ id: 'p', sources: [{ type: 'demo', size: 50 }, { type: 'file', id: 'slow', path: 'unused.json' }], report: { recipients: ['a@example.com'], sender: 'b@example.com' } }],
+    profiles: [{ id: 'p', sources: [{ type: 'demo', size: 50 }, { type: 'file', id: 'paged', path: 'unused.json' }], report: { recipients: ['a@example.com'], sender: 'b@example.com' } }],
   },
   'test',
 ).profiles[0]!;
 const NOW = new Date('2026-11-25T08:00:00Z');
+const WEEK = 7 * 86_400_000;
+const PER_PAGE = 5;
 
-/** A network source that takes as long as it is allowed to. */
-class SlowSource implements Source {
-  readonly id = 'slow';
+const contactOf = (n: number): Contact => ({ id: `c${n}`, handle: `@c${n}`, displayName: '', bio: '', relation: 'mutual', state: 'active' });
+
+interface PagedOptions {
+  pages: number;
+  /** After this many pages of a pull, the next page's request stays in flight until the pull is stopped. */
+  hangAfter?: number;
+  /** Called once a page is read (1-based, counted within the pull). */
+  onPage?: (page: number) => void;
+}
+
+/**
+ * A network source: the contact list in one answer, then `pages` pages of
+ * notifications (one inbound like from each of PER_PAGE contacts a page), one
+ * page at a time with a real wait between them. The cursor is the last page
+ * read, so a pull that was stopped resumes after it. It records what each
+ * pull saw.
+ */
+class PagedSource implements Source {
+  readonly id = 'paged';
   readonly platform = 'mastodon';
-  constructor(private readonly honoursStop: boolean) {}
-  pull(ctx: PullContext): Promise<SourcePull> {
-    return new Promise((resolve) => {
-      if (!this.honoursStop) return; // never answers
-      ctx.signal?.addEventListener('abort', () =>
-        resolve({
-          sourceId: 'slow',
-          platform: 'mastodon',
-          takenAt: ctx.now.toISOString(),
-          owner: { id: 'me', handle: '@me' },
-          contacts: [{ id: 'x', handle: '@x', displayName: '', bio: '', relation: 'mutual', state: 'active' }],
-          interactions: [],
-          contactsCompleteness: 'partial',
-          interactionsCompleteness: 'failed',
-          problems: ['stopped early'],
-          requests: 3,
-        }),
-      );
-    });
+  readonly pulls: { cursor: string | undefined; pagesRead: number; stoppedBy?: string }[] = [];
+  constructor(private readonly options: PagedOptions) {}
+
+  async pull(ctx: PullContext): Promise<SourcePull> {
+    const record: (typeof this.pulls)[number] = { cursor: ctx.cursor, pagesRead: 0 };
+    this.pulls.push(record);
+    const start = ctx.cursor === undefined ? 0 : Number(ctx.cursor.replace('page:', ''));
+    let last = start;
+    const contacts = Array.from({ length: this.options.pages * PER_PAGE }, (_, n) => contactOf(n));
+    const interactions: Interaction[] = [];
+    for (let page = start + 1; page <= this.options.pages; page++) {
+      const inFlight = this.options.hangAfter !== undefined && record.pagesRead >= this.options.hangAfter;
+      const answered = await request(ctx.signal, inFlight);
+      if (!answered) {
+        record.stoppedBy = ctx.signal?.reason instanceof Error ? ctx.signal.reason.name : String(ctx.signal?.reason);
+        break;
+      }
+      for (let i = 0; i < PER_PAGE; i++) {
+        const n = (page - 1) * PER_PAGE + i;
+        interactions.push({ id: `like-${n}`, contactId: `c${n}`, kind: 'like', direction: 'inbound', at: new Date(ctx.now.getTime() - 3_600_000).toISOString() });
+      }
+      last = page;
+      record.pagesRead += 1;
+      this.options.onPage?.(record.pagesRead);
+    }
+    const complete = last === this.options.pages;
+    return {
+      sourceId: this.id,
+      platform: this.platform,
+      takenAt: ctx.now.toISOString(),
+      owner: { id: 'me', handle: '@me' },
+      contacts,
+      interactions,
+      contactsCompleteness: 'complete',
+      interactionsCompleteness: complete ? 'complete' : 'partial',
+      cursor: `page:${last}`,
+      problems: complete ? [] : [STOPPED_PROBLEM],
+      requests: 1 + record.pagesRead + (complete ? 0 : 1),
+    };
+  }
+}
+
+/** One page's request: answered after a real wait, or (in flight) only when the stop signal ends it. False if stopped. */
+function request(signal: AbortSignal | undefined, inFlight: boolean): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const timer = inFlight ? undefined : setTimeout(() => resolve(!signal?.aborted), 2);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve(false);
+      },
+      { once: true },
+    );
+  });
+}
+
+/** A network source that never answers and ignores the stop signal. */
+class DeafSource implements Source {
+  readonly id = 'paged';
+  readonly platform = 'mastodon';
+  pull(): Promise<SourcePull> {
+    return new Promise(() => undefined);
   }
 }
 
@@ -51,19 +123,6 @@ class SlowSource implements Source {
 function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
-}
-
-/** A source that honours the stop signal, and collects garbage while it waits for it. */
-class GcWhileWaitingSource extends SlowSource {
-  override pull(ctx: PullContext): Promise<SourcePull> {
-    const pulling = super.pull(ctx);
-    const collect = (n: number): void => {
-      collectGarbage();
-      if (n > 0) setTimeout(() => collect(n - 1), 20).unref();
-    };
-    setTimeout(() => collect(3), 10).unref();
-    return pulling;
-  }
 }
 
 class CountingMailer implements Mailer {
@@ -74,44 +133,86 @@ class CountingMailer implements Mailer {
   }
 }
 
+/** A deadline `ms` after the pulls start: `sourcesFor` runs just before them and sets it. */
+function deadlineAtPullStart(ms: number, sources: () => Source[]): { pullDeadline: Date; sourcesFor: () => Source[] } {
+  // Until the pulls start, far enough away that it cannot fire early.
+  const pullDeadline = new Date(Date.now() + 60_000);
+  return {
+    pullDeadline,
+    sourcesFor: () => {
+      pullDeadline.setTime(Date.now() + ms);
+      return sources();
+    },
+  };
+}
+
+const demo = (): DemoSource => new DemoSource({ id: 'demo', seed: 1, size: 50 });
+
 describe('stopping a run', () => {
-  it('a cancelled run stores nothing, sends nothing, and frees the profile for the next run', async () => {
+  it('a run cancelled in the middle of a pull stores nothing, sends nothing, and the next run starts from scratch', async () => {
     const { store, doc, tableName } = await freshTable();
     const mailer = new CountingMailer();
     const cancel = new AbortController();
-    const running = runReport(
-      { profile, now: NOW, dryRun: false, signal: cancel.signal },
-      { store, mailer, sourcesFor: () => [new DemoSource({ id: 'demo', seed: 1, size: 50 }), new SlowSource(false)] },
-    );
-    setTimeout(() => cancel.abort(), 50);
+    // Ctrl-C arrives once two pages are in: the pull is under way and has data in hand.
+    const paged = new PagedSource({ pages: 10, onPage: (n) => n === 2 && cancel.abort() });
+    const running = runReport({ profile, now: NOW, dryRun: false, signal: cancel.signal }, { store, mailer, sourcesFor: () => [demo(), paged] });
     await expect(running).rejects.toBeInstanceOf(RunCancelledError);
+    expect(paged.pulls).toEqual([{ cursor: undefined, pagesRead: 2, stoppedBy: 'AbortError' }]);
     expect(mailer.sent).toBe(0);
     expect(await scanAll(doc, tableName)).toEqual([]);
 
-    const next = await runReport({ profile, now: NOW, dryRun: false }, { store, mailer, sourcesFor: () => [new DemoSource({ id: 'demo', seed: 1, size: 50 })] });
+    const next = await runReport({ profile, now: NOW, dryRun: false }, { store, mailer, sourcesFor: () => [demo(), paged] });
     expect(next.status).toBe('completed');
     expect(mailer.sent).toBe(1);
+    // No cursor was kept from the cancelled pull: it reads everything again.
+    expect(paged.pulls[1]).toEqual({ cursor: undefined, pagesRead: 10 });
   });
 
-  it('at the pull deadline a source hands back what it has, and the run stores and delivers it as stale', async () => {
+  it('a deadline reached in the middle of a pull keeps the pages read, stores and delivers them as stale, and the next run resumes after them', async () => {
     const { store } = await freshTable();
     const mailer = new CountingMailer();
-    const result = await runReport(
-      { profile, now: NOW, dryRun: false, pullDeadline: new Date(Date.now() + 100) },
-      { store, mailer, sourcesFor: () => [new DemoSource({ id: 'demo', seed: 1, size: 50 }), new SlowSource(true)] },
-    );
+    const options: PagedOptions = { pages: 10, hangAfter: 3 };
+    const paged = new PagedSource(options);
+    const timing = deadlineAtPullStart(300, () => [demo(), paged]);
+    const result = await runReport({ profile, now: NOW, dryRun: false, pullDeadline: timing.pullDeadline }, { store, mailer, sourcesFor: timing.sourcesFor });
+
+    // Three pages were read, the fourth was in flight when the time limit (not a cancel) stopped the pull.
+    expect(paged.pulls).toEqual([{ cursor: undefined, pagesRead: 3, stoppedBy: 'TimeoutError' }]);
     expect(result.status).toBe('completed');
     expect(mailer.sent).toBe(1);
-    expect(result.staleSources).toEqual([expect.objectContaining({ sourceId: 'slow', contacts: 'partial', interactions: 'failed', problems: ['stopped early'] })]);
+    expect(result.staleSources).toEqual([expect.objectContaining({ sourceId: 'paged', contacts: 'complete', interactions: 'partial', problems: [STOPPED_PROBLEM] })]);
+    // The likes read before the stop are stored, those not read are not; the cursor is where the pull stopped.
+    const upTo = (pages: number) => Array.from({ length: pages * PER_PAGE }, (_, n) => `c${n}`).sort();
+    const likes = async () => (await store.loadInteractions('p', '2026-01-01T00:00:00Z')).filter((i) => i.sourceId === 'paged').map((i) => i.contactId).sort();
+    expect(await likes()).toEqual(upTo(3));
+    const stored = await store.loadProfileState('p');
+    expect(stored.sources.find((s) => s.sourceId === 'paged')).toMatchObject({ cursor: 'page:3', lastContacts: 'complete' });
+    expect(stored.contacts.filter((c) => c.sourceId === 'paged')).toHaveLength(10 * PER_PAGE);
+
+    // The next run, with time enough, resumes after page 3 and reads the rest: every like, each once.
+    delete options.hangAfter;
+    const next = await runReport({ profile, now: new Date(NOW.getTime() + WEEK), dryRun: false }, { store, mailer, sourcesFor: () => [demo(), paged] });
+    expect(paged.pulls[1]).toEqual({ cursor: 'page:3', pagesRead: 7 });
+    expect(next.staleSources).toEqual([]);
+    expect(await likes()).toEqual(upTo(10));
   });
 
-  it('the deadline still fires after a garbage collection during the pull (nodejs/node#57736)', async () => {
+  it('the deadline still fires after garbage collections during the pull (nodejs/node#57736)', async () => {
     const { store } = await freshTable();
     const mailer = new CountingMailer();
-    const running = runReport(
-      { profile, now: NOW, dryRun: false, pullDeadline: new Date(Date.now() + 300) },
-      { store, mailer, sourcesFor: () => [new DemoSource({ id: 'demo', seed: 1, size: 50 }), new GcWhileWaitingSource(true)] },
-    );
+    let collections = 0;
+    // Every page read collects garbage: the deadline's timer and controller must survive it.
+    const paged = new PagedSource({
+      pages: 10,
+      hangAfter: 2,
+      onPage: () => {
+        collectGarbage();
+        collections += 1;
+      },
+    });
+    // A full collection can take a good part of a second on a busy machine: the deadline leaves room for two.
+    const timing = deadlineAtPullStart(2_000, () => [demo(), paged]);
+    const running = runReport({ profile, now: NOW, dryRun: false, pullDeadline: timing.pullDeadline }, { store, mailer, sourcesFor: timing.sourcesFor });
     let timer: NodeJS.Timeout | undefined;
     const hung = new Promise<'hung'>((resolve) => {
       timer = setTimeout(() => resolve('hung'), 8_000);
@@ -119,22 +220,22 @@ describe('stopping a run', () => {
     const result = await Promise.race([running, hung]).finally(() => clearTimeout(timer));
     expect(result).not.toBe('hung');
     if (result === 'hung') return;
+    expect(collections).toBe(2);
+    expect(paged.pulls).toEqual([{ cursor: undefined, pagesRead: 2, stoppedBy: 'TimeoutError' }]);
     expect(result.status).toBe('completed');
-    expect(result.staleSources).toEqual([expect.objectContaining({ sourceId: 'slow', contacts: 'partial' })]);
+    expect(result.staleSources).toEqual([expect.objectContaining({ sourceId: 'paged', interactions: 'partial' })]);
   });
 
   it('a source that ignores the deadline is given up on after the grace period; the others are still reported', async () => {
     const { store } = await freshTable();
     const mailer = new CountingMailer();
+    const timing = deadlineAtPullStart(100, () => [demo(), new DeafSource()]);
     const started = Date.now();
-    const result = await runReport(
-      { profile, now: NOW, dryRun: false, pullDeadline: new Date(Date.now() + 100) },
-      { store, mailer, stopGraceMs: 200, sourcesFor: () => [new DemoSource({ id: 'demo', seed: 1, size: 50 }), new SlowSource(false)] },
-    );
+    const result = await runReport({ profile, now: NOW, dryRun: false, pullDeadline: timing.pullDeadline }, { store, mailer, stopGraceMs: 200, sourcesFor: timing.sourcesFor });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.status).toBe('completed');
     expect(mailer.sent).toBe(1);
-    const stale = result.staleSources?.find((s) => s.sourceId === 'slow');
+    const stale = result.staleSources?.find((s) => s.sourceId === 'paged');
     expect(stale?.contacts).toBe('failed');
     expect(stale?.problems.join(' ')).toContain('stopped at the time limit of the run');
     expect(result.figures?.following).toBeGreaterThan(0);

@@ -1,97 +1,181 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+/**
+ * Exactly one report per firing, through the handler on DynamoDB Local and the
+ * SES emulator. Every test builds its own table and emulator, so none depends
+ * on another's state. Races are made deterministic with a latch: the store
+ * holds a run inside its first load (after it claimed its trigger and the
+ * profile's lease) until the test has sent the competing invocation.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SESClient } from '@aws-sdk/client-ses';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHandler, type JobDeps, type JobHandler } from '../../../functions/handler/create-handler.ts';
 import { SCHEDULE_EVENT_SOURCE } from '../../../shared/app/env.ts';
-import { startRig, type HandlerRig } from './handler-fixture.ts';
+import { parseConfig } from '../../../shared/config/load-config.ts';
+import { SesMailer } from '../../../shared/mail/ses-mailer.ts';
+import type { ProfileState } from '../../../shared/ports/store.ts';
+import { DynamoStore } from '../../../shared/store/dynamo-store.ts';
+import { freshTable, type FreshTable } from '../../helpers/dynamo.ts';
+import { startSesEmulator, type SesEmulator } from '../../helpers/ses-emulator.ts';
+import { demoConfigInput, LOCAL_CREDENTIALS } from './handler-fixture.ts';
 
 const scheduled = (profile: string, scheduledTime: string) => ({ source: SCHEDULE_EVENT_SOURCE, profile, scheduledTime });
 
+interface Held {
+  /** Resolves once the held run is inside its load: it holds its trigger's claim and the lease. */
+  entered: Promise<void>;
+  release(): void;
+}
+
+/** The real DynamoDB store, whose next profile load can be held on a latch. */
+class LatchedStore extends DynamoStore {
+  private latch: { enter: () => void; gate: Promise<void> } | undefined;
+
+  holdNextLoad(): Held {
+    let enter = (): void => undefined;
+    let release = (): void => undefined;
+    const entered = new Promise<void>((resolve) => (enter = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    this.latch = { enter, gate };
+    return { entered, release };
+  }
+
+  override async loadProfileState(profileId: string): Promise<ProfileState> {
+    const latch = this.latch;
+    this.latch = undefined;
+    if (latch !== undefined) {
+      latch.enter();
+      await latch.gate;
+    }
+    return super.loadProfileState(profileId);
+  }
+}
+
+let table: FreshTable;
+let ses: SesEmulator;
+let sesClient: SESClient;
+let store: LatchedStore;
+let handler: JobHandler;
+let builds = 0;
+
+beforeEach(async () => {
+  table = await freshTable();
+  ses = await startSesEmulator();
+  sesClient = new SESClient({ endpoint: ses.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  store = new LatchedStore({ client: table.client, tableName: table.tableName });
+  builds = 0;
+  const config = parseConfig(demoConfigInput(), 'handler test config');
+  handler = createHandler(async (): Promise<JobDeps> => {
+    builds += 1;
+    return {
+      config,
+      configDir: process.cwd(),
+      store,
+      secrets: { resolve: () => Promise.reject(new Error('the demo profile needs no secret')) },
+      mailer: new SesMailer({ client: sesClient }),
+      logger: new Logger({ serviceName: 'followback', logLevel: 'SILENT' }),
+    };
+  });
+});
+
+afterEach(async () => {
+  sesClient.destroy();
+  await ses.stop();
+  await table.drop();
+  table.client.destroy();
+});
+
+const emailsTo = async (to: string) => (await ses.received()).filter((e) => e.destination.to.includes(to));
+const failureOf = (work: Promise<unknown>): Promise<Error | undefined> =>
+  work.then(
+    () => undefined,
+    (err: unknown) => err as Error,
+  );
+
 describe('exactly one report per firing (DynamoDB Local + SES emulator)', () => {
-  let rig: HandlerRig;
-  beforeAll(async () => {
-    rig = await startRig();
-  });
-  afterAll(async () => rig.stop());
-
-  it('two concurrent deliveries of the same scheduled firing store one run and send one email', async () => {
+  it('a second delivery of a firing that is still running fails, to be retried, and sends nothing; the first stores one run and sends one email', async () => {
     const event = scheduled('demo', '2026-11-23T06:00:00Z');
-    const settled = await Promise.allSettled([rig.handler(event, { awsRequestId: 'delivery-1' }), rig.handler(event, { awsRequestId: 'delivery-2' })]);
-
-    // The delivery that finds the firing still running fails (so Lambda retries it) rather than reporting success.
-    const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const refused = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
-    expect(results.map((r) => r.status)).toEqual(['completed']);
-    expect(refused.map((e) => e.name)).toEqual(['ProfileBusyError']);
-    const runs = await rig.table.store.listRuns('demo', 10);
-    expect(runs).toHaveLength(1);
-    expect(runs[0]?.at).toBe('2026-11-23T06:00:00.000Z');
-    const emails = await rig.ses.received();
-    expect(emails).toHaveLength(1);
-    expect(emails[0]?.destination.to).toEqual(['owner@example.org']);
-    const completed = results.find((r) => r.status === 'completed');
-    expect(completed?.runId).toBe(runs[0]?.runId);
-    expect(completed?.delivery?.kind).toBe('ses');
-    expect(completed?.runKey).toBe('schedule:demo:2026-11-23T06:00:00.000Z');
+    const held = store.holdNextLoad();
+    const first = handler(event, { awsRequestId: 'delivery-1' });
+    await held.entered;
+    const second = await failureOf(handler(event, { awsRequestId: 'delivery-2' }));
+    expect(second?.name).toBe('ProfileBusyError');
+    held.release();
+    const done = await first;
+    expect(done).toMatchObject({ status: 'completed', runKey: 'schedule:demo:2026-11-23T06:00:00.000Z', delivery: { kind: 'ses' } });
+    const runs = await store.listRuns('demo', 10);
+    expect(runs.map((r) => ({ at: r.at, runId: r.runId }))).toEqual([{ at: '2026-11-23T06:00:00.000Z', runId: done.runId }]);
+    expect((await ses.received()).map((e) => e.destination.to)).toEqual([['owner@example.org']]);
   });
 
-  it('a repeated delivery after the run completed is a duplicate: no email, no new run', async () => {
-    const again = await rig.handler(scheduled('demo', '2026-11-23T06:00:00.000Z'), { awsRequestId: 'delivery-3' });
+  it('a delivery repeated after the firing completed is a duplicate: no email, no new run', async () => {
+    const first = await handler(scheduled('demo', '2026-11-23T06:00:00Z'), { awsRequestId: 'delivery-1' });
+    expect(first.status).toBe('completed');
+    // The same firing, its time written another way.
+    const again = await handler(scheduled('demo', '2026-11-23T06:00:00.000Z'), { awsRequestId: 'delivery-2' });
     expect(again.status).toBe('duplicate');
     expect(again.runId).toBeUndefined();
-    expect(await rig.table.store.listRuns('demo', 10)).toHaveLength(1);
-    expect(await rig.ses.received()).toHaveLength(1);
+    expect(await store.listRuns('demo', 10)).toHaveLength(1);
+    expect(await ses.received()).toHaveLength(1);
   });
 
   it('the next firing of the schedule is a new run with its own email', async () => {
-    const next = await rig.handler(scheduled('demo', '2026-11-30T06:00:00Z'), { awsRequestId: 'delivery-4' });
+    await handler(scheduled('demo', '2026-11-23T06:00:00Z'), { awsRequestId: 'delivery-1' });
+    const next = await handler(scheduled('demo', '2026-11-30T06:00:00Z'), { awsRequestId: 'delivery-2' });
     expect(next.status).toBe('completed');
-    expect(await rig.table.store.listRuns('demo', 10)).toHaveLength(2);
-    expect(await rig.ses.received()).toHaveLength(2);
+    expect((await store.listRuns('demo', 10)).map((r) => r.at).sort()).toEqual(['2026-11-23T06:00:00.000Z', '2026-11-30T06:00:00.000Z']);
+    expect(await ses.received()).toHaveLength(2);
   });
 
-  it('two concurrent manual invocations for one profile make one run; the other is told the profile is busy', async () => {
-    const before = (await rig.table.store.listRuns('other', 10)).length;
-    const event = { profile: 'other' };
-    const results = await Promise.all([rig.handler(event, { awsRequestId: 'manual-a' }), rig.handler(event, { awsRequestId: 'manual-b' })]);
-    expect(results.map((r) => r.status).sort()).toEqual(['busy', 'completed']);
-    expect(await rig.table.store.listRuns('other', 10)).toHaveLength(before + 1);
-    const toOther = (await rig.ses.received()).filter((e) => e.destination.to.includes('other@example.org'));
-    expect(toOther).toHaveLength(1);
+  it('a manual invocation while another runs for the same profile is told the profile is busy; one run, one email', async () => {
+    const held = store.holdNextLoad();
+    const first = handler({ profile: 'other' }, { awsRequestId: 'manual-a' });
+    await held.entered;
+    const second = await handler({ profile: 'other' }, { awsRequestId: 'manual-b' });
+    expect(second.status).toBe('busy');
+    held.release();
+    expect((await first).status).toBe('completed');
+    expect(await store.listRuns('other', 10)).toHaveLength(1);
+    expect(await emailsTo('other@example.org')).toHaveLength(1);
   });
 
   it('a manual dry run sends nothing, stores nothing, and leaves the same trigger free to run for real', async () => {
-    const sent = (await rig.ses.received()).length;
-    const result = await rig.handler({ profile: 'other', dryRun: true, now: '2026-12-01T09:00:00Z' }, { awsRequestId: 'manual-dry' });
-    expect(result).toMatchObject({ status: 'completed', dryRun: true, trigger: 'manual', runKey: 'manual:other:2026-12-01T09:00:00.000Z' });
-    expect(result.delivery).toBeUndefined();
-    expect(await rig.ses.received()).toHaveLength(sent);
-    const runs = await rig.table.store.listRuns('other', 10);
-    expect(runs.find((r) => r.runId === result.runId)).toBeUndefined();
-    const real = await rig.handler({ profile: 'other', now: '2026-12-01T09:00:00Z' }, { awsRequestId: 'manual-real' });
+    const dry = await handler({ profile: 'other', dryRun: true, now: '2026-12-01T09:00:00Z' }, { awsRequestId: 'manual-dry' });
+    expect(dry).toMatchObject({ status: 'completed', dryRun: true, trigger: 'manual', runKey: 'manual:other:2026-12-01T09:00:00.000Z' });
+    expect(dry.delivery).toBeUndefined();
+    expect(await ses.received()).toHaveLength(0);
+    expect(await store.listRuns('other', 10)).toHaveLength(0);
+    const real = await handler({ profile: 'other', now: '2026-12-01T09:00:00Z' }, { awsRequestId: 'manual-real' });
     expect(real.status).toBe('completed');
-    expect(await rig.ses.received()).toHaveLength(sent + 1);
+    expect(await ses.received()).toHaveLength(1);
   });
 
   it('a manual event repeated with the same "now" runs once', async () => {
     const event = { profile: 'demo', now: '2026-12-02T10:00:00Z' };
-    const first = await rig.handler(event, { awsRequestId: 'manual-now-1' });
-    const second = await rig.handler(event, { awsRequestId: 'manual-now-2' });
+    const first = await handler(event, { awsRequestId: 'manual-now-1' });
+    const second = await handler(event, { awsRequestId: 'manual-now-2' });
     expect([first.status, second.status]).toEqual(['completed', 'duplicate']);
+    expect(await ses.received()).toHaveLength(1);
   });
 
-  it('builds the adapters once for all the invocations (one cold start)', () => {
-    expect(rig.builds()).toBe(1);
+  it('builds the adapters once for all the invocations of one execution environment', async () => {
+    await handler(scheduled('demo', '2026-11-23T06:00:00Z'), { awsRequestId: 'a' });
+    await handler(scheduled('other', '2026-11-23T06:00:00Z'), { awsRequestId: 'b' });
+    await handler({ profile: 'demo', dryRun: true }, { awsRequestId: 'c' });
+    expect(builds).toBe(1);
   });
-  it('a scheduled firing that meets another run of its profile fails, to be retried, instead of being dropped', async () => {
-    const manual = rig.handler({ profile: 'demo', now: '2026-11-24T10:00:00Z' }, { awsRequestId: 'manual-long' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const firing = rig.handler(scheduled('demo', '2026-11-24T06:00:00Z'), { awsRequestId: 'delivery-busy' });
-    const [m, f] = await Promise.allSettled([manual, firing]);
-    const outcomes = [m, f].map((s) => (s.status === 'fulfilled' ? s.value.status : (s.reason as Error).name));
-    // Whichever got the profile first ran; a scheduled loser is an error (retried), a manual loser is told it was busy.
-    expect(outcomes.filter((o) => o === 'completed')).toHaveLength(1);
-    expect(outcomes).not.toContain('duplicate');
-    if (f.status === 'rejected') expect((f.reason as Error).name).toBe('ProfileBusyError');
-    // The retry of the firing, once the profile is free, runs it (or finds it done).
-    const retry = await rig.handler(scheduled('demo', '2026-11-24T06:00:00Z'), { awsRequestId: 'delivery-busy-retry' });
-    expect(['completed', 'duplicate']).toContain(retry.status);
+
+  it('a scheduled firing that meets another run of its profile fails, to be retried, and its retry runs it once the profile is free', async () => {
+    const held = store.holdNextLoad();
+    const manual = handler({ profile: 'demo', now: '2026-11-24T10:00:00Z' }, { awsRequestId: 'manual-long' });
+    await held.entered;
+    const firing = scheduled('demo', '2026-11-24T06:00:00Z');
+    expect((await failureOf(handler(firing, { awsRequestId: 'delivery-busy' })))?.name).toBe('ProfileBusyError');
+    held.release();
+    expect((await manual).status).toBe('completed');
+    // The refused delivery left its trigger unclaimed: the retry runs it, it is not taken for a duplicate.
+    const retry = await handler(firing, { awsRequestId: 'delivery-busy-retry' });
+    expect(retry.status).toBe('completed');
+    expect((await store.listRuns('demo', 10)).map((r) => r.at).sort()).toEqual(['2026-11-24T06:00:00.000Z', '2026-11-24T10:00:00.000Z']);
+    expect(await ses.received()).toHaveLength(2);
   });
 });

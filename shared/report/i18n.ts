@@ -172,7 +172,7 @@ const en: Messages = {
     `silent in the ${days} days of history read; follow date unknown` +
     (provisional ? `; tracked by followback for ${trackedDays} days, so review rather than unfollow for now` : `; tracked for ${trackedDays} days`),
   excludedKeyword: ({ keyword, field }) => `their ${field === 'name' ? 'name' : 'bio'} mentions "${keyword}", one of your excluded topics`,
-  foreignLanguage: ({ language, confidence, share, texts }) => `writes in ${language}: ${share} of the text read (${texts} texts: bio and replies), confidence ${confidence}`,
+  foreignLanguage: ({ language, confidence, share, texts }) => `writes in ${language}: ${share} of the text read (${texts === '1' ? 'bio or one reply' : `${texts} texts: bio and replies`}), confidence ${confidence}`,
   criticFacts: ({ negative, count, lastAt }) => `${negative} of their ${count} replies, mentions and quotes are negative, and they never liked or reposted${lastAt !== null ? `; latest ${lastAt}` : ''}`,
   evidence: {
     observedDays: 'days observed',
@@ -320,7 +320,7 @@ const it: Messages = {
     `nessuna interazione nei ${days} giorni di storico letti; data del follow sconosciuta` +
     (provisional ? `; seguito da followback da ${trackedDays} giorni, quindi per ora da valutare e non da togliere` : `; seguito da ${trackedDays} giorni`),
   excludedKeyword: ({ keyword, field }) => `${field === 'name' ? 'il nome' : 'la bio'} contiene "${keyword}", uno dei temi che hai escluso`,
-  foreignLanguage: ({ language, confidence, share, texts }) => `scrive in ${language}: ${share} del testo letto (${texts} testi: bio e risposte), affidabilità ${confidence}`,
+  foreignLanguage: ({ language, confidence, share, texts }) => `scrive in ${language}: ${share} del testo letto (${texts === '1' ? 'la bio o una risposta' : `${texts} testi: bio e risposte`}), affidabilità ${confidence}`,
   criticFacts: ({ negative, count, lastAt }) => `${negative} delle sue ${count} risposte, menzioni e citazioni sono negative, e non ha mai messo mi piace né condiviso${lastAt !== null ? `; l'ultima il ${lastAt}` : ''}`,
   evidence: {
     observedDays: 'giorni osservati',

@@ -3,7 +3,7 @@ import { ConfigError, selectProfiles } from '../../shared/config/load-config.ts'
 import type { Config, ProfileConfig } from '../../shared/config/schema.ts';
 import type { TrackedContact } from '../../shared/domain/analysis-types.ts';
 import { normaliseHandle } from '../../shared/domain/decisions.ts';
-import type { StoredDecision } from '../../shared/ports/store.ts';
+import { keepContact } from '../../shared/app/keep-contact.ts';
 import { cliConfig } from './cli-config.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
 import { openStore } from './open-store.ts';
@@ -162,14 +162,7 @@ export async function keepCommand(argv: string[], io: CliIo, clock: () => Date =
       return EXIT_BAD_INPUT;
     }
     const contact = resolved.key;
-    const decision: StoredDecision = {
-      contact,
-      kind: flags.until === undefined ? 'allow' : 'snooze',
-      ...(flags.until !== undefined ? { until: flags.until } : {}),
-      ...(flags.note !== undefined ? { note: flags.note } : {}),
-      at: now.toISOString(),
-    };
-    await store.putDecision(profile.id, decision);
+    await keepContact(store, profile.id, { contact, ...(flags.until !== undefined ? { until: flags.until } : {}), ...(flags.note !== undefined ? { note: flags.note } : {}), now });
     io.stdout(`${profile.id}: ${resolved.handle} (${contact}) is kept ${flags.until === undefined ? 'for ever' : `until ${flags.until}`}; the next report will not suggest removing it\n`);
     return EXIT_OK;
   } catch (err) {

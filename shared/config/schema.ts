@@ -150,6 +150,11 @@ export const ReportConfig = z
     locale: Locale.default('en'),
     /** Rows shown per section of the email; the CSV always has every contact. */
     maxRowsPerSection: z.number().int().min(1).max(1000).default(25),
+    /**
+     * The decision page's URL (the stack's output, or `followback serve`'s): when set and a signing key
+     * is available, every suggestion in the email carries signed links (keep, snooze, unfollow/follow back).
+     */
+    decisionsUrl: z.url({ protocol: /^https?$/ }).optional(),
   })
   .strict();
 

@@ -87,6 +87,39 @@ export interface DecisionStore {
   deleteDecision(profileId: string, contact: string): Promise<boolean>;
 }
 
+/**
+ * An unfollow or follow-back the owner confirmed (from the decision page): a request the
+ * act engine carries out (if the profile opted in), never something the schedule starts.
+ * One per contact: a later confirmation replaces an earlier one.
+ */
+export interface ConfirmedAction {
+  /** `sourceId:contactId`. */
+  key: string;
+  action: 'unfollow' | 'follow_back';
+  confirmedAt: string;
+  /** The decision link's `jti`: which confirmation asked for it. */
+  tokenId: string;
+  /** `pending` until the act engine reports what it did. */
+  status: 'pending' | 'done' | 'failed' | 'skipped';
+  /** Set by the act engine. */
+  doneAt?: string;
+  detail?: string;
+}
+
+/** What the decision page needs from the store besides `DecisionStore`: single use of links, confirmed actions. */
+export interface DecisionLedger {
+  /** Marks a link used (a conditional put of its id, expiring with the link): true the first time only. */
+  consumeToken(profileId: string, tokenId: string, expiresAtEpochSeconds: number): Promise<boolean>;
+  /** Undoes `consumeToken` when the decision could not be stored, so the owner can try the link again. */
+  releaseToken(profileId: string, tokenId: string): Promise<void>;
+  isTokenUsed(profileId: string, tokenId: string): Promise<boolean>;
+  putConfirmedAction(profileId: string, action: ConfirmedAction): Promise<void>;
+  /** Every confirmed action of the profile (pending and settled). */
+  listConfirmedActions(profileId: string): Promise<ConfirmedAction[]>;
+  /** The stored contact (`sourceId:contactId`), for the page to say who and why; null when unknown. */
+  findContact(profileId: string, key: string): Promise<(TrackedContact & { previousReasons?: ReasonCode[] }) | null>;
+}
+
 /** What `forgetContact` found and deleted about one contact. */
 export interface ForgetResult {
   /** The contact item (profile, relation, lifetime totals, last reasons) was there. */

@@ -1,0 +1,171 @@
+/** The decision page's words, in the report's two languages. Plain text: the renderer escapes. */
+import type { Locale } from '../config/schema.ts';
+import type { DecisionAction } from './token.ts';
+
+export interface PageMessages {
+  lang: Locale;
+  intlLocale: string;
+  confirmTitle(action: DecisionAction, who: string, count: number): string;
+  confirmButton(action: DecisionAction, count: number): string;
+  effect(action: DecisionAction, until: string): string;
+  actingOff: string;
+  actingOn: string;
+  doneTitle(action: DecisionAction, count: number): string;
+  doneNext(action: DecisionAction): string;
+  why: string;
+  noReasons: string;
+  unknownContact(key: string): string;
+  facts(f: { inbound: number; outbound: number; lastInbound: string | null; followedSince: string | null; lastPost: string | null }): string;
+  profileLink: string;
+  once(expires: string): string;
+  expiredTitle: string;
+  expiredBody: string;
+  invalidTitle: string;
+  invalidBody: string;
+  usedTitle: string;
+  usedBody: string;
+  crossSiteTitle: string;
+  crossSiteBody: string;
+  failedTitle: string;
+  failedBody: string;
+  methodTitle: string;
+  footer: string;
+}
+
+const en: PageMessages = {
+  lang: 'en',
+  intlLocale: 'en-GB',
+  confirmTitle: (action, who, count) => {
+    const target = count === 1 ? who : `these ${count} accounts`;
+    switch (action) {
+      case 'keep':
+        return `Keep ${target}?`;
+      case 'snooze':
+        return `Snooze ${target} for 90 days?`;
+      case 'unfollow':
+        return `Unfollow ${target}?`;
+      case 'follow_back':
+        return `Follow back ${target}?`;
+    }
+  },
+  confirmButton: (action, count) => {
+    const n = count === 1 ? '' : ` all ${count}`;
+    return { keep: `Keep${n}`, snooze: `Snooze${n} for 90 days`, unfollow: `Unfollow${n}`, follow_back: `Follow back${n}` }[action];
+  },
+  effect: (action, until) =>
+    ({
+      keep: 'followback will never suggest removing them. You can change your mind with followback keep --forget.',
+      snooze: `followback will not suggest removing them until ${until}; then it judges them again.`,
+      unfollow: 'Your confirmation is recorded; followback carries it out on the network.',
+      follow_back: 'Your confirmation is recorded; followback carries it out on the network.',
+    })[action],
+  actingOff:
+    'Acting is off for this profile: followback records your decision and lists it in the next report, but does not unfollow or follow anyone. To let it act, set "act": { "enabled": true } in the profile\'s config; until then, do it on the network yourself.',
+  actingOn: 'Acting is on for this profile: the next apply carries this out (capped and paced), and the next report lists it.',
+  doneTitle: (action, count) => {
+    const n = count === 1 ? '' : ` (${count} accounts)`;
+    return { keep: `Kept${n}`, snooze: `Snoozed for 90 days${n}`, unfollow: `Unfollow confirmed${n}`, follow_back: `Follow-back confirmed${n}` }[action];
+  },
+  doneNext: (action) =>
+    action === 'keep' || action === 'snooze'
+      ? 'Done. The next report honours this decision and lists it among what you decided.'
+      : 'Done. The next report lists what you decided.',
+  why: 'Why it was suggested',
+  noReasons: 'no reasons stored',
+  unknownContact: (key) => `${key} (not in the store any more)`,
+  facts: (f) =>
+    [
+      `${f.inbound} interactions from them, ${f.outbound} from you (all time)`,
+      f.lastInbound !== null ? `last from them ${f.lastInbound}` : 'never anything from them',
+      ...(f.followedSince !== null ? [`you follow them since ${f.followedSince}`] : []),
+      ...(f.lastPost !== null ? [`their last post ${f.lastPost}`] : []),
+    ].join('; '),
+  profileLink: 'profile',
+  once: (expires) => `This link works once, until ${expires}. Nothing happens until you press the button.`,
+  expiredTitle: 'This link has expired',
+  expiredBody: 'Links in the report work for 14 days. Nothing was changed. Use the links in the latest report, or followback keep.',
+  invalidTitle: 'This link is not valid',
+  invalidBody: 'It was changed, cut short, or made for another followback. Nothing was changed. Copy the whole link from the report.',
+  usedTitle: 'This link was already used',
+  usedBody: 'Each link works once, and this one has done its job. Nothing was changed now.',
+  crossSiteTitle: 'Request refused',
+  crossSiteBody: 'The confirmation must come from the page itself. Nothing was changed. Open the link from the report again.',
+  failedTitle: 'Something went wrong',
+  failedBody: 'Your decision could not be stored, and the link still works: try again in a minute.',
+  methodTitle: 'Not allowed',
+  footer: 'followback — decisions from the report',
+};
+
+const it: PageMessages = {
+  lang: 'it',
+  intlLocale: 'it-IT',
+  confirmTitle: (action, who, count) => {
+    const target = count === 1 ? who : `questi ${count} account`;
+    switch (action) {
+      case 'keep':
+        return `Tenere ${target}?`;
+      case 'snooze':
+        return `Rimandare ${target} di 90 giorni?`;
+      case 'unfollow':
+        return `Smettere di seguire ${target}?`;
+      case 'follow_back':
+        return `Seguire ${target}?`;
+    }
+  },
+  confirmButton: (action, count) => {
+    const n = count === 1 ? '' : ` tutti (${count})`;
+    return { keep: `Tieni${n}`, snooze: `Rimanda${n} di 90 giorni`, unfollow: `Smetti di seguire${n}`, follow_back: `Segui${n}` }[action];
+  },
+  effect: (action, until) =>
+    ({
+      keep: 'followback non suggerirà mai di rimuoverli. Puoi cambiare idea con followback keep --forget.',
+      snooze: `followback non suggerirà di rimuoverli fino al ${until}; poi li valuterà di nuovo.`,
+      unfollow: 'La conferma viene registrata; followback la esegue sul social.',
+      follow_back: 'La conferma viene registrata; followback la esegue sul social.',
+    })[action],
+  actingOff:
+    'Le azioni sono disattivate per questo profilo: followback registra la decisione e la elenca nel prossimo report, ma non segue né smette di seguire nessuno. Per attivarle, imposta "act": { "enabled": true } nella configurazione del profilo; fino ad allora, fallo tu sul social.',
+  actingOn: 'Le azioni sono attive per questo profilo: il prossimo apply la esegue (con limiti e pause) e il prossimo report la elenca.',
+  doneTitle: (action, count) => {
+    const n = count === 1 ? '' : ` (${count} account)`;
+    return { keep: `Tenuto${n}`, snooze: `Rimandato di 90 giorni${n}`, unfollow: `Unfollow confermato${n}`, follow_back: `Follow confermato${n}` }[action];
+  },
+  doneNext: (action) =>
+    action === 'keep' || action === 'snooze'
+      ? 'Fatto. Il prossimo report rispetta questa decisione e la elenca tra quelle che hai preso.'
+      : 'Fatto. Il prossimo report elenca ciò che hai deciso.',
+  why: 'Perché è stato suggerito',
+  noReasons: 'nessun motivo registrato',
+  unknownContact: (key) => `${key} (non più nell'archivio)`,
+  facts: (f) =>
+    [
+      `${f.inbound} interazioni da loro, ${f.outbound} da te (in tutto)`,
+      f.lastInbound !== null ? `ultima da loro il ${f.lastInbound}` : 'mai nulla da loro',
+      ...(f.followedSince !== null ? [`li segui dal ${f.followedSince}`] : []),
+      ...(f.lastPost !== null ? [`ultimo post il ${f.lastPost}`] : []),
+    ].join('; '),
+  profileLink: 'profilo',
+  once: (expires) => `Questo link funziona una volta sola, fino al ${expires}. Non succede nulla finché non premi il pulsante.`,
+  expiredTitle: 'Questo link è scaduto',
+  expiredBody: 'I link del report valgono 14 giorni. Non è stato cambiato nulla. Usa i link dell\'ultimo report, oppure followback keep.',
+  invalidTitle: 'Questo link non è valido',
+  invalidBody: 'È stato modificato, troncato o creato per un altro followback. Non è stato cambiato nulla. Copia il link intero dal report.',
+  usedTitle: 'Questo link è già stato usato',
+  usedBody: 'Ogni link funziona una volta sola, e questo è già servito. Ora non è stato cambiato nulla.',
+  crossSiteTitle: 'Richiesta rifiutata',
+  crossSiteBody: 'La conferma deve arrivare dalla pagina stessa. Non è stato cambiato nulla. Riapri il link dal report.',
+  failedTitle: 'Qualcosa è andato storto',
+  failedBody: 'Non è stato possibile registrare la decisione, e il link funziona ancora: riprova tra un minuto.',
+  methodTitle: 'Non consentito',
+  footer: 'followback — decisioni dal report',
+};
+
+export function pageMessagesFor(locale: Locale): PageMessages {
+  return locale === 'it' ? it : en;
+}
+
+/** For pages before a token is trusted (no profile, so no configured locale): the browser's first choice. */
+export function localeFromAcceptLanguage(header: string | undefined): Locale {
+  const first = (header ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('it') ? 'it' : 'en';
+}

@@ -1,0 +1,80 @@
+/**
+ * One whole run (load from the store, pull, analyse, render, deliver to an
+ * outbox, store) of the synthetic community against a running DynamoDB Local,
+ * in a process of its own so its peak RSS is the run's alone. Prints one JSON
+ * line: items written, capacity consumed (ReturnConsumedCapacity on every
+ * write and read), peak RSS, wall time.
+ *
+ *   tsx test/bench/run-once.ts --endpoint URL --table T --contacts N --interactions M --round R
+ */
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runReport } from '../../shared/app/run-report.ts';
+import { buildClassifiers } from '../../shared/classify/build-classifiers.ts';
+import { demoConfig } from '../../shared/config/demo-config.ts';
+import { OutboxMailer } from '../../shared/mail/outbox-mailer.ts';
+import { DynamoStore } from '../../shared/store/dynamo-store.ts';
+import { makeLocalClient } from '../../shared/store/local-dynamo.ts';
+import { meterCapacity } from './capacity-meter.ts';
+import { SyntheticSource } from './synthetic-source.ts';
+
+export const FIRST_NOW = new Date('2026-11-25T08:00:00Z');
+const HOUR = 3_600_000;
+
+const { values } = parseArgs({
+  options: {
+    endpoint: { type: 'string' },
+    table: { type: 'string', default: 'bench' },
+    contacts: { type: 'string' },
+    interactions: { type: 'string' },
+    round: { type: 'string', default: '0' },
+  },
+});
+const contacts = Number(values.contacts);
+const interactions = Number(values.interactions);
+const round = Number(values.round);
+if (values.endpoint === undefined || !Number.isInteger(contacts) || !Number.isInteger(interactions) || !Number.isInteger(round)) {
+  throw new Error('run-once: --endpoint, --contacts, --interactions and --round (whole numbers) are required');
+}
+
+const client = makeLocalClient(values.endpoint);
+const meter = meterCapacity(client);
+const store = new DynamoStore({ client, tableName: values.table });
+const outbox = await mkdtemp(join(tmpdir(), 'fb-bench-run-'));
+const base = demoConfig().profiles[0];
+if (base === undefined) throw new Error('demo config has no profile');
+// The demo profile's audience and tone: the classifiers read the texts as in a real run.
+const profile = { ...base, id: 'bench', allowlist: [] };
+const classifiers = await buildClassifiers([profile]);
+const now = new Date(FIRST_NOW.getTime() + round * HOUR);
+const started = performance.now();
+const result = await runReport(
+  { profile, now, dryRun: false },
+  {
+    store,
+    sourcesFor: () => [new SyntheticSource({ contacts, interactions, round, firstNow: FIRST_NOW })],
+    mailer: new OutboxMailer({ dir: outbox }),
+    toneClassifierFor: classifiers.toneClassifierFor,
+    ...(classifiers.languageDetector !== undefined ? { languageDetector: classifiers.languageDetector } : {}),
+  },
+);
+const wallMs = performance.now() - started;
+const html = result.report?.html ?? '';
+process.stdout.write(
+  `${JSON.stringify({
+    round,
+    status: result.status,
+    verdicts: result.contacts ?? 0,
+    writes: result.writes,
+    capacity: meter.totals(),
+    wallMs: Math.round(wallMs),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    htmlBytes: Buffer.byteLength(html, 'utf8'),
+  })}\n`,
+);
+client.destroy();
+await rm(outbox, { recursive: true, force: true });

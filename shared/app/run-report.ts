@@ -1,265 +1,35 @@
 /**
- * The use-case behind the CLI, the Lambda handler and the tests:
- * pull every source -> merge with the stored history -> analyse -> render ->
- * deliver -> store what changed. Entry points only build the adapters.
+ * The use-case behind the CLI, the Lambda handler and the tests: one firing of
+ * one profile, run in-process through the same steps Step Functions runs
+ * (shared/app/steps.ts): pull steps (waiting for rate limits in between) ->
+ * report step (merge, analyse, render, deliver, store). Entry points only
+ * build the adapters.
  */
 import { randomUUID } from 'node:crypto';
-import type { ProfileConfig } from '../config/schema.ts';
-import { analyse } from '../domain/analyse.ts';
-import type { OwnerDecisions, ReasonCode } from '../domain/analysis-types.ts';
-import type { DeliveryResult } from '../ports/mailer.ts';
-import type { RunRecord, StoredDecision, WriteStats } from '../ports/store.ts';
-import { buildReport } from '../report/build-report.ts';
-import { renderReport } from '../report/render.ts';
-import { changedContacts } from './changed-contacts.ts';
-import { classifyTexts } from './classify-texts.ts';
-import { contactKey, mergePulls, type PullOutcome } from './merge-pulls.ts';
-import { pullOne, pullStopOf } from './pull-sources.ts';
-import type { Log, PullSummary, RunReportDeps, RunReportRequest, RunReportResult } from './types.ts';
+import { adHocFiringKey, LEASE_SECONDS, runFiring, type StepDeps } from './steps.ts';
+import type { RunReportRequest, RunReportResult } from './types.ts';
 
-const DAY = 86_400_000;
-/** A run holds the profile's lease this long at most (the Lambda timeout is 15 minutes at most). */
-export const LEASE_SECONDS = 15 * 60;
-const LEASE_KEY = 'lease';
+export { DeliveredNotStoredError, RunCancelledError } from './run-errors.ts';
+export { LEASE_SECONDS };
 
-const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
-
-/**
- * The report went out but its changes could not be stored. The trigger counts
- * as done (a retry is a duplicate and sends nothing); a run record marked
- * `storeFailed` was written if the store allowed it, so the next run reports
- * these changes again and says why.
- */
-export class DeliveredNotStoredError extends Error {
-  override readonly name = 'DeliveredNotStoredError';
-  constructor(
-    readonly runId: string,
-    reason: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`the report was delivered, but storing the run failed (${reason}); do not run this report again: the next run reports what this one could not store`, options);
-  }
-}
-
-/** The run was cancelled before anything was stored or delivered. */
-export class RunCancelledError extends Error {
-  override readonly name = 'RunCancelledError';
-  constructor() {
-    super('run cancelled: nothing was stored or delivered');
-  }
-}
-
-export async function runReport(req: RunReportRequest, deps: RunReportDeps): Promise<RunReportResult> {
+export async function runReport(req: RunReportRequest, deps: StepDeps): Promise<RunReportResult> {
   const { profile } = req;
-  const log = deps.log ?? silent;
-  const store = deps.store;
-  const runKey = req.runKey !== undefined ? `key#${req.runKey}` : undefined;
-
-  if (runKey !== undefined && !(await store.claimRun(profile.id, runKey, LEASE_SECONDS))) {
-    // Only a finished run makes a repeat a duplicate; one still "running" may have been killed,
-    // and the trigger must stay retryable (the handler turns `busy` into a retryable error).
-    const claim = await store.getClaim(profile.id, runKey);
-    if (claim?.status === 'done') {
-      log.info('duplicate trigger: this firing already ran', { profile: profile.id, runKey: req.runKey });
-      return { status: 'duplicate', profileId: profile.id };
-    }
-    log.warn('this trigger is already running', { profile: profile.id, runKey: req.runKey });
-    return { status: 'busy', profileId: profile.id, ...busyUntilOf(claim) };
-  }
-  if (!(await store.claimRun(profile.id, LEASE_KEY, LEASE_SECONDS))) {
-    if (runKey !== undefined) await store.releaseRun(profile.id, runKey);
-    const lease = await store.getClaim(profile.id, LEASE_KEY).catch(() => null);
-    log.warn('another run of this profile is in progress', { profile: profile.id, ...busyUntilOf(lease) });
-    return { status: 'busy', profileId: profile.id, ...busyUntilOf(lease) };
-  }
-
-  let deliveredRunId: string | undefined;
-  try {
-    const result = await execute(req, deps, log, async (runId) => {
-      // The email is the effect the owner sees: once it is out, a retry must not send it again.
-      deliveredRunId = runId;
-      if (runKey !== undefined) await store.completeRun(profile.id, runKey, runId);
-    });
-    // A dry run is a preview: the same trigger may still run for real afterwards.
-    if (runKey !== undefined && req.dryRun) await store.releaseRun(profile.id, runKey);
-    return result;
-  } catch (err) {
-    if (runKey !== undefined) {
-      if (deliveredRunId === undefined) await store.releaseRun(profile.id, runKey).catch(() => undefined);
-      // Delivered: the trigger stays done, whatever failed after (marking it again in case that was the failure).
-      else await store.completeRun(profile.id, runKey, deliveredRunId).catch(() => undefined);
-    }
-    throw err;
-  } finally {
-    await store.releaseRun(profile.id, LEASE_KEY).catch(() => undefined);
-  }
+  // Without a deadline (the CLI) a step reads until its sources finish or a rate limit makes it wait;
+  // with one (a single Lambda invocation), no step goes past it.
+  const budgetMs = req.pullDeadline !== undefined ? Math.max(0, req.pullDeadline.getTime() - Date.now()) : profile.policy.maxPullHours * 3_600_000;
+  return runFiring(
+    {
+      profile,
+      now: req.now,
+      dryRun: req.dryRun,
+      firingKey: req.runKey ?? adHocFiringKey(profile.id, req.now),
+      claimFiring: req.runKey !== undefined,
+      // Unique to this run: a second delivery of the same trigger must find the claims someone else's.
+      holder: `run:${randomUUID()}`,
+      ...(req.signal ? { signal: req.signal } : {}),
+      ...(req.pullDeadline ? { pullDeadline: req.pullDeadline } : {}),
+    },
+    deps,
+    { budgetMs, ...(deps.sleep ? { sleep: deps.sleep } : {}) },
+  );
 }
-
-async function execute(req: RunReportRequest, deps: RunReportDeps, log: Log, onDelivered: (runId: string) => Promise<void>): Promise<RunReportResult> {
-  const { profile, now } = req;
-  const nowIso = now.toISOString();
-  const startedAt = new Date().toISOString();
-  const runId = `${nowIso.replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
-  const store = deps.store;
-  const policy = profile.policy;
-
-  const state = await store.loadProfileState(profile.id);
-  const storedInteractions = await store.loadInteractions(profile.id, new Date(now.getTime() - policy.retentionDays * DAY).toISOString(), nowIso);
-  const sources = await deps.sourcesFor(profile);
-  const stop = pullStopOf(req);
-  const outcomes = await Promise.all(sources.map((source) => pullOne(source, state.sources.find((s) => s.sourceId === source.id)?.cursor, req, deps, log, stop.signal))).finally(() => stop.dispose());
-  if (req.signal?.aborted) throw new RunCancelledError();
-
-  const merged = mergePulls({
-    now: nowIso,
-    retentionDays: policy.retentionDays,
-    outcomes,
-    storedContacts: state.contacts,
-    storedSources: state.sources,
-    storedInteractions,
-  });
-
-  const interactions = [...storedInteractions, ...merged.newInteractions];
-  const classified = await classifyTexts(profile, interactions, now, deps, log, req.signal);
-  if (req.signal?.aborted) throw new RunCancelledError();
-  const analysis = analyse({
-    now: nowIso,
-    policy,
-    audience: profile.audience,
-    decisions: decisionsOf(profile, state.decisions),
-    sources: merged.sourceRuns,
-    current: merged.current,
-    // No contacts stored yet and no run that stored any: a first run (also after a first run that could not store).
-    previous: state.contacts.length === 0 && (state.lastRun === null || state.lastRun.storeFailed !== undefined) ? null : state.contacts,
-    interactions,
-    previousFigures: state.lastRun?.figures ?? null,
-    classifiers: classified.classifiers,
-  });
-
-  const runs = await store.listRuns(profile.id, 12);
-  const report = buildReport({
-    profileId: profile.id,
-    ...(profile.name !== undefined ? { profileName: profile.name } : {}),
-    locale: profile.report.locale,
-    runId,
-    generatedAt: nowIso,
-    dryRun: req.dryRun,
-    analysis,
-    trend: runs.map((r) => ({ at: r.at, figures: r.figures })),
-    maxRowsPerSection: profile.report.maxRowsPerSection,
-    sourceProblems: merged.sourceRuns.map((s) => ({ sourceId: s.sourceId, platform: s.platform, problems: s.problems })),
-    classifierProblems: classified.problems,
-    ...(state.lastRun?.storeFailed !== undefined ? { previousUnstored: { at: state.lastRun.at, reason: state.lastRun.storeFailed } } : {}),
-  });
-  for (const u of analysis.unmatchedDecisions) {
-    log.warn(`${u.kind} entry "${u.entry}" matches no contact of this profile${u.closest !== undefined ? ` (closest: ${u.closest})` : ''}`, { profile: profile.id });
-  }
-  const rendered = renderReport(report);
-
-  // Last point where stopping leaves no trace; once the email is out, the run must be stored.
-  if (req.signal?.aborted) throw new RunCancelledError();
-  let delivery: DeliveryResult | undefined;
-  if (!req.dryRun && deps.mailer) {
-    delivery = await deps.mailer.deliver(rendered, { from: profile.report.sender, to: profile.report.recipients });
-    log.info('report delivered', { profile: profile.id, runId, delivery: delivery.kind, ref: delivery.ref });
-    await onDelivered(runId);
-  }
-
-  const reasonsByKey = new Map<string, ReasonCode[]>(analysis.verdicts.map((v) => [v.key, v.reasons]));
-  const unstored = new Set(merged.unstoredContactKeys);
-  const contacts = changedContacts(merged.current, reasonsByKey, state.contacts).filter((c) => !unstored.has(contactKey(c.sourceId, c.id)));
-  // The run record carries the counts of what this run writes, so the trend shows churn too.
-  const planned: WriteStats = {
-    contactsWritten: contacts.length,
-    contactsRemoved: merged.removedContactKeys.length,
-    interactionsWritten: merged.newInteractions.length,
-    sourcesWritten: merged.sourceStates.length,
-    items: contacts.length + merged.removedContactKeys.length + merged.newInteractions.length + merged.sourceStates.length + 1,
-  };
-  const run: RunRecord = {
-    profileId: profile.id,
-    runId,
-    at: nowIso,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    dryRun: req.dryRun,
-    figures: analysis.figures,
-    sources: merged.sourceRuns.map((s) => ({ sourceId: s.sourceId, platform: s.platform, contacts: s.contacts, interactions: s.interactions, problems: s.problems })),
-    writes: planned,
-    delivery: delivery ? { kind: delivery.kind, ref: delivery.ref } : { kind: 'none' },
-  };
-
-  let writes: WriteStats = { contactsWritten: 0, contactsRemoved: 0, interactionsWritten: 0, sourcesWritten: 0, items: 0 };
-  if (req.dryRun) {
-    // A preview changes nothing: storing would make this run the baseline, and the next real
-    // report would no longer show this week's new and lost followers.
-    log.info('dry run: nothing stored', { profile: profile.id, runId, wouldWrite: planned.items });
-  } else {
-    deps.onProgress?.({ sourceId: '*', phase: 'store', done: 0, total: planned.items });
-    try {
-      writes = await store.applyRun(
-        profile.id,
-        { contacts, removedContactKeys: merged.removedContactKeys, interactions: merged.newInteractions, sources: merged.sourceStates, run },
-        policy.retentionDays,
-        (done, total) => deps.onProgress?.({ sourceId: '*', phase: 'store', done, total }),
-      );
-    } catch (err) {
-      if (delivery === undefined) throw err; // nothing went out: the trigger may simply run again
-      const reason = (err instanceof Error ? err.message : String(err)).slice(0, 500);
-      log.error('report delivered but the run could not be stored', { profile: profile.id, runId, problem: reason });
-      // The run record alone, so the next report knows these changes were shown but not stored.
-      const zero: WriteStats = { contactsWritten: 0, contactsRemoved: 0, interactionsWritten: 0, sourcesWritten: 0, items: 0 };
-      await store.recordRun(profile.id, { ...run, writes: zero, storeFailed: reason }).catch((recordErr: unknown) =>
-        log.error('could not record the unstored run either', { profile: profile.id, runId, problem: recordErr instanceof Error ? recordErr.message : String(recordErr) }),
-      );
-      throw new DeliveredNotStoredError(runId, reason, { cause: err });
-    }
-    log.info('run stored', { profile: profile.id, runId, ...writes });
-  }
-
-  return {
-    status: 'completed',
-    profileId: profile.id,
-    runId,
-    figures: analysis.figures,
-    staleSources: analysis.staleSources,
-    writes,
-    report: rendered,
-    ...(delivery ? { delivery } : {}),
-    contacts: analysis.verdicts.length,
-    pulls: outcomes.map(pullSummaryOf),
-  };
-}
-
-function busyUntilOf(claim: { expiresAt: number } | null): { busyUntil?: string } {
-  return claim !== null && Number.isFinite(claim.expiresAt) ? { busyUntil: new Date(claim.expiresAt * 1000).toISOString() } : {};
-}
-
-function pullSummaryOf(outcome: PullOutcome): PullSummary {
-  if (!outcome.ok) {
-    return { sourceId: outcome.sourceId, platform: outcome.platform, ok: false, contacts: 0, interactions: 0, requests: 0, contactsCompleteness: 'failed', interactionsCompleteness: 'failed', problems: [outcome.problem] };
-  }
-  const p = outcome.pull;
-  return {
-    sourceId: outcome.sourceId,
-    platform: outcome.platform,
-    ok: true,
-    contacts: p.contacts.length,
-    interactions: p.interactions.length,
-    requests: p.requests,
-    contactsCompleteness: p.contactsCompleteness,
-    interactionsCompleteness: p.interactionsCompleteness,
-    problems: [...p.problems],
-  };
-}
-
-function decisionsOf(profile: ProfileConfig, stored: StoredDecision[]): OwnerDecisions {
-  return {
-    allowlist: [...profile.allowlist, ...stored.filter((d) => d.kind === 'allow').map((d) => d.contact)],
-    snoozed: [
-      ...profile.snoozed.map((s) => ({ contact: s.contact, until: s.until })),
-      ...stored.flatMap((d) => (d.kind === 'snooze' && d.until !== undefined ? [{ contact: d.contact, until: d.until }] : [])),
-    ],
-  };
-}
-

@@ -37,5 +37,11 @@ export const PullStepOutput = z.object({
       items: z.number().int().min(0),
     }),
   ),
+  /**
+   * Set (with done) when the first pull step found this firing already delivered (`duplicate`) or the
+   * profile's lease held by another run (`busy`, until `busyUntil`): the execution ends without a report.
+   */
+  outcome: z.enum(['duplicate', 'busy']).optional(),
+  busyUntil: z.iso.datetime({ offset: true }).optional(),
 });
 export type PullStepOutput = z.infer<typeof PullStepOutput>;

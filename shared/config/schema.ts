@@ -98,6 +98,11 @@ export const Policy = z
     followBackMinInteractions: z.number().int().min(1).max(1000).default(1),
     /** Interactions older than this are expired from the table (DynamoDB TTL). */
     retentionDays: z.number().int().min(30).max(3650).default(730),
+    /**
+     * How long one firing may keep pulling (pull steps and rate-limit waits); past it, sources not
+     * finished are reported as partial, and nothing is concluded from what they did not read.
+     */
+    maxPullHours: z.number().min(0.1).max(24).default(6),
   })
   .strict()
   .refine((p) => p.retentionDays >= p.lookbackDays, { message: 'retentionDays must be at least lookbackDays', path: ['retentionDays'] });
@@ -167,6 +172,24 @@ export const Schedule = z
   })
   .strict();
 
+/**
+ * Acting on confirmed recommendations (unfollow, follow back) through the network's API.
+ * Off by default: the owner opts in per profile, with a token that has write scope.
+ * Nothing is ever done by the schedule alone; only a confirmation (the decision page, or
+ * `followback apply --confirm`) starts an action, and then at most `maxPerRun` of them,
+ * `pacingSeconds` apart.
+ */
+export const ActConfig = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** Actions carried out per apply, at most; the rest wait for the next one. */
+    maxPerRun: z.number().int().min(1).max(200).default(20),
+    /** Seconds between two actions on the network. */
+    pacingSeconds: z.number().min(0).max(600).default(5),
+  })
+  .strict();
+export type ActConfig = z.infer<typeof ActConfig>;
+
 export const ProfileConfig = z
   .object({
     id: Slug,
@@ -180,6 +203,7 @@ export const ProfileConfig = z
     snoozed: z.array(Snooze).default([]),
     report: ReportConfig,
     schedule: Schedule.prefault({}),
+    act: ActConfig.prefault({}),
   })
   .strict()
   .superRefine((p, ctx) => {

@@ -19,6 +19,36 @@ export interface PullContext {
   cursor?: string;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
+  /**
+   * Where the previous pull step of this firing stopped (opaque, from `PullStepResult.checkpoint`).
+   * With one, the pull continues that read instead of starting a new one.
+   */
+  checkpoint?: string;
+  /** Bounds of one pull step; without it the pull reads to the end in one go. */
+  budget?: PullBudget;
+}
+
+/** How much one pull step may do before it hands back a checkpoint. */
+export interface PullBudget {
+  /** Epoch ms: no request is started after it. */
+  deadline: number;
+  /** Requests (pages) this step may start, across all the source's lists; for tests and cautious instances. */
+  maxRequests?: number;
+  /** A rate-limit wait up to this long is slept in the step; a longer one ends the step with `waitMs`. Default 10 s. */
+  inStepWaitMs?: number;
+}
+
+/** One step of a resumable pull: what was read in this step, and where to go on from if it is not finished. */
+export interface PullStepResult {
+  /**
+   * What this step read (contacts and interactions of this step only). Without a checkpoint the
+   * read is finished, and the completeness, problems, cursor and historySince describe all of it.
+   */
+  pull: SourcePull;
+  /** Present while the read is not finished: pass it back as `PullContext.checkpoint`. At most 32 kB. */
+  checkpoint?: string;
+  /** How long the host's rate limit asks to wait before the next step, when that is why the step ended. */
+  waitMs?: number;
 }
 
 /**
@@ -29,6 +59,11 @@ export interface Source {
   readonly id: string;
   readonly platform: string;
   pull(ctx: PullContext): Promise<SourcePull>;
+  /**
+   * A source that can read a long list over several bounded steps implements this; one that
+   * cannot (files, the demo) is pulled whole by `pull` in the first step of a firing.
+   */
+  pullStep?(ctx: PullContext): Promise<PullStepResult>;
 }
 
 /** A failure of one source; the message names the endpoint/record and field, never a secret. */

@@ -1,5 +1,6 @@
 import type { Figures, ReasonCode, TrackedContact } from '../domain/analysis-types.ts';
 import type { Completeness, Interaction } from '../domain/model.ts';
+import type { FiringStore } from './firing-store.ts';
 
 /** What the store remembers of one source of one profile. */
 export interface SourceState {
@@ -163,4 +164,6 @@ export interface ProfileStore {
   /** The claim on (profileId, runKey), if any: still running, or done (by which run). */
   getClaim(profileId: string, runKey: string): Promise<{ status: 'running' | 'done'; expiresAt: number; runId?: string } | null>;
   releaseRun(profileId: string, runKey: string): Promise<void>;
+  /** Where a firing keeps its progress and staged pages between pull steps (see shared/app/steps.ts). */
+  firingStore?(): FiringStore;
 }

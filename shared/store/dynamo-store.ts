@@ -31,6 +31,8 @@ import type {
   StoredDecision,
   WriteStats,
 } from '../ports/store.ts';
+import { DynamoActionStore } from './dynamo-action-store.ts';
+import { DynamoFiringStore } from './dynamo-firing-store.ts';
 import { writeInBatches, type BatchWriteOptions, type DocWriteRequest } from './batch-writer.ts';
 import {
   StoredClaim,
@@ -292,6 +294,16 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
       decisions: decisionKeys.length,
       monthsSearched: months.length,
     };
+  }
+
+  /** Confirmed actions and their audit (shared/store/dynamo-action-store.ts): the same table and client. */
+  actionStore(): DynamoActionStore {
+    return new DynamoActionStore({ client: this.doc, tableName: this.tableName });
+  }
+
+  /** Where a firing keeps its progress and staged pages between pull steps: the same table and client. */
+  firingStore(): DynamoFiringStore {
+    return new DynamoFiringStore({ client: this.doc, tableName: this.tableName, clock: this.clock });
   }
 
   // ---- ProfileStore: run claims ----

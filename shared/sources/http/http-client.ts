@@ -127,6 +127,15 @@ export class HttpClient {
     return this.sent;
   }
 
+  /**
+   * Epoch ms until which the base host's rate-limit window is used up, as the
+   * freshest response said; undefined when nothing stops a request now. A pull
+   * step ends with this instead of sleeping through a long wait in the Lambda.
+   */
+  blockedUntil(): number | undefined {
+    return this.windows.until(this.base.host);
+  }
+
   async getJson<T>(path: string, schema: z.ZodType<T>, opts: RequestOptions & { query?: Query } = {}): Promise<HttpResponse<T>> {
     return this.send('GET', this.urlFor(path) + encodeQuery(opts.query), undefined, schema, opts);
   }

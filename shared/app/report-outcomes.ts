@@ -1,0 +1,188 @@
+/**
+ * The report step's work once the pulls are in: merge them with the stored
+ * history -> classify -> analyse -> render -> deliver -> store what changed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ProfileConfig } from '../config/schema.ts';
+import { analyse } from '../domain/analyse.ts';
+import type { OwnerDecisions, ReasonCode } from '../domain/analysis-types.ts';
+import type { DeliveryResult } from '../ports/mailer.ts';
+import type { RunRecord, StoredDecision, WriteStats } from '../ports/store.ts';
+import { buildReport } from '../report/build-report.ts';
+import { renderReport } from '../report/render.ts';
+import { changedContacts } from './changed-contacts.ts';
+import { classifyTexts } from './classify-texts.ts';
+import { contactKey, mergePulls, type PullOutcome } from './merge-pulls.ts';
+import { DeliveredNotStoredError, RunCancelledError } from './run-errors.ts';
+import type { Log, PullSummary, RunReportDeps, RunReportRequest, RunReportResult } from './types.ts';
+
+const DAY = 86_400_000;
+
+/** `outcomes`: one per source of the profile, as the pull steps left them. `onDelivered` runs once the email is out. */
+export async function reportOutcomes(
+  req: RunReportRequest,
+  outcomes: PullOutcome[],
+  deps: RunReportDeps,
+  log: Log,
+  onDelivered: (runId: string) => Promise<void>,
+  startedAt: string = new Date().toISOString(),
+): Promise<RunReportResult> {
+  const { profile, now } = req;
+  const nowIso = now.toISOString();
+  const runId = `${nowIso.replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const store = deps.store;
+  const policy = profile.policy;
+
+  const state = await store.loadProfileState(profile.id);
+  const storedInteractions = await store.loadInteractions(profile.id, new Date(now.getTime() - policy.retentionDays * DAY).toISOString(), nowIso);
+  if (req.signal?.aborted) throw new RunCancelledError();
+
+  const merged = mergePulls({
+    now: nowIso,
+    retentionDays: policy.retentionDays,
+    outcomes,
+    storedContacts: state.contacts,
+    storedSources: state.sources,
+    storedInteractions,
+  });
+
+  const interactions = [...storedInteractions, ...merged.newInteractions];
+  const classified = await classifyTexts(profile, interactions, now, deps, log, req.signal);
+  if (req.signal?.aborted) throw new RunCancelledError();
+  const analysis = analyse({
+    now: nowIso,
+    policy,
+    audience: profile.audience,
+    decisions: decisionsOf(profile, state.decisions),
+    sources: merged.sourceRuns,
+    current: merged.current,
+    // No contacts stored yet and no run that stored any: a first run (also after a first run that could not store).
+    previous: state.contacts.length === 0 && (state.lastRun === null || state.lastRun.storeFailed !== undefined) ? null : state.contacts,
+    interactions,
+    previousFigures: state.lastRun?.figures ?? null,
+    classifiers: classified.classifiers,
+  });
+
+  const runs = await store.listRuns(profile.id, 12);
+  const report = buildReport({
+    profileId: profile.id,
+    ...(profile.name !== undefined ? { profileName: profile.name } : {}),
+    locale: profile.report.locale,
+    runId,
+    generatedAt: nowIso,
+    dryRun: req.dryRun,
+    analysis,
+    trend: runs.map((r) => ({ at: r.at, figures: r.figures })),
+    maxRowsPerSection: profile.report.maxRowsPerSection,
+    sourceProblems: merged.sourceRuns.map((s) => ({ sourceId: s.sourceId, platform: s.platform, problems: s.problems })),
+    classifierProblems: classified.problems,
+    ...(state.lastRun?.storeFailed !== undefined ? { previousUnstored: { at: state.lastRun.at, reason: state.lastRun.storeFailed } } : {}),
+  });
+  for (const u of analysis.unmatchedDecisions) {
+    log.warn(`${u.kind} entry "${u.entry}" matches no contact of this profile${u.closest !== undefined ? ` (closest: ${u.closest})` : ''}`, { profile: profile.id });
+  }
+  const rendered = renderReport(report);
+
+  // Last point where stopping leaves no trace; once the email is out, the run must be stored.
+  if (req.signal?.aborted) throw new RunCancelledError();
+  let delivery: DeliveryResult | undefined;
+  if (!req.dryRun && deps.mailer) {
+    delivery = await deps.mailer.deliver(rendered, { from: profile.report.sender, to: profile.report.recipients });
+    log.info('report delivered', { profile: profile.id, runId, delivery: delivery.kind, ref: delivery.ref });
+    await onDelivered(runId);
+  }
+
+  const reasonsByKey = new Map<string, ReasonCode[]>(analysis.verdicts.map((v) => [v.key, v.reasons]));
+  const unstored = new Set(merged.unstoredContactKeys);
+  const contacts = changedContacts(merged.current, reasonsByKey, state.contacts).filter((c) => !unstored.has(contactKey(c.sourceId, c.id)));
+  // The run record carries the counts of what this run writes, so the trend shows churn too.
+  const planned: WriteStats = {
+    contactsWritten: contacts.length,
+    contactsRemoved: merged.removedContactKeys.length,
+    interactionsWritten: merged.newInteractions.length,
+    sourcesWritten: merged.sourceStates.length,
+    items: contacts.length + merged.removedContactKeys.length + merged.newInteractions.length + merged.sourceStates.length + 1,
+  };
+  const run: RunRecord = {
+    profileId: profile.id,
+    runId,
+    at: nowIso,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    dryRun: req.dryRun,
+    figures: analysis.figures,
+    sources: merged.sourceRuns.map((s) => ({ sourceId: s.sourceId, platform: s.platform, contacts: s.contacts, interactions: s.interactions, problems: s.problems })),
+    writes: planned,
+    delivery: delivery ? { kind: delivery.kind, ref: delivery.ref } : { kind: 'none' },
+  };
+
+  let writes: WriteStats = { contactsWritten: 0, contactsRemoved: 0, interactionsWritten: 0, sourcesWritten: 0, items: 0 };
+  if (req.dryRun) {
+    // A preview changes nothing: storing would make this run the baseline, and the next real
+    // report would no longer show this week's new and lost followers.
+    log.info('dry run: nothing stored', { profile: profile.id, runId, wouldWrite: planned.items });
+  } else {
+    deps.onProgress?.({ sourceId: '*', phase: 'store', done: 0, total: planned.items });
+    try {
+      writes = await store.applyRun(
+        profile.id,
+        { contacts, removedContactKeys: merged.removedContactKeys, interactions: merged.newInteractions, sources: merged.sourceStates, run },
+        policy.retentionDays,
+        (done, total) => deps.onProgress?.({ sourceId: '*', phase: 'store', done, total }),
+      );
+    } catch (err) {
+      if (delivery === undefined) throw err; // nothing went out: the trigger may simply run again
+      const reason = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+      log.error('report delivered but the run could not be stored', { profile: profile.id, runId, problem: reason });
+      // The run record alone, so the next report knows these changes were shown but not stored.
+      const zero: WriteStats = { contactsWritten: 0, contactsRemoved: 0, interactionsWritten: 0, sourcesWritten: 0, items: 0 };
+      await store.recordRun(profile.id, { ...run, writes: zero, storeFailed: reason }).catch((recordErr: unknown) =>
+        log.error('could not record the unstored run either', { profile: profile.id, runId, problem: recordErr instanceof Error ? recordErr.message : String(recordErr) }),
+      );
+      throw new DeliveredNotStoredError(runId, reason, { cause: err });
+    }
+    log.info('run stored', { profile: profile.id, runId, ...writes });
+  }
+
+  return {
+    status: 'completed',
+    profileId: profile.id,
+    runId,
+    figures: analysis.figures,
+    staleSources: analysis.staleSources,
+    writes,
+    report: rendered,
+    ...(delivery ? { delivery } : {}),
+    contacts: analysis.verdicts.length,
+    pulls: outcomes.map(pullSummaryOf),
+  };
+}
+
+export function pullSummaryOf(outcome: PullOutcome): PullSummary {
+  if (!outcome.ok) {
+    return { sourceId: outcome.sourceId, platform: outcome.platform, ok: false, contacts: 0, interactions: 0, requests: 0, contactsCompleteness: 'failed', interactionsCompleteness: 'failed', problems: [outcome.problem] };
+  }
+  const p = outcome.pull;
+  return {
+    sourceId: outcome.sourceId,
+    platform: outcome.platform,
+    ok: true,
+    contacts: p.contacts.length,
+    interactions: p.interactions.length,
+    requests: p.requests,
+    contactsCompleteness: p.contactsCompleteness,
+    interactionsCompleteness: p.interactionsCompleteness,
+    problems: [...p.problems],
+  };
+}
+
+function decisionsOf(profile: ProfileConfig, stored: StoredDecision[]): OwnerDecisions {
+  return {
+    allowlist: [...profile.allowlist, ...stored.filter((d) => d.kind === 'allow').map((d) => d.contact)],
+    snoozed: [
+      ...profile.snoozed.map((s) => ({ contact: s.contact, until: s.until })),
+      ...stored.flatMap((d) => (d.kind === 'snooze' && d.until !== undefined ? [{ contact: d.contact, until: d.until }] : [])),
+    ],
+  };
+}
+

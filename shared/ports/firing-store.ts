@@ -1,0 +1,51 @@
+/**
+ * What a firing keeps in the store between its pull steps (a Step Functions
+ * execution runs each step in a fresh Lambda invocation): where each source's
+ * read stands, and the pages read so far, staged until the report step
+ * assembles them into one pull. Everything here expires by TTL, so an
+ * abandoned firing leaves nothing behind.
+ */
+import type { SourcePull } from '../domain/model.ts';
+
+export type FiringSourcePhase = 'in_progress' | 'complete' | 'partial' | 'failed';
+
+export interface FiringSource {
+  sourceId: string;
+  platform: string;
+  phase: FiringSourcePhase;
+  /** The source's checkpoint while `in_progress`. */
+  checkpoint?: string;
+  /** Staged parts, in order: the number of items (chunks) each was written as. */
+  parts: number[];
+  requests: number;
+  items: number;
+  /** Why the source failed, when it did. */
+  problem?: string;
+}
+
+export interface FiringState {
+  firingKey: string;
+  /** Who holds the claims of this firing (the execution, or the firing key). */
+  holder: string;
+  /** Pull steps done so far. */
+  iteration: number;
+  /** Wall-clock start of the firing's first pull step (maxPullHours counts from it), ISO. */
+  startedAt: string;
+  sources: FiringSource[];
+}
+
+export interface FiringStore {
+  loadFiring(profileId: string, firingKey: string): Promise<FiringState | null>;
+  saveFiring(profileId: string, state: FiringState, ttlSeconds: number): Promise<void>;
+  /** Stages what one step read of one source as part `seq`; returns how many items it took (each ≤ 400 KB). */
+  putPart(profileId: string, firingKey: string, sourceId: string, seq: number, pull: SourcePull, ttlSeconds: number): Promise<number>;
+  /** The staged parts of a source, in order; `chunks[i]` items make part i (others, left by a retried step, are ignored). */
+  loadParts(profileId: string, firingKey: string, sourceId: string, chunks: number[]): Promise<SourcePull[]>;
+  /** Deletes the firing's state and staged parts (after its report was stored). */
+  deleteFiring(profileId: string, firingKey: string): Promise<void>;
+  /**
+   * Extends a run claim held by `holder`: false when the claim is gone, expired, done, or someone
+   * else's. `adopt` marks a claim just made by `claimRun` (which names no holder) as the holder's.
+   */
+  renewClaim(profileId: string, runKey: string, holder: string, ttlSeconds: number, options?: { adopt?: boolean }): Promise<boolean>;
+}

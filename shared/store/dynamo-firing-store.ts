@@ -1,0 +1,194 @@
+/**
+ * The DynamoDB adapter of the `FiringStore` port, in the single table:
+ *
+ *   entity          pk                              sk                                 TTL
+ *   firing state    P#<profile>#F#<firingKey>       state                              expiresAt
+ *   staged part     P#<profile>#F#<firingKey>       part#<sourceId>#<seq>#<chunk>      expiresAt
+ *
+ * A firing gets a partition of its own, so loading a profile never reads the
+ * pages of a firing in progress, and the report step reads them back with one
+ * query per source. A part is what one pull step read of one source: gzipped
+ * JSON, split into chunks under DynamoDB's 400 KB item limit (a step reads
+ * thousands of contacts; one item per contact would cost a write each).
+ * Writes are PutItem, one per chunk: a few per step.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { SourcePull } from '../domain/model.ts';
+import type { FiringState, FiringStore } from '../ports/firing-store.ts';
+import { TTL_ATTRIBUTE, keys } from './table-schema.ts';
+
+type Item = Record<string, NativeAttributeValue>;
+
+/** Below DynamoDB's 400 KB item limit with room for the keys and attributes. */
+export const MAX_CHUNK_BYTES = 300_000;
+const STATE_SK = 'state';
+
+const StoredFiringState = z.object({
+  firingKey: z.string(),
+  holder: z.string(),
+  iteration: z.number().int().min(0),
+  startedAt: z.string(),
+  sources: z.array(
+    z.object({
+      sourceId: z.string(),
+      platform: z.string(),
+      phase: z.enum(['in_progress', 'complete', 'partial', 'failed']),
+      checkpoint: z.string().optional(),
+      parts: z.array(z.number().int().min(1)),
+      requests: z.number().int().min(0),
+      items: z.number().int().min(0),
+      problem: z.string().optional(),
+    }),
+  ),
+});
+
+export interface DynamoFiringStoreOptions {
+  client: DynamoDBDocumentClient | DynamoDBClient;
+  tableName: string;
+  clock?: () => Date;
+}
+
+export const firingPartition = (profileId: string, firingKey: string): string => `${keys.profile(profileId)}#F#${firingKey}`;
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+const partPrefix = (sourceId: string): string => `part#${sourceId}#`;
+const partKey = (sourceId: string, seq: number, chunk: number): string => `${partPrefix(sourceId)}${pad(seq, 6)}#${pad(chunk, 4)}`;
+
+export class DynamoFiringStore implements FiringStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly clock: () => Date;
+
+  constructor(options: DynamoFiringStoreOptions) {
+    this.doc = options.client instanceof DynamoDBDocumentClient ? options.client : DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.tableName = options.tableName;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async loadFiring(profileId: string, firingKey: string): Promise<FiringState | null> {
+    const out = await this.send(`GetItem firing ${profileId}/${firingKey}`, () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: firingPartition(profileId, firingKey), sk: STATE_SK }, ConsistentRead: true })),
+    );
+    if (out.Item === undefined) return null;
+    const parsed = StoredFiringState.safeParse(JSON.parse(String(out.Item['state'])));
+    if (!parsed.success) throw new Error(`the stored state of firing ${firingKey} of profile ${profileId} is unreadable: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    const state: FiringState = { ...parsed.data, sources: parsed.data.sources.map((s) => ({ ...s })) };
+    return state;
+  }
+
+  async saveFiring(profileId: string, state: FiringState, ttlSeconds: number): Promise<void> {
+    const item: Item = { pk: firingPartition(profileId, state.firingKey), sk: STATE_SK, entity: 'firing', state: JSON.stringify(state), [TTL_ATTRIBUTE]: this.expiry(ttlSeconds) };
+    await this.send(`PutItem firing ${profileId}/${state.firingKey}`, () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: item })));
+  }
+
+  async putPart(profileId: string, firingKey: string, sourceId: string, seq: number, pull: SourcePull, ttlSeconds: number): Promise<number> {
+    const chunks = chunked(pull);
+    const expiresAt = this.expiry(ttlSeconds);
+    for (const [i, body] of chunks.entries()) {
+      const item: Item = { pk: firingPartition(profileId, firingKey), sk: partKey(sourceId, seq, i), entity: 'firing-part', body, [TTL_ATTRIBUTE]: expiresAt };
+      await this.send(`PutItem part ${profileId}/${firingKey}/${sourceId}#${seq}`, () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: item })));
+    }
+    return chunks.length;
+  }
+
+  async loadParts(profileId: string, firingKey: string, sourceId: string, chunks: number[]): Promise<SourcePull[]> {
+    const items = await this.query(firingPartition(profileId, firingKey), partPrefix(sourceId));
+    const bySk = new Map(items.map((item) => [String(item['sk']), item]));
+    const parts: SourcePull[] = [];
+    for (const [seq, count] of chunks.entries()) {
+      const pieces: SourcePull[] = [];
+      for (let chunk = 0; chunk < count; chunk++) {
+        const item = bySk.get(partKey(sourceId, seq, chunk));
+        if (item === undefined) throw new Error(`staged part ${seq}.${chunk} of ${sourceId} in firing ${firingKey} is missing (expired?)`);
+        const body = item['body'] as Uint8Array;
+        const parsed = SourcePull.safeParse(JSON.parse(gunzipSync(body).toString('utf8')));
+        if (!parsed.success) throw new Error(`staged part ${seq}.${chunk} of ${sourceId} in firing ${firingKey} is unreadable: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        pieces.push(parsed.data);
+      }
+      const [first, ...rest] = pieces;
+      if (first) parts.push({ ...first, contacts: [first, ...rest].flatMap((p) => p.contacts), interactions: [first, ...rest].flatMap((p) => p.interactions) });
+    }
+    return parts;
+  }
+
+  async deleteFiring(profileId: string, firingKey: string): Promise<void> {
+    const pk = firingPartition(profileId, firingKey);
+    for (const item of await this.query(pk, undefined, ['pk', 'sk'])) {
+      await this.send(`DeleteItem ${pk}`, () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: item['sk'] } })));
+    }
+  }
+
+  async renewClaim(profileId: string, runKey: string, holder: string, ttlSeconds: number, options: { adopt?: boolean } = {}): Promise<boolean> {
+    const now = Math.floor(this.clock().getTime() / 1000);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.profile(profileId), sk: keys.claim(runKey) },
+          UpdateExpression: 'SET #ttl = :expires, holder = :holder',
+          // An expired lease is not ours any more, even before TTL deletes it: someone may have claimed it.
+          ConditionExpression: `attribute_exists(pk) AND #status = :running AND #ttl >= :now AND ${options.adopt === true ? '(attribute_not_exists(holder) OR holder = :holder)' : 'holder = :holder'}`,
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE, '#status': 'status' },
+          ExpressionAttributeValues: { ':expires': now + ttlSeconds, ':holder': holder, ':running': 'running', ':now': now },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException || (err instanceof Error && err.name === 'ConditionalCheckFailedException')) return false;
+      throw this.failure(`renewClaim ${profileId}/${runKey}`, err);
+    }
+  }
+
+  private expiry(ttlSeconds: number): number {
+    return Math.floor(this.clock().getTime() / 1000) + Math.ceil(ttlSeconds);
+  }
+
+  private async query(pk: string, prefix: string | undefined, projection?: string[]): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, NativeAttributeValue> | undefined;
+    do {
+      const out = await this.send(`Query ${pk}`, () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :sk)',
+            ExpressionAttributeValues: prefix === undefined ? { ':pk': pk } : { ':pk': pk, ':sk': prefix },
+            ConsistentRead: true,
+            ...(projection ? { ProjectionExpression: projection.join(', ') } : {}),
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start !== undefined);
+    return items;
+  }
+
+  private async send<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw this.failure(operation, err);
+    }
+  }
+
+  private failure(operation: string, err: unknown): Error {
+    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return new Error(`DynamoDB ${operation} on table ${this.tableName} failed: ${reason}`, { cause: err });
+  }
+}
+
+/** A pull as gzipped JSON chunks, each under MAX_CHUNK_BYTES: the contacts and interactions split in halves until they fit. */
+export function chunked(pull: SourcePull): Uint8Array[] {
+  const zipped = gzipSync(JSON.stringify(pull));
+  if (zipped.byteLength <= MAX_CHUNK_BYTES) return [zipped];
+  const items = pull.contacts.length + pull.interactions.length;
+  if (items <= 1) throw new Error(`one contact or interaction of ${pull.sourceId} is too large to stage (${zipped.byteLength} bytes compressed)`);
+  const c = Math.ceil(pull.contacts.length / 2);
+  const i = Math.ceil(pull.interactions.length / 2);
+  // The first chunk keeps the pull's own fields; the second adds only contacts and interactions.
+  return [...chunked({ ...pull, contacts: pull.contacts.slice(0, c), interactions: pull.interactions.slice(0, i) }), ...chunked({ ...pull, contacts: pull.contacts.slice(c), interactions: pull.interactions.slice(i) })];
+}

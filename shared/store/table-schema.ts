@@ -11,6 +11,8 @@
  *   run record        P#<profile>                 R#<run at, UTC ISO>#<runId>         listRuns / lastRun: begins_with R#, newest first
  *   owner decision    P#<profile>                 D#<contact>                         loadProfileState: begins_with D#
  *   run claim         P#<profile>                 L#<runKey>                          claimRun: conditional put; TTL `expiresAt`
+ *   action request    P#<profile>                 ACT#<actionId>                      confirmed actions (dynamo-action-store.ts)
+ *   action audit      P#<profile>                 AUD#<at, UTC ISO>#<actionId>#<n>    listAudits(since): sk range
  *   interaction       P#<profile>#I#<yyyy-mm>     <at, UTC ISO>#<sourceId>#<id>       loadInteractions(since): one query per month bucket
  *   source session    X#<key>                     X                                   SessionStore get/put (secret: never logged)
  *

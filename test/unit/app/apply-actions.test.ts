@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import { applyActions, confirmAndApply, howToEnable, recordConfirmation, undoAction, type ApplyDeps } from '../../../shared/app/apply-actions.ts';
+import { ProfileConfig } from '../../../shared/config/schema.ts';
+import type { TrackedContact } from '../../../shared/domain/analysis-types.ts';
+import type { Interaction } from '../../../shared/domain/model.ts';
+import type { ActResult, Actor, ActTarget, FreshLook } from '../../../shared/ports/actor.ts';
+import type { StoredDecision } from '../../../shared/ports/store.ts';
+import { MemoryActionStore } from '../../helpers/memory-action-store.ts';
+
+const REPORT_AT = '2026-11-23T08:00:00.000Z';
+
+function profileWith(act: { enabled: boolean; maxPerRun?: number; pacingSeconds?: number }, extra: Record<string, unknown> = {}): ProfileConfig {
+  return ProfileConfig.parse({ id: 'p', sources: [{ type: 'mastodon', instanceUrl: 'https://m.example', accessToken: { env: 'T' } }], report: { recipients: ['a@example.com'], sender: 'b@example.com' }, act, ...extra });
+}
+
+function contact(id: string, handle = `${id}@m.example`): TrackedContact {
+  return { id, handle, displayName: '', bio: '', relation: 'following', state: 'active', sourceId: 'mastodon', platform: 'mastodon', firstSeenAt: '2026-01-01T00:00:00Z', lastSeenAt: REPORT_AT };
+}
+
+/** A network that remembers whom you follow; every call is logged with the fake clock's time. */
+class FakeActor implements Actor {
+  readonly sourceId = 'mastodon';
+  readonly platform = 'mastodon';
+  readonly calls: { call: string; id: string; at: number }[] = [];
+  inbound = new Map<string, string>();
+  gone = new Set<string>();
+  failWrites = false;
+  failLooks = false;
+  constructor(
+    readonly following: Set<string>,
+    private readonly now: () => number,
+  ) {}
+  async look(target: ActTarget): Promise<FreshLook> {
+    this.calls.push({ call: 'look', id: target.id, at: this.now() });
+    if (this.failLooks) throw new Error('GET /api/v1/accounts/relationships: HTTP 503 (gave up after 6 attempts)');
+    const inbound = this.inbound.get(target.id);
+    return { following: this.following.has(target.id), gone: this.gone.has(target.id), ...(inbound ? { inboundSince: inbound } : {}), answer: { status: 200, summary: `following=${this.following.has(target.id)}` } };
+  }
+  async unfollow(target: ActTarget): Promise<ActResult> {
+    this.calls.push({ call: 'unfollow', id: target.id, at: this.now() });
+    if (this.failWrites) throw new Error('POST /api/v1/accounts/x/unfollow: HTTP 500');
+    this.following.delete(target.id);
+    return { outcome: 'done', answer: { status: 200, summary: 'following=false' } };
+  }
+  async follow(target: ActTarget): Promise<ActResult> {
+    this.calls.push({ call: 'follow', id: target.id, at: this.now() });
+    this.following.add(target.id);
+    return { outcome: 'done', answer: { status: 200, summary: 'following=true' } };
+  }
+}
+
+function world(ids: string[], opts: { decisions?: StoredDecision[]; interactions?: (Interaction & { sourceId: string })[] } = {}) {
+  let nowMs = Date.parse('2026-11-24T10:00:00Z');
+  const clock = () => new Date(nowMs);
+  const actor = new FakeActor(new Set(ids), () => nowMs);
+  const actions = new MemoryActionStore();
+  const sleeps: number[] = [];
+  const deps: ApplyDeps = {
+    actions,
+    store: {
+      loadProfileState: async () => ({ contacts: ids.map((id) => contact(id)), sources: [], lastRun: null, decisions: opts.decisions ?? [] }),
+      loadInteractions: async (_p, since) => (opts.interactions ?? []).filter((i) => i.at >= since),
+    },
+    actorFor: (sourceId) => (sourceId === 'mastodon' ? actor : undefined),
+    clock,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      actor.calls.push({ call: 'sleep', id: '', at: nowMs });
+      nowMs += ms;
+    },
+  };
+  const confirm = (profile: ProfileConfig, id: string, action: 'unfollow' | 'follow' = 'unfollow') =>
+    recordConfirmation(profile, deps, { contactKey: `mastodon:${id}`, handle: `${id}@m.example`, action, reportAt: REPORT_AT, confirmation: { kind: 'cli', ref: 'test' } }).then((r) => {
+      nowMs += 1000;
+      return r;
+    });
+  return { deps, actor, actions, sleeps, confirm };
+}
+
+describe('applyActions', () => {
+  it('with acting off records the confirmation but never calls the network, and says how to turn it on', async () => {
+    const w = world(['1']);
+    const profile = profileWith({ enabled: false });
+    const { request, apply } = await confirmAndApply(profile, w.deps, { contactKey: 'mastodon:1', handle: '1@m.example', action: 'unfollow', reportAt: REPORT_AT, confirmation: { kind: 'link', ref: 'tok-1' } });
+    expect(apply.enabled).toBe(false);
+    expect(request.status).toBe('pending');
+    expect(apply.stillPending.map((r) => r.id)).toEqual([request.id]);
+    expect(w.actor.calls).toEqual([]);
+    expect(w.actor.following.has('1')).toBe(true);
+    expect(howToEnable('p')).toContain('"act": { "enabled": true');
+    expect(howToEnable('p')).toContain('write:follows');
+  });
+
+  it('carries out at most maxPerRun actions per call and leaves the rest pending for the next', async () => {
+    const ids = ['1', '2', '3', '4', '5'];
+    const w = world(ids);
+    const profile = profileWith({ enabled: true, maxPerRun: 2, pacingSeconds: 0 });
+    for (const id of ids) await w.confirm(profile, id);
+    const first = await applyActions(profile, w.deps);
+    expect(first.acted).toBe(2);
+    expect(first.stillPending).toHaveLength(3);
+    expect([...w.actor.following].sort()).toEqual(['3', '4', '5']);
+    const second = await applyActions(profile, w.deps);
+    expect(second.acted).toBe(2);
+    expect([...w.actor.following]).toEqual(['5']);
+  });
+
+  it('waits pacingSeconds after each write, and looks again after the wait, just before acting', async () => {
+    const w = world(['1', '2', '3']);
+    const profile = profileWith({ enabled: true, pacingSeconds: 5 });
+    for (const id of ['1', '2', '3']) await w.confirm(profile, id);
+    await applyActions(profile, w.deps);
+    expect(w.sleeps).toEqual([5000, 5000]);
+    expect(w.actor.calls.map((c) => `${c.call}${c.id}`)).toEqual(['look1', 'unfollow1', 'sleep', 'look2', 'unfollow2', 'sleep', 'look3', 'unfollow3']);
+    const writes = w.actor.calls.filter((c) => c.call === 'unfollow').map((c) => c.at);
+    expect(writes[1]! - writes[0]!).toBeGreaterThanOrEqual(5000);
+  });
+
+  it('never unfollows an allowlisted or snoozed contact, nor one who engaged after the report (stored or fresh)', async () => {
+    const w = world(['1', '2', '3', '4', '5'], {
+      decisions: [{ contact: 'mastodon:2', kind: 'snooze', until: '2027-01-01', at: REPORT_AT }],
+      interactions: [{ id: 'n1', contactId: '3', kind: 'like', direction: 'inbound', at: '2026-11-23T12:00:00.000Z', sourceId: 'mastodon' }],
+    });
+    w.actor.inbound.set('4', '2026-11-24T09:00:00.000Z');
+    const profile = profileWith({ enabled: true, pacingSeconds: 0 }, { allowlist: ['@1@M.example'] });
+    for (const id of ['1', '2', '3', '4', '5']) await w.confirm(profile, id);
+    const result = await applyActions(profile, w.deps);
+    expect(w.actor.calls.filter((c) => c.call === 'unfollow').map((c) => c.id)).toEqual(['5']);
+    const reasons = Object.fromEntries(result.results.map((r) => [r.request.contactKey, `${r.outcome}: ${r.reason ?? ''}`]));
+    expect(reasons).toEqual({
+      'mastodon:1': 'skipped: allowlisted (@1@M.example)',
+      'mastodon:2': 'skipped: snoozed until 2027-01-01',
+      'mastodon:3': 'skipped: engaged since the report (2026-11-23T12:00:00.000Z)',
+      'mastodon:4': 'skipped: engaged since the report (2026-11-24T09:00:00.000Z)',
+      'mastodon:5': 'done: ',
+    });
+    expect(w.actions.audits.map((a) => a.outcome)).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'done']);
+  });
+
+  it('sends nothing when the relationship is already what the action wants, and skips a gone account', async () => {
+    const w = world(['1']);
+    w.actor.following.delete('1');
+    w.actor.following.add('2');
+    w.actor.gone.add('3');
+    const profile = profileWith({ enabled: true, pacingSeconds: 0 });
+    await w.confirm(profile, '1');
+    await w.confirm(profile, '2', 'follow');
+    await w.confirm(profile, '3');
+    const result = await applyActions(profile, w.deps);
+    expect(result.acted).toBe(0);
+    expect(result.results.map((r) => [r.outcome, r.reason, r.request.status])).toEqual([
+      ['already', 'already not following', 'skipped'],
+      ['already', 'already following', 'skipped'],
+      ['skipped', 'the account is gone', 'skipped'],
+    ]);
+  });
+
+  it('audits every attempt with when, which confirmation and the platform answer', async () => {
+    const w = world(['1']);
+    const profile = profileWith({ enabled: true });
+    await confirmAndApply(profile, w.deps, { contactKey: 'mastodon:1', handle: '1@m.example', action: 'unfollow', reportAt: REPORT_AT, confirmation: { kind: 'link', ref: 'tok-9' } });
+    expect(w.actions.audits).toHaveLength(1);
+    expect(w.actions.audits[0]).toMatchObject({ what: 'unfollow', outcome: 'done', contactKey: 'mastodon:1', confirmation: { kind: 'link', ref: 'tok-9' }, platformAnswer: { status: 200, summary: 'following=false' } });
+    expect(Date.parse(w.actions.audits[0]!.at)).toBeGreaterThan(Date.parse(REPORT_AT));
+  });
+
+  it('a failed write or a failed look is audited as failed; a failed look never acts blind', async () => {
+    const w = world(['1', '2']);
+    const profile = profileWith({ enabled: true, pacingSeconds: 0 });
+    await w.confirm(profile, '1');
+    w.actor.failWrites = true;
+    const first = await applyActions(profile, w.deps);
+    expect(first.results[0]).toMatchObject({ outcome: 'failed', request: { status: 'failed' } });
+    expect(w.actions.audits[0]!.platformAnswer?.summary).toContain('HTTP 500');
+    await w.confirm(profile, '2');
+    w.actor.failLooks = true;
+    const second = await applyActions(profile, w.deps);
+    expect(second.results[0]?.reason).toContain('could not look at the account');
+    expect(w.actor.calls.filter((c) => c.call === 'unfollow' && c.id === '2')).toEqual([]);
+  });
+
+  it('undo follows again after an unfollow, audited as an undo, and only once', async () => {
+    const w = world(['1']);
+    const profile = profileWith({ enabled: true });
+    const { request } = await confirmAndApply(profile, w.deps, { contactKey: 'mastodon:1', handle: '1@m.example', action: 'unfollow', reportAt: REPORT_AT, confirmation: { kind: 'cli', ref: 'me' } });
+    expect(request.status).toBe('done');
+    expect(w.actor.following.has('1')).toBe(false);
+    const undo = await undoAction(profile, w.deps, request.id, { kind: 'cli', ref: 'me' });
+    expect(undo.request).toMatchObject({ action: 'follow', status: 'done', undoOf: request.id });
+    expect(w.actor.following.has('1')).toBe(true);
+    expect(w.actions.audits.at(-1)).toMatchObject({ what: 'follow', outcome: 'done', undoOf: request.id });
+    await expect(undoAction(profile, w.deps, request.id, { kind: 'cli', ref: 'me' })).rejects.toThrow(/already undone/);
+    await expect(undoAction(profile, w.deps, 'nope', { kind: 'cli', ref: 'me' })).rejects.toThrow(/no action nope/);
+  });
+
+  it('two applies at the same time carry out each action once', async () => {
+    const w = world(['1', '2', '3']);
+    const profile = profileWith({ enabled: true, pacingSeconds: 0 });
+    for (const id of ['1', '2', '3']) await w.confirm(profile, id);
+    const [a, b] = await Promise.all([applyActions(profile, w.deps), applyActions(profile, w.deps)]);
+    expect(a.acted + b.acted).toBe(3);
+    expect(w.actor.calls.filter((c) => c.call === 'unfollow').map((c) => c.id).sort()).toEqual(['1', '2', '3']);
+  });
+
+  it('a source that cannot act (file, demo) fails the action with the reason, nothing else happens', async () => {
+    const w = world(['1']);
+    const profile = profileWith({ enabled: true });
+    await recordConfirmation(profile, w.deps, { contactKey: 'file:ada', handle: 'ada', action: 'unfollow', reportAt: REPORT_AT, confirmation: { kind: 'cli', ref: 'me' } });
+    const result = await applyActions(profile, w.deps);
+    expect(result.results[0]?.reason).toContain('source "file" cannot act');
+    expect(w.actor.calls).toEqual([]);
+  });
+});
+
+describe('nothing acts by the schedule alone', () => {
+  it('no step of a scheduled firing imports the apply engine', async () => {
+    const { readFile, readdir } = await import('node:fs/promises');
+    const dir = new URL('../../../shared/app/', import.meta.url);
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.ts') && f !== 'apply-actions.ts');
+    const handler = ['../../../functions/handler.ts', '../../../functions/pull-step.ts', '../../../functions/report-step.ts'];
+    const texts = [...(await Promise.all(files.map((f) => readFile(new URL(f, dir), 'utf8')))), ...(await Promise.all(handler.map((h) => readFile(new URL(h, import.meta.url), 'utf8').catch(() => ''))))];
+    for (const text of texts) expect(text).not.toMatch(/apply-actions/);
+  });
+});

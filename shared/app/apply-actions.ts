@@ -22,19 +22,24 @@
  * `act.pacingSeconds` between a write and the next request. Audited: every
  * attempt (done, skipped, failed) is an audit record with the platform's answer.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ProfileConfig } from '../config/schema.ts';
 import type { OwnerDecisions } from '../domain/analysis-types.ts';
 import { matchDecisions } from '../domain/decisions.ts';
 import type { ActionAudit, ActionConfirmation, ActionKind, ActionRequest, ActionStore, AuditOutcome } from '../ports/action-store.ts';
 import type { ActResult, Actor, ActTarget, PlatformAnswer } from '../ports/actor.ts';
-import type { ProfileStore, StoredDecision } from '../ports/store.ts';
+import type { ConfirmedAction, DecisionLedger, ProfileStore, StoredDecision } from '../ports/store.ts';
 
 export interface ApplyDeps {
   actions: ActionStore;
   store: Pick<ProfileStore, 'loadProfileState' | 'loadInteractions'>;
   /** The write adapter of a source, or undefined when that source cannot act (file, demo, no credentials). */
   actorFor(sourceId: string): Actor | undefined | Promise<Actor | undefined>;
+  /**
+   * The decision page's ledger (shared/store/dynamo-decision-ledger.ts): its pending confirmed
+   * actions are taken over as requests of this engine, and their outcome written back to it.
+   */
+  ledger?: Pick<DecisionLedger, 'listConfirmedActions' | 'putConfirmedAction'>;
   clock?: () => Date;
   /** Injected in tests: records the pacing instead of waiting. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -155,6 +160,7 @@ export class ActionInputError extends Error {
 export async function applyActions(profile: ProfileConfig, deps: ApplyDeps, options: { signal?: AbortSignal; onlyIds?: string[] } = {}): Promise<ApplyResult> {
   const clock = deps.clock ?? (() => new Date());
   const sleep = deps.sleep ?? defaultSleep;
+  if (deps.ledger !== undefined) await adoptLedgerActions(profile, deps, deps.ledger);
   const pending = (await deps.actions.listActionRequests(profile.id, 'pending')).filter((r) => options.onlyIds === undefined || options.onlyIds.includes(r.id));
   if (!profile.act.enabled) return { enabled: false, results: [], stillPending: pending, acted: 0 };
 
@@ -180,6 +186,7 @@ export async function applyActions(profile: ProfileConfig, deps: ApplyDeps, opti
       const detail = reason ?? answer?.summary;
       await deps.actions.appendAudit(auditOf(request, at, outcome, reason, answer));
       await deps.actions.transitionAction(profile.id, request.id, 'acting', status, at, detail);
+      if (deps.ledger !== undefined && request.confirmation.kind === 'link') await settleLedger(deps.ledger, profile.id, request, status, at, detail);
       results.push({ request: { ...request, status, updatedAt: at, ...(detail !== undefined ? { detail } : {}) }, outcome, ...(reason !== undefined ? { reason } : {}), ...(answer !== undefined ? { answer } : {}) });
     };
 
@@ -257,6 +264,51 @@ export async function applyActions(profile: ProfileConfig, deps: ApplyDeps, opti
     }
   }
   return { enabled: true, results, stillPending, acted };
+}
+
+/**
+ * Takes over the decision page's pending confirmations (one per contact, `A#` items) as requests
+ * of this engine. The request id comes from the link's id and the contact, so taking one over
+ * twice (two applies at once) stores it once. The report time is the latest run at or before
+ * the confirmation: the email the link came from.
+ */
+export async function adoptLedgerActions(profile: ProfileConfig, deps: Pick<ApplyDeps, 'actions' | 'store' | 'clock'>, ledger: Pick<DecisionLedger, 'listConfirmedActions'>): Promise<number> {
+  const waiting = (await ledger.listConfirmedActions(profile.id)).filter((a) => a.status === 'pending');
+  if (waiting.length === 0) return 0;
+  const state = await deps.store.loadProfileState(profile.id);
+  const nowIso = (deps.clock ?? (() => new Date()))().toISOString();
+  let adopted = 0;
+  for (const confirmed of waiting) {
+    const { sourceId, contactId } = splitKey(confirmed.key);
+    const handle = state.contacts.find((c) => c.sourceId === sourceId && c.id === contactId)?.handle ?? confirmed.key;
+    const lastRunAt = state.lastRun?.at;
+    const reportAt = lastRunAt !== undefined && lastRunAt <= confirmed.confirmedAt ? lastRunAt : confirmed.confirmedAt;
+    const request: ActionRequest = {
+      id: ledgerActionId(confirmed),
+      profileId: profile.id,
+      contactKey: confirmed.key,
+      handle,
+      action: confirmed.action === 'follow_back' ? 'follow' : 'unfollow',
+      reportAt,
+      confirmedAt: confirmed.confirmedAt,
+      confirmation: { kind: 'link', ref: confirmed.tokenId },
+      status: 'pending',
+      updatedAt: nowIso,
+    };
+    if (await deps.actions.putActionRequest(request)) adopted++;
+  }
+  return adopted;
+}
+
+function ledgerActionId(confirmed: ConfirmedAction): string {
+  return `${confirmed.confirmedAt.slice(0, 10).replaceAll('-', '')}-${createHash('sha256').update(`${confirmed.tokenId}\n${confirmed.key}`).digest('hex').slice(0, 6)}`;
+}
+
+async function settleLedger(ledger: Pick<DecisionLedger, 'listConfirmedActions' | 'putConfirmedAction'>, profileId: string, request: ActionRequest, status: 'done' | 'failed' | 'skipped', at: string, detail: string | undefined): Promise<void> {
+  // Only the confirmation this request came from: a newer one for the same contact replaced it and stays pending.
+  const current = (await ledger.listConfirmedActions(profileId)).find((a) => a.key === request.contactKey && a.tokenId === request.confirmation.ref);
+  if (current === undefined) return;
+  await ledger.putConfirmedAction(profileId, { ...current, status, doneAt: at, ...(detail !== undefined ? { detail: detail.slice(0, 300) } : {}) });
 }
 
 /** `sourceId:contactId`; ids such as DIDs contain colons, source ids never do. */

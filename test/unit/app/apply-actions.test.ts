@@ -4,7 +4,7 @@ import { ProfileConfig } from '../../../shared/config/schema.ts';
 import type { TrackedContact } from '../../../shared/domain/analysis-types.ts';
 import type { Interaction } from '../../../shared/domain/model.ts';
 import type { ActResult, Actor, ActTarget, FreshLook } from '../../../shared/ports/actor.ts';
-import type { StoredDecision } from '../../../shared/ports/store.ts';
+import type { ConfirmedAction, StoredDecision } from '../../../shared/ports/store.ts';
 import { MemoryActionStore } from '../../helpers/memory-action-store.ts';
 
 const REPORT_AT = '2026-11-23T08:00:00.000Z';
@@ -209,6 +209,31 @@ describe('applyActions', () => {
     const result = await applyActions(profile, w.deps);
     expect(result.results[0]?.reason).toContain('source "file" cannot act');
     expect(w.actor.calls).toEqual([]);
+  });
+});
+
+describe('confirmations from the decision page (the ledger)', () => {
+  it('are taken over once, carried out, and settled back in the ledger with what happened', async () => {
+    const w = world(['1', '2']);
+    const ledgerItems: ConfirmedAction[] = [
+      { key: 'mastodon:1', action: 'unfollow', confirmedAt: '2026-11-24T09:00:00.000Z', tokenId: 'jti-1', status: 'pending' },
+      { key: 'mastodon:2', action: 'follow_back', confirmedAt: '2026-11-24T09:01:00.000Z', tokenId: 'jti-2', status: 'pending' },
+    ];
+    w.actor.following.delete('2');
+    const ledger = {
+      listConfirmedActions: async () => ledgerItems.map((a) => ({ ...a })),
+      putConfirmedAction: async (_p: string, a: ConfirmedAction) => {
+        ledgerItems.splice(ledgerItems.findIndex((x) => x.key === a.key), 1, a);
+      },
+    };
+    const profile = profileWith({ enabled: true, pacingSeconds: 0 });
+    const [a, b] = await Promise.all([applyActions(profile, { ...w.deps, ledger }), applyActions(profile, { ...w.deps, ledger })]);
+    expect(a.acted + b.acted).toBe(2);
+    expect(w.actor.calls.filter((c) => c.call !== 'look').map((c) => `${c.call}${c.id}`).sort()).toEqual(['follow2', 'unfollow1']);
+    expect(ledgerItems.map((x) => x.status)).toEqual(['done', 'done']);
+    expect(w.actions.audits.map((x) => x.confirmation)).toEqual(expect.arrayContaining([{ kind: 'link', ref: 'jti-1' }, { kind: 'link', ref: 'jti-2' }]));
+    await applyActions(profile, { ...w.deps, ledger });
+    expect(w.actor.calls.filter((c) => c.call !== 'look')).toHaveLength(2);
   });
 });
 

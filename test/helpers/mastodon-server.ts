@@ -48,9 +48,11 @@ export interface MastodonWorld {
   statuses: Json[];
   /** Statuses you favourited, newest favourite first; `favouriteId` is the internal record id. */
   favourites: { favouriteId: string; status: Json }[];
+  /** Other accounts the instance knows (followable); followers and following are known too. */
+  accounts?: Json[];
 }
 
-export type Route = 'verify_credentials' | 'instance' | 'instance_v1' | 'followers' | 'following' | 'notifications' | 'statuses' | 'favourites';
+export type Route = 'verify_credentials' | 'instance' | 'instance_v1' | 'followers' | 'following' | 'notifications' | 'statuses' | 'favourites' | 'relationships' | 'follow' | 'unfollow';
 
 export type Failure =
   | 'ok'
@@ -74,6 +76,11 @@ export interface MastodonServerOptions {
   onlyV1Instance?: boolean;
   /** Epoch ms; tests share a fake clock with the client. Default Date.now. */
   now?: () => number;
+  /**
+   * OAuth scopes of the token. Default `read write:follows`. Follow and unfollow need `write`
+   * or `write:follows`; without it they answer 403 like Doorkeeper does.
+   */
+  scopes?: string[];
 }
 
 export interface MastodonServer {
@@ -99,9 +106,13 @@ const ROUTES: { route: Route; pattern: RegExp }[] = [
   { route: 'statuses', pattern: /^\/api\/v1\/accounts\/([^/]+)\/statuses$/ },
   { route: 'notifications', pattern: /^\/api\/v1\/notifications$/ },
   { route: 'favourites', pattern: /^\/api\/v1\/favourites$/ },
+  { route: 'relationships', pattern: /^\/api\/v1\/accounts\/relationships$/ },
+  { route: 'follow', pattern: /^\/api\/v1\/accounts\/([^/]+)\/follow$/ },
+  { route: 'unfollow', pattern: /^\/api\/v1\/accounts\/([^/]+)\/unfollow$/ },
 ];
+const WRITE_ROUTES = new Set<Route>(['follow', 'unfollow']);
 
-const LIMITS: Record<Exclude<Route, 'verify_credentials' | 'instance' | 'instance_v1'>, { default: number; max: number; nextOnlyWhenFull: boolean }> = {
+const LIMITS: Record<Exclude<Route, 'verify_credentials' | 'instance' | 'instance_v1' | 'relationships' | 'follow' | 'unfollow'>, { default: number; max: number; nextOnlyWhenFull: boolean }> = {
   followers: { default: 40, max: 80, nextOnlyWhenFull: true },
   following: { default: 40, max: 80, nextOnlyWhenFull: true },
   notifications: { default: 40, max: 80, nextOnlyWhenFull: false },
@@ -166,7 +177,7 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
       entry.status = status;
       send(res, status, body, headers);
     };
-    if (!match || req.method !== 'GET') return reply(404, { error: 'Record not found' });
+    if (!match || req.method !== (WRITE_ROUTES.has(match.route) ? 'POST' : 'GET')) return reply(404, { error: 'Record not found' });
     const route = match.route;
     requests[route]++;
 
@@ -213,6 +224,14 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
       return reply(failure.status, { error: failure.status >= 500 ? 'We are sorry, but something went wrong on our end.' : 'Forbidden' }, rateHeaders);
     }
 
+    if (route === 'relationships' || route === 'follow' || route === 'unfollow') {
+      const scopes = options.scopes ?? ['read', 'write:follows'];
+      if (WRITE_ROUTES.has(route) && !scopes.includes('write') && !scopes.includes('write:follows')) {
+        return reply(403, { error: 'This action is outside the authorized scopes' }, rateHeaders);
+      }
+      const result = relate(route, route === 'relationships' ? url.searchParams.getAll('id[]') : [match.pattern.exec(url.pathname)?.[1] ?? '']);
+      return reply(result.status, result.body, rateHeaders);
+    }
     const { body, link } = answer(route, match.pattern.exec(url.pathname)?.[1], url);
     const headers: Record<string, string> = { ...rateHeaders, ...(link ? { link } : {}) };
     if (failure === 'truncate') {
@@ -225,9 +244,37 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
     reply(200, failure === 'malformed' ? malform(body) : body, headers);
   }
 
+  /** Relationship entities (docs.joinmastodon.org/entities/Relationship); follow and unfollow change `world.following`. */
+  function relate(route: 'relationships' | 'follow' | 'unfollow', ids: string[]): { status: number; body: unknown } {
+    const world = options.world;
+    const known = (id: string): Json | undefined => [...world.following, ...world.followers, ...(world.accounts ?? [])].find((a) => a['id'] === id);
+    const relationship = (id: string): Json => ({
+      id,
+      following: world.following.some((a) => a['id'] === id),
+      followed_by: world.followers.some((a) => a['id'] === id),
+      requested: false,
+      blocking: false,
+      muting: false,
+      showing_reblogs: true,
+      notifying: false,
+      languages: null,
+      endorsed: false,
+      note: '',
+    });
+    // Unknown ids are left out of relationships, as on the real server.
+    if (route === 'relationships') return { status: 200, body: ids.filter((id) => known(id) !== undefined).map(relationship) };
+    const id = ids[0] ?? '';
+    const account = known(id);
+    if (account === undefined) return { status: 404, body: { error: 'Record not found' } };
+    const index = world.following.findIndex((a) => a['id'] === id);
+    if (route === 'unfollow' && index >= 0) world.following.splice(index, 1);
+    if (route === 'follow' && index < 0) world.following.unshift(account);
+    return { status: 200, body: relationship(id) };
+  }
+
   function answer(route: Route, accountId: string | undefined, url: URL): { body: unknown; link?: string } {
     const world = options.world;
-    if (route === 'verify_credentials' || route === 'instance' || route === 'instance_v1') return { body: world.me };
+    if (route === 'verify_credentials' || route === 'instance' || route === 'instance_v1' || route === 'relationships' || route === 'follow' || route === 'unfollow') return { body: world.me };
     if ((route === 'followers' || route === 'following' || route === 'statuses') && accountId !== world.me['id']) return { body: [] };
     const spec = LIMITS[route];
     const asked = Number(url.searchParams.get('limit') ?? spec.default);
@@ -244,7 +291,11 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
       case 'notifications': {
         const types = url.searchParams.getAll('types[]');
         const withFiltered = url.searchParams.get('include_filtered') === 'true' ? [...world.notifications, ...(world.filteredNotifications ?? [])] : world.notifications;
-        items = withFiltered.filter((n) => types.length === 0 || types.includes(String(n['type']))).map((n) => ({ key: String(n['id']), body: n }));
+        const from = url.searchParams.get('account_id');
+        items = withFiltered
+          .filter((n) => types.length === 0 || types.includes(String(n['type'])))
+          .filter((n) => from === null || (n['account'] as Json | undefined)?.['id'] === from)
+          .map((n) => ({ key: String(n['id']), body: n }));
         break;
       }
       case 'statuses':
@@ -322,7 +373,7 @@ function instanceV1(domain: string): Json {
 }
 
 function emptyCounts(): Record<Route, number> {
-  return { verify_credentials: 0, instance: 0, instance_v1: 0, followers: 0, following: 0, notifications: 0, statuses: 0, favourites: 0 };
+  return { verify_credentials: 0, instance: 0, instance_v1: 0, followers: 0, following: 0, notifications: 0, statuses: 0, favourites: 0, relationships: 0, follow: 0, unfollow: 0 };
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

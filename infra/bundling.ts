@@ -22,3 +22,7 @@ export const BUNDLE = {
 
 /** The entry point, relative to the repository root. */
 export const HANDLER_ENTRY = 'functions/handler.ts';
+
+/** The Step Functions tasks' entry points: one pull pass, and the report. */
+export const PULL_STEP_ENTRY = 'functions/pull-step.ts';
+export const REPORT_STEP_ENTRY = 'functions/report-step.ts';

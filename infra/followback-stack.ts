@@ -9,9 +9,10 @@ import { ENV, STACK_OUTPUTS } from '../shared/app/env.ts';
 import type { Config } from '../shared/config/schema.ts';
 import { PLACEHOLDER_SECRET_VALUE } from '../shared/secrets/secrets-manager-resolver.ts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../shared/store/table-schema.ts';
-import { HANDLER_ENTRY } from './bundling.ts';
+import { HANDLER_ENTRY, PULL_STEP_ENTRY, REPORT_STEP_ENTRY } from './bundling.ts';
 import { JobAlarms } from './constructs/job-alarms.ts';
-import { JobFunction } from './constructs/job-function.ts';
+import { FiringStateMachine } from './constructs/firing-state-machine.ts';
+import { JobFunction, onlyTheseFunctionsReadTheTokens } from './constructs/job-function.ts';
 import { ProfileSchedules } from './constructs/profile-schedules.ts';
 import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
 import { stackSettings, warnIfExampleConfig } from './stack-settings.ts';
@@ -25,10 +26,24 @@ export interface FollowbackStackProps extends StackProps {
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** CloudFormation output with the firing state machine's ARN (read by `followback invoke`). */
+export const STATE_MACHINE_OUTPUT = 'FiringStateMachineArn';
+export const REPORT_STEP_MIN_MEMORY_MB = 2048;
+/** Lambda's maximum: the report analyses the whole observed history of the profile in one go. */
+export const REPORT_STEP_TIMEOUT_SECONDS = 900;
+
+function sesEnvironment(configurationSet: string | undefined): Record<string, string> {
+  return configurationSet !== undefined ? { [ENV.sesConfigurationSet]: configurationSet } : {};
+}
+
 /** Everything followback runs on in AWS; reads as the list of its parts. */
 export class FollowbackStack extends Stack {
   readonly table: Table;
+  /** The whole run in one invocation: kept for manual `aws lambda invoke` runs of small accounts. */
   readonly fn: JobFunction;
+  readonly pullStep: JobFunction;
+  readonly reportStep: JobFunction;
+  readonly firing: FiringStateMachine;
   readonly deadLetterQueue: Queue;
   readonly secrets: Secret[];
   readonly schedules: ProfileSchedules;
@@ -64,9 +79,31 @@ export class FollowbackStack extends Stack {
       timeoutSeconds: settings.deploy.timeoutSeconds,
       logRetention: settings.logRetention,
       deadLetterQueue: this.deadLetterQueue,
-      environment: settings.sesConfigurationSet !== undefined ? { [ENV.sesConfigurationSet]: settings.sesConfigurationSet } : {},
+      environment: sesEnvironment(settings.sesConfigurationSet),
     });
     this.fn.bindTable(this.table);
+
+    // The steps of a firing (see infra/constructs/firing-state-machine.ts). The pull step stops itself a
+    // minute before its timeout to save its cursors; the report step analyses the whole history at once,
+    // so it gets the longest timeout and at least 2 GB (memory also buys CPU).
+    const common = { projectRoot: PROJECT_ROOT, config: props.config, logRetention: settings.logRetention, environment: sesEnvironment(settings.sesConfigurationSet) };
+    this.pullStep = new JobFunction(this, 'PullStep', {
+      ...common,
+      entry: `${PROJECT_ROOT}${PULL_STEP_ENTRY}`,
+      memoryMb: settings.deploy.memoryMb,
+      timeoutSeconds: settings.deploy.timeoutSeconds,
+      description: 'followback: one bounded pull pass of a firing (cursors saved in the table)',
+      classifiesTone: false,
+    });
+    this.reportStep = new JobFunction(this, 'ReportStep', {
+      ...common,
+      entry: `${PROJECT_ROOT}${REPORT_STEP_ENTRY}`,
+      memoryMb: Math.max(settings.deploy.memoryMb, REPORT_STEP_MIN_MEMORY_MB),
+      timeoutSeconds: REPORT_STEP_TIMEOUT_SECONDS,
+      description: 'followback: analyses, renders, delivers and stores the report of a firing',
+    });
+    this.pullStep.bindTable(this.table);
+    this.reportStep.bindTable(this.table);
 
     // Created with a recognisable placeholder; the owner puts the token afterwards (see the README).
     this.secrets = settings.secretNames.map(
@@ -79,27 +116,41 @@ export class FollowbackStack extends Stack {
         }),
     );
     this.fn.bindSecrets(this.secrets);
+    this.pullStep.bindSecrets(this.secrets);
+    onlyTheseFunctionsReadTheTokens(this.secrets, [this.fn, this.pullStep]);
 
     // SES authorises the sending identity and the configuration set; in the sandbox (every new account)
     // it also authorises each recipient's identity, so every profile's recipients are listed too.
     // The ARNs are in delivery.region when set: the function sends there (see deps-from-env).
     const sesArn = (resource: string, resourceName: string): string =>
       this.formatArn({ service: 'ses', resource, resourceName, ...(settings.sesRegion !== undefined ? { region: settings.sesRegion } : {}) });
-    this.fn.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'SendReportThroughTheConfiguredIdentity',
-        actions: ['ses:SendRawEmail', 'ses:SendEmail'],
-        resources: [
-          ...[...new Set([settings.deploy.sesIdentity, ...settings.recipients])].map((identity) => sesArn('identity', identity)),
-          ...(settings.sesConfigurationSet !== undefined ? [sesArn('configuration-set', settings.sesConfigurationSet)] : []),
-        ],
-      }),
-    );
+    for (const sender of [this.fn, this.reportStep]) {
+      sender.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'SendReportThroughTheConfiguredIdentity',
+          actions: ['ses:SendRawEmail', 'ses:SendEmail'],
+          resources: [
+            ...[...new Set([settings.deploy.sesIdentity, ...settings.recipients])].map((identity) => sesArn('identity', identity)),
+            ...(settings.sesConfigurationSet !== undefined ? [sesArn('configuration-set', settings.sesConfigurationSet)] : []),
+          ],
+        }),
+      );
+    }
 
-    this.schedules = new ProfileSchedules(this, 'Schedules', { profiles: props.config.profiles, target: this.fn, deadLetterQueue: this.deadLetterQueue });
+    this.firing = new FiringStateMachine(this, 'Firing', {
+      pullStep: this.pullStep,
+      reportStep: this.reportStep,
+      maxPullHours: Math.max(...props.config.profiles.map((p) => p.policy.maxPullHours)),
+      logRetention: settings.logRetention,
+    });
+    this.schedules = new ProfileSchedules(this, 'Schedules', { profiles: props.config.profiles, target: this.firing.gate, deadLetterQueue: this.deadLetterQueue });
     this.alarms = new JobAlarms(this, 'Alarms', {
       fn: this.fn,
       deadLetterQueue: this.deadLetterQueue,
+      stateMachines: [
+        { id: 'Firing', stateMachine: this.firing.loop, what: 'a firing (pull steps and report)' },
+        { id: 'Gate', stateMachine: this.firing.gate, what: 'starting a scheduled firing' },
+      ],
       ...(settings.deploy.alarmEmail !== undefined ? { alarmEmail: settings.deploy.alarmEmail } : {}),
     });
 
@@ -107,6 +158,7 @@ export class FollowbackStack extends Stack {
     new CfnOutput(this, STACK_OUTPUTS.tableName, { key: STACK_OUTPUTS.tableName, value: this.table.tableName });
     new CfnOutput(this, STACK_OUTPUTS.deadLetterQueueUrl, { key: STACK_OUTPUTS.deadLetterQueueUrl, value: this.deadLetterQueue.queueUrl });
     new CfnOutput(this, STACK_OUTPUTS.alarmTopicArn, { key: STACK_OUTPUTS.alarmTopicArn, value: this.alarms.topic.topicArn });
+    new CfnOutput(this, STATE_MACHINE_OUTPUT, { key: STATE_MACHINE_OUTPUT, value: this.firing.loop.stateMachineArn, description: 'followback invoke starts its executions here' });
     new CfnOutput(this, 'LogGroupName', { key: 'LogGroupName', value: this.fn.logGroupOfFunction.logGroupName });
 
     acknowledgeNagFindings(this);

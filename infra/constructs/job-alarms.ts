@@ -1,27 +1,32 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, MathExpression, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 export interface JobAlarmsProps {
   fn: IFunction;
   deadLetterQueue: IQueue;
+  /** State machines whose failed or timed-out executions are alarms (the firing loop, its gate). */
+  stateMachines?: { id: string; stateMachine: IStateMachine; what: string }[];
   /** Subscribed to the topic when set (AWS mails a confirmation link first). */
   alarmEmail?: string;
 }
 
 /**
  * A weekly job fails quietly unless someone is told: one alarm on function
- * errors, one on anything waiting in the dead-letter queue, both to one topic.
+ * errors, one on anything waiting in the dead-letter queue, one per state
+ * machine on executions that failed or timed out, all to one topic.
  */
 export class JobAlarms extends Construct {
   readonly topic: Topic;
   readonly functionErrors: Alarm;
   readonly deadLetters: Alarm;
+  readonly executionsFailed: Alarm[];
 
   constructor(scope: Construct, id: string, props: JobAlarmsProps) {
     super(scope, id);
@@ -33,6 +38,22 @@ export class JobAlarms extends Construct {
       'DeadLetters',
       'followback: a scheduled run could not be delivered or failed every retry (messages in the DLQ)',
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+    );
+    this.executionsFailed = (props.stateMachines ?? []).map(({ id, stateMachine, what }) =>
+      this.onAny(
+        `${id}ExecutionsFailed`,
+        `followback: ${what} failed or timed out (open the execution in the Step Functions console)`,
+        // A stopped (aborted) execution is someone's decision, not a failure.
+        new MathExpression({
+          expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
+          usingMetrics: {
+            failed: stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+            timedOut: stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
+          },
+          period: Duration.minutes(5),
+          label: 'executions failed or timed out',
+        }),
+      ),
     );
   }
 

@@ -37,9 +37,12 @@ export interface JobFunctionProps {
   memoryMb: number;
   timeoutSeconds: number;
   logRetention: RetentionDays;
-  /** Where failed asynchronous invocations go after Lambda's own retries. */
-  deadLetterQueue: IQueue;
+  /** Where failed asynchronous invocations go after Lambda's own retries (none for the steps: Step Functions invokes them synchronously and retries itself). */
+  deadLetterQueue?: IQueue;
   environment?: Record<string, string>;
+  description?: string;
+  /** Whether this function classifies reply tone (gets the Comprehend grant when a profile picks Comprehend). Default true. */
+  classifiesTone?: boolean;
 }
 
 /**
@@ -76,10 +79,8 @@ export class JobFunction extends NodejsFunction {
       timeout: Duration.seconds(props.timeoutSeconds),
       logGroup,
       role,
-      deadLetterQueue: props.deadLetterQueue,
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(6),
-      description: 'followback: pulls snapshots, stores history, emails the pruning report',
+      ...(props.deadLetterQueue !== undefined ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2, maxEventAge: Duration.hours(6) } : {}),
+      description: props.description ?? 'followback: pulls snapshots, stores history, emails the pruning report',
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         [ENV.configPath]: BUNDLED_CONFIG_FILE,
@@ -106,7 +107,7 @@ export class JobFunction extends NodejsFunction {
       },
     });
     this.logGroupOfFunction = logGroup;
-    this.comprehendPolicy = grantComprehendSentiment(scope, id, this, role, props.config);
+    this.comprehendPolicy = props.classifiesTone === false ? undefined : grantComprehendSentiment(scope, id, this, role, props.config);
   }
 
   /** The store's item operations on the table (no scans, no streams, no admin), and its name in the environment. */
@@ -115,25 +116,34 @@ export class JobFunction extends NodejsFunction {
     this.addEnvironment(ENV.tableName, table.tableName);
   }
 
-  /** Read access to exactly these secrets, nothing else. */
+  /** Read access to exactly these secrets, nothing else (see `onlyTheseFunctionsReadTheTokens` for everyone else). */
   bindSecrets(secrets: ISecret[]): void {
-    const roleArn = this.role?.roleArn;
-    if (roleArn === undefined) throw new Error('JobFunction has no role to bind secrets to');
-    for (const secret of secrets) {
-      secret.grantRead(this);
-      // Readable only by the function: even an administrator's identity policy cannot read the token
-      // (they can still put a new value, which is how tokens are set and rotated).
-      secret.addToResourcePolicy(
-        new PolicyStatement({
-          sid: 'OnlyTheJobFunctionReadsTheToken',
-          effect: Effect.DENY,
-          principals: [new AnyPrincipal()],
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: ['*'],
-          conditions: { StringNotEquals: { 'aws:PrincipalArn': roleArn } },
-        }),
-      );
-    }
+    for (const secret of secrets) secret.grantRead(this);
+  }
+}
+
+/**
+ * Readable only by the functions that pull: even an administrator's identity policy cannot read a token
+ * (they can still put a new value, which is how tokens are set and rotated). One statement per secret
+ * naming every reader: a Deny per reader would deny each reader to the others.
+ */
+export function onlyTheseFunctionsReadTheTokens(secrets: ISecret[], readers: JobFunction[]): void {
+  const roleArns = readers.map((fn) => {
+    const arn = fn.role?.roleArn;
+    if (arn === undefined) throw new Error(`${fn.node.path} has no role to read the secrets with`);
+    return arn;
+  });
+  for (const secret of secrets) {
+    secret.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyTheJobFunctionsReadTheToken',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['*'],
+        conditions: { StringNotEquals: { 'aws:PrincipalArn': roleArns.length === 1 ? roleArns[0] : roleArns } },
+      }),
+    );
   }
 }
 

@@ -52,28 +52,33 @@ describe('Comprehend grant', { timeout: 120_000 }, () => {
     expect(stack.fn.comprehendPolicy).toBeUndefined();
   });
 
-  it('allows exactly the two sentiment actions, on "*", in the configured region and the function\'s own', () => {
+  it('allows exactly the two sentiment actions, on "*", in the configured region and the function\'s own, to the functions that classify (not the pull step)', () => {
     // ada asks for eu-west-1, bob for the function's own region.
     const { stack, template } = synthStack(withTone([{ classifier: 'comprehend', region: 'eu-west-1' }, { classifier: 'comprehend' }]));
     const found = comprehendStatements(template);
-    expect(found).toHaveLength(1);
-    const { policy, statement } = found[0]!;
-    expect(actionsOf(statement).sort()).toEqual([...COMPREHEND_ACTIONS].sort());
-    expect(statement.Resource).toBe('*');
-    expect(statement.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': ['eu-west-1', { Ref: 'AWS::Region' }] } });
+    // The single-run function and the report step classify; the pull step only reads the networks.
+    expect(found).toHaveLength(2);
+    expect(stack.pullStep.comprehendPolicy).toBeUndefined();
+    for (const fn of [stack.fn, stack.reportStep]) {
+      const policy = stack.getLogicalId(fn.comprehendPolicy!.node.defaultChild as CfnElement);
+      const { statement } = found.find((f) => f.policy === policy)!;
+      expect(actionsOf(statement).sort()).toEqual([...COMPREHEND_ACTIONS].sort());
+      expect(statement.Resource).toBe('*');
+      expect(statement.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': ['eu-west-1', { Ref: 'AWS::Region' }] } });
 
-    // On the function's role, in a policy of its own that the function waits for.
-    const roleId = stack.getLogicalId(stack.fn.role!.node.defaultChild as CfnElement);
-    expect((template.toJSON() as { Resources: Record<string, { Properties: { Roles?: unknown } }> }).Resources[policy]?.Properties.Roles).toEqual([{ Ref: roleId }]);
-    const fnId = stack.getLogicalId(stack.fn.node.defaultChild as CfnElement);
-    expect(template.toJSON().Resources[fnId].DependsOn).toContain(policy);
+      // On the function's role, in a policy of its own that the function waits for.
+      const roleId = stack.getLogicalId(fn.role!.node.defaultChild as CfnElement);
+      expect((template.toJSON() as { Resources: Record<string, { Properties: { Roles?: unknown } }> }).Resources[policy]?.Properties.Roles).toEqual([{ Ref: roleId }]);
+      const fnId = stack.getLogicalId(fn.node.defaultChild as CfnElement);
+      expect(template.toJSON().Resources[fnId].DependsOn).toContain(policy);
+    }
   });
 
   it('is there when only one of the profiles uses Comprehend, in that profile\'s region only', () => {
     const { template } = synthStack(withTone([undefined, { classifier: 'comprehend', region: 'us-east-1' }]));
     const found = comprehendStatements(template);
-    expect(found).toHaveLength(1);
-    expect(found[0]!.statement.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': ['us-east-1'] } });
+    expect(found).toHaveLength(2);
+    for (const { statement } of found) expect(statement.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': ['us-east-1'] } });
   });
 
   it('leaves cdk-nag clean with the lexicon config and with a Comprehend profile', () => {

@@ -1,6 +1,7 @@
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ENV, SCHEDULE_EVENT_SOURCE, STACK_OUTPUTS } from '../../shared/app/env.ts';
+import { ENV, STACK_OUTPUTS } from '../../shared/app/env.ts';
 import { PLACEHOLDER_SECRET_VALUE } from '../../shared/secrets/secrets-manager-resolver.ts';
 import { TTL_ATTRIBUTE } from '../../shared/store/table-schema.ts';
 import { TABLE_ACTIONS } from '../../infra/constructs/job-function.ts';
@@ -17,10 +18,12 @@ const logicalId = (type: string): string => {
   return ids[0] as string;
 };
 const tableId = logicalId('AWS::DynamoDB::Table');
-const functionId = logicalId('AWS::Lambda::Function');
+const idOf = (construct: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+// The single-run function (manual runs); the firing's steps have their own tests in state-machine.test.ts.
+const functionId = idOf(stack.fn);
 const queueId = logicalId('AWS::SQS::Queue');
 const topicId = logicalId('AWS::SNS::Topic');
-const logGroupId = logicalId('AWS::Logs::LogGroup');
+const logGroupId = stack.getLogicalId(stack.fn.logGroupOfFunction.node.defaultChild as CfnElement);
 
 /** Every statement of every IAM policy in the template, with the roles it is attached to. */
 function statements(): { roles: unknown; Action: string | string[]; Resource: unknown; Effect: string }[] {
@@ -30,7 +33,10 @@ function statements(): { roles: unknown; Action: string | string[]; Resource: un
   });
 }
 const actionsOf = (s: { Action: string | string[] }): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-const functionRole = (resources[functionId]?.Properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+const roleOf = (id: string): string => (resources[id]?.Properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+const functionRole = roleOf(functionId);
+const pullRole = roleOf(idOf(stack.pullStep));
+const reportRole = roleOf(idOf(stack.reportStep));
 
 describe('the table', () => {
   it('is on-demand, with point-in-time recovery, TTL on the store attribute, and encryption', () => {
@@ -86,8 +92,8 @@ describe('the job function', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, FunctionName: { Ref: functionId } });
   });
 
-  it('is the only function in the stack (no log-retention or other helper Lambdas)', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 1);
+  it('is one of three functions with the two steps of a firing (no log-retention or other helper Lambdas)', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 3);
   });
 
   it('is published as a stack output for followback invoke', () => {
@@ -113,20 +119,19 @@ describe('the schedules', () => {
     expect(forProfile('bob')).toMatchObject({ ScheduleExpression: 'rate(1 day)', ScheduleExpressionTimezone: 'UTC', State: 'DISABLED' });
   });
 
-  it('deliver the profile and the scheduled time to the function, with a retry policy and a dead-letter queue', () => {
+  it('deliver the profile and the scheduled time to the firing gate state machine, with a retry policy and a dead-letter queue', () => {
     const ada = forProfile('ada');
-    expect(JSON.parse(ada.Target.Input)).toEqual({ source: SCHEDULE_EVENT_SOURCE, profile: 'ada', scheduledTime: '<aws.scheduler.scheduled-time>' });
+    expect(JSON.parse(ada.Target.Input)).toEqual({ profile: 'ada', scheduledTime: '<aws.scheduler.scheduled-time>' });
     expect(ada.Target).toMatchObject({
-      Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      Arn: { Ref: idOf(stack.firing.gate) },
       RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 6 * 3600 },
       DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
     });
   });
 
-  it('may invoke exactly the function, not its versions or aliases', () => {
+  it('invoke no function: the state machine invokes exactly its two steps, not their versions or aliases', () => {
     const invokes = statements().filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
-    expect(invokes.length).toBeGreaterThan(0);
-    for (const s of invokes) expect(s.Resource).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
+    expect(invokes.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [idOf(stack.pullStep), 'Arn'] }, { 'Fn::GetAtt': [idOf(stack.reportStep), 'Arn'] }]);
   });
 });
 
@@ -143,11 +148,11 @@ describe('the secrets', () => {
     }
   });
 
-  it('are readable by the function role only, each by its own ARN', () => {
+  it('are readable by the functions that pull only (the single-run function and the pull step), each by its own ARN', () => {
     const reads = statements().filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
     expect(reads.map((s) => s.Resource)).toEqual(expect.arrayContaining(secrets.map(([id]) => ({ Ref: id }))));
+    expect(new Set(reads.map((s) => JSON.stringify(s.roles)))).toEqual(new Set([JSON.stringify([{ Ref: functionRole }]), JSON.stringify([{ Ref: pullRole }])]));
     for (const s of reads) {
-      expect(s.roles).toEqual([{ Ref: functionRole }]);
       expect(actionsOf(s).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
     }
   });
@@ -160,12 +165,12 @@ describe('the secrets', () => {
       const statement = (p['Properties'] as { ResourcePolicy: { Statement: Record<string, unknown>[] } }).ResourcePolicy.Statement;
       expect(statement).toEqual([
         {
-          Sid: 'OnlyTheJobFunctionReadsTheToken',
+          Sid: 'OnlyTheJobFunctionsReadTheToken',
           Effect: 'Deny',
           Principal: { AWS: '*' },
           Action: 'secretsmanager:GetSecretValue',
           Resource: '*',
-          Condition: { StringNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [functionRole, 'Arn'] } } },
+          Condition: { StringNotEquals: { 'aws:PrincipalArn': [{ 'Fn::GetAtt': [functionRole, 'Arn'] }, { 'Fn::GetAtt': [pullRole, 'Arn'] }] } },
         },
       ]);
     }
@@ -178,7 +183,9 @@ describe('permissions', () => {
     const ses = Object.values(t.findResources('AWS::IAM::Policy'))
       .flatMap((p) => (p['Properties'] as { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } }).PolicyDocument.Statement)
       .filter((s) => actionsOf(s).some((a) => a.startsWith('ses:')));
-    expect(ses).toHaveLength(1);
+    // The same statement for the two functions that deliver: the single-run one and the report step.
+    expect(ses).toHaveLength(2);
+    expect(ses[1]).toEqual(ses[0]);
     expect(actionsOf(ses[0] as { Action: string[] }).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
     const render = (part: unknown): string =>
       typeof part === 'string' ? part : `{${Object.values(part as Record<string, unknown>)[0] as string}}`;
@@ -206,19 +213,24 @@ describe('permissions', () => {
     expect(sesResources(regional).sort()).toEqual([arn('identity/ada@example.org'), arn('identity/mail.example.com'), arn('identity/team@example.org')].sort());
   });
 
-  it('never grant anything on every resource', () => {
-    for (const s of statements()) expect(JSON.stringify(s.Resource), JSON.stringify(s)).not.toMatch(/"\*"|:\*"/);
+  it('never grant anything on every resource, but the log delivery and X-Ray calls of the state machines (which have no resource type)', () => {
+    const machineRoles = [stack.firing.loop, stack.firing.gate].map((m) => JSON.stringify([{ Ref: stack.getLogicalId(m.role.node.defaultChild as CfnElement) }]));
+    for (const s of statements()) {
+      if (s.Resource === '*' && machineRoles.includes(JSON.stringify(s.roles)) && actionsOf(s).every((a) => /^(logs:\w+LogDeliver(y|ies)|logs:(Put|Describe)ResourcePolic(y|ies)|logs:DescribeLogGroups|xray:\w+)$/.test(a))) continue;
+      expect(JSON.stringify(s.Resource), JSON.stringify(s)).not.toMatch(/"\*"|:\*"/);
+    }
   });
 
   it('give the function exactly the item operations the store calls (no scans, no batch gets, no table admin)', () => {
     const dynamo = statements().filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
-    const actions = dynamo.flatMap(actionsOf);
+    // The same grant for the three functions: the store's own calls, each on its own role.
+    const actions = [...new Set(dynamo.flatMap(actionsOf))];
     // shared/store/dynamo-store.ts sends Get, Query, Put, Update, Delete and BatchWrite commands, nothing else.
     expect([...actions].sort()).toEqual(
       ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
     );
     expect([...TABLE_ACTIONS].sort()).toEqual([...actions].sort());
-    for (const s of dynamo) expect(s.roles).toEqual([{ Ref: functionRole }]);
+    expect(dynamo.map((s) => s.roles)).toEqual([[{ Ref: functionRole }], [{ Ref: pullRole }], [{ Ref: reportRole }]]);
   });
 
   it('attach no AWS managed policy to the function role', () => {
@@ -243,7 +255,8 @@ describe('alarms', () => {
       Threshold: 1,
       AlarmActions: [{ Ref: topicId }],
     });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    // And one per state machine on failed or timed-out executions (state-machine.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
   });
 
   it('mail the alarm address when one is configured', () => {
@@ -253,7 +266,7 @@ describe('alarms', () => {
   it('have no subscription when no alarm address is configured', () => {
     const { template: quiet } = synthStack(testConfig({ deploy: { stackName: 'Quiet', sesIdentity: 'mail.example.com' } }));
     quiet.resourceCountIs('AWS::SNS::Subscription', 0);
-    quiet.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    quiet.resourceCountIs('AWS::CloudWatch::Alarm', 4);
   });
 });
 

@@ -22,6 +22,14 @@ export interface WalkOptions<T> {
   maxPages: number;
   /** Called for each page; return false when the caller has read far enough (e.g. the backfill horizon). */
   onPage: (items: T[], links: Record<string, string>) => boolean;
+  /** Resume a walk a previous pull step paused: the link it was about to follow. */
+  startUrl?: string;
+  /**
+   * Asked before each request (and after a request failed): true ends the walk as `paused`, with
+   * the request it was about to make, for the next pull step (its time or page budget is spent, or
+   * the rate limit asks for a long wait).
+   */
+  pause?: () => boolean;
 }
 
 export type WalkEnd =
@@ -29,7 +37,9 @@ export type WalkEnd =
   | { end: 'stopped'; pages: number }
   | { end: 'max-pages'; pages: number }
   /** The caller's signal stopped the walk (cancel, or the run's time limit): what was read is kept. */
-  | { end: 'aborted'; pages: number }
+  | { end: 'aborted'; pages: number; next?: string }
+  /** The step's budget ended the walk; `next` is the link to follow next (undefined: the first page). */
+  | { end: 'paused'; pages: number; next?: string }
   | { end: 'error'; pages: number; error: SourceError };
 
 /**
@@ -40,9 +50,11 @@ export type WalkEnd =
 export async function walkPages<T>(options: WalkOptions<T>): Promise<WalkEnd> {
   const seen = new Set<string>();
   let pages = 0;
-  let url: string | undefined;
+  let url: string | undefined = options.startUrl;
+  const at = (): { next?: string } => (url !== undefined ? { next: url } : {});
   for (;;) {
     if (pages >= options.maxPages) return { end: 'max-pages', pages };
+    if (options.pause?.()) return { end: 'paused', pages, ...at() };
     let res: HttpResponse<T[]>;
     try {
       res =
@@ -50,8 +62,10 @@ export async function walkPages<T>(options: WalkOptions<T>): Promise<WalkEnd> {
           ? await options.http.getJson(options.path, options.schema, { query: options.query, headers: options.headers, ...(options.signal ? { signal: options.signal } : {}) })
           : await options.http.getAbsolute(url, options.schema, { headers: options.headers, ...(options.signal ? { signal: options.signal } : {}) });
     } catch (err) {
-      if ((err instanceof HttpError && err.aborted) || options.signal?.aborted) return { end: 'aborted', pages };
+      if ((err instanceof HttpError && err.aborted) || options.signal?.aborted) return { end: 'aborted', pages, ...at() };
       if (err instanceof HttpError && err.isAuthFailure) throw err;
+      // A wait too long for this step (a 429 far from its reset): the next step asks again.
+      if (options.pause?.()) return { end: 'paused', pages, ...at() };
       if (err instanceof SourceError) return { end: 'error', pages, error: err };
       throw err;
     }

@@ -71,6 +71,11 @@ export interface BlueskyWorld {
   didDocs?: Map<string, unknown>;
   /** False for an entryway that does not host the account: createSession refuses it. Default true. */
   hosted?: boolean;
+  /**
+   * False for a session without write access to the repo (an OAuth grant without the
+   * `repo:app.bsky.graph.follow` scope): createRecord and deleteRecord answer 403. Default true.
+   */
+  canWrite?: boolean;
 }
 
 export type Fault =
@@ -128,6 +133,7 @@ export class FakeBlueskyServer {
   private readonly now: () => number;
   private readonly createLimit: number;
   private tokenSeq = 0;
+  private writeSeq = 0;
 
   private constructor(
     private readonly server: Server,
@@ -244,6 +250,13 @@ export class FakeBlueskyServer {
       expectMethod(method, 'POST');
       return this.refreshSession(body, authorization);
     }
+    if (route === 'com.atproto.repo.createRecord' || route === 'com.atproto.repo.deleteRecord') {
+      expectMethod(method, 'POST');
+      if (authorization === undefined) throw new XrpcFailure(401, 'AuthenticationRequired', 'Authentication Required');
+      this.checkAccess(authorization);
+      if (this.world.canWrite === false) throw new XrpcFailure(403, 'InsufficientScope', 'Missing required scope "repo:app.bsky.graph.follow"');
+      return route === 'com.atproto.repo.createRecord' ? this.createRecord(body) : this.deleteRecord(body);
+    }
     expectMethod(method, 'GET');
     if (route.startsWith('/did:')) return this.didDocument(decodeURIComponent(route.slice(1)));
     if (authorization !== undefined) this.checkAccess(authorization);
@@ -315,6 +328,38 @@ export class FakeBlueskyServer {
       default:
         throw new XrpcFailure(501, 'MethodNotImplemented', 'Method Not Implemented');
     }
+  }
+
+  /** com.atproto.repo.createRecord of a follow: a new record key (sorting after every other), the follow listed. */
+  private createRecord(body: string): Record<string, unknown> {
+    const input = parseJson(body) as { repo?: unknown; collection?: unknown; record?: { $type?: unknown; subject?: unknown; createdAt?: unknown } } | undefined;
+    if (typeof input?.repo !== 'string' || typeof input.collection !== 'string' || typeof input.record !== 'object') throw new XrpcFailure(400, 'InvalidRequest', 'Input must have the properties "repo", "collection", "record"');
+    this.expectSelf(input.repo);
+    if (input.collection !== 'app.bsky.graph.follow' || input.record.$type !== input.collection || typeof input.record.subject !== 'string' || !input.record.subject.startsWith('did:')) {
+      throw new XrpcFailure(400, 'InvalidRecord', 'Record/subject must be a valid did');
+    }
+    this.writeSeq++;
+    const key = `3zzzz${String(this.writeSeq).padStart(8, '2')}`;
+    const uri = `at://${this.world.account.did}/${input.collection}/${key}`;
+    const cid = `bafywrite${this.writeSeq}`;
+    this.world.records.set(input.collection, [{ uri, cid, value: input.record }, ...(this.world.records.get(input.collection) ?? [])]);
+    this.world.follows = [input.record.subject, ...this.world.follows.filter((d) => d !== input.record?.subject)];
+    return { uri, cid, commit: { cid: `bafycommit${this.writeSeq}`, rev: key }, validationStatus: 'valid' };
+  }
+
+  /** com.atproto.repo.deleteRecord: a missing record is not an error (the reference PDS answers 200). */
+  private deleteRecord(body: string): Record<string, unknown> {
+    const input = parseJson(body) as { repo?: unknown; collection?: unknown; rkey?: unknown } | undefined;
+    if (typeof input?.repo !== 'string' || typeof input.collection !== 'string' || typeof input.rkey !== 'string') throw new XrpcFailure(400, 'InvalidRequest', 'Input must have the properties "repo", "collection", "rkey"');
+    this.expectSelf(input.repo);
+    const records = this.world.records.get(input.collection) ?? [];
+    const found = records.find((r) => rkey(r.uri) === input.rkey);
+    if (found === undefined) return {};
+    this.world.records.set(input.collection, records.filter((r) => r !== found));
+    const subject = (found.value as { subject?: unknown }).subject;
+    if (input.collection === 'app.bsky.graph.follow' && typeof subject === 'string') this.world.follows = this.world.follows.filter((d) => d !== subject);
+    this.writeSeq++;
+    return { commit: { cid: `bafycommit${this.writeSeq}`, rev: `rev${this.writeSeq}` } };
   }
 
   /** An actor the AppView shows: known, and not taken down, deactivated or deleted. */

@@ -46,6 +46,11 @@ export interface MastodonWorld {
   filteredNotifications?: Json[];
   /** Your statuses, any order. */
   statuses: Json[];
+  /**
+   * Follow record ids of accounts in `followers`/`following`, when a test changes the lists mid-read:
+   * the real ids never move, while the default (position from the oldest) shifts when one leaves.
+   */
+  followKeys?: Map<Json, string>;
   /** Statuses you favourited, newest favourite first; `favouriteId` is the internal record id. */
   favourites: { favouriteId: string; status: Json }[];
   /** Other accounts the instance knows (followable); followers and following are known too. */
@@ -285,7 +290,7 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
       case 'following': {
         const list = world[route];
         // Follow record ids: the newest follow has the largest id.
-        items = list.map((account, i) => ({ key: String(list.length - i), body: account }));
+        items = list.map((account, i) => ({ key: world.followKeys?.get(account) ?? String(list.length - i), body: account }));
         break;
       }
       case 'notifications': {

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { applyCommand, undoCommand } from './commands/apply.ts';
 import { invokeCommand } from './commands/invoke.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, type CliIo } from './commands/cli-io.ts';
 import { forgetCommand } from './commands/forget.ts';
@@ -20,6 +21,8 @@ Commands:
   keep       keep a contact for ever or until a date (followback keep @ada@example.social --until 2027-03-01)
   forget     delete everything stored about a contact (followback forget @ada@example.social)
   invoke     run the deployed Lambda by hand (followback invoke --profile ID [--dry-run])
+  apply      carry out confirmed unfollows/follow-backs (followback apply --unfollow @ada@example.social --confirm)
+  undo       reverse one action carried out (followback undo ACTION_ID)
 
 Quick start: followback run --demo`;
 
@@ -34,6 +37,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return keepCommand(rest, io);
     case 'forget':
       return forgetCommand(rest, io);
+    case 'apply':
+      return applyCommand(rest, io);
+    case 'undo':
+      return undoCommand(rest, io);
     case 'invoke':
       return invokeCommand(rest, { stdout: io.stdout, stderr: io.stderr });
     case undefined:

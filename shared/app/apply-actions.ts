@@ -211,7 +211,14 @@ export async function applyActions(profile: ProfileConfig, deps: ApplyDeps, opti
         }
       }
 
-      if (!actors.has(sourceId)) actors.set(sourceId, await deps.actorFor(sourceId));
+      if (!actors.has(sourceId)) {
+        try {
+          actors.set(sourceId, await deps.actorFor(sourceId));
+        } catch (err) {
+          await finish('failed', `source "${sourceId}" cannot act: ${messageOf(err)}`, undefined);
+          continue;
+        }
+      }
       const actor = actors.get(sourceId);
       if (actor === undefined) {
         await finish('failed', `source "${sourceId}" cannot act (only Mastodon and Bluesky sources with credentials can)`, undefined);

@@ -32,6 +32,7 @@ import type {
   WriteStats,
 } from '../ports/store.ts';
 import { DynamoActionStore } from './dynamo-action-store.ts';
+import { DynamoDecisionLedger } from './dynamo-decision-ledger.ts';
 import { DynamoFiringStore } from './dynamo-firing-store.ts';
 import { writeInBatches, type BatchWriteOptions, type DocWriteRequest } from './batch-writer.ts';
 import {
@@ -299,6 +300,11 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
   /** Confirmed actions and their audit (shared/store/dynamo-action-store.ts): the same table and client. */
   actionStore(): DynamoActionStore {
     return new DynamoActionStore({ client: this.doc, tableName: this.tableName });
+  }
+
+  /** The decision page's ledger (used links, confirmed actions): the same table and client. */
+  decisionLedger(): DynamoDecisionLedger {
+    return new DynamoDecisionLedger({ client: this.doc, tableName: this.tableName, clock: this.clock });
   }
 
   /** Where a firing keeps its progress and staged pages between pull steps: the same table and client. */

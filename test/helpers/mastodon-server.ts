@@ -272,7 +272,11 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
     const account = known(id);
     if (account === undefined) return { status: 404, body: { error: 'Record not found' } };
     const index = world.following.findIndex((a) => a['id'] === id);
-    if (route === 'unfollow' && index >= 0) world.following.splice(index, 1);
+    if (route === 'unfollow' && index >= 0) {
+      world.following.splice(index, 1);
+      // The instance still knows the account: it can be followed again.
+      if (!(world.accounts ?? []).some((a) => a['id'] === id)) world.accounts = [...(world.accounts ?? []), account];
+    }
     if (route === 'follow' && index < 0) world.following.unshift(account);
     return { status: 200, body: relationship(id) };
   }

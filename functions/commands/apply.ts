@@ -1,0 +1,257 @@
+import { hostname, userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ActionInputError, applyActions, howToEnable, recordConfirmation, undoAction, type ActionResult, type ApplyDeps, type ApplyResult } from '../../shared/app/apply-actions.ts';
+import { ConfigError, selectProfiles } from '../../shared/config/load-config.ts';
+import type { Config, ProfileConfig } from '../../shared/config/schema.ts';
+import type { ActionConfirmation, ActionKind, ActionRequest } from '../../shared/ports/action-store.ts';
+import { EnvSecretResolver } from '../../shared/secrets/env-secrets.ts';
+import { buildActor } from '../../shared/sources/build-actors.ts';
+import type { DynamoStore } from '../../shared/store/dynamo-store.ts';
+import { cliConfig } from './cli-config.ts';
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
+import { resolveContact } from './keep.ts';
+import { openStore } from './open-store.ts';
+
+export const APPLY_USAGE = `Usage: followback apply [--unfollow CONTACT]... [--follow CONTACT]... [--confirm] [options]
+
+Carries out confirmed actions (unfollow, follow back) through the network's API:
+the ones confirmed on the decision page, and those named here with --unfollow
+or --follow (confirmed by --confirm). Each is re-checked just before: an
+allowlisted or snoozed contact, or one who engaged since the report, is skipped.
+At most act.maxPerRun per apply, act.pacingSeconds apart; every attempt is
+audited and shown in the next report. Needs "act": { "enabled": true } in the
+profile and a token with write scope. Without --confirm it only shows what it
+would do.
+
+Options:
+  --unfollow CONTACT   confirm unfollowing a contact you follow (handle or sourceId:contactId)
+  --follow CONTACT     confirm following back a follower
+  --confirm            do it (without: a dry look, nothing recorded or sent)
+  --profile ID         the profile (needed when the config has several)
+  --config FILE        config file (default: followback.config.json)
+  -h, --help           this help
+
+Exit codes: 0 ok, 1 an action failed or the store failed, 2 bad input.`;
+
+export const UNDO_USAGE = `Usage: followback undo ACTION_ID [--profile ID] [--config FILE]
+
+Reverses one action that was carried out (its id is in the output of apply and in
+the report): follows again after an unfollow, unfollows again after a follow.
+The undo is audited like any action.
+
+Exit codes: 0 ok, 1 it failed, 2 bad input (unknown id, nothing to undo).`;
+
+interface ApplyFlags {
+  unfollow: string[];
+  follow: string[];
+  confirm: boolean;
+  profile?: string;
+  config?: string;
+}
+
+export function parseApplyFlags(argv: string[]): ApplyFlags | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        unfollow: { type: 'string', multiple: true },
+        follow: { type: 'string', multiple: true },
+        confirm: { type: 'boolean', default: false },
+        profile: { type: 'string' },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${APPLY_USAGE}`);
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  return {
+    unfollow: (v.unfollow ?? []).map((c) => c.trim()).filter((c) => c !== ''),
+    follow: (v.follow ?? []).map((c) => c.trim()).filter((c) => c !== ''),
+    confirm: v.confirm,
+    ...(v.profile !== undefined ? { profile: v.profile } : {}),
+    ...(v.config !== undefined ? { config: v.config } : {}),
+  };
+}
+
+function profileOf(config: Config, id: string | undefined): ProfileConfig {
+  const profiles = selectProfiles(config, id);
+  if (profiles.length !== 1 || profiles[0] === undefined) {
+    throw new UsageError(`the config has several profiles (${config.profiles.map((p) => p.id).join(', ')}): pass --profile`);
+  }
+  return profiles[0];
+}
+
+function cliConfirmation(io: CliIo): ActionConfirmation {
+  let user = io.env['USER'] ?? 'owner';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (a container): the environment's name will do.
+  }
+  return { kind: 'cli', ref: `${user}@${hostname()}` };
+}
+
+function depsFor(profile: ProfileConfig, store: DynamoStore, io: CliIo): ApplyDeps {
+  const secrets = new EnvSecretResolver(io.env);
+  return {
+    actions: store.actionStore(),
+    store,
+    ledger: store.decisionLedger(),
+    actorFor: (sourceId) => buildActor(profile, sourceId, { secrets, sessions: store }),
+  };
+}
+
+export async function applyCommand(argv: string[], io: CliIo, clock: () => Date = () => new Date()): Promise<number> {
+  let flags: ApplyFlags;
+  let profile: ProfileConfig;
+  let config: Config;
+  try {
+    const parsed = parseApplyFlags(argv);
+    if (parsed === 'help') {
+      io.stdout(`${APPLY_USAGE}\n`);
+      return EXIT_OK;
+    }
+    flags = parsed;
+    ({ config } = await cliConfig({ demo: false, ...(flags.config !== undefined ? { config: flags.config } : {}) }, io));
+    profile = profileOf(config, flags.profile);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      io.stderr(`followback: ${err.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw err;
+  }
+
+  let opened;
+  try {
+    opened = await openStore(config.storage, io);
+  } catch (err) {
+    io.stderr(`followback: cannot open the store: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_RUN_FAILED;
+  }
+  try {
+    const deps = { ...depsFor(profile, opened.store, io), clock };
+    const state = await opened.store.loadProfileState(profile.id);
+    const wanted: { typed: string; action: ActionKind }[] = [...flags.unfollow.map((typed) => ({ typed, action: 'unfollow' as const })), ...flags.follow.map((typed) => ({ typed, action: 'follow' as const }))];
+    const confirmations = [];
+    for (const w of wanted) {
+      const resolved = resolveContact(w.typed, state.contacts);
+      if (!resolved.ok) {
+        io.stderr(`followback: ${resolved.problem}\n`);
+        return EXIT_BAD_INPUT;
+      }
+      const contact = state.contacts.find((c) => `${c.sourceId}:${c.id}` === resolved.key);
+      const relation = contact?.relation;
+      if (w.action === 'unfollow' && relation === 'follower') {
+        io.stderr(`followback: you do not follow ${resolved.handle}: nothing to unfollow\n`);
+        return EXIT_BAD_INPUT;
+      }
+      if (w.action === 'follow' && relation !== 'follower') {
+        io.stderr(`followback: you already follow ${resolved.handle}\n`);
+        return EXIT_BAD_INPUT;
+      }
+      if (state.lastRun === null) {
+        io.stderr('followback: no report yet: run followback run first, then confirm from its recommendations\n');
+        return EXIT_BAD_INPUT;
+      }
+      confirmations.push({ contactKey: resolved.key, handle: resolved.handle, action: w.action, reportAt: state.lastRun.at });
+    }
+
+    if (!flags.confirm) {
+      const pending = await deps.actions.listActionRequests(profile.id, 'pending');
+      const fromPage = (await opened.store.decisionLedger().listConfirmedActions(profile.id)).filter((a) => a.status === 'pending' && !pending.some((p) => p.confirmation.ref === a.tokenId && p.contactKey === a.key));
+      const lines = [
+        ...confirmations.map((c) => `  would confirm: ${c.action} ${c.handle} (${c.contactKey})`),
+        ...pending.map((r) => `  confirmed ${r.confirmedAt.slice(0, 16).replace('T', ' ')}: ${r.action} ${r.handle} (${r.id})`),
+        ...fromPage.map((a) => `  confirmed on the page ${a.confirmedAt.slice(0, 16).replace('T', ' ')}: ${a.action === 'follow_back' ? 'follow' : 'unfollow'} ${a.key}`),
+      ];
+      io.stdout(lines.length > 0 ? `${profile.id}: ${lines.length} action(s):\n${lines.join('\n')}\n` : `${profile.id}: no confirmed actions waiting\n`);
+      if (!profile.act.enabled) io.stdout(`${howToEnable(profile.id)}\n`);
+      else if (lines.length > 0) io.stdout(`each is re-checked just before acting; at most ${profile.act.maxPerRun} now, ${profile.act.pacingSeconds}s apart. Nothing was done: add --confirm to do it\n`);
+      return EXIT_OK;
+    }
+
+    const confirmation = cliConfirmation(io);
+    const recorded: ActionRequest[] = [];
+    for (const c of confirmations) recorded.push(await recordConfirmation(profile, deps, { ...c, confirmation }));
+    const result = await applyActions(profile, deps, io.signal ? { signal: io.signal } : {});
+    printResult(io, profile, result, recorded);
+    return result.results.some((r) => r.outcome === 'failed') ? EXIT_RUN_FAILED : EXIT_OK;
+  } catch (err) {
+    io.stderr(`followback: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_RUN_FAILED;
+  } finally {
+    await opened.close();
+  }
+}
+
+export async function undoCommand(argv: string[], io: CliIo, clock: () => Date = () => new Date()): Promise<number> {
+  let actionId: string;
+  let profile: ProfileConfig;
+  let config: Config;
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { profile: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
+    } catch (err) {
+      throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${UNDO_USAGE}`);
+    }
+    if (parsed.values.help) {
+      io.stdout(`${UNDO_USAGE}\n`);
+      return EXIT_OK;
+    }
+    const [id, ...extra] = parsed.positionals;
+    if (id === undefined || extra.length > 0) throw new UsageError(`one action id, e.g. followback undo 20261123-3f9a1c\n\n${UNDO_USAGE}`);
+    actionId = id;
+    ({ config } = await cliConfig({ demo: false, ...(parsed.values.config !== undefined ? { config: parsed.values.config } : {}) }, io));
+    profile = profileOf(config, parsed.values.profile);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      io.stderr(`followback: ${err.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw err;
+  }
+  let opened;
+  try {
+    opened = await openStore(config.storage, io);
+  } catch (err) {
+    io.stderr(`followback: cannot open the store: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_RUN_FAILED;
+  }
+  try {
+    const deps = { ...depsFor(profile, opened.store, io), clock };
+    const { request, apply } = await undoAction(profile, deps, actionId, cliConfirmation(io), io.signal);
+    printResult(io, profile, apply, [request]);
+    return apply.results.some((r) => r.outcome === 'failed') ? EXIT_RUN_FAILED : EXIT_OK;
+  } catch (err) {
+    io.stderr(`followback: ${err instanceof Error ? err.message : String(err)}\n`);
+    return err instanceof ActionInputError ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
+  } finally {
+    await opened.close();
+  }
+}
+
+function printResult(io: CliIo, profile: ProfileConfig, result: ApplyResult, recorded: ActionRequest[]): void {
+  for (const r of recorded) io.stdout(`${profile.id}: confirmed ${r.action}${r.undoOf !== undefined ? ` (undo of ${r.undoOf})` : ''} ${r.handle} as ${r.id}\n`);
+  if (!result.enabled) {
+    io.stdout(`${howToEnable(profile.id)}\n`);
+    return;
+  }
+  for (const r of result.results) io.stdout(`  ${line(r)}\n`);
+  if (result.stillPending.length > 0) io.stdout(`${result.stillPending.length} more confirmed action(s) wait for the next apply (act.maxPerRun is ${profile.act.maxPerRun})\n`);
+  if (result.results.length === 0 && result.stillPending.length === 0) io.stdout(`${profile.id}: no confirmed actions waiting\n`);
+  if (result.results.some((r) => r.outcome === 'done')) io.stdout('undo one with: followback undo ACTION_ID\n');
+}
+
+function line(r: ActionResult): string {
+  const what = `${r.request.id}  ${r.request.action.padEnd(8)} ${r.request.handle}`;
+  const answer = r.answer ? ` [${r.answer.status !== undefined ? `${r.answer.status} ` : ''}${r.answer.summary}]` : '';
+  return `${what}  ${r.outcome}${r.reason !== undefined ? `: ${r.reason}` : ''}${answer}`;
+}

@@ -74,7 +74,8 @@ export function mergePulls(input: MergeInput): MergeResult {
         fresh.push({ ...interaction, sourceId: outcome.sourceId });
       }
     }
-    newInteractions.push(...fresh);
+    // Not push(...fresh): a million arguments overflow the call stack (a 100k-follower first pull).
+    for (const interaction of fresh) newInteractions.push(interaction);
     const freshByContact = groupBy(fresh, (i) => i.contactId);
 
     const pulled = outcome.ok && contactsCompleteness !== 'failed' ? outcome.pull.contacts : [];

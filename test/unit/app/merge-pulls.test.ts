@@ -207,3 +207,27 @@ describe('writing only what changed', () => {
     expect(changed[0]?.reasons).toEqual([]);
   });
 });
+
+describe('a very large first pull', () => {
+  it('merges a million new interactions without overflowing the call stack', async () => {
+    const { mergePulls } = await import('../../../shared/app/merge-pulls.ts');
+    const at = '2026-11-20T08:00:00.000Z';
+    const interactions = Array.from({ length: 1_000_000 }, (_, i) => ({ id: `i${i}`, contactId: `c${i % 1000}`, kind: 'like' as const, direction: 'inbound' as const, at }));
+    const merged = mergePulls({
+      now: '2026-11-25T08:00:00.000Z',
+      retentionDays: 730,
+      outcomes: [
+        {
+          sourceId: 'big',
+          platform: 'mastodon',
+          ok: true,
+          pull: { sourceId: 'big', platform: 'mastodon', takenAt: '2026-11-25T08:00:00.000Z', owner: { id: 'me', handle: '@me@x' }, contacts: [], interactions, contactsCompleteness: 'complete', interactionsCompleteness: 'complete', problems: [], requests: 0 },
+        },
+      ],
+      storedContacts: [],
+      storedSources: [],
+      storedInteractions: [],
+    });
+    expect(merged.newInteractions).toHaveLength(1_000_000);
+  }, 60_000);
+});

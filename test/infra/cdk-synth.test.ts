@@ -34,14 +34,26 @@ describe('npx cdk synth', () => {
     expect(result.stderr).not.toMatch(/AwsSolutions-/);
 
     const template = JSON.parse(readFileSync(join(out, 'FollowbackTest.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
-    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(1);
+    // The single-run function and the two steps of a firing, each its own bundle.
+    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(3);
+    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(2);
     const validation = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')) as { pluginReports: { conclusion: string }[] };
     expect(validation.pluginReports.filter((r) => r.conclusion !== 'success')).toEqual([]);
 
-    const assetDir = readdirSync(out)
+    const assetDirs = readdirSync(out)
       .filter((d) => d.startsWith('asset.'))
       .map((d) => join(out, d))
-      .find((d) => existsSync(join(d, 'index.mjs')));
+      .filter((d) => existsSync(join(d, 'index.mjs')));
+    expect(assetDirs).toHaveLength(3);
+    // Every bundle loads on its own and exports its handler.
+    for (const dir2 of assetDirs) {
+      const loaded = await run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(join(dir2, 'index.mjs')).href)}); console.log(typeof m.handler);`], {
+        cwd: dir,
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      });
+      expect(loaded.stdout.trim(), dir2).toBe('function');
+    }
+    const assetDir = assetDirs[0];
     expect(assetDir, 'the bundled function asset').toBeDefined();
     const asset = assetDir as string;
 

@@ -11,6 +11,7 @@ import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, type CliIo } from './commands
 import { forgetCommand } from './commands/forget.ts';
 import { keepCommand } from './commands/keep.ts';
 import { runCommand } from './commands/run.ts';
+import { serveCommand } from './commands/serve.ts';
 import { validateCommand } from './commands/validate.ts';
 
 const USAGE = `Usage: followback <command> [options]
@@ -20,6 +21,7 @@ Commands:
   validate   check a config file and print its profiles (followback validate --config FILE)
   keep       keep a contact for ever or until a date (followback keep @ada@example.social --until 2027-03-01)
   forget     delete everything stored about a contact (followback forget @ada@example.social)
+  serve      the decision page (the email's links) on 127.0.0.1 (followback serve --port 8787)
   invoke     run the deployed Lambda by hand (followback invoke --profile ID [--dry-run])
   apply      carry out confirmed unfollows/follow-backs (followback apply --unfollow @ada@example.social --confirm)
   undo       reverse one action carried out (followback undo ACTION_ID)
@@ -37,6 +39,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return keepCommand(rest, io);
     case 'forget':
       return forgetCommand(rest, io);
+    case 'serve':
+      return serveCommand(rest, io);
     case 'apply':
       return applyCommand(rest, io);
     case 'undo':

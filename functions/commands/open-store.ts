@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { StorageConfig } from '../../shared/config/schema.ts';
+import { DynamoDecisionLedger } from '../../shared/store/dynamo-decision-ledger.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { makeLocalClient, startLocalDynamo } from '../../shared/store/local-dynamo.ts';
 import { createTable } from '../../shared/store/table-schema.ts';
@@ -11,6 +12,8 @@ export const LOCAL_DATA_DIR = '.followback/dynamodb';
 
 export interface OpenedStore {
   store: DynamoStore;
+  /** The decision page's items (used links, confirmed actions) in the same table. */
+  ledger: DynamoDecisionLedger;
   close(): Promise<void>;
 }
 
@@ -21,12 +24,12 @@ export interface OpenedStore {
 export async function openStore(storage: StorageConfig, io: CliIo): Promise<OpenedStore> {
   if (storage.aws) {
     const client = new DynamoDBClient(storage.region !== undefined ? { region: storage.region } : {});
-    return { store: new DynamoStore({ client, tableName: storage.tableName }), close: async () => client.destroy() };
+    return { store: new DynamoStore({ client, tableName: storage.tableName }), ledger: new DynamoDecisionLedger({ client, tableName: storage.tableName }), close: async () => client.destroy() };
   }
   if (storage.endpoint !== undefined) {
     const client = makeLocalClient(storage.endpoint);
     await createTable(client, storage.tableName);
-    return { store: new DynamoStore({ client, tableName: storage.tableName }), close: async () => client.destroy() };
+    return { store: new DynamoStore({ client, tableName: storage.tableName }), ledger: new DynamoDecisionLedger({ client, tableName: storage.tableName }), close: async () => client.destroy() };
   }
   const dataDir = resolve(io.cwd, io.env['FOLLOWBACK_DATA_DIR'] ?? LOCAL_DATA_DIR);
   io.stderr(`starting DynamoDB Local (data in ${dataDir})\n`);
@@ -41,6 +44,7 @@ export async function openStore(storage: StorageConfig, io: CliIo): Promise<Open
   }
   return {
     store: new DynamoStore({ client, tableName: storage.tableName }),
+    ledger: new DynamoDecisionLedger({ client, tableName: storage.tableName }),
     close: async () => {
       client.destroy();
       await local.stop();

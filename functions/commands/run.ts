@@ -17,6 +17,7 @@ import { FileSource } from '../../shared/sources/file/file-source.ts';
 import { EXIT_BAD_INPUT, EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
 import { cliConfig } from './cli-config.ts';
 import { progressPrinter } from './progress.ts';
+import { localDecisionPage } from './local-decision-page.ts';
 import { openStore } from './open-store.ts';
 
 export const RUN_USAGE = `Usage: followback run [options]
@@ -134,6 +135,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
             mailer,
             ...classifiers,
             onProgress: progress.onProgress,
+            decisionPage: localDecisionPage(io, store.ledger),
             // Messages can quote untrusted text (handles, allowlist entries, server errors): one safe line each.
             log: {
               info: () => {},

@@ -10,6 +10,7 @@ import type { DeliveryResult } from '../ports/mailer.ts';
 import type { RunRecord, StoredDecision, WriteStats } from '../ports/store.ts';
 import { buildReport } from '../report/build-report.ts';
 import { renderReport } from '../report/render.ts';
+import { decisionRenderOptions, decisionsSince } from '../decide/report-parts.ts';
 import { changedContacts } from './changed-contacts.ts';
 import { classifyTexts } from './classify-texts.ts';
 import { contactKey, mergePulls, type PullOutcome } from './merge-pulls.ts';
@@ -77,11 +78,12 @@ export async function reportOutcomes(
     sourceProblems: merged.sourceRuns.map((s) => ({ sourceId: s.sourceId, platform: s.platform, problems: s.problems })),
     classifierProblems: classified.problems,
     ...(state.lastRun?.storeFailed !== undefined ? { previousUnstored: { at: state.lastRun.at, reason: state.lastRun.storeFailed } } : {}),
+    decisionsSince: await decisionsSince(profile.id, state, deps.decisionPage),
   });
   for (const u of analysis.unmatchedDecisions) {
     log.warn(`${u.kind} entry "${u.entry}" matches no contact of this profile${u.closest !== undefined ? ` (closest: ${u.closest})` : ''}`, { profile: profile.id });
   }
-  const rendered = renderReport(report);
+  const rendered = renderReport(report, await decisionRenderOptions(profile, now, deps.decisionPage));
 
   // Last point where stopping leaves no trace; once the email is out, the run must be stored.
   if (req.signal?.aborted) throw new RunCancelledError();

@@ -1,4 +1,5 @@
 import type { ProfileConfig } from '../config/schema.ts';
+import type { DecisionPageDeps } from '../decide/report-parts.ts';
 import type { Figures, StaleSource } from '../domain/analysis-types.ts';
 import type { LanguageDetector, ToneClassifier } from '../ports/classifiers.ts';
 import type { DeliveryResult, Mailer, RenderedReport } from '../ports/mailer.ts';
@@ -26,6 +27,8 @@ export interface RunReportDeps {
   languageDetector?: LanguageDetector;
   /** How long a source told to stop may take to hand back a partial pull (default 5 s). */
   stopGraceMs?: number;
+  /** The decision page: signed links in the email, confirmed actions listed in the next report. */
+  decisionPage?: DecisionPageDeps;
 }
 
 export interface RunReportRequest {

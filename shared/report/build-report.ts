@@ -5,7 +5,7 @@
 import { REASON_CODES } from '../domain/analysis-types.ts';
 import type { Analysis, ContactVerdict, Figures, ReasonCode } from '../domain/analysis-types.ts';
 import { REPORT_SCHEMA_VERSION, UNFOLLOW_REASON_ORDER } from './report-schema.ts';
-import type { ListSection, NoticeJson, ReportContact, ReportJson, ReportLocale, UnfollowGroup } from './report-schema.ts';
+import type { ListSection, NoticeJson, OwnerDecisionJson, ReportContact, ReportJson, ReportLocale, UnfollowGroup } from './report-schema.ts';
 
 export interface ReportInput {
   profileId: string;
@@ -23,6 +23,8 @@ export interface ReportInput {
   classifierProblems?: string[];
   /** The previous report was delivered but not stored: its changes show again in this one. */
   previousUnstored?: { at: string; reason: string };
+  /** What the owner decided since the previous report (stored decisions and confirmed actions newer than it). */
+  decisionsSince?: OwnerDecisionJson[];
 }
 
 const DAY_MS = 86_400_000;
@@ -63,6 +65,9 @@ export function buildReport(input: ReportInput): ReportJson {
       topSupporters: listSection(contacts.filter((c) => c.reasons.includes('top_supporter')), mostEngagedFirst),
     },
     contacts,
+    ...(input.decisionsSince !== undefined && input.decisionsSince.length > 0
+      ? { ownerDecisions: [...input.decisionsSince].sort((a, b) => a.at.localeCompare(b.at) || a.contact.localeCompare(b.contact)) }
+      : {}),
   };
 }
 

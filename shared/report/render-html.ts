@@ -8,7 +8,8 @@
  * message catalogs, so there is a single path for text into markup.
  */
 import { escapeHtml } from './escape-html.ts';
-import type { FigureView, GroupView, ReportView, RowView, SectionView, StaleView, TrendView } from './report-view.ts';
+import { trendChartHtml } from './trend-chart.ts';
+import type { FigureView, GroupView, LinkView, ReportView, RowView, SectionView, StaleView, TrendView } from './report-view.ts';
 
 const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;";
 const MUTED = 'color:#5f6368;';
@@ -25,8 +26,10 @@ export function renderHtml(view: ReportView, subject: string): string {
       `<p style="margin:0;font-size:15px;line-height:22px;color:#202124;">${e(view.summary)}</p>` +
       (view.dryRunNote ? `<p style="margin:8px 0 0 0;font-size:13px;${MUTED}">${e(view.dryRunNote)}</p>` : '')),
     figures(view),
+    view.trendChart ? trendChartHtml(view.trendChart) : '',
     view.trend ? trend(view.trend) : '',
     ...view.sections.map(section),
+    view.decided ? block(heading(view.decided.title, null) + view.decided.lines.map((l) => `<p style="margin:0 0 4px 0;font-size:13px;line-height:18px;color:#202124;">${e(l)}</p>`).join(''), 'border-top:1px solid #e8eaed;') : '',
     block(view.footer.map((line) => `<p style="margin:0 0 4px 0;font-size:12px;line-height:18px;${MUTED}">${e(line)}</p>`).join('')),
   ].join('\n');
 
@@ -116,7 +119,7 @@ function group(g: GroupView): string {
   const intro = g.intro ? `<p style="margin:0 0 4px 0;font-size:13px;line-height:18px;${MUTED}">${e(g.intro)}</p>` : '';
   const more = g.more ? `<p style="margin:6px 0 0 0;font-size:13px;font-style:italic;${MUTED}">${e(g.more)}</p>` : '';
   const rows = g.rows.length > 0 ? `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${g.rows.map(row).join('')}</table>` : '';
-  return `${title}${intro}${rows}${more}`;
+  return `${title}${intro}${rows}${more}${g.bulk ? `<p style="margin:8px 0 0 0;">${linkButton(g.bulk, true)}</p>` : ''}`;
 }
 
 function row(r: RowView): string {
@@ -133,5 +136,13 @@ function row(r: RowView): string {
   const quote = r.quote
     ? `<div style="margin:4px 0 0 0;padding:4px 8px;border-left:3px solid #dadce0;font-style:italic;color:#3c4043;">“${e(r.quote)}”</div>`
     : '';
-  return `<tr><td style="padding:8px 0;border-bottom:1px solid #f1f3f4;font-size:13px;line-height:18px;${MUTED}${FONT}">${lines.join('<br>')}${quote}</td></tr>`;
+  const actions = r.actions && r.actions.length > 0 ? `<div style="margin:6px 0 0 0;">${r.actions.map((a) => linkButton(a, false)).join(' ')}</div>` : '';
+  return `<tr><td style="padding:8px 0;border-bottom:1px solid #f1f3f4;font-size:13px;line-height:18px;${MUTED}${FONT}">${lines.join('<br>')}${quote}${actions}</td></tr>`;
+}
+
+/** A decision link drawn as a small button: a plain <a>, which every mail client keeps. */
+function linkButton(link: LinkView, strong: boolean): string {
+  // Short styles: a report carries up to three links per row, and Gmail clips past ~102 KB.
+  const colours = strong ? 'background:#1a56c4;color:#fff;border:1px solid #1a56c4' : 'color:#1a56c4;border:1px solid #dadce0';
+  return `<a href="${e(link.href)}" style="display:inline-block;margin:2px 4px 2px 0;padding:2px 8px;border-radius:4px;font-size:12px;text-decoration:none;${colours}">${e(link.label)}</a>`;
 }

@@ -1,5 +1,6 @@
 /** The plain-text part: the same content as the HTML, wrapped for ~78 columns. */
 import { plainText, wrap } from './format.ts';
+import { trendChartText } from './trend-chart.ts';
 import type { GroupView, ReportView, RowView, SectionView, TrendView } from './report-view.ts';
 
 const WIDTH = 78;
@@ -38,8 +39,10 @@ export function renderText(view: ReportView): string {
   }
   out.push('');
 
+  if (view.trendChart) out.push(...trendChartText(view.trendChart), '');
   if (view.trend) out.push(...trend(view.trend), '');
   for (const s of view.sections) out.push(...section(s), '');
+  if (view.decided) out.push(view.decided.title, ...view.decided.lines.flatMap((l) => wrap(l, WIDTH, '  - ', '    ')), '');
   out.push('-'.repeat(WIDTH));
   for (const line of view.footer) out.push(...wrap(line, WIDTH));
   // One pass over everything printed, catalogs included: the single path for text into the part, as escapeHtml is for HTML.
@@ -66,6 +69,7 @@ function group(g: GroupView): string[] {
   if (g.intro) out.push(...wrap(g.intro, WIDTH, '  '));
   for (const r of g.rows) out.push(...row(r));
   if (g.more) out.push('', `  ${g.more}`);
+  if (g.bulk) out.push('', `  ${g.bulk.label}: ${g.bulk.href}`);
   return out;
 }
 
@@ -76,6 +80,8 @@ function row(r: RowView): string[] {
   if (r.reasons) out.push(...wrap(r.reasons, WIDTH, indent));
   for (const fact of r.facts) out.push(...wrap(fact, WIDTH, `${indent}- `, `${indent}  `));
   if (r.quote) out.push(...wrap(`"${r.quote}"`, WIDTH, `${indent}> `));
+  // A URL is never wrapped: a broken line would break the link.
+  for (const a of r.actions ?? []) out.push(`${indent}${a.label}: ${a.href}`);
   return out;
 }
 

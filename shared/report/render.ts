@@ -1,4 +1,5 @@
 /** Renders a report JSON into everything a delivery needs: subject, HTML, text, CSV, JSON. */
+import type { DecisionLinks } from '../decide/links.ts';
 import type { RenderedReport } from '../ports/mailer.ts';
 import { messagesFor } from './i18n.ts';
 import { renderCsv } from './render-csv.ts';
@@ -7,9 +8,10 @@ import { renderText } from './render-text.ts';
 import { buildReportView } from './report-view.ts';
 import type { ReportJson } from './report-schema.ts';
 
-export function renderReport(report: ReportJson): RenderedReport {
+/** `links`: signs the decision links under each suggestion (only when the profile has a decision page). */
+export function renderReport(report: ReportJson, options: { links?: DecisionLinks } = {}): RenderedReport {
   const subject = reportSubject(report);
-  const view = buildReportView(report);
+  const view = buildReportView(report, options.links);
   return {
     baseName: reportBaseName(report),
     subject,

@@ -122,6 +122,15 @@ export const NoticeJson = z
   .describe('Something the owner should know that is not about one contact.');
 export type NoticeJson = z.infer<typeof NoticeJson>;
 
+export const OwnerDecisionJson = z.object({
+  contact: z.string().describe('The contact key (`sourceId:contactId`) or handle the decision was stored under.'),
+  handle: z.string().optional().describe('The contact\'s handle, when known (untrusted).'),
+  decision: z.enum(['keep', 'snooze', 'unfollow', 'follow_back']),
+  until: IsoInstant.optional().describe('For a snooze: when it ends.'),
+  at: IsoInstant.describe('When the owner decided.'),
+});
+export type OwnerDecisionJson = z.infer<typeof OwnerDecisionJson>;
+
 const Keys = z.array(z.string()).describe('Contact keys (see `contacts`), in display order.');
 export const ListSection = z.object({ count: Count, keys: Keys });
 export type ListSection = z.infer<typeof ListSection>;
@@ -165,6 +174,7 @@ export const ReportJson = z
       topSupporters: ListSection,
     }),
     contacts: z.array(ReportContact).describe('Every verdict of the run.'),
+    ownerDecisions: z.array(OwnerDecisionJson).optional().describe('What the owner decided since the previous report (keep, snooze, confirmed unfollow or follow back), oldest first.'),
   })
   .describe('followback report, schema version 1');
 export type ReportJson = z.infer<typeof ReportJson>;

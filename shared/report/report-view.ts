@@ -10,6 +10,9 @@ import type { DeltaDirection, Formatter } from './format.ts';
 import { messagesFor } from './i18n.ts';
 import type { FigureKey, Messages, SectionId } from './i18n.ts';
 import { safeHttpUrl } from './escape-html.ts';
+import type { DecisionLinks } from '../decide/links.ts';
+import { decidedView, decisionRowLinks } from '../decide/report-links.ts';
+import { trendChartView, type TrendChartView } from './trend-chart.ts';
 import type { ReportContact, ReportJson } from './report-schema.ts';
 
 export interface FigureView {
@@ -34,6 +37,14 @@ export interface RowView {
   facts: string[];
   /** An example of what they wrote (critical reply), already shortened. */
   quote: string | null;
+  /** Signed decision links (keep, snooze, unfollow / follow back), when the profile has a decision page. */
+  actions?: LinkView[];
+}
+
+/** A link the owner clicks to decide: a validated http(s) URL. */
+export interface LinkView {
+  label: string;
+  href: string;
 }
 
 export interface GroupView {
@@ -43,6 +54,8 @@ export interface GroupView {
   rows: RowView[];
   /** "…and N more" when rows were cut, else null. */
   more: string | null;
+  /** "Unfollow all N in this group", when the profile has a decision page. */
+  bulk?: LinkView | null;
 }
 
 export interface SectionView {
@@ -78,8 +91,12 @@ export interface ReportView {
   sinceLastRun: string;
   figures: FigureView[];
   trend: TrendView | null;
+  /** The last runs as email-safe bars (shared/report/trend-chart.ts); null before a second run. */
+  trendChart: TrendChartView | null;
   sections: SectionView[];
   footer: string[];
+  /** What the owner decided (from the email or the CLI) since the last report. */
+  decided?: { title: string; lines: string[] } | null;
 }
 
 const HEADLINE_FIGURES: FigureKey[] = [
@@ -125,8 +142,9 @@ const QUOTE_KEY = /^(example|exampleReply|quote|text)$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const KINDS: InteractionKind[] = ['like', 'repost', 'reply', 'quote', 'mention', 'follow'];
 
-export function buildReportView(report: ReportJson): ReportView {
+export function buildReportView(report: ReportJson, links?: DecisionLinks): ReportView {
   const m = messagesFor(report.meta.locale);
+  const decide = decisionRowLinks(report, links);
   const f = formatterFor(m);
   const days = report.meta.lookbackDays || daysBetween(report.meta.windowStart, report.meta.windowEnd);
   const byKey = new Map(report.contacts.map((c) => [c.key, c]));
@@ -143,7 +161,7 @@ export function buildReportView(report: ReportJson): ReportView {
       id,
       ...m.sections[id],
       count: s.count,
-      groups: shown.length === 0 ? [] : [{ title: null, intro: null, rows: shown.flatMap(row), more: moreText(m, s.keys.length - shown.length) }],
+      groups: shown.length === 0 ? [] : [{ title: null, intro: null, rows: decide.rows(id, shown.flatMap(row)), more: moreText(m, s.keys.length - shown.length) }],
       empty: s.keys.length === 0 ? m.none : null,
     };
   };
@@ -159,8 +177,9 @@ export function buildReportView(report: ReportJson): ReportView {
       return {
         title: `${m.reasons[g.reason]} (${f.number(g.count)})`,
         intro: m.unfollowGroupIntro[g.reason] ?? null,
-        rows: shown.flatMap(row),
+        rows: decide.rows('unfollow', shown.flatMap(row)),
         more: moreText(m, g.keys.length - shown.length),
+        bulk: decide.bulk(shown, g.keys.length),
       };
     }),
     empty: unfollow.count === 0 ? m.none : null,
@@ -192,8 +211,10 @@ export function buildReportView(report: ReportJson): ReportView {
       delta: report.deltas ? withTone(key, f.delta(report.deltas[key], SHARE_FIGURES.has(key))) : null,
     })),
     trend: trendView(report, m, f),
+    trendChart: trendChartView(report, f),
     sections: [unfollowView, listSection('review'), listSection('followBack'), listSection('newFollowers'), listSection('lostFollowers'), listSection('topSupporters')],
     footer: m.footer({ runId: report.meta.runId, windowStart: f.date(report.meta.windowStart), windowEnd: f.date(report.meta.windowEnd) }),
+    decided: decidedView(report, f),
   };
 }
 

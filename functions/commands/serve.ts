@@ -1,0 +1,150 @@
+/**
+ * `followback serve`: the decision page on 127.0.0.1, for development and
+ * tests. The same handler as the Lambda Function URL, on the CLI's store and a
+ * local signing key (see local-decision-page.ts).
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../../shared/config/load-config.ts';
+import type { Config } from '../../shared/config/schema.ts';
+import { handleDecision, type DecideDeps, type DecideRequest } from '../../shared/decide/handler.ts';
+import { terminalLine } from '../../shared/logging/terminal-line.ts';
+import { cliConfig } from './cli-config.ts';
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
+import { localKeyring } from './local-decision-page.ts';
+import { openStore } from './open-store.ts';
+
+export const SERVE_USAGE = `Usage: followback serve [--port N] [--config FILE | --demo]
+
+Serves the decision page (the links in the report's email) on http://127.0.0.1:PORT/decide,
+with the same handler the deployed stack runs. Put that URL in the profile's
+"report": { "decisionsUrl": "http://127.0.0.1:PORT/decide" } and run a report:
+its links open here. Links are signed with the key in .followback/decision-keys.json
+(created on first use) or the FOLLOWBACK_DECISION_KEYS environment variable.
+Stop with Ctrl-C.
+
+Options:
+  --port N        port on 127.0.0.1 (default 8787; 0 picks a free one)
+  --config FILE   config file (default: followback.config.json)
+  --demo          the embedded demo community
+  -h, --help      this help`;
+
+/** The page's own path; anything else is 404, so a browser's favicon request is not a decision. */
+export const DECIDE_PATH = '/decide';
+const MAX_BODY_BYTES = 16_384;
+
+export async function serveCommand(argv: string[], io: CliIo, clock: () => Date = () => new Date()): Promise<number> {
+  let config: Config;
+  let port: number;
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        strict: true,
+        options: { port: { type: 'string' }, config: { type: 'string' }, demo: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      });
+    } catch (err) {
+      throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${SERVE_USAGE}`);
+    }
+    if (parsed.values.help) {
+      io.stdout(`${SERVE_USAGE}\n`);
+      return EXIT_OK;
+    }
+    const portText = parsed.values.port ?? '8787';
+    port = Number(portText);
+    if (!/^\d{1,5}$/.test(portText) || port > 65535) throw new UsageError(`--port "${portText}" is not a port number (0-65535)`);
+    ({ config } = await cliConfig({ demo: parsed.values.demo, ...(parsed.values.config !== undefined ? { config: parsed.values.config } : {}) }, io));
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      io.stderr(`followback: ${err.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw err;
+  }
+
+  let opened;
+  try {
+    opened = await openStore(config.storage, io);
+  } catch (err) {
+    io.stderr(`followback: cannot open the store: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_RUN_FAILED;
+  }
+  try {
+    const keyring = await localKeyring(io, { create: true });
+    if (keyring === undefined) throw new Error('no signing key');
+    const profiles = new Map(config.profiles.map((p) => [p.id, p]));
+    const deps: DecideDeps = {
+      keyring: async () => keyring,
+      profile: (id) => profiles.get(id),
+      decisions: opened.store,
+      ledger: opened.ledger,
+      clock,
+      log: {
+        info: (m, extra) => io.stderr(`${terminalLine(`${m} ${JSON.stringify(extra ?? {})}`)}\n`),
+        warn: (m, extra) => io.stderr(`warning: ${terminalLine(`${m} ${JSON.stringify(extra ?? {})}`)}\n`),
+        error: (m, extra) => io.stderr(`error: ${terminalLine(`${m} ${JSON.stringify(extra ?? {})}`)}\n`),
+      },
+    };
+    const server = decisionServer(deps);
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolveListen());
+    });
+    const address = server.address();
+    const actual = typeof address === 'object' && address !== null ? address.port : port;
+    io.stdout(`followback: decision page on http://127.0.0.1:${actual}${DECIDE_PATH} (Ctrl-C to stop)\n`);
+    await new Promise<void>((resolveStop) => {
+      if (io.signal === undefined) return; // runs until the process ends
+      if (io.signal.aborted) resolveStop();
+      io.signal.addEventListener('abort', () => resolveStop(), { once: true });
+    });
+    server.closeAllConnections();
+    await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+    return EXIT_OK;
+  } catch (err) {
+    io.stderr(`followback: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_RUN_FAILED;
+  } finally {
+    await opened.close();
+  }
+}
+
+/** An HTTP server that maps each request to the pure handler and back. */
+export function decisionServer(deps: DecideDeps): Server {
+  return createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname !== DECIDE_PATH) {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+        return;
+      }
+      const body = await readBody(req);
+      if (body === null) {
+        res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' }).end('request too large\n');
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
+      const request: DecideRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, headers };
+      const response = await handleDecision(request, deps);
+      res.writeHead(response.status, response.headers).end(response.body);
+    })().catch((err: unknown) => {
+      deps.log?.error('decision page failed', { problem: err instanceof Error ? err.message : String(err) });
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('internal error\n');
+    });
+  });
+}
+
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

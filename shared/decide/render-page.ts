@@ -9,7 +9,8 @@ import { escapeHtml as e, safeHttpUrl } from '../report/escape-html.ts';
 const STYLE = `
 body{margin:0;background:#f1f3f4;color:#202124;font:16px/1.5 -apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif}
 main{max-width:560px;margin:0 auto;padding:16px;background:#fff;min-height:100vh;box-sizing:border-box}
-h1{font-size:22px;line-height:1.3;margin:8px 0 12px}
+h1{font-size:22px;line-height:1.3;margin:8px 0 12px;overflow-wrap:anywhere}
+li{overflow-wrap:anywhere}
 p{margin:0 0 12px}
 .muted{color:#5f6368;font-size:14px}
 .note{background:#fef7e0;border-left:4px solid #f9ab00;padding:8px 12px;font-size:14px}

@@ -11,8 +11,12 @@
  * for the same training data: `learned-table.generated.ts` is written by
  * `npx tsx shared/classify/tone/build-learned-table.ts` from the repository's
  * tone fixtures, and a unit test fails when it is stale. Nothing is downloaded.
+ *
+ * This runs on every reply, next to the lexicon, so the features are read from
+ * the tokens the scorer already has, hashed in place (no feature strings), and
+ * de-duplicated with a reused stamp array instead of a Set per text.
  */
-import { tokenize } from './tokenize.ts';
+import { tokenize, type Token } from './tokenize.ts';
 
 export type LearnedLang = 'it' | 'en';
 
@@ -34,62 +38,105 @@ export interface LearnedToneModel {
 
 export const LEARNED_BITS = 15;
 /** Laplace smoothing of the bucket counts. */
-const ALPHA = 1;
+const ALPHA = 0.5;
 /** Weights are stored as int8 in steps of 0.1 (so within ±12.7), which is finer than the model's own noise. */
 const QUANTUM = 0.1;
-
-/**
- * The buckets of the features of one text, each distinct feature once: words
- * and word pairs as the tokenizer reads them (`it:si vede`), and letter
- * sequences of the raw text (`it#ede `). Hashing runs on the characters in
- * place, because this runs on every reply.
- */
-export function learnedBuckets(text: string, lang: LearnedLang, bits: number): number[] {
-  const mask = (1 << bits) - 1;
-  const out: number[] = [];
-  const seen = new Set<string>();
-  const words = tokenize(text)
-    .filter((t) => t.kind !== 'punct' || /[?!.]/.test(t.text))
-    .map((t) => t.text);
-  const wordPrefix = fnv(FNV_START, `${lang}:`, 0, lang.length + 1);
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] ?? '';
-    if (!seen.has(w)) {
-      seen.add(w);
-      out.push(fnv(wordPrefix, w, 0, w.length) & mask);
-    }
-    if (i + 1 < words.length) {
-      const pair = `${w} ${words[i + 1] ?? ''}`;
-      if (!seen.has(pair)) {
-        seen.add(pair);
-        out.push(fnv(wordPrefix, pair, 0, pair.length) & mask);
-      }
-    }
-  }
-  const plain = ` ${text.toLowerCase().replace(/https?:\/\/\S+|@[\w.]+/g, '').replace(/\s+/g, ' ').trim()} `;
-  const charPrefix = fnv(FNV_START, `${lang}#`, 0, lang.length + 1);
-  // Repeated letter sequences count once; told apart by their full 32-bit hash, not a new string each.
-  const grams = new Set<number>();
-  for (let n = 4; n <= 5; n++) {
-    for (let i = 0; i + n <= plain.length; i++) {
-      const h = fnv(charPrefix, plain, i, i + n);
-      if (grams.has(h)) continue;
-      grams.add(h);
-      out.push(h & mask);
-    }
-  }
-  return out;
-}
+/** Letter sequences of 4 and 5 characters: long enough to carry a stem ("ennes", "aged "), few enough to stay fast. */
+const GRAM_MIN = 4;
+const GRAM_MAX = 5;
+/** Letters read per text for letter sequences; replies are short, and a long one is judged by its start. */
+const MAX_CHARS = 400;
 
 const FNV_START = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const SPACE = 32;
 
-/** FNV-1a over s[from..to), continuing from `h`: tiny, fast and the same on every machine. */
-function fnv(h: number, s: string, from: number, to: number): number {
-  for (let i = from; i < to; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
+function fnvString(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME) >>> 0;
   return h;
+}
+
+const WORD_PREFIX = { it: fnvString(FNV_START, 'it:'), en: fnvString(FNV_START, 'en:') } as const;
+const CHAR_PREFIX = { it: fnvString(FNV_START, 'it#'), en: fnvString(FNV_START, 'en#') } as const;
+
+/** Reused scratch space: the letters of the current text, its word hashes, and one stamp per bucket. */
+const chars = new Uint16Array(MAX_CHARS + 2);
+let wordHashes = new Uint32Array(64);
+let out = new Int32Array(1024);
+const stamps = new Map<number, { marks: Uint32Array; stamp: number }>();
+
+function stampsFor(bits: number): { marks: Uint32Array; stamp: number } {
+  let s = stamps.get(bits);
+  if (s === undefined) {
+    s = { marks: new Uint32Array(1 << bits), stamp: 0 };
+    stamps.set(bits, s);
+  }
+  s.stamp++;
+  if (s.stamp === 0xffffffff) {
+    s.marks.fill(0);
+    s.stamp = 1;
+  }
+  return s;
+}
+
+/**
+ * The distinct buckets of the features of one tokenized text, written into a
+ * shared buffer (valid until the next call): words and word pairs as the
+ * tokenizer reads them, and letter sequences of the tokens joined by spaces.
+ * Two features in one bucket count once, in training and in scoring alike.
+ */
+export function learnedBucketsOfTokens(tokens: readonly Token[], lang: LearnedLang, bits: number): { buckets: Int32Array; count: number } {
+  const mask = (1 << bits) - 1;
+  const seen = stampsFor(bits);
+  const marks = seen.marks;
+  const stamp = seen.stamp;
+  let count = 0;
+  const push = (h: number): void => {
+    const b = h & mask;
+    if (marks[b] === stamp) return;
+    marks[b] = stamp;
+    if (count === out.length) {
+      const bigger = new Int32Array(out.length * 2);
+      bigger.set(out);
+      out = bigger;
+    }
+    out[count++] = b;
+  };
+
+  if (wordHashes.length < tokens.length) wordHashes = new Uint32Array(tokens.length * 2);
+  const wordPrefix = WORD_PREFIX[lang];
+  let words = 0;
+  let n = 0;
+  chars[n++] = SPACE;
+  for (const t of tokens) {
+    const s = t.text;
+    if (n < MAX_CHARS) {
+      for (let i = 0; i < s.length && n < MAX_CHARS; i++) chars[n++] = s.charCodeAt(i);
+      chars[n++] = SPACE;
+    }
+    // Punctuation other than ? ! . says little about tone as a word.
+    if (t.kind === 'punct' && !/[?!.]/.test(s)) continue;
+    const h = fnvString(wordPrefix, s);
+    push(h);
+    if (words > 0) push(fnvString(Math.imul((wordHashes[words - 1] ?? 0) ^ SPACE, FNV_PRIME) >>> 0, s));
+    wordHashes[words++] = h;
+  }
+
+  const charPrefix = CHAR_PREFIX[lang];
+  for (let i = 0; i + GRAM_MIN <= n; i++) {
+    let h = charPrefix;
+    for (let j = 0; j < GRAM_MAX && i + j < n; j++) {
+      h = Math.imul(h ^ (chars[i + j] ?? 0), FNV_PRIME) >>> 0;
+      if (j + 1 >= GRAM_MIN) push(h);
+    }
+  }
+  return { buckets: out, count };
+}
+
+/** The buckets of a raw text (for training and tests); scoring passes the tokens it already has. */
+export function learnedBuckets(text: string, lang: LearnedLang, bits: number): number[] {
+  const { buckets, count } = learnedBucketsOfTokens(tokenize(text), lang, bits);
+  return Array.from(buckets.subarray(0, count));
 }
 
 export function trainLearnedTone(examples: readonly LearnedExample[], bits = LEARNED_BITS): LearnedToneModel {
@@ -122,8 +169,14 @@ export function trainLearnedTone(examples: readonly LearnedExample[], bits = LEA
 
 /** How much more the text looks like the labelled criticism than like the rest, in nats. */
 export function learnedLogOdds(model: LearnedToneModel, text: string, lang: LearnedLang): number {
+  return learnedLogOddsOfTokens(model, tokenize(text), lang);
+}
+
+export function learnedLogOddsOfTokens(model: LearnedToneModel, tokens: readonly Token[], lang: LearnedLang): number {
+  const { buckets, count } = learnedBucketsOfTokens(tokens, lang, model.bits);
+  const w = model.weights;
   let sum = model.prior / model.scale;
-  for (const b of learnedBuckets(text, lang, model.bits)) sum += model.weights[b] ?? 0;
+  for (let i = 0; i < count; i++) sum += w[buckets[i] ?? 0] ?? 0;
   return sum * model.scale;
 }
 

@@ -8,7 +8,8 @@ import { STACK_OUTPUTS } from '../../shared/app/env.ts';
 import { ConfigError, loadConfigFile } from '../../shared/config/load-config.ts';
 import { RunSummary } from '../handler/summary.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED } from './cli-io.ts';
-import { ExecutionAlreadyExistsError, signedStepFunctionsApi, type DescribedExecution, type StepFunctionsApi } from './step-functions-api.ts';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExistsError, sdkStepFunctionsApi, type DescribedExecution, type StepFunctionsApi } from './step-functions-api.ts';
 
 /** The stack output with the firing state machine's ARN (infra/followback-stack.ts publishes it under this key). */
 export const FIRING_STATE_MACHINE_OUTPUT = 'FiringStateMachineArn';
@@ -62,8 +63,8 @@ const defaultClients: MakeInvokeClients = (region) => {
     cloudFormation,
     // One attempt: a retried invoke is a second run request (harmless thanks to the run key, but noisy).
     lambda: new LambdaClient({ ...(region !== undefined ? { region } : {}), maxAttempts: 1 }),
-    // Signed with the region and credentials the CloudFormation client resolved.
-    stepFunctions: signedStepFunctionsApi(cloudFormation.config),
+    // One attempt for the start: a retried start of the same name is refused anyway, but says so confusingly.
+    stepFunctions: sdkStepFunctionsApi(new SFNClient({ ...(region !== undefined ? { region } : {}), maxAttempts: 1 })),
   };
 };
 

@@ -10,6 +10,7 @@ import type { Config } from '../shared/config/schema.ts';
 import { PLACEHOLDER_SECRET_VALUE } from '../shared/secrets/secrets-manager-resolver.ts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../shared/store/table-schema.ts';
 import { HANDLER_ENTRY, PULL_STEP_ENTRY, REPORT_STEP_ENTRY } from './bundling.ts';
+import { acknowledgeDecisionEndpointFindings, DECIDE_ENTRY, DecisionEndpoint } from './constructs/decision-endpoint.ts';
 import { JobAlarms } from './constructs/job-alarms.ts';
 import { FiringStateMachine } from './constructs/firing-state-machine.ts';
 import { JobFunction, onlyTheseFunctionsReadTheTokens } from './constructs/job-function.ts';
@@ -48,6 +49,7 @@ export class FollowbackStack extends Stack {
   readonly secrets: Secret[];
   readonly schedules: ProfileSchedules;
   readonly alarms: JobAlarms;
+  readonly decisions: DecisionEndpoint;
 
   constructor(scope: Construct, id: string, props: FollowbackStackProps) {
     super(scope, id, { description: 'followback: scheduled social-network community report', ...props });
@@ -161,6 +163,11 @@ export class FollowbackStack extends Stack {
     new CfnOutput(this, STATE_MACHINE_OUTPUT, { key: STATE_MACHINE_OUTPUT, value: this.firing.loop.stateMachineArn, description: 'followback invoke starts its executions here' });
     new CfnOutput(this, 'LogGroupName', { key: 'LogGroupName', value: this.fn.logGroupOfFunction.logGroupName });
 
+    // The page behind the report's decision links; the report functions sign the links with its keys.
+    this.decisions = new DecisionEndpoint(this, 'Decisions', { entry: `${PROJECT_ROOT}${DECIDE_ENTRY}`, projectRoot: PROJECT_ROOT, config: props.config, table: this.table, logRetention: settings.logRetention });
+    for (const signer of [this.fn, this.reportStep]) this.decisions.allowSigning(signer);
+
     acknowledgeNagFindings(this);
+    acknowledgeDecisionEndpointFindings(this.decisions);
   }
 }

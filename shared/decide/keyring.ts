@@ -16,6 +16,16 @@ const KeyMaterial = z
   .regex(/^[A-Za-z0-9+/_-]+={0,2}$/, 'base64 key material')
   .refine((s) => Buffer.from(s, 'base64').length >= 32, 'a signing key needs at least 32 bytes (base64 of 32 random bytes)');
 
+/**
+ * Also accepted: the flat shape Secrets Manager generates on deploy (`{"current": "k1", "k1": "<random>"}`,
+ * a generated string read as base64), so the stack can create a working key without anyone seeing it.
+ */
+function nested(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || 'keys' in raw) return raw;
+  const { current, ...rest } = raw as Record<string, unknown>;
+  return { current, keys: rest };
+}
+
 export const KeyringJson = z
   .object({
     current: Kid,
@@ -48,7 +58,7 @@ export function parseKeyring(text: string, where: string): Keyring {
   } catch {
     throw new KeyringError(`${where}: not JSON; expected {"current": "k1", "keys": {"k1": "<base64>"}}`);
   }
-  const parsed = KeyringJson.safeParse(raw);
+  const parsed = KeyringJson.safeParse(nested(raw));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new KeyringError(`${where}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid keyring'}`);

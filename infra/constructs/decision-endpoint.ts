@@ -1,0 +1,87 @@
+/**
+ * The decision page in AWS: a small function behind a Lambda Function URL.
+ *
+ * - Auth NONE on the URL: the signed, single-use, expiring token in each link is
+ *   the capability (HMAC-SHA256 with keys in Secrets Manager); GET never acts.
+ * - Throttling: reserved concurrency caps what a flood of requests can cost or do.
+ * - IAM: GetItem/PutItem/DeleteItem on the table (used-link ids, decisions,
+ *   confirmed actions, the contact shown), read of the signing-key secret; nothing else.
+ * - Access logs: the function logs each request (method, path, status, source IP,
+ *   user agent; never the token) to its own log group with retention.
+ * - The signing keys: a secret generated on deploy (`{"current":"k1","k1":"<random>"}`);
+ *   rotate by putting a new value that adds a key and makes it current while the old
+ *   one stays listed for 14 days (the link lifetime).
+ */
+import { CfnOutput, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { FunctionUrlAuthType, InvokeMode, type CfnFunction, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ENV } from '../../shared/app/env.ts';
+import type { Config } from '../../shared/config/schema.ts';
+import { DECISION_KEYS_SECRET_ENV } from '../../shared/decide/keyring.ts';
+import { JobFunction } from './job-function.ts';
+
+/** Exactly the calls the decision page makes (shared/decide/handler.ts through DynamoStore.putDecision and DynamoDecisionLedger). */
+export const DECISION_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;
+/** Concurrent executions at most: one owner clicking, plus mail scanners opening every link. */
+export const DECISION_RESERVED_CONCURRENCY = 5;
+export const DECISION_URL_OUTPUT = 'DecisionPageUrl';
+/** The decision page's Lambda entry, relative to the repository root. */
+export const DECIDE_ENTRY = 'functions/decide.ts';
+
+export interface DecisionEndpointProps {
+  entry: string;
+  projectRoot: string;
+  config: Config;
+  table: ITable;
+  logRetention: RetentionDays;
+}
+
+export class DecisionEndpoint extends Construct {
+  readonly fn: JobFunction;
+  readonly url: FunctionUrl;
+  readonly signingKeys: Secret;
+
+  constructor(scope: Construct, id: string, props: DecisionEndpointProps) {
+    super(scope, id);
+    this.signingKeys = new Secret(this, 'SigningKeys', {
+      description: 'followback: keys that sign the decision links in the report (keep the previous key listed 14 days after a rotation)',
+      generateSecretString: { secretStringTemplate: JSON.stringify({ current: 'k1' }), generateStringKey: 'k1', excludePunctuation: true, passwordLength: 64 },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.fn = new JobFunction(this, 'Function', {
+      entry: props.entry,
+      projectRoot: props.projectRoot,
+      config: props.config,
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      logRetention: props.logRetention,
+      description: 'followback: the decision page behind the report links (GET shows, POST decides once)',
+      classifiesTone: false,
+      environment: { [ENV.tableName]: props.table.tableName, [DECISION_KEYS_SECRET_ENV]: this.signingKeys.secretName },
+    });
+    (this.fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = DECISION_RESERVED_CONCURRENCY;
+    props.table.grant(this.fn, ...DECISION_TABLE_ACTIONS);
+    this.signingKeys.grantRead(this.fn);
+    this.url = this.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.BUFFERED });
+    new CfnOutput(this, 'Url', { key: DECISION_URL_OUTPUT, value: this.url.url, description: 'The decision page: put it in each profile\'s report.decisionsUrl and deploy again' });
+  }
+
+  /** Lets a report function sign links: reads the keys, and learns where they are. */
+  allowSigning(fn: JobFunction & IGrantable): void {
+    this.signingKeys.grantRead(fn);
+    fn.addEnvironment(DECISION_KEYS_SECRET_ENV, this.signingKeys.secretName);
+  }
+}
+
+/** The cdk-nag findings of the decision page, each on the narrowest construct, with the reason. */
+export function acknowledgeDecisionEndpointFindings(endpoint: DecisionEndpoint): void {
+  Validations.of(endpoint.signingKeys).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'The signing keys are rotated by the owner with put-secret-value (add a new key, make it current, keep the old one listed for the 14-day link lifetime, then drop it; see the README): an automatic single-value rotation would invalidate every link already sent.',
+  });
+}

@@ -1,0 +1,63 @@
+/** The decision page as deployed: a throttled Function URL, its own key secret, least privilege, logged, nag-clean. */
+import { Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { DECISION_RESERVED_CONCURRENCY, DECISION_URL_OUTPUT } from '../../infra/constructs/decision-endpoint.ts';
+import { DECISION_KEYS_SECRET_ENV, parseKeyring } from '../../shared/decide/keyring.ts';
+import { synthStack } from './stack-fixture.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+
+describe('decision endpoint', () => {
+  const { app, stack, template } = synthStack();
+  const resources = template.toJSON()['Resources'] as Record<string, Resource>;
+  const decideFnId = stack.getLogicalId(stack.decisions.fn.node.defaultChild as import('aws-cdk-lib').CfnElement);
+
+  it('is a Function URL without IAM auth (the signed link is the capability), throttled by reserved concurrency', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [decideFnId, 'Arn'] } });
+    expect(resources[decideFnId]?.Properties['ReservedConcurrentExecutions']).toBe(DECISION_RESERVED_CONCURRENCY);
+    expect(template.toJSON()['Outputs'][DECISION_URL_OUTPUT]).toBeDefined();
+  });
+
+  it('generates its signing keys in a secret the page reads as a keyring', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { SecretStringTemplate: '{"current":"k1"}', GenerateStringKey: 'k1', ExcludePunctuation: true, PasswordLength: 64 },
+    });
+    // What Secrets Manager will generate has this shape: the page accepts it.
+    expect(parseKeyring(JSON.stringify({ current: 'k1', k1: 'A'.repeat(64) }), 'generated').currentKid).toBe('k1');
+  });
+
+  it('may only get, put and delete items on the table and read its key secret', () => {
+    const roleId = stack.getLogicalId(stack.decisions.fn.role?.node.defaultChild as import('aws-cdk-lib').CfnElement);
+    const policies = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties['Roles']).includes(roleId),
+    );
+    const statements = policies.flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+    expect(actions).toEqual(
+      ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'].sort(),
+    );
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions).not.toContain('dynamodb:Query');
+  });
+
+  it('the report functions can sign links: they read the key secret and know its name', () => {
+    for (const fn of [stack.fn, stack.reportStep]) {
+      const props = resources[stack.getLogicalId(fn.node.defaultChild as import('aws-cdk-lib').CfnElement)]?.Properties as { Environment: { Variables: Record<string, unknown> } };
+      expect(Object.keys(props.Environment.Variables)).toContain(DECISION_KEYS_SECRET_ENV);
+    }
+    expect(Object.keys(resources[decideFnId]?.Properties['Environment'] as object)).toBeDefined();
+  });
+
+  it('logs to its own log group with retention (the access log)', () => {
+    const logConfig = resources[decideFnId]?.Properties['LoggingConfig'] as { LogGroup: unknown };
+    expect(logConfig.LogGroup).toBeDefined();
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
+  });
+
+  it('leaves no cdk-nag finding unacknowledged; the key secret rotation finding carries its reason', () => {
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    const mine = report.violations.filter((v) => v.violatingResources.some((r) => r.constructPath.includes('/Decisions/')));
+    expect(mine.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+});

@@ -57,7 +57,7 @@ describe('decision endpoint', () => {
 
   it('leaves no cdk-nag finding unacknowledged; the key secret rotation finding carries its reason', () => {
     const report = new AwsSolutionsChecks(app).validateScope(app);
-    const mine = report.violations.filter((v) => v.violatingResources.some((r) => r.constructPath.includes('/Decisions/')));
+    const mine = report.violations.filter((v) => v.violatingResources.some((r) => (r.constructPath ?? '').includes('/Decisions/')));
     expect(mine.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
   });
 });

@@ -84,4 +84,4 @@ describe('decision page handler', () => {
     expect((await handleDecision(post(t), f.deps)).status).toBe(503);
     expect(f.used.size).toBe(0);
   });
-}, 'test config');
+});

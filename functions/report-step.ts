@@ -28,6 +28,7 @@ export function createReportStepHandler(provide: () => Promise<JobDeps>): Report
       sourcesFor: (p) => buildSources(p, { secrets: d.secrets, sessions: d.store, configDir: d.configDir }),
       mailer: firing.dryRun ? null : d.mailer,
       ...d.classifiers,
+      ...(d.decisionPage !== undefined ? { decisionPage: d.decisionPage } : {}),
       log: toLog(logger),
     });
     if (result.status === 'busy') throw new ProfileBusyError(firing.profile.id, firing.firingKey);

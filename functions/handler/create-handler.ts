@@ -9,6 +9,7 @@ import type { SecretResolver } from '../../shared/ports/secrets.ts';
 import type { SessionStore } from '../../shared/ports/source.ts';
 import type { ProfileStore } from '../../shared/ports/store.ts';
 import type { RunClassifiers } from '../../shared/classify/build-classifiers.ts';
+import type { DecisionPageDeps } from '../../shared/decide/report-parts.ts';
 import { buildSources } from '../../shared/sources/build-sources.ts';
 import { InvalidEventError, parseJobEvent, type JobEvent } from './event.ts';
 import { toSummary, type RunSummary } from './summary.ts';
@@ -24,6 +25,8 @@ export interface JobDeps {
   logger: Logger;
   /** Tone classifier per profile and the language detector; without them critic_only and language-based out_of_audience are not judged. */
   classifiers?: RunClassifiers;
+  /** Signed decision links in the email and the owner's confirmed actions (when the stack deploys the decision page). */
+  decisionPage?: DecisionPageDeps;
 }
 
 export interface HandlerOptions {
@@ -80,6 +83,7 @@ export function createHandler(provide: () => Promise<JobDeps>, options: HandlerO
           sourcesFor: (p) => buildSources(p, { secrets: d.secrets, sessions: d.store, configDir: d.configDir }),
           mailer: dryRun ? null : d.mailer,
           ...d.classifiers,
+          ...(d.decisionPage !== undefined ? { decisionPage: d.decisionPage } : {}),
           log: toLog(logger),
         },
       );

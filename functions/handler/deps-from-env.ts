@@ -7,6 +7,8 @@ import { BUNDLED_CONFIG_FILE, ENV } from '../../shared/app/env.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
 import type { Config } from '../../shared/config/schema.ts';
 import { buildClassifiers } from '../../shared/classify/build-classifiers.ts';
+import { DECISION_KEYS_SECRET_ENV } from '../../shared/decide/keyring.ts';
+import { secretDecisionPage } from '../../shared/decide/secret-decision-page.ts';
 import { SesMailer } from '../../shared/mail/ses-mailer.ts';
 import { SecretsManagerResolver } from '../../shared/secrets/secrets-manager-resolver.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
@@ -29,14 +31,21 @@ export async function depsFromEnv(env: Env, bundleDir: string, logger: Logger): 
   const configPath = resolve(bundleDir, env[ENV.configPath] ?? BUNDLED_CONFIG_FILE);
   const config = await loadConfigFile(configPath);
   const configurationSet = env[ENV.sesConfigurationSet];
+  const store = new DynamoStore({ client: new DynamoDBClient({}), tableName });
+  const secrets = new SecretsManagerResolver({ client: new SecretsManagerClient({}) });
+  // Set by the stack when it deploys the decision page: the email then carries signed links.
+  const decisionKeysSecret = env[DECISION_KEYS_SECRET_ENV];
   return {
     config,
     configDir: dirname(configPath),
-    store: new DynamoStore({ client: new DynamoDBClient({}), tableName }),
-    secrets: new SecretsManagerResolver({ client: new SecretsManagerClient({}) }),
+    store,
+    secrets,
     mailer: new SesMailer({ client: new SESClient(sesClientConfig(config.delivery)), ...(configurationSet ? { configurationSet } : {}) }),
     logger,
     classifiers: await buildClassifiers(config.profiles),
+    ...(decisionKeysSecret !== undefined && decisionKeysSecret !== ''
+      ? { decisionPage: secretDecisionPage({ secrets, secretName: decisionKeysSecret, ledger: store.decisionLedger() }) }
+      : {}),
   };
 }
 

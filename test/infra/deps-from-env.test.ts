@@ -46,3 +46,17 @@ describe('the Lambda SES client', () => {
     expect(sesClientConfig({ type: 'outbox', dir: 'outbox' })).toEqual({});
   });
 });
+
+describe('decision links from the deployed run', () => {
+  async function depsWith(env: Record<string, string>) {
+    const dir = mkdtempSync(join(tmpdir(), 'followback-deps-'));
+    writeFileSync(join(dir, 'followback.config.json'), JSON.stringify(testConfigInput({ delivery: { type: 'ses' } })));
+    return depsFromEnv({ [ENV.tableName]: 'followback-test', ...env }, dir, {} as Logger);
+  }
+
+  it('are signed with the secret the stack names, and only then', async () => {
+    const { DECISION_KEYS_SECRET_ENV } = await import('../../shared/decide/keyring.ts');
+    expect((await depsWith({})).decisionPage).toBeUndefined();
+    expect((await depsWith({ [DECISION_KEYS_SECRET_ENV]: 'followback/decision-keys' })).decisionPage).toBeDefined();
+  });
+});

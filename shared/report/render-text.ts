@@ -1,6 +1,7 @@
 /** The plain-text part: the same content as the HTML, wrapped for ~78 columns. */
 import { plainText, wrap } from './format.ts';
 import { trendChartText } from './trend-chart.ts';
+import { trendChartText } from './trend-chart.ts';
 import type { GroupView, ReportView, RowView, SectionView, TrendView } from './report-view.ts';
 
 const WIDTH = 78;
@@ -39,6 +40,7 @@ export function renderText(view: ReportView): string {
   }
   out.push('');
 
+  if (view.trendChart) out.push(...trendChartText(view.trendChart), '');
   if (view.trendChart) out.push(...trendChartText(view.trendChart), '');
   if (view.trend) out.push(...trend(view.trend), '');
   for (const s of view.sections) out.push(...section(s), '');

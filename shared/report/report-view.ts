@@ -13,6 +13,7 @@ import { safeHttpUrl } from './escape-html.ts';
 import type { DecisionLinks } from '../decide/links.ts';
 import { decidedView, decisionRowLinks } from '../decide/report-links.ts';
 import { trendChartView, type TrendChartView } from './trend-chart.ts';
+import { trendChartView, type TrendChartView } from './trend-chart.ts';
 import type { ReportContact, ReportJson } from './report-schema.ts';
 
 export interface FigureView {
@@ -91,6 +92,8 @@ export interface ReportView {
   sinceLastRun: string;
   figures: FigureView[];
   trend: TrendView | null;
+  /** The last runs as email-safe bars (shared/report/trend-chart.ts); null before a second run. */
+  trendChart: TrendChartView | null;
   /** The last runs as email-safe bars (shared/report/trend-chart.ts); null before a second run. */
   trendChart: TrendChartView | null;
   sections: SectionView[];
@@ -211,6 +214,7 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks): Repo
       delta: report.deltas ? withTone(key, f.delta(report.deltas[key], SHARE_FIGURES.has(key))) : null,
     })),
     trend: trendView(report, m, f),
+    trendChart: trendChartView(report, f),
     trendChart: trendChartView(report, f),
     sections: [unfollowView, listSection('review'), listSection('followBack'), listSection('newFollowers'), listSection('lostFollowers'), listSection('topSupporters')],
     footer: m.footer({ runId: report.meta.runId, windowStart: f.date(report.meta.windowStart), windowEnd: f.date(report.meta.windowEnd) }),

@@ -8,6 +8,7 @@ import { analyse } from '../domain/analyse.ts';
 import type { OwnerDecisions, ReasonCode } from '../domain/analysis-types.ts';
 import type { DeliveryResult } from '../ports/mailer.ts';
 import type { RunRecord, StoredDecision, WriteStats } from '../ports/store.ts';
+import { actionsTaken } from '../report/actions-taken.ts';
 import { buildReport } from '../report/build-report.ts';
 import { renderReport } from '../report/render.ts';
 import { decisionRenderOptions, decisionsSince } from '../decide/report-parts.ts';
@@ -74,6 +75,7 @@ export async function reportOutcomes(
     dryRun: req.dryRun,
     analysis,
     trend: runs.map((r) => ({ at: r.at, figures: r.figures })),
+    actions: store.actionStore ? actionsTaken(await store.actionStore().listAudits(profile.id, state.lastRun?.at)) : [],
     maxRowsPerSection: profile.report.maxRowsPerSection,
     sourceProblems: merged.sourceRuns.map((s) => ({ sourceId: s.sourceId, platform: s.platform, problems: s.problems })),
     classifierProblems: classified.problems,

@@ -1,5 +1,6 @@
 import type { Figures, ReasonCode, TrackedContact } from '../domain/analysis-types.ts';
 import type { Completeness, Interaction } from '../domain/model.ts';
+import type { ActionStore } from './action-store.ts';
 import type { FiringStore } from './firing-store.ts';
 
 /** What the store remembers of one source of one profile. */
@@ -166,4 +167,6 @@ export interface ProfileStore {
   releaseRun(profileId: string, runKey: string): Promise<void>;
   /** Where a firing keeps its progress and staged pages between pull steps (see shared/app/steps.ts). */
   firingStore?(): FiringStore;
+  /** Confirmed actions and their audit (shared/ports/action-store.ts): the next report lists what was done. */
+  actionStore?(): ActionStore;
 }

@@ -5,6 +5,7 @@
 import { REASON_CODES } from '../domain/analysis-types.ts';
 import type { Analysis, ContactVerdict, Figures, ReasonCode } from '../domain/analysis-types.ts';
 import { REPORT_SCHEMA_VERSION, UNFOLLOW_REASON_ORDER } from './report-schema.ts';
+import type { ActionTakenJson } from './actions-taken.ts';
 import type { ListSection, NoticeJson, OwnerDecisionJson, ReportContact, ReportJson, ReportLocale, UnfollowGroup } from './report-schema.ts';
 
 export interface ReportInput {
@@ -25,6 +26,8 @@ export interface ReportInput {
   previousUnstored?: { at: string; reason: string };
   /** What the owner decided since the previous report (stored decisions and confirmed actions newer than it). */
   decisionsSince?: OwnerDecisionJson[];
+  /** Confirmed actions attempted since the previous report (the apply engine's audit), oldest first. */
+  actions?: ActionTakenJson[];
 }
 
 const DAY_MS = 86_400_000;
@@ -65,6 +68,7 @@ export function buildReport(input: ReportInput): ReportJson {
       topSupporters: listSection(contacts.filter((c) => c.reasons.includes('top_supporter')), mostEngagedFirst),
     },
     contacts,
+    ...(input.actions !== undefined && input.actions.length > 0 ? { actions: [...input.actions] } : {}),
     ...(input.decisionsSince !== undefined && input.decisionsSince.length > 0
       ? { ownerDecisions: [...input.decisionsSince].sort((a, b) => a.at.localeCompare(b.at) || a.contact.localeCompare(b.contact)) }
       : {}),

@@ -9,7 +9,7 @@
  */
 import { escapeHtml } from './escape-html.ts';
 import { trendChartHtml } from './trend-chart.ts';
-import { trendChartHtml } from './trend-chart.ts';
+import { actionsHtml } from './actions-taken.ts';
 import type { FigureView, GroupView, LinkView, ReportView, RowView, SectionView, StaleView, TrendView } from './report-view.ts';
 
 const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;";
@@ -27,7 +27,7 @@ export function renderHtml(view: ReportView, subject: string): string {
       `<p style="margin:0;font-size:15px;line-height:22px;color:#202124;">${e(view.summary)}</p>` +
       (view.dryRunNote ? `<p style="margin:8px 0 0 0;font-size:13px;${MUTED}">${e(view.dryRunNote)}</p>` : '')),
     figures(view),
-    view.trendChart ? trendChartHtml(view.trendChart) : '',
+    view.actionsTaken ? actionsHtml(view.actionsTaken) : '',
     view.trendChart ? trendChartHtml(view.trendChart) : '',
     view.trend ? trend(view.trend) : '',
     ...view.sections.map(section),

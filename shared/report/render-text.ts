@@ -1,7 +1,7 @@
 /** The plain-text part: the same content as the HTML, wrapped for ~78 columns. */
 import { plainText, wrap } from './format.ts';
 import { trendChartText } from './trend-chart.ts';
-import { trendChartText } from './trend-chart.ts';
+import { actionsText } from './actions-taken.ts';
 import type { GroupView, ReportView, RowView, SectionView, TrendView } from './report-view.ts';
 
 const WIDTH = 78;
@@ -40,7 +40,7 @@ export function renderText(view: ReportView): string {
   }
   out.push('');
 
-  if (view.trendChart) out.push(...trendChartText(view.trendChart), '');
+  if (view.actionsTaken) out.push(...actionsText(view.actionsTaken), '');
   if (view.trendChart) out.push(...trendChartText(view.trendChart), '');
   if (view.trend) out.push(...trend(view.trend), '');
   for (const s of view.sections) out.push(...section(s), '');

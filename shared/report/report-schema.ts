@@ -10,6 +10,7 @@ import type { Figures, FigureDeltas, ReasonCode } from '../domain/analysis-types
 import { evidenceSchemaOf, type EvidenceOf } from '../domain/evidence.ts';
 import { FiguresSchema } from '../domain/figures-schema.ts';
 import { AccountState, Completeness, InteractionKind, IsoInstant } from '../domain/model.ts';
+import { ActionTakenJson } from './actions-taken.ts';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
 
@@ -174,6 +175,7 @@ export const ReportJson = z
       topSupporters: ListSection,
     }),
     contacts: z.array(ReportContact).describe('Every verdict of the run.'),
+    actions: z.array(ActionTakenJson).optional().describe('Confirmed actions attempted since the previous report (done, skipped, failed), oldest first.'),
     ownerDecisions: z.array(OwnerDecisionJson).optional().describe('What the owner decided since the previous report (keep, snooze, confirmed unfollow or follow back), oldest first.'),
   })
   .describe('followback report, schema version 1');

@@ -13,7 +13,7 @@ import { safeHttpUrl } from './escape-html.ts';
 import type { DecisionLinks } from '../decide/links.ts';
 import { decidedView, decisionRowLinks } from '../decide/report-links.ts';
 import { trendChartView, type TrendChartView } from './trend-chart.ts';
-import { trendChartView, type TrendChartView } from './trend-chart.ts';
+import { actionsView, type ActionsView } from './actions-taken.ts';
 import type { ReportContact, ReportJson } from './report-schema.ts';
 
 export interface FigureView {
@@ -94,8 +94,8 @@ export interface ReportView {
   trend: TrendView | null;
   /** The last runs as email-safe bars (shared/report/trend-chart.ts); null before a second run. */
   trendChart: TrendChartView | null;
-  /** The last runs as email-safe bars (shared/report/trend-chart.ts); null before a second run. */
-  trendChart: TrendChartView | null;
+  /** What was done on the owner's behalf since the last report; null when nothing was attempted. */
+  actionsTaken: ActionsView | null;
   sections: SectionView[];
   footer: string[];
   /** What the owner decided (from the email or the CLI) since the last report. */
@@ -215,7 +215,7 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks): Repo
     })),
     trend: trendView(report, m, f),
     trendChart: trendChartView(report, f),
-    trendChart: trendChartView(report, f),
+    actionsTaken: actionsView(report, f),
     sections: [unfollowView, listSection('review'), listSection('followBack'), listSection('newFollowers'), listSection('lostFollowers'), listSection('topSupporters')],
     footer: m.footer({ runId: report.meta.runId, windowStart: f.date(report.meta.windowStart), windowEnd: f.date(report.meta.windowEnd) }),
     decided: decidedView(report, f),

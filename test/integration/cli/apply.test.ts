@@ -4,12 +4,13 @@
  * --confirm; a confirmed unfollow is carried out and audited; an allowlisted
  * contact is skipped; undo follows again; with acting off nothing is sent.
  */
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { freshTable, scanAll, type FreshTable } from '../../helpers/dynamo.ts';
 import { startMastodonServer, type Json, type MastodonServer, type MastodonWorld } from '../../helpers/mastodon-server.ts';
 import { account, notification, owner } from '../sources/mastodon/world.ts';
-import { cli, tempDir, writeJson } from './cli-harness.ts';
+import { cli, readReport, tempDir, writeJson } from './cli-harness.ts';
 
 const TOKEN = 'apply-token-7c1d';
 const FIRST = new Date('2026-11-23T08:00:00Z');
@@ -95,6 +96,21 @@ describe('apply and undo', () => {
     expect(again.stderr).toContain('already undone');
     expect((await cli(['undo', '20260101-000000'], dir, env)).code).toBe(2);
   });
+
+  it('the next report lists every action since the last one, with its outcome and how to undo it', async () => {
+    const next = await cli(['run', '--now', new Date(FIRST.getTime() + 7 * DAY).toISOString()], dir, env);
+    expect(next.code, next.stderr).toBe(0);
+    const report = await readReport(join(dir, 'out'), '2026-11-30');
+    const actions = report.actions ?? [];
+    expect(actions.map((a) => `${a.action} ${a.contact} ${a.outcome}${a.undoOf ? ' undo' : ''}`)).toEqual(
+      expect.arrayContaining(['unfollow mastodon:4002 done', 'unfollow mastodon:4004 skipped', 'follow mastodon:4002 done undo']),
+    );
+    expect(actions.find((a) => a.contact === 'mastodon:4004')?.reason).toContain('allowlisted');
+    const files = await readdir(join(dir, 'out'));
+    const html = await readFile(join(dir, 'out', files.find((f) => f.endsWith('2026-11-30.html'))!), 'utf8');
+    expect(html).toContain('Actions since the last report (');
+    expect(html).toContain('followback undo ID');
+  }, 120_000);
 
   it('refuses a contact it does not know, or an unfollow of someone you do not follow', async () => {
     const unknown = await cli(['apply', '--unfollow', '@nobody@nowhere.example', '--confirm'], dir, env);

@@ -116,19 +116,20 @@ export function trendChartHtml(chart: TrendChartView): string {
     .join('')}</tr>`;
   const rows = chart.rows.map((r) => {
     const weight = r.current ? 'font-weight:bold;' : '';
-    const cells = r.bars.map((b, i) => `<td width="19%" valign="middle" style="padding:3px 4px;border-bottom:1px solid #f1f3f4;">${bar(b, colourAt(i), weight)}</td>`).join('');
-    return `<tr><td width="22%" valign="middle" style="padding:3px 4px 3px 0;border-bottom:1px solid #f1f3f4;font-size:12px;line-height:16px;color:#202124;${weight}${FONT}">${e(r.label)}</td>${cells}</tr>`;
+    // The font is set once per cell (Outlook does not inherit it into tables); the bar's own table holds no text.
+    const cells = r.bars.map((b, i) => `<td style="padding:3px 4px;font-size:11px;line-height:14px;color:#3c4043;${weight}${FONT}">${bar(b, colourAt(i))}</td>`).join('');
+    // Column widths come from the legend row; data rows repeat none of them.
+    return `<tr><td style="padding:3px 4px 3px 0;font-size:12px;line-height:16px;color:#202124;${weight}${FONT}">${e(r.label)}</td>${cells}</tr>`;
   });
   return `<tr><td style="padding:16px 24px;${FONT}">${head}<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${legend}${rows.join('')}</table></td></tr>`;
 }
 
-function bar(b: ChartBar, colour: string, weight: string): string {
-  const label = `<div style="font-size:11px;line-height:14px;color:#3c4043;${weight}${FONT}">${e(b.text)}</div>`;
-  if (b.widthPct <= 0) return label;
+/** The value, then the bar: a one-cell table `width`% of the cell wide (Gmail clips emails past ~102 KB, so every byte counts here). */
+function bar(b: ChartBar, colour: string): string {
+  if (b.widthPct <= 0) return e(b.text);
   return (
-    label +
-    `<table role="presentation" width="${b.widthPct}%" cellpadding="0" cellspacing="0" border="0" style="width:${b.widthPct}%;">` +
-    `<tr><td height="8" bgcolor="${colour}" style="height:8px;line-height:8px;font-size:1px;background-color:${colour};">&nbsp;</td></tr></table>`
+    `${e(b.text)}<table role="presentation" width="${b.widthPct}%" cellpadding="0" cellspacing="0" border="0">` +
+    `<tr><td height="8" bgcolor="${colour}" style="line-height:8px;font-size:1px;background-color:${colour};">&nbsp;</td></tr></table>`
   );
 }
 

@@ -28,6 +28,7 @@ describe('config', () => {
       topSupporters: 10,
       followBackMinInteractions: 1,
       retentionDays: 730,
+      maxPullHours: 6,
     });
     expect(config.delivery).toEqual({ type: 'outbox', dir: 'outbox' });
     expect(config.profiles[0]?.report.locale).toBe('en');

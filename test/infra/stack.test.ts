@@ -37,6 +37,8 @@ const roleOf = (id: string): string => (resources[id]?.Properties['Role'] as { '
 const functionRole = roleOf(functionId);
 const pullRole = roleOf(idOf(stack.pullStep));
 const reportRole = roleOf(idOf(stack.reportStep));
+const decideRole = roleOf(idOf(stack.decisions.fn));
+const signingKeysId = stack.getLogicalId(stack.decisions.signingKeys.node.defaultChild as CfnElement);
 
 describe('the table', () => {
   it('is on-demand, with point-in-time recovery, TTL on the store attribute, and encryption', () => {
@@ -92,8 +94,8 @@ describe('the job function', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, FunctionName: { Ref: functionId } });
   });
 
-  it('is one of three functions with the two steps of a firing (no log-retention or other helper Lambdas)', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+  it('is one of four functions: the two steps of a firing and the decision page (no log-retention or other helper Lambdas)', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 4);
   });
 
   it('is published as a stack output for followback invoke', () => {
@@ -136,7 +138,15 @@ describe('the schedules', () => {
 });
 
 describe('the secrets', () => {
-  const secrets = Object.entries(template.findResources('AWS::SecretsManager::Secret'));
+  // The network tokens; the decision page's signing keys are a secret of their own (below).
+  const secrets = Object.entries(template.findResources('AWS::SecretsManager::Secret')).filter(([id]) => id !== signingKeysId);
+
+  it("besides the tokens, hold the decision links' signing keys, generated on deploy and readable by the page and the report functions only", () => {
+    expect(resources[signingKeysId]?.Properties).toHaveProperty('GenerateSecretString');
+    const reads = statements().filter((st) => JSON.stringify(st.Resource).includes(signingKeysId));
+    expect(new Set(reads.map((st) => JSON.stringify(st.roles)))).toEqual(new Set([[{ Ref: decideRole }], [{ Ref: functionRole }], [{ Ref: reportRole }]].map((r) => JSON.stringify(r))));
+    for (const st of reads) expect(actionsOf(st).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+  });
 
   it('exist once per secretName referenced by the config, holding a recognisable placeholder', () => {
     const names = secrets.map(([, s]) => (s['Properties'] as { Name: string }).Name).sort();
@@ -149,7 +159,7 @@ describe('the secrets', () => {
   });
 
   it('are readable by the functions that pull only (the single-run function and the pull step), each by its own ARN', () => {
-    const reads = statements().filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
+    const reads = statements().filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')) && !JSON.stringify(s.Resource).includes(signingKeysId));
     expect(reads.map((s) => s.Resource)).toEqual(expect.arrayContaining(secrets.map(([id]) => ({ Ref: id }))));
     expect(new Set(reads.map((s) => JSON.stringify(s.roles)))).toEqual(new Set([JSON.stringify([{ Ref: functionRole }]), JSON.stringify([{ Ref: pullRole }])]));
     for (const s of reads) {
@@ -230,7 +240,10 @@ describe('permissions', () => {
       ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
     );
     expect([...TABLE_ACTIONS].sort()).toEqual([...actions].sort());
-    expect(dynamo.map((s) => s.roles)).toEqual([[{ Ref: functionRole }], [{ Ref: pullRole }], [{ Ref: reportRole }]]);
+    expect(dynamo.map((s) => s.roles)).toEqual([[{ Ref: functionRole }], [{ Ref: pullRole }], [{ Ref: reportRole }], [{ Ref: decideRole }]]);
+    // The decision page reads and writes single items only (used links, decisions, confirmed actions).
+    const page = dynamo.find((st) => JSON.stringify(st.roles) === JSON.stringify([{ Ref: decideRole }]));
+    expect(actionsOf(page ?? { Action: [] }).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
   });
 
   it('attach no AWS managed policy to the function role', () => {

@@ -34,8 +34,8 @@ describe('npx cdk synth', () => {
     expect(result.stderr).not.toMatch(/AwsSolutions-/);
 
     const template = JSON.parse(readFileSync(join(out, 'FollowbackTest.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
-    // The single-run function and the two steps of a firing, each its own bundle.
-    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(3);
+    // The single-run function, the two steps of a firing and the decision page, each its own bundle.
+    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(4);
     expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(2);
     const validation = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')) as { pluginReports: { conclusion: string }[] };
     expect(validation.pluginReports.filter((r) => r.conclusion !== 'success')).toEqual([]);
@@ -44,7 +44,7 @@ describe('npx cdk synth', () => {
       .filter((d) => d.startsWith('asset.'))
       .map((d) => join(out, d))
       .filter((d) => existsSync(join(d, 'index.mjs')));
-    expect(assetDirs).toHaveLength(3);
+    expect(assetDirs).toHaveLength(4);
     // Every bundle loads on its own and exports its handler.
     for (const dir2 of assetDirs) {
       const loaded = await run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(join(dir2, 'index.mjs')).href)}); console.log(typeof m.handler);`], {

@@ -173,6 +173,10 @@ describe('MastodonSource requests', () => {
       notifications: pages(size.notifications, PAGE_LIMITS.notifications),
       statuses: pages(size.statuses, PAGE_LIMITS.statuses),
       favourites: pages(size.favourites, PAGE_LIMITS.favourites),
+      // A pull only reads: the write endpoints (for confirmed actions) are never called.
+      relationships: 0,
+      follow: 0,
+      unfollow: 0,
     });
     expect(pull.requests).toBe(srv.total());
     expect(pull.contacts).toHaveLength(size.followers + size.following - size.mutual);

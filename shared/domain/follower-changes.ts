@@ -28,6 +28,7 @@ export function followerChanges(
   const previousByKey = new Map(previous.map((c) => [keyOf(c), c]));
   const currentByKey = new Map(current.map((c) => [keyOf(c), c]));
   const contactsComplete = (sourceId: string): boolean => sources.get(sourceId)?.contacts === 'complete';
+  // Stryker disable next-line OptionalChaining: equivalent, only reached once contactsComplete() found this source's state
   const bothComplete = (sourceId: string): boolean => contactsComplete(sourceId) && sources.get(sourceId)?.previousContactsComplete === true;
 
   for (const contact of current) {
@@ -36,6 +37,7 @@ export function followerChanges(
     if (before !== undefined) {
       // Known before as someone you follow only: the list itself says they started following you.
       if (!isFollower(before.relation)) changes.newFollowers.set(keyOf(contact), followerEvidence(contact, 'following'));
+    // Stryker disable next-line OptionalChaining: equivalent, only reached once contactsComplete() found this source's state
     } else if (sources.get(contact.sourceId)?.previousContactsComplete === true) {
       changes.newFollowers.set(keyOf(contact), followerEvidence(contact, 'absent'));
     }

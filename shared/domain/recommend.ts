@@ -39,6 +39,7 @@ function accountGone(reasons: ReadonlyReasonMap): boolean {
  */
 function provisionalSilence(reasons: ReadonlyReasonMap): boolean {
   const evidence = reasons.get('never_engaged');
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, recommend() calls this only once never_engaged is present, so `evidence` is defined and the `in` check only narrows the type (a `return true` or `return false` here would be caught by the provisional-silence tests)
   return evidence !== undefined && 'provisional' in evidence && evidence.provisional === true;
 }
 

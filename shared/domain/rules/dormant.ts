@@ -19,6 +19,7 @@ export const dormant: ReasonRule<'dormant'> = {
   },
   contradicted(ctx) {
     const lastInboundAt = ctx.stats.lastInboundAt;
+    // Stryker disable next-line ConditionalExpression: equivalent for `true && …`: without a last inbound, Date.parse(undefined) is NaN and NaN is never within dormantDays
     return lastInboundAt !== undefined && engagedWithinDormantDays(ctx, Date.parse(lastInboundAt));
   },
 };

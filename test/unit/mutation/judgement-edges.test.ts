@@ -92,3 +92,32 @@ describe('a rule that needs complete history but has no contradiction check', ()
     expect(reasons.get('one_sided')).toEqual({ carriedOver: true });
   });
 });
+
+describe('what the owner protected is not even judged for its audience', () => {
+  const outsider = () => ({ excludedKeyword: 'crypto', field: 'bio' as const });
+  const judge = (decisions: { allowlist: string[]; snoozed: { contact: string; until: string }[] }) =>
+    verdictOf(analyse(input({ decisions, current: [follower('fan', { bio: 'crypto' })], interactions: [inbound('fan', daysAgo(3))], classifiers: { audience: outsider } })).verdicts, 'fan');
+
+  it('an unprotected follower outside the audience gets out_of_audience and no follow back', () => {
+    const v = judge({ allowlist: [], snoozed: [] });
+    expect(v.reasons).toContain('out_of_audience');
+    expect(v.recommendation).toBe('no_follow_back');
+  });
+
+  it('an allowlisted follower outside the audience has no out_of_audience and is followed back', () => {
+    const v = judge({ allowlist: ['masto:fan'], snoozed: [] });
+    expect(v.reasons).not.toContain('out_of_audience');
+    expect(v.recommendation).toBe('follow_back');
+  });
+
+  it('a snoozed follower outside the audience has no out_of_audience either', () => {
+    const v = judge({ allowlist: [], snoozed: [{ contact: 'masto:fan', until: daysAgo(-30) }] });
+    expect(v.reasons).not.toContain('out_of_audience');
+  });
+
+  it('protection does not hide the facts: an allowlisted silent account still shows never_engaged, and is kept', () => {
+    const v = verdictOf(analyse(input({ decisions: { allowlist: ['masto:quiet'], snoozed: [] }, current: [contact('quiet')] })).verdicts, 'quiet');
+    expect(v.reasons).toEqual(['never_engaged', 'allowlisted']);
+    expect(v.recommendation).toBe('keep');
+  });
+});

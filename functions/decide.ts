@@ -7,12 +7,13 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { BUNDLED_CONFIG_FILE, ENV } from '../shared/app/env.ts';
 import { loadConfigFile } from '../shared/config/load-config.ts';
 import type { Config } from '../shared/config/schema.ts';
 import { handleDecision, type DecideDeps } from '../shared/decide/handler.ts';
 import { DECISION_KEYS_SECRET_ENV, parseKeyring } from '../shared/decide/keyring.ts';
+import { engineAct } from '../shared/decide/page-act.ts';
 import { createLogger } from '../shared/logging/logger.ts';
 import { SecretsManagerResolver } from '../shared/secrets/secrets-manager-resolver.ts';
 import { DynamoDecisionLedger } from '../shared/store/dynamo-decision-ledger.ts';
@@ -21,6 +22,10 @@ import { DynamoStore } from '../shared/store/dynamo-store.ts';
 const logger = createLogger();
 const bundleDir = dirname(fileURLToPath(import.meta.url));
 let deps: Promise<DecideDeps> | undefined;
+/** Set per request from the Lambda's remaining time: acting stops in time to answer the browser. */
+let actDeadlineMs = 0;
+/** Left for storing outcomes and answering after the last action. */
+const ANSWER_MARGIN_MS = 4_000;
 
 function required(name: string): string {
   const value = process.env[name];
@@ -35,12 +40,16 @@ async function buildDeps(): Promise<DecideDeps> {
   const client = new DynamoDBClient({});
   const secrets = new SecretsManagerResolver({ client: new SecretsManagerClient({}) });
   const profiles = new Map(config.profiles.map((p) => [p.id, p]));
+  const store = new DynamoStore({ client, tableName });
+  const ledger = new DynamoDecisionLedger({ client, tableName });
   return {
     keyring: async () => parseKeyring(await secrets.resolve({ secretName }), `secret ${secretName}`),
     profile: (id) => profiles.get(id),
-    decisions: new DynamoStore({ client, tableName }),
-    ledger: new DynamoDecisionLedger({ client, tableName }),
+    decisions: store,
+    ledger,
     clock: () => new Date(),
+    // Only for profiles with act.enabled (the handler checks; the stack grants the token secrets only then).
+    act: engineAct({ store, actions: store.actionStore(), ledger, secrets, budgetMs: () => actDeadlineMs - Date.now() }),
     log: {
       info: (message, extra) => logger.info(message, extra ?? {}),
       warn: (message, extra) => logger.warn(message, extra ?? {}),
@@ -49,8 +58,9 @@ async function buildDeps(): Promise<DecideDeps> {
   };
 }
 
-export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
+export async function handler(event: LambdaFunctionURLEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<LambdaFunctionURLResult> {
   deps ??= buildDeps();
+  actDeadlineMs = Date.now() + (context?.getRemainingTimeInMillis() ?? 10_000) - ANSWER_MARGIN_MS;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
   const body = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;

@@ -8,7 +8,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../../shared/config/load-config.ts';
 import type { Config } from '../../shared/config/schema.ts';
 import { handleDecision, type DecideDeps, type DecideRequest } from '../../shared/decide/handler.ts';
+import { engineAct } from '../../shared/decide/page-act.ts';
 import { terminalLine } from '../../shared/logging/terminal-line.ts';
+import { EnvSecretResolver } from '../../shared/secrets/env-secrets.ts';
 import { cliConfig } from './cli-config.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
 import { localKeyring } from './local-decision-page.ts';
@@ -31,6 +33,8 @@ Options:
 
 /** The page's own path; anything else is 404, so a browser's favicon request is not a decision. */
 export const DECIDE_PATH = '/decide';
+/** How long a POST may spend acting before the rest is left to the next apply (a browser is waiting). */
+export const SERVE_ACT_BUDGET_MS = 25_000;
 const MAX_BODY_BYTES = 16_384;
 
 export async function serveCommand(argv: string[], io: CliIo, clock: () => Date = () => new Date()): Promise<number> {
@@ -80,6 +84,14 @@ export async function serveCommand(argv: string[], io: CliIo, clock: () => Date 
       decisions: opened.store,
       ledger: opened.ledger,
       clock,
+      // Used only for profiles with act.enabled (the handler checks): the sources' tokens come from the environment, as for apply.
+      act: engineAct({
+        store: opened.store,
+        actions: opened.store.actionStore(),
+        ledger: opened.ledger,
+        secrets: new EnvSecretResolver(io.env),
+        budgetMs: () => SERVE_ACT_BUDGET_MS,
+      }),
       log: {
         info: (m, extra) => io.stderr(`${terminalLine(`${m} ${JSON.stringify(extra ?? {})}`)}\n`),
         warn: (m, extra) => io.stderr(`warning: ${terminalLine(`${m} ${JSON.stringify(extra ?? {})}`)}\n`),

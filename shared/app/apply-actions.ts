@@ -289,7 +289,8 @@ export async function adoptLedgerActions(profile: ProfileConfig, deps: Pick<Appl
     const { sourceId, contactId } = splitKey(confirmed.key);
     const handle = state.contacts.find((c) => c.sourceId === sourceId && c.id === contactId)?.handle ?? confirmed.key;
     const lastRunAt = state.lastRun?.at;
-    const reportAt = lastRunAt !== undefined && lastRunAt <= confirmed.confirmedAt ? lastRunAt : confirmed.confirmedAt;
+    // The link's issue time when the page recorded it; older items: the latest run before the confirmation.
+    const reportAt = confirmed.reportAt ?? (lastRunAt !== undefined && lastRunAt <= confirmed.confirmedAt ? lastRunAt : confirmed.confirmedAt);
     const request: ActionRequest = {
       id: ledgerActionId(confirmed),
       profileId: profile.id,

@@ -14,9 +14,9 @@ import { keepContact } from '../app/keep-contact.ts';
 import { formatterFor } from '../report/format.ts';
 import { messagesFor } from '../report/i18n.ts';
 import type { Keyring } from './keyring.ts';
-import { localeFromAcceptLanguage, pageMessagesFor, type PageMessages } from './page-messages.ts';
+import { localeFromAcceptLanguage, pageMessagesFor, type ActOutcomeKind, type OutcomeCounts, type PageMessages } from './page-messages.ts';
 import { PAGE_HEADERS, renderPage, type ContactBlock, type PageView } from './render-page.ts';
-import { verifyToken, type TokenPayload } from './token.ts';
+import { LINK_TTL_SECONDS, verifyToken, type TokenPayload } from './token.ts';
 
 export const SNOOZE_DAYS = 90;
 const DAY_MS = 86_400_000;
@@ -46,6 +46,29 @@ export interface DecideLog {
   error(message: string, extra?: Record<string, unknown>): void;
 }
 
+/** What the page asks the act engine to carry out right after recording a confirmation. */
+export interface PageActRequest {
+  /** The link's id: the confirmations it recorded name it. */
+  tokenId: string;
+  keys: string[];
+  action: 'unfollow' | 'follow_back';
+  /** When the link was issued: the report the recommendation came from. */
+  reportAt: string;
+}
+
+/** What happened to one contact of the link. `waiting`: not attempted now (cap, time, taken by another apply). */
+export interface PageActOutcome {
+  key: string;
+  handle?: string;
+  outcome: ActOutcomeKind;
+  reason?: string;
+  /** For `followback undo`. */
+  actionId?: string;
+}
+
+/** Carries out the link's confirmed actions through the act engine (shared/decide/page-act.ts builds it). */
+export type PageAct = (profile: ProfileConfig, request: PageActRequest) => Promise<PageActOutcome[]>;
+
 export interface DecideDeps {
   /** The signing keys (read from Secrets Manager or a local file; cached by the caller). */
   keyring(): Promise<Keyring>;
@@ -55,6 +78,11 @@ export interface DecideDeps {
   ledger: DecisionLedger;
   clock(): Date;
   log?: DecideLog;
+  /**
+   * Acting at once on an Unfollow / Follow back, for profiles with `act.enabled`.
+   * Absent (or acting off): the confirmation is recorded and waits for `followback apply --confirm`.
+   */
+  act?: PageAct;
 }
 
 const silent: DecideLog = { info: () => {}, warn: () => {}, error: () => {} };
@@ -112,8 +140,47 @@ export async function handleDecision(req: DecideRequest, deps: DecideDeps): Prom
     return respond(503, simplePage(m, m.failedTitle, m.failedBody, 'bad'), { 'retry-after': '60' });
   }
   log.info('decision stored', { profile: profile.id, jti: payload.jti, action: payload.action, contacts: payload.keys.length });
-  const notes = isAct(payload.action) ? [actingEnabled(profile) ? m.actingOn : m.actingOff] : [];
-  return respond(200, renderPage({ lang: m.lang, title: m.doneTitle(payload.action, payload.keys.length), tone: 'ok', paragraphs: [m.doneNext(payload.action)], notes, footer: m.footer }));
+  const title = m.doneTitle(payload.action, payload.keys.length);
+  if (!isAct(payload.action)) {
+    return respond(200, renderPage({ lang: m.lang, title, tone: 'ok', paragraphs: [m.doneNext(payload.action)], footer: m.footer }));
+  }
+  if (!actingEnabled(profile) || deps.act === undefined) {
+    const note = actingEnabled(profile) ? m.actingLater : m.actingOff;
+    return respond(200, renderPage({ lang: m.lang, title, tone: 'ok', paragraphs: [m.doneNext(payload.action)], notes: [note], footer: m.footer }));
+  }
+  let outcomes: PageActOutcome[];
+  try {
+    outcomes = await deps.act(profile, { tokenId: payload.jti, keys: [...payload.keys], action: payload.action as 'unfollow' | 'follow_back', reportAt: linkIssuedAt(payload) });
+  } catch (err) {
+    // The confirmation is stored: the link stays used, and the next apply carries it out.
+    log.error('acting on a confirmed decision failed', { profile: profile.id, jti: payload.jti, action: payload.action, problem: err instanceof Error ? err.message : String(err) });
+    return respond(200, renderPage({ lang: m.lang, title, tone: 'note', paragraphs: [m.actFailed], footer: m.footer }));
+  }
+  log.info('acted on a confirmed decision', { profile: profile.id, jti: payload.jti, outcomes: countOutcomes(outcomes) });
+  const byKey = new Map(outcomes.map((o) => [o.key, o]));
+  // One line per contact of the link, in its order; a contact the engine did not report on is still waiting.
+  const perContact = payload.keys.map((key): PageActOutcome => byKey.get(key) ?? { key, outcome: 'waiting' });
+  const counts = countOutcomes(perContact);
+  const results = perContact.map((o) => ({ who: o.handle ?? o.key, text: m.outcome(o), tone: outcomeTone(o.outcome) }));
+  return respond(
+    200,
+    renderPage({ lang: m.lang, title: m.actedTitle(payload.action, counts), tone: counts.failed > 0 ? 'note' : 'ok', paragraphs: [m.actedSummary(counts)], results, ...(counts.waiting > 0 ? { notes: [m.waitingNote] } : {}), footer: m.footer }),
+  );
+}
+
+/** The link was signed with the report's clock and expires LINK_TTL_SECONDS later (the links carry no other issue time). */
+export function linkIssuedAt(payload: TokenPayload): string {
+  return new Date((payload.exp - LINK_TTL_SECONDS) * 1000).toISOString();
+}
+
+function countOutcomes(outcomes: PageActOutcome[]): OutcomeCounts {
+  const counts = { done: 0, already: 0, skipped: 0, failed: 0, waiting: 0 };
+  for (const o of outcomes) counts[o.outcome]++;
+  return counts;
+}
+
+function outcomeTone(outcome: PageActOutcome['outcome']): 'ok' | 'note' | 'bad' {
+  return outcome === 'done' || outcome === 'already' ? 'ok' : outcome === 'failed' ? 'bad' : 'note';
 }
 
 async function apply(payload: TokenPayload, profile: ProfileConfig, deps: DecideDeps, now: Date): Promise<void> {
@@ -127,7 +194,7 @@ async function apply(payload: TokenPayload, profile: ProfileConfig, deps: Decide
         break;
       case 'unfollow':
       case 'follow_back':
-        await deps.ledger.putConfirmedAction(profile.id, { key, action: payload.action, confirmedAt: now.toISOString(), tokenId: payload.jti, status: 'pending' });
+        await deps.ledger.putConfirmedAction(profile.id, { key, action: payload.action, confirmedAt: now.toISOString(), reportAt: linkIssuedAt(payload), tokenId: payload.jti, status: 'pending' });
         break;
     }
   }

@@ -2,6 +2,10 @@
 import type { Locale } from '../config/schema.ts';
 import type { DecisionAction } from './token.ts';
 
+/** What happened to one contact when the page acted (handler.ts `PageActOutcome`). */
+export type ActOutcomeKind = 'done' | 'already' | 'skipped' | 'failed' | 'waiting';
+export type OutcomeCounts = Record<ActOutcomeKind, number>;
+
 export interface PageMessages {
   lang: Locale;
   intlLocale: string;
@@ -10,6 +14,14 @@ export interface PageMessages {
   effect(action: DecisionAction, until: string): string;
   actingOff: string;
   actingOn: string;
+  /** Acting is on but this page cannot act itself: the next apply will. */
+  actingLater: string;
+  /** The confirmation is stored but acting on it here failed. */
+  actFailed: string;
+  actedTitle(action: DecisionAction, counts: OutcomeCounts): string;
+  actedSummary(counts: OutcomeCounts): string;
+  outcome(o: { outcome: ActOutcomeKind; reason?: string; actionId?: string }): string;
+  waitingNote: string;
   doneTitle(action: DecisionAction, count: number): string;
   doneNext(action: DecisionAction): string;
   why: string;
@@ -61,7 +73,39 @@ const en: PageMessages = {
     })[action],
   actingOff:
     'Acting is off for this profile: followback records your decision and lists it in the next report, but does not unfollow or follow anyone. To let it act, set "act": { "enabled": true } in the profile\'s config; until then, do it on the network yourself.',
-  actingOn: 'Acting is on for this profile: the next apply carries this out (capped and paced), and the next report lists it.',
+  actingOn:
+    'Acting is on for this profile: the button carries this out on the network right away, after looking again (allowlist, snooze, engagement since the report), at most act.maxPerRun at a time. The next report lists it.',
+  actingLater: 'Acting is on for this profile: the next followback apply --confirm carries this out (capped and paced), and the next report lists it.',
+  actFailed: 'Your confirmation is recorded, but carrying it out from this page failed. Nothing was lost: the next followback apply --confirm tries again.',
+  actedTitle: (action, c) => {
+    const verb = action === 'unfollow' ? 'Unfollowed' : 'Followed back';
+    const total = c.done + c.already + c.skipped + c.failed + c.waiting;
+    return total === 1 ? (c.done + c.already === 1 ? verb : action === 'unfollow' ? 'Unfollow confirmed' : 'Follow-back confirmed') : `${verb} ${c.done + c.already} of ${total}`;
+  },
+  actedSummary: (c) =>
+    [
+      `${c.done} done`,
+      ...(c.already > 0 ? [`${c.already} already so`] : []),
+      ...(c.skipped > 0 ? [`${c.skipped} skipped`] : []),
+      ...(c.failed > 0 ? [`${c.failed} failed`] : []),
+      ...(c.waiting > 0 ? [`${c.waiting} still waiting`] : []),
+    ].join(', ') + '. Every attempt is audited; the next report lists them.',
+  outcome: (o) => {
+    const id = o.actionId !== undefined ? ` (undo: followback undo ${o.actionId})` : '';
+    switch (o.outcome) {
+      case 'done':
+        return `done${id}`;
+      case 'already':
+        return `nothing to do: ${o.reason ?? 'already so'}`;
+      case 'skipped':
+        return `skipped: ${o.reason ?? 'see the report'}`;
+      case 'failed':
+        return `failed: ${o.reason ?? 'see the report'}`;
+      case 'waiting':
+        return 'still waiting: the next followback apply --confirm carries it out';
+    }
+  },
+  waitingNote: 'Some are still waiting (at most act.maxPerRun per apply, paced): run followback apply --confirm, or wait for the next apply.',
   doneTitle: (action, count) => {
     const n = count === 1 ? '' : ` (${count} accounts)`;
     return { keep: `Kept${n}`, snooze: `Snoozed for 90 days${n}`, unfollow: `Unfollow confirmed${n}`, follow_back: `Follow-back confirmed${n}` }[action];
@@ -125,7 +169,39 @@ const it: PageMessages = {
     })[action],
   actingOff:
     'Le azioni sono disattivate per questo profilo: followback registra la decisione e la elenca nel prossimo report, ma non segue né smette di seguire nessuno. Per attivarle, imposta "act": { "enabled": true } nella configurazione del profilo; fino ad allora, fallo tu sul social.',
-  actingOn: 'Le azioni sono attive per questo profilo: il prossimo apply la esegue (con limiti e pause) e il prossimo report la elenca.',
+  actingOn:
+    'Le azioni sono attive per questo profilo: il pulsante la esegue subito sul social, dopo un nuovo controllo (allowlist, rinvii, interazioni dopo il report), al massimo act.maxPerRun alla volta. Il prossimo report la elenca.',
+  actingLater: 'Le azioni sono attive per questo profilo: il prossimo followback apply --confirm la esegue (con limiti e pause) e il prossimo report la elenca.',
+  actFailed: 'La conferma è registrata, ma eseguirla da questa pagina non è riuscito. Non si è perso nulla: il prossimo followback apply --confirm ci riprova.',
+  actedTitle: (action, c) => {
+    const verb = action === 'unfollow' ? 'Non segui più' : 'Ora segui';
+    const total = c.done + c.already + c.skipped + c.failed + c.waiting;
+    return total === 1 ? (c.done + c.already === 1 ? `${verb} questo account` : action === 'unfollow' ? 'Unfollow confermato' : 'Follow confermato') : `${verb} ${c.done + c.already} account su ${total}`;
+  },
+  actedSummary: (c) =>
+    [
+      `${c.done} fatti`,
+      ...(c.already > 0 ? [`${c.already} già così`] : []),
+      ...(c.skipped > 0 ? [`${c.skipped} saltati`] : []),
+      ...(c.failed > 0 ? [`${c.failed} non riusciti`] : []),
+      ...(c.waiting > 0 ? [`${c.waiting} ancora in attesa`] : []),
+    ].join(', ') + '. Ogni tentativo è registrato; il prossimo report li elenca.',
+  outcome: (o) => {
+    const id = o.actionId !== undefined ? ` (per annullare: followback undo ${o.actionId})` : '';
+    switch (o.outcome) {
+      case 'done':
+        return `fatto${id}`;
+      case 'already':
+        return `niente da fare: ${o.reason ?? 'già così'}`;
+      case 'skipped':
+        return `saltato: ${o.reason ?? 'vedi il report'}`;
+      case 'failed':
+        return `non riuscito: ${o.reason ?? 'vedi il report'}`;
+      case 'waiting':
+        return 'ancora in attesa: il prossimo followback apply --confirm lo esegue';
+    }
+  },
+  waitingNote: 'Alcuni sono ancora in attesa (al massimo act.maxPerRun per volta, con pause): esegui followback apply --confirm, o attendi il prossimo apply.',
   doneTitle: (action, count) => {
     const n = count === 1 ? '' : ` (${count} account)`;
     return { keep: `Tenuto${n}`, snooze: `Rimandato di 90 giorni${n}`, unfollow: `Unfollow confermato${n}`, follow_back: `Follow confermato${n}` }[action];

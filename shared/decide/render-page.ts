@@ -58,6 +58,8 @@ export interface PageView {
   tone: 'plain' | 'note' | 'bad' | 'ok';
   paragraphs: string[];
   contacts?: { why: string; profileLink: string; items: ContactBlock[] };
+  /** After acting: one line per contact, what happened. */
+  results?: { who: string; text: string; tone: 'ok' | 'note' | 'bad' }[];
   notes?: string[];
   form?: { action: string; token: string; button: string };
   footer: string;
@@ -68,6 +70,7 @@ export function renderPage(v: PageView): string {
   const contacts = v.contacts
     ? `<ul>\n${v.contacts.items.map((c) => contactItem(c, v.contacts?.why ?? '', v.contacts?.profileLink ?? '')).join('\n')}\n</ul>`
     : '';
+  const results = v.results ? `<ul>\n${v.results.map((r) => `<li class="${r.tone}"><span class="name">${e(r.who)}</span>: ${e(r.text)}</li>`).join('\n')}\n</ul>` : '';
   const notes = (v.notes ?? []).map((n) => `<p class="note">${e(n)}</p>`).join('\n');
   // The token rides in the body, never in a URL the browser would send on.
   const form = v.form
@@ -90,6 +93,7 @@ export function renderPage(v: PageView): string {
 <h1>${e(v.title)}</h1>
 ${contacts}
 ${lead}
+${results}
 ${notes}
 ${form}
 <footer>${e(v.footer)}</footer>

@@ -99,6 +99,8 @@ export interface ConfirmedAction {
   key: string;
   action: 'unfollow' | 'follow_back';
   confirmedAt: string;
+  /** When the link was issued (the report it came from): "engaged since the report" counts from here. Absent on older items. */
+  reportAt?: string;
   /** The decision link's `jti`: which confirmation asked for it. */
   tokenId: string;
   /** `pending` until the act engine reports what it did. */

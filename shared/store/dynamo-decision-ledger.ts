@@ -25,6 +25,7 @@ const StoredAction = z.object({
   key: z.string().min(1),
   action: z.enum(['unfollow', 'follow_back']),
   confirmedAt: IsoInstant,
+  reportAt: IsoInstant.optional(),
   tokenId: z.string().min(1),
   status: z.enum(['pending', 'done', 'failed', 'skipped']),
   doneAt: IsoInstant.optional(),
@@ -105,7 +106,7 @@ export class DynamoDecisionLedger implements DecisionLedger {
       }
       for (const item of page.Items ?? []) {
         const a = parseItem(StoredAction, item, this.tableName);
-        out.push({ key: a.key, action: a.action, confirmedAt: a.confirmedAt, tokenId: a.tokenId, status: a.status, ...(a.doneAt !== undefined ? { doneAt: a.doneAt } : {}), ...(a.detail !== undefined ? { detail: a.detail } : {}) });
+        out.push({ key: a.key, action: a.action, confirmedAt: a.confirmedAt, ...(a.reportAt !== undefined ? { reportAt: a.reportAt } : {}), tokenId: a.tokenId, status: a.status, ...(a.doneAt !== undefined ? { doneAt: a.doneAt } : {}), ...(a.detail !== undefined ? { detail: a.detail } : {}) });
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../shared/config/load-config.ts';
-import { handleDecision, type DecideDeps, type DecideRequest } from '../../../shared/decide/handler.ts';
+import { handleDecision, type DecideDeps, type DecideRequest, type PageActOutcome, type PageActRequest } from '../../../shared/decide/handler.ts';
 import { keyringOf, newKeyringJson } from '../../../shared/decide/keyring.ts';
 import { signToken } from '../../../shared/decide/token.ts';
 import type { ConfirmedAction, DecisionLedger, StoredDecision } from '../../../shared/ports/store.ts';
@@ -27,7 +27,25 @@ function fakes() {
   return { deps, decisions, used, actions };
 }
 
-const token = (action: 'keep' | 'snooze' | 'unfollow' = 'keep', profile = 'demo') => signToken({ profile, keys: ['demo:42'], action, now }, keyring).token;
+const token = (action: 'keep' | 'snooze' | 'unfollow' | 'follow_back' = 'keep', profile = 'demo', keys = ['demo:42']) => signToken({ profile, keys, action, now }, keyring).token;
+
+const actingConfig = parseConfig({
+  profiles: [{ id: 'demo', sources: [{ type: 'demo' }], report: { recipients: ['a@example.com'], sender: 'b@example.com' }, act: { enabled: true, maxPerRun: 2, pacingSeconds: 0 } }],
+}, 'test config');
+
+/** A fake act engine: records each call and answers with the given outcomes. */
+function withAct(deps: DecideDeps, outcomes: (r: PageActRequest) => PageActOutcome[], acting = true) {
+  const calls: PageActRequest[] = [];
+  const d: DecideDeps = {
+    ...deps,
+    profile: (id) => (acting ? actingConfig : config).profiles.find((p) => p.id === id),
+    act: async (_profile, r) => {
+      calls.push(r);
+      return outcomes(r);
+    },
+  };
+  return { deps: d, calls };
+}
 const get = (t: string): DecideRequest => ({ method: 'GET', path: '/decide', query: { t }, body: '', headers: {} });
 const post = (t: string, headers: Record<string, string> = {}): DecideRequest => ({ method: 'POST', path: '/decide', query: {}, body: new URLSearchParams({ t }).toString(), headers });
 
@@ -83,5 +101,63 @@ describe('decision page handler', () => {
     const t = token();
     expect((await handleDecision(post(t), f.deps)).status).toBe(503);
     expect(f.used.size).toBe(0);
+  });
+
+  it('with acting on, the POST carries out the link once with its confirmed keys and shows each outcome', async () => {
+    const f = fakes();
+    const keys = ['demo:1', 'demo:2', 'demo:3', 'demo:4'];
+    const a = withAct(f.deps, (r) => [
+      { key: r.keys[0] ?? '', handle: '@one<b>', outcome: 'done', actionId: '20261201-aaaaaa' },
+      { key: r.keys[1] ?? '', outcome: 'skipped', reason: 'engaged since the report (2026-11-30T10:00:00.000Z)' },
+      { key: r.keys[2] ?? '', outcome: 'failed', reason: 'the platform refused (does the token have write scope?)' },
+    ]);
+    const t = token('unfollow', 'demo', keys);
+    const res = await handleDecision(post(t), a.deps);
+    expect(res.status).toBe(200);
+    expect(a.calls).toHaveLength(1);
+    expect(a.calls[0]).toEqual({ tokenId: expect.any(String), keys, action: 'unfollow', reportAt: now.toISOString() });
+    // Recorded first (with the link's issue time), then acted on.
+    expect(f.actions.map((x) => x.key)).toEqual(keys);
+    expect(f.actions.every((x) => x.reportAt === now.toISOString() && x.tokenId === a.calls[0]?.tokenId)).toBe(true);
+    expect(res.body).toContain('@one&lt;b&gt;</span>: done (undo: followback undo 20261201-aaaaaa)');
+    expect(res.body).toContain('skipped: engaged since the report');
+    expect(res.body).toContain('failed: the platform refused');
+    expect(res.body).toContain('demo:4</span>: still waiting');
+    expect(res.body).toContain('1 done, 1 skipped, 1 failed, 1 still waiting');
+    // The link is used: a second POST neither records nor acts again.
+    expect((await handleDecision(post(t), a.deps)).status).toBe(409);
+    expect(a.calls).toHaveLength(1);
+  });
+
+  it('with acting on, GET never acts, and Keep / Snooze never act', async () => {
+    const f = fakes();
+    const a = withAct(f.deps, () => []);
+    expect((await handleDecision(get(token('unfollow')), a.deps)).status).toBe(200);
+    expect((await handleDecision({ ...get(token('follow_back')), method: 'HEAD' }, a.deps)).status).toBe(200);
+    expect((await handleDecision(post(token('keep')), a.deps)).status).toBe(200);
+    expect(a.calls).toEqual([]);
+  });
+
+  it('with acting off, the POST records the confirmation and never acts', async () => {
+    const f = fakes();
+    const a = withAct(f.deps, () => [], false);
+    const res = await handleDecision(post(token('follow_back')), a.deps);
+    expect(res.status).toBe(200);
+    expect(a.calls).toEqual([]);
+    expect(f.actions).toEqual([expect.objectContaining({ key: 'demo:42', action: 'follow_back', status: 'pending' })]);
+    expect(res.body).toContain('&quot;act&quot;: { &quot;enabled&quot;: true }');
+  });
+
+  it('when acting fails, the confirmation stays recorded, the link stays used, and the page says the next apply retries', async () => {
+    const f = fakes();
+    const a = withAct(f.deps, () => {
+      throw new Error('network down');
+    });
+    const t = token('unfollow');
+    const res = await handleDecision(post(t), a.deps);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('the next followback apply --confirm tries again');
+    expect(f.actions).toHaveLength(1);
+    expect((await handleDecision(post(t), a.deps)).status).toBe(409);
   });
 });

@@ -133,6 +133,10 @@ export interface ForgetResult {
   interactionMonths: string[];
   /** Owner decisions (keep, snooze) deleted. */
   decisions: number;
+  /** Confirmed actions deleted: the page's confirmation (A#) and the act engine's requests (ACT#). */
+  actions: number;
+  /** Audit records of actions on them (AUD#) deleted. */
+  audits: number;
   /** Month buckets searched for interactions. */
   monthsSearched: number;
 }

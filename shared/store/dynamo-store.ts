@@ -31,8 +31,8 @@ import type {
   StoredDecision,
   WriteStats,
 } from '../ports/store.ts';
-import { DynamoActionStore } from './dynamo-action-store.ts';
-import { DynamoDecisionLedger } from './dynamo-decision-ledger.ts';
+import { ACTION_SK_PREFIX, AUDIT_SK_PREFIX, DynamoActionStore } from './dynamo-action-store.ts';
+import { DynamoDecisionLedger, LEDGER_PREFIX } from './dynamo-decision-ledger.ts';
 import { DynamoFiringStore } from './dynamo-firing-store.ts';
 import { writeInBatches, type BatchWriteOptions, type DocWriteRequest } from './batch-writer.ts';
 import {
@@ -278,8 +278,20 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
     );
     const decisionKeys = decisionItems.flat().map((name) => ({ pk, sk: keys.decision(name) }));
 
+    // What the act engine keeps about them: the page's confirmation (A#<key>), action requests (ACT#)
+    // and their audit (AUD#, the contact key inside the JSON record, so read and matched here).
+    const contactKey = `${target.sourceId}:${target.contactId}`;
+    const [confirmedItem, requestItems, auditItems] = await Promise.all([
+      this.getItem(pk, `${LEDGER_PREFIX.action}${contactKey}`, `confirmed action ${profileId}/${contactKey}`),
+      this.queryAll({ pk, prefix: ACTION_SK_PREFIX, filter: { expression: 'contactKey = :key', values: { ':key': contactKey } }, projection: ['pk', 'sk'] }),
+      this.queryAll({ pk, prefix: AUDIT_SK_PREFIX, projection: ['pk', 'sk', 'audit'] }),
+    ]);
+    const confirmedKeys = confirmedItem === undefined ? [] : [{ pk, sk: `${LEDGER_PREFIX.action}${contactKey}` }];
+    const requestKeys = requestItems.map((item) => ({ pk: String(item['pk']), sk: String(item['sk']) }));
+    const auditKeys = auditItems.filter((item) => auditNames(item['audit'], contactKey)).map((item) => ({ pk: String(item['pk']), sk: String(item['sk']) }));
+
     const deletes = new Requests();
-    for (const key of [...interactionKeys, ...decisionKeys]) deletes.delete(key);
+    for (const key of [...interactionKeys, ...decisionKeys, ...confirmedKeys, ...requestKeys, ...auditKeys]) deletes.delete(key);
     await writeInBatches((batch) => this.sendBatch(batch), Requests.merge([deletes]), this.batchOptions);
     if (contactItem !== undefined) {
       try {
@@ -293,6 +305,8 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
       interactions: interactionKeys.length,
       interactionMonths,
       decisions: decisionKeys.length,
+      actions: confirmedKeys.length + requestKeys.length,
+      audits: auditKeys.length,
       monthsSearched: months.length,
     };
   }
@@ -536,4 +550,15 @@ async function mapLimited<T, R>(inputs: readonly T[], limit: number, fn: (input:
   };
   await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
   return results;
+}
+
+/** An audit record (a JSON string) about this contact; an unreadable one is kept, not guessed at. */
+function auditNames(audit: unknown, contactKey: string): boolean {
+  if (typeof audit !== 'string') return false;
+  try {
+    const parsed: unknown = JSON.parse(audit);
+    return typeof parsed === 'object' && parsed !== null && 'contactKey' in parsed && parsed.contactKey === contactKey;
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * `followback forget`: a person who asks to be removed is erased from the
- * store (contact, interactions, decisions), the command says what it deleted,
+ * store (contact, interactions, decisions, confirmed actions and their audit),
+ * the command says what it deleted,
  * a second forget finds nothing, and a name that matches no one is refused.
  */
 import { join } from 'node:path';
@@ -22,7 +23,10 @@ describe('forget', () => {
     return (
       (item['entity'] === 'contact' && item['sourceId'] === sourceId && item['id'] === contactId) ||
       (item['entity'] === 'interaction' && item['sourceId'] === sourceId && item['contactId'] === contactId) ||
-      (item['entity'] === 'decision' && item['contact'] === key)
+      (item['entity'] === 'decision' && item['contact'] === key) ||
+      (item['entity'] === 'confirmed-action' && item['key'] === key) ||
+      (item['entity'] === 'action' && item['contactKey'] === key) ||
+      (item['entity'] === 'action-audit' && (JSON.parse(String(item['audit'])) as { contactKey: string }).contactKey === key)
     );
   };
 
@@ -39,10 +43,16 @@ describe('forget', () => {
     first = await readReport(join(dir, 'out'), '2026-11-18');
   }, 120_000);
 
-  it('deletes the contact, its interactions and its decisions, says how many, and leaves the others', async () => {
+  it('deletes the contact, its interactions, its decisions and the actions confirmed on it, says how many, and leaves the others', async () => {
     const target = first.contacts.filter((c) => c.stats.inboundTotal > 3).sort((a, b) => b.stats.inboundTotal - a.stats.inboundTotal)[0];
     if (!target) throw new Error('fixture: need a contact with interactions');
     expect((await cli(['keep', target.key], dir)).code).toBe(0);
+    // An unfollow confirmed on the page, taken over by the engine and audited (as the decision page leaves them).
+    const at = '2026-11-19T08:00:00.000Z';
+    const confirmation = { kind: 'link' as const, ref: 'jti-forget' };
+    await table.store.decisionLedger().putConfirmedAction('demo', { key: target.key, action: 'unfollow', confirmedAt: at, reportAt: '2026-11-18T08:00:00.000Z', tokenId: 'jti-forget', status: 'skipped', doneAt: at });
+    await table.store.actionStore().putActionRequest({ id: '20261119-abcdef', profileId: 'demo', contactKey: target.key, handle: target.handle, action: 'unfollow', reportAt: at, confirmedAt: at, confirmation, status: 'skipped', updatedAt: at });
+    await table.store.actionStore().appendAudit({ actionId: '20261119-abcdef', profileId: 'demo', contactKey: target.key, handle: target.handle, at, what: 'unfollow', outcome: 'skipped', reason: 'allowlisted', confirmation });
     const before = await scanAll(table.doc, table.tableName);
     const theirs = before.filter(about(target.key));
     const interactions = theirs.filter((i) => i['entity'] === 'interaction').length;
@@ -55,6 +65,7 @@ describe('forget', () => {
       new RegExp(`^demo: forgot ${escape(target.handle)} \\(${escape(target.key)}\\): deleted ${theirs.length} items: 1 contact item, ${interactions} interactions in \\d+ months? \\(\\d{4}-\\d{2}`),
     );
     expect(forget.stdout).toContain(`${1} decision`);
+    expect(forget.stdout).toContain('2 confirmed actions, 1 action audit record');
     expect(forget.stdout).toContain('the next run stores them again as a new contact');
 
     const after = await scanAll(table.doc, table.tableName);
@@ -64,7 +75,7 @@ describe('forget', () => {
 
     const again = await cli(['forget', target.key], dir);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(new RegExp(`^demo: nothing left about ${escape(target.key)}: no contact, interaction or decision is stored`));
+    expect(again.stdout).toMatch(new RegExp(`^demo: nothing left about ${escape(target.key)}: no contact, interaction, decision or action is stored`));
     expect(await scanAll(table.doc, table.tableName)).toEqual(after);
   }, 120_000);
 

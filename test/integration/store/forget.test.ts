@@ -1,7 +1,8 @@
 /**
  * DynamoStore.forgetContact against DynamoDB Local: a person who asks to be
  * removed leaves nothing behind (contact, interactions in every month bucket,
- * decisions), nobody else loses anything, and asking twice is safe.
+ * decisions, confirmed actions and their audit), nobody else loses anything,
+ * and asking twice is safe.
  */
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +28,22 @@ function monthly(prefix: string, from: string, months: number, overrides: Parame
 const isAbout = (sourceId: string, contactId: string) => (item: Item): boolean =>
   (item['entity'] === 'contact' && item['sourceId'] === sourceId && item['id'] === contactId) ||
   (item['entity'] === 'interaction' && item['sourceId'] === sourceId && item['contactId'] === contactId) ||
-  (item['entity'] === 'decision' && (item['contact'] === `${sourceId}:${contactId}` || item['contact'] === `@${contactId}@example.social`));
+  (item['entity'] === 'decision' && (item['contact'] === `${sourceId}:${contactId}` || item['contact'] === `@${contactId}@example.social`)) ||
+  (item['entity'] === 'confirmed-action' && item['key'] === `${sourceId}:${contactId}`) ||
+  (item['entity'] === 'action' && item['contactKey'] === `${sourceId}:${contactId}`) ||
+  (item['entity'] === 'action-audit' && (JSON.parse(String(item['audit'])) as { contactKey: string }).contactKey === `${sourceId}:${contactId}`);
+
+/** What the page and the act engine store about a contact: a confirmation, the request taken over from it, two audits. */
+async function actedOn(store: Awaited<ReturnType<typeof freshTable>>['store'], profileId: string, contactKey: string, n: number): Promise<void> {
+  const confirmation = { kind: 'link' as const, ref: `jti-${n}` };
+  await store.decisionLedger().putConfirmedAction(profileId, { key: contactKey, action: 'unfollow', confirmedAt: RUN_AT, reportAt: RUN_AT, tokenId: `jti-${n}`, status: 'done', doneAt: RUN_AT });
+  const actions = store.actionStore();
+  const id = `20261125-00000${n}`;
+  await actions.putActionRequest({ id, profileId, contactKey, handle: `@${contactKey}`, action: 'unfollow', reportAt: RUN_AT, confirmedAt: RUN_AT, confirmation, status: 'done', updatedAt: RUN_AT });
+  for (const outcome of ['failed', 'done'] as const) {
+    await actions.appendAudit({ actionId: id, profileId, contactKey, handle: `@${contactKey}`, at: RUN_AT, what: 'unfollow', outcome, confirmation });
+  }
+}
 
 async function seeded() {
   const table = await freshTable({ clock });
@@ -51,18 +67,22 @@ async function seeded() {
   await store.putDecision('alice', { contact: 'mastodon:c1', kind: 'allow', at: RUN_AT });
   await store.putDecision('alice', { contact: '@c1@example.social', kind: 'snooze', until: '2027-01-01T00:00:00.000Z', at: RUN_AT });
   await store.putDecision('alice', { contact: 'mastodon:c2', kind: 'allow', at: RUN_AT });
+  await actedOn(store, 'alice', 'mastodon:c1', 1);
+  await actedOn(store, 'alice', 'mastodon:c2', 2);
+  await actedOn(store, 'alice', 'bluesky:c1', 3);
+  await actedOn(store, 'bob', 'mastodon:c1', 4);
   return { ...table, targetInteractions: target.length + burst.length + 1 };
 }
 
 describe('DynamoStore.forgetContact (DynamoDB Local)', () => {
-  it('deletes the contact, its interactions in every month bucket and its decisions, and nothing else', { timeout: 90_000 }, async () => {
+  it('deletes the contact, its interactions in every month bucket, its decisions, confirmed actions and action audits, and nothing else', { timeout: 90_000 }, async () => {
     const { store, doc, tableName, targetInteractions } = await seeded();
     const before = await scanAll(doc, tableName);
     const about = before.filter(isAbout('mastodon', 'c1')).filter((i) => String(i['pk']).startsWith('P#alice'));
-    expect(about.length).toBe(1 + targetInteractions + 2);
+    expect(about.length).toBe(1 + targetInteractions + 2 + 1 + 1 + 2);
 
     const result = await store.forgetContact('alice', { sourceId: 'mastodon', contactId: 'c1', decisions: ['mastodon:c1', '@c1@example.social'] });
-    expect(result).toMatchObject({ contact: true, interactions: targetInteractions, decisions: 2 });
+    expect(result).toMatchObject({ contact: true, interactions: targetInteractions, decisions: 2, actions: 2, audits: 2 });
     expect(result.interactionMonths).toHaveLength(35 + 1);
     expect(result.interactionMonths[0]).toBe('2017-02');
     expect(result.interactionMonths.at(-1)).toBe('2026-11');
@@ -76,6 +96,11 @@ describe('DynamoStore.forgetContact (DynamoDB Local)', () => {
     expect(after.filter((i) => i['sourceId'] === 'bluesky' && i['entity'] === 'interaction')).toHaveLength(6);
     expect(after.filter((i) => String(i['pk']).startsWith('P#bob') && i['entity'] === 'interaction')).toHaveLength(3);
     expect(after.filter((i) => i['entity'] === 'run')).toHaveLength(2);
+    // Other contacts' confirmations, requests and audits (c2, the same id on Bluesky, bob's c1) stay.
+    expect(after.filter((i) => i['entity'] === 'confirmed-action')).toHaveLength(3);
+    expect(after.filter((i) => i['entity'] === 'action')).toHaveLength(3);
+    expect(after.filter((i) => i['entity'] === 'action-audit')).toHaveLength(6);
+    expect(await store.actionStore().listAudits('alice')).toEqual(expect.not.arrayContaining([expect.objectContaining({ contactKey: 'mastodon:c1' })]));
   });
 
   it('is idempotent: a second forget finds nothing and changes nothing', async () => {
@@ -84,7 +109,7 @@ describe('DynamoStore.forgetContact (DynamoDB Local)', () => {
     await store.forgetContact('alice', target);
     const between = await scanAll(doc, tableName);
     const again = await store.forgetContact('alice', target);
-    expect(again).toMatchObject({ contact: false, interactions: 0, interactionMonths: [], decisions: 0 });
+    expect(again).toMatchObject({ contact: false, interactions: 0, interactionMonths: [], decisions: 0, actions: 0, audits: 0 });
     expect(again.monthsSearched).toBeGreaterThan(120);
     expect(await scanAll(doc, tableName)).toEqual(between);
   });

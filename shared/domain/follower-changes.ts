@@ -34,13 +34,14 @@ export function followerChanges(
   for (const contact of current) {
     if (!isFollower(contact.relation) || !contactsComplete(contact.sourceId)) continue;
     const before = previousByKey.get(keyOf(contact));
+    // Stryker disable OptionalChaining: equivalent in this statement, only reached once contactsComplete() found this source's state
     if (before !== undefined) {
       // Known before as someone you follow only: the list itself says they started following you.
       if (!isFollower(before.relation)) changes.newFollowers.set(keyOf(contact), followerEvidence(contact, 'following'));
-    // Stryker disable next-line OptionalChaining: equivalent, only reached once contactsComplete() found this source's state
     } else if (sources.get(contact.sourceId)?.previousContactsComplete === true) {
       changes.newFollowers.set(keyOf(contact), followerEvidence(contact, 'absent'));
     }
+    // Stryker restore OptionalChaining
   }
 
   for (const before of previous) {

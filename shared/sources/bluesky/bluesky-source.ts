@@ -9,17 +9,21 @@
  */
 import type { Completeness, Interaction, SourcePull } from '../../domain/model.ts';
 import { DAY_MS } from '../../domain/time.ts';
-import type { PullContext, SessionStore, Source } from '../../ports/source.ts';
+import type { PullContext, PullStepResult, SessionStore, Source } from '../../ports/source.ts';
 import { HttpClient, type HttpClientOptions } from '../http/http-client.ts';
 import { STOPPED_PROBLEM } from '../stopped.ts';
 import { pullContacts } from './contacts.ts';
 import { readCursor, writeCursor, type BlueskyCursor } from './cursor.ts';
-import { pullNotifications, type NotificationsResult } from './inbound.ts';
+import { pullNotifications } from './inbound.ts';
 import { OWN_COLLECTIONS, pullOwnRecords, type OwnCollection, type OwnRecordsResult } from './outbound.ts';
 import { problemOf } from './problems.ts';
 import { IdentityResolver, isDid } from './identity.ts';
 import { BlueskySession } from './session.ts';
 import { BlueskyXrpc } from './xrpc.ts';
+import { contactProblems, contactsCompleteness, MAX_CHECKPOINT_CHARS, newSteppedState, readSteps, readSteppedState, type SteppedState } from './stepped.ts';
+
+/** A rate-limit wait up to this long is slept inside a pull step; a longer one ends the step. */
+const DEFAULT_IN_STEP_WAIT_MS = 10_000;
 
 export interface BlueskySourceOptions {
   id: string;
@@ -164,6 +168,153 @@ export class BlueskySource implements Source {
   }
 
   /**
+   * One bounded step of a pull (see stepped.ts): every list reads from the
+   * cursor it stopped at until the step's budget is spent or the rate limit
+   * asks for a long wait, then hands back what it read and a checkpoint. The
+   * session is the stored one (sealed, refreshed as usual) in every step; only
+   * the first step locates the account. Without a budget or a checkpoint this
+   * is `pull`.
+   */
+  async pullStep(ctx: PullContext): Promise<PullStepResult> {
+    const budget = ctx.budget;
+    const resumed = readSteppedState(ctx.checkpoint);
+    if (budget === undefined && resumed === undefined) return { pull: await this.pull(ctx) };
+    const { options } = this;
+    const signal = ctx.signal;
+    const inStepWaitMs = budget?.inStepWaitMs ?? DEFAULT_IN_STEP_WAIT_MS;
+    const clients = new Set<HttpClient>();
+    const client = (url: string): HttpClient => {
+      const made = this.client(url, budget ? inStepWaitMs : undefined);
+      clients.add(made);
+      return made;
+    };
+    const service = client(options.serviceUrl);
+    const session = new BlueskySession({ sourceId: options.id, key: this.sessionKey, store: options.sessions, pds: service, identifier: options.handle, appPassword: options.appPassword });
+    let identityRequests = 0;
+    let pds = service;
+    let state: SteppedState;
+    if (resumed !== undefined) {
+      state = resumed;
+      if (!sameUrl(state.owner.pdsUrl, options.serviceUrl)) pds = client(state.owner.pdsUrl);
+    } else {
+      const identity = new IdentityResolver({
+        service,
+        plc: client(options.plcUrl ?? DEFAULT_PLC_URL),
+        clientFor: (url) => this.client(url),
+        fetch: options.http?.fetch ?? globalThis.fetch,
+        timeoutMs: options.http?.timeoutMs ?? 30_000,
+        ...(signal ? { signal } : {}),
+      });
+      const problems: string[] = [];
+      const located = await this.locate(identity, session, problems, signal);
+      const pdsUrl = located.pdsUrl !== undefined && !sameUrl(located.pdsUrl, options.serviceUrl) ? located.pdsUrl : options.serviceUrl;
+      if (pdsUrl !== options.serviceUrl) pds = client(pdsUrl);
+      session.usePds(pds);
+      const owner = await session.start(signal);
+      identityRequests = identity.requests;
+      if (located.did !== undefined && located.did !== owner.did) problems.push(`the handle ${options.handle} resolves to ${located.did}, but the PDS signed in ${owner.did}; check the configured handle`);
+      const reading = readCursor(ctx.cursor);
+      if (!reading.ok) problems.push(reading.problem);
+      state = newSteppedState({ did: owner.did, handle: owner.handle, pdsUrl }, problems);
+    }
+    session.usePds(pds);
+    const appView = options.appViewUrl !== undefined && !sameUrl(options.appViewUrl, state.owner.pdsUrl) ? client(options.appViewUrl) : undefined;
+    const xrpc = new BlueskyXrpc(pds, appView, session, signal);
+
+    let started = 0;
+    let waitUntil: number | undefined;
+    const blocked = (): number | undefined => {
+      const until = [pds, ...(appView ? [appView] : [])].map((c) => c.blockedUntil()).filter((t): t is number => t !== undefined);
+      return until.length === 0 ? undefined : Math.max(...until);
+    };
+    const blockedLong = (): boolean => {
+      if (!budget) return false;
+      const until = blocked();
+      if (until !== undefined && until - Date.now() > inStepWaitMs) {
+        waitUntil = Math.max(waitUntil ?? 0, until);
+        return true;
+      }
+      return false;
+    };
+    const gate = {
+      pause: (): boolean => {
+        if (!budget || signal?.aborted) return false;
+        if (blockedLong()) return true;
+        if (Date.now() >= budget.deadline) return true;
+        if (budget.maxRequests !== undefined && started >= budget.maxRequests) return true;
+        started++;
+        return false;
+      },
+      spent: (n: number): void => {
+        started += n;
+      },
+      blockedLong,
+      ...(signal ? { signal } : {}),
+    };
+
+    const reading = readCursor(ctx.cursor);
+    const previous = reading.ok ? reading.cursor : undefined;
+    const horizonMs = ctx.now.getTime() - options.backfillDays * DAY_MS;
+    const read = await readSteps(xrpc, {
+      state,
+      gate,
+      since: {
+        ...(previous?.notificationsSeenAt !== undefined ? { notificationsSeenAt: previous.notificationsSeenAt } : {}),
+        ...(previous?.likesSince !== undefined ? { likesSince: previous.likesSince } : {}),
+        ...(previous?.repostsSince !== undefined ? { repostsSince: previous.repostsSince } : {}),
+        ...(previous?.postsSince !== undefined ? { postsSince: previous.postsSince } : {}),
+      },
+      horizonMs,
+      maxPages: options.maxPages,
+      nowMs: ctx.now.getTime(),
+      judging: options.judging ?? DEFAULT_JUDGING,
+      sourceId: options.id,
+      ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+    });
+
+    // The verdicts of a whole pull, on what the steps so far read.
+    const problems = [...state.problems];
+    const firstPull = previous?.notificationsSeenAt === undefined;
+    const n = state.notifications;
+    const inbound = judgeNotifications({ ...n, items: { length: n.items }, ...(n.error !== undefined ? { error: new Error(n.error) } : {}) }, firstPull, options.maxPages, problems);
+    const parts: Completeness[] = [n.done ? inbound.completeness : n.items === 0 ? 'failed' : 'partial'];
+    const next: BlueskyCursor = { v: 1 };
+    for (const name of ['likes', 'reposts', 'posts'] as const) {
+      const part = state.records[name];
+      parts.push(part.done ? judgeRecords(name, { ...part, items: { length: part.items }, ...(part.error !== undefined ? { error: new Error(part.error) } : {}) }, options.maxPages, problems) : part.items === 0 ? 'failed' : 'partial');
+      const since = part.complete ? (part.newestRkey ?? previous?.[sinceKey[name]]) : previous?.[sinceKey[name]];
+      if (since !== undefined) next[sinceKey[name]] = since;
+    }
+    const seenAt = n.done && inbound.advance ? (n.newestAt ?? previous?.notificationsSeenAt) : previous?.notificationsSeenAt;
+    if (seenAt !== undefined) next.notificationsSeenAt = seenAt;
+    const historySince = previous?.historySince ?? (n.done ? inbound.historySince : undefined) ?? new Date(horizonMs).toISOString();
+    next.historySince = historySince;
+    if (read.finished) problems.push(...contactProblems(state));
+    problems.push(...session.problems);
+    const lists = [n, state.records.likes, state.records.reposts, state.records.posts, state.follows, state.followRecords, state.followers];
+    if (lists.some((l) => l.stopped)) problems.push(STOPPED_PROBLEM);
+
+    const pull: SourcePull = {
+      sourceId: options.id,
+      platform: this.platform,
+      takenAt: ctx.now.toISOString(),
+      owner: { id: state.owner.did, handle: state.owner.handle },
+      contacts: read.contacts,
+      interactions: read.interactions,
+      contactsCompleteness: read.finished ? contactsCompleteness(state) : state.followers.items + state.follows.items === 0 ? 'failed' : 'partial',
+      interactionsCompleteness: combine(parts),
+      historySince,
+      cursor: writeCursor(next),
+      problems: [...new Set(problems)],
+      requests: [...clients].reduce((total, c) => total + c.requests, 0) + identityRequests,
+    };
+    if (read.finished || !budget || signal?.aborted) return { pull };
+    const checkpoint = JSON.stringify(state);
+    if (checkpoint.length > MAX_CHECKPOINT_CHARS) throw new Error(`the Bluesky checkpoint grew to ${checkpoint.length} characters, over ${MAX_CHECKPOINT_CHARS}`);
+    return { pull, checkpoint, ...(waitUntil !== undefined ? { waitMs: Math.max(0, waitUntil - Date.now()) } : {}) };
+  }
+
+  /**
    * The account's DID and PDS: the stored session's DID (no request) or the
    * handle resolved, then its DID document. When either step fails the pull
    * goes on at `serviceUrl`, as it would for an account hosted there, and says so.
@@ -185,8 +336,9 @@ export class BlueskySource implements Source {
     }
   }
 
-  private client(baseUrl: string): HttpClient {
-    return new HttpClient({ ...this.options.http, baseUrl, sourceId: this.options.id });
+  private client(baseUrl: string, maxRateLimitWaitMs?: number): HttpClient {
+    // In a step, a long rate-limit wait ends the step (the next one starts after the reset) instead of sleeping.
+    return new HttpClient({ ...this.options.http, ...(maxRateLimitWaitMs !== undefined ? { maxRateLimitWaitMs } : {}), baseUrl, sourceId: this.options.id });
   }
 }
 
@@ -195,7 +347,7 @@ export const DEFAULT_PLC_URL = 'https://plc.directory';
 const DEFAULT_JUDGING = { graceDays: 14, inactiveDays: 180 };
 
 /** Accounts this pull saw posting (a reply, mention or quote to the owner), with the newest date. */
-function seenPosting(interactions: readonly Interaction[]): Map<string, string> {
+export function seenPosting(interactions: readonly Interaction[]): Map<string, string> {
   const seen = new Map<string, string>();
   for (const i of interactions) {
     if (i.direction !== 'inbound' || (i.kind !== 'reply' && i.kind !== 'mention' && i.kind !== 'quote')) continue;
@@ -205,7 +357,22 @@ function seenPosting(interactions: readonly Interaction[]): Map<string, string> 
   return seen;
 }
 
-interface InboundVerdict {
+/** What the verdicts read of a list: a whole pull's collected list, or a stepped pull's counts. */
+export interface ListPart {
+  complete: boolean;
+  stopped: boolean;
+  hitPageCap: boolean;
+  error?: unknown;
+  items: { length: number };
+}
+export interface NotificationsPart extends ListPart {
+  oldestAt?: string;
+}
+export interface RecordsPart extends ListPart {
+  invalid: number;
+}
+
+export interface InboundVerdict {
   completeness: Completeness;
   /** Whether the stop point may move to the newest notification fetched. */
   advance: boolean;
@@ -213,7 +380,7 @@ interface InboundVerdict {
   historySince?: string;
 }
 
-function judgeNotifications(part: NotificationsResult, firstPull: boolean, maxPages: number, problems: string[]): InboundVerdict {
+export function judgeNotifications(part: NotificationsPart, firstPull: boolean, maxPages: number, problems: string[]): InboundVerdict {
   const what = 'notifications (app.bsky.notification.listNotifications)';
   if (part.complete) return { completeness: 'complete', advance: true };
   if (part.stopped) {
@@ -232,7 +399,7 @@ function judgeNotifications(part: NotificationsResult, firstPull: boolean, maxPa
   return { completeness: part.items.length === 0 && !part.hitPageCap ? 'failed' : 'partial', advance: false };
 }
 
-function judgeRecords(name: OwnCollection, part: OwnRecordsResult, maxPages: number, problems: string[]): Completeness {
+export function judgeRecords(name: OwnCollection, part: RecordsPart, maxPages: number, problems: string[]): Completeness {
   const what = `${name} (com.atproto.repo.listRecords ${OWN_COLLECTIONS[name]})`;
   if (part.invalid > 0) problems.push(`${what}: ${part.invalid} record(s) not matching the lexicon were skipped`);
   if (part.complete) return 'complete';
@@ -241,7 +408,7 @@ function judgeRecords(name: OwnCollection, part: OwnRecordsResult, maxPages: num
   return part.items.length === 0 && !part.hitPageCap ? 'failed' : 'partial';
 }
 
-function combine(parts: readonly Completeness[]): Completeness {
+export function combine(parts: readonly Completeness[]): Completeness {
   if (parts.every((p) => p === 'complete')) return 'complete';
   if (parts.every((p) => p === 'failed')) return 'failed';
   return 'partial';

@@ -37,7 +37,7 @@ import type { BlueskyXrpc } from './xrpc.ts';
 
 export const PAGE_LIMIT = 100;
 export const PROFILES_PER_CALL = 25;
-const SUSPENDED_LABELS = new Set(['!takedown', '!suspend']);
+export const SUSPENDED_LABELS = new Set(['!takedown', '!suspend']);
 
 /**
  * The lists are read in full whatever maxPages says (it caps notifications and
@@ -207,7 +207,7 @@ export async function pullContacts(xrpc: BlueskyXrpc, req: ContactsRequest): Pro
  * without a verdict (getProfile failed, or the pull stopped before asking) is
  * judged gently: `deactivated`, a state that can come back, never `deleted`.
  */
-function missingState(missing: boolean, verdict: MissingVerdict | undefined): Contact['state'] {
+export function missingState(missing: boolean, verdict: MissingVerdict | undefined): Contact['state'] {
   if (!missing || verdict?.kind === 'found') return 'active';
   return verdict?.kind === 'gone' ? verdict.state : 'deactivated';
 }
@@ -285,7 +285,7 @@ async function fetchProfiles(xrpc: BlueskyXrpc, dids: readonly string[], problem
 }
 
 /** Label values in force on the account (negation labels withdraw earlier ones). */
-function activeLabels(view: ProfileView | undefined): string[] {
+export function activeLabels(view: ProfileView | undefined): string[] {
   const withdrawn = new Set((view?.labels ?? []).filter((l) => l.neg === true).map((l) => l.val));
   const vals = (view?.labels ?? []).filter((l) => l.neg !== true && !withdrawn.has(l.val)).map((l) => clip(l.val, 128));
   return [...new Set(vals)].slice(0, 50);
@@ -297,6 +297,6 @@ function noteIncomplete(problems: string[], what: string, part: Collected<unknow
   problems.push(`${what}: ${problemOf(part.error)}`);
 }
 
-function clip(text: string, max: number): string {
+export function clip(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max);
 }

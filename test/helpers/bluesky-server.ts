@@ -69,6 +69,12 @@ export interface BlueskyWorld {
    * by DID. The account's own defaults to one naming this server as its PDS.
    */
   didDocs?: Map<string, unknown>;
+  /**
+   * When given, getFollowers and getFollows page like the AppView, by a keyset cursor (the follow's
+   * sort key, larger is newer) instead of an offset: a cursor names a point in the list, which stays
+   * put when follows arrive or leave. Keys by DID; the lists must be in descending key order.
+   */
+  followKeys?: Map<string, number>;
   /** False for an entryway that does not host the account: createSession refuses it. Default true. */
   hosted?: boolean;
   /**
@@ -124,6 +130,8 @@ export class FakeBlueskyServer {
   readonly counts = new Map<string, number>();
   /** Every Authorization header and body received, to prove no secret went where it should not. */
   readonly seen: { route: string; authorization?: string; body: string }[] = [];
+  /** Every request's route and query string, in order (to prove no page was fetched twice). */
+  readonly log: { route: string; query: string }[] = [];
   private readonly faults = new Map<string, Fault[]>();
   private readonly access = new Map<string, { expired: boolean }>();
   private readonly refresh = new Map<string, { expired: boolean; revoked: boolean }>();
@@ -194,6 +202,7 @@ export class FakeBlueskyServer {
     const url = new URL(req.url ?? '/', this.url);
     const route = url.pathname.startsWith('/xrpc/') ? url.pathname.slice('/xrpc/'.length) : url.pathname;
     this.counts.set(route, this.count(route) + 1);
+    this.log.push({ route, query: url.search });
     const body = await readBody(req);
     const authorization = req.headers.authorization;
     this.seen.push({ route, body, ...(authorization !== undefined ? { authorization } : {}) });
@@ -269,7 +278,7 @@ export class FakeBlueskyServer {
         this.expectSelf(required(q, 'actor'));
         const list = route === 'app.bsky.graph.getFollowers' ? w.followers : w.follows;
         const visible = list.map((did) => this.visible(did)).filter((p): p is FakeProfile => p !== undefined).map(profileView);
-        const page = offsetPage(visible, q, 50);
+        const page = w.followKeys ? keysetPage(visible, w.followKeys, q, 50) : offsetPage(visible, q, 50);
         const key = route === 'app.bsky.graph.getFollowers' ? 'followers' : 'follows';
         return { subject: profileView(this.selfProfile()), [key]: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) };
       }
@@ -494,6 +503,18 @@ function offsetPage<T>(items: readonly T[], q: URLSearchParams, defaultLimit: nu
   if (!Number.isInteger(start) || start < 0) throw new XrpcFailure(400, 'InvalidRequest', 'malformed cursor');
   const page = items.slice(start, start + limit);
   return start + limit < items.length ? { items: page, cursor: String(start + limit) } : { items: page };
+}
+
+function keysetPage<T extends Record<string, unknown>>(items: readonly T[], keys: Map<string, number>, q: URLSearchParams, defaultLimit: number): { items: T[]; cursor?: string } {
+  const limit = limitOf(q, defaultLimit);
+  const keyOf = (item: T): number => keys.get(String(item.did)) ?? 0;
+  const cursor = q.get('cursor');
+  const after = cursor ? Number(cursor) : Number.POSITIVE_INFINITY;
+  if (Number.isNaN(after)) throw new XrpcFailure(400, 'InvalidRequest', 'malformed cursor');
+  const rest = items.filter((item) => keyOf(item) < after);
+  const page = rest.slice(0, limit);
+  const last = page.at(-1);
+  return rest.length > limit && last !== undefined ? { items: page, cursor: String(keyOf(last)) } : { items: page };
 }
 
 function limitOf(q: URLSearchParams, defaultLimit: number): number {

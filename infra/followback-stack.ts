@@ -164,7 +164,7 @@ export class FollowbackStack extends Stack {
     new CfnOutput(this, 'LogGroupName', { key: 'LogGroupName', value: this.fn.logGroupOfFunction.logGroupName });
 
     // The page behind the report's decision links; the report functions sign the links with its keys.
-    this.decisions = new DecisionEndpoint(this, 'Decisions', { entry: `${PROJECT_ROOT}${DECIDE_ENTRY}`, projectRoot: PROJECT_ROOT, config: props.config, table: this.table, logRetention: settings.logRetention });
+    this.decisions = new DecisionEndpoint(this, 'Decisions', { entry: `${PROJECT_ROOT}${DECIDE_ENTRY}`, projectRoot: PROJECT_ROOT, config: props.config, table: this.table, logRetention: settings.logRetention, tokenSecrets: this.secrets });
     for (const signer of [this.fn, this.reportStep]) this.decisions.allowSigning(signer);
 
     acknowledgeNagFindings(this);

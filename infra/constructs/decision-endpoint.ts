@@ -6,6 +6,10 @@
  * - Throttling: reserved concurrency caps what a flood of requests can cost or do.
  * - IAM: GetItem/PutItem/DeleteItem on the table (used-link ids, decisions,
  *   confirmed actions, the contact shown), read of the signing-key secret; nothing else.
+ *   When some profile has `act.enabled`, the page carries out what it records through
+ *   the act engine, so it also gets Query and UpdateItem (the engine's re-checks and its
+ *   conditional claims), read of the network token secrets (and a place in their
+ *   resource policy), and a longer timeout for the paced actions.
  * - Access logs: the function logs each request (method, path, status, source IP,
  *   user agent; never the token) to its own log group with retention.
  * - The signing keys: a secret generated on deploy (`{"current":"k1","k1":"<random>"}`);
@@ -15,6 +19,7 @@
 import { CfnOutput, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { FunctionUrlAuthType, InvokeMode, type CfnFunction, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -22,10 +27,20 @@ import { Construct } from 'constructs';
 import { ENV } from '../../shared/app/env.ts';
 import type { Config } from '../../shared/config/schema.ts';
 import { DECISION_KEYS_SECRET_ENV } from '../../shared/decide/keyring.ts';
-import { JobFunction } from './job-function.ts';
+import { alsoReadsTheTokens, JobFunction } from './job-function.ts';
 
 /** Exactly the calls the decision page makes (shared/decide/handler.ts through DynamoStore.putDecision and DynamoDecisionLedger). */
 export const DECISION_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;
+/**
+ * With acting on, what the act engine adds (shared/app/apply-actions.ts through DynamoActionStore,
+ * DynamoDecisionLedger, DynamoStore.loadProfileState / loadInteractions): Query for the pending
+ * requests, the profile state and the recent interactions; UpdateItem for the conditional
+ * status moves. Conditions ride on Put/Update (no transactions, so no ConditionCheckItem).
+ */
+export const DECISION_ACT_TABLE_ACTIONS = [...DECISION_TABLE_ACTIONS, 'dynamodb:Query', 'dynamodb:UpdateItem'] as const;
+export const DECISION_TIMEOUT_SECONDS = 10;
+/** Acting: a few paced actions per POST (the rest wait for the next apply), and the answer. */
+export const DECISION_ACT_TIMEOUT_SECONDS = 60;
 /** Concurrent executions at most: one owner clicking, plus mail scanners opening every link. */
 export const DECISION_RESERVED_CONCURRENCY = 5;
 export const DECISION_URL_OUTPUT = 'DecisionPageUrl';
@@ -38,6 +53,13 @@ export interface DecisionEndpointProps {
   config: Config;
   table: ITable;
   logRetention: RetentionDays;
+  /** The network token secrets: read by the page only when some profile has `act.enabled`. */
+  tokenSecrets?: ISecret[];
+}
+
+/** Whether the deployed page carries out confirmations itself (some profile opted in). */
+export function pageActs(config: Config): boolean {
+  return config.profiles.some((p) => p.act.enabled);
 }
 
 export class DecisionEndpoint extends Construct {
@@ -57,15 +79,17 @@ export class DecisionEndpoint extends Construct {
       projectRoot: props.projectRoot,
       config: props.config,
       memoryMb: 256,
-      timeoutSeconds: 10,
+      timeoutSeconds: pageActs(props.config) ? DECISION_ACT_TIMEOUT_SECONDS : DECISION_TIMEOUT_SECONDS,
       logRetention: props.logRetention,
       description: 'followback: the decision page behind the report links (GET shows, POST decides once)',
       classifiesTone: false,
       environment: { [ENV.tableName]: props.table.tableName, [DECISION_KEYS_SECRET_ENV]: this.signingKeys.secretName },
     });
     (this.fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = DECISION_RESERVED_CONCURRENCY;
-    props.table.grant(this.fn, ...DECISION_TABLE_ACTIONS);
+    const acts = pageActs(props.config);
+    props.table.grant(this.fn, ...(acts ? DECISION_ACT_TABLE_ACTIONS : DECISION_TABLE_ACTIONS));
     this.signingKeys.grantRead(this.fn);
+    if (acts) alsoReadsTheTokens(props.tokenSecrets ?? [], this.fn);
     this.url = this.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.BUFFERED });
     new CfnOutput(this, 'Url', { key: DECISION_URL_OUTPUT, value: this.url.url, description: 'The decision page: put it in each profile\'s report.decisionsUrl and deploy again' });
   }

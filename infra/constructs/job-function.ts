@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { AnyPrincipal, Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -122,18 +122,26 @@ export class JobFunction extends NodejsFunction {
   }
 }
 
+/** The role ARNs each token secret's resource policy lets read it; later readers are added by `alsoReadsTheTokens`. */
+const tokenReaders = new WeakMap<ISecret, string[]>();
+
+function roleArnOf(fn: JobFunction): string {
+  const arn = fn.role?.roleArn;
+  if (arn === undefined) throw new Error(`${fn.node.path} has no role to read the secrets with`);
+  return arn;
+}
+
 /**
- * Readable only by the functions that pull: even an administrator's identity policy cannot read a token
+ * Readable only by the functions that pull (and, with acting on, the decision page; see
+ * `alsoReadsTheTokens`): even an administrator's identity policy cannot read a token
  * (they can still put a new value, which is how tokens are set and rotated). One statement per secret
  * naming every reader: a Deny per reader would deny each reader to the others.
  */
 export function onlyTheseFunctionsReadTheTokens(secrets: ISecret[], readers: JobFunction[]): void {
-  const roleArns = readers.map((fn) => {
-    const arn = fn.role?.roleArn;
-    if (arn === undefined) throw new Error(`${fn.node.path} has no role to read the secrets with`);
-    return arn;
-  });
+  const roleArns = readers.map(roleArnOf);
   for (const secret of secrets) {
+    const arns = [...roleArns];
+    tokenReaders.set(secret, arns);
     secret.addToResourcePolicy(
       new PolicyStatement({
         sid: 'OnlyTheJobFunctionsReadTheToken',
@@ -141,9 +149,20 @@ export function onlyTheseFunctionsReadTheTokens(secrets: ISecret[], readers: Job
         principals: [new AnyPrincipal()],
         actions: ['secretsmanager:GetSecretValue'],
         resources: ['*'],
-        conditions: { StringNotEquals: { 'aws:PrincipalArn': roleArns.length === 1 ? roleArns[0] : roleArns } },
+        // Lazy: a reader added after this call (the decision page is built later) is listed too.
+        conditions: { StringNotEquals: { 'aws:PrincipalArn': Lazy.any({ produce: () => (arns.length === 1 ? arns[0] : [...arns]) }) } },
       }),
     );
+  }
+}
+
+/** One more function that reads the tokens: the identity grant and the resource policy's exception together. */
+export function alsoReadsTheTokens(secrets: ISecret[], fn: JobFunction): void {
+  for (const secret of secrets) {
+    const arns = tokenReaders.get(secret);
+    if (arns === undefined) throw new Error(`${secret.node.path}: its resource policy (onlyTheseFunctionsReadTheTokens) must be set before adding a reader`);
+    arns.push(roleArnOf(fn));
+    secret.grantRead(fn);
   }
 }
 

@@ -2,9 +2,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { DECISION_RESERVED_CONCURRENCY, DECISION_URL_OUTPUT } from '../../infra/constructs/decision-endpoint.ts';
+import type { CfnElement } from 'aws-cdk-lib';
+import { DECISION_ACT_TIMEOUT_SECONDS, DECISION_RESERVED_CONCURRENCY, DECISION_TIMEOUT_SECONDS, DECISION_URL_OUTPUT } from '../../infra/constructs/decision-endpoint.ts';
+import { parseConfig } from '../../shared/config/load-config.ts';
 import { DECISION_KEYS_SECRET_ENV, parseKeyring } from '../../shared/decide/keyring.ts';
-import { synthStack } from './stack-fixture.ts';
+import { synthStack, testConfigInput } from './stack-fixture.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
@@ -27,7 +29,8 @@ describe('decision endpoint', () => {
     expect(parseKeyring(JSON.stringify({ current: 'k1', k1: 'A'.repeat(64) }), 'generated').currentKid).toBe('k1');
   });
 
-  it('may only get, put and delete items on the table and read its key secret', () => {
+  it('with acting off (every profile), may only get, put and delete items on the table and read its key secret, within 10 s', () => {
+    expect(resources[decideFnId]?.Properties['Timeout']).toBe(DECISION_TIMEOUT_SECONDS);
     const roleId = stack.getLogicalId(stack.decisions.fn.role?.node.defaultChild as import('aws-cdk-lib').CfnElement);
     const policies = Object.values(resources).filter(
       (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties['Roles']).includes(roleId),
@@ -56,6 +59,53 @@ describe('decision endpoint', () => {
   });
 
   it('leaves no cdk-nag finding unacknowledged; the key secret rotation finding carries its reason', () => {
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    const mine = report.violations.filter((v) => v.violatingResources.some((r) => (r.constructPath ?? '').includes('/Decisions/')));
+    expect(mine.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+});
+
+/** The statements of the IAM policies attached to a function's role. */
+function roleStatements(resources: Record<string, Resource>, roleId: string): { Action: string | string[]; Resource: unknown }[] {
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties['Roles']).includes(roleId))
+    .flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
+}
+
+describe('decision endpoint with acting on (a profile has act.enabled)', () => {
+  const input = testConfigInput();
+  const [first] = input.profiles;
+  if (first === undefined) throw new Error('fixture: a profile');
+  first.act = { enabled: true };
+  const { app, stack, template } = synthStack(parseConfig(input, 'acting'));
+  const resources = template.toJSON()['Resources'] as Record<string, Resource>;
+  const id = (c: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(c.node.defaultChild as CfnElement);
+  const decideFnId = id(stack.decisions.fn);
+  const roleId = id(stack.decisions.fn.role as unknown as { node: { defaultChild?: unknown } });
+
+  it("also queries and conditionally updates items (the act engine's re-checks and claims), never scans, and has time for paced actions", () => {
+    const actions = roleStatements(resources, roleId).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions).not.toContain('dynamodb:BatchWriteItem');
+    expect(resources[decideFnId]?.Properties['Timeout']).toBe(DECISION_ACT_TIMEOUT_SECONDS);
+  });
+
+  it('reads the network token secrets, and their resource policy lets it (besides the functions that pull)', () => {
+    const tokens = stack.secrets.map((s) => id(s));
+    expect(tokens.length).toBeGreaterThan(0);
+    const reads = roleStatements(resources, roleId).filter((s) => tokens.some((t) => JSON.stringify(s.Resource).includes(t)));
+    expect(reads.map((s) => s.Resource)).toEqual(expect.arrayContaining(tokens.map((t) => ({ Ref: t }))));
+    const roleArn = (fn: { role?: unknown }) => ({ 'Fn::GetAtt': [id(fn.role as { node: { defaultChild?: unknown } }), 'Arn'] });
+    const policies = Object.values(template.findResources('AWS::SecretsManager::ResourcePolicy'));
+    expect(policies).toHaveLength(tokens.length);
+    for (const p of policies) {
+      const [statement] = (p['Properties'] as { ResourcePolicy: { Statement: { Condition: unknown }[] } }).ResourcePolicy.Statement;
+      expect(statement?.Condition).toEqual({ StringNotEquals: { 'aws:PrincipalArn': [roleArn(stack.fn), roleArn(stack.pullStep), roleArn(stack.decisions.fn)] } });
+    }
+  });
+
+  it('leaves no cdk-nag finding unacknowledged', () => {
     const report = new AwsSolutionsChecks(app).validateScope(app);
     const mine = report.violations.filter((v) => v.violatingResources.some((r) => (r.constructPath ?? '').includes('/Decisions/')));
     expect(mine.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);

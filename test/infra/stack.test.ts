@@ -158,7 +158,7 @@ describe('the secrets', () => {
     }
   });
 
-  it('are readable by the functions that pull only (the single-run function and the pull step), each by its own ARN', () => {
+  it('are readable by the functions that pull only (the single-run function and the pull step), each by its own ARN; the decision page reads them only when a profile has act.enabled (decision-endpoint.test.ts)', () => {
     const reads = statements().filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')) && !JSON.stringify(s.Resource).includes(signingKeysId));
     expect(reads.map((s) => s.Resource)).toEqual(expect.arrayContaining(secrets.map(([id]) => ({ Ref: id }))));
     expect(new Set(reads.map((s) => JSON.stringify(s.roles)))).toEqual(new Set([JSON.stringify([{ Ref: functionRole }]), JSON.stringify([{ Ref: pullRole }])]));
@@ -241,7 +241,8 @@ describe('permissions', () => {
     );
     expect([...TABLE_ACTIONS].sort()).toEqual([...actions].sort());
     expect(dynamo.map((s) => s.roles)).toEqual([[{ Ref: functionRole }], [{ Ref: pullRole }], [{ Ref: reportRole }], [{ Ref: decideRole }]]);
-    // The decision page reads and writes single items only (used links, decisions, confirmed actions).
+    // With acting off (this config), the decision page reads and writes single items only (used links, decisions,
+    // confirmed actions); with act.enabled it adds Query and UpdateItem (decision-endpoint.test.ts).
     const page = dynamo.find((st) => JSON.stringify(st.roles) === JSON.stringify([{ Ref: decideRole }]));
     expect(actionsOf(page ?? { Action: [] }).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
   });

@@ -1,0 +1,162 @@
+/**
+ * Acting from the decision page, end to end: `followback serve` (the same
+ * handler and wiring as the Lambda) on DynamoDB Local, a local Mastodon
+ * instance, links signed like the report's. With `act.enabled` the button's
+ * POST unfollows at once, re-checked (allowlist; engagement since the report
+ * the link came from, not since the latest run), capped by maxPerRun with the
+ * rest left for `followback apply --confirm`, and audited. With acting off the
+ * page records the confirmation and sends nothing.
+ */
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../functions/commands/cli-io.ts';
+import { main } from '../../../functions/cli.ts';
+import { keyringOf, newKeyringJson } from '../../../shared/decide/keyring.ts';
+import { decisionLinks } from '../../../shared/decide/links.ts';
+import type { DecisionAction } from '../../../shared/decide/token.ts';
+import { freshTable, scanAll, type FreshTable } from '../../helpers/dynamo.ts';
+import { startMastodonServer, type Json, type MastodonServer, type MastodonWorld } from '../../helpers/mastodon-server.ts';
+import { cli, tempDir, writeJson } from '../cli/cli-harness.ts';
+import { account, notification, owner } from '../sources/mastodon/world.ts';
+
+const TOKEN = 'page-act-token-91ab';
+const HOUR = 3_600_000;
+const person = (id: string): Json => account(id, { last_status_at: '2026-11-20' });
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+describe('acting from the decision page (followback serve, DynamoDB Local, local Mastodon)', () => {
+  let table: FreshTable;
+  let server: MastodonServer;
+  let world: MastodonWorld;
+  let dir: string;
+  const keyringJson = newKeyringJson('k1');
+  const env = { MASTODON_TOKEN: TOKEN, FOLLOWBACK_DECISION_KEYS: JSON.stringify(keyringJson) };
+  const serves: { stop: AbortController; done: Promise<number> }[] = [];
+  const pages: Record<'on' | 'off', string> = { on: '', off: '' };
+  // The first report (the links' issue time), an engagement after it, then a second run that stores it.
+  const firstRun = new Date(Math.floor((Date.now() - 3 * HOUR) / 1000) * 1000);
+  const engagedAt = new Date(firstRun.getTime() + HOUR);
+  const secondRun = new Date(firstRun.getTime() + 2 * HOUR);
+  const following = (): string[] => world.following.map((a) => String(a['id'])).sort();
+
+  async function serve(config: string): Promise<string> {
+    const port = await freePort();
+    const stop = new AbortController();
+    let out = '';
+    const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (out += t), env, cwd: dir, isTty: false, signal: stop.signal };
+    serves.push({ stop, done: main(['serve', '--port', String(port), '--config', config], io) });
+    for (let i = 0; i < 100 && !out.includes('decision page on'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(out).toContain('decision page on');
+    return `http://127.0.0.1:${port}/decide`;
+  }
+
+  /** Presses the page's button for a link the first report would carry. */
+  async function press(page: string, action: DecisionAction, keys: string[]): Promise<{ status: number; body: string }> {
+    const link = decisionLinks({ baseUrl: page, keyring: keyringOf(keyringJson), profileId: 'ada', now: firstRun }).linkFor(action, keys);
+    const t = new URL(link).searchParams.get('t') ?? '';
+    const res = await fetch(page, { method: 'POST', body: new URLSearchParams({ t }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return { status: res.status, body: await res.text() };
+  }
+
+  beforeAll(async () => {
+    table = await freshTable();
+    const late = person('4008');
+    world = {
+      me: owner(),
+      followers: [person('5001')],
+      following: ['4002', '4003', '4004', '4005', '4006', '4007', '4008'].map(person),
+      notifications: [],
+      statuses: [],
+      favourites: [],
+    };
+    server = await startMastodonServer({ token: TOKEN, world, domain: 'social.example' });
+    dir = await tempDir('fb-page-act-');
+    const profile = {
+      id: 'ada',
+      sources: [{ type: 'mastodon', instanceUrl: server.url, accessToken: { env: 'MASTODON_TOKEN' } }],
+      allowlist: ['@user4004@remote.example'],
+      report: { recipients: ['ada@example.com'], sender: 'fb@example.com' },
+      act: { enabled: true, maxPerRun: 2, pacingSeconds: 0 },
+    };
+    const storage = { endpoint: table.endpoint, tableName: table.tableName };
+    await writeJson(join(dir, 'followback.config.json'), { profiles: [profile], storage, delivery: { type: 'outbox', dir: 'out' } });
+    await writeJson(join(dir, 'off.config.json'), { profiles: [{ ...profile, act: { enabled: false } }], storage, delivery: { type: 'outbox', dir: 'out' } });
+    const first = await cli(['run', '--now', firstRun.toISOString()], dir, env);
+    expect(first.code, first.stderr).toBe(0);
+    // 4008 engages after the first report; the second run stores it.
+    world.notifications.push(notification(1, 'favourite', late, engagedAt));
+    const second = await cli(['run', '--now', secondRun.toISOString()], dir, env);
+    expect(second.code, second.stderr).toBe(0);
+    pages.on = await serve('followback.config.json');
+    pages.off = await serve('off.config.json');
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const s of serves) s.stop.abort();
+    await Promise.all(serves.map((s) => s.done));
+    await server?.close();
+  });
+
+  it('with acting off, the button records the unfollow and sends nothing', async () => {
+    const res = await press(pages.off, 'unfollow', ['mastodon:4007']);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('&quot;act&quot;: { &quot;enabled&quot;: true }');
+    expect(server.requests.unfollow).toBe(0);
+    expect(following()).toContain('4007');
+    const items = await scanAll(table.doc, table.tableName);
+    expect(items.find((i) => i['sk'] === 'A#mastodon:4007')).toMatchObject({ status: 'pending', reportAt: firstRun.toISOString() });
+    expect(items.filter((i) => String(i['sk']).startsWith('AUD#'))).toEqual([]);
+  });
+
+  it('with acting on, a single Unfollow is carried out at once, audited as confirmed by the link, and the page says done', async () => {
+    const res = await press(pages.on, 'unfollow', ['mastodon:4002']);
+    expect(res.status, res.body).toBe(200);
+    expect(res.body).toMatch(/@user4002@remote\.example<\/span>: done \(undo: followback undo \d{8}-[0-9a-f]{6}\)/);
+    expect(following()).not.toContain('4002');
+    // Only the link's own action: the one confirmed while acting was off still waits for apply.
+    expect(following()).toContain('4007');
+    expect(server.requests.unfollow).toBe(1);
+    const items = await scanAll(table.doc, table.tableName);
+    expect(items.find((i) => i['sk'] === 'A#mastodon:4002')).toMatchObject({ status: 'done' });
+    const audits = items.filter((i) => String(i['sk']).startsWith('AUD#')).map((i) => JSON.parse(String(i['audit'])) as Record<string, unknown>);
+    expect(audits).toEqual([expect.objectContaining({ contactKey: 'mastodon:4002', outcome: 'done', confirmation: expect.objectContaining({ kind: 'link' }) })]);
+    expect(JSON.stringify(items)).not.toContain(TOKEN);
+  });
+
+  it('a group link: the allowlisted and the one who engaged since that report are skipped, at most maxPerRun are sent, the rest waits for apply', async () => {
+    const before = server.requests.unfollow;
+    const res = await press(pages.on, 'unfollow', ['mastodon:4003', 'mastodon:4004', 'mastodon:4005', 'mastodon:4006', 'mastodon:4008']);
+    expect(res.status, res.body).toBe(200);
+    expect(server.requests.unfollow - before).toBe(2);
+    expect(res.body).toMatch(/2 done/);
+    expect(res.body).toContain('still waiting');
+    expect(following()).toEqual(expect.arrayContaining(['4004', '4008']));
+
+    // What the page left (and what was confirmed while acting was off) is carried out by the next apply.
+    // (maxPerRun is 2 there too: a few applies.)
+    for (let i = 0; i < 3; i++) {
+      const apply = await cli(['apply', '--confirm'], dir, env);
+      expect(apply.code, apply.stderr + apply.stdout).toBe(0);
+    }
+    expect(following()).toEqual(['4004', '4008']);
+    const audits = (await scanAll(table.doc, table.tableName))
+      .filter((i) => String(i['sk']).startsWith('AUD#'))
+      .map((i) => JSON.parse(String(i['audit'])) as { contactKey: string; outcome: string; reason?: string });
+    expect(audits.find((a) => a.contactKey === 'mastodon:4004')).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('allowlisted') });
+    // Engaged an hour after the report the link came from (and before the latest run): skipped, not unfollowed.
+    expect(audits.find((a) => a.contactKey === 'mastodon:4008')).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('engaged since the report') });
+    expect(audits.filter((a) => a.outcome === 'done').map((a) => a.contactKey).sort()).toEqual(['mastodon:4002', 'mastodon:4003', 'mastodon:4005', 'mastodon:4006', 'mastodon:4007']);
+  }, 60_000);
+});

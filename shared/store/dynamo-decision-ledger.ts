@@ -3,12 +3,15 @@
  *
  *   entity            pk               sk                          TTL
  *   used link         P#<profile>      T#<jti>                     the link's expiry
- *   confirmed action  P#<profile>      A#<sourceId>:<contactId>    none (the act engine settles it)
+ *   confirmed action  P#<profile>      A#<sourceId>:<contactId>    none (the act engine settles it; forget deletes it)
  *
- * A link is used once: `consumeToken` is a conditional put of its id. The
- * decision page's Lambda needs only GetItem, PutItem, DeleteItem on the table
- * (see infra/constructs/decision-endpoint.ts); `listConfirmedActions` (Query)
- * is for the report and the act engine.
+ * A link is used once: `consumeToken` is a conditional put of its id. A
+ * confirmed action carries `reportAt`, the link's issue time (the report it
+ * came from), so the act engine's "engaged since the report" re-check counts
+ * from there. With acting off the decision page's Lambda needs only GetItem,
+ * PutItem, DeleteItem on the table (see infra/constructs/decision-endpoint.ts);
+ * `listConfirmedActions` (Query) is for the report and the act engine, which
+ * the page runs itself when a profile has `act.enabled`.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';

@@ -228,6 +228,12 @@ export async function applyActions(profile: ProfileConfig, deps: ApplyDeps, opti
       if (mustPause) {
         await sleep(profile.act.pacingSeconds * 1000, options.signal);
         mustPause = false;
+        if (options.signal?.aborted) {
+          // Stopped while pacing (a deadline): nothing was sent for this one, so it waits for the next apply.
+          await deps.actions.transitionAction(profile.id, request.id, 'acting', 'pending', clock().toISOString());
+          stillPending.push(...pending.slice(index));
+          break;
+        }
       }
       let look;
       try {

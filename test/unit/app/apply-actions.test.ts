@@ -116,6 +116,25 @@ describe('applyActions', () => {
     expect(writes[1]! - writes[0]!).toBeGreaterThanOrEqual(5000);
   });
 
+  it('a deadline reached while pacing leaves the next action pending, not failed, and sends nothing more', async () => {
+    const w = world(['1', '2', '3']);
+    const profile = profileWith({ enabled: true, pacingSeconds: 5 });
+    for (const id of ['1', '2', '3']) await w.confirm(profile, id);
+    const deadline = new AbortController();
+    const pacing = w.deps.sleep;
+    w.deps.sleep = async (ms, signal) => {
+      await pacing?.(ms, signal);
+      deadline.abort();
+    };
+    const result = await applyActions(profile, w.deps, { signal: deadline.signal });
+    expect(result.acted).toBe(1);
+    expect(result.results.map((r) => r.outcome)).toEqual(['done']);
+    expect(result.stillPending).toHaveLength(2);
+    expect(w.actor.calls.map((c) => `${c.call}${c.id}`)).toEqual(['look1', 'unfollow1', 'sleep']);
+    const next = await applyActions(profile, w.deps);
+    expect(next.acted).toBe(2);
+  });
+
   it('never unfollows an allowlisted or snoozed contact, nor one who engaged after the report (stored or fresh)', async () => {
     const w = world(['1', '2', '3', '4', '5'], {
       decisions: [{ contact: 'mastodon:2', kind: 'snooze', until: '2027-01-01', at: REPORT_AT }],

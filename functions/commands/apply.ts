@@ -1,8 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ActionInputError, applyActions, howToEnable, recordConfirmation, undoAction, type ActionResult, type ApplyDeps, type ApplyResult } from '../../shared/app/apply-actions.ts';
-import { ConfigError, selectProfiles } from '../../shared/config/load-config.ts';
-import type { Config, ProfileConfig } from '../../shared/config/schema.ts';
+import type { ProfileConfig } from '../../shared/config/schema.ts';
 import type { ActionConfirmation, ActionKind, ActionRequest } from '../../shared/ports/action-store.ts';
 import { EnvSecretResolver } from '../../shared/secrets/env-secrets.ts';
 import { buildActor } from '../../shared/sources/build-actors.ts';
@@ -10,7 +9,7 @@ import type { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { cliConfig } from './cli-config.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
 import { resolveContact } from './keep.ts';
-import { openStore } from './open-store.ts';
+import { openStoreOrExit, profileOf, readCommandInput } from './command-setup.ts';
 
 export const APPLY_USAGE = `Usage: followback apply [--unfollow CONTACT]... [--follow CONTACT]... [--confirm] [options]
 
@@ -79,14 +78,6 @@ export function parseApplyFlags(argv: string[]): ApplyFlags | 'help' {
   };
 }
 
-function profileOf(config: Config, id: string | undefined): ProfileConfig {
-  const profiles = selectProfiles(config, id);
-  if (profiles.length !== 1 || profiles[0] === undefined) {
-    throw new UsageError(`the config has several profiles (${config.profiles.map((p) => p.id).join(', ')}): pass --profile`);
-  }
-  return profiles[0];
-}
-
 function cliConfirmation(io: CliIo): ActionConfirmation {
   let user = io.env['USER'] ?? 'owner';
   try {
@@ -108,33 +99,17 @@ function depsFor(profile: ProfileConfig, store: DynamoStore, io: CliIo): ApplyDe
 }
 
 export async function applyCommand(argv: string[], io: CliIo, clock: () => Date = () => new Date()): Promise<number> {
-  let flags: ApplyFlags;
-  let profile: ProfileConfig;
-  let config: Config;
-  try {
-    const parsed = parseApplyFlags(argv);
-    if (parsed === 'help') {
-      io.stdout(`${APPLY_USAGE}\n`);
-      return EXIT_OK;
-    }
-    flags = parsed;
-    ({ config } = await cliConfig({ demo: false, ...(flags.config !== undefined ? { config: flags.config } : {}) }, io));
-    profile = profileOf(config, flags.profile);
-  } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError) {
-      io.stderr(`followback: ${err.message}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    throw err;
-  }
+  const input = await readCommandInput(io, APPLY_USAGE, async () => {
+    const flags = parseApplyFlags(argv);
+    if (flags === 'help') return 'help';
+    const { config } = await cliConfig({ demo: false, ...(flags.config !== undefined ? { config: flags.config } : {}) }, io);
+    return { flags, config, profile: profileOf(config, flags.profile) };
+  });
+  if (typeof input === 'number') return input;
+  const { flags, config, profile } = input;
 
-  let opened;
-  try {
-    opened = await openStore(config.storage, io);
-  } catch (err) {
-    io.stderr(`followback: cannot open the store: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_RUN_FAILED;
-  }
+  const opened = await openStoreOrExit(config.storage, io);
+  if (typeof opened === 'number') return opened;
   try {
     const deps = { ...depsFor(profile, opened.store, io), clock };
     const state = await opened.store.loadProfileState(profile.id);
@@ -192,39 +167,23 @@ export async function applyCommand(argv: string[], io: CliIo, clock: () => Date 
 }
 
 export async function undoCommand(argv: string[], io: CliIo, clock: () => Date = () => new Date()): Promise<number> {
-  let actionId: string;
-  let profile: ProfileConfig;
-  let config: Config;
-  try {
+  const input = await readCommandInput(io, UNDO_USAGE, async () => {
     let parsed;
     try {
       parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { profile: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
     } catch (err) {
       throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${UNDO_USAGE}`);
     }
-    if (parsed.values.help) {
-      io.stdout(`${UNDO_USAGE}\n`);
-      return EXIT_OK;
-    }
-    const [id, ...extra] = parsed.positionals;
-    if (id === undefined || extra.length > 0) throw new UsageError(`one action id, e.g. followback undo 20261123-3f9a1c\n\n${UNDO_USAGE}`);
-    actionId = id;
-    ({ config } = await cliConfig({ demo: false, ...(parsed.values.config !== undefined ? { config: parsed.values.config } : {}) }, io));
-    profile = profileOf(config, parsed.values.profile);
-  } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError) {
-      io.stderr(`followback: ${err.message}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    throw err;
-  }
-  let opened;
-  try {
-    opened = await openStore(config.storage, io);
-  } catch (err) {
-    io.stderr(`followback: cannot open the store: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_RUN_FAILED;
-  }
+    if (parsed.values.help) return 'help';
+    const [actionId, ...extra] = parsed.positionals;
+    if (actionId === undefined || extra.length > 0) throw new UsageError(`one action id, e.g. followback undo 20261123-3f9a1c\n\n${UNDO_USAGE}`);
+    const { config } = await cliConfig({ demo: false, ...(parsed.values.config !== undefined ? { config: parsed.values.config } : {}) }, io);
+    return { actionId, config, profile: profileOf(config, parsed.values.profile) };
+  });
+  if (typeof input === 'number') return input;
+  const { actionId, config, profile } = input;
+  const opened = await openStoreOrExit(config.storage, io);
+  if (typeof opened === 'number') return opened;
   try {
     const deps = { ...depsFor(profile, opened.store, io), clock };
     const { request, apply } = await undoAction(profile, deps, actionId, cliConfirmation(io), io.signal);

@@ -1,12 +1,10 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, selectProfiles } from '../../shared/config/load-config.ts';
-import type { Config, ProfileConfig } from '../../shared/config/schema.ts';
 import { normaliseHandle } from '../../shared/domain/decisions.ts';
 import type { ForgetResult } from '../../shared/ports/store.ts';
 import { cliConfig } from './cli-config.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
 import { resolveContact } from './keep.ts';
-import { openStore } from './open-store.ts';
+import { openStoreOrExit, profileOf, readCommandInput } from './command-setup.ts';
 
 export const FORGET_USAGE = `Usage: followback forget CONTACT [options]
 
@@ -71,42 +69,18 @@ export function parseForgetFlags(argv: string[]): ForgetFlags | 'help' {
   };
 }
 
-function profileOf(config: Config, id: string | undefined): ProfileConfig {
-  const profiles = selectProfiles(config, id);
-  if (profiles.length !== 1 || profiles[0] === undefined) {
-    throw new UsageError(`the config has several profiles (${config.profiles.map((p) => p.id).join(', ')}): pass --profile`);
-  }
-  return profiles[0];
-}
-
 export async function forgetCommand(argv: string[], io: CliIo): Promise<number> {
-  let flags: ForgetFlags;
-  let config: Config;
-  let profile: ProfileConfig;
-  try {
-    const parsed = parseForgetFlags(argv);
-    if (parsed === 'help') {
-      io.stdout(`${FORGET_USAGE}\n`);
-      return EXIT_OK;
-    }
-    flags = parsed;
-    ({ config } = await cliConfig(flags, io));
-    profile = profileOf(config, flags.profile);
-  } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError) {
-      io.stderr(`followback: ${err.message}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    throw err;
-  }
+  const input = await readCommandInput(io, FORGET_USAGE, async () => {
+    const flags = parseForgetFlags(argv);
+    if (flags === 'help') return 'help';
+    const { config } = await cliConfig(flags, io);
+    return { flags, config, profile: profileOf(config, flags.profile) };
+  });
+  if (typeof input === 'number') return input;
+  const { flags, config, profile } = input;
 
-  let opened;
-  try {
-    opened = await openStore(config.storage, io);
-  } catch (err) {
-    io.stderr(`followback: cannot open the store: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_RUN_FAILED;
-  }
+  const opened = await openStoreOrExit(config.storage, io);
+  if (typeof opened === 'number') return opened;
   try {
     const store = opened.store;
     const typed = flags.contact;

@@ -1,12 +1,10 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, selectProfiles } from '../../shared/config/load-config.ts';
-import type { Config, ProfileConfig } from '../../shared/config/schema.ts';
 import type { TrackedContact } from '../../shared/domain/analysis-types.ts';
 import { normaliseHandle } from '../../shared/domain/decisions.ts';
 import { keepContact } from '../../shared/app/keep-contact.ts';
 import { cliConfig } from './cli-config.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
-import { openStore } from './open-store.ts';
+import { openStoreOrExit, profileOf, readCommandInput } from './command-setup.ts';
 
 export const KEEP_USAGE = `Usage: followback keep CONTACT [options]
        followback keep --forget CONTACT [options]
@@ -96,43 +94,19 @@ function untilInstant(text: string): string {
   throw new UsageError(`--until "${text}" is not a date such as 2027-03-01`);
 }
 
-function profileOf(config: Config, id: string | undefined): ProfileConfig {
-  const profiles = selectProfiles(config, id);
-  if (profiles.length !== 1 || profiles[0] === undefined) {
-    throw new UsageError(`the config has several profiles (${config.profiles.map((p) => p.id).join(', ')}): pass --profile`);
-  }
-  return profiles[0];
-}
-
 export async function keepCommand(argv: string[], io: CliIo, clock: () => Date = () => new Date()): Promise<number> {
   const now = clock();
-  let flags: KeepFlags;
-  let config: Config;
-  let profile: ProfileConfig;
-  try {
-    const parsed = parseKeepFlags(argv, now);
-    if (parsed === 'help') {
-      io.stdout(`${KEEP_USAGE}\n`);
-      return EXIT_OK;
-    }
-    flags = parsed;
-    ({ config } = await cliConfig(flags, io));
-    profile = profileOf(config, flags.profile);
-  } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError) {
-      io.stderr(`followback: ${err.message}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    throw err;
-  }
+  const input = await readCommandInput(io, KEEP_USAGE, async () => {
+    const flags = parseKeepFlags(argv, now);
+    if (flags === 'help') return 'help';
+    const { config } = await cliConfig(flags, io);
+    return { flags, config, profile: profileOf(config, flags.profile) };
+  });
+  if (typeof input === 'number') return input;
+  const { flags, config, profile } = input;
 
-  let opened;
-  try {
-    opened = await openStore(config.storage, io);
-  } catch (err) {
-    io.stderr(`followback: cannot open the store: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_RUN_FAILED;
-  }
+  const opened = await openStoreOrExit(config.storage, io);
+  if (typeof opened === 'number') return opened;
   try {
     const store = opened.store;
     if (flags.list) {

@@ -5,16 +5,14 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../shared/config/load-config.ts';
-import type { Config } from '../../shared/config/schema.ts';
 import { handleDecision, type DecideDeps, type DecideRequest } from '../../shared/decide/handler.ts';
 import { engineAct } from '../../shared/decide/page-act.ts';
 import { terminalLine } from '../../shared/logging/terminal-line.ts';
 import { EnvSecretResolver } from '../../shared/secrets/env-secrets.ts';
 import { cliConfig } from './cli-config.ts';
-import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
+import { EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
 import { localKeyring } from './local-decision-page.ts';
-import { openStore } from './open-store.ts';
+import { openStoreOrExit, readCommandInput } from './command-setup.ts';
 
 export const SERVE_USAGE = `Usage: followback serve [--port N] [--config FILE | --demo]
 
@@ -38,9 +36,7 @@ export const SERVE_ACT_BUDGET_MS = 25_000;
 const MAX_BODY_BYTES = 16_384;
 
 export async function serveCommand(argv: string[], io: CliIo, clock: () => Date = () => new Date()): Promise<number> {
-  let config: Config;
-  let port: number;
-  try {
+  const input = await readCommandInput(io, SERVE_USAGE, async () => {
     let parsed;
     try {
       parsed = parseArgs({
@@ -51,29 +47,18 @@ export async function serveCommand(argv: string[], io: CliIo, clock: () => Date 
     } catch (err) {
       throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${SERVE_USAGE}`);
     }
-    if (parsed.values.help) {
-      io.stdout(`${SERVE_USAGE}\n`);
-      return EXIT_OK;
-    }
+    if (parsed.values.help) return 'help';
     const portText = parsed.values.port ?? '8787';
-    port = Number(portText);
+    const port = Number(portText);
     if (!/^\d{1,5}$/.test(portText) || port > 65535) throw new UsageError(`--port "${portText}" is not a port number (0-65535)`);
-    ({ config } = await cliConfig({ demo: parsed.values.demo, ...(parsed.values.config !== undefined ? { config: parsed.values.config } : {}) }, io));
-  } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError) {
-      io.stderr(`followback: ${err.message}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    throw err;
-  }
+    const { config } = await cliConfig({ demo: parsed.values.demo, ...(parsed.values.config !== undefined ? { config: parsed.values.config } : {}) }, io);
+    return { port, config };
+  });
+  if (typeof input === 'number') return input;
+  const { port, config } = input;
 
-  let opened;
-  try {
-    opened = await openStore(config.storage, io);
-  } catch (err) {
-    io.stderr(`followback: cannot open the store: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_RUN_FAILED;
-  }
+  const opened = await openStoreOrExit(config.storage, io);
+  if (typeof opened === 'number') return opened;
   try {
     const keyring = await localKeyring(io, { create: true });
     if (keyring === undefined) throw new Error('no signing key');

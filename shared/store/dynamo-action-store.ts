@@ -15,6 +15,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { z } from 'zod';
 import type { ActionAudit, ActionRequest, ActionStatus, ActionStore } from '../ports/action-store.ts';
 import { keys, utcInstant } from './table-schema.ts';
+import { dynamoFailure, sendToDynamo } from './dynamo-failure.ts';
 
 type Item = Record<string, NativeAttributeValue>;
 
@@ -159,16 +160,11 @@ export class DynamoActionStore implements ActionStore {
   }
 
   private async send<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw this.failure(operation, err);
-    }
+    return sendToDynamo(this.tableName, operation, fn);
   }
 
   private failure(operation: string, err: unknown): Error {
-    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    return new Error(`DynamoDB ${operation} on table ${this.tableName} failed: ${reason}`, { cause: err });
+    return dynamoFailure(this.tableName, operation, err);
   }
 }
 

@@ -21,6 +21,7 @@ import { IsoInstant } from '../domain/model.ts';
 import type { ConfirmedAction, DecisionLedger } from '../ports/store.ts';
 import { parseItem, StoredContact } from './stored-items.ts';
 import { keys, TTL_ATTRIBUTE } from './table-schema.ts';
+import { dynamoFailure } from './dynamo-failure.ts';
 
 export const LEDGER_PREFIX = { token: 'T#', action: 'A#' } as const;
 
@@ -133,7 +134,6 @@ export class DynamoDecisionLedger implements DecisionLedger {
   }
 
   private failure(operation: string, err: unknown): Error {
-    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    return new Error(`DynamoDB ${operation} on table ${this.tableName} failed: ${reason}`, { cause: err });
+    return dynamoFailure(this.tableName, operation, err);
   }
 }

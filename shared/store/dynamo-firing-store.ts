@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { SourcePull } from '../domain/model.ts';
 import type { FiringState, FiringStore } from '../ports/firing-store.ts';
 import { TTL_ATTRIBUTE, keys } from './table-schema.ts';
+import { dynamoFailure, sendToDynamo } from './dynamo-failure.ts';
 
 type Item = Record<string, NativeAttributeValue>;
 
@@ -168,16 +169,11 @@ export class DynamoFiringStore implements FiringStore {
   }
 
   private async send<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw this.failure(operation, err);
-    }
+    return sendToDynamo(this.tableName, operation, fn);
   }
 
   private failure(operation: string, err: unknown): Error {
-    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    return new Error(`DynamoDB ${operation} on table ${this.tableName} failed: ${reason}`, { cause: err });
+    return dynamoFailure(this.tableName, operation, err);
   }
 }
 

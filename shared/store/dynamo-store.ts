@@ -46,6 +46,7 @@ import {
   parseItem,
 } from './stored-items.ts';
 import { SK_PREFIX, TTL_ATTRIBUTE, keys, monthsBetween, utcInstant } from './table-schema.ts';
+import { dynamoFailure } from './dynamo-failure.ts';
 
 type Item = Record<string, NativeAttributeValue>;
 
@@ -491,8 +492,7 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
   }
 
   private failure(operation: string, err: unknown): Error {
-    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    return new Error(`DynamoDB ${operation} on table ${this.tableName} failed: ${reason}`, { cause: err });
+    return dynamoFailure(this.tableName, operation, err);
   }
 }
 

@@ -9,12 +9,16 @@
  * batch left out, and, for accounts you follow, the last post
  * (app.bsky.feed.getAuthorFeed?limit=1) where the analysis would judge on it.
  * The checkpoint keeps the cursor of every list, the page being worked through
- * (its accounts, and how many of its batches are done), and the small facts
- * later units need (when followers started following, who was seen posting).
+ * (its accounts, and how many of its batches are done), and who was seen
+ * posting (it spares last-post requests; see MAX_SEEN_POSTING).
  *
  * Contacts are handed back batch by batch, so a step's read holds whole
  * contacts; the firing's assembler merges them (a follower met in one step and
- * followed in another is a mutual). The checkpoint never holds a list.
+ * followed in another is a mutual). The checkpoint never holds a list. When a
+ * follower started following is not carried either: their follow notification
+ * is in the step's interactions, and the assembler dates every follower from
+ * the notifications of all the steps (assemble-pull.ts), as a whole pull does
+ * from its own, whatever the number of followers.
  *
  * Cursor positions. The AppView pages followers and follows by a keyset cursor
  * (the follow's sort time and cid), newest follow first, and listRecords by
@@ -40,9 +44,17 @@ import { problemOf } from './problems.ts';
 import { BlueskyAuthError } from './session.ts';
 import type { BlueskyXrpc } from './xrpc.ts';
 
-/** Follow dates and posting dates kept for later units: enough for the newest of them; the rest go without (see the README). */
-const MAX_FOLLOWER_SINCE = 150;
-const MAX_SEEN_POSTING = 100;
+/**
+ * Accounts seen posting (a reply, mention or quote) within inactiveDays, kept
+ * for the last-post checks of the follow records' units: such an account is
+ * active, so its last post is not asked. Only the DID is kept (the date only
+ * said whether it was within inactiveDays), for the 400 newest: the room the
+ * follow dates and 100 dated entries took before. One beyond the cap loses
+ * nothing the analysis uses: its last post is read instead (one request
+ * more), and the author feed holds that reply too, so lastPostAt is at least
+ * as recent and inactive_account does not fire on it.
+ */
+const MAX_SEEN_POSTING = 400;
 export const MAX_CHECKPOINT_CHARS = 32_000;
 
 const ListState = z.object({
@@ -77,8 +89,8 @@ export const SteppedState = z.object({
   follows: ListState,
   followRecords: ListState.extend({ invalid: z.number().int().min(0), pending: Pending.optional() }),
   followers: ListState.extend({ pending: Pending.optional() }),
-  followerSince: z.array(z.tuple([z.string(), z.string()])),
-  seenPosting: z.array(z.tuple([z.string(), z.string()])),
+  /** DIDs; a checkpoint written before kept [did, at] pairs, read as their DID. */
+  seenPosting: z.array(z.union([z.string().max(2048), z.tuple([z.string().max(2048), z.string()]).transform(([did]) => did)])),
   /** Counters of the per-account calls, turned into problems when the read ends. */
   checks: z.object({
     failedBatches: z.number().int().min(0),
@@ -104,7 +116,6 @@ export function newSteppedState(owner: SteppedState['owner'], problems: string[]
     follows: newList(),
     followRecords: { ...newList(), invalid: 0 },
     followers: newList(),
-    followerSince: [],
     seenPosting: [],
     checks: { failedBatches: 0, unexplained: 0, lastPostFailures: 0, lastPostJudged: 0 },
     problems: problems.slice(0, 50),
@@ -229,8 +240,9 @@ function stop(list: ListState): Outcome {
 async function readNotifications(xrpc: BlueskyXrpc, req: SteppedRequest, out: SteppedRead): Promise<Outcome> {
   const n = req.state.notifications;
   const seenMs = req.since.notificationsSeenAt === undefined ? undefined : Date.parse(req.since.notificationsSeenAt);
-  const followerSince = new Map(req.state.followerSince);
-  const seenPosting = new Map(req.state.seenPosting);
+  const seenPosting = new Set(req.state.seenPosting);
+  // Older than this, being seen posting spares no last-post request: not worth the checkpoint's room.
+  const activeSince = new Date(req.nowMs - req.judging.inactiveDays * DAY_MS).toISOString();
   const outcome = await walk(n, req.gate, {
     maxPages: req.maxPages,
     fetchPage: async (cursor) => {
@@ -250,30 +262,14 @@ async function readNotifications(xrpc: BlueskyXrpc, req: SteppedRequest, out: St
         const interaction = notificationToInteraction(item, req.state.owner.did);
         if (!interaction) continue;
         out.interactions.push(interaction);
-        if (interaction.kind === 'follow') keepEarliest(followerSince, interaction.contactId, interaction.at, MAX_FOLLOWER_SINCE);
-        if (interaction.kind === 'reply' || interaction.kind === 'mention' || interaction.kind === 'quote') keepLatest(seenPosting, interaction.contactId, interaction.at, MAX_SEEN_POSTING);
+        if ((interaction.kind === 'reply' || interaction.kind === 'mention' || interaction.kind === 'quote') && interaction.at >= activeSince && seenPosting.size < MAX_SEEN_POSTING) seenPosting.add(interaction.contactId);
       }
       req.onProgress?.({ sourceId: req.sourceId, phase: 'notifications', done: n.items });
       return 'more';
     },
   });
-  req.state.followerSince = [...followerSince];
   req.state.seenPosting = [...seenPosting];
   return outcome;
-}
-
-function keepEarliest(map: Map<string, string>, did: string, at: string, cap: number): void {
-  const known = map.get(did);
-  if (known !== undefined) {
-    if (at < known) map.set(did, at);
-  } else if (map.size < cap) map.set(did, at);
-}
-
-function keepLatest(map: Map<string, string>, did: string, at: string, cap: number): void {
-  const known = map.get(did);
-  if (known !== undefined) {
-    if (at > known) map.set(did, at);
-  } else if (map.size < cap) map.set(did, at);
 }
 
 const sinceOf = { likes: 'likesSince', reposts: 'repostsSince', posts: 'postsSince' } as const;
@@ -441,26 +437,22 @@ async function workBatch(xrpc: BlueskyXrpc, req: SteppedRequest, which: 'followR
   }
 
   const relation = which === 'followers' ? 'follower' : 'following';
-  const followerSince = new Map(req.state.followerSince);
   const contacts = batch.map((item) => {
     const verdict = verdicts.get(item.did);
     const detailed = found.get(item.did) ?? (verdict?.kind === 'found' ? verdict.profile : undefined);
     const contact = contactOf(item.did, detailed, item.handle, relation, missingState(missing.has(item.did), verdict));
     if (which === 'followRecords' && item.at !== undefined) contact.followedAt = item.at;
-    const since = which === 'followers' ? followerSince.get(item.did) : undefined;
-    if (since !== undefined) contact.followerSince = since;
     return contact;
   });
 
   if (which === 'followRecords') {
     const graceStart = req.nowMs - req.judging.graceDays * DAY_MS;
-    const activeSince = req.nowMs - req.judging.inactiveDays * DAY_MS;
-    const seen = new Map(req.state.seenPosting);
+    // Seen posting within inactiveDays: active, nothing to read (the set holds no one older).
+    const seen = new Set(req.state.seenPosting);
     const judged = contacts.filter((c) => {
       if (c.state !== 'active') return false;
       if (c.followedAt !== undefined && Date.parse(c.followedAt) > graceStart) return false;
-      const at = seen.get(c.id);
-      return at === undefined || Date.parse(at) < activeSince;
+      return !seen.has(c.id);
     });
     const read = await forEachDid(judged.map((c) => c.id), (did) => lastPostOf(xrpc, did), signal);
     if (read.stopped) return 'stopped';

@@ -130,8 +130,8 @@ export class FakeBlueskyServer {
   readonly counts = new Map<string, number>();
   /** Every Authorization header and body received, to prove no secret went where it should not. */
   readonly seen: { route: string; authorization?: string; body: string }[] = [];
-  /** Every request's route and query string, in order (to prove no page was fetched twice). */
-  readonly log: { route: string; query: string }[] = [];
+  /** Every request's route and query string, in order (to prove no page was fetched twice), and the status answered (absent for a dropped connection). */
+  readonly log: { route: string; query: string; status?: number }[] = [];
   private readonly faults = new Map<string, Fault[]>();
   private readonly access = new Map<string, { expired: boolean }>();
   private readonly refresh = new Map<string, { expired: boolean; revoked: boolean }>();
@@ -202,7 +202,11 @@ export class FakeBlueskyServer {
     const url = new URL(req.url ?? '/', this.url);
     const route = url.pathname.startsWith('/xrpc/') ? url.pathname.slice('/xrpc/'.length) : url.pathname;
     this.counts.set(route, this.count(route) + 1);
-    this.log.push({ route, query: url.search });
+    const entry: { route: string; query: string; status?: number } = { route, query: url.search };
+    this.log.push(entry);
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+    });
     const body = await readBody(req);
     const authorization = req.headers.authorization;
     this.seen.push({ route, body, ...(authorization !== undefined ? { authorization } : {}) });

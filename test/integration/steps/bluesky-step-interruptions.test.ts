@@ -1,0 +1,179 @@
+/**
+ * Issue 10 for Bluesky: what stops a firing between two pull steps, and how
+ * the next step goes on. The local Bluesky server answers a list page or a
+ * batch of profiles with 429 and a wait longer than a step may sleep (the
+ * step ends and says how long; the firing's Wait state waits that long; the
+ * next step asks that request again from the checkpoint), or lets the access
+ * token expire between two steps (the next step refreshes the stored session
+ * and goes on). Either way every page is answered once and the report is whole.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { adHocFiringKey, runFiring } from '../../../shared/app/steps.ts';
+import type { PullStepOutput } from '../../../shared/app/step-contract.ts';
+import type { RunReportResult } from '../../../shared/app/types.ts';
+import type { ProfileConfig } from '../../../shared/config/schema.ts';
+import { FakeBlueskyServer, type BlueskyWorld, type Fault } from '../../helpers/bluesky-server.ts';
+import { freshTable, type FreshTable } from '../../helpers/dynamo.ts';
+import { scaledWorld } from '../../fixtures/bluesky/world.ts';
+import { makeSource, MemorySessions } from '../sources/bluesky/setup.ts';
+import { CountingMailer, profileOf } from './steps-fixture.ts';
+
+const T0 = new Date('2026-11-01T08:00:00Z');
+const FOLLOWERS = 1_000;
+const FOLLOWS = 120;
+const MUTUAL = 40;
+const LISTS = ['app.bsky.graph.getFollowers', 'app.bsky.graph.getFollows', 'com.atproto.repo.listRecords', 'app.bsky.notification.listNotifications', 'app.bsky.actor.getProfiles'];
+
+function world(): BlueskyWorld {
+  const w = scaledWorld(T0.getTime(), { followers: FOLLOWERS, follows: FOLLOWS, mutual: MUTUAL, notifications: 300, likes: 30, reposts: 10, posts: 20 });
+  const keys = new Map<string, number>();
+  w.followers.forEach((did, i) => keys.set(did, 1_000_000 + FOLLOWERS - i));
+  w.follows.forEach((did, i) => {
+    if (!keys.has(did)) keys.set(did, 1_000_000 - i);
+  });
+  w.followKeys = keys;
+  return w;
+}
+
+interface Fired {
+  result: RunReportResult;
+  steps: PullStepOutput[];
+  /** Every wait of the firing's Wait state, in ms. */
+  slept: number[];
+}
+
+/** One firing through the in-process loop with a page budget per step, its waits recorded instead of slept. */
+async function fire(profile: ProfileConfig, deps: { table: FreshTable; srv: FakeBlueskyServer; sessions: MemorySessions }, onStep: (output: PullStepOutput) => void): Promise<Fired> {
+  const steps: PullStepOutput[] = [];
+  const slept: number[] = [];
+  const result = await runFiring(
+    { profile, now: T0, dryRun: false, firingKey: adHocFiringKey(profile.id, T0), claimFiring: false, holder: `test:${profile.id}` },
+    { store: deps.table.store, mailer: new CountingMailer(), sourcesFor: () => [makeSource(deps.srv, deps.sessions).source], maxRequestsPerStep: 25 },
+    {
+      budgetMs: 10 * 60_000,
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+      onStep: (o) => {
+        steps.push(o);
+        onStep(o);
+      },
+    },
+  );
+  return { result, steps, slept };
+}
+
+/** Requests to the lists and profile batches answered 200 more than once: pages fetched twice. */
+function answeredTwice(srv: FakeBlueskyServer): string[] {
+  const seen = new Set<string>();
+  const twice: string[] = [];
+  for (const r of srv.log) {
+    if (!LISTS.includes(r.route) || r.status !== 200) continue;
+    const key = `${r.route}${r.query}`;
+    if (seen.has(key)) twice.push(key);
+    seen.add(key);
+  }
+  return twice;
+}
+
+const refused = (srv: FakeBlueskyServer, status: number): { route: string; query: string }[] => srv.log.filter((r) => r.status === status);
+const answered = (srv: FakeBlueskyServer, route: string): number => srv.log.filter((r) => r.route === route && r.status === 200).length;
+
+function expectWholeReport(fired: Fired): void {
+  expect(fired.steps.at(-1)).toMatchObject({ done: true, sources: [{ state: 'complete' }] });
+  expect(fired.result.status).toBe('completed');
+  expect(fired.result.figures?.followers).toBe(FOLLOWERS);
+  expect(fired.result.pulls?.[0]).toMatchObject({ contactsCompleteness: 'complete', interactionsCompleteness: 'complete', contacts: FOLLOWERS + FOLLOWS - MUTUAL, problems: [] });
+}
+
+describe('a Bluesky rate limit met between pull steps', () => {
+  let srv: FakeBlueskyServer;
+  let table: FreshTable;
+
+  beforeAll(async () => {
+    table = await freshTable();
+  }, 60_000);
+  beforeEach(async () => {
+    srv = await FakeBlueskyServer.start({ world: world() });
+  });
+  afterEach(async () => {
+    await srv?.close();
+  });
+  afterAll(async () => {
+    await table?.drop();
+  });
+
+  const cases: { what: string; route: string; fault: Fault; seconds: number; startsAfter: string }[] = [
+    { what: 'a follower page answered with Retry-After', route: 'app.bsky.graph.getFollowers', fault: { type: 'rate-limit', retryAfter: '120' }, seconds: 120, startsAfter: 'app.bsky.graph.getFollowers' },
+    { what: 'a follower page answered with RateLimit-Reset only (the PDS way)', route: 'app.bsky.graph.getFollowers', fault: { type: 'rate-limit', resetInSec: 300 }, seconds: 300, startsAfter: 'app.bsky.graph.getFollowers' },
+    { what: "a batch of followers' profiles", route: 'app.bsky.actor.getProfiles', fault: { type: 'rate-limit', retryAfter: '90' }, seconds: 90, startsAfter: 'app.bsky.graph.getFollowers' },
+  ];
+
+  it.each(cases)('$what: the step ends asking for the wait, the firing waits it, the next step asks again from the checkpoint, and the report is whole', async ({ route, fault, seconds, startsAfter }) => {
+    let armed = false;
+    const fired = await fire(profileOf(`brl-${seconds}`), { table, srv, sessions: new MemorySessions() }, () => {
+      // Mid-list: once a step has read a page of followers, the next request of the route is refused.
+      if (!armed && answered(srv, startsAfter) >= 2) {
+        armed = true;
+        srv.fail(route, fault);
+      }
+    });
+    expect(armed).toBe(true);
+
+    // The one 429, and the step that met it ended asking for the server's wait, which the firing waited (in seconds).
+    const limited = refused(srv, 429);
+    expect(limited).toHaveLength(1);
+    expect(limited[0]?.route).toBe(route);
+    const waiting = fired.steps.filter((s) => s.waitSeconds > 0);
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]).toMatchObject({ done: false, waitSeconds: seconds });
+    expect(fired.slept.map((ms) => ms / 1000)).toEqual([seconds]);
+
+    // The refused request was asked again after the wait and answered; nothing answered was fetched again.
+    const again = srv.log.filter((r) => r.route === limited[0]?.route && r.query === limited[0]?.query).map((r) => r.status);
+    expect(again).toEqual([429, 200]);
+    expect(answeredTwice(srv)).toEqual([]);
+    expect(answered(srv, 'app.bsky.graph.getFollowers')).toBe(FOLLOWERS / 100);
+    expect(answered(srv, 'app.bsky.actor.getProfiles')).toBe(FOLLOWERS / 25 + Math.ceil(FOLLOWS / 25));
+    expectWholeReport(fired);
+  }, 60_000);
+});
+
+describe('a Bluesky access token that expires between pull steps', () => {
+  let srv: FakeBlueskyServer;
+  let table: FreshTable;
+
+  beforeAll(async () => {
+    table = await freshTable();
+    srv = await FakeBlueskyServer.start({ world: world() });
+  }, 60_000);
+  afterAll(async () => {
+    await srv?.close();
+    await table?.drop();
+  });
+
+  it('the next step refreshes the stored session (no new sign-in) and goes on: one sign-in, one refresh, every page once, a whole report', async () => {
+    const sessions = new MemorySessions();
+    let expiredAfter: number | undefined;
+    const fired = await fire(profileOf('bexp'), { table, srv, sessions }, (step) => {
+      // Halfway through the follower list: the token the stored session holds is now refused.
+      if (expiredAfter === undefined && answered(srv, 'app.bsky.graph.getFollowers') >= 3) {
+        expiredAfter = step.iteration;
+        srv.expireAccessTokens();
+      }
+    });
+    expect(expiredAfter).toBeDefined();
+    expect(fired.steps.length).toBeGreaterThan(expiredAfter ?? Number.POSITIVE_INFINITY);
+
+    expect(srv.count('com.atproto.server.createSession')).toBe(1);
+    expect(srv.count('com.atproto.server.refreshSession')).toBe(1);
+    // The one request refused with the old token was asked again with the new one.
+    const expired = refused(srv, 400);
+    expect(expired).toHaveLength(1);
+    expect(srv.log.filter((r) => r.route === expired[0]?.route && r.query === expired[0]?.query).map((r) => r.status)).toEqual([400, 200]);
+    expect(answeredTwice(srv)).toEqual([]);
+    expect(answered(srv, 'app.bsky.graph.getFollowers')).toBe(FOLLOWERS / 100);
+    expect(fired.slept).toEqual([]);
+    expectWholeReport(fired);
+  }, 60_000);
+});

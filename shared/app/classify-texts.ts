@@ -6,27 +6,29 @@
 import type { ProfileConfig } from '../config/schema.ts';
 import type { AnalysisInput, Classifiers, Tone } from '../domain/analysis-types.ts';
 import { audienceClassifier } from '../classify/audience.ts';
+import { InteractionLog } from '../domain/interaction-log.ts';
 import type { ToneClassifier, ToneText } from '../ports/classifiers.ts';
 import type { RunReportDeps, Log } from './types.ts';
-
-const TALKING = new Set(['reply', 'mention', 'quote']);
-const ENGAGING = new Set(['like', 'repost']);
 
 /**
  * Texts whose tone can decide `critic_only`: the inbound replies, mentions and
  * quotes of contacts who never liked or reposted anything we hold (one like
  * already means they are not only critics). Identical texts are sent once.
+ * Reads the log's columns: a run's history can hold a million interactions.
  */
 export function criticCandidateTexts(interactions: AnalysisInput['interactions'], nowMs: number): ToneText[] {
-  const engaged = new Set<string>();
-  for (const i of interactions) {
-    if (i.direction === 'inbound' && ENGAGING.has(i.kind)) engaged.add(`${i.sourceId}\u0000${i.contactId}`);
+  const log = interactions instanceof InteractionLog ? interactions : InteractionLog.from(interactions);
+  const engaged = new Uint8Array(log.partyCount);
+  for (let k = 0; k < log.length; k++) {
+    if (log.isInboundAt(k) && log.isEngagingAt(k)) engaged[log.partyAt(k)] = 1;
   }
   const byText = new Map<string, ToneText>();
-  for (const i of interactions) {
-    if (i.direction !== 'inbound' || !TALKING.has(i.kind) || i.text === undefined || i.text.trim() === '') continue;
-    if (engaged.has(`${i.sourceId}\u0000${i.contactId}`) || Date.parse(i.at) > nowMs || byText.has(i.text)) continue;
-    byText.set(i.text, { id: String(byText.size), text: i.text, ...(i.lang !== undefined ? { lang: i.lang } : {}) });
+  for (const k of log.textRows()) {
+    const text = log.textAt(k);
+    if (text === undefined || !log.isInboundAt(k) || !log.isTalkingAt(k) || text.trim() === '') continue;
+    if (engaged[log.partyAt(k)] === 1 || log.atMsAt(k) > nowMs || byText.has(text)) continue;
+    const lang = log.langAt(k);
+    byText.set(text, { id: String(byText.size), text, ...(lang !== undefined ? { lang } : {}) });
   }
   return [...byText.values()];
 }

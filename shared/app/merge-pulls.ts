@@ -5,6 +5,7 @@
  * known contacts).
  */
 import type { SourceRunState, TrackedContact } from '../domain/analysis-types.ts';
+import { InteractionLog } from '../domain/interaction-log.ts';
 import type { Completeness, Contact, Interaction, SourcePull } from '../domain/model.ts';
 import type { SourceState } from '../ports/store.ts';
 
@@ -20,8 +21,8 @@ export interface MergeInput {
   outcomes: PullOutcome[];
   storedContacts: TrackedContact[];
   storedSources: SourceState[];
-  /** Interactions already in the store (ids are unique per source). */
-  storedInteractions: SourcedInteraction[];
+  /** Interactions already in the store (ids are unique per source): plain, or the columns a run loads. */
+  storedInteractions: readonly SourcedInteraction[] | InteractionLog;
 }
 
 export interface MergeResult {
@@ -42,7 +43,7 @@ export function mergePulls(input: MergeInput): MergeResult {
   const nowMs = Date.parse(input.now);
   const retentionStart = nowMs - input.retentionDays * DAY;
   const storedByKey = new Map(input.storedContacts.map((c) => [contactKey(c.sourceId, c.id), c]));
-  const storedIds = new Set(input.storedInteractions.map((i) => `${i.sourceId}\u0000${i.id}`));
+  const storedIds = storedAmongPulled(input.storedInteractions, input.outcomes);
 
   const current: TrackedContact[] = [];
   const removedContactKeys: string[] = [];
@@ -192,6 +193,24 @@ function withLifetime(contact: TrackedContact, fresh: SourcedInteraction[]): Tra
     }
   }
   return { ...contact, lifetime };
+}
+
+/**
+ * The pulled interactions the store already holds, as "sourceId\u0000id". Only the pulled ids are
+ * held in a set (a repeat run pulls few); the stored history is read once, not copied into a set.
+ */
+function storedAmongPulled(stored: readonly SourcedInteraction[] | InteractionLog, outcomes: readonly PullOutcome[]): Set<string> {
+  const wanted = new Map<string, Set<string>>();
+  for (const outcome of outcomes) {
+    if (!outcome.ok || outcome.pull.interactions.length === 0) continue;
+    let ids = wanted.get(outcome.sourceId);
+    if (ids === undefined) wanted.set(outcome.sourceId, (ids = new Set()));
+    for (const interaction of outcome.pull.interactions) ids.add(interaction.id);
+  }
+  if (stored instanceof InteractionLog) return stored.idsAmong(wanted);
+  const found = new Set<string>();
+  for (const i of stored) if (wanted.get(i.sourceId)?.has(i.id) === true) found.add(`${i.sourceId}\u0000${i.id}`);
+  return found;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

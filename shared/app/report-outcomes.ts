@@ -36,7 +36,8 @@ export async function reportOutcomes(
   const policy = profile.policy;
 
   const state = await store.loadProfileState(profile.id);
-  const storedInteractions = await store.loadInteractions(profile.id, new Date(now.getTime() - policy.retentionDays * DAY).toISOString(), nowIso);
+  // The stored history as columns: a million interactions must fit beside everything else in a 1 GB function.
+  const history = await store.loadHistory(profile.id, new Date(now.getTime() - policy.retentionDays * DAY).toISOString(), nowIso);
   if (req.signal?.aborted) throw new RunCancelledError();
 
   const merged = mergePulls({
@@ -45,10 +46,12 @@ export async function reportOutcomes(
     outcomes,
     storedContacts: state.contacts,
     storedSources: state.sources,
-    storedInteractions,
+    storedInteractions: history,
   });
 
-  const interactions = [...storedInteractions, ...merged.newInteractions];
+  // The stored history followed by what this run adds to it.
+  for (const interaction of merged.newInteractions) history.push(interaction);
+  const interactions = history;
   const classified = await classifyTexts(profile, interactions, now, deps, log, req.signal);
   if (req.signal?.aborted) throw new RunCancelledError();
   const analysis = analyse({

@@ -2,6 +2,7 @@
  * Inputs and outputs of the pure analysis (`analyse` in ./analyse.ts).
  * The report JSON is built from `Analysis`, so names here are stable vocabulary.
  */
+import type { InteractionLog } from './interaction-log.ts';
 import type { Audience, Policy } from '../config/schema.ts';
 import type { UnmatchedDecision } from './decisions.ts';
 import type { EvidenceByReason, EvidenceOf } from './evidence.ts';
@@ -108,8 +109,11 @@ export interface AnalysisInput {
   current: TrackedContact[];
   /** Contacts as of the previous run (null on the first run). Used for new/lost followers. */
   previous: TrackedContact[] | null;
-  /** Interaction history available for this profile (at least the lookback window, ideally all retained). */
-  interactions: (Interaction & { sourceId: string })[];
+  /**
+   * Interaction history available for this profile (at least the lookback window, ideally all retained):
+   * plain interactions, or the columns a run loads from the store (a million of them fit in a 1 GB function).
+   */
+  interactions: readonly (Interaction & { sourceId: string })[] | InteractionLog;
   previousFigures?: Figures | null;
   classifiers?: Classifiers;
 }

@@ -5,71 +5,88 @@
  * Measured at that size (test/bench), the old index spent most of its time
  * building one long-lived object per interaction (the garbage collector then
  * copied a million of them into the old generation) and in `Date.parse`. So
- * the index keeps columns instead: typed arrays of instants and directions,
- * and each contact's positions in the input, contiguous. A contact's
+ * the index reads the columns of an InteractionLog (./interaction-log.ts:
+ * instants as numbers, kinds and directions as bytes, each contact as a number)
+ * and keeps each contact's rows contiguous. A contact's
  * `TimedInteraction` objects are built when it is judged and die right after,
  * which the young generation collects for almost nothing. Window counts for
  * the figures read the columns directly.
  */
 import type { AnalysisInput } from './analysis-types.ts';
+import { FOLLOW_CODE, InteractionLog } from './interaction-log.ts';
 import type { Direction, InteractionKind } from './model.ts';
-import { isoMs, parseInstant } from './time.ts';
+import { isoMs } from './time.ts';
 
 export interface TimedInteraction {
-  id: string;
-  kind: InteractionKind;
-  direction: Direction;
-  at: string;
-  atMs: number;
-  text: string | undefined;
+  readonly id: string;
+  readonly kind: InteractionKind;
+  readonly direction: Direction;
+  readonly at: string;
+  readonly atMs: number;
+  readonly text: string | undefined;
   /** The platform's language tag of `text`, if any. */
-  lang: string | undefined;
+  readonly lang: string | undefined;
 }
 
 type Input = AnalysisInput['interactions'];
 
 const NONE: readonly TimedInteraction[] = [];
 
+/**
+ * One row of the log as the rules read it. `at` is made only when read (the
+ * rules read it for one or two rows per contact; making it for a million rows
+ * was a tenth of the analysis).
+ */
+class Row implements TimedInteraction {
+  readonly id: string;
+  readonly kind: InteractionKind;
+  readonly direction: Direction;
+  readonly atMs: number;
+  readonly text: string | undefined;
+  readonly lang: string | undefined;
+  readonly #log: InteractionLog;
+  readonly #k: number;
+
+  constructor(log: InteractionLog, k: number) {
+    this.#log = log;
+    this.#k = k;
+    this.id = log.idAt(k);
+    this.kind = log.kindAt(k);
+    this.direction = log.directionAt(k);
+    this.atMs = log.atMsAt(k);
+    this.text = log.textAt(k);
+    this.lang = log.langAt(k);
+  }
+
+  get at(): string {
+    return this.#log.atAt(this.#k);
+  }
+}
+
 export class InteractionIndex {
-  readonly #input: Input;
-  /** Source id -> contact id -> slot. Nested maps avoid building a key string per interaction. */
-  readonly #slots: Map<string, Map<string, number>>;
-  /** Kept interactions (k): their instants and whether they are inbound. */
-  readonly #atMs: Float64Array;
-  readonly #inbound: Uint8Array;
-  readonly #kept: number;
-  /** Input position of each kept interaction. */
-  readonly #position: Int32Array;
-  /** Kept interactions grouped by slot, in input order within a slot: slot s is order[start[s]] .. order[start[s + 1]]. */
+  readonly #log: InteractionLog;
+  /** Kept rows of the log (not follows, not after now, no duplicates), in log order. */
+  readonly #kept: Int32Array;
+  /** Kept rows grouped by party, in log order within a party: party p is order[start[p]] .. order[start[p + 1]]. */
   readonly #order: Int32Array;
   readonly #start: Int32Array;
 
   /** @internal built by indexInteractions only. */
-  constructor(parts: { input: Input; slots: Map<string, Map<string, number>>; atMs: Float64Array; inbound: Uint8Array; kept: number; position: Int32Array; order: Int32Array; start: Int32Array }) {
-    this.#input = parts.input;
-    this.#slots = parts.slots;
-    this.#atMs = parts.atMs;
-    this.#inbound = parts.inbound;
+  constructor(parts: { log: InteractionLog; kept: Int32Array; order: Int32Array; start: Int32Array }) {
+    this.#log = parts.log;
     this.#kept = parts.kept;
-    this.#position = parts.position;
     this.#order = parts.order;
     this.#start = parts.start;
   }
 
   /** This contact's interactions, in input order (fresh objects on every call). */
   of(sourceId: string, contactId: string): readonly TimedInteraction[] {
-    const slot = this.#slots.get(sourceId)?.get(contactId);
-    if (slot === undefined) return NONE;
-    const from = this.#start[slot] ?? 0;
-    const to = this.#start[slot + 1] ?? from;
+    const party = this.#log.partyOf(sourceId, contactId);
+    if (party === undefined) return NONE;
+    const from = this.#start[party] ?? 0;
+    const to = this.#start[party + 1] ?? from;
     const list = new Array<TimedInteraction>(to - from);
-    for (let j = from; j < to; j++) {
-      const k = this.#order[j] ?? 0;
-      const i = this.#input[this.#position[k] ?? 0];
-      if (i === undefined) continue;
-      // One object shape for all (text may be undefined), which keeps the per-contact loops monomorphic.
-      list[j - from] = { id: i.id, kind: i.kind, direction: i.direction, at: i.at, atMs: this.#atMs[k] ?? Number.NaN, text: i.text, lang: i.lang };
-    }
+    for (let j = from; j < to; j++) list[j - from] = new Row(this.#log, this.#order[j] ?? 0);
     return list;
   }
 
@@ -77,9 +94,10 @@ export class InteractionIndex {
   countSince(sinceMs: number): { inbound: number; outbound: number } {
     let inbound = 0;
     let outbound = 0;
-    for (let k = 0; k < this.#kept; k++) {
-      if ((this.#atMs[k] ?? -Infinity) < sinceMs) continue;
-      if (this.#inbound[k] === 1) inbound += 1;
+    for (let j = 0; j < this.#kept.length; j++) {
+      const k = this.#kept[j] ?? 0;
+      if (this.#log.atMsAt(k) < sinceMs) continue;
+      if (this.#log.isInboundAt(k)) inbound += 1;
       else outbound += 1;
     }
     return { inbound, outbound };
@@ -95,101 +113,75 @@ export class InteractionIndex {
  * are left out: a run with a fixed clock (a backfill) judges the world as it
  * was at that time. A `follow` is a relation, not engagement (DESIGN: like,
  * repost, reply, quote, mention), so it never makes a silent follower look engaged.
+ *
+ * The input is a log (what a run loads from the store) or plain interactions
+ * (made into a log first).
  */
 export function indexInteractions(interactions: Input, nowMs: number): InteractionIndex {
-  const n = interactions.length;
-  const slots = new Map<string, Map<string, number>>();
-  const keptPosition = new Int32Array(n);
-  const keptSlot = new Int32Array(n);
-  const atMs = new Float64Array(n);
-  const inbound = new Uint8Array(n);
-  const counts: number[] = [];
-  let kept = 0;
-  // Consecutive interactions of one source are the common case: keep its maps at hand.
-  let lastSource: string | undefined;
-  let bySlot = new Map<string, number>();
-  for (let position = 0; position < n; position++) {
-    const interaction = interactions[position];
-    if (interaction === undefined || interaction.kind === 'follow') continue;
-    let ms = isoMs(interaction.at);
-    if (Number.isNaN(ms)) ms = parseInstant(interaction.at, `interactions[${position}].at`);
-    if (ms > nowMs) continue;
-    if (interaction.sourceId !== lastSource) {
-      lastSource = interaction.sourceId;
-      let m = slots.get(lastSource);
-      if (m === undefined) slots.set(lastSource, (m = new Map()));
-      bySlot = m;
-    }
-    let slot = bySlot.get(interaction.contactId);
-    if (slot === undefined) {
-      slot = counts.length;
-      bySlot.set(interaction.contactId, slot);
-      counts.push(0);
-    }
-    counts[slot] = (counts[slot] ?? 0) + 1;
-    keptPosition[kept] = position;
-    keptSlot[kept] = slot;
-    atMs[kept] = ms;
-    inbound[kept] = interaction.direction === 'inbound' ? 1 : 0;
-    kept += 1;
+  const log = interactions instanceof InteractionLog ? interactions : InteractionLog.from(interactions);
+  const n = log.length;
+  const parties = log.partyCount;
+  const counts = new Int32Array(parties);
+  const candidate = new Int32Array(n);
+  let candidates = 0;
+  for (let k = 0; k < n; k++) {
+    if (log.kindCodeAt(k) === FOLLOW_CODE || log.atMsAt(k) > nowMs) continue;
+    candidate[candidates++] = k;
+    const party = log.partyAt(k);
+    counts[party] = (counts[party] ?? 0) + 1;
   }
-  const start = new Int32Array(counts.length + 1);
-  for (let s = 0; s < counts.length; s++) start[s + 1] = (start[s] ?? 0) + (counts[s] ?? 0);
-  const fill = start.slice(0, counts.length);
-  const grouped = new Int32Array(kept);
-  for (let k = 0; k < kept; k++) {
-    const slot = keptSlot[k] ?? 0;
-    const at = fill[slot] ?? 0;
+  const start = new Int32Array(parties + 1);
+  for (let p = 0; p < parties; p++) start[p + 1] = (start[p] ?? 0) + (counts[p] ?? 0);
+  const fill = start.slice(0, parties);
+  const grouped = new Int32Array(candidates);
+  for (let c = 0; c < candidates; c++) {
+    const k = candidate[c] ?? 0;
+    const party = log.partyAt(k);
+    const at = fill[party] ?? 0;
     grouped[at] = k;
-    fill[slot] = at + 1;
+    fill[party] = at + 1;
   }
-  const duplicate = markDuplicates(interactions, keptPosition, grouped, start, counts.length);
-  if (duplicate === null) {
-    return new InteractionIndex({ input: interactions, slots, atMs: atMs.subarray(0, kept), inbound: inbound.subarray(0, kept), kept, position: keptPosition, order: grouped, start });
-  }
-  // Drop the duplicates from every column: kept interactions are renumbered in input order.
-  const renumber = new Int32Array(kept);
+  const duplicate = markDuplicates(log, grouped, start, parties);
+  if (duplicate === null) return new InteractionIndex({ log, kept: candidate.subarray(0, candidates), order: grouped, start });
+  // Drop the duplicates from the groups and from the kept rows.
+  const kept = new Int32Array(candidates);
   let unique = 0;
-  for (let k = 0; k < kept; k++) {
-    if (duplicate[k] === 1) continue;
-    renumber[k] = unique;
-    keptPosition[unique] = keptPosition[k] ?? 0;
-    atMs[unique] = atMs[k] ?? 0;
-    inbound[unique] = inbound[k] ?? 0;
-    unique += 1;
+  for (let c = 0; c < candidates; c++) {
+    const k = candidate[c] ?? 0;
+    if (duplicate.has(k)) continue;
+    kept[unique++] = k;
   }
   const order = new Int32Array(unique);
-  const compactStart = new Int32Array(counts.length + 1);
+  const compactStart = new Int32Array(parties + 1);
   let j = 0;
-  for (let slot = 0; slot < counts.length; slot++) {
-    compactStart[slot] = j;
-    for (let g = start[slot] ?? 0; g < (start[slot + 1] ?? 0); g++) {
+  for (let p = 0; p < parties; p++) {
+    compactStart[p] = j;
+    for (let g = start[p] ?? 0; g < (start[p + 1] ?? 0); g++) {
       const k = grouped[g] ?? 0;
-      if (duplicate[k] !== 1) order[j++] = renumber[k] ?? 0;
+      if (!duplicate.has(k)) order[j++] = k;
     }
   }
-  compactStart[counts.length] = j;
-  return new InteractionIndex({ input: interactions, slots, atMs: atMs.subarray(0, unique), inbound: inbound.subarray(0, unique), kept: unique, position: keptPosition, order, start: compactStart });
+  compactStart[parties] = j;
+  return new InteractionIndex({ log, kept: kept.subarray(0, unique), order, start: compactStart });
 }
 
 /** Contacts with more interactions than this are checked with a set of ids; fewer, by comparing ids pairwise (no allocation). */
 const PAIRWISE_MAX = 24;
 
-/** 1 for every kept interaction that repeats an earlier one of the same contact (same id); null when there is none. */
-function markDuplicates(input: Input, position: Int32Array, grouped: Int32Array, start: Int32Array, slotCount: number): Uint8Array | null {
-  let duplicate: Uint8Array | null = null;
-  const idAt = (g: number): string => input[position[grouped[g] ?? 0] ?? 0]?.id ?? '';
-  for (let slot = 0; slot < slotCount; slot++) {
-    const from = start[slot] ?? 0;
-    const to = start[slot + 1] ?? from;
+/** Rows that repeat an earlier one of the same contact (same id); null when there is none. */
+function markDuplicates(log: InteractionLog, grouped: Int32Array, start: Int32Array, partyCount: number): Set<number> | null {
+  let duplicate: Set<number> | null = null;
+  const idAt = (g: number): string => log.idAt(grouped[g] ?? 0);
+  for (let party = 0; party < partyCount; party++) {
+    const from = start[party] ?? 0;
+    const to = start[party + 1] ?? from;
     if (to - from < 2) continue;
     if (to - from <= PAIRWISE_MAX) {
       for (let b = from + 1; b < to; b++) {
         const id = idAt(b);
         for (let a = from; a < b; a++) {
           if (idAt(a) !== id) continue;
-          duplicate ??= new Uint8Array(grouped.length);
-          duplicate[grouped[b] ?? 0] = 1;
+          (duplicate ??= new Set()).add(grouped[b] ?? 0);
           break;
         }
       }
@@ -202,8 +194,7 @@ function markDuplicates(input: Input, position: Int32Array, grouped: Int32Array,
         seen.add(id);
         continue;
       }
-      duplicate ??= new Uint8Array(grouped.length);
-      duplicate[grouped[g] ?? 0] = 1;
+      (duplicate ??= new Set()).add(grouped[g] ?? 0);
     }
   }
   return duplicate;

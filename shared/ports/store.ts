@@ -1,3 +1,4 @@
+import type { InteractionLog } from '../domain/interaction-log.ts';
 import type { Figures, ReasonCode, TrackedContact } from '../domain/analysis-types.ts';
 import type { Completeness, Interaction } from '../domain/model.ts';
 import type { ActionStore } from './action-store.ts';
@@ -155,6 +156,11 @@ export interface ProfileStore {
   loadProfileState(profileId: string): Promise<ProfileState>;
   /** Interactions with `at >= since` (at least up to `until` and the real clock), oldest first. */
   loadInteractions(profileId: string, since: string, until?: string): Promise<(Interaction & { sourceId: string })[]>;
+  /**
+   * The same interactions as columns (./../domain/interaction-log.ts), read page by page: what a run
+   * loads, so a million of them fit in a 1 GB function. Same order as `loadInteractions`.
+   */
+  loadHistory(profileId: string, since: string, until?: string): Promise<InteractionLog>;
   /** Writes the changes (batched, UnprocessedItems retried with backoff); the run record goes last. */
   applyRun(profileId: string, changes: RunChanges, retentionDays: number, onProgress?: (written: number, total: number) => void): Promise<WriteStats>;
   /** Most recent runs first. */

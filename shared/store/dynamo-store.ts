@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import type { TrackedContact } from '../domain/analysis-types.ts';
+import { InteractionLog } from '../domain/interaction-log.ts';
 import type { Interaction } from '../domain/model.ts';
 import type { SessionStore } from '../ports/source.ts';
 import type {
@@ -49,6 +50,20 @@ import { SK_PREFIX, TTL_ATTRIBUTE, keys, monthsBetween, utcInstant } from './tab
 import { dynamoFailure } from './dynamo-failure.ts';
 
 type Item = Record<string, NativeAttributeValue>;
+
+interface QuerySpec {
+  pk: string;
+  /** Sort keys starting with this. */
+  prefix?: string;
+  /** Sort keys at or after this. */
+  from?: string;
+  newestFirst?: boolean;
+  limit?: number;
+  /** Applied after the key condition (DynamoDB still reads what it filters out). */
+  filter?: { expression: string; values: Item };
+  /** Attributes to return; default all. */
+  projection?: string[];
+}
 
 export interface DynamoStoreOptions {
   client: DynamoDBDocumentClient | DynamoDBClient;
@@ -114,19 +129,35 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
   }
 
   async loadInteractions(profileId: string, since: string, until?: string): Promise<(Interaction & { sourceId: string })[]> {
+    return (await this.loadHistory(profileId, since, until)).toArray();
+  }
+
+  /**
+   * Each month bucket's pages are parsed (zod) into that month's columns as
+   * they arrive, so at most one page of raw items per bucket query is alive at
+   * once; the months are joined in order at the end.
+   */
+  async loadHistory(profileId: string, since: string, until?: string): Promise<InteractionLog> {
     const from = utcInstant(since);
     // A run's clock can be ahead of the real one (--now, a manual `now`): read the months up to the later of both.
     const untilMs = until === undefined ? -Infinity : Date.parse(until);
     const horizon = new Date(Math.max(this.clock().getTime() + FUTURE_MARGIN_MS, untilMs + FUTURE_MARGIN_MS, Date.parse(from))).toISOString();
     const months = monthsBetween(from, horizon);
-    const perMonth = await mapLimited(months, BUCKET_QUERY_CONCURRENCY, (month) =>
-      this.queryAll({
-        pk: keys.interactionBucket(profileId, month),
-        // Sort keys start with the UTC instant, so this is `at >= since`.
-        from,
-      }),
-    );
-    return perMonth.flat().map((item) => this.parse(StoredInteraction, item));
+    const perMonth = await mapLimited(months, BUCKET_QUERY_CONCURRENCY, async (month) => {
+      const log = new InteractionLog();
+      await this.queryPages(
+        {
+          pk: keys.interactionBucket(profileId, month),
+          // Sort keys start with the UTC instant, so this is `at >= since`.
+          from,
+        },
+        (items) => {
+          for (const item of items) log.push(this.parse(StoredInteraction, item), () => `item pk=${JSON.stringify(item['pk'])} sk=${JSON.stringify(item['sk'])}`);
+        },
+      );
+      return log;
+    });
+    return perMonth.length === 1 && perMonth[0] !== undefined ? perMonth[0] : InteractionLog.concat(perMonth);
   }
 
   async listRuns(profileId: string, limit: number): Promise<RunRecord[]> {
@@ -433,19 +464,17 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
   }
 
   /** Every matching item of one partition, following LastEvaluatedKey past the 1 MB page limit. */
-  private async queryAll(query: {
-    pk: string;
-    /** Sort keys starting with this. */
-    prefix?: string;
-    /** Sort keys at or after this. */
-    from?: string;
-    newestFirst?: boolean;
-    limit?: number;
-    /** Applied after the key condition (DynamoDB still reads what it filters out). */
-    filter?: { expression: string; values: Item };
-    /** Attributes to return; default all. */
-    projection?: string[];
-  }): Promise<Item[]> {
+  private async queryAll(query: QuerySpec): Promise<Item[]> {
+    const items: Item[] = [];
+    await this.queryPages(query, (page) => {
+      // Not push(...page): a page can hold more items than a call takes arguments.
+      for (const item of page) items.push(item);
+    });
+    return items;
+  }
+
+  /** Like queryAll, handing each page over as it arrives (and keeping none). */
+  private async queryPages(query: QuerySpec, onPage: (items: Item[]) => void): Promise<void> {
     const values: Item = { ':pk': query.pk, ...query.filter?.values };
     let condition = 'pk = :pk';
     if (query.prefix !== undefined) {
@@ -469,10 +498,10 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
           }
         : {}),
     };
-    const items: Item[] = [];
     let startKey: Item | undefined;
+    let seen = 0;
     do {
-      const remaining = query.limit === undefined ? undefined : query.limit - items.length;
+      const remaining = query.limit === undefined ? undefined : query.limit - seen;
       let page;
       try {
         page = await this.doc.send(
@@ -481,10 +510,11 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
       } catch (err) {
         throw this.failure(`Query pk=${query.pk}${query.prefix !== undefined ? ` sk^=${query.prefix}` : ''}`, err);
       }
-      items.push(...(page.Items ?? []));
+      const items = page.Items ?? [];
+      seen += items.length;
+      onPage(items);
       startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined && (query.limit === undefined || items.length < query.limit));
-    return items;
+    } while (startKey !== undefined && (query.limit === undefined || seen < query.limit));
   }
 
   private parse<S extends z.ZodType>(schema: S, item: Item): z.infer<S> {

@@ -51,6 +51,13 @@ if (base === undefined) throw new Error('demo config has no profile');
 const profile = { ...base, id: 'bench', allowlist: [] };
 const classifiers = await buildClassifiers([profile]);
 const now = new Date(FIRST_NOW.getTime() + round * HOUR);
+// Memory at each step the run logs (source pulled, texts classified, delivered, stored): where the peak comes from.
+const phases: { at: string; ms: number; rssMb: number; heapMb: number }[] = [];
+const mark = (at: string): void => {
+  const m = process.memoryUsage();
+  phases.push({ at, ms: Math.round(performance.now() - started), rssMb: Math.round(m.rss / 1048576), heapMb: Math.round(m.heapUsed / 1048576) });
+};
+const log = { info: mark, warn: mark, error: mark };
 const started = performance.now();
 const result = await runReport(
   { profile, now, dryRun: false },
@@ -59,6 +66,7 @@ const result = await runReport(
     sourcesFor: () => [new SyntheticSource({ contacts, interactions, round, firstNow: FIRST_NOW })],
     mailer: new OutboxMailer({ dir: outbox }),
     toneClassifierFor: classifiers.toneClassifierFor,
+    log,
     ...(classifiers.languageDetector !== undefined ? { languageDetector: classifiers.languageDetector } : {}),
   },
 );
@@ -74,6 +82,7 @@ process.stdout.write(
     wallMs: Math.round(wallMs),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     htmlBytes: Buffer.byteLength(html, 'utf8'),
+    phases,
   })}\n`,
 );
 client.destroy();

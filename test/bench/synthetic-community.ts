@@ -45,7 +45,8 @@ export function syntheticInteraction(k: number, contacts: number, now: Date, sou
   return (kind === 'reply' || kind === 'mention') && k % 10 < 2 ? { ...base, text: TEXTS[k % TEXTS.length] ?? '' } : base;
 }
 
-export function syntheticInput(contacts: number, interactions: number, now: Date): AnalysisInput {
+/** Plain interactions (tests reshape them); `syntheticLog` gives the columns a run loads from the store. */
+export function syntheticInput(contacts: number, interactions: number, now: Date): AnalysisInput & { interactions: (Interaction & { sourceId: string })[]; previous: TrackedContact[] } {
   const current = Array.from({ length: contacts }, (_, k) => syntheticContact(k, now));
   return {
     now: now.toISOString(),

@@ -36,7 +36,7 @@ function currentVerdicts(input: AnalysisInput, analysis: Analysis): { contact: T
 function engagedInWindow(input: AnalysisInput, c: TrackedContact): boolean {
   const nowMs = Date.parse(input.now);
   const startMs = nowMs - input.policy.lookbackDays * DAY_MS;
-  return input.interactions.some((i) => {
+  return [...input.interactions].some((i) => {
     const at = Date.parse(i.at);
     return i.sourceId === c.sourceId && i.contactId === c.id && i.direction === 'inbound' && i.kind !== 'follow' && at >= startMs && at <= nowMs;
   });

@@ -28,7 +28,7 @@ export interface FollowbackStackProps extends StackProps {
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** CloudFormation output with the firing state machine's ARN (read by `followback invoke`). */
-export const STATE_MACHINE_OUTPUT = 'FiringStateMachineArn';
+export const STATE_MACHINE_OUTPUT = STACK_OUTPUTS.firingStateMachineArn;
 export const REPORT_STEP_MIN_MEMORY_MB = 2048;
 /** Lambda's maximum: the report analyses the whole observed history of the profile in one go. */
 export const REPORT_STEP_TIMEOUT_SECONDS = 900;

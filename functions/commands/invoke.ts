@@ -12,7 +12,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { ExecutionAlreadyExistsError, sdkStepFunctionsApi, type DescribedExecution, type StepFunctionsApi } from './step-functions-api.ts';
 
 /** The stack output with the firing state machine's ARN (infra/followback-stack.ts publishes it under this key). */
-export const FIRING_STATE_MACHINE_OUTPUT = 'FiringStateMachineArn';
+export const FIRING_STATE_MACHINE_OUTPUT = STACK_OUTPUTS.firingStateMachineArn;
 
 export const INVOKE_USAGE = `Usage: followback invoke --profile ID [options]
 

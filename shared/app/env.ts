@@ -20,6 +20,8 @@ export const STACK_OUTPUTS = {
   tableName: 'TableName',
   deadLetterQueueUrl: 'DeadLetterQueueUrl',
   alarmTopicArn: 'AlarmTopicArn',
+  /** The Step Functions state machine a firing runs on (`followback invoke` starts an execution of it). */
+  firingStateMachineArn: 'FiringStateMachineArn',
 } as const;
 
 /** `source` of the events the Scheduler sends, so the handler tells them from manual ones. */

@@ -114,14 +114,18 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
     const pk = keys.profile(profileId);
     // One query per entity rather than one over the whole partition: run records
     // accumulate for years and only the latest is wanted here.
-    const [contactItems, sourceItems, decisionItems, lastRuns] = await Promise.all([
-      this.queryAll({ pk, prefix: SK_PREFIX.contact }),
+    // Contacts parsed page by page: 100,000 raw items alive at once would double what the run holds.
+    const contacts: TrackedContact[] = [];
+    const [, sourceItems, decisionItems, lastRuns] = await Promise.all([
+      this.queryPages({ pk, prefix: SK_PREFIX.contact }, (items) => {
+        for (const item of items) contacts.push(this.parse(StoredContact, item));
+      }),
       this.queryAll({ pk, prefix: SK_PREFIX.source }),
       this.queryAll({ pk, prefix: SK_PREFIX.decision }),
       this.listRuns(profileId, 1),
     ]);
     return {
-      contacts: contactItems.map((item): TrackedContact => this.parse(StoredContact, item)),
+      contacts,
       sources: sourceItems.map((item) => this.parse(StoredSourceState, item)),
       decisions: decisionItems.map((item) => this.parse(StoredDecisionItem, item)),
       lastRun: lastRuns[0] ?? null,

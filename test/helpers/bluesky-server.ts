@@ -132,6 +132,8 @@ export class FakeBlueskyServer {
   readonly seen: { route: string; authorization?: string; body: string }[] = [];
   /** Every request's route and query string, in order (to prove no page was fetched twice), and the status answered (absent for a dropped connection). */
   readonly log: { route: string; query: string; status?: number }[] = [];
+  /** Called as each request arrives, before it is answered (a test changes the world at a precise moment). */
+  onRequest?: (route: string) => void;
   private readonly faults = new Map<string, Fault[]>();
   private readonly access = new Map<string, { expired: boolean }>();
   private readonly refresh = new Map<string, { expired: boolean; revoked: boolean }>();
@@ -207,6 +209,7 @@ export class FakeBlueskyServer {
     res.on('finish', () => {
       entry.status = res.statusCode;
     });
+    this.onRequest?.(route);
     const body = await readBody(req);
     const authorization = req.headers.authorization;
     this.seen.push({ route, body, ...(authorization !== undefined ? { authorization } : {}) });

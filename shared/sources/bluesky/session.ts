@@ -83,6 +83,8 @@ export interface BlueskySessionOptions {
 
 export class BlueskySession {
   private current: StoredSession | undefined;
+  /** The renewal under way, shared by every call the expired token failed. */
+  private renewing: Promise<StoredSession> | undefined;
   private readonly notes: string[] = [];
   private pds: HttpClient;
 
@@ -123,7 +125,10 @@ export class BlueskySession {
     } catch (err) {
       if (!isTokenRejection(err)) throw err;
     }
-    const renewed = await this.renew(signal);
+    // Calls run a few at a time (account checks): when the token expires under them, one renewal serves them
+    // all. Each refreshing on its own would spend a refresh token already rotated, and fall back to a new sign-in
+    // (createSession, the scarcest limit) for every call but the first.
+    const renewed = this.current !== undefined && this.current.accessJwt !== session.accessJwt ? this.current : await this.renewOnce(signal);
     try {
       return await call(bearer(renewed.accessJwt));
     } catch (err) {
@@ -174,6 +179,13 @@ export class BlueskySession {
       throw this.authError('sign-in failed', err);
     }
     return this.save(data);
+  }
+
+  private renewOnce(signal?: AbortSignal): Promise<StoredSession> {
+    this.renewing ??= this.renew(signal).finally(() => {
+      this.renewing = undefined;
+    });
+    return this.renewing;
   }
 
   private async renew(signal?: AbortSignal): Promise<StoredSession> {

@@ -177,3 +177,38 @@ describe('a Bluesky access token that expires between pull steps', () => {
     expectWholeReport(fired);
   }, 60_000);
 });
+
+describe('a Bluesky access token that expires while a step checks accounts a few at a time', () => {
+  let srv: FakeBlueskyServer;
+  let table: FreshTable;
+
+  beforeAll(async () => {
+    table = await freshTable();
+    // 60 follows, none seen posting: each past its grace period gets its last post read, four at a time.
+    srv = await FakeBlueskyServer.start({ world: scaledWorld(T0.getTime(), { followers: 10, follows: 60, mutual: 0, notifications: 0, likes: 0, reposts: 0, posts: 0 }) });
+  }, 60_000);
+  afterAll(async () => {
+    await srv?.close();
+    await table?.drop();
+  });
+
+  it('one refresh serves every call the old token failed: no new sign-in, every last post due is read', async () => {
+    let expired = false;
+    srv.onRequest = (route) => {
+      // The first last-post check arrives with three more on their way, all with the token that now expires.
+      if (!expired && route === 'app.bsky.feed.getAuthorFeed') {
+        expired = true;
+        srv.expireAccessTokens();
+      }
+    };
+    const fired = await fire(profileOf('bconc'), { table, srv, sessions: new MemorySessions() }, () => undefined);
+    expect(expired).toBe(true);
+    expect(srv.count('com.atproto.server.refreshSession')).toBe(1);
+    expect(srv.count('com.atproto.server.createSession')).toBe(1);
+    expect(refused(srv, 400).length).toBeGreaterThan(1);
+    // Followed a day apart: the 13 followed less than 14 days ago are in their grace period, not checked.
+    expect(answered(srv, 'app.bsky.feed.getAuthorFeed')).toBe(60 - 13);
+    expect(fired.result.status).toBe('completed');
+    expect(fired.result.pulls?.[0]).toMatchObject({ contactsCompleteness: 'complete', contacts: 70, problems: [] });
+  }, 60_000);
+});

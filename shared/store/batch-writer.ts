@@ -13,6 +13,16 @@ export type DocWriteRequest =
   | { PutRequest: { Item: Record<string, NativeAttributeValue> }; DeleteRequest?: never }
   | { DeleteRequest: { Key: Record<string, NativeAttributeValue> }; PutRequest?: never };
 
+/**
+ * Requests made on demand: a first run writes a million interactions, and
+ * their items (each with its keys and TTL) are built a batch at a time rather
+ * than all before the first one is sent.
+ */
+export interface RequestList {
+  readonly length: number;
+  get(index: number): DocWriteRequest;
+}
+
 /** Sends one batch; returns the requests DynamoDB left unprocessed. */
 export type SendBatch = (requests: DocWriteRequest[]) => Promise<DocWriteRequest[]>;
 
@@ -61,7 +71,7 @@ export function backoffDelay(retry: number, baseMs: number, capMs: number, rando
  */
 export async function writeInBatches(
   send: SendBatch,
-  requests: readonly DocWriteRequest[],
+  requests: readonly DocWriteRequest[] | RequestList,
   options: BatchWriteOptions = {},
 ): Promise<number> {
   const maxAttempts = options.maxAttempts ?? 8;
@@ -72,8 +82,17 @@ export async function writeInBatches(
   const random = options.random ?? Math.random;
   const table = options.tableName === undefined ? 'DynamoDB' : `DynamoDB table ${options.tableName}`;
 
-  const chunks: DocWriteRequest[][] = [];
-  for (let i = 0; i < requests.length; i += BATCH_LIMIT) chunks.push(requests.slice(i, i + BATCH_LIMIT));
+  const total = requests.length;
+  const chunkCount = Math.ceil(total / BATCH_LIMIT);
+  const request = Array.isArray(requests) ? (i: number): DocWriteRequest | undefined => (requests as readonly DocWriteRequest[])[i] : (i: number) => (requests as RequestList).get(i);
+  const chunkAt = (index: number): DocWriteRequest[] => {
+    const chunk: DocWriteRequest[] = [];
+    for (let i = index * BATCH_LIMIT; i < Math.min(total, (index + 1) * BATCH_LIMIT); i++) {
+      const r = request(i);
+      if (r !== undefined) chunk.push(r);
+    }
+    return chunk;
+  };
 
   let next = 0;
   let written = 0;
@@ -88,7 +107,7 @@ export async function writeInBatches(
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         throw new BatchWriteError(
-          `BatchWriteItem on ${table} failed for batch ${index + 1} of ${chunks.length}: ${reason}`,
+          `BatchWriteItem on ${table} failed for batch ${index + 1} of ${chunkCount}: ${reason}`,
           pending.length,
           { cause: err },
         );
@@ -99,7 +118,7 @@ export async function writeInBatches(
       if (pending.length === 0) return;
       if (attempt >= maxAttempts) {
         throw new BatchWriteError(
-          `BatchWriteItem on ${table}: ${pending.length} item(s) of batch ${index + 1} of ${chunks.length} still unprocessed after ${attempt} attempts`,
+          `BatchWriteItem on ${table}: ${pending.length} item(s) of batch ${index + 1} of ${chunkCount} still unprocessed after ${attempt} attempts`,
           pending.length,
         );
       }
@@ -108,11 +127,10 @@ export async function writeInBatches(
   };
 
   const worker = async (): Promise<void> => {
-    while (failure === null && next < chunks.length) {
+    while (failure === null && next < chunkCount) {
       const index = next;
       next += 1;
-      const chunk = chunks[index];
-      if (chunk === undefined) return;
+      const chunk = chunkAt(index);
       try {
         await writeChunk(index, chunk);
       } catch (err) {
@@ -124,11 +142,11 @@ export async function writeInBatches(
     }
   };
 
-  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, chunkCount) }, worker));
   if (failure !== null) {
     const first = failure as BatchWriteError;
-    const unwritten = requests.length - written;
-    throw new BatchWriteError(`${first.message} (${unwritten} of ${requests.length} item(s) not written)`, unwritten, {
+    const unwritten = total - written;
+    throw new BatchWriteError(`${first.message} (${unwritten} of ${total} item(s) not written)`, unwritten, {
       cause: first.cause ?? first,
     });
   }

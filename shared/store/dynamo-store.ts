@@ -35,7 +35,7 @@ import type {
 import { ACTION_SK_PREFIX, AUDIT_SK_PREFIX, DynamoActionStore } from './dynamo-action-store.ts';
 import { DynamoDecisionLedger, LEDGER_PREFIX } from './dynamo-decision-ledger.ts';
 import { DynamoFiringStore } from './dynamo-firing-store.ts';
-import { writeInBatches, type BatchWriteOptions, type DocWriteRequest } from './batch-writer.ts';
+import { writeInBatches, type BatchWriteOptions, type DocWriteRequest, type RequestList } from './batch-writer.ts';
 import {
   StoredClaim,
   StoredContact,
@@ -194,30 +194,38 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
       }
       removed.delete({ pk, sk: keys.contact(key.slice(0, cut), key.slice(cut + 1)) });
     });
-    const interactions = new Requests();
     const retentionSeconds = retentionDays * DAY_SECONDS;
-    changes.interactions.forEach((interaction, index) => {
-      if (Number.isNaN(Date.parse(interaction.at))) {
-        throw new Error(
-          `applyRun: interactions[${index}] (source ${interaction.sourceId}, id ${JSON.stringify(interaction.id)}) has no valid "at": ${JSON.stringify(interaction.at)}`,
-        );
-      }
-      interactions.put({
-        ...compact(interaction),
-        pk: keys.interactionBucket(profileId, keys.month(interaction.at)),
-        sk: keys.interaction(interaction.at, interaction.sourceId, interaction.id),
-        entity: 'interaction',
-        [TTL_ATTRIBUTE]: Math.floor(Date.parse(interaction.at) / 1000) + retentionSeconds,
-      });
+    const interactions = uniqueInteractions(changes.interactions);
+    const interactionItem = (interaction: SourcedInteraction): DocWriteRequest => ({
+      PutRequest: {
+        Item: {
+          ...compact(interaction),
+          pk: keys.interactionBucket(profileId, keys.month(interaction.at)),
+          sk: keys.interaction(interaction.at, interaction.sourceId, interaction.id),
+          entity: 'interaction',
+          [TTL_ATTRIBUTE]: Math.floor(Date.parse(interaction.at) / 1000) + retentionSeconds,
+        },
+      },
     });
     const sources = new Requests();
     for (const source of changes.sources) {
       sources.put({ ...compact(source), pk, sk: keys.source(source.sourceId), entity: 'source' });
     }
 
-    const all = Requests.merge([contacts, removed, interactions, sources]);
-    const total = all.length + 1;
-    const written = await writeInBatches((batch) => this.sendBatch(batch), all, {
+    // Contacts and removals, then the interactions (their items made a batch at a time: a first run
+    // writes a million), then the sources' state.
+    const head = Requests.merge([contacts, removed]);
+    const tail = Requests.merge([sources]);
+    const requests: RequestList = {
+      length: head.length + interactions.length + tail.length,
+      get: (i) => {
+        if (i < head.length) return head[i] as DocWriteRequest;
+        const j = i - head.length;
+        return j < interactions.length ? interactionItem(interactions[j] as SourcedInteraction) : (tail[j - interactions.length] as DocWriteRequest);
+      },
+    };
+    const total = requests.length + 1;
+    const written = await writeInBatches((batch) => this.sendBatch(batch), requests, {
       ...this.batchOptions,
       ...(onProgress ? { onProgress: (done: number) => onProgress(done, total) } : {}),
     });
@@ -229,7 +237,7 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
     return {
       contactsWritten: contacts.size,
       contactsRemoved: removed.size,
-      interactionsWritten: interactions.size,
+      interactionsWritten: interactions.length,
       sourcesWritten: sources.size,
       items: written + 1,
     };
@@ -551,6 +559,48 @@ class Requests {
     for (const group of groups) for (const [key, request] of group.byKey) merged.set(key, request);
     return [...merged.values()];
   }
+}
+
+type SourcedInteraction = Interaction & { sourceId: string };
+
+/**
+ * The interactions to write, each key (source, id, instant) once, the last given winning as a
+ * rewrite of the same item would; checks every instant first, so a bad one stops the run before
+ * anything is written. Seen keys are held in nested maps of the interactions' own strings (no key
+ * string made per interaction: a first run has a million).
+ */
+function uniqueInteractions(all: readonly SourcedInteraction[]): SourcedInteraction[] {
+  // The key holds the instant in UTC, so two spellings of one instant are one key.
+  const instants = new Float64Array(all.length);
+  all.forEach((interaction, index) => {
+    const ms = Date.parse(interaction.at);
+    if (Number.isNaN(ms)) {
+      throw new Error(
+        `applyRun: interactions[${index}] (source ${interaction.sourceId}, id ${JSON.stringify(interaction.id)}) has no valid "at": ${JSON.stringify(interaction.at)}`,
+      );
+    }
+    instants[index] = ms;
+  });
+  const seen = new Map<string, Map<string, number | number[]>>();
+  const firstFromTheEnd = (i: SourcedInteraction, ms: number): boolean => {
+    let ids = seen.get(i.sourceId);
+    if (ids === undefined) seen.set(i.sourceId, (ids = new Map()));
+    const at = ids.get(i.id);
+    if (at === undefined) {
+      ids.set(i.id, ms);
+      return true;
+    }
+    const ats = typeof at === 'number' ? [at] : at;
+    if (ats.includes(ms)) return false;
+    ids.set(i.id, [...ats, ms]);
+    return true;
+  };
+  const unique: SourcedInteraction[] = [];
+  for (let k = all.length - 1; k >= 0; k--) {
+    const interaction = all[k];
+    if (interaction !== undefined && firstFromTheEnd(interaction, instants[k] ?? Number.NaN)) unique.push(interaction);
+  }
+  return unique.reverse();
 }
 
 /** Drops undefined values (DynamoDB rejects them) from plain data, at any depth. */

@@ -87,6 +87,19 @@ describe('DynamoStore.applyRun (DynamoDB Local)', () => {
     expect((await scanAll(doc, tableName)).filter((i) => i['entity'] === 'interaction')).toHaveLength(1);
   });
 
+  it('one instant spelled two ways is one item (the key holds it in UTC), the later copy winning; the same id at another instant is another item', async () => {
+    const { store, doc, tableName } = await freshTable();
+    const like = interaction('dup', '2026-11-20T10:00:00.000Z');
+    const sameInstant = { ...like, at: '2026-11-20T11:00:00+01:00', postUrl: 'https://m.example/@me/2' };
+    const later = { ...like, at: '2026-11-21T10:00:00.000Z' };
+    // Far apart in a long list, and side by side: neither may reach DynamoDB as two puts of one key.
+    const filler = Array.from({ length: 60 }, (_, i) => interaction(`f${i}`, '2026-11-19T10:00:00.000Z'));
+    const stats = await store.applyRun('alice', changes({ interactions: [like, ...filler, sameInstant, later] }), 730);
+    expect(stats.interactionsWritten).toBe(62);
+    const dups = (await scanAll(doc, tableName)).filter((i) => i['entity'] === 'interaction' && i['id'] === 'dup');
+    expect(dups.map((i) => i['postUrl'] ?? null).sort()).toEqual(['https://m.example/@me/2', null]);
+  });
+
   it('every interaction expires retentionDays after it happened (TTL attribute in epoch seconds)', async () => {
     const { store, doc, tableName } = await freshTable();
     const at = '2026-03-10T12:34:56.789+01:00';

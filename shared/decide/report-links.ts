@@ -5,13 +5,19 @@
  * without a decision page stays exactly as it was.
  */
 import { safeHttpUrl } from '../report/escape-html.ts';
-import type { Formatter } from '../report/format.ts';
+import { capList, truncate, type Formatter } from '../report/format.ts';
+import { messagesFor } from '../report/i18n.ts';
 import type { SectionId } from '../report/i18n.ts';
 import type { ReportJson } from '../report/report-schema.ts';
 import type { LinkView, RowView } from '../report/report-view.ts';
 import type { DecisionLinks } from './links.ts';
 import { linkLabelsFor } from './page-messages.ts';
-import { MAX_KEYS_PER_TOKEN, type DecisionAction } from './token.ts';
+import { MAX_KEYS_PER_TOKEN, TokenPayload, type DecisionAction } from './token.ts';
+
+const SignableKey = TokenPayload.shape.keys.element;
+
+/** A handle or contact key is untrusted and unbounded: shortened like the names in the rows. */
+const WHO_CHARS = 120;
 
 const ROW_ACTIONS: Partial<Record<SectionId, DecisionAction[]>> = {
   unfollow: ['keep', 'snooze', 'unfollow'],
@@ -28,7 +34,9 @@ export function decisionRowLinks(report: ReportJson, links: DecisionLinks | unde
   const labels = linkLabelsFor(report.meta.locale);
   const link = (label: string, action: DecisionAction, keys: readonly string[]): LinkView[] => {
     // Only http(s) becomes a link, whatever the configured base URL holds.
-    const href = links ? safeHttpUrl(links.linkFor(action, keys)) : null;
+    // A key longer than a token may carry (an id from a hostile server) gets no link rather than failing the whole report.
+    const signable = keys.every((k) => SignableKey.safeParse(k).success);
+    const href = links && signable ? safeHttpUrl(links.linkFor(action, keys)) : null;
     return href === null ? [] : [{ label, href }];
   };
   return {
@@ -45,15 +53,19 @@ export function decisionRowLinks(report: ReportJson, links: DecisionLinks | unde
   };
 }
 
-export function decidedView(report: ReportJson, f: Formatter): { title: string; lines: string[] } | null {
+/** `items`: at most this many decisions (the email's size budget); the others are counted in `more`. */
+export function decidedView(report: ReportJson, f: Formatter, items = Infinity): { title: string; lines: string[]; more: string | null } | null {
   const decided = report.ownerDecisions ?? [];
   if (decided.length === 0) return null;
   const labels = linkLabelsFor(report.meta.locale);
-  const handles = new Map(report.contacts.map((c) => [c.key, c.handle]));
+  const { shown, more } = capList(decided, items, messagesFor(report.meta.locale));
+  const handles = new Map(shown.map((d) => [d.contact, undefined as string | undefined]));
+  for (const c of report.contacts) if (handles.has(c.key)) handles.set(c.key, c.handle);
   return {
     title: labels.decidedTitle,
-    lines: decided.map((d) =>
-      labels.decided({ who: d.handle ?? handles.get(d.contact) ?? d.contact, decision: d.decision, until: d.until !== undefined ? f.date(d.until) : null, at: f.date(d.at) }),
+    lines: shown.map((d) =>
+      labels.decided({ who: truncate(d.handle ?? handles.get(d.contact) ?? d.contact, WHO_CHARS), decision: d.decision, until: d.until !== undefined ? f.date(d.until) : null, at: f.date(d.at) }),
     ),
+    more,
   };
 }

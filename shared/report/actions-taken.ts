@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { IsoInstant } from '../domain/model.ts';
 import type { ActionAudit } from '../ports/action-store.ts';
 import { escapeHtml } from './escape-html.ts';
-import type { Formatter } from './format.ts';
+import { capList, truncate, type Formatter } from './format.ts';
+import { messagesFor } from './i18n.ts';
 import type { ReportJson, ReportLocale } from './report-schema.ts';
 
 export const ActionTakenJson = z.object({
@@ -77,19 +78,34 @@ export interface ActionsView {
   title: string;
   intro: string;
   items: { line: string; details: string[] }[];
+  /** "…and N more" when the email's size budget left actions out. */
+  more?: string | null;
 }
 
-export function actionsView(report: ReportJson, f: Formatter): ActionsView | null {
+/** Handles, ids and the platform's words are untrusted and unbounded: shortened like names and quotes in the rows. */
+const NAME_CHARS = 120;
+const TEXT_CHARS = 280;
+
+/** `items`: at most this many actions (the email's size budget); the others are counted in `more`. */
+export function actionsView(report: ReportJson, f: Formatter, items = Infinity): ActionsView | null {
   const actions = report.actions ?? [];
   if (actions.length === 0) return null;
   const m = MESSAGES[report.meta.locale];
+  const { shown, more } = capList(actions, items, messagesFor(report.meta.locale));
+  const name = (text: string): string => truncate(text, NAME_CHARS);
   return {
     title: `${m.title} (${f.number(actions.length)})`,
     intro: m.intro,
-    items: actions.map((a) => ({
-      line: m.line({ date: f.date(a.at), action: m.actions[a.action], handle: a.handle, outcome: m.outcomes[a.outcome], id: a.id }),
-      details: [m.via[a.confirmedBy], ...(a.undoOf !== undefined ? [m.undoOf(a.undoOf)] : []), ...(a.reason !== undefined ? [a.reason] : []), ...(a.platformAnswer !== undefined ? [a.platformAnswer] : [])],
+    items: shown.map((a) => ({
+      line: m.line({ date: f.date(a.at), action: m.actions[a.action], handle: name(a.handle), outcome: m.outcomes[a.outcome], id: name(a.id) }),
+      details: [
+        m.via[a.confirmedBy],
+        ...(a.undoOf !== undefined ? [m.undoOf(name(a.undoOf))] : []),
+        ...(a.reason !== undefined ? [truncate(a.reason, TEXT_CHARS)] : []),
+        ...(a.platformAnswer !== undefined ? [truncate(a.platformAnswer, TEXT_CHARS)] : []),
+      ],
     })),
+    more,
   };
 }
 
@@ -103,10 +119,12 @@ export function actionsHtml(v: ActionsView): string {
   return (
     `<tr><td style="padding:16px 24px;border-top:1px solid #e8eaed;${FONT}">` +
     `<h2 style="margin:0 0 4px 0;font-size:17px;line-height:24px;color:#202124;${FONT}">${e(v.title)}</h2>` +
-    `<p style="margin:0;font-size:13px;line-height:18px;color:#5f6368;">${e(v.intro)}</p>${items}</td></tr>`
+    `<p style="margin:0;font-size:13px;line-height:18px;color:#5f6368;">${e(v.intro)}</p>${items}` +
+    (v.more ? `<p style="margin:6px 0 0 0;font-size:13px;font-style:italic;color:#5f6368;">${e(v.more)}</p>` : '') +
+    `</td></tr>`
   );
 }
 
 export function actionsText(v: ActionsView): string[] {
-  return [v.title.toUpperCase(), v.intro, ...v.items.flatMap((i) => [`  * ${i.line}`, ...i.details.map((d) => `      ${d}`)])];
+  return [v.title.toUpperCase(), v.intro, ...v.items.flatMap((i) => [`  * ${i.line}`, ...i.details.map((d) => `      ${d}`)]), ...(v.more ? [`  ${v.more}`] : [])];
 }

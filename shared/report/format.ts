@@ -77,3 +77,9 @@ export function wrap(text: string, width = 78, first = '', rest = first): string
   lines.push(prefix + line);
   return lines;
 }
+
+/** The first `items` entries of a list, and the "…and N more" line for the rest (null when none is left out). */
+export function capList<T>(list: readonly T[], items: number, m: { andMoreHere(n: number): string }): { shown: T[]; more: string | null } {
+  const shown = list.slice(0, Math.max(0, items));
+  return { shown, more: list.length > shown.length ? m.andMoreHere(list.length - shown.length) : null };
+}

@@ -40,6 +40,8 @@ export interface Messages {
   unfollowGroupIntro: Partial<Record<ReasonCode, string>>;
   none: string;
   andMore(n: number): string;
+  /** For lists the CSV does not carry (notices, actions, decisions): left out only to keep the email under Gmail's clipping size. */
+  andMoreHere(n: number): string;
   staleTitle: string;
   staleSource(p: { source: string; contacts: string; interactions: string; since: string | null }): string;
   problem: string;
@@ -130,6 +132,7 @@ const en: Messages = {
   },
   none: 'Nothing here this time.',
   andMore: (n) => `…and ${n} more (see the CSV attachment)`,
+  andMoreHere: (n) => `…and ${n} more, left out to keep this email short`,
   staleTitle: 'Some data is stale: nothing was concluded from what is missing.',
   staleSource: ({ source, contacts, interactions, since }) =>
     `${source}: contacts ${contacts}, interactions ${interactions}; ${since === null ? 'never pulled completely' : `last complete pull ${since}`}.`,
@@ -278,6 +281,7 @@ const it: Messages = {
   },
   none: 'Niente da segnalare questa volta.',
   andMore: (n) => (n === 1 ? '…e un altro (vedi il CSV allegato)' : `…e altri ${n} (vedi il CSV allegato)`),
+  andMoreHere: (n) => (n === 1 ? "…e un altro, omesso per tenere breve l'email" : `…e altri ${n}, omessi per tenere breve l'email`),
   staleTitle: 'Alcuni dati non sono aggiornati: non si è concluso nulla da ciò che manca.',
   staleSource: ({ source, contacts, interactions, since }) =>
     `${source}: lettura dei contatti ${contacts}, lettura delle interazioni ${interactions}; ${since === null ? 'mai letto completamente' : `ultima lettura completa ${since}`}.`,

@@ -8,6 +8,7 @@
  * message catalogs, so there is a single path for text into markup.
  */
 import { escapeHtml } from './escape-html.ts';
+import { truncate } from './format.ts';
 import { trendChartHtml } from './trend-chart.ts';
 import { actionsHtml } from './actions-taken.ts';
 import type { FigureView, GroupView, LinkView, ReportView, RowView, SectionView, StaleView, TrendView } from './report-view.ts';
@@ -16,6 +17,8 @@ const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-s
 const MUTED = 'color:#5f6368;';
 const DELTA_COLOUR = { good: '#1e7e34', bad: '#b3261e', neutral: '#5f6368' } as const;
 const FIGURE_COLUMNS = 3;
+/** The subject carries the profile's name from config: the <title> keeps a readable start of it, whatever its length. */
+const TITLE_CHARS = 200;
 
 const e = escapeHtml;
 
@@ -31,7 +34,9 @@ export function renderHtml(view: ReportView, subject: string): string {
     view.trendChart ? trendChartHtml(view.trendChart) : '',
     view.trend ? trend(view.trend) : '',
     ...view.sections.map(section),
-    view.decided ? block(heading(view.decided.title, null) + view.decided.lines.map((l) => `<p style="margin:0 0 4px 0;font-size:13px;line-height:18px;color:#202124;">${e(l)}</p>`).join(''), 'border-top:1px solid #e8eaed;') : '',
+    view.decided
+      ? block(heading(view.decided.title, null) + [...view.decided.lines, ...(view.decided.more ? [view.decided.more] : [])].map((l) => `<p style="margin:0 0 4px 0;font-size:13px;line-height:18px;color:#202124;">${e(l)}</p>`).join(''), 'border-top:1px solid #e8eaed;')
+      : '',
     block(view.footer.map((line) => `<p style="margin:0 0 4px 0;font-size:12px;line-height:18px;${MUTED}">${e(line)}</p>`).join('')),
   ].join('\n');
 
@@ -41,7 +46,7 @@ export function renderHtml(view: ReportView, subject: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
-<title>${e(subject)}</title>
+<title>${e(truncate(subject, TITLE_CHARS))}</title>
 </head>
 <body style="margin:0;padding:0;background-color:#f1f3f4;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f1f3f4;">
@@ -68,7 +73,8 @@ function staleBanner(stale: StaleView): string {
         s.problems.map((p) => `<p style="margin:2px 0 0 12px;font-size:13px;line-height:18px;color:#5c3c00;">– ${e(p)}</p>`).join(''),
     )
     .join('');
-  return block(`<p style="margin:0;font-size:15px;line-height:20px;font-weight:bold;color:#5c3c00;">⚠ ${e(stale.title)}</p>${items}`, 'background-color:#fef7e0;border-bottom:1px solid #f9ab00;');
+  const more = stale.more ? `<p style="margin:6px 0 0 0;font-size:13px;line-height:18px;font-style:italic;color:#5c3c00;">${e(stale.more)}</p>` : '';
+  return block(`<p style="margin:0;font-size:15px;line-height:20px;font-weight:bold;color:#5c3c00;">⚠ ${e(stale.title)}</p>${items}${more}`, 'background-color:#fef7e0;border-bottom:1px solid #f9ab00;');
 }
 
 function figures(view: ReportView): string {
@@ -120,11 +126,12 @@ function group(g: GroupView): string {
   const title = g.title ? `<h3 style="margin:12px 0 2px 0;font-size:15px;line-height:20px;color:#202124;${FONT}">${e(g.title)}</h3>` : '';
   const intro = g.intro ? `<p style="margin:0 0 4px 0;font-size:13px;line-height:18px;${MUTED}">${e(g.intro)}</p>` : '';
   const more = g.more ? `<p style="margin:6px 0 0 0;font-size:13px;font-style:italic;${MUTED}">${e(g.more)}</p>` : '';
-  const rows = g.rows.length > 0 ? `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${g.rows.map(row).join('')}</table>` : '';
-  return `${title}${intro}${rows}${more}${g.bulk ? `<p style="margin:8px 0 0 0;">${linkButton(g.bulk, true)}</p>` : ''}`;
+  const rows = g.rows.length > 0 ? `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${g.rows.map(rowHtml).join('')}</table>` : '';
+  return `${title}${intro}${rows}${more}${g.bulk ? `<p style="margin:8px 0 0 0;">${linkButton(g.bulk)}</p>` : ''}`;
 }
 
-function row(r: RowView): string {
+/** One contact's row; exported so the size budget can weigh rows before choosing how many to show. */
+export function rowHtml(r: RowView): string {
   // One cell, styled once: rows are most of the email, and Gmail clips messages past ~102 KB.
   const nameStyle = 'font-size:15px;font-weight:bold;text-decoration:none;';
   const name = r.href
@@ -138,13 +145,17 @@ function row(r: RowView): string {
   const quote = r.quote
     ? `<div style="margin:4px 0 0 0;padding:4px 8px;border-left:3px solid #dadce0;font-style:italic;color:#3c4043;">“${e(r.quote)}”</div>`
     : '';
-  const actions = r.actions && r.actions.length > 0 ? `<div style="margin:6px 0 0 0;">${r.actions.map((a) => linkButton(a, false)).join(' ')}</div>` : '';
+  // Plain links, one colour set on the line: three bordered buttons per row cost ~450 bytes, and Gmail clips past ~102 KB.
+  const actions = r.actions && r.actions.length > 0 ? `<div style="margin:4px 0 0 0;font-size:13px;">${r.actions.map(rowLink).join(' · ')}</div>` : '';
   return `<tr><td style="padding:8px 0;border-bottom:1px solid #f1f3f4;font-size:13px;line-height:18px;${MUTED}${FONT}">${lines.join('<br>')}${quote}${actions}</td></tr>`;
 }
 
+function rowLink(link: LinkView): string {
+  return `<a href="${e(link.href)}" style="color:#1a56c4;font-weight:bold;">${e(link.label)}</a>`;
+}
+
 /** A decision link drawn as a small button: a plain <a>, which every mail client keeps. */
-function linkButton(link: LinkView, strong: boolean): string {
-  // Short styles: a report carries up to three links per row, and Gmail clips past ~102 KB.
-  const colours = strong ? 'background:#1a56c4;color:#fff;border:1px solid #1a56c4' : 'color:#1a56c4;border:1px solid #dadce0';
+function linkButton(link: LinkView): string {
+  const colours = 'background:#1a56c4;color:#fff;border:1px solid #1a56c4';
   return `<a href="${e(link.href)}" style="display:inline-block;margin:2px 4px 2px 0;padding:2px 8px;border-radius:4px;font-size:12px;text-decoration:none;${colours}">${e(link.label)}</a>`;
 }

@@ -17,6 +17,7 @@ export function renderText(view: ReportView): string {
       para(s.line, '  - ', '    ');
       for (const p of s.problems) para(p, '      ');
     }
+    if (view.stale.more) para(view.stale.more, '  ');
     out.push('');
   }
   if (view.notices) {
@@ -25,6 +26,7 @@ export function renderText(view: ReportView): string {
       para(s.line, '  - ', '    ');
       for (const p of s.problems) para(p, '      ');
     }
+    if (view.notices.more) para(view.notices.more, '  ');
     out.push('');
   }
   para(view.summary);
@@ -44,7 +46,7 @@ export function renderText(view: ReportView): string {
   if (view.trendChart) out.push(...trendChartText(view.trendChart), '');
   if (view.trend) out.push(...trend(view.trend), '');
   for (const s of view.sections) out.push(...section(s), '');
-  if (view.decided) out.push(view.decided.title, ...view.decided.lines.flatMap((l) => wrap(l, WIDTH, '  - ', '    ')), '');
+  if (view.decided) out.push(view.decided.title, ...view.decided.lines.flatMap((l) => wrap(l, WIDTH, '  - ', '    ')), ...(view.decided.more ? wrap(view.decided.more, WIDTH, '  ') : []), '');
   out.push('-'.repeat(WIDTH));
   for (const line of view.footer) out.push(...wrap(line, WIDTH));
   // One pass over everything printed, catalogs included: the single path for text into the part, as escapeHtml is for HTML.

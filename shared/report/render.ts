@@ -3,19 +3,28 @@ import type { DecisionLinks } from '../decide/links.ts';
 import type { RenderedReport } from '../ports/mailer.ts';
 import { messagesFor } from './i18n.ts';
 import { renderCsv } from './render-csv.ts';
-import { renderHtml } from './render-html.ts';
+import { HTML_BUDGET_BYTES, htmlPartBytes } from './email-size.ts';
+import type { SectionId } from './i18n.ts';
+import { renderHtml, rowHtml } from './render-html.ts';
 import { renderText } from './render-text.ts';
-import { buildReportView } from './report-view.ts';
+import { buildReportView, type ReportView, type ViewLimits } from './report-view.ts';
 import type { ReportJson } from './report-schema.ts';
 
-/** `links`: signs the decision links under each suggestion (only when the profile has a decision page). */
-export function renderReport(report: ReportJson, options: { links?: DecisionLinks } = {}): RenderedReport {
+export interface RenderOptions {
+  /** Signs the decision links under each suggestion (only when the profile has a decision page). */
+  links?: DecisionLinks;
+  /** The most the HTML part may weigh, quoted-printable (see email-size.ts); defaults to HTML_BUDGET_BYTES. */
+  htmlBudgetBytes?: number;
+}
+
+export function renderReport(report: ReportJson, options: RenderOptions = {}): RenderedReport {
   const subject = reportSubject(report);
-  const view = buildReportView(report, options.links);
+  const { view, html } = fitEmail(report, subject, options);
   return {
     baseName: reportBaseName(report),
     subject,
-    html: renderHtml(view, subject),
+    html,
+    // The text part tells the same as the HTML, rows left out included.
     text: renderText(view),
     csv: renderCsv(report),
     json: `${JSON.stringify(report, null, 2)}\n`,
@@ -39,4 +48,61 @@ export function reportBaseName(report: ReportJson): string {
   const day = Number.isNaN(t) ? 'undated' : new Date(t).toISOString().slice(0, 10);
   const profile = report.meta.profileId.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'profile';
   return `followback-${profile}-${day}`;
+}
+
+/** Display order, which is also the order of need: on a tie, rows go from the later section first. */
+const SECTION_ORDER: SectionId[] = ['unfollow', 'review', 'followBack', 'newFollowers', 'lostFollowers', 'topSupporters'];
+
+/**
+ * The report's view and HTML, with as many rows as fit the budget: Gmail clips
+ * a bigger HTML part, hiding the end of the email and its links. Rows go first,
+ * from the section showing the most (so every section keeps some), each one
+ * counted in its group's "…and N more (see the CSV attachment)"; only when no
+ * row is left do the other lists (stale sources, notices, actions taken,
+ * decisions made) shorten, counted the same way. Each step re-renders and
+ * measures, so what is returned fits unless the fixed part alone (title,
+ * figures, trend, headings, all of bounded length) does not, which
+ * test/unit/report/email-budget.test.ts shows it does for hostile input.
+ */
+export function fitEmail(report: ReportJson, subject: string, options: RenderOptions = {}): { view: ReportView; html: string; bytes: number } {
+  const budget = options.htmlBudgetBytes ?? HTML_BUDGET_BYTES;
+  let limits: ViewLimits = {};
+  for (;;) {
+    const view = buildReportView(report, options.links, limits);
+    const html = renderHtml(view, subject);
+    const bytes = htmlPartBytes(html);
+    if (bytes <= budget) return { view, html, bytes };
+    const rows = fewerRows(view, bytes - budget);
+    const next = rows !== null ? { ...limits, rows } : fewerItems(report, limits);
+    if (next === null) return { view, html, bytes };
+    limits = next;
+  }
+}
+
+/** Row caps that should save `over` bytes (estimated from the rows' own sizes); null when no row is shown. */
+function fewerRows(view: ReportView, over: number): ViewLimits['rows'] | null {
+  const rows = SECTION_ORDER.map((id) => view.sections.find((s) => s.id === id)?.groups.flatMap((g) => g.rows) ?? []);
+  const counts = rows.map((r) => r.length);
+  if (counts.every((c) => c === 0)) return null;
+  const average = rows.map((r) => (r.length === 0 ? 0 : r.reduce((n, row) => n + htmlPartBytes(rowHtml(row)), 0) / r.length));
+  let left = over;
+  // At least one row goes, so every round shows fewer rows and the loop ends.
+  do {
+    let pick = -1;
+    counts.forEach((c, i) => {
+      if (c > 0 && (pick < 0 || c >= (counts[pick] ?? 0))) pick = i;
+    });
+    if (pick < 0) break;
+    counts[pick] = (counts[pick] ?? 1) - 1;
+    left -= average[pick] ?? 0;
+  } while (left > 0);
+  return Object.fromEntries(SECTION_ORDER.map((id, i) => [id, counts[i] ?? 0]));
+}
+
+/** Halves the entries of the lists that are not about contacts; null when they show none already. */
+function fewerItems(report: ReportJson, limits: ViewLimits): ViewLimits | null {
+  const longest = Math.max(5, report.staleSources.length, report.notices.length, report.actions?.length ?? 0, report.ownerDecisions?.length ?? 0);
+  const items = Math.min(limits.items ?? Infinity, longest);
+  if (items <= 0) return null;
+  return { ...limits, items: Math.floor(items / 2) };
 }

@@ -5,7 +5,7 @@
  */
 import { REASON_CODES } from '../domain/analysis-types.ts';
 import { AccountState, type InteractionKind } from '../domain/model.ts';
-import { daysBetween, formatterFor, truncate } from './format.ts';
+import { capList, daysBetween, formatterFor, truncate } from './format.ts';
 import type { DeltaDirection, Formatter } from './format.ts';
 import { messagesFor } from './i18n.ts';
 import type { FigureKey, Messages, SectionId } from './i18n.ts';
@@ -72,6 +72,8 @@ export interface SectionView {
 export interface StaleView {
   title: string;
   sources: { line: string; problems: string[] }[];
+  /** "…and N more" when the email's size budget left entries out, else absent or null. */
+  more?: string | null;
 }
 
 export interface TrendView {
@@ -99,7 +101,20 @@ export interface ReportView {
   sections: SectionView[];
   footer: string[];
   /** What the owner decided (from the email or the CLI) since the last report. */
-  decided?: { title: string; lines: string[] } | null;
+  decided?: { title: string; lines: string[]; more?: string | null } | null;
+}
+
+/**
+ * How much of the report the email shows, below the report's own
+ * maxRowsPerSection: set by the size budget (shared/report/render.ts) when the
+ * full view would make the HTML too big for Gmail. Everything left out is
+ * counted in a "…and N more" line; the CSV carries every contact.
+ */
+export interface ViewLimits {
+  /** Rows shown per section (the unfollow section shares its rows across its groups). */
+  rows?: Partial<Record<SectionId, number>>;
+  /** Entries shown per list that is not about contacts: stale sources and their problems, notices, actions taken, decisions made. */
+  items?: number;
 }
 
 const HEADLINE_FIGURES: FigureKey[] = [
@@ -145,8 +160,9 @@ const QUOTE_KEY = /^(example|exampleReply|quote|text)$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const KINDS: InteractionKind[] = ['like', 'repost', 'reply', 'quote', 'mention', 'follow'];
 
-export function buildReportView(report: ReportJson, links?: DecisionLinks): ReportView {
+export function buildReportView(report: ReportJson, links?: DecisionLinks, limits: ViewLimits = {}): ReportView {
   const m = messagesFor(report.meta.locale);
+  const items = limits.items ?? Infinity;
   const decide = decisionRowLinks(report, links);
   const f = formatterFor(m);
   const days = report.meta.lookbackDays || daysBetween(report.meta.windowStart, report.meta.windowEnd);
@@ -155,22 +171,23 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks): Repo
     const c = byKey.get(key);
     return c ? [rowView(c, m, f, days)] : [];
   };
-  const max = report.meta.maxRowsPerSection;
+  const maxOf = (id: SectionId): number => Math.max(0, Math.min(report.meta.maxRowsPerSection, limits.rows?.[id] ?? Infinity));
 
   const listSection = (id: Exclude<SectionId, 'unfollow'>): SectionView => {
     const s = report.sections[id];
-    const shown = s.keys.slice(0, max);
+    const shown = s.keys.slice(0, maxOf(id));
     return {
       id,
       ...m.sections[id],
       count: s.count,
-      groups: shown.length === 0 ? [] : [{ title: null, intro: null, rows: decide.rows(id, shown.flatMap(row)), more: moreText(m, s.keys.length - shown.length) }],
+      // A section cut to no rows by the size budget keeps its group, for the "…and N more" line.
+      groups: s.keys.length === 0 ? [] : [{ title: null, intro: null, rows: decide.rows(id, shown.flatMap(row)), more: moreText(m, s.keys.length - shown.length) }],
       empty: s.keys.length === 0 ? m.none : null,
     };
   };
 
   const unfollow = report.sections.unfollow;
-  const budgets = shareRows(unfollow.groups.map((g) => g.keys.length), max);
+  const budgets = shareRows(unfollow.groups.map((g) => g.keys.length), maxOf('unfollow'));
   const unfollowView: SectionView = {
     id: 'unfollow',
     ...m.sections.unfollow,
@@ -203,8 +220,8 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks): Repo
       followBack: fig.suggestedFollowBacks,
     }),
     dryRunNote: report.meta.dryRun ? m.dryRunNote : null,
-    stale: staleView(report, m, f),
-    notices: noticesView(report, m, f),
+    stale: staleView(report, m, f, items),
+    notices: noticesView(report, m, f, items),
     figuresTitle: m.figuresTitle,
     sinceLastRun: m.sinceLastRun,
     figures: HEADLINE_FIGURES.map((key) => ({
@@ -215,10 +232,10 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks): Repo
     })),
     trend: trendView(report, m, f),
     trendChart: trendChartView(report, f),
-    actionsTaken: actionsView(report, f),
+    actionsTaken: actionsView(report, f, items),
     sections: [unfollowView, listSection('review'), listSection('followBack'), listSection('newFollowers'), listSection('lostFollowers'), listSection('topSupporters')],
-    footer: m.footer({ runId: report.meta.runId, windowStart: f.date(report.meta.windowStart), windowEnd: f.date(report.meta.windowEnd) }),
-    decided: decidedView(report, f),
+    footer: m.footer({ runId: truncate(report.meta.runId, NAME_CHARS), windowStart: f.date(report.meta.windowStart), windowEnd: f.date(report.meta.windowEnd) }),
+    decided: decidedView(report, f, items),
   };
 }
 
@@ -247,20 +264,28 @@ function moreText(m: Messages, hidden: number): string | null {
 /** A pull can report thousands of skipped records: the email shows the first few, the JSON has them all. */
 const MAX_NOTICE_PROBLEMS = 5;
 
-function staleView(report: ReportJson, m: Messages, f: Formatter): StaleView | null {
+function staleView(report: ReportJson, m: Messages, f: Formatter, items: number): StaleView | null {
   if (report.staleSources.length === 0) return null;
+  const { shown, more } = capList(report.staleSources, items, m);
   return {
     title: m.staleTitle,
-    sources: report.staleSources.map((s) => ({
+    more,
+    sources: shown.map((s) => ({
       line: m.staleSource({
         source: sourceLabel(s.sourceId, s.platform),
         contacts: m.completeness[s.contacts],
         interactions: m.completeness[s.interactions],
         since: s.lastCompleteAt === undefined ? null : f.date(s.lastCompleteAt),
       }),
-      problems: s.problems.map((p) => truncate(p, QUOTE_CHARS)),
+      problems: capProblems(s.problems, items, m),
     })),
   };
+}
+
+/** A source's problems, shortened and capped; the count of the others as the last line. */
+function capProblems(problems: readonly string[], items: number, m: Messages): string[] {
+  const { shown, more } = capList(problems, Math.min(items, MAX_NOTICE_PROBLEMS), m);
+  return [...shown.map((p) => truncate(p, QUOTE_CHARS)), ...(more !== null ? [more] : [])];
 }
 
 /** Source ids and platforms come from stored data: shortened and cleaned like any other untrusted name. */
@@ -268,11 +293,13 @@ function sourceLabel(sourceId: string, platform: string): string {
   return truncate(sourceId === platform ? sourceId : `${sourceId} (${platform})`, NAME_CHARS);
 }
 
-function noticesView(report: ReportJson, m: Messages, f: Formatter): StaleView | null {
+function noticesView(report: ReportJson, m: Messages, f: Formatter, items: number): StaleView | null {
   if (report.notices.length === 0) return null;
+  const { shown, more } = capList(report.notices, items, m);
   return {
     title: m.noticesTitle,
-    sources: report.notices.map((n) => {
+    more,
+    sources: shown.map((n) => {
       switch (n.kind) {
         case 'unmatched_decision':
           return { line: m.unmatchedDecision({ decision: n.decision, entry: truncate(n.entry, NAME_CHARS), closest: n.closest !== undefined ? truncate(n.closest, NAME_CHARS) : null }), problems: [] };
@@ -283,7 +310,7 @@ function noticesView(report: ReportJson, m: Messages, f: Formatter): StaleView |
         case 'source_problems':
           return {
             line: m.sourceProblems(sourceLabel(n.sourceId, n.platform)),
-            problems: n.problems.slice(0, MAX_NOTICE_PROBLEMS).map((p) => truncate(p, QUOTE_CHARS)),
+            problems: capProblems(n.problems, items, m),
           };
       }
     }),

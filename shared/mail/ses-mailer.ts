@@ -30,7 +30,7 @@ export class SesMailer implements Mailer {
     const recipients = `${envelope.to.length} recipient${envelope.to.length === 1 ? '' : 's'}`;
     if (raw.byteLength > SES_MAX_MESSAGE_BYTES) {
       throw new Error(
-        `SES SendRawEmail to ${recipients} not attempted: the message is ${(raw.byteLength / 1048576).toFixed(1)} MB and SES accepts at most 10 MB (lower report.maxRowsPerSection, or deliver to the outbox)`,
+        `SES SendRawEmail to ${recipients} not attempted: the message is ${(raw.byteLength / 1048576).toFixed(1)} MB and SES accepts at most 10 MB (the CSV attachment is too big even zipped: deliver to the outbox)`,
       );
     }
     let messageId: string | undefined;

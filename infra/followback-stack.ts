@@ -9,7 +9,7 @@ import { ENV, STACK_OUTPUTS } from '../shared/app/env.ts';
 import type { Config } from '../shared/config/schema.ts';
 import { PLACEHOLDER_SECRET_VALUE } from '../shared/secrets/secrets-manager-resolver.ts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../shared/store/table-schema.ts';
-import { HANDLER_ENTRY, PULL_STEP_ENTRY, REPORT_STEP_ENTRY } from './bundling.ts';
+import { HANDLER_ENTRY, PULL_STEP_ENTRY, REPORT_STEP_ENTRY, REPORT_STEP_MIN_MEMORY_MB } from './bundling.ts';
 import { acknowledgeDecisionEndpointFindings, DECIDE_ENTRY, DecisionEndpoint } from './constructs/decision-endpoint.ts';
 import { JobAlarms } from './constructs/job-alarms.ts';
 import { FiringStateMachine } from './constructs/firing-state-machine.ts';
@@ -29,7 +29,6 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** CloudFormation output with the firing state machine's ARN (read by `followback invoke`). */
 export const STATE_MACHINE_OUTPUT = STACK_OUTPUTS.firingStateMachineArn;
-export const REPORT_STEP_MIN_MEMORY_MB = 2048;
 /** Lambda's maximum: the report analyses the whole observed history of the profile in one go. */
 export const REPORT_STEP_TIMEOUT_SECONDS = 900;
 

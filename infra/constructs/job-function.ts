@@ -11,7 +11,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { BUNDLED_CONFIG_FILE, ENV } from '../../shared/app/env.ts';
 import type { Config } from '../../shared/config/schema.ts';
-import { BUNDLE } from '../bundling.ts';
+import { BUNDLE, nodeOptions } from '../bundling.ts';
 import { comprehendRegions } from '../stack-settings.ts';
 
 /** Every DynamoDB call shared/store makes; a new kind of call there needs a line here. */
@@ -82,7 +82,7 @@ export class JobFunction extends NodejsFunction {
       ...(props.deadLetterQueue !== undefined ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2, maxEventAge: Duration.hours(6) } : {}),
       description: props.description ?? 'followback: pulls snapshots, stores history, emails the pruning report',
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: nodeOptions(props.memoryMb),
         [ENV.configPath]: BUNDLED_CONFIG_FILE,
         ...props.environment,
       },

@@ -149,7 +149,8 @@ async function continuePull(firing: Firing, budgetMs: number, deps: StepDeps, st
   const open = state.sources.filter((s) => s.phase === 'in_progress');
   if (open.length > 0) {
     sources ??= await deps.sourcesFor(profile);
-    const cursors = new Map((await store.loadProfileState(profile.id)).sources.map((s) => [s.sourceId, s.cursor]));
+    // The cursors alone: a pull step never needs the stored contacts (100,000 of them take seconds to read).
+    const cursors = new Map((await store.loadSourceStates(profile.id)).map((s) => [s.sourceId, s.cursor]));
     const budgetEnd = stepStart + budgetMs;
     const stepDeadline = Math.min(budgetEnd, firing.pullDeadline?.getTime() ?? Number.POSITIVE_INFINITY);
     const pullEnd = Date.parse(state.startedAt) + profile.policy.maxPullHours * 3_600_000;

@@ -154,6 +154,8 @@ export interface ContactEraser {
 
 export interface ProfileStore {
   loadProfileState(profileId: string): Promise<ProfileState>;
+  /** The stored state (cursors) of each source alone: what a pull step needs, without the contacts. */
+  loadSourceStates(profileId: string): Promise<SourceState[]>;
   /** Interactions with `at >= since` (at least up to `until` and the real clock), oldest first. */
   loadInteractions(profileId: string, since: string, until?: string): Promise<(Interaction & { sourceId: string })[]>;
   /**

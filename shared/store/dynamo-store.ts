@@ -29,6 +29,7 @@ import type {
   ProfileStore,
   RunChanges,
   RunRecord,
+  SourceState,
   StoredDecision,
   WriteStats,
 } from '../ports/store.ts';
@@ -130,6 +131,11 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
       decisions: decisionItems.map((item) => this.parse(StoredDecisionItem, item)),
       lastRun: lastRuns[0] ?? null,
     };
+  }
+
+  async loadSourceStates(profileId: string): Promise<SourceState[]> {
+    const items = await this.queryAll({ pk: keys.profile(profileId), prefix: SK_PREFIX.source });
+    return items.map((item) => this.parse(StoredSourceState, item));
   }
 
   async loadInteractions(profileId: string, since: string, until?: string): Promise<(Interaction & { sourceId: string })[]> {

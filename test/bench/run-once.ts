@@ -1,6 +1,6 @@
 /**
- * One whole run (load from the store, pull, analyse, render, deliver to an
- * outbox, store) of the synthetic community against a running DynamoDB Local,
+ * One whole run (load from the store, pull, analyse, render, deliver as SES
+ * would, store) of the synthetic community against a running DynamoDB Local,
  * in a process of its own so its peak RSS is the run's alone. Prints one JSON
  * line: items written, capacity consumed (ReturnConsumedCapacity on every
  * write and read), peak RSS, wall time.
@@ -9,14 +9,12 @@
  */
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runReport } from '../../shared/app/run-report.ts';
 import { buildClassifiers } from '../../shared/classify/build-classifiers.ts';
 import { demoConfig } from '../../shared/config/demo-config.ts';
-import { OutboxMailer } from '../../shared/mail/outbox-mailer.ts';
+import type { SESClient } from '@aws-sdk/client-ses';
+import { SesMailer } from '../../shared/mail/ses-mailer.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { makeLocalClient } from '../../shared/store/local-dynamo.ts';
 import { meterCapacity } from './capacity-meter.ts';
@@ -44,7 +42,15 @@ if (values.endpoint === undefined || !Number.isInteger(contacts) || !Number.isIn
 const client = makeLocalClient(values.endpoint);
 const meter = meterCapacity(client);
 const store = new DynamoStore({ client, tableName: values.table });
-const outbox = await mkdtemp(join(tmpdir(), 'fb-bench-run-'));
+// Delivered as in AWS: SesMailer builds the raw message (CSV zipped when big) and hands it to a client
+// that keeps only its size. The outbox would also write the report JSON, which a Lambda never serialises.
+let messageBytes = 0;
+const ses = {
+  send: async (command: { input: { RawMessage?: { Data?: Uint8Array } } }) => {
+    messageBytes = command.input.RawMessage?.Data?.byteLength ?? 0;
+    return { MessageId: 'bench' };
+  },
+} as unknown as SESClient;
 const base = demoConfig().profiles[0];
 if (base === undefined) throw new Error('demo config has no profile');
 // The demo profile's audience and tone: the classifiers read the texts as in a real run.
@@ -52,10 +58,10 @@ const profile = { ...base, id: 'bench', allowlist: [] };
 const classifiers = await buildClassifiers([profile]);
 const now = new Date(FIRST_NOW.getTime() + round * HOUR);
 // Memory at each step the run logs (source pulled, texts classified, delivered, stored): where the peak comes from.
-const phases: { at: string; ms: number; rssMb: number; heapMb: number }[] = [];
+const phases: { at: string; ms: number; rssMb: number; heapMb: number; externalMb: number; peakSoFarMb: number }[] = [];
 const mark = (at: string): void => {
   const m = process.memoryUsage();
-  phases.push({ at, ms: Math.round(performance.now() - started), rssMb: Math.round(m.rss / 1048576), heapMb: Math.round(m.heapUsed / 1048576) });
+  phases.push({ at, ms: Math.round(performance.now() - started), rssMb: Math.round(m.rss / 1048576), heapMb: Math.round(m.heapUsed / 1048576), externalMb: Math.round(m.external / 1048576), peakSoFarMb: Math.round(process.resourceUsage().maxRSS / 1024) });
 };
 const log = { info: mark, warn: mark, error: mark };
 const started = performance.now();
@@ -64,7 +70,7 @@ const result = await runReport(
   {
     store,
     sourcesFor: () => [new SyntheticSource({ contacts, interactions, round, firstNow: FIRST_NOW })],
-    mailer: new OutboxMailer({ dir: outbox }),
+    mailer: new SesMailer({ client: ses }),
     toneClassifierFor: classifiers.toneClassifierFor,
     log,
     ...(classifiers.languageDetector !== undefined ? { languageDetector: classifiers.languageDetector } : {}),
@@ -82,8 +88,8 @@ process.stdout.write(
     wallMs: Math.round(wallMs),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     htmlBytes: Buffer.byteLength(html, 'utf8'),
+    messageBytes,
     phases,
   })}\n`,
 );
 client.destroy();
-await rm(outbox, { recursive: true, force: true });

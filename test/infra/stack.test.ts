@@ -78,10 +78,19 @@ describe('the job function', () => {
           [ENV.tableName]: { Ref: tableId },
           [ENV.configPath]: 'followback.config.json',
           [ENV.sesConfigurationSet]: 'followback-events',
-          NODE_OPTIONS: '--enable-source-maps',
+          NODE_OPTIONS: '--enable-source-maps --max-old-space-size=256',
         },
       },
     });
+  });
+
+  it('gives every function a V8 heap limit of half its memory (the report step: 2 GB, 1 GB of heap)', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: { MemorySize: number; Environment: { Variables: Record<string, unknown> } } }[];
+    expect(functions.length).toBeGreaterThanOrEqual(3);
+    for (const fn of functions) {
+      expect(fn.Properties.Environment.Variables['NODE_OPTIONS']).toBe(`--enable-source-maps --max-old-space-size=${fn.Properties.MemorySize / 2}`);
+    }
+    expect(functions.map((f) => f.Properties.MemorySize)).toContain(2048);
   });
 
   it('logs to an explicit log group with the configured retention', () => {

@@ -56,6 +56,8 @@ const log = (line: string): void => void (values.json ? process.stderr : process
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const round1 = (n: number): number => Math.round(n * 10) / 10;
+/** Dollars to five decimals (a hundredth of a cent), without binary-fraction tails. */
+const dollars = (usd: number): number => Number(usd.toFixed(5));
 
 const figures: Record<string, unknown> = { contacts, interactions, node: process.version, loadAverageAtStart: load() };
 
@@ -122,7 +124,7 @@ if (!skip.has('store')) {
       firstRunItems: first.writes.items,
       firstRunWcu: first.capacity.writeUnits,
       firstRunRcu: first.capacity.readUnits,
-      firstRunCostUsd: round1(first.capacity.costUsd * 10000) / 10000,
+      firstRunCostUsd: dollars(first.capacity.costUsd),
       firstRunMs: first.wallMs,
       firstRunPeakRssMb: first.peakRssMb,
       firstRunHeapLimitMb: firstHeapMb,
@@ -130,7 +132,7 @@ if (!skip.has('store')) {
       repeatRunChangedItems: repeatChanged,
       repeatRunWcu: repeat.capacity.writeUnits,
       repeatRunRcu: repeat.capacity.readUnits,
-      repeatRunCostUsd: round1(repeat.capacity.costUsd * 10000) / 10000,
+      repeatRunCostUsd: dollars(repeat.capacity.costUsd),
       repeatRunMs: repeat.wallMs,
       runPeakRssMb: repeat.peakRssMb,
       runHeapLimitMb: repeatHeapMb,

@@ -51,6 +51,9 @@ describe('DynamoStore round trip (DynamoDB Local)', () => {
     const loaded = await store.loadProfileState('alice');
     expect(loaded.sources.find((s) => s.sourceId === 'mastodon')).toEqual(state);
     expect(loaded.sources.map((s) => s.sourceId).sort()).toEqual(['bsky', 'mastodon']);
+    // What a pull step reads: the same source states, without the contacts.
+    expect(await store.loadSourceStates('alice')).toEqual(loaded.sources);
+    expect(await store.loadSourceStates('nobody')).toEqual([]);
   });
 
   it('the last run is the newest by run time, and listRuns returns newest first up to the limit', async () => {

@@ -113,6 +113,14 @@ export async function pullStep(firing: Firing, budgetMs: number, deps: StepDeps)
       log.info('duplicate trigger: this firing already ran', { profile: profile.id, runKey: firing.firingKey });
       return { done: true, waitSeconds: 0, iteration: loaded.iteration, sources: [], outcome: 'duplicate' };
     }
+    if (loaded.holder !== firing.holder) {
+      // Someone else's firing under this key: a second delivery of the trigger (not a later step of the same
+      // execution). It may continue only by taking the claims, which it gets only if their holder stopped
+      // (they expired); while the first runs, even in its report step, this one is busy.
+      const claimed = await claimFiring(firing, deps, firings, log);
+      if (claimed !== true) return { done: true, waitSeconds: 0, iteration: loaded.iteration, sources: [], ...claimed };
+      loaded.holder = firing.holder;
+    }
     return continuePull(firing, budgetMs, deps, loaded, undefined, stepStart);
   }
   const claimed = await claimFiring(firing, deps, firings, log);

@@ -12,7 +12,7 @@ import { createHandler, type JobDeps, type JobHandler } from '../../../functions
 import { SCHEDULE_EVENT_SOURCE } from '../../../shared/app/env.ts';
 import { parseConfig } from '../../../shared/config/load-config.ts';
 import { SesMailer } from '../../../shared/mail/ses-mailer.ts';
-import type { ProfileState } from '../../../shared/ports/store.ts';
+import type { ProfileState, SourceState } from '../../../shared/ports/store.ts';
 import { DynamoStore } from '../../../shared/store/dynamo-store.ts';
 import { freshTable, type FreshTable } from '../../helpers/dynamo.ts';
 import { startSesEmulator, type SesEmulator } from '../../helpers/ses-emulator.ts';
@@ -28,27 +28,37 @@ interface Held {
 
 /** The real DynamoDB store, whose next profile load can be held on a latch. */
 class LatchedStore extends DynamoStore {
-  private latch: { enter: () => void; gate: Promise<void> } | undefined;
+  private latch: { at: HoldAt; enter: () => void; gate: Promise<void> } | undefined;
 
-  holdNextLoad(): Held {
+  /** Holds the next pull step's read of the cursors ('pull'), or the report step's read of the profile ('report'). */
+  holdNextLoad(at: HoldAt = 'pull'): Held {
     let enter = (): void => undefined;
     let release = (): void => undefined;
     const entered = new Promise<void>((resolve) => (enter = resolve));
     const gate = new Promise<void>((resolve) => (release = resolve));
-    this.latch = { enter, gate };
+    this.latch = { at, enter, gate };
     return { entered, release };
   }
 
-  override async loadProfileState(profileId: string): Promise<ProfileState> {
+  private async pass(at: HoldAt): Promise<void> {
     const latch = this.latch;
+    if (latch === undefined || latch.at !== at) return;
     this.latch = undefined;
-    if (latch !== undefined) {
-      latch.enter();
-      await latch.gate;
-    }
+    latch.enter();
+    await latch.gate;
+  }
+
+  override async loadSourceStates(profileId: string): Promise<SourceState[]> {
+    await this.pass('pull');
+    return super.loadSourceStates(profileId);
+  }
+
+  override async loadProfileState(profileId: string): Promise<ProfileState> {
+    await this.pass('report');
     return super.loadProfileState(profileId);
   }
 }
+type HoldAt = 'pull' | 'report';
 
 let table: FreshTable;
 let ses: SesEmulator;
@@ -105,6 +115,20 @@ describe('exactly one report per firing (DynamoDB Local + SES emulator)', () => 
     const runs = await store.listRuns('demo', 10);
     expect(runs.map((r) => ({ at: r.at, runId: r.runId }))).toEqual([{ at: '2026-11-23T06:00:00.000Z', runId: done.runId }]);
     expect((await ses.received()).map((e) => e.destination.to)).toEqual([['owner@example.org']]);
+  });
+
+  it('a second delivery while the first is in its report step fails too, and sends nothing; one run, one email', async () => {
+    const event = scheduled('demo', '2026-11-23T06:00:00Z');
+    const held = store.holdNextLoad('report');
+    const first = handler(event, { awsRequestId: 'delivery-1' });
+    await held.entered;
+    const second = await failureOf(handler(event, { awsRequestId: 'delivery-2' }));
+    expect(second?.name).toBe('ProfileBusyError');
+    held.release();
+    const done = await first;
+    expect(done).toMatchObject({ status: 'completed', delivery: { kind: 'ses' } });
+    expect(await store.listRuns('demo', 10)).toHaveLength(1);
+    expect(await ses.received()).toHaveLength(1);
   });
 
   it('a delivery repeated after the firing completed is a duplicate: no email, no new run', async () => {

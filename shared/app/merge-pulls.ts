@@ -62,6 +62,8 @@ export function mergePulls(input: MergeInput): MergeResult {
     // Interactions first: they feed the lifetime totals of the contacts below.
     const fresh: SourcedInteraction[] = [];
     if (outcome.ok) {
+      // Ids of this source's interactions taken so far: the pull's own strings, none built (a first pull
+      // brings a million).
       const seenThisPull = new Set<string>();
       for (const interaction of outcome.pull.interactions) {
         const at = Date.parse(interaction.at);
@@ -69,9 +71,9 @@ export function mergePulls(input: MergeInput): MergeResult {
         // arrived between the scheduled time and the pull) are stored: the cursor has moved past them,
         // and the analysis of this run leaves them out by itself.
         if (at < retentionStart) continue;
-        const id = `${outcome.sourceId}\u0000${interaction.id}`;
-        if (storedIds.has(id) || seenThisPull.has(id)) continue;
-        seenThisPull.add(id);
+        if (seenThisPull.has(interaction.id)) continue;
+        if (storedIds.size > 0 && storedIds.has(`${outcome.sourceId}\u0000${interaction.id}`)) continue;
+        seenThisPull.add(interaction.id);
         fresh.push({ ...interaction, sourceId: outcome.sourceId });
       }
     }
@@ -200,6 +202,8 @@ function withLifetime(contact: TrackedContact, fresh: SourcedInteraction[]): Tra
  * held in a set (a repeat run pulls few); the stored history is read once, not copied into a set.
  */
 function storedAmongPulled(stored: readonly SourcedInteraction[] | InteractionLog, outcomes: readonly PullOutcome[]): Set<string> {
+  // A first run: nothing stored, so nothing to look for (no set of the million pulled ids).
+  if (stored.length === 0) return new Set();
   const wanted = new Map<string, Set<string>>();
   for (const outcome of outcomes) {
     if (!outcome.ok || outcome.pull.interactions.length === 0) continue;

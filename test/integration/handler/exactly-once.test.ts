@@ -102,34 +102,23 @@ const failureOf = (work: Promise<unknown>): Promise<Error | undefined> =>
   );
 
 describe('exactly one report per firing (DynamoDB Local + SES emulator)', () => {
-  it('a second delivery of a firing that is still running fails, to be retried, and sends nothing; the first stores one run and sends one email', async () => {
-    const event = scheduled('demo', '2026-11-23T06:00:00Z');
-    const held = store.holdNextLoad();
-    const first = handler(event, { awsRequestId: 'delivery-1' });
-    await held.entered;
-    const second = await failureOf(handler(event, { awsRequestId: 'delivery-2' }));
-    expect(second?.name).toBe('ProfileBusyError');
-    held.release();
-    const done = await first;
-    expect(done).toMatchObject({ status: 'completed', runKey: 'schedule:demo:2026-11-23T06:00:00.000Z', delivery: { kind: 'ses' } });
-    const runs = await store.listRuns('demo', 10);
-    expect(runs.map((r) => ({ at: r.at, runId: r.runId }))).toEqual([{ at: '2026-11-23T06:00:00.000Z', runId: done.runId }]);
-    expect((await ses.received()).map((e) => e.destination.to)).toEqual([['owner@example.org']]);
-  });
-
-  it('a second delivery while the first is in its report step fails too, and sends nothing; one run, one email', async () => {
-    const event = scheduled('demo', '2026-11-23T06:00:00Z');
-    const held = store.holdNextLoad('report');
-    const first = handler(event, { awsRequestId: 'delivery-1' });
-    await held.entered;
-    const second = await failureOf(handler(event, { awsRequestId: 'delivery-2' }));
-    expect(second?.name).toBe('ProfileBusyError');
-    held.release();
-    const done = await first;
-    expect(done).toMatchObject({ status: 'completed', delivery: { kind: 'ses' } });
-    expect(await store.listRuns('demo', 10)).toHaveLength(1);
-    expect(await ses.received()).toHaveLength(1);
-  });
+  it.each(['pull', 'report'] as const)(
+    'a second delivery of a firing still running (held in its %s step) fails, to be retried, and sends nothing; the first stores one run and sends one email',
+    async (at) => {
+      const event = scheduled('demo', '2026-11-23T06:00:00Z');
+      const held = store.holdNextLoad(at);
+      const first = handler(event, { awsRequestId: 'delivery-1' });
+      await held.entered;
+      const second = await failureOf(handler(event, { awsRequestId: 'delivery-2' }));
+      expect(second?.name).toBe('ProfileBusyError');
+      held.release();
+      const done = await first;
+      expect(done).toMatchObject({ status: 'completed', runKey: 'schedule:demo:2026-11-23T06:00:00.000Z', delivery: { kind: 'ses' } });
+      const runs = await store.listRuns('demo', 10);
+      expect(runs.map((r) => ({ at: r.at, runId: r.runId }))).toEqual([{ at: '2026-11-23T06:00:00.000Z', runId: done.runId }]);
+      expect((await ses.received()).map((e) => e.destination.to)).toEqual([['owner@example.org']]);
+    },
+  );
 
   it('a delivery repeated after the firing completed is a duplicate: no email, no new run', async () => {
     const first = await handler(scheduled('demo', '2026-11-23T06:00:00Z'), { awsRequestId: 'delivery-1' });

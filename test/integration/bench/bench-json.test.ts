@@ -1,0 +1,39 @@
+/**
+ * `npm run bench -- --json` at a small size, as a user runs it: one JSON object
+ * on stdout with every key the README documents, the store figures of a first
+ * and a repeat run against DynamoDB Local, and the request counts of a
+ * 20,000-follower pull from the local servers. The 100k figures are too slow
+ * for CI (README, "Performance at scale"); this keeps the script from rotting
+ * and holds the repeat run to its write budget at any size.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+describe('npm run bench -- --json', () => {
+  it('prints one JSON object with the documented figures; the repeat run writes only what changed', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/bench/bench.ts', '--contacts', '300', '--interactions', '3000', '--json', '--skip', 'bundle'], {
+      cwd: ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const figures = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    const numeric = ['analysisMs', 'runPeakRssMb', 'firstRunItems', 'repeatRunItems', 'repeatRunChangedItems', 'mastodonRequests', 'mastodonMinimumRequests', 'blueskyRequests', 'blueskyMinimumRequests', 'firstRunWcu', 'repeatRunWcu', 'firstRunCostUsd', 'repeatRunCostUsd'];
+    for (const key of numeric) expect(figures[key], key).toEqual(expect.any(Number));
+    expect(figures).toMatchObject({ contacts: 300, interactions: 3000, runHeapLimitMb: 512, firstRunHeapLimitMb: 1024 });
+    // Every contact and interaction, the source state and the run record.
+    expect(figures['firstRunItems']).toBe(300 + 3000 + 2);
+    // 1% of 300 contacts changed, one new interaction each, plus the source state and the run record.
+    expect(figures['repeatRunChangedItems']).toBe(3 * 2 + 2);
+    expect(figures['repeatRunItems'] as number).toBeLessThanOrEqual(1.1 * (figures['repeatRunChangedItems'] as number) + 2);
+    expect(figures['firstRunWcu'] as number).toBeGreaterThanOrEqual(figures['firstRunItems'] as number);
+    expect(figures['mastodonRequests']).toBe(figures['mastodonMinimumRequests']);
+    expect(figures['blueskyRequests']).toBe(figures['blueskyMinimumRequests']);
+    expect(figures['bundleKiB']).toBeUndefined();
+  }, 240_000);
+});

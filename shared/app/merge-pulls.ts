@@ -6,14 +6,14 @@
  */
 import type { SourceRunState, TrackedContact } from '../domain/analysis-types.ts';
 import { InteractionLog } from '../domain/interaction-log.ts';
-import type { Completeness, Contact, Interaction, SourcePull } from '../domain/model.ts';
+import type { Completeness, Contact, SourcedInteraction, SourcePull } from '../domain/model.ts';
 import type { SourceState } from '../ports/store.ts';
 
 export type PullOutcome =
   | { sourceId: string; platform: string; ok: true; pull: SourcePull }
   | { sourceId: string; platform: string; ok: false; problem: string };
 
-export type SourcedInteraction = Interaction & { sourceId: string };
+export type { SourcedInteraction };
 
 export interface MergeInput {
   now: string;

@@ -51,8 +51,7 @@ export async function reportOutcomes(
 
   // The stored history followed by what this run adds to it.
   for (const interaction of merged.newInteractions) history.push(interaction);
-  const interactions = history;
-  const classified = await classifyTexts(profile, interactions, now, deps, log, req.signal);
+  const classified = await classifyTexts(profile, history, now, deps, log, req.signal);
   if (req.signal?.aborted) throw new RunCancelledError();
   const analysis = analyse({
     now: nowIso,
@@ -63,7 +62,7 @@ export async function reportOutcomes(
     current: merged.current,
     // No contacts stored yet and no run that stored any: a first run (also after a first run that could not store).
     previous: state.contacts.length === 0 && (state.lastRun === null || state.lastRun.storeFailed !== undefined) ? null : state.contacts,
-    interactions,
+    interactions: history,
     previousFigures: state.lastRun?.figures ?? null,
     classifiers: classified.classifiers,
   });

@@ -15,10 +15,10 @@
  * Values are checked as they are added (kind, direction, instant), so the
  * analysis never meets a malformed row. Rows keep the order they were added in.
  */
-import type { Direction, Interaction, InteractionKind } from './model.ts';
+import type { Direction, InteractionKind, SourcedInteraction } from './model.ts';
 import { isoMs, parseInstant, toIso } from './time.ts';
 
-export type SourcedInteraction = Interaction & { sourceId: string };
+export type { SourcedInteraction };
 
 const KINDS: readonly InteractionKind[] = ['like', 'repost', 'reply', 'quote', 'mention', 'follow'];
 const KIND_CODE: ReadonlyMap<string, number> = new Map(KINDS.map((k, i) => [k, i]));

@@ -71,6 +71,8 @@ export const Interaction = z.object({
   lang: z.string().min(2).max(35).optional(),
 });
 export type Interaction = z.infer<typeof Interaction>;
+/** An interaction with the source it came from: ids are unique per source. */
+export type SourcedInteraction = Interaction & { sourceId: string };
 
 /** How complete one part of a pull is. Missing data is never read as absence. */
 export const Completeness = z.enum(['complete', 'partial', 'failed']);

@@ -82,15 +82,12 @@ export async function writeInBatches(
   const random = options.random ?? Math.random;
   const table = options.tableName === undefined ? 'DynamoDB' : `DynamoDB table ${options.tableName}`;
 
-  const total = requests.length;
+  const list: RequestList = isRequestList(requests) ? requests : { length: requests.length, get: (i) => requests[i] as DocWriteRequest };
+  const total = list.length;
   const chunkCount = Math.ceil(total / BATCH_LIMIT);
-  const request = Array.isArray(requests) ? (i: number): DocWriteRequest | undefined => (requests as readonly DocWriteRequest[])[i] : (i: number) => (requests as RequestList).get(i);
   const chunkAt = (index: number): DocWriteRequest[] => {
     const chunk: DocWriteRequest[] = [];
-    for (let i = index * BATCH_LIMIT; i < Math.min(total, (index + 1) * BATCH_LIMIT); i++) {
-      const r = request(i);
-      if (r !== undefined) chunk.push(r);
-    }
+    for (let i = index * BATCH_LIMIT; i < Math.min(total, (index + 1) * BATCH_LIMIT); i++) chunk.push(list.get(i));
     return chunk;
   };
 
@@ -151,4 +148,8 @@ export async function writeInBatches(
     });
   }
   return written;
+}
+
+function isRequestList(requests: readonly DocWriteRequest[] | RequestList): requests is RequestList {
+  return !Array.isArray(requests);
 }

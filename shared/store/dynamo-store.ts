@@ -19,7 +19,7 @@ import {
 import type { z } from 'zod';
 import type { TrackedContact } from '../domain/analysis-types.ts';
 import { InteractionLog } from '../domain/interaction-log.ts';
-import type { Interaction } from '../domain/model.ts';
+import type { Interaction, SourcedInteraction } from '../domain/model.ts';
 import type { SessionStore } from '../ports/source.ts';
 import type {
   ContactEraser,
@@ -566,8 +566,6 @@ class Requests {
     return [...merged.values()];
   }
 }
-
-type SourcedInteraction = Interaction & { sourceId: string };
 
 /**
  * The interactions to write, each key (source, id, instant) once, the last given winning as a

@@ -1,7 +1,14 @@
-import type { ReasonCode, TrackedContact } from '../domain/analysis-types.ts';
+import type { ReasonCode, Recommendation, TrackedContact } from '../domain/analysis-types.ts';
 import { contactKey } from './merge-pulls.ts';
 
 export type ContactToStore = TrackedContact & { reasons: ReasonCode[] };
+
+/** This run's verdict of a contact: what the next run (and the decision page) reads as "previous". */
+export interface StoredVerdict {
+  reasons: ReasonCode[];
+  /** Null for a former follower (nothing to recommend). */
+  recommendation: Recommendation | null;
+}
 
 /**
  * Keeps only the contacts whose stored form would change, so a run writes what
@@ -10,15 +17,18 @@ export type ContactToStore = TrackedContact & { reasons: ReasonCode[] };
  */
 export function changedContacts(
   current: TrackedContact[],
-  reasonsByKey: ReadonlyMap<string, ReasonCode[]>,
+  verdictsByKey: ReadonlyMap<string, StoredVerdict>,
   stored: TrackedContact[],
 ): ContactToStore[] {
   const storedByKey = new Map(stored.map((c) => [contactKey(c.sourceId, c.id), c]));
   const changed: ContactToStore[] = [];
   for (const contact of current) {
     const key = contactKey(contact.sourceId, contact.id);
-    const reasons = reasonsByKey.get(key) ?? contact.previousReasons ?? [];
-    const next: ContactToStore = { ...contact, previousReasons: reasons, reasons };
+    const verdict = verdictsByKey.get(key);
+    const reasons = verdict?.reasons ?? contact.previousReasons ?? [];
+    const recommendation = verdict === undefined ? contact.previousRecommendation : (verdict.recommendation ?? undefined);
+    const { previousRecommendation: _old, ...rest } = contact;
+    const next: ContactToStore = { ...rest, previousReasons: reasons, reasons, ...(recommendation !== undefined ? { previousRecommendation: recommendation } : {}) };
     const before = storedByKey.get(key);
     if (before === undefined || fingerprint({ ...before, reasons: before.previousReasons ?? [] }) !== fingerprint(next)) changed.push(next);
   }

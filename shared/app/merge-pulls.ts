@@ -163,6 +163,7 @@ function track(contact: Contact, previous: TrackedContact | undefined, sourceId:
     ...(followerSince !== undefined ? { followerSince } : {}),
     ...(previous?.lifetime ? { lifetime: previous.lifetime } : {}),
     ...(previous?.previousReasons ? { previousReasons: previous.previousReasons } : {}),
+    ...(previous?.previousRecommendation ? { previousRecommendation: previous.previousRecommendation } : {}),
   };
   if (!isFollowing) delete tracked.followedAt;
   if (!isFollower) delete tracked.followerSince;

@@ -5,14 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ProfileConfig } from '../config/schema.ts';
 import { analyse } from '../domain/analyse.ts';
-import type { OwnerDecisions, ReasonCode } from '../domain/analysis-types.ts';
+import type { OwnerDecisions } from '../domain/analysis-types.ts';
 import type { DeliveryResult } from '../ports/mailer.ts';
 import type { RunRecord, StoredDecision, WriteStats } from '../ports/store.ts';
 import { actionsTaken } from '../report/actions-taken.ts';
 import { buildReport } from '../report/build-report.ts';
 import { renderReport } from '../report/render.ts';
 import { decisionRenderOptions, decisionsSince } from '../decide/report-parts.ts';
-import { changedContacts } from './changed-contacts.ts';
+import { changedContacts, type StoredVerdict } from './changed-contacts.ts';
 import { classifyTexts } from './classify-texts.ts';
 import { contactKey, mergePulls, type PullOutcome } from './merge-pulls.ts';
 import { DeliveredNotStoredError, RunCancelledError } from './run-errors.ts';
@@ -98,9 +98,9 @@ export async function reportOutcomes(
     await onDelivered(runId);
   }
 
-  const reasonsByKey = new Map<string, ReasonCode[]>(analysis.verdicts.map((v) => [v.key, v.reasons]));
+  const verdictsByKey = new Map<string, StoredVerdict>(analysis.verdicts.map((v) => [v.key, { reasons: v.reasons, recommendation: v.recommendation }]));
   const unstored = new Set(merged.unstoredContactKeys);
-  const contacts = changedContacts(merged.current, reasonsByKey, state.contacts).filter((c) => !unstored.has(contactKey(c.sourceId, c.id)));
+  const contacts = changedContacts(merged.current, verdictsByKey, state.contacts).filter((c) => !unstored.has(contactKey(c.sourceId, c.id)));
   // The run record carries the counts of what this run writes, so the trend shows churn too.
   const planned: WriteStats = {
     contactsWritten: contacts.length,

@@ -40,6 +40,8 @@ export interface TrackedContact extends Contact {
   lifetime?: { inbound: number; outbound: number; lastInboundAt?: string; lastOutboundAt?: string };
   /** Reason codes the previous run gave (carried over when this run's data is stale). */
   previousReasons?: ReasonCode[];
+  /** What the previous run recommended (the decision page acts only on what a report recommended). */
+  previousRecommendation?: Recommendation;
 }
 
 /** How one source's pull went in this run, and what the store remembers of it. */

@@ -4,7 +4,7 @@
  * its key, rather than flow into the analysis.
  */
 import { z } from 'zod';
-import { REASON_CODES, type Figures, type TrackedContact } from '../domain/analysis-types.ts';
+import { REASON_CODES, RECOMMENDATIONS, type Figures, type TrackedContact } from '../domain/analysis-types.ts';
 import { FiguresSchema } from '../domain/figures-schema.ts';
 import { Completeness, Contact, Interaction, IsoInstant } from '../domain/model.ts';
 import type { RunRecord, SourceState, StoredDecision } from '../ports/store.ts';
@@ -25,6 +25,7 @@ export const StoredContact = Contact.extend({
     })
     .optional(),
   previousReasons: z.array(ReasonCode).optional(),
+  previousRecommendation: z.enum(RECOMMENDATIONS).optional(),
 });
 
 export const StoredSourceState = z.object({

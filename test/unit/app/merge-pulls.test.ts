@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedContacts } from '../../../shared/app/changed-contacts.ts';
+import { changedContacts, type StoredVerdict } from '../../../shared/app/changed-contacts.ts';
 import { mergePulls, type MergeInput, type PullOutcome } from '../../../shared/app/merge-pulls.ts';
 import type { TrackedContact } from '../../../shared/domain/analysis-types.ts';
 import type { Contact, Interaction, SourcePull } from '../../../shared/domain/model.ts';
@@ -192,19 +192,32 @@ describe('writing only what changed', () => {
       { ...stored[1]!, lastSeenAt: NOW, displayName: 'B renamed' },
       tracked('c', 'following'),
     ];
-    const reasons = new Map([
-      ['s:a', ['dormant' as const]],
-      ['s:b', []],
-      ['s:c', ['grace_period' as const]],
+    const reasons = new Map<string, StoredVerdict>([
+      ['s:a', { reasons: ['dormant'], recommendation: null }],
+      ['s:b', { reasons: [], recommendation: null }],
+      ['s:c', { reasons: ['grace_period'], recommendation: null }],
     ]);
     expect(changedContacts(current, reasons, stored).map((c) => c.id)).toEqual(['b', 'c']);
   });
 
   it('writes a contact whose reasons changed', () => {
     const stored = [tracked('a', 'mutual', { previousReasons: ['new_follower'] })];
-    const changed = changedContacts([stored[0]!], new Map([['s:a', []]]), stored);
+    const changed = changedContacts([stored[0]!], new Map([['s:a', { reasons: [], recommendation: null }]]), stored);
     expect(changed).toHaveLength(1);
     expect(changed[0]?.reasons).toEqual([]);
+  });
+
+  it('stores what the run recommended, writes a contact whose recommendation changed, and carries it over when the source was stale', () => {
+    const stored = [tracked('a', 'following', { previousReasons: ['never_engaged'], previousRecommendation: 'review' })];
+    const same = changedContacts([stored[0]!], new Map([['s:a', { reasons: ['never_engaged'], recommendation: 'review' }]]), stored);
+    expect(same).toEqual([]);
+    const changed = changedContacts([stored[0]!], new Map([['s:a', { reasons: ['never_engaged'], recommendation: 'unfollow' }]]), stored);
+    expect(changed.map((c) => c.previousRecommendation)).toEqual(['unfollow']);
+    // No verdict this run (its source was not read): what was stored stays.
+    expect(changedContacts([stored[0]!], new Map(), stored)).toEqual([]);
+    // A former follower has no recommendation: none is stored.
+    const lost = changedContacts([stored[0]!], new Map([['s:a', { reasons: ['lost_follower'], recommendation: null }]]), stored);
+    expect(lost[0]?.previousRecommendation).toBeUndefined();
   });
 });
 

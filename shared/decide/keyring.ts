@@ -14,7 +14,20 @@ const Kid = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'a key id of letters, digi
 const KeyMaterial = z
   .string()
   .regex(/^[A-Za-z0-9+/_-]+={0,2}$/, 'base64 key material')
-  .refine((s) => Buffer.from(s, 'base64').length >= 32, 'a signing key needs at least 32 bytes (base64 of 32 random bytes)');
+  .refine((s) => Buffer.from(s, 'base64').length >= MIN_KEY_BYTES, 'a signing key needs at least 32 bytes (base64 of 32 random bytes: openssl rand -base64 32)')
+  .refine((s) => looksRandom(Buffer.from(s, 'base64')), 'a signing key must be random bytes, not a word or a pattern (openssl rand -base64 32)');
+
+const MIN_KEY_BYTES = 32;
+/**
+ * 32 random bytes hold about 30 distinct values (fewer than 18 happens with odds of about 10^-9);
+ * a password, a repeated pattern or base64 of readable text holds far fewer.
+ */
+const MIN_DISTINCT_BYTES = 18;
+
+export function looksRandom(key: Buffer): boolean {
+  const first = key.subarray(0, MIN_KEY_BYTES);
+  return new Set(first).size >= MIN_DISTINCT_BYTES;
+}
 
 /**
  * Also accepted: the flat shape Secrets Manager generates on deploy (`{"current": "k1", "k1": "<random>"}`,
@@ -73,11 +86,19 @@ export function keyringOf(json: KeyringJson): Keyring {
 
 /** A fresh keyring with one random 256-bit key. */
 export function newKeyringJson(kid = `k${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`): KeyringJson {
-  return { current: kid, keys: { [kid]: randomBytes(32).toString('base64') } };
+  return { current: kid, keys: { [kid]: freshKey() } };
 }
 
 /** Adds a new current key and keeps the others, so links signed before stay valid until they expire. */
 export function rotateKeyring(json: KeyringJson, kid: string): KeyringJson {
   if (Object.hasOwn(json.keys, kid)) throw new KeyringError(`key id "${kid}" is already in the keyring`);
-  return { current: kid, keys: { ...json.keys, [kid]: randomBytes(32).toString('base64') } };
+  return { current: kid, keys: { ...json.keys, [kid]: freshKey() } };
+}
+
+/** 32 random bytes, base64 (drawn again in the one-in-a-billion case that they would not pass `looksRandom`). */
+function freshKey(): string {
+  for (;;) {
+    const key = randomBytes(MIN_KEY_BYTES);
+    if (looksRandom(key)) return key.toString('base64');
+  }
 }

@@ -1,6 +1,7 @@
 /** The decision page's words, in the report's two languages. Plain text: the renderer escapes. */
 import type { Locale } from '../config/schema.ts';
 import type { DecisionAction } from './token.ts';
+import type { Refusal } from './handler.ts';
 
 /** What happened to one contact when the page acted (handler.ts `PageActOutcome`). */
 export type ActOutcomeKind = 'done' | 'already' | 'skipped' | 'failed' | 'waiting';
@@ -41,6 +42,29 @@ export interface PageMessages {
   failedTitle: string;
   failedBody: string;
   methodTitle: string;
+  /** A POST that is not the page's form (another content type). */
+  formOnlyTitle: string;
+  formOnlyBody: string;
+  /** A link made by an older followback (readable payload): refused. */
+  outdatedBody: string;
+  notFoundTitle: string;
+  notFoundBody: string;
+  /** The box that makes Unfollow / Follow back a deliberate step, with the count. */
+  confirmTick(action: DecisionAction, count: number): string;
+  /** The POST came without the box ticked (or with another count). */
+  tickToConfirm(action: DecisionAction, count: number): string;
+  refusal(r: Refusal): string;
+  refusedTitle: string;
+  refusedBody: string;
+  refusedNote(list: { who: string; why: string }[]): string;
+  undoButton(count: number): string;
+  undoLead(minutes: number): string;
+  undoTitle(count: number): string;
+  undoExplain: string;
+  undoByCommand(ids: string[]): string;
+  undoFailed(ids: string[]): string;
+  undoneTitle(count: number): string;
+  undoneBody: string;
   footer: string;
 }
 
@@ -137,6 +161,36 @@ const en: PageMessages = {
   failedTitle: 'Something went wrong',
   failedBody: 'Your decision could not be stored, and the link still works: try again in a minute.',
   methodTitle: 'Not allowed',
+  formOnlyTitle: 'Request refused',
+  formOnlyBody: 'Only the button on the page can confirm a decision. Nothing was changed.',
+  outdatedBody: 'It was made by an older version of followback, whose links are no longer accepted. Nothing was changed. Use the links in the latest report.',
+  notFoundTitle: 'Not found',
+  notFoundBody: 'There is no decision page at this address. Nothing was changed. Open the link from the report as it is.',
+  confirmTick: (action, count) => {
+    const who = count === 1 ? 'this account' : `these ${count} accounts`;
+    return action === 'unfollow' ? `Yes, unfollow ${who}` : `Yes, follow back ${who}`;
+  },
+  tickToConfirm: (action, count) =>
+    `Nothing was changed yet: tick the box "${en.confirmTick(action, count)}" and press the button again.`,
+  refusal: (r) =>
+    ({
+      not_stored: 'not in the store (forgotten, or never seen): nothing to do',
+      not_following: 'you do not follow them (any more): nothing to unfollow',
+      not_a_follower: 'they do not follow you: there is nothing to follow back',
+      already_following: 'you already follow them',
+      not_recommended: 'the latest report does not suggest this any more',
+    })[r],
+  refusedTitle: 'Nothing to do with this link',
+  refusedBody: 'This link cannot act on any of its accounts now. Nothing was changed.',
+  refusedNote: (list) => `Left out (${list.length}): ${list.map((l) => `${l.who}: ${l.why}`).join('; ')}.`,
+  undoButton: (count) => (count === 1 ? 'Undo' : `Undo all ${count}`),
+  undoLead: (minutes) => `Changed your mind? This button reverses what was just done, for the next ${minutes} minutes (after that: followback undo).`,
+  undoTitle: (count) => (count === 1 ? 'Undo this action?' : `Undo these ${count} actions?`),
+  undoExplain: 'followback follows again whom it just unfollowed (or unfollows whom it just followed), looking first, capped and audited like any action.',
+  undoByCommand: (ids) => `To undo, run: ${ids.map((id) => `followback undo ${id}`).join('; ')}`,
+  undoFailed: (ids) => `The undo could not be carried out now, and this button still works: try again in a minute, or run ${ids.map((id) => `followback undo ${id}`).join('; ')}.`,
+  undoneTitle: (count) => (count === 1 ? 'Undone' : `Undone (${count})`),
+  undoneBody: 'Every attempt is audited; the next report lists them.',
   footer: 'followback — decisions from the report',
 };
 
@@ -233,6 +287,36 @@ const it: PageMessages = {
   failedTitle: 'Qualcosa è andato storto',
   failedBody: 'Non è stato possibile registrare la decisione, e il link funziona ancora: riprova tra un minuto.',
   methodTitle: 'Non consentito',
+  formOnlyTitle: 'Richiesta rifiutata',
+  formOnlyBody: 'Solo il pulsante della pagina può confermare una decisione. Non è stato cambiato nulla.',
+  outdatedBody: 'È stato creato da una versione precedente di followback, i cui link non sono più accettati. Non è stato cambiato nulla. Usa i link dell\'ultimo report.',
+  notFoundTitle: 'Pagina non trovata',
+  notFoundBody: 'A questo indirizzo non c\'è nessuna pagina delle decisioni. Non è stato cambiato nulla. Apri il link del report così com\'è.',
+  confirmTick: (action, count) => {
+    const who = count === 1 ? 'questo account' : `questi ${count} account`;
+    return action === 'unfollow' ? `Sì, smetti di seguire ${who}` : `Sì, segui ${who}`;
+  },
+  tickToConfirm: (action, count) =>
+    `Non è ancora cambiato nulla: spunta la casella "${it.confirmTick(action, count)}" e premi di nuovo il pulsante.`,
+  refusal: (r) =>
+    ({
+      not_stored: 'non è nell\'archivio (dimenticato, o mai visto): niente da fare',
+      not_following: 'non lo segui (più): non c\'è nulla da smettere di seguire',
+      not_a_follower: 'non ti segue: non c\'è nulla da ricambiare',
+      already_following: 'lo segui già',
+      not_recommended: 'l\'ultimo report non lo suggerisce più',
+    })[r],
+  refusedTitle: 'Niente da fare con questo link',
+  refusedBody: 'Questo link ora non può agire su nessuno dei suoi account. Non è stato cambiato nulla.',
+  refusedNote: (list) => `Esclusi (${list.length}): ${list.map((l) => `${l.who}: ${l.why}`).join('; ')}.`,
+  undoButton: (count) => (count === 1 ? 'Annulla' : `Annulla tutti (${count})`),
+  undoLead: (minutes) => `Hai cambiato idea? Questo pulsante annulla ciò che è appena stato fatto, per i prossimi ${minutes} minuti (dopo: followback undo).`,
+  undoTitle: (count) => (count === 1 ? 'Annullare questa azione?' : `Annullare queste ${count} azioni?`),
+  undoExplain: 'followback torna a seguire chi ha appena smesso di seguire (o smette di seguire chi ha appena seguito), controllando prima, con limiti e registro come ogni azione.',
+  undoByCommand: (ids) => `Per annullare, esegui: ${ids.map((id) => `followback undo ${id}`).join('; ')}`,
+  undoFailed: (ids) => `Non è stato possibile annullare ora, e questo pulsante funziona ancora: riprova tra un minuto, oppure esegui ${ids.map((id) => `followback undo ${id}`).join('; ')}.`,
+  undoneTitle: (count) => (count === 1 ? 'Annullato' : `Annullati (${count})`),
+  undoneBody: 'Ogni tentativo è registrato; il prossimo report li elenca.',
   footer: 'followback — decisioni dal report',
 };
 

@@ -25,6 +25,9 @@ button{font:inherit;font-size:18px;width:100%;padding:14px;border:0;border-radiu
 button:focus{outline:3px solid #f9ab00}
 a{color:#1a56c4}
 footer{margin-top:24px;color:#5f6368;font-size:12px}
+.confirm{display:flex;gap:10px;align-items:flex-start;margin:0 0 12px;padding:10px 12px;border:2px solid #1a56c4;border-radius:8px}
+.confirm input{width:22px;height:22px;margin:2px 0 0;flex:none}
+.refused{color:#b3261e;font-size:14px}
 `.trim();
 
 /** The CSP source for the page's one style block. */
@@ -34,7 +37,8 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/html; charset=utf-8',
   'content-security-policy': `default-src 'none'; style-src ${STYLE_HASH}; img-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  // The page's own POST then carries its true Origin; nothing leaves for another site.
+  'referrer-policy': 'same-origin',
   'x-content-type-options': 'nosniff',
   'cache-control': 'no-store',
   // Mail scanners and search engines: nothing here to index.
@@ -49,6 +53,18 @@ export interface ContactBlock {
   href: string | null;
   reasons: string;
   facts: string;
+  /** Why this link may not act on this contact (shown in red); absent when it may. */
+  refused?: string;
+}
+
+export interface FormView {
+  action: string;
+  token: string;
+  button: string;
+  /** A paragraph right above the button. */
+  lead?: string;
+  /** A box the owner must tick: its value (the count shown) is checked again by the server. */
+  confirm?: { label: string; value: string };
 }
 
 export interface PageView {
@@ -61,7 +77,7 @@ export interface PageView {
   /** After acting: one line per contact, what happened. */
   results?: { who: string; text: string; tone: 'ok' | 'note' | 'bad' }[];
   notes?: string[];
-  form?: { action: string; token: string; button: string };
+  form?: FormView;
   footer: string;
 }
 
@@ -76,7 +92,9 @@ export function renderPage(v: PageView): string {
   const form = v.form
     ? `<form method="post" action="${e(v.form.action)}">
 <input type="hidden" name="t" value="${e(v.form.token)}">
-<button type="submit">${e(v.form.button)}</button>
+${v.form.lead !== undefined ? `<p class="muted">${e(v.form.lead)}</p>\n` : ''}${
+        v.form.confirm !== undefined ? `<label class="confirm"><input type="checkbox" name="confirm" value="${e(v.form.confirm.value)}" required><span>${e(v.form.confirm.label)}</span></label>\n` : ''
+      }<button type="submit">${e(v.form.button)}</button>
 </form>`
     : '';
   return `<!DOCTYPE html>
@@ -109,6 +127,8 @@ function contactItem(c: ContactBlock, why: string, profileLink: string): string 
   return (
     `<li><span class="name">${e(c.name)}</span> <span class="muted">${e(c.handle)} · ${e(c.platform)} · ${e(c.relation)}</span>${link}` +
     `<div class="why">${e(why)}: ${e(c.reasons)}</div>` +
-    `<div class="muted">${e(c.facts)}</div></li>`
+    `<div class="muted">${e(c.facts)}</div>` +
+    (c.refused !== undefined ? `<div class="refused">${e(c.refused)}</div>` : '') +
+    `</li>`
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { keyringOf, newKeyringJson, rotateKeyring } from '../../../shared/decide/keyring.ts';
+import { randomBytes } from 'node:crypto';
+import { keyringOf, newKeyringJson, parseKeyring, rotateKeyring } from '../../../shared/decide/keyring.ts';
 import { signToken, verifyToken } from '../../../shared/decide/token.ts';
 
 const now = new Date('2026-12-01T08:00:00Z');
@@ -13,14 +14,30 @@ describe('decision tokens', () => {
     expect(check).toMatchObject({ ok: true, payload: { profile: 'demo', keys: ['demo:42'], action: 'keep', exp: now.getTime() / 1000 + 14 * 86_400 } });
   });
 
-  it('a changed payload or signature is refused', () => {
-    const [body, sig] = sign().split('.') as [string, string];
-    const other = Buffer.from(Buffer.from(body, 'base64url').toString('utf8').replace('demo:42', 'demo:43')).toString('base64url');
-    expect(verifyToken(`${other}.${sig}`, keyring, now)).toEqual({ ok: false, problem: 'forged' });
-    const flipped = `${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BA' : 'AA'}`;
-    expect(verifyToken(`${body}.${flipped}`, keyring, now)).toEqual({ ok: false, problem: 'forged' });
-    expect(verifyToken(`${body}`, keyring, now)).toEqual({ ok: false, problem: 'malformed' });
+  it('any changed character, a cut token or another key id is refused', () => {
+    const t = sign();
+    const [prefix, kid, data] = t.split('.') as [string, string, string];
+    expect(prefix).toBe('fb2');
+    expect(kid).toBe('k1');
+    // Every byte of the sealed part is covered by the GCM tag.
+    const bytes = Buffer.from(data, 'base64url');
+    for (let i = 0; i < bytes.length; i++) {
+      const changed = Buffer.from(bytes);
+      changed[i] = (changed[i] ?? 0) ^ 0x01;
+      expect(verifyToken(`fb2.k1.${changed.toString('base64url')}`, keyring, now).ok, `byte ${i}`).toBe(false);
+    }
+    expect(verifyToken(`fb2.k1.${bytes.subarray(0, bytes.length - 1).toString('base64url')}`, keyring, now)).toEqual({ ok: false, problem: 'forged' });
+    expect(verifyToken(`fb2.k1.${bytes.subarray(0, 20).toString('base64url')}`, keyring, now)).toEqual({ ok: false, problem: 'malformed' });
+    expect(verifyToken(`fb2.k2.${data}`, keyringOf(rotateKeyring(json, 'k2')), now)).toEqual({ ok: false, problem: 'forged' });
+    expect(verifyToken(`fb3.k1.${data}`, keyring, now)).toEqual({ ok: false, problem: 'malformed' });
+    expect(verifyToken(`${kid}.${data}`, keyring, now)).toEqual({ ok: false, problem: 'outdated' });
     expect(verifyToken('', keyring, now)).toEqual({ ok: false, problem: 'malformed' });
+  });
+
+  it('each link has its own id, and a lifetime longer than the maximum cannot be signed', () => {
+    const ids = new Set(Array.from({ length: 100 }, () => verifyToken(sign(), keyring, now)).map((c) => (c.ok ? c.payload.jti : '')));
+    expect(ids.size).toBe(100);
+    expect(() => signToken({ profile: 'demo', keys: ['demo:42'], action: 'keep', now, ttlSeconds: 14 * 86_400 + 1 }, keyring)).toThrow(/1 to 1209600 seconds/);
   });
 
   it('expires after 14 days', () => {
@@ -45,5 +62,29 @@ describe('decision tokens', () => {
     const rotatedJson = rotateKeyring(json, 'k2');
     const dropped = keyringOf({ current: 'k2', keys: { k2: rotatedJson.keys['k2'] ?? '' } });
     expect(verifyToken(old, dropped, now)).toEqual({ ok: false, problem: 'unknown_key' });
+  });
+});
+
+describe('signing keys', () => {
+  it('a key shorter than 32 bytes, or not random (a word, a pattern), is refused with a message that shows no key', () => {
+    const short = Buffer.alloc(31, 7).toString('base64');
+    expect(() => parseKeyring(JSON.stringify({ current: 'k1', keys: { k1: short } }), 'test')).toThrow(/at least 32 bytes/);
+    for (const weak of [Buffer.alloc(32, 0).toString('base64'), Buffer.from('password'.repeat(4)).toString('base64'), 'passwordpasswordpasswordpasswordpasswordpass', 'a'.repeat(64)]) {
+      let message = '';
+      try {
+        parseKeyring(JSON.stringify({ current: 'k1', keys: { k1: weak } }), 'test');
+      } catch (err) {
+        message = err instanceof Error ? err.message : String(err);
+      }
+      expect(message).toMatch(/must be random bytes/);
+      expect(message).not.toContain(weak);
+    }
+  });
+
+  it('keys made here, and the 64-character key the stack generates, are accepted', () => {
+    for (let i = 0; i < 200; i++) expect(() => parseKeyring(JSON.stringify(newKeyringJson('k1')), 'test')).not.toThrow();
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    const generated = Array.from(randomBytes(64), (b) => alphabet[b % alphabet.length]).join('');
+    expect(() => parseKeyring(JSON.stringify({ current: 'k1', k1: generated }), 'test')).not.toThrow();
   });
 });

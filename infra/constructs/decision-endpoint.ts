@@ -5,7 +5,8 @@
  *   the capability (HMAC-SHA256 with keys in Secrets Manager); GET never acts.
  * - Throttling: reserved concurrency caps what a flood of requests can cost or do.
  * - IAM: GetItem/PutItem/DeleteItem on the table (used-link ids, decisions,
- *   confirmed actions, the contact shown), read of the signing-key secret; nothing else.
+ *   confirmed actions), BatchGetItem (a link's contacts, read in one call), read of
+ *   the signing-key secret; nothing else.
  *   When some profile has `act.enabled`, the page carries out what it records through
  *   the act engine, so it also gets Query and UpdateItem (the engine's re-checks and its
  *   conditional claims), read of the network token secrets (and a place in their
@@ -14,11 +15,14 @@
  *   user agent; never the token) to its own log group with retention.
  * - The signing keys: a secret generated on deploy (`{"current":"k1","k1":"<random>"}`);
  *   rotate by putting a new value that adds a key and makes it current while the old
- *   one stays listed for 14 days (the link lifetime).
+ *   one stays listed for 14 days (the link lifetime). Like the network tokens, its
+ *   resource policy denies GetSecretValue to every principal but the page and the
+ *   functions that sign links (`allowSigning`): an administrator's identity policy
+ *   cannot read the keys, only put new ones.
  */
-import { CfnOutput, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { FunctionUrlAuthType, InvokeMode, type CfnFunction, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -29,8 +33,11 @@ import type { Config } from '../../shared/config/schema.ts';
 import { DECISION_KEYS_SECRET_ENV } from '../../shared/decide/keyring.ts';
 import { alsoReadsTheTokens, JobFunction } from './job-function.ts';
 
-/** Exactly the calls the decision page makes (shared/decide/handler.ts through DynamoStore.putDecision and DynamoDecisionLedger). */
-export const DECISION_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;
+/**
+ * Exactly the calls the decision page makes (shared/decide/handler.ts through DynamoStore.putDecision and
+ * DynamoDecisionLedger; BatchGetItem is `findContacts`, a link's contacts in one read).
+ */
+export const DECISION_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;
 /**
  * With acting on, what the act engine adds (shared/app/apply-actions.ts through DynamoActionStore,
  * DynamoDecisionLedger, DynamoStore.loadProfileState / loadInteractions): Query for the pending
@@ -66,6 +73,8 @@ export class DecisionEndpoint extends Construct {
   readonly fn: JobFunction;
   readonly url: FunctionUrl;
   readonly signingKeys: Secret;
+  /** The role ARNs the key secret's resource policy lets read it: the page's, then each signer's. */
+  private readonly keyReaders: string[] = [];
 
   constructor(scope: Construct, id: string, props: DecisionEndpointProps) {
     super(scope, id);
@@ -74,6 +83,17 @@ export class DecisionEndpoint extends Construct {
       generateSecretString: { secretStringTemplate: JSON.stringify({ current: 'k1' }), generateStringKey: 'k1', excludePunctuation: true, passwordLength: 64 },
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // One statement naming every reader (a Deny per reader would deny each to the others); lazy, as signers are added later.
+    this.signingKeys.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyThePageAndTheSignersReadTheKeys',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['*'],
+        conditions: { StringNotEquals: { 'aws:PrincipalArn': Lazy.any({ produce: () => (this.keyReaders.length === 1 ? this.keyReaders[0] : [...this.keyReaders]) }) } },
+      }),
+    );
     this.fn = new JobFunction(this, 'Function', {
       entry: props.entry,
       projectRoot: props.projectRoot,
@@ -88,7 +108,7 @@ export class DecisionEndpoint extends Construct {
     (this.fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = DECISION_RESERVED_CONCURRENCY;
     const acts = pageActs(props.config);
     props.table.grant(this.fn, ...(acts ? DECISION_ACT_TABLE_ACTIONS : DECISION_TABLE_ACTIONS));
-    this.signingKeys.grantRead(this.fn);
+    this.readsTheKeys(this.fn);
     if (acts) alsoReadsTheTokens(props.tokenSecrets ?? [], this.fn);
     this.url = this.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.BUFFERED });
     new CfnOutput(this, 'Url', { key: DECISION_URL_OUTPUT, value: this.url.url, description: 'The decision page: put it in each profile\'s report.decisionsUrl and deploy again' });
@@ -96,8 +116,16 @@ export class DecisionEndpoint extends Construct {
 
   /** Lets a report function sign links: reads the keys, and learns where they are. */
   allowSigning(fn: JobFunction & IGrantable): void {
-    this.signingKeys.grantRead(fn);
+    this.readsTheKeys(fn);
     fn.addEnvironment(DECISION_KEYS_SECRET_ENV, this.signingKeys.secretName);
+  }
+
+  /** The identity grant and the resource policy's exception together. */
+  private readsTheKeys(fn: JobFunction): void {
+    const arn = fn.role?.roleArn;
+    if (arn === undefined) throw new Error(`${fn.node.path} has no role to read the signing keys with`);
+    this.keyReaders.push(arn);
+    this.signingKeys.grantRead(fn);
   }
 }
 

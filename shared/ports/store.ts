@@ -121,8 +121,14 @@ export interface DecisionLedger {
   putConfirmedAction(profileId: string, action: ConfirmedAction): Promise<void>;
   /** Every confirmed action of the profile (pending and settled). */
   listConfirmedActions(profileId: string): Promise<ConfirmedAction[]>;
-  /** The stored contact (`sourceId:contactId`), for the page to say who and why; null when unknown. */
+  /** The stored contact (`sourceId:contactId`), for the page to say who and why; null when unknown or unreadable. */
   findContact(profileId: string, key: string): Promise<(TrackedContact & { previousReasons?: ReasonCode[] }) | null>;
+  /**
+   * Every contact of a link in one read (a batch, however many keys): an entry for each key asked,
+   * null for a contact not stored, not a valid key, or stored but unreadable (logged, so one bad item
+   * shows as an unknown contact instead of failing the page).
+   */
+  findContacts(profileId: string, keys: readonly string[]): Promise<Map<string, (TrackedContact & { previousReasons?: ReasonCode[] }) | null>>;
 }
 
 /** What `forgetContact` found and deleted about one contact. */

@@ -11,15 +11,16 @@
  * from there. With acting off the decision page's Lambda needs only GetItem,
  * PutItem, DeleteItem on the table (see infra/constructs/decision-endpoint.ts);
  * `listConfirmedActions` (Query) is for the report and the act engine, which
- * the page runs itself when a profile has `act.enabled`.
+ * the page runs itself when a profile has `act.enabled`. The page reads a link's
+ * contacts with one BatchGetItem (`findContacts`), so it also needs that.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { ReasonCode, TrackedContact } from '../domain/analysis-types.ts';
 import { IsoInstant } from '../domain/model.ts';
 import type { ConfirmedAction, DecisionLedger } from '../ports/store.ts';
-import { parseItem, StoredContact } from './stored-items.ts';
+import { CorruptItemError, parseItem, StoredContact } from './stored-items.ts';
 import { keys, TTL_ATTRIBUTE } from './table-schema.ts';
 import { dynamoFailure } from './dynamo-failure.ts';
 
@@ -36,21 +37,36 @@ const StoredAction = z.object({
   detail: z.string().optional(),
 });
 
+/** BatchGetItem takes at most 100 keys a call. */
+export const BATCH_GET_MAX_KEYS = 100;
+/** Calls for the keys DynamoDB left unprocessed (throttling), backing off, before giving up. */
+const UNPROCESSED_RETRIES = 6;
+
+type FoundContact = TrackedContact & { previousReasons?: ReasonCode[] };
+
 export interface DynamoDecisionLedgerOptions {
   client: DynamoDBClient | DynamoDBDocumentClient;
   tableName: string;
   clock?: () => Date;
+  /** Where an unreadable stored contact is reported (the page then shows it as unknown). Default: console.warn. */
+  warn?: (message: string, extra: Record<string, unknown>) => void;
+  /** Waits between retries of unprocessed keys; injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export class DynamoDecisionLedger implements DecisionLedger {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly clock: () => Date;
+  private readonly warn: (message: string, extra: Record<string, unknown>) => void;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(options: DynamoDecisionLedgerOptions) {
     this.doc = options.client instanceof DynamoDBClient ? DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } }) : options.client;
     this.tableName = options.tableName;
     this.clock = options.clock ?? (() => new Date());
+    this.warn = options.warn ?? ((message, extra) => console.warn(`${message} ${JSON.stringify(extra)}`));
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   async consumeToken(profileId: string, tokenId: string, expiresAtEpochSeconds: number): Promise<boolean> {
@@ -117,12 +133,61 @@ export class DynamoDecisionLedger implements DecisionLedger {
     return out;
   }
 
-  async findContact(profileId: string, key: string): Promise<(TrackedContact & { previousReasons?: ReasonCode[] }) | null> {
-    // Source ids are slugs (no colon); contact ids may hold colons (Bluesky DIDs): split at the first one.
-    const colon = key.indexOf(':');
-    if (colon <= 0 || colon === key.length - 1) return null;
-    const item = await this.get(keys.profile(profileId), keys.contact(key.slice(0, colon), key.slice(colon + 1)), 'contact');
-    return item === undefined ? null : parseItem(StoredContact, item, this.tableName);
+  async findContact(profileId: string, key: string): Promise<FoundContact | null> {
+    const sk = contactSortKey(key);
+    if (sk === undefined) return null;
+    const item = await this.get(keys.profile(profileId), sk, 'contact');
+    return item === undefined ? null : this.readContact(item, key);
+  }
+
+  async findContacts(profileId: string, contactKeys: readonly string[]): Promise<Map<string, FoundContact | null>> {
+    const found = new Map<string, FoundContact | null>(contactKeys.map((key) => [key, null]));
+    // One request key per distinct sort key (BatchGetItem refuses duplicates); several link keys could name one.
+    const bySk = new Map<string, string[]>();
+    for (const key of found.keys()) {
+      const sk = contactSortKey(key);
+      if (sk !== undefined) bySk.set(sk, [...(bySk.get(sk) ?? []), key]);
+    }
+    const pk = keys.profile(profileId);
+    const sortKeys = [...bySk.keys()];
+    for (let i = 0; i < sortKeys.length; i += BATCH_GET_MAX_KEYS) {
+      const items = await this.batchGet(sortKeys.slice(i, i + BATCH_GET_MAX_KEYS).map((sk) => ({ pk, sk })));
+      for (const item of items) {
+        const sk = item['sk'];
+        for (const key of typeof sk === 'string' ? (bySk.get(sk) ?? []) : []) found.set(key, this.readContact(item, key));
+      }
+    }
+    return found;
+  }
+
+  /** The items of these keys (at most 100), asking again for the ones DynamoDB leaves unprocessed. */
+  private async batchGet(requestKeys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let pending: Record<string, unknown>[] = requestKeys;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > UNPROCESSED_RETRIES) throw this.failure('BatchGetItem contacts', new Error(`${pending.length} keys still unprocessed after ${UNPROCESSED_RETRIES} retries`));
+      if (attempt > 0) await this.sleep(Math.min(1_000, 25 * 2 ** attempt));
+      let page;
+      try {
+        page = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+      } catch (err) {
+        throw this.failure('BatchGetItem contacts', err);
+      }
+      items.push(...(page.Responses?.[this.tableName] ?? []));
+      pending = page.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return items;
+  }
+
+  /** A stored contact, or null (logged) when the item does not parse: the page shows it as an unknown contact. */
+  private readContact(item: Record<string, unknown>, key: string): FoundContact | null {
+    try {
+      return parseItem(StoredContact, item, this.tableName);
+    } catch (err) {
+      if (!(err instanceof CorruptItemError)) throw err;
+      this.warn('stored contact unreadable; shown as unknown', { contact: key, problem: err.message });
+      return null;
+    }
   }
 
   private async get(pk: string, sk: string, what: string): Promise<Record<string, unknown> | undefined> {
@@ -136,4 +201,12 @@ export class DynamoDecisionLedger implements DecisionLedger {
   private failure(operation: string, err: unknown): Error {
     return dynamoFailure(this.tableName, operation, err);
   }
+}
+
+/** The contact's sort key from a link key `sourceId:contactId`, or undefined when it is not one. */
+function contactSortKey(key: string): string | undefined {
+  // Source ids are slugs (no colon); contact ids may hold colons (Bluesky DIDs): split at the first one.
+  const colon = key.indexOf(':');
+  if (colon <= 0 || colon === key.length - 1) return undefined;
+  return keys.contact(key.slice(0, colon), key.slice(colon + 1));
 }

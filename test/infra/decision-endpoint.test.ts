@@ -1,4 +1,5 @@
 /** The decision page as deployed: a throttled Function URL, its own key secret, least privilege, logged, nag-clean. */
+import { randomBytes } from 'node:crypto';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
@@ -26,10 +27,13 @@ describe('decision endpoint', () => {
       GenerateSecretString: { SecretStringTemplate: '{"current":"k1"}', GenerateStringKey: 'k1', ExcludePunctuation: true, PasswordLength: 64 },
     });
     // What Secrets Manager will generate has this shape: the page accepts it.
-    expect(parseKeyring(JSON.stringify({ current: 'k1', k1: 'A'.repeat(64) }), 'generated').currentKid).toBe('k1');
+    // (64 characters drawn like Secrets Manager's generator: letters and digits, no punctuation.)
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    const generated = Array.from(randomBytes(64), (b) => alphabet[b % alphabet.length]).join('');
+    expect(parseKeyring(JSON.stringify({ current: 'k1', k1: generated }), 'generated').currentKid).toBe('k1');
   });
 
-  it('with acting off (every profile), may only get, put and delete items on the table and read its key secret, within 10 s', () => {
+  it('with acting off (every profile), may only get (one or a batch), put and delete items on the table and read its key secret, within 10 s', () => {
     expect(resources[decideFnId]?.Properties['Timeout']).toBe(DECISION_TIMEOUT_SECONDS);
     const roleId = stack.getLogicalId(stack.decisions.fn.role?.node.defaultChild as import('aws-cdk-lib').CfnElement);
     const policies = Object.values(resources).filter(
@@ -38,10 +42,36 @@ describe('decision endpoint', () => {
     const statements = policies.flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
     expect(actions).toEqual(
-      ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'].sort(),
+      ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'].sort(),
     );
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions).not.toContain('dynamodb:Query');
+    expect(actions).not.toContain('dynamodb:BatchWriteItem');
+  });
+
+  it("the key secret's resource policy denies reading it to everyone but the page and the two functions that sign links", () => {
+    const keysId = stack.getLogicalId(stack.decisions.signingKeys.node.defaultChild as CfnElement);
+    const roleArn = (fn: { role?: unknown }) => ({ 'Fn::GetAtt': [stack.getLogicalId((fn.role as { node: { defaultChild: CfnElement } }).node.defaultChild), 'Arn'] });
+    const onKeys = Object.values(template.findResources('AWS::SecretsManager::ResourcePolicy')).filter((p) => JSON.stringify(p['Properties']['SecretId']) === JSON.stringify({ Ref: keysId }));
+    expect(onKeys).toHaveLength(1);
+    const statements = (onKeys[0]?.['Properties'] as { ResourcePolicy: { Statement: unknown[] } }).ResourcePolicy.Statement;
+    expect(statements).toEqual([
+      {
+        Sid: 'OnlyThePageAndTheSignersReadTheKeys',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: '*',
+        Condition: { StringNotEquals: { 'aws:PrincipalArn': [roleArn(stack.decisions.fn), roleArn(stack.fn), roleArn(stack.reportStep)] } },
+      },
+    ]);
+    // The three readers also hold the identity grant; no other role of the stack does.
+    const readers = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .filter((r) => (r.Properties['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement.some((st) => JSON.stringify(st.Resource).includes(keysId) && [st.Action].flat().includes('secretsmanager:GetSecretValue')))
+      .flatMap((r) => r.Properties['Roles'] as unknown[]);
+    expect(readers).toEqual(expect.arrayContaining([stack.decisions.fn, stack.fn, stack.reportStep].map((fn) => ({ Ref: stack.getLogicalId((fn.role as unknown as { node: { defaultChild: CfnElement } }).node.defaultChild) }))));
+    expect(readers).toHaveLength(3);
   });
 
   it('the report functions can sign links: they read the key secret and know its name', () => {
@@ -85,7 +115,7 @@ describe('decision endpoint with acting on (a profile has act.enabled)', () => {
 
   it("also queries and conditionally updates items (the act engine's re-checks and claims), never scans, and has time for paced actions", () => {
     const actions = roleStatements(resources, roleId).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions).not.toContain('dynamodb:BatchWriteItem');
     expect(resources[decideFnId]?.Properties['Timeout']).toBe(DECISION_ACT_TIMEOUT_SECONDS);
@@ -97,7 +127,8 @@ describe('decision endpoint with acting on (a profile has act.enabled)', () => {
     const reads = roleStatements(resources, roleId).filter((s) => tokens.some((t) => JSON.stringify(s.Resource).includes(t)));
     expect(reads.map((s) => s.Resource)).toEqual(expect.arrayContaining(tokens.map((t) => ({ Ref: t }))));
     const roleArn = (fn: { role?: unknown }) => ({ 'Fn::GetAtt': [id(fn.role as { node: { defaultChild?: unknown } }), 'Arn'] });
-    const policies = Object.values(template.findResources('AWS::SecretsManager::ResourcePolicy'));
+    const keysId = id(stack.decisions.signingKeys);
+    const policies = Object.values(template.findResources('AWS::SecretsManager::ResourcePolicy')).filter((p) => JSON.stringify(p['Properties']['SecretId']) !== JSON.stringify({ Ref: keysId }));
     expect(policies).toHaveLength(tokens.length);
     for (const p of policies) {
       const [statement] = (p['Properties'] as { ResourcePolicy: { Statement: { Condition: unknown }[] } }).ResourcePolicy.Statement;

@@ -69,4 +69,34 @@ export interface ActionStore {
   appendAudit(audit: ActionAudit): Promise<void>;
   /** Audit records with `at >= since`, oldest first. */
   listAudits(profileId: string, since?: string): Promise<ActionAudit[]>;
+
+  /**
+   * The profile's acting lease: one actor at a time (the page's POSTs, `followback apply`, `undo`).
+   * Taken when nobody holds it, when its holder's time ran out, or when `owner` holds it already
+   * (a conditional write): false while another owner holds it.
+   */
+  takeActLease(profileId: string, owner: string, nowIso: string, untilIso: string): Promise<boolean>;
+  /** Extends the lease, only while `owner` still holds it (a conditional write); false when it was lost. */
+  renewActLease(profileId: string, owner: string, untilIso: string): Promise<boolean>;
+  /** Gives the lease back, only if `owner` holds it. */
+  releaseActLease(profileId: string, owner: string): Promise<void>;
+  /** The profile's acting window: when actions reached the network lately (version 0: none ever). */
+  getActWindow(profileId: string): Promise<ActWindow>;
+  /**
+   * Stores the window only if it is still at `expectedVersion` (a conditional write), which is how a
+   * slot is reserved before an action reaches the network: false when another actor reserved one first.
+   */
+  putActWindow(profileId: string, next: ActWindow, expectedVersion: number): Promise<boolean>;
+}
+
+/**
+ * When actions of a profile reached the network, for the cap and the pacing across every request
+ * and command: `recent` holds the reservation instants inside the cap's window (older ones are
+ * dropped on the next write), `lastAt` the latest one.
+ */
+export interface ActWindow {
+  recent: string[];
+  lastAt?: string;
+  /** Bumped by every write: the condition that keeps two reservations from both passing. */
+  version: number;
 }

@@ -4,23 +4,40 @@
  *   entity            pk             sk                                   access pattern
  *   action request    P#<profile>    ACT#<actionId>                       get by id; list: begins_with ACT#
  *   action audit      P#<profile>    AUD#<at, UTC ISO>#<actionId>#<n>     listAudits(since): sk range, oldest first
+ *   acting lease      P#<profile>    GATE#lease                           one actor at a time: conditional put / update / delete
+ *   acting window     P#<profile>    GATE#window                          cap and pacing across requests: versioned conditional put
  *
  * `loadProfileState` queries its own prefixes (C#, S#, D#, R#), so these items
  * never slow a run down. A request's status moves by conditional update only:
  * two applies (the page's POST and the CLI) cannot both claim one action.
+ *
+ * The lease item holds its owner and `leaseUntil` (epoch ms, compared in the
+ * condition) and a TTL a day later, so a lease left by a killed process ends
+ * by itself and disappears. The window item is rewritten whole under a
+ * version condition: reading it, deciding (cap, pacing) and writing it back
+ * is a compare-and-swap, so a slot is reserved at most once whoever races.
  */
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { ActionAudit, ActionRequest, ActionStatus, ActionStore } from '../ports/action-store.ts';
-import { keys, utcInstant } from './table-schema.ts';
+import type { ActionAudit, ActionRequest, ActionStatus, ActionStore, ActWindow } from '../ports/action-store.ts';
+import { keys, TTL_ATTRIBUTE, utcInstant } from './table-schema.ts';
 import { dynamoFailure, sendToDynamo } from './dynamo-failure.ts';
 
 type Item = Record<string, NativeAttributeValue>;
 
 export const ACTION_SK_PREFIX = 'ACT#';
 export const AUDIT_SK_PREFIX = 'AUD#';
+export const GATE_SK = { lease: 'GATE#lease', window: 'GATE#window' } as const;
+/** A lease nobody renewed is deleted by TTL a day after it ran out. */
+const LEASE_TTL_SLACK_SECONDS = 86_400;
+
+const StoredWindow = z.object({
+  recent: z.array(z.string()).max(1000),
+  lastAt: z.string().optional(),
+  version: z.number().int().min(1),
+});
 
 const Confirmation = z.object({ kind: z.enum(['link', 'cli']), ref: z.string() });
 const Status = z.enum(['pending', 'acting', 'done', 'skipped', 'failed']);
@@ -130,6 +147,89 @@ export class DynamoActionStore implements ActionStore {
       if (!parsed.success) throw new Error(`an action audit of profile ${profileId} is unreadable: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       return stripUndefined(parsed.data) as ActionAudit;
     });
+  }
+
+  async takeActLease(profileId: string, owner: string, nowIso: string, untilIso: string): Promise<boolean> {
+    const until = Date.parse(untilIso);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: keys.profile(profileId), sk: GATE_SK.lease, entity: 'act-lease', leaseOwner: owner, leaseUntil: until, [TTL_ATTRIBUTE]: Math.ceil(until / 1000) + LEASE_TTL_SLACK_SECONDS },
+          ConditionExpression: 'attribute_not_exists(sk) OR leaseUntil <= :now OR leaseOwner = :owner',
+          ExpressionAttributeValues: { ':now': Date.parse(nowIso), ':owner': owner },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw this.failure(`PutItem acting lease ${profileId}`, err);
+    }
+  }
+
+  async renewActLease(profileId: string, owner: string, untilIso: string): Promise<boolean> {
+    const until = Date.parse(untilIso);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.profile(profileId), sk: GATE_SK.lease },
+          UpdateExpression: 'SET leaseUntil = :until, #ttl = :ttl',
+          ConditionExpression: 'attribute_exists(sk) AND leaseOwner = :owner',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':until': until, ':ttl': Math.ceil(until / 1000) + LEASE_TTL_SLACK_SECONDS, ':owner': owner },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw this.failure(`UpdateItem acting lease ${profileId}`, err);
+    }
+  }
+
+  async releaseActLease(profileId: string, owner: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.profile(profileId), sk: GATE_SK.lease },
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) return; // taken over after it ran out: not ours to delete
+      throw this.failure(`DeleteItem acting lease ${profileId}`, err);
+    }
+  }
+
+  async getActWindow(profileId: string): Promise<ActWindow> {
+    const out = await this.send(`GetItem acting window ${profileId}`, () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.profile(profileId), sk: GATE_SK.window }, ConsistentRead: true })),
+    );
+    if (out.Item === undefined) return { recent: [], version: 0 };
+    const parsed = StoredWindow.safeParse(out.Item);
+    if (!parsed.success) throw new Error(`the acting window of profile ${profileId} is unreadable: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    return { recent: parsed.data.recent, version: parsed.data.version, ...(parsed.data.lastAt !== undefined ? { lastAt: parsed.data.lastAt } : {}) };
+  }
+
+  async putActWindow(profileId: string, next: ActWindow, expectedVersion: number): Promise<boolean> {
+    const item: Item = { pk: keys.profile(profileId), sk: GATE_SK.window, entity: 'act-window', recent: next.recent, version: next.version, ...(next.lastAt !== undefined ? { lastAt: next.lastAt } : {}) };
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(sk)' }
+            : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw this.failure(`PutItem acting window ${profileId}`, err);
+    }
   }
 
   private parseRequest(item: Item): ActionRequest {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyActions, confirmAndApply, howToEnable, recordConfirmation, undoAction, type ApplyDeps } from '../../../shared/app/apply-actions.ts';
+import { ACT_WINDOW_MS, applyActions, confirmAndApply, howToEnable, recordConfirmation, undoAction, type ApplyDeps } from '../../../shared/app/apply-actions.ts';
+import { withConfirmationMac } from '../../../shared/decide/confirmation-mac.ts';
+import { keyringOf, newKeyringJson } from '../../../shared/decide/keyring.ts';
 import { ProfileConfig } from '../../../shared/config/schema.ts';
 import type { TrackedContact } from '../../../shared/domain/analysis-types.ts';
 import type { Interaction } from '../../../shared/domain/model.ts';
@@ -26,6 +28,8 @@ class FakeActor implements Actor {
   gone = new Set<string>();
   failWrites = false;
   failLooks = false;
+  /** Writes never answer: they end only when the caller's signal aborts (a server slower than the deadline). */
+  hangWrites = false;
   constructor(
     readonly following: Set<string>,
     private readonly now: () => number,
@@ -36,9 +40,13 @@ class FakeActor implements Actor {
     const inbound = this.inbound.get(target.id);
     return { following: this.following.has(target.id), gone: this.gone.has(target.id), ...(inbound ? { inboundSince: inbound } : {}), answer: { status: 200, summary: `following=${this.following.has(target.id)}` } };
   }
-  async unfollow(target: ActTarget): Promise<ActResult> {
+  async unfollow(target: ActTarget, signal?: AbortSignal): Promise<ActResult> {
     this.calls.push({ call: 'unfollow', id: target.id, at: this.now() });
     if (this.failWrites) throw new Error('POST /api/v1/accounts/x/unfollow: HTTP 500');
+    if (this.hangWrites) {
+      await new Promise<void>((resolve) => (signal?.aborted ? resolve() : signal?.addEventListener('abort', () => resolve(), { once: true })));
+      return { outcome: 'failed', answer: { summary: 'POST /api/v1/accounts/x/unfollow: aborted' } };
+    }
     this.following.delete(target.id);
     return { outcome: 'done', answer: { status: 200, summary: 'following=false' } };
   }
@@ -74,7 +82,10 @@ function world(ids: string[], opts: { decisions?: StoredDecision[]; interactions
       nowMs += 1000;
       return r;
     });
-  return { deps, actor, actions, sleeps, confirm };
+  const advance = (ms: number): void => {
+    nowMs += ms;
+  };
+  return { deps, actor, actions, sleeps, confirm, advance, clock };
 }
 
 describe('applyActions', () => {
@@ -100,6 +111,12 @@ describe('applyActions', () => {
     expect(first.acted).toBe(2);
     expect(first.stillPending).toHaveLength(3);
     expect([...w.actor.following].sort()).toEqual(['3', '4', '5']);
+    // The cap is per hour, whoever acts: an apply right after sends nothing and says until when.
+    const again = await applyActions(profile, w.deps);
+    expect(again.acted).toBe(0);
+    expect(again.stopped).toEqual({ reason: 'cap', until: new Date(w.clock().getTime() + ACT_WINDOW_MS).toISOString() });
+    expect([...w.actor.following].sort()).toEqual(['3', '4', '5']);
+    w.advance(ACT_WINDOW_MS);
     const second = await applyActions(profile, w.deps);
     expect(second.acted).toBe(2);
     expect([...w.actor.following]).toEqual(['5']);
@@ -231,12 +248,16 @@ describe('applyActions', () => {
   });
 });
 
+const keyring = keyringOf(newKeyringJson('k1'));
+const signed = (a: ConfirmedAction): ConfirmedAction => withConfirmationMac(keyring, 'p', a);
+
 describe('confirmations from the decision page (the ledger)', () => {
   it('are taken over once, carried out, and settled back in the ledger with what happened', async () => {
     const w = world(['1', '2']);
+    w.deps.keyring = async () => keyring;
     const ledgerItems: ConfirmedAction[] = [
-      { key: 'mastodon:1', action: 'unfollow', confirmedAt: '2026-11-24T09:00:00.000Z', tokenId: 'jti-1', status: 'pending' },
-      { key: 'mastodon:2', action: 'follow_back', confirmedAt: '2026-11-24T09:01:00.000Z', tokenId: 'jti-2', status: 'pending' },
+      signed({ key: 'mastodon:1', action: 'unfollow', confirmedAt: '2026-11-24T09:00:00.000Z', tokenId: 'jti-1', status: 'pending' }),
+      signed({ key: 'mastodon:2', action: 'follow_back', confirmedAt: '2026-11-24T09:01:00.000Z', tokenId: 'jti-2', status: 'pending' }),
     ];
     w.actor.following.delete('2');
     const ledger = {
@@ -253,6 +274,125 @@ describe('confirmations from the decision page (the ledger)', () => {
     expect(w.actions.audits.map((x) => x.confirmation)).toEqual(expect.arrayContaining([{ kind: 'link', ref: 'jti-1' }, { kind: 'link', ref: 'jti-2' }]));
     await applyActions(profile, { ...w.deps, ledger });
     expect(w.actor.calls.filter((c) => c.call !== 'look')).toHaveLength(2);
+  });
+});
+
+describe('the cap, the pacing and the lease hold across calls (the page and the CLI at once)', () => {
+  it('six single-contact confirmations pressed at once, maxPerRun 1: one reaches the network, the others wait with the cap', async () => {
+    const ids = ['1', '2', '3', '4', '5', '6'];
+    const w = world(ids);
+    const profile = profileWith({ enabled: true, maxPerRun: 1, pacingSeconds: 30 });
+    const link = (id: string) => ({ contactKey: `mastodon:${id}`, handle: `${id}@m.example`, action: 'unfollow' as const, reportAt: REPORT_AT, confirmation: { kind: 'link' as const, ref: `tok-${id}` } });
+    const pages = await Promise.all(ids.map((id) => confirmAndApply(profile, w.deps, link(id))));
+    expect(w.actor.calls.filter((c) => c.call === 'unfollow')).toHaveLength(1);
+    expect(pages.reduce((n, p) => n + p.apply.acted, 0)).toBe(1);
+    expect(pages.filter((p) => p.request.status === 'pending')).toHaveLength(5);
+    expect(pages.filter((p) => p.apply.acted === 0).map((p) => p.apply.stopped?.reason)).toEqual(['cap', 'cap', 'cap', 'cap', 'cap']);
+    expect(w.sleeps).toEqual([]);
+    expect(w.actions.leases.size).toBe(0);
+  });
+
+  it('a second call a second after an action waits out the pacing (a terminal), or leaves it pending when it may not wait that long (a page)', async () => {
+    const w = world(['1', '2', '3']);
+    const profile = profileWith({ enabled: true, maxPerRun: 5, pacingSeconds: 30 });
+    await w.confirm(profile, '1');
+    expect((await applyActions(profile, w.deps)).acted).toBe(1);
+    w.advance(1000);
+    await w.confirm(profile, '2');
+    // The page: 10 s left in its request, 28 s of pacing to go.
+    const page = await applyActions(profile, w.deps, { mayWaitMs: () => 10_000 });
+    expect(page.acted).toBe(0);
+    expect(page.stopped).toMatchObject({ reason: 'pacing' });
+    expect(page.stillPending.map((r) => r.contactKey)).toEqual(['mastodon:2']);
+    expect(w.actor.calls.filter((c) => c.call !== 'sleep').map((c) => `${c.call}${c.id}`)).toEqual(['look1', 'unfollow1']);
+    // The terminal waits what is left of the 30 s since the last action, whoever made it.
+    const cli = await applyActions(profile, w.deps);
+    expect(cli.acted).toBe(1);
+    expect(w.sleeps).toEqual([28_000]);
+    const writes = w.actor.calls.filter((c) => c.call === 'unfollow').map((c) => c.at);
+    expect(writes[1]! - writes[0]!).toBe(30_000);
+  });
+
+  it('while another actor holds the lease nothing is sent; an expired lease is taken over and an action its holder left acting goes back to pending, audited', async () => {
+    const w = world(['1', '2']);
+    const profile = profileWith({ enabled: true, pacingSeconds: 0 });
+    const first = await w.confirm(profile, '1');
+    const now = w.clock();
+    expect(await w.actions.takeActLease('p', 'someone-else', now.toISOString(), new Date(now.getTime() + 60_000).toISOString())).toBe(true);
+    // Someone else claimed it and died mid-action.
+    expect(await w.actions.transitionAction('p', first.id, 'pending', 'acting', now.toISOString())).toBe(true);
+    const busy = await applyActions(profile, w.deps, { leaseWaitMs: 0 });
+    expect(busy).toMatchObject({ acted: 0, stopped: { reason: 'busy' } });
+    expect(w.actor.calls).toEqual([]);
+    expect(w.actions.leases.get('p')?.owner).toBe('someone-else');
+
+    w.advance(61_000);
+    const taken = await applyActions(profile, w.deps, { leaseWaitMs: 0 });
+    expect(taken.acted).toBe(1);
+    expect(w.actor.following.has('1')).toBe(false);
+    expect(w.actions.audits.map((a) => `${a.outcome}: ${a.reason ?? ''}`)).toEqual([expect.stringMatching(/^failed: interrupted: the apply that claimed it stopped/), 'done: ']);
+    expect(w.actions.leases.size).toBe(0);
+  });
+
+  it('a deadline reached mid-write: the attempt is audited as interrupted, the action is pending again and the lease is given back', async () => {
+    const w = world(['1', '2']);
+    const profile = profileWith({ enabled: true, pacingSeconds: 0 });
+    await w.confirm(profile, '1');
+    await w.confirm(profile, '2');
+    w.actor.hangWrites = true;
+    const result = await applyActions(profile, w.deps, { signal: AbortSignal.timeout(200) });
+    expect(result.results).toEqual([]);
+    expect(result.interrupted.map((r) => [r.contactKey, r.status])).toEqual([['mastodon:1', 'pending']]);
+    expect(result.stillPending.map((r) => r.contactKey)).toEqual(['mastodon:1', 'mastodon:2']);
+    expect(result.stopped).toEqual({ reason: 'deadline' });
+    expect(w.actions.audits).toEqual([expect.objectContaining({ contactKey: 'mastodon:1', outcome: 'failed', reason: expect.stringContaining('interrupted by the deadline') })]);
+    expect((await w.actions.listActionRequests('p', 'acting'))).toEqual([]);
+    expect(w.actions.leases.size).toBe(0);
+    // The next apply looks again (the write may have happened) and carries on.
+    w.actor.hangWrites = false;
+    w.advance(ACT_WINDOW_MS);
+    expect((await applyActions(profile, w.deps)).acted).toBe(2);
+  });
+});
+
+describe('confirmations not signed by this deployment', () => {
+  it('are refused, recorded once as failed, audited and settled; never sent, never adopted; a signed one is carried out', async () => {
+    const w = world(['1', '2', '3', '4']);
+    w.deps.keyring = async () => keyring;
+    const other = keyringOf(newKeyringJson('k1'));
+    const good = signed({ key: 'mastodon:1', action: 'unfollow', confirmedAt: '2026-11-24T09:00:00.000Z', tokenId: 'jti-1', status: 'pending' });
+    const ledgerItems: ConfirmedAction[] = [
+      good,
+      { key: 'mastodon:2', action: 'unfollow', confirmedAt: '2026-11-24T09:01:00.000Z', tokenId: 'jti-2', status: 'pending' },
+      withConfirmationMac(other, 'p', { key: 'mastodon:3', action: 'unfollow' as const, confirmedAt: '2026-11-24T09:02:00.000Z', tokenId: 'jti-3', status: 'pending' as const }),
+      // A good MAC moved onto another contact.
+      { key: 'mastodon:4', action: 'unfollow', confirmedAt: '2026-11-24T09:03:00.000Z', tokenId: 'jti-1', status: 'pending', ...(good.mac !== undefined ? { mac: good.mac } : {}) },
+    ];
+    const ledger = {
+      listConfirmedActions: async () => ledgerItems.map((a) => ({ ...a })),
+      putConfirmedAction: async (_p: string, a: ConfirmedAction) => {
+        ledgerItems.splice(ledgerItems.findIndex((x) => x.key === a.key), 1, a);
+      },
+    };
+    const profile = profileWith({ enabled: true, pacingSeconds: 0 });
+    const [a, b] = await Promise.all([applyActions(profile, { ...w.deps, ledger }), applyActions(profile, { ...w.deps, ledger })]);
+    expect(w.actor.calls.filter((c) => c.call === 'unfollow').map((c) => c.id)).toEqual(['1']);
+    expect(a.refused.map((r) => [r.key, r.reason])).toEqual([
+      ['mastodon:2', "not signed by this deployment's key: ignored (no MAC)"],
+      ['mastodon:3', "not signed by this deployment's key: ignored (wrong MAC)"],
+      ['mastodon:4', "not signed by this deployment's key: ignored (wrong MAC)"],
+    ]);
+    expect(b.refused).toHaveLength(3);
+    expect(ledgerItems.map((x) => x.status)).toEqual(['done', 'failed', 'failed', 'failed']);
+    const refusedAudits = w.actions.audits.filter((x) => x.reason?.startsWith('not signed'));
+    expect(refusedAudits.map((x) => x.contactKey).sort()).toEqual(['mastodon:2', 'mastodon:3', 'mastodon:4']);
+    expect((await w.actions.listActionRequests('p')).filter((r) => r.status !== 'done').map((r) => r.status)).toEqual(['failed', 'failed', 'failed']);
+    // Without a keyring nothing from the page is believed.
+    const w2 = world(['1']);
+    const none = await applyActions(profile, { ...w2.deps, ledger: { listConfirmedActions: async () => [good], putConfirmedAction: async () => undefined } });
+    expect(none.refused.map((r) => [r.checked, r.reason])).toEqual([[false, expect.stringContaining('no decision signing key')]]);
+    expect(w2.actions.requests.size).toBe(0);
+    expect(w2.actor.calls).toEqual([]);
   });
 });
 

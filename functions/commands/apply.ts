@@ -1,6 +1,8 @@
 import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ActionInputError, applyActions, howToEnable, recordConfirmation, undoAction, type ActionResult, type ApplyDeps, type ApplyResult } from '../../shared/app/apply-actions.ts';
+import { ActionInputError, applyActions, howToEnable, recordConfirmation, undoAction, type ActionResult, type ApplyDeps, type ApplyOptions, type ApplyResult } from '../../shared/app/apply-actions.ts';
+import { macProblemText, verifyConfirmationMac } from '../../shared/decide/confirmation-mac.ts';
+import type { Keyring } from '../../shared/decide/keyring.ts';
 import type { ProfileConfig } from '../../shared/config/schema.ts';
 import type { ActionConfirmation, ActionKind, ActionRequest } from '../../shared/ports/action-store.ts';
 import { EnvSecretResolver } from '../../shared/secrets/env-secrets.ts';
@@ -9,6 +11,7 @@ import type { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { cliConfig } from './cli-config.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
 import { resolveContact } from './keep.ts';
+import { localKeyring } from './local-decision-page.ts';
 import { openStoreOrExit, profileOf, readCommandInput } from './command-setup.ts';
 
 export const APPLY_USAGE = `Usage: followback apply [--unfollow CONTACT]... [--follow CONTACT]... [--confirm] [options]
@@ -17,8 +20,10 @@ Carries out confirmed actions (unfollow, follow back) through the network's API:
 the ones confirmed on the decision page, and those named here with --unfollow
 or --follow (confirmed by --confirm). Each is re-checked just before: an
 allowlisted or snoozed contact, or one who engaged since the report, is skipped.
-At most act.maxPerRun per apply, act.pacingSeconds apart; every attempt is
-audited and shown in the next report. Needs "act": { "enabled": true } in the
+At most act.maxPerRun in any hour (the page and every apply together),
+act.pacingSeconds apart, one apply or page at a time per profile; every attempt
+is audited and shown in the next report. Confirmations from the page count only
+when signed by this deployment's decision key. Needs "act": { "enabled": true } in the
 profile and a token with write scope. Without --confirm it only shows what it
 would do.
 
@@ -88,17 +93,29 @@ function cliConfirmation(io: CliIo): ActionConfirmation {
   return { kind: 'cli', ref: `${user}@${hostname()}` };
 }
 
-function depsFor(profile: ProfileConfig, store: DynamoStore, io: CliIo): ApplyDeps {
+/** What tests inject: the pacing's wait, and how long to wait for another actor's lease. */
+export interface ApplyCommandOptions {
+  sleep?: ApplyDeps['sleep'];
+  leaseWaitMs?: number;
+}
+
+function depsFor(profile: ProfileConfig, store: DynamoStore, io: CliIo, keyring: Keyring | undefined): ApplyDeps {
   const secrets = new EnvSecretResolver(io.env);
   return {
     actions: store.actionStore(),
     store,
     ledger: store.decisionLedger(),
+    // The page's keys (FOLLOWBACK_DECISION_KEYS or .followback/decision-keys.json): without them page confirmations wait, unchecked.
+    ...(keyring !== undefined ? { keyring: async () => keyring } : {}),
     actorFor: (sourceId) => buildActor(profile, sourceId, { secrets, sessions: store }),
   };
 }
 
-export async function applyCommand(argv: string[], io: CliIo, clock: () => Date = () => new Date()): Promise<number> {
+function applyOptions(io: CliIo, options: ApplyCommandOptions): ApplyOptions {
+  return { ...(io.signal ? { signal: io.signal } : {}), ...(options.leaseWaitMs !== undefined ? { leaseWaitMs: options.leaseWaitMs } : {}) };
+}
+
+export async function applyCommand(argv: string[], io: CliIo, clock: () => Date = () => new Date(), options: ApplyCommandOptions = {}): Promise<number> {
   const input = await readCommandInput(io, APPLY_USAGE, async () => {
     const flags = parseApplyFlags(argv);
     if (flags === 'help') return 'help';
@@ -111,7 +128,8 @@ export async function applyCommand(argv: string[], io: CliIo, clock: () => Date 
   const opened = await openStoreOrExit(config.storage, io);
   if (typeof opened === 'number') return opened;
   try {
-    const deps = { ...depsFor(profile, opened.store, io), clock };
+    const keyring = await localKeyring(io, { create: false });
+    const deps: ApplyDeps = { ...depsFor(profile, opened.store, io, keyring), clock, ...(options.sleep ? { sleep: options.sleep } : {}) };
     const state = await opened.store.loadProfileState(profile.id);
     const wanted: { typed: string; action: ActionKind }[] = [...flags.unfollow.map((typed) => ({ typed, action: 'unfollow' as const })), ...flags.follow.map((typed) => ({ typed, action: 'follow' as const }))];
     const confirmations = [];
@@ -141,23 +159,29 @@ export async function applyCommand(argv: string[], io: CliIo, clock: () => Date 
     if (!flags.confirm) {
       const pending = await deps.actions.listActionRequests(profile.id, 'pending');
       const fromPage = (await opened.store.decisionLedger().listConfirmedActions(profile.id)).filter((a) => a.status === 'pending' && !pending.some((p) => p.confirmation.ref === a.tokenId && p.contactKey === a.key));
+      const pageLine = (a: (typeof fromPage)[number]): string => {
+        const what = `${a.confirmedAt.slice(0, 16).replace('T', ' ')}: ${a.action === 'follow_back' ? 'follow' : 'unfollow'} ${a.key}`;
+        if (keyring === undefined) return `  confirmed on the page ${what} (cannot be checked: no decision signing key here)`;
+        const check = verifyConfirmationMac(keyring, profile.id, a);
+        return check.ok ? `  confirmed on the page ${what}` : `  refused ${what}: ${macProblemText(check.problem)}`;
+      };
       const lines = [
         ...confirmations.map((c) => `  would confirm: ${c.action} ${c.handle} (${c.contactKey})`),
         ...pending.map((r) => `  confirmed ${r.confirmedAt.slice(0, 16).replace('T', ' ')}: ${r.action} ${r.handle} (${r.id})`),
-        ...fromPage.map((a) => `  confirmed on the page ${a.confirmedAt.slice(0, 16).replace('T', ' ')}: ${a.action === 'follow_back' ? 'follow' : 'unfollow'} ${a.key}`),
+        ...fromPage.map(pageLine),
       ];
       io.stdout(lines.length > 0 ? `${profile.id}: ${lines.length} action(s):\n${lines.join('\n')}\n` : `${profile.id}: no confirmed actions waiting\n`);
       if (!profile.act.enabled) io.stdout(`${howToEnable(profile.id)}\n`);
-      else if (lines.length > 0) io.stdout(`each is re-checked just before acting; at most ${profile.act.maxPerRun} now, ${profile.act.pacingSeconds}s apart. Nothing was done: add --confirm to do it\n`);
+      else if (lines.length > 0) io.stdout(`each is re-checked just before acting; at most ${profile.act.maxPerRun} an hour (the page's included), ${profile.act.pacingSeconds}s apart. Nothing was done: add --confirm to do it\n`);
       return EXIT_OK;
     }
 
     const confirmation = cliConfirmation(io);
     const recorded: ActionRequest[] = [];
     for (const c of confirmations) recorded.push(await recordConfirmation(profile, deps, { ...c, confirmation }));
-    const result = await applyActions(profile, deps, io.signal ? { signal: io.signal } : {});
+    const result = await applyActions(profile, deps, applyOptions(io, options));
     printResult(io, profile, result, recorded);
-    return result.results.some((r) => r.outcome === 'failed') ? EXIT_RUN_FAILED : EXIT_OK;
+    return result.results.some((r) => r.outcome === 'failed') || result.stopped?.reason === 'busy' || result.stopped?.reason === 'lease_lost' ? EXIT_RUN_FAILED : EXIT_OK;
   } catch (err) {
     io.stderr(`followback: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_RUN_FAILED;
@@ -166,7 +190,7 @@ export async function applyCommand(argv: string[], io: CliIo, clock: () => Date 
   }
 }
 
-export async function undoCommand(argv: string[], io: CliIo, clock: () => Date = () => new Date()): Promise<number> {
+export async function undoCommand(argv: string[], io: CliIo, clock: () => Date = () => new Date(), options: ApplyCommandOptions = {}): Promise<number> {
   const input = await readCommandInput(io, UNDO_USAGE, async () => {
     let parsed;
     try {
@@ -185,10 +209,10 @@ export async function undoCommand(argv: string[], io: CliIo, clock: () => Date =
   const opened = await openStoreOrExit(config.storage, io);
   if (typeof opened === 'number') return opened;
   try {
-    const deps = { ...depsFor(profile, opened.store, io), clock };
+    const deps: ApplyDeps = { ...depsFor(profile, opened.store, io, await localKeyring(io, { create: false })), clock, ...(options.sleep ? { sleep: options.sleep } : {}) };
     const { request, apply } = await undoAction(profile, deps, actionId, cliConfirmation(io), io.signal);
     printResult(io, profile, apply, [request]);
-    return apply.results.some((r) => r.outcome === 'failed') ? EXIT_RUN_FAILED : EXIT_OK;
+    return apply.results.some((r) => r.outcome === 'failed') || apply.stopped?.reason === 'busy' ? EXIT_RUN_FAILED : EXIT_OK;
   } catch (err) {
     io.stderr(`followback: ${err instanceof Error ? err.message : String(err)}\n`);
     return err instanceof ActionInputError ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
@@ -204,8 +228,14 @@ function printResult(io: CliIo, profile: ProfileConfig, result: ApplyResult, rec
     return;
   }
   for (const r of result.results) io.stdout(`  ${line(r)}\n`);
-  if (result.stillPending.length > 0) io.stdout(`${result.stillPending.length} more confirmed action(s) wait for the next apply (act.maxPerRun is ${profile.act.maxPerRun})\n`);
-  if (result.results.length === 0 && result.stillPending.length === 0) io.stdout(`${profile.id}: no confirmed actions waiting\n`);
+  for (const r of result.interrupted) io.stdout(`  ${r.id}  ${r.action.padEnd(8)} ${r.handle}  interrupted: ${r.detail ?? 'back to pending'}\n`);
+  for (const r of result.refused) {
+    const what = `${r.action === 'follow_back' ? 'follow' : 'unfollow'} ${r.key} (confirmed on the page ${r.confirmedAt.slice(0, 16).replace('T', ' ')})`;
+    io.stdout(r.checked ? `  refused  ${what}: ${r.reason}\n` : `  waiting  ${what}: ${r.reason} (set FOLLOWBACK_DECISION_KEYS or .followback/decision-keys.json as for serve)\n`);
+  }
+  if (result.stopped !== undefined) io.stdout(`${stopLine(profile, result.stopped)}\n`);
+  if (result.stillPending.length > 0) io.stdout(`${result.stillPending.length} more confirmed action(s) wait for the next apply\n`);
+  if (result.results.length === 0 && result.stillPending.length === 0 && result.refused.length === 0) io.stdout(`${profile.id}: no confirmed actions waiting\n`);
   if (result.results.some((r) => r.outcome === 'done')) io.stdout('undo one with: followback undo ACTION_ID\n');
 }
 
@@ -213,4 +243,20 @@ function line(r: ActionResult): string {
   const what = `${r.request.id}  ${r.request.action.padEnd(8)} ${r.request.handle}`;
   const answer = r.answer ? ` [${r.answer.status !== undefined ? `${r.answer.status} ` : ''}${r.answer.summary}]` : '';
   return `${what}  ${r.outcome}${r.reason !== undefined ? `: ${r.reason}` : ''}${answer}`;
+}
+
+function stopLine(profile: ProfileConfig, stop: NonNullable<ApplyResult['stopped']>): string {
+  const at = stop.until !== undefined ? ` (next at ${stop.until})` : '';
+  switch (stop.reason) {
+    case 'cap':
+      return `${profile.id}: the cap is reached: at most ${profile.act.maxPerRun} actions in any hour (act.maxPerRun, the page's included)${at}`;
+    case 'pacing':
+      return `${profile.id}: waiting for the pacing (act.pacingSeconds is ${profile.act.pacingSeconds})${at}`;
+    case 'busy':
+      return `${profile.id}: another apply or the decision page is acting on this profile; nothing was sent. Try again in a minute`;
+    case 'deadline':
+      return `${profile.id}: stopped before the end; what is left waits for the next apply`;
+    case 'lease_lost':
+      return `${profile.id}: another actor took over this profile's acting lease; stopped, what is left waits for the next apply`;
+  }
 }

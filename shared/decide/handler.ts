@@ -21,6 +21,7 @@ import type { DecisionLedger, DecisionStore } from '../ports/store.ts';
 import { keepContact } from '../app/keep-contact.ts';
 import { formatterFor } from '../report/format.ts';
 import { messagesFor } from '../report/i18n.ts';
+import { withConfirmationMac } from './confirmation-mac.ts';
 import type { Keyring } from './keyring.ts';
 import { localeFromAcceptLanguage, pageMessagesFor, type ActOutcomeKind, type OutcomeCounts, type PageMessages } from './page-messages.ts';
 import { PAGE_HEADERS, renderPage, type ContactBlock, type FormView, type PageView } from './render-page.ts';
@@ -282,7 +283,7 @@ async function apply(payload: TokenPayload, keys: string[], profile: ProfileConf
         break;
       case 'unfollow':
       case 'follow_back':
-        await deps.ledger.putConfirmedAction(profile.id, { key, action: payload.action, confirmedAt: now.toISOString(), reportAt: linkIssuedAt(payload), tokenId: payload.jti, status: 'pending' });
+        await deps.ledger.putConfirmedAction(profile.id, withConfirmationMac(await deps.keyring(), profile.id, { key, action: payload.action, confirmedAt: now.toISOString(), reportAt: linkIssuedAt(payload), tokenId: payload.jti, status: 'pending' as const }));
         break;
       case 'undo':
         throw new Error('an undo link records no decision');

@@ -6,9 +6,17 @@
  * decision Lambda; the handler stays pure.
  *
  * Only the link's own confirmations are attempted here (what the owner just
- * pressed); anything else pending waits for the next apply. A request cannot
- * wait for minutes of pacing, so at most as many actions as fit in the time
- * budget are attempted; the rest stay pending and the page says so.
+ * pressed); anything else pending waits for the next apply. The engine takes
+ * the profile's acting lease (one actor at a time, the CLI included), reserves
+ * each action's slot in the profile's window (the cap and the pacing across
+ * every request and command) and gets a deadline: the request's time budget,
+ * as an AbortSignal that reaches every network call. A request cannot wait for
+ * minutes of pacing: what does not fit stays pending and the page says
+ * "waiting"; an action the deadline cuts off is audited and pending again.
+ *
+ * Only confirmations with a valid MAC under the decision signing key are
+ * believed (the page's POST writes it): `keyring` is the same one the handler
+ * verifies links with.
  */
 import { adoptLedgerActions, applyActions, type ApplyDeps } from '../app/apply-actions.ts';
 import type { ProfileConfig } from '../config/schema.ts';
@@ -19,6 +27,7 @@ import type { DecisionLedger, ProfileStore } from '../ports/store.ts';
 import { buildActor } from '../sources/build-actors.ts';
 import type { HttpClientOptions } from '../sources/http/http-client.ts';
 import type { PageAct, PageActOutcome } from './handler.ts';
+import type { Keyring } from './keyring.ts';
 
 /** A look and a write, generously: how long one action may take besides its pacing. */
 export const ACTION_ESTIMATE_MS = 4_000;
@@ -28,6 +37,8 @@ export interface PageActDeps {
   store: Pick<ProfileStore, 'loadProfileState' | 'loadInteractions'> & SessionStore;
   actions: ActionStore;
   ledger: Pick<DecisionLedger, 'listConfirmedActions' | 'putConfirmedAction'>;
+  /** The decision signing keys (the handler's): a confirmation is acted on only with a valid MAC under one of them. */
+  keyring(): Promise<Keyring>;
   /** The sources' tokens (environment locally, Secrets Manager in AWS). */
   secrets: SecretResolver;
   /** Milliseconds this request may still spend acting (a Lambda's remaining time less a margin). */
@@ -39,39 +50,57 @@ export interface PageActDeps {
 
 export function engineAct(deps: PageActDeps): PageAct {
   return async (profile: ProfileConfig, link) => {
-    const applyDeps: ApplyDeps = {
-      actions: deps.actions,
-      store: deps.store,
-      ledger: deps.ledger,
-      actorFor: (sourceId) => buildActor(profile, sourceId, { secrets: deps.secrets, sessions: deps.store, ...(deps.http ? { http: deps.http } : {}) }),
-      ...(deps.clock ? { clock: deps.clock } : {}),
-      ...(deps.sleep ? { sleep: deps.sleep } : {}),
-    };
-    // The page's confirmations become engine requests (ids derived from the link and the contact).
-    await adoptLedgerActions(profile, applyDeps, deps.ledger);
-    const mine = (await deps.actions.listActionRequests(profile.id)).filter(
-      (r) => r.confirmation.kind === 'link' && r.confirmation.ref === link.tokenId && link.keys.includes(r.contactKey),
-    );
-    const perAction = profile.act.pacingSeconds * 1000 + ACTION_ESTIMATE_MS;
-    const fits = Math.max(1, Math.floor(deps.budgetMs() / perAction));
-    const attempt = mine.filter((r) => r.status === 'pending').slice(0, fits);
-    const result = attempt.length === 0 ? undefined : await applyActions(profile, applyDeps, { onlyIds: attempt.map((r) => r.id) });
+    // The deadline, in real time: every network call made while acting gets it.
+    const budget = Math.max(0, deps.budgetMs());
+    const endsAt = Date.now() + budget;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException(`the request's ${budget} ms to act ran out`, 'TimeoutError')), budget);
+    try {
+      const applyDeps: ApplyDeps = {
+        actions: deps.actions,
+        store: deps.store,
+        ledger: deps.ledger,
+        keyring: () => deps.keyring(),
+        actorFor: (sourceId) => buildActor(profile, sourceId, { secrets: deps.secrets, sessions: deps.store, ...(deps.http ? { http: deps.http } : {}) }),
+        ...(deps.clock ? { clock: deps.clock } : {}),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      };
+      // The page's confirmations become engine requests (ids derived from the link and the contact); unsigned ones are refused.
+      await adoptLedgerActions(profile, applyDeps, deps.ledger);
+      const mine = (await deps.actions.listActionRequests(profile.id)).filter(
+        (r) => r.confirmation.kind === 'link' && r.confirmation.ref === link.tokenId && link.keys.includes(r.contactKey),
+      );
+      const attempt = mine.filter((r) => r.status === 'pending');
+      const result =
+        attempt.length === 0
+          ? undefined
+          : await applyActions(profile, applyDeps, {
+              onlyIds: attempt.map((r) => r.id),
+              signal: deadline.signal,
+              // Another actor (the CLI, another press) may hold the lease: wait for it while the request has time.
+              leaseWaitMs: Math.max(0, budget - ACTION_ESTIMATE_MS),
+              // Pacing longer than what is left (less one action) leaves the rest pending: the page says "waiting".
+              mayWaitMs: () => endsAt - Date.now() - ACTION_ESTIMATE_MS,
+            });
 
-    return link.keys.map((key): PageActOutcome => {
-      const request = mine.find((r) => r.contactKey === key);
-      if (request === undefined) return { key, outcome: 'waiting' };
-      const handle = request.handle !== key ? { handle: request.handle } : {};
-      const done = result?.results.find((r) => r.request.id === request.id);
-      if (done === undefined) {
-        // Not attempted now: over the cap or the time budget, or already settled / taken by another apply.
-        const status = request.status;
-        return status === 'done' || status === 'skipped' || status === 'failed'
-          ? { key, ...handle, outcome: status, actionId: request.id, ...(request.detail !== undefined ? { reason: request.detail } : {}) }
-          : { key, ...handle, outcome: 'waiting', actionId: request.id };
-      }
-      const outcome = done.outcome === 'not_enabled' ? 'waiting' : done.outcome;
-      const reason = done.reason ?? (done.outcome === 'done' ? undefined : done.answer?.summary);
-      return { key, ...handle, outcome, actionId: request.id, ...(reason !== undefined ? { reason } : {}) };
-    });
+      return link.keys.map((key): PageActOutcome => {
+        const request = mine.find((r) => r.contactKey === key);
+        if (request === undefined) return { key, outcome: 'waiting' };
+        const handle = request.handle !== key ? { handle: request.handle } : {};
+        const done = result?.results.find((r) => r.request.id === request.id);
+        if (done === undefined) {
+          // Not attempted now (over the cap, the pacing or the time budget, interrupted), or settled / taken by another apply.
+          const status = request.status;
+          return status === 'done' || status === 'skipped' || status === 'failed'
+            ? { key, ...handle, outcome: status, actionId: request.id, ...(request.detail !== undefined ? { reason: request.detail } : {}) }
+            : { key, ...handle, outcome: 'waiting', actionId: request.id };
+        }
+        const outcome = done.outcome === 'not_enabled' ? 'waiting' : done.outcome;
+        const reason = done.reason ?? (done.outcome === 'done' ? undefined : done.answer?.summary);
+        return { key, ...handle, outcome, actionId: request.id, ...(reason !== undefined ? { reason } : {}) };
+      });
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }

@@ -109,6 +109,11 @@ export interface ConfirmedAction {
   /** Set by the act engine. */
   doneAt?: string;
   detail?: string;
+  /**
+   * `<kid>.<base64url HMAC-SHA256>` under the decision signing key, written by the page's POST
+   * (shared/decide/confirmation-mac.ts): the act engine ignores a confirmation without a valid one.
+   */
+  mac?: string;
 }
 
 /** What the decision page needs from the store besides `DecisionStore`: single use of links, confirmed actions. */

@@ -35,6 +35,8 @@ const StoredAction = z.object({
   status: z.enum(['pending', 'done', 'failed', 'skipped']),
   doneAt: IsoInstant.optional(),
   detail: z.string().optional(),
+  /** Checked by the act engine, not here: a row without a valid one is listed and refused there. */
+  mac: z.string().max(200).optional(),
 });
 
 /** BatchGetItem takes at most 100 keys a call. */
@@ -126,7 +128,7 @@ export class DynamoDecisionLedger implements DecisionLedger {
       }
       for (const item of page.Items ?? []) {
         const a = parseItem(StoredAction, item, this.tableName);
-        out.push({ key: a.key, action: a.action, confirmedAt: a.confirmedAt, ...(a.reportAt !== undefined ? { reportAt: a.reportAt } : {}), tokenId: a.tokenId, status: a.status, ...(a.doneAt !== undefined ? { doneAt: a.doneAt } : {}), ...(a.detail !== undefined ? { detail: a.detail } : {}) });
+        out.push({ key: a.key, action: a.action, confirmedAt: a.confirmedAt, ...(a.reportAt !== undefined ? { reportAt: a.reportAt } : {}), tokenId: a.tokenId, status: a.status, ...(a.doneAt !== undefined ? { doneAt: a.doneAt } : {}), ...(a.detail !== undefined ? { detail: a.detail } : {}), ...(a.mac !== undefined ? { mac: a.mac } : {}) });
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);

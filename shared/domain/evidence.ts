@@ -48,7 +48,16 @@ export const EVIDENCE_SCHEMAS = {
     .strict(),
   out_of_audience: z.union([
     z.object({ excludedKeyword: z.string(), field: z.enum(['name', 'bio']) }).strict(),
-    z.object({ language: z.string(), confidence: Share, languageShare: Share, textsRead: Count }).strict(),
+    z
+      .object({
+        language: z.string(),
+        confidence: Share,
+        languageShare: Share,
+        textsRead: Count,
+        /** Judged on a shorter text because it is written in a script no audience language uses (ISO 15924: Hani, Jpan, Kore, Thai, Cyrl, Grek, Arab, Hebr). */
+        script: z.string().optional(),
+      })
+      .strict(),
   ]),
   inactive_account: z.union([
     z.object({ state: AccountState, movedTo: z.string().optional() }).strict(),

@@ -18,7 +18,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { audienceClassifier } from '../../shared/classify/audience.ts';
 import { loadLanguageDetector } from '../../shared/classify/language/detect-language.ts';
+import { Audience } from '../../shared/config/schema.ts';
+import type { TrackedContact } from '../../shared/domain/analysis-types.ts';
 import type { LanguageDetector } from '../../shared/ports/classifiers.ts';
 import { classScores, readTsv } from './tsv.ts';
 
@@ -30,6 +33,11 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 function evaluate(file: string, detector: LanguageDetector): void {
   const rows = readTsv(file, ['lang', 'text'] as const);
+  evaluateDetector(file, rows, detector);
+  evaluateAudience(rows, detector);
+}
+
+function evaluateDetector(file: string, rows: readonly { lang: string; text: string }[], detector: LanguageDetector): void {
   const pairs = rows.map((r) => ({ truth: r.lang.trim(), predicted: detector.detect(r.text).lang }));
   const langs = [...new Set(pairs.map((p) => p.truth))].sort();
   const precision = new Map(classScores(pairs, langs).map((s) => [s.label, s.precision]));
@@ -67,6 +75,33 @@ function evaluate(file: string, detector: LanguageDetector): void {
   const listed = [...wrong.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`);
   console.log(`wrong answers: ${listed.length === 0 ? 'none' : listed.join(', ')}`);
   console.log('(unknown for an `unknown` text is right; wrong there means a language was claimed)');
+}
+
+/** A contact whose only text is `bio`. */
+function bioContact(bio: string): TrackedContact {
+  const at = '2025-01-01T00:00:00.000Z';
+  return { id: 'x', handle: 'x@example.social', displayName: 'x', bio, relation: 'following', state: 'active', sourceId: 'eval', platform: 'eval', firstSeenAt: at, lastSeenAt: at };
+}
+
+function evaluateAudience(rows: readonly { lang: string; text: string }[], detector: LanguageDetector): void {
+  const judge = audienceClassifier(detector);
+  const enIt = Audience.parse({ languages: ['en', 'it'] });
+  const outFor = (text: string, audience: Audience): boolean => judge(bioContact(text), [{ text }], audience) !== null;
+  const labelled = rows.map((r) => ({ lang: r.lang.trim(), text: r.text })).filter((r) => r.lang !== 'unknown');
+  const langs = [...new Set(labelled.map((r) => r.lang))].sort();
+  const cells = langs.map((lang) => {
+    const subset = labelled.filter((r) => r.lang === lang);
+    return `${lang} ${subset.filter((r) => outFor(r.text, enIt)).length}/${subset.length}`;
+  });
+  const served = labelled.filter((r) => r.lang === 'en' || r.lang === 'it');
+  const wronglyOut = served.filter((r) => outFor(r.text, enIt)).length;
+  const ownOut = labelled.filter((r) => outFor(r.text, Audience.parse({ languages: [r.lang] }))).length;
+  const noLanguage = rows.filter((r) => r.lang.trim() === 'unknown' && outFor(r.text, enIt)).length;
+  console.log('audience rule, each text alone as a bio:');
+  console.log(`  it/en audience, judged out: ${cells.join(', ')}`);
+  console.log(`  it/en texts judged out for an it/en audience: ${wronglyOut} of ${served.length} (must be 0)`);
+  console.log(`  texts judged out for an audience of their own language: ${ownOut} of ${labelled.length} (each one a language the detector got wrong)`);
+  console.log(`  "no language" texts judged out: ${noLanguage} (must be 0)`);
 }
 
 async function main(): Promise<number> {

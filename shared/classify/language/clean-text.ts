@@ -55,8 +55,13 @@ export interface TextAmount {
   latin: boolean;
 }
 
+/** The words a text holds as evidence of its language: cleaned as for the detector, hashtags left out. */
+export function proseOf(text: string): string {
+  return tidy(stripNoise(text).replace(HASHTAG, ' '));
+}
+
 export function measureText(text: string): TextAmount {
-  const prose = tidy(stripNoise(text).replace(HASHTAG, ' '));
+  const prose = proseOf(text);
   const letters = prose.match(LETTER) ?? [];
   const words = prose.match(WORD) ?? [];
   const latinLetters = letters.filter((l) => LATIN.test(l)).length;

@@ -8,8 +8,8 @@
  * (how many texts), and unknown texts apart from known ones.
  */
 import type { LanguageDetector } from '../../ports/classifiers.ts';
-import { measureText } from './clean-text.ts';
 import { normaliseLanguageTag } from './iso-639.ts';
+import { measureScripts, type WritingSystem } from './script.ts';
 
 /** One text of the contact: a bio or a post; `lang` is the platform's tag when it gave one (Mastodon's status.language). */
 export interface LanguageSample {
@@ -31,6 +31,10 @@ export interface LanguageShare {
   meanConfidence: number;
   /** How many of these texts the platform tagged (trusted over detection). */
   tagged: number;
+  /** The same letters in Latin-letter equivalents (a Han character weighs more than a Latin letter: script.ts). */
+  weighted: number;
+  /** `weighted`, by writing system. */
+  bySystem: Partial<Record<WritingSystem, number>>;
 }
 
 export interface LanguageProfile {
@@ -46,6 +50,10 @@ export interface LanguageProfile {
   totalChars: number;
   /** Letters in unknown texts. */
   unknownChars: number;
+  /** totalChars in Latin-letter equivalents. */
+  totalWeighted: number;
+  /** unknownChars in Latin-letter equivalents. */
+  unknownWeighted: number;
 }
 
 /**
@@ -55,25 +63,32 @@ export interface LanguageProfile {
  * evidence of a language.
  */
 export function languageProfile(samples: readonly LanguageSample[], detector: LanguageDetector): LanguageProfile {
-  const byLang = new Map<string, { samples: number; chars: number; confidence: number; tagged: number }>();
+  const byLang = new Map<string, { samples: number; chars: number; confidence: number; tagged: number; weighted: number; bySystem: Partial<Record<WritingSystem, number>> }>();
   let totalChars = 0;
   let unknownChars = 0;
   let unknownSamples = 0;
+  let totalWeighted = 0;
+  let unknownWeighted = 0;
 
   for (const sample of samples) {
-    const chars = measureText(sample.text).letters;
+    const amount = measureScripts(sample.text);
+    const chars = amount.letters;
     totalChars += chars;
+    totalWeighted += amount.weighted;
     const tag = normaliseLanguageTag(sample.lang);
     const guess = tag !== undefined ? { lang: tag, confidence: 1 } : detector.detect(sample.text);
     if (guess.lang === 'unknown') {
       unknownSamples += 1;
       unknownChars += chars;
+      unknownWeighted += amount.weighted;
       continue;
     }
-    const entry = byLang.get(guess.lang) ?? { samples: 0, chars: 0, confidence: 0, tagged: 0 };
+    const entry = byLang.get(guess.lang) ?? { samples: 0, chars: 0, confidence: 0, tagged: 0, weighted: 0, bySystem: {} };
     entry.samples += 1;
     entry.chars += chars;
     entry.confidence += guess.confidence;
+    entry.weighted += amount.weighted;
+    for (const [system, w] of Object.entries(amount.bySystem) as [WritingSystem, number][]) entry.bySystem[system] = (entry.bySystem[system] ?? 0) + w;
     if (tag !== undefined) entry.tagged += 1;
     byLang.set(guess.lang, entry);
   }
@@ -86,6 +101,8 @@ export function languageProfile(samples: readonly LanguageSample[], detector: La
       share: totalChars === 0 ? 0 : e.chars / totalChars,
       meanConfidence: e.confidence / e.samples,
       tagged: e.tagged,
+      weighted: e.weighted,
+      bySystem: e.bySystem,
     }))
     .sort((a, b) => b.chars - a.chars || b.samples - a.samples || (a.lang < b.lang ? -1 : a.lang > b.lang ? 1 : 0));
 
@@ -96,6 +113,8 @@ export function languageProfile(samples: readonly LanguageSample[], detector: La
     unknownShare: samples.length === 0 ? 0 : unknownSamples / samples.length,
     totalChars,
     unknownChars,
+    totalWeighted,
+    unknownWeighted,
   };
 }
 
@@ -104,15 +123,17 @@ export function dominantLanguage(profile: LanguageProfile): LanguageShare | unde
   return profile.languages[0];
 }
 
-/** What the contact wrote in any of `langs` (ISO 639-1, or tags such as `pt-BR`): texts, letters and share of all letters. */
-export function shareOf(profile: LanguageProfile, langs: readonly string[]): { samples: number; chars: number; share: number } {
+/** What the contact wrote in any of `langs` (ISO 639-1, or tags such as `pt-BR`): texts, letters (also weighted) and share of all letters. */
+export function shareOf(profile: LanguageProfile, langs: readonly string[]): { samples: number; chars: number; weighted: number; share: number } {
   const wanted = new Set(langs.map((l) => normaliseLanguageTag(l)).filter((l): l is string => l !== undefined));
   let samples = 0;
   let chars = 0;
+  let weighted = 0;
   for (const l of profile.languages) {
     if (!wanted.has(l.lang)) continue;
     samples += l.samples;
     chars += l.chars;
+    weighted += l.weighted;
   }
-  return { samples, chars, share: profile.totalChars === 0 ? 0 : chars / profile.totalChars };
+  return { samples, chars, weighted, share: profile.totalChars === 0 ? 0 : chars / profile.totalChars };
 }

@@ -56,13 +56,13 @@ describe('languageProfile: aggregation', () => {
 
   it('shareOf sums the audience languages, whatever case or region the config gives them in', () => {
     const profile = languageProfile([{ text: 'Sviluppatore a Milano' }, { text: 'Thanks a lot' }], detector);
-    expect(shareOf(profile, ['IT', 'pt-BR'])).toEqual({ samples: 1, chars: 19, share: 19 / 29 });
-    expect(shareOf(profile, ['de'])).toEqual({ samples: 0, chars: 0, share: 0 });
+    expect(shareOf(profile, ['IT', 'pt-BR'])).toEqual({ samples: 1, chars: 19, weighted: 19, share: 19 / 29 });
+    expect(shareOf(profile, ['de'])).toEqual({ samples: 0, chars: 0, weighted: 0, share: 0 });
   });
 
   it('no texts: an empty profile, no division by zero', () => {
     const profile = languageProfile([], detector);
-    expect(profile).toEqual({ languages: [], samples: 0, unknownSamples: 0, unknownShare: 0, totalChars: 0, unknownChars: 0 });
+    expect(profile).toEqual({ languages: [], samples: 0, unknownSamples: 0, unknownShare: 0, totalChars: 0, unknownChars: 0, totalWeighted: 0, unknownWeighted: 0 });
     expect(dominantLanguage(profile)).toBeUndefined();
     expect(shareOf(profile, ['it']).share).toBe(0);
   });

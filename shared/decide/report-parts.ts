@@ -7,7 +7,7 @@
 import type { ProfileConfig } from '../config/schema.ts';
 import type { ConfirmedAction, ProfileState } from '../ports/store.ts';
 import type { OwnerDecisionJson } from '../report/report-schema.ts';
-import type { DecisionLinks } from './links.ts';
+import type { DecisionLinks } from '../report/decision-links.ts';
 
 export interface DecisionPageDeps {
   /** Signed links for this profile's email; undefined when it has no decision page or no key. */

@@ -1,25 +1,22 @@
 /**
- * What the decision page adds to the email's view: signed links under each
+ * What the decision page adds to the email's view: links under each
  * suggestion, a bulk link per unfollow group, and the list of what the owner
- * decided since the last report. Kept apart from report-view.ts so the report
- * without a decision page stays exactly as it was.
+ * decided since the last report. The links come through the `DecisionLinks`
+ * port (decision-links.ts); without one the report stays exactly as it was.
  */
-import { safeHttpUrl } from '../report/escape-html.ts';
-import { capList, truncate, type Formatter } from '../report/format.ts';
-import { messagesFor } from '../report/i18n.ts';
-import type { SectionId } from '../report/i18n.ts';
-import type { ReportJson } from '../report/report-schema.ts';
-import type { LinkView, RowView } from '../report/report-view.ts';
-import type { DecisionLinks } from './links.ts';
-import { linkLabelsFor } from './page-messages.ts';
-import { MAX_KEYS_PER_TOKEN, TokenPayload, type DecisionAction } from './token.ts';
-
-const SignableKey = TokenPayload.shape.keys.element;
+import type { DecisionLinks, LinkAction } from './decision-links.ts';
+import { safeHttpUrl } from './escape-html.ts';
+import { capList, truncate, type Formatter } from './format.ts';
+import { messagesFor } from './i18n.ts';
+import type { SectionId } from './i18n.ts';
+import { linkLabelsFor } from './link-labels.ts';
+import type { ReportJson } from './report-schema.ts';
+import type { LinkView, RowView } from './report-view.ts';
 
 /** A handle or contact key is untrusted and unbounded: shortened like the names in the rows. */
 const WHO_CHARS = 120;
 
-const ROW_ACTIONS: Partial<Record<SectionId, DecisionAction[]>> = {
+const ROW_ACTIONS: Partial<Record<SectionId, LinkAction[]>> = {
   unfollow: ['keep', 'snooze', 'unfollow'],
   review: ['keep', 'snooze', 'unfollow'],
   followBack: ['keep', 'snooze', 'follow_back'],
@@ -32,11 +29,10 @@ export interface RowLinks {
 
 export function decisionRowLinks(report: ReportJson, links: DecisionLinks | undefined): RowLinks {
   const labels = linkLabelsFor(report.meta.locale);
-  const link = (label: string, action: DecisionAction, keys: readonly string[]): LinkView[] => {
+  const link = (label: string, action: LinkAction, keys: readonly string[]): LinkView[] => {
     // Only http(s) becomes a link, whatever the configured base URL holds.
-    // A key longer than a token may carry (an id from a hostile server) gets no link rather than failing the whole report.
-    const signable = keys.every((k) => SignableKey.safeParse(k).success);
-    const href = links && signable ? safeHttpUrl(links.linkFor(action, keys)) : null;
+    // A key no link can name (an id from a hostile server) gets no link rather than failing the whole report.
+    const href = links && keys.every((k) => links.canLink(k)) ? safeHttpUrl(links.linkFor(action, keys)) : null;
     return href === null ? [] : [{ label, href }];
   };
   return {
@@ -47,7 +43,7 @@ export function decisionRowLinks(report: ReportJson, links: DecisionLinks | unde
     },
     bulk(keys, total) {
       if (links === undefined || keys.length === 0) return null;
-      const covered = keys.slice(0, MAX_KEYS_PER_TOKEN);
+      const covered = keys.slice(0, links.maxKeysPerLink);
       return link(labels.unfollowGroup(covered.length, total), 'unfollow', covered)[0] ?? null;
     },
   };

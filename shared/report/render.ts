@@ -1,5 +1,5 @@
 /** Renders a report JSON into everything a delivery needs: subject, HTML, text, CSV, JSON. */
-import type { DecisionLinks } from '../decide/links.ts';
+import type { DecisionLinks } from './decision-links.ts';
 import type { RenderedReport } from '../ports/mailer.ts';
 import { messagesFor } from './i18n.ts';
 import { renderCsv } from './render-csv.ts';

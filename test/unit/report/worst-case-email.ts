@@ -8,7 +8,8 @@
  */
 import { ReportConfig } from '../../../shared/config/schema.ts';
 import { keyringOf, newKeyringJson } from '../../../shared/decide/keyring.ts';
-import { decisionLinks, type DecisionLinks } from '../../../shared/decide/links.ts';
+import { decisionLinks } from '../../../shared/decide/links.ts';
+import type { DecisionLinks } from '../../../shared/report/decision-links.ts';
 import { analyse } from '../../../shared/domain/analyse.ts';
 import type { Analysis, Figures } from '../../../shared/domain/analysis-types.ts';
 import { buildMimeMessage } from '../../../shared/mail/mime.ts';

@@ -3,10 +3,14 @@
  * tests. The same handler as the Lambda Function URL, on the CLI's store and a
  * local signing key (see local-decision-page.ts).
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
+import { isLoopbackHostname, type Config } from '../../shared/config/schema.ts';
+import { ClientRateLimit } from '../../shared/decide/client-rate-limit.ts';
+import { errorPage, notFound, plainResponse, rateLimited, type EntryResponse } from '../../shared/decide/entry-guard.ts';
 import { handleDecision, type DecideDeps, type DecideRequest } from '../../shared/decide/handler.ts';
 import { engineAct } from '../../shared/decide/page-act.ts';
+import { pageFloods, sampledLog } from '../../shared/decide/sampled-log.ts';
 import { terminalLine } from '../../shared/logging/terminal-line.ts';
 import { EnvSecretResolver } from '../../shared/secrets/env-secrets.ts';
 import { cliConfig } from './cli-config.ts';
@@ -74,6 +78,7 @@ export async function serveCommand(argv: string[], io: CliIo, clock: () => Date 
         store: opened.store,
         actions: opened.store.actionStore(),
         ledger: opened.ledger,
+        keyring: async () => keyring,
         secrets: new EnvSecretResolver(io.env),
         budgetMs: () => SERVE_ACT_BUDGET_MS,
       }),
@@ -83,7 +88,7 @@ export async function serveCommand(argv: string[], io: CliIo, clock: () => Date 
         error: (m, extra) => io.stderr(`error: ${terminalLine(`${m} ${JSON.stringify(extra ?? {})}`)}\n`),
       },
     };
-    const server = decisionServer(deps);
+    const server = decisionServer(deps, { hosts: configuredHosts(config) });
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolveListen());
@@ -107,29 +112,89 @@ export async function serveCommand(argv: string[], io: CliIo, clock: () => Date 
   }
 }
 
+export interface DecisionServerOptions {
+  /**
+   * Hosts (`host[:port]`, as a URL's `host` spells it) that may name this server besides its loopback
+   * names: those of the configured `report.decisionsUrl`s (a reverse proxy in front, say).
+   */
+  hosts?: ReadonlySet<string>;
+  /** Per-client limit (keyed by the socket's remote address); default 30 a minute, burst 30. */
+  rateLimit?: ClientRateLimit;
+}
+
+/** The `host` of every configured decisionsUrl, lower-case. */
+export function configuredHosts(config: Pick<Config, 'profiles'>): ReadonlySet<string> {
+  const hosts = new Set<string>();
+  for (const p of config.profiles) if (p.report.decisionsUrl !== undefined) hosts.add(new URL(p.report.decisionsUrl).host.toLowerCase());
+  return hosts;
+}
+
+/**
+ * Whether the request's Host names this server: `127.0.0.1:PORT`, `localhost:PORT`, `[::1]:PORT`, or
+ * a configured decisionsUrl's host (a loopback one only with this port). Anything else is a page of
+ * another site that a DNS rebinding pointed here: it must not be served.
+ */
+export function hostAllowed(host: string | undefined, port: number, configured: ReadonlySet<string>): boolean {
+  if (host === undefined) return false;
+  const name = host.toLowerCase();
+  if (name === `127.0.0.1:${port}` || name === `localhost:${port}` || name === `[::1]:${port}`) return true;
+  if (!configured.has(name)) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(`http://${name}`);
+  } catch {
+    return false;
+  }
+  return !isLoopbackHostname(parsed.hostname) || parsed.port === String(port);
+}
+
 /** An HTTP server that maps each request to the pure handler and back. */
-export function decisionServer(deps: DecideDeps): Server {
+export function decisionServer(pageDeps: DecideDeps, options: DecisionServerOptions = {}): Server {
+  const hosts = options.hosts ?? new Set<string>();
+  const rateLimit = options.rateLimit ?? new ClientRateLimit();
+  // Refused links sampled: a flood of bad links cannot flood the terminal.
+  const deps: DecideDeps = pageDeps.log === undefined ? pageDeps : { ...pageDeps, log: sampledLog(pageDeps.log, { kind: pageFloods }) };
+  const send = (res: ServerResponse, response: EntryResponse): void => {
+    res.writeHead(response.status, response.headers).end(response.body);
+  };
   return createServer((req, res) => {
     void (async () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (!hostAllowed(req.headers.host, req.socket.localPort ?? 0, hosts)) {
+        send(res, plainResponse(421, `this server answers only as 127.0.0.1, localhost or [::1] on its port, or the host of report.decisionsUrl`));
+        return;
+      }
+      const verdict = rateLimit.take(req.socket.remoteAddress ?? 'unknown');
+      if (!verdict.ok) {
+        send(res, rateLimited(verdict));
+        return;
+      }
+      // The request target must be a path ('//host/…' and absolute URLs are not); only the page's own.
+      const target = req.url ?? '';
+      if (!target.startsWith('/') || target.startsWith('//')) {
+        send(res, notFound());
+        return;
+      }
+      const url = new URL(target, 'http://127.0.0.1');
       if (url.pathname !== DECIDE_PATH) {
-        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+        send(res, notFound());
         return;
       }
       const body = await readBody(req);
       if (body === null) {
-        res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' }).end('request too large\n');
+        send(res, plainResponse(413, 'request too large'));
         return;
       }
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
       const request: DecideRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, headers };
-      const response = await handleDecision(request, deps);
-      res.writeHead(response.status, response.headers).end(response.body);
+      send(res, await handleDecision(request, deps));
     })().catch((err: unknown) => {
-      deps.log?.error('decision page failed', { problem: err instanceof Error ? err.message : String(err) });
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('internal error\n');
+      deps.log?.error('decision page failed', { method: req.method, problem: err instanceof Error ? err.message : String(err) });
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
+      send(res, errorPage(500));
     });
   });
 }

@@ -148,6 +148,19 @@ export type Locale = z.infer<typeof Locale>;
 
 const Email = z.email();
 
+/** 127.0.0.0/8, ::1 or localhost, as a URL's `hostname` spells them (the WHATWG parser already turned `127.1` into `127.0.0.1`). */
+export function isLoopbackHostname(hostname: string): boolean {
+  return /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(hostname);
+}
+/** The links carry a single-use capability: in clear text only where it never leaves the machine. */
+const DECISIONS_URL_HTTPS = 'must be https:// (http is allowed only for 127.0.0.1, ::1 or localhost)';
+/** An http:// URL to any other host (what is not a URL at all, or not http(s), is z.url's to report). */
+function plainHttpOffLoopback(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  return parsed.protocol === 'http:' && !isLoopbackHostname(parsed.hostname);
+}
+
 export const ReportConfig = z
   .object({
     recipients: z.array(Email).min(1),
@@ -159,7 +172,10 @@ export const ReportConfig = z
      * The decision page's URL (the stack's output, or `followback serve`'s): when set and a signing key
      * is available, every suggestion in the email carries signed links (keep, snooze, unfollow/follow back).
      */
-    decisionsUrl: z.url({ protocol: /^https?$/ }).optional(),
+    decisionsUrl: z
+      .url({ protocol: /^https?$/ })
+      .refine((url) => !plainHttpOffLoopback(url), DECISIONS_URL_HTTPS)
+      .optional(),
   })
   .strict();
 

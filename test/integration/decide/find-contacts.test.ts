@@ -61,7 +61,8 @@ async function countingProxy(target: string): Promise<{ endpoint: string; calls:
               answer.UnprocessedKeys = { [leftOver.table]: { Keys: leftOver.keys, ConsistentRead: true } };
               out = Buffer.from(JSON.stringify(answer));
             }
-            const headers = { ...up.headers, 'content-length': String(out.length) };
+            // The body changed: its length with it, and DynamoDB's checksum of it no longer holds.
+            const headers: Record<string, string | string[] | undefined> = { ...up.headers, 'content-length': String(out.length) };
             delete headers['x-amz-crc32'];
             res.writeHead(up.statusCode ?? 502, headers).end(out);
           });

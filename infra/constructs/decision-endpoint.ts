@@ -42,7 +42,10 @@ export const DECISION_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetIte
  * With acting on, what the act engine adds (shared/app/apply-actions.ts through DynamoActionStore,
  * DynamoDecisionLedger, DynamoStore.loadProfileState / loadInteractions): Query for the pending
  * requests, the profile state and the recent interactions; UpdateItem for the conditional
- * status moves. Conditions ride on Put/Update (no transactions, so no ConditionCheckItem).
+ * status moves. The acting lease and the hourly window (the cap and the pacing shared by the
+ * page and apply) are conditional Put/Update/Delete/Get of their own items, inside this list.
+ * Conditions ride on Put/Update (no transactions, so no ConditionCheckItem); the template test
+ * checks this list against the commands the adapters send.
  */
 export const DECISION_ACT_TABLE_ACTIONS = [...DECISION_TABLE_ACTIONS, 'dynamodb:Query', 'dynamodb:UpdateItem'] as const;
 export const DECISION_TIMEOUT_SECONDS = 10;

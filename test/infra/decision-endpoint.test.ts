@@ -1,10 +1,11 @@
 /** The decision page as deployed: a throttled Function URL, its own key secret, least privilege, logged, nag-clean. */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import type { CfnElement } from 'aws-cdk-lib';
-import { DECISION_ACT_TIMEOUT_SECONDS, DECISION_RESERVED_CONCURRENCY, DECISION_TIMEOUT_SECONDS, DECISION_URL_OUTPUT } from '../../infra/constructs/decision-endpoint.ts';
+import { DECISION_ACT_TABLE_ACTIONS, DECISION_ACT_TIMEOUT_SECONDS, DECISION_RESERVED_CONCURRENCY, DECISION_TIMEOUT_SECONDS, DECISION_URL_OUTPUT } from '../../infra/constructs/decision-endpoint.ts';
 import { parseConfig } from '../../shared/config/load-config.ts';
 import { DECISION_KEYS_SECRET_ENV, parseKeyring } from '../../shared/decide/keyring.ts';
 import { synthStack, testConfigInput } from './stack-fixture.ts';
@@ -119,6 +120,18 @@ describe('decision endpoint with acting on (a profile has act.enabled)', () => {
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions).not.toContain('dynamodb:BatchWriteItem');
     expect(resources[decideFnId]?.Properties['Timeout']).toBe(DECISION_ACT_TIMEOUT_SECONDS);
+  });
+
+  it('grants every DynamoDB call the act engine and the ledger send (the lease, the hourly window, the claims), and nothing more', () => {
+    // The commands in the adapters' source: a new one (a transaction, a batch write) must come with its grant.
+    const operation: Record<string, string> = { Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', Query: 'Query', BatchGet: 'BatchGetItem', BatchWrite: 'BatchWriteItem', Scan: 'Scan', TransactWrite: 'TransactWriteItems', TransactGet: 'TransactGetItems' };
+    const sent = new Set<string>();
+    for (const file of ['shared/store/dynamo-action-store.ts', 'shared/store/dynamo-decision-ledger.ts']) {
+      const source = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+      for (const [, name] of source.matchAll(/new (\w+)Command\(/g)) sent.add(`dynamodb:${operation[name ?? ''] ?? `unknown ${name}`}`);
+    }
+    expect(sent.size).toBeGreaterThan(3);
+    expect([...sent].filter((a) => !(DECISION_ACT_TABLE_ACTIONS as readonly string[]).includes(a))).toEqual([]);
   });
 
   it('reads the network token secrets, and their resource policy lets it (besides the functions that pull)', () => {

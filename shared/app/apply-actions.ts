@@ -149,8 +149,9 @@ export async function undoAction(
   deps: ApplyDeps,
   actionId: string,
   confirmation: ActionConfirmation,
-  signal?: AbortSignal,
+  options: AbortSignal | Omit<ApplyOptions, 'onlyIds'> = {},
 ): Promise<{ request: ActionRequest; apply: ApplyResult }> {
+  const applyOptions: Omit<ApplyOptions, 'onlyIds'> = options instanceof AbortSignal ? { signal: options } : options;
   const original = await deps.actions.getActionRequest(profile.id, actionId);
   if (original === null) throw new ActionInputError(`no action ${actionId} in profile "${profile.id}"`);
   if (original.status !== 'done') throw new ActionInputError(`action ${actionId} is ${original.status}, not done: there is nothing to undo`);
@@ -165,7 +166,7 @@ export async function undoAction(
     confirmation,
     undoOf: actionId,
   });
-  const apply = await applyActions(profile, deps, { onlyIds: [request.id], ...(signal ? { signal } : {}) });
+  const apply = await applyActions(profile, deps, { ...applyOptions, onlyIds: [request.id] });
   const own = apply.results.find((r) => r.request.id === request.id)?.request ?? (await deps.actions.getActionRequest(profile.id, request.id)) ?? request;
   return { request: own, apply };
 }

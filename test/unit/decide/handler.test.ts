@@ -298,7 +298,7 @@ describe('possession of the email is not full authority (issue 15, point 4)', ()
     const page = await handleDecision(get(t), a.deps);
     expect(page.body).toMatch(/<input type="checkbox" name="confirm" value="2" required><span>Yes, unfollow these 2 accounts<\/span>/);
     // The button alone (what a scanner submits), or a box for another count.
-    for (const fields of [{}, { confirm: '1' }, { confirm: 'on' }]) {
+    for (const fields of [{}, { confirm: '1' }, { confirm: 'on' }] as Record<string, string>[]) {
       const res = await handleDecision(post(t, { origin: ORIGIN }, fields), a.deps);
       expect(res.status).toBe(400);
       expect(res.body).toContain('tick the box');

@@ -120,7 +120,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const secrets = new EnvSecretResolver(io.env);
   const classifiers = await buildClassifiers(profiles);
-  const mailer = flags.dryRun ? null : makeMailer(config, outDir);
+  // Said once: an existing outbox open to other users is made owner-only (the report files are always 0600).
+  const onNotice = (message: string): void => io.stderr(`followback: ${message}\n`);
+  const mailer = flags.dryRun ? null : makeMailer(config, outDir, onNotice);
   let failed = false;
   let busy = false;
   try {
@@ -149,7 +151,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         if (result.status === 'busy') busy = true;
         let where = result.delivery?.ref;
         if (flags.dryRun && result.report) {
-          const files = await writeReportFiles(outDir, result.report);
+          const files = await writeReportFiles(outDir, result.report, { onNotice });
           where = files.find((f) => f.endsWith('.html')) ?? outDir;
         } else if (result.delivery?.files) {
           where = result.delivery.files.find((f) => f.endsWith('.html')) ?? where;
@@ -195,13 +197,13 @@ async function checkSnapshotFiles(profiles: ProfileConfig[], configDir: string, 
   }
 }
 
-function makeMailer(config: Config, outDir: string): Mailer {
+function makeMailer(config: Config, outDir: string, onNotice: (message: string) => void): Mailer {
   if (config.delivery.type === 'ses') {
     const d = config.delivery;
     const client = new SESClient({ ...(d.region !== undefined ? { region: d.region } : {}), ...(d.endpoint !== undefined ? { endpoint: d.endpoint } : {}) });
     return new SesMailer({ client, ...(d.configurationSet !== undefined ? { configurationSet: d.configurationSet } : {}) });
   }
-  return new OutboxMailer({ dir: outDir });
+  return new OutboxMailer({ dir: outDir, onNotice });
 }
 
 export function summaryLine(result: RunReportResult, where: string | undefined, dryRun: boolean): string {

@@ -21,7 +21,7 @@ import { ClientRateLimit } from '../shared/decide/client-rate-limit.ts';
 import { decisionPaths, errorPage, notFound, rateLimited, type EntryResponse } from '../shared/decide/entry-guard.ts';
 import { handleDecision, type DecideDeps, type DecideLog } from '../shared/decide/handler.ts';
 import { DECISION_KEYS_SECRET_ENV, parseKeyring, type Keyring } from '../shared/decide/keyring.ts';
-import { engineAct } from '../shared/decide/page-act.ts';
+import { engineAct, engineUndo, type PageActDeps } from '../shared/decide/page-act.ts';
 import { ACCESS_LOG_MESSAGE, pageFloods, sampledLog } from '../shared/decide/sampled-log.ts';
 import { createLogger } from '../shared/logging/logger.ts';
 import { SecretsManagerResolver, type SecretsManagerLike } from '../shared/secrets/secrets-manager-resolver.ts';
@@ -146,6 +146,8 @@ export async function decideDepsFromEnv(options: DecideDepsFromEnvOptions): Prom
   const store = new DynamoStore({ client, tableName });
   const ledger = new DynamoDecisionLedger({ client, tableName, warn: (message, extra) => options.log.warn(message, extra) });
   const keyring = async (): Promise<Keyring> => parseKeyring(await keyringSecret.resolve({ secretName }), `secret ${secretName}`);
+  // Only for profiles with act.enabled (the handler checks; the stack grants the token secrets only then).
+  const acting: PageActDeps = { store, actions: store.actionStore(), ledger, keyring, secrets, budgetMs: options.budgetMs };
   return {
     paths: decisionPaths(config),
     deps: {
@@ -154,8 +156,8 @@ export async function decideDepsFromEnv(options: DecideDepsFromEnvOptions): Prom
       decisions: store,
       ledger,
       clock: () => new Date(),
-      // Only for profiles with act.enabled (the handler checks; the stack grants the token secrets only then).
-      act: engineAct({ store, actions: store.actionStore(), ledger, keyring, secrets, budgetMs: options.budgetMs }),
+      act: engineAct(acting),
+      undo: engineUndo(acting),
       log: options.log,
     },
   };

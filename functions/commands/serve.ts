@@ -9,7 +9,7 @@ import { isLoopbackHostname, type Config } from '../../shared/config/schema.ts';
 import { ClientRateLimit } from '../../shared/decide/client-rate-limit.ts';
 import { errorPage, notFound, plainResponse, rateLimited, type EntryResponse } from '../../shared/decide/entry-guard.ts';
 import { handleDecision, type DecideDeps, type DecideRequest } from '../../shared/decide/handler.ts';
-import { engineAct } from '../../shared/decide/page-act.ts';
+import { engineAct, engineUndo, type PageActDeps } from '../../shared/decide/page-act.ts';
 import { pageFloods, sampledLog } from '../../shared/decide/sampled-log.ts';
 import { terminalLine } from '../../shared/logging/terminal-line.ts';
 import { EnvSecretResolver } from '../../shared/secrets/env-secrets.ts';
@@ -67,21 +67,23 @@ export async function serveCommand(argv: string[], io: CliIo, clock: () => Date 
     const keyring = await localKeyring(io, { create: true });
     if (keyring === undefined) throw new Error('no signing key');
     const profiles = new Map(config.profiles.map((p) => [p.id, p]));
+    // Used only for profiles with act.enabled (the handler checks): the sources' tokens come from the environment, as for apply.
+    const acting: PageActDeps = {
+      store: opened.store,
+      actions: opened.store.actionStore(),
+      ledger: opened.ledger,
+      keyring: async () => keyring,
+      secrets: new EnvSecretResolver(io.env),
+      budgetMs: () => SERVE_ACT_BUDGET_MS,
+    };
     const deps: DecideDeps = {
       keyring: async () => keyring,
       profile: (id) => profiles.get(id),
       decisions: opened.store,
       ledger: opened.ledger,
       clock,
-      // Used only for profiles with act.enabled (the handler checks): the sources' tokens come from the environment, as for apply.
-      act: engineAct({
-        store: opened.store,
-        actions: opened.store.actionStore(),
-        ledger: opened.ledger,
-        keyring: async () => keyring,
-        secrets: new EnvSecretResolver(io.env),
-        budgetMs: () => SERVE_ACT_BUDGET_MS,
-      }),
+      act: engineAct(acting),
+      undo: engineUndo(acting),
       log: {
         info: (m, extra) => io.stderr(`${terminalLine(`${m} ${JSON.stringify(extra ?? {})}`)}\n`),
         warn: (m, extra) => io.stderr(`warning: ${terminalLine(`${m} ${JSON.stringify(extra ?? {})}`)}\n`),

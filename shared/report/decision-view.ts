@@ -6,12 +6,12 @@
  */
 import type { DecisionLinks, LinkAction } from './decision-links.ts';
 import { safeHttpUrl } from './escape-html.ts';
-import { capList, truncate, type Formatter } from './format.ts';
+import { capList, daysBetween, truncate, type Formatter } from './format.ts';
 import { messagesFor } from './i18n.ts';
 import type { SectionId } from './i18n.ts';
 import { linkLabelsFor } from './link-labels.ts';
 import type { ReportJson } from './report-schema.ts';
-import type { LinkView, RowView } from './report-view.ts';
+import type { LinkView, RowView, SectionView } from './report-view.ts';
 
 /** A handle or contact key is untrusted and unbounded: shortened like the names in the rows. */
 const WHO_CHARS = 120;
@@ -47,6 +47,18 @@ export function decisionRowLinks(report: ReportJson, links: DecisionLinks | unde
       return link(labels.unfollowGroup(covered.length, total), 'unfollow', covered)[0] ?? null;
     },
   };
+}
+
+/**
+ * The footer's line on what the links are: a capability for whoever holds the
+ * email, until they expire. Only when the email as sent carries at least one
+ * (the size budget can leave none).
+ */
+export function linksWarning(report: ReportJson, links: DecisionLinks | undefined, sections: readonly SectionView[], f: Formatter): string | null {
+  const linked = sections.some((s) => s.groups.some((g) => Boolean(g.bulk) || g.rows.some((r) => (r.actions?.length ?? 0) > 0)));
+  if (links === undefined || !linked) return null;
+  const expires = links.expiresAt.toISOString();
+  return messagesFor(report.meta.locale).linksWarning({ days: daysBetween(report.meta.generatedAt, expires), until: f.date(expires) });
 }
 
 /** `items`: at most this many decisions (the email's size budget); the others are counted in `more`. */

@@ -73,6 +73,8 @@ export interface Messages {
   yes: string;
   no: string;
   footer(p: { runId: string; windowStart: string; windowEnd: string }): string[];
+  /** First in the footer when the email carries decision links: each link acts for whoever holds the email. */
+  linksWarning(p: { days: number; until: string }): string;
 }
 
 const en: Messages = {
@@ -223,6 +225,8 @@ const en: Messages = {
     'The CSV attachment lists every contact with its figures and reasons.',
     `Window ${windowStart} – ${windowEnd} · run ${runId}`,
   ],
+  linksWarning: ({ days, until }) =>
+    `Anyone who has this email can use its links to keep, snooze, unfollow or follow back these accounts, so don't forward it. The links expire in ${days === 1 ? '1 day' : `${days} days`}, on ${until}.`,
 };
 
 const it: Messages = {
@@ -373,6 +377,8 @@ const it: Messages = {
     'Il CSV allegato elenca ogni contatto con i suoi numeri e motivi.',
     `Periodo ${windowStart} – ${windowEnd} · esecuzione ${runId}`,
   ],
+  linksWarning: ({ days, until }) =>
+    `Chiunque abbia questa email può usarne i link per tenere, rimandare, smettere di seguire o seguire questi account: non inoltrarla. I link scadono tra ${days === 1 ? '1 giorno' : `${days} giorni`}, il ${until}.`,
 };
 
 export const CATALOGS: Record<ReportLocale, Messages> = { en, it };

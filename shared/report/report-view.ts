@@ -11,7 +11,7 @@ import { messagesFor } from './i18n.ts';
 import type { FigureKey, Messages, SectionId } from './i18n.ts';
 import { safeHttpUrl } from './escape-html.ts';
 import type { DecisionLinks } from './decision-links.ts';
-import { decidedView, decisionRowLinks } from './decision-view.ts';
+import { decidedView, decisionRowLinks, linksWarning } from './decision-view.ts';
 import { trendChartView, type TrendChartView } from './trend-chart.ts';
 import { actionsView, type ActionsView } from './actions-taken.ts';
 import type { ReportContact, ReportJson } from './report-schema.ts';
@@ -206,6 +206,8 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks, limit
   };
 
   const fig = report.figures;
+  const sections = [unfollowView, listSection('review'), listSection('followBack'), listSection('newFollowers'), listSection('lostFollowers'), listSection('topSupporters')];
+  const warning = linksWarning(report, links, sections, f);
   return {
     lang: m.lang,
     title: m.title,
@@ -233,8 +235,11 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks, limit
     trend: trendView(report, m, f),
     trendChart: trendChartView(report, f),
     actionsTaken: actionsView(report, f, items),
-    sections: [unfollowView, listSection('review'), listSection('followBack'), listSection('newFollowers'), listSection('lostFollowers'), listSection('topSupporters')],
-    footer: m.footer({ runId: truncate(report.meta.runId, NAME_CHARS), windowStart: f.date(report.meta.windowStart), windowEnd: f.date(report.meta.windowEnd) }),
+    sections,
+    footer: [
+      ...(warning !== null ? [warning] : []),
+      ...m.footer({ runId: truncate(report.meta.runId, NAME_CHARS), windowStart: f.date(report.meta.windowStart), windowEnd: f.date(report.meta.windowEnd) }),
+    ],
     decided: decidedView(report, f, items),
   };
 }

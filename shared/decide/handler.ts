@@ -25,7 +25,7 @@ import { withConfirmationMac } from './confirmation-mac.ts';
 import type { Keyring } from './keyring.ts';
 import { localeFromAcceptLanguage, pageMessagesFor, type ActOutcomeKind, type OutcomeCounts, type PageMessages } from './page-messages.ts';
 import { PAGE_HEADERS, renderPage, type ContactBlock, type FormView, type PageView } from './render-page.ts';
-import { signToken, verifyToken, type DecisionAction, type TokenPayload } from './token.ts';
+import { signToken, tokenFormProblem, verifyToken, type DecisionAction, type TokenCheck, type TokenPayload } from './token.ts';
 
 export const SNOOZE_DAYS = 90;
 /** How long the Undo button of a page that acted works. */
@@ -128,8 +128,10 @@ export async function handleDecision(req: DecideRequest, deps: DecideDeps): Prom
   const form = method === 'POST' ? formFields(req.body) : undefined;
   const token = method === 'POST' ? form?.get('t') ?? undefined : req.query['t'];
   const now = deps.clock();
-  const keyring = await deps.keyring();
-  const check = verifyToken(token ?? '', keyring, now);
+  // A token of the wrong form is refused before the keys are read (in AWS each read is a Secrets Manager call).
+  const formProblem = tokenFormProblem(token ?? '');
+  const keyring = formProblem === null ? await deps.keyring() : undefined;
+  const check: TokenCheck = keyring === undefined ? { ok: false, problem: formProblem ?? 'malformed' } : verifyToken(token ?? '', keyring, now);
   if (!check.ok) {
     // An expired token's tag was good, so its profile's language can be trusted.
     const expiredProfile = check.problem === 'expired' && check.payload ? deps.profile(check.payload.profile) : undefined;
@@ -138,6 +140,8 @@ export async function handleDecision(req: DecideRequest, deps: DecideDeps): Prom
     if (check.problem === 'expired') return respond(410, simplePage(m, m.expiredTitle, m.expiredBody, 'bad'), {}, head);
     return respond(400, simplePage(m, m.invalidTitle, check.problem === 'outdated' ? m.outdatedBody : m.invalidBody, 'bad'), {}, head);
   }
+  // Verified, so read: the narrowing TypeScript cannot see.
+  if (keyring === undefined) return respond(400, simplePage(fallback, fallback.invalidTitle, fallback.invalidBody, 'bad'), {}, head);
   const payload = check.payload;
   const profile = deps.profile(payload.profile);
   if (profile === undefined) {
@@ -187,7 +191,7 @@ export async function handleDecision(req: DecideRequest, deps: DecideDeps): Prom
     return respond(409, simplePage(m, m.usedTitle, m.usedBody, 'bad'));
   }
   try {
-    await apply(payload, allowed, profile, deps, now);
+    await apply(payload, allowed, profile, deps, keyring, now);
   } catch (err) {
     // The link was marked used before acting; give it back so the owner can try again.
     await deps.ledger.releaseToken(profile.id, payload.jti).catch(() => {});
@@ -272,7 +276,7 @@ function outcomeTone(outcome: PageActOutcome['outcome']): 'ok' | 'note' | 'bad' 
   return outcome === 'done' || outcome === 'already' ? 'ok' : outcome === 'failed' ? 'bad' : 'note';
 }
 
-async function apply(payload: TokenPayload, keys: string[], profile: ProfileConfig, deps: DecideDeps, now: Date): Promise<void> {
+async function apply(payload: TokenPayload, keys: string[], profile: ProfileConfig, deps: DecideDeps, keyring: Keyring, now: Date): Promise<void> {
   for (const key of keys) {
     switch (payload.action) {
       case 'keep':
@@ -283,7 +287,7 @@ async function apply(payload: TokenPayload, keys: string[], profile: ProfileConf
         break;
       case 'unfollow':
       case 'follow_back':
-        await deps.ledger.putConfirmedAction(profile.id, withConfirmationMac(await deps.keyring(), profile.id, { key, action: payload.action, confirmedAt: now.toISOString(), reportAt: linkIssuedAt(payload), tokenId: payload.jti, status: 'pending' as const }));
+        await deps.ledger.putConfirmedAction(profile.id, withConfirmationMac(keyring, profile.id, { key, action: payload.action, confirmedAt: now.toISOString(), reportAt: linkIssuedAt(payload), tokenId: payload.jti, status: 'pending' as const }));
         break;
       case 'undo':
         throw new Error('an undo link records no decision');

@@ -112,17 +112,33 @@ export function signToken(req: SignRequest, keyring: Keyring): { token: string; 
   return { token: `${PREFIX}.${kid}.${sealed.toString('base64url')}`, payload: payloadOf(kid, nonce, wire) };
 }
 
-export function verifyToken(token: string, keyring: Keyring, now: Date): TokenCheck {
-  if (token.length === 0 || token.length > MAX_TOKEN_CHARS) return { ok: false, problem: 'malformed' };
+/**
+ * What can be refused without a key: the token's form. Callers whose keyring costs a read (the
+ * Lambda reads the secret for each request) check this first, so garbage costs nothing.
+ */
+export function tokenFormProblem(token: string): 'malformed' | 'outdated' | null {
+  const parsed = splitToken(token);
+  return 'problem' in parsed ? parsed.problem : null;
+}
+
+function splitToken(token: string): { kid: string; sealed: Buffer } | { problem: 'malformed' | 'outdated' } {
+  if (token.length === 0 || token.length > MAX_TOKEN_CHARS) return { problem: 'malformed' };
   const parts = token.split('.');
-  if (parts.length === 2 && parts.every((p) => /^[A-Za-z0-9_-]+$/.test(p))) return { ok: false, problem: 'outdated' };
+  if (parts.length === 2 && parts.every((p) => /^[A-Za-z0-9_-]+$/.test(p))) return { problem: 'outdated' };
   const [prefix, kid, data] = parts;
   if (parts.length !== 3 || prefix !== PREFIX || kid === undefined || data === undefined || !/^[A-Za-z0-9_-]{1,32}$/.test(kid) || !/^[A-Za-z0-9_-]+$/.test(data)) {
-    return { ok: false, problem: 'malformed' };
+    return { problem: 'malformed' };
   }
   const sealed = Buffer.from(data, 'base64url');
   // One token, one spelling: base64url without padding whose unused bits are zero.
-  if (sealed.toString('base64url') !== data || sealed.length <= NONCE_BYTES + TAG_BYTES) return { ok: false, problem: 'malformed' };
+  if (sealed.toString('base64url') !== data || sealed.length <= NONCE_BYTES + TAG_BYTES) return { problem: 'malformed' };
+  return { kid, sealed };
+}
+
+export function verifyToken(token: string, keyring: Keyring, now: Date): TokenCheck {
+  const parsed = splitToken(token);
+  if ('problem' in parsed) return { ok: false, problem: parsed.problem };
+  const { kid, sealed } = parsed;
   const key = keyring.key(kid);
   if (key === undefined) return { ok: false, problem: 'unknown_key' };
   const nonce = sealed.subarray(0, NONCE_BYTES);

@@ -353,6 +353,16 @@ describe("the page's edges (issue 15, point 5)", () => {
     expect(f.decisions).toHaveLength(1);
   });
 
+  it('a token of the wrong form is refused without reading the keys (each read is a Secrets Manager call in AWS)', async () => {
+    const f = fakes();
+    let reads = 0;
+    const deps = { ...f.deps, keyring: async () => (reads++, keyring) };
+    for (const t of ['', 'garbage', 'a.b.c.d', `fb2.k1.${'A'.repeat(9000)}`, 'fb2.k1.AAAA']) expect((await handleDecision(get(t), deps)).status).toBe(400);
+    expect(reads).toBe(0);
+    expect((await handleDecision(get(token()), deps)).status).toBe(200);
+    expect(reads).toBe(1);
+  });
+
   it('Origin: null passes only with Sec-Fetch-Site: same-origin', async () => {
     const f = fakes();
     expect((await handleDecision(post(token(), { origin: 'null' }), f.deps)).status).toBe(403);

@@ -15,6 +15,7 @@ import type { CliIo } from '../../../functions/commands/cli-io.ts';
 import { main } from '../../../functions/cli.ts';
 import { keyringOf, newKeyringJson } from '../../../shared/decide/keyring.ts';
 import { decisionLinks } from '../../../shared/decide/links.ts';
+import { verifyToken } from '../../../shared/decide/token.ts';
 import { DynamoDecisionLedger } from '../../../shared/store/dynamo-decision-ledger.ts';
 import { freshTable, type FreshTable } from '../../helpers/dynamo.ts';
 import { cli, tempDir, writeJson } from '../cli/cli-harness.ts';
@@ -36,9 +37,13 @@ async function freePort(): Promise<number> {
   });
 }
 
+const keyringJson = newKeyringJson('k1');
+
+/** What a link is about: the links are opaque, so only a holder of the key can tell. */
 function payloadOf(url: string): { keys: string[]; action: string; profile: string } {
-  const token = new URL(url).searchParams.get('t') ?? '';
-  return JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { keys: string[]; action: string; profile: string };
+  const check = verifyToken(new URL(url).searchParams.get('t') ?? '', keyringOf(keyringJson), new Date());
+  if (!check.ok) throw new Error(`not a valid link: ${check.problem}`);
+  return check.payload;
 }
 
 describe.skipIf(!hasChromium)('deciding from the email in Chromium', () => {
@@ -48,7 +53,6 @@ describe.skipIf(!hasChromium)('deciding from the email in Chromium', () => {
   let emailPath: string;
   let links: string[];
   let pageUrl: string;
-  const keyringJson = newKeyringJson('k1');
   const env = { FOLLOWBACK_DECISION_KEYS: JSON.stringify(keyringJson) };
   const stopServe = new AbortController();
   let served: Promise<number>;
@@ -114,7 +118,7 @@ describe.skipIf(!hasChromium)('deciding from the email in Chromium', () => {
     const headers = response?.headers() ?? {};
     expect(headers['content-security-policy']).toContain("default-src 'none'");
     expect(headers['x-frame-options']).toBe('DENY');
-    expect(headers['referrer-policy']).toBe('no-referrer');
+    expect(headers['referrer-policy']).toBe('same-origin');
     expect(await phone.locator('h1').textContent()).toMatch(/^Keep .+\?$/);
     expect(await phone.locator('.why').first().textContent()).toContain('Why it was suggested');
     await phone.screenshot({ path: join(ARTIFACTS, 'decision-page.png'), fullPage: true });
@@ -137,15 +141,23 @@ describe.skipIf(!hasChromium)('deciding from the email in Chromium', () => {
     await page.close();
   }, 60_000);
 
-  it('an Unfollow link with acting off records a confirmed request and says how to turn acting on', async () => {
+  it('an Unfollow link needs the box ticked; with acting off it records a confirmed request and says how to turn acting on', async () => {
     const link = links.find((l) => payloadOf(l).action === 'unfollow' && payloadOf(l).keys.length === 1);
     if (link === undefined) throw new Error('no Unfollow link in the email');
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(link);
     expect(await page.locator('p.note').textContent()).toContain('"act": { "enabled": true }');
+    expect(await page.locator('label.confirm').textContent()).toBe('Yes, unfollow this account');
+    await page.screenshot({ path: join(ARTIFACTS, 'decision-unfollow.png'), fullPage: true });
+    // The button alone: the browser will not send the form, and nothing is recorded.
     await page.locator('button[type=submit]').click();
-    await page.waitForSelector('p.ok');
-    const actions = await new DynamoDecisionLedger({ client: table.client, tableName: table.tableName }).listConfirmedActions('demo');
+    await page.waitForTimeout(300);
+    expect(await page.locator('label.confirm').count()).toBe(1);
+    const ledger = new DynamoDecisionLedger({ client: table.client, tableName: table.tableName });
+    expect(await ledger.listConfirmedActions('demo')).toEqual([]);
+    await page.locator('input[name=confirm]').check();
+    await Promise.all([page.waitForSelector('p.ok'), page.locator('button[type=submit]').click()]);
+    const actions = await ledger.listConfirmedActions('demo');
     expect(actions).toEqual([expect.objectContaining({ key: payloadOf(link).keys[0], action: 'unfollow', status: 'pending' })]);
     await page.close();
   }, 60_000);
@@ -161,12 +173,12 @@ describe.skipIf(!hasChromium)('deciding from the email in Chromium', () => {
     expect(await page.locator('h1').textContent()).toBe('This link has expired');
     expect(await page.locator('form').count()).toBe(0);
 
-    // Someone edits the link to keep another contact: the signature no longer matches.
+    // Someone edits the link (its sealed part): the tag no longer matches.
     const original = new URL(keep[1] ?? '');
-    const [body, sig] = (original.searchParams.get('t') ?? '').split('.');
-    const payload = JSON.parse(Buffer.from(body ?? '', 'base64url').toString('utf8')) as { keys: string[] };
-    payload.keys = [payloadOf(keep[2] ?? '').keys[0] ?? 'demo:x'];
-    original.searchParams.set('t', `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${sig ?? ''}`);
+    const [prefix, kid, sealed] = (original.searchParams.get('t') ?? '').split('.');
+    const bytes = Buffer.from(sealed ?? '', 'base64url');
+    bytes[20] = (bytes[20] ?? 0) ^ 0x04;
+    original.searchParams.set('t', `${prefix ?? ''}.${kid ?? ''}.${bytes.toString('base64url')}`);
     const r2 = await page.goto(original.href);
     expect(r2?.status()).toBe(400);
     expect(await page.locator('h1').textContent()).toBe('This link is not valid');

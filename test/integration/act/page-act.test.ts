@@ -91,7 +91,7 @@ describe('acting from the decision page (followback serve, DynamoDB Local, local
       sources: [{ type: 'mastodon', instanceUrl: server.url, accessToken: { env: 'MASTODON_TOKEN' } }],
       allowlist: ['@user4004@remote.example'],
       report: { recipients: ['ada@example.com'], sender: 'fb@example.com' },
-      act: { enabled: true, maxPerRun: 3, pacingSeconds: 0 },
+      act: { enabled: true, maxPerRun: 4, pacingSeconds: 0 },
     };
     const storage = { endpoint: table.endpoint, tableName: table.tableName };
     await writeJson(join(dir, 'followback.config.json'), { profiles: [profile], storage, delivery: { type: 'outbox', dir: 'out' } });
@@ -138,28 +138,51 @@ describe('acting from the decision page (followback serve, DynamoDB Local, local
     expect(JSON.stringify(items)).not.toContain(TOKEN);
   });
 
+  it("the page that acted offers Undo: pressed within its window it follows again, once, audited as the undo of that action", async () => {
+    const res = await press(pages.on, 'unfollow', ['mastodon:4003']);
+    expect(res.status, res.body).toBe(200);
+    expect(following()).not.toContain('4003');
+    const undoToken = /name="t" value="([^"]+)"/.exec(res.body)?.[1] ?? '';
+    expect(res.body).toContain('for the next 10 minutes');
+    const undo = () => fetch(pages.on, { method: 'POST', body: new URLSearchParams({ t: undoToken }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const undone = await undo();
+    const body = await undone.text();
+    expect(undone.status, body).toBe(200);
+    expect(body).toMatch(/@user4003@remote\.example<\/span>: done/);
+    expect(following()).toContain('4003');
+    expect(server.requests.follow).toBe(1);
+    // The Undo button works once.
+    expect((await undo()).status).toBe(409);
+    expect(server.requests.follow).toBe(1);
+    const items = await scanAll(table.doc, table.tableName);
+    const audits = items.filter((i) => String(i['sk']).startsWith('AUD#')).map((i) => JSON.parse(String(i['audit'])) as { contactKey: string; what: string; outcome: string; undoOf?: string });
+    const unfollowed = audits.find((a) => a.contactKey === 'mastodon:4003' && a.what === 'unfollow');
+    expect(audits.find((a) => a.contactKey === 'mastodon:4003' && a.what === 'follow')).toMatchObject({ outcome: 'done', undoOf: expect.any(String) });
+    expect(unfollowed).toMatchObject({ outcome: 'done' });
+  });
+
   it('a group link: the page offers only what the report recommended; at most maxPerRun in the hour are sent, page and apply together, the rest waits', async () => {
     const before = server.requests.unfollow;
-    // 4004 is allowlisted: the page leaves it out (four contacts remain). 4008 engaged after the report: the engine's look skips it.
-    const res = await press(pages.on, 'unfollow', ['mastodon:4003', 'mastodon:4004', 'mastodon:4005', 'mastodon:4006', 'mastodon:4008'], 4);
+    // 4004 is allowlisted: the page leaves it out (three contacts remain). 4008 engaged after the report: the engine's look skips it.
+    const res = await press(pages.on, 'unfollow', ['mastodon:4004', 'mastodon:4005', 'mastodon:4006', 'mastodon:4008'], 3);
     expect(res.status, res.body).toBe(200);
-    // maxPerRun is 3 an hour and 4002 went a moment ago: two more now, the third waits.
-    expect(server.requests.unfollow - before).toBe(2);
-    expect(res.body).toMatch(/2 done/);
+    // maxPerRun is 4 an hour; 4002, 4003 and its undo went a moment ago: one more now, the others wait.
+    expect(server.requests.unfollow - before).toBe(1);
+    expect(res.body).toMatch(/1 done/);
     expect(res.body).toContain('still waiting');
     expect(following()).toEqual(expect.arrayContaining(['4004', '4008']));
 
     // apply --confirm in the same hour sends nothing more (the cap is the profile's, not the request's) and says so.
     const apply = await cli(['apply', '--confirm'], dir, env);
     expect(apply.code, apply.stderr + apply.stdout).toBe(0);
-    expect(apply.stdout).toMatch(/the cap is reached: at most 3 actions in any hour/);
-    expect(server.requests.unfollow - before).toBe(2);
-    expect(following()).toHaveLength(4);
-    expect(following()).toEqual(expect.arrayContaining(['4004', '4007', '4008']));
+    expect(apply.stdout).toMatch(/the cap is reached: at most 4 actions in any hour/);
+    expect(server.requests.unfollow - before).toBe(1);
+    expect(following()).toHaveLength(5);
+    expect(following()).toEqual(expect.arrayContaining(['4003', '4004', '4007', '4008']));
 
     const items = await scanAll(table.doc, table.tableName);
     const audits = items.filter((i) => String(i['sk']).startsWith('AUD#')).map((i) => JSON.parse(String(i['audit'])) as { contactKey: string; outcome: string; reason?: string });
-    expect(audits.filter((a) => a.outcome === 'done')).toHaveLength(3);
+    expect(audits.filter((a) => a.outcome === 'done')).toHaveLength(4);
     expect(audits.map((a) => a.contactKey)).not.toContain('mastodon:4004');
     // If the engine got to 4008 before the cap, it looked and skipped it: engaged an hour after the report the link came from.
     for (const a of audits.filter((x) => x.contactKey === 'mastodon:4008')) expect(a).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('engaged since the report') });

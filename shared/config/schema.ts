@@ -192,13 +192,14 @@ export const Schedule = z
  * Acting on confirmed recommendations (unfollow, follow back) through the network's API.
  * Off by default: the owner opts in per profile, with a token that has write scope.
  * Nothing is ever done by the schedule alone; only a confirmation (the decision page, or
- * `followback apply --confirm`) starts an action, and then at most `maxPerRun` of them,
- * `pacingSeconds` apart.
+ * `followback apply --confirm`) starts an action, and then at most `maxPerRun` of them in any
+ * 60 minutes and `pacingSeconds` apart, counted per profile in the store across the page, `apply`
+ * and `undo` (shared/app/apply-actions.ts).
  */
 export const ActConfig = z
   .object({
     enabled: z.boolean().default(false),
-    /** Actions carried out per apply, at most; the rest wait for the next one. */
+    /** Actions that reach the network in any 60 minutes, page and CLI together; the rest wait. */
     maxPerRun: z.number().int().min(1).max(200).default(20),
     /** Seconds between two actions on the network. */
     pacingSeconds: z.number().min(0).max(600).default(5),

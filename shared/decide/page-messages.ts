@@ -92,13 +92,13 @@ const en: PageMessages = {
     ({
       keep: 'followback will never suggest removing them. You can change your mind with followback keep --forget.',
       snooze: `followback will not suggest removing them until ${until}; then it judges them again.`,
-      unfollow: 'Your confirmation is recorded; followback carries it out on the network.',
-      follow_back: 'Your confirmation is recorded; followback carries it out on the network.',
+      unfollow: 'Tick the box, then press the button: that records your confirmation (the note below says when it is carried out).',
+      follow_back: 'Tick the box, then press the button: that records your confirmation (the note below says when it is carried out).',
     })[action],
   actingOff:
     'Acting is off for this profile: followback records your decision and lists it in the next report, but does not unfollow or follow anyone. To let it act, set "act": { "enabled": true } in the profile\'s config; until then, do it on the network yourself.',
   actingOn:
-    'Acting is on for this profile: the button carries this out on the network right away, after looking again (allowlist, snooze, engagement since the report), at most act.maxPerRun at a time. The next report lists it.',
+    'Acting is on for this profile: the button carries this out on the network right away, after looking again (allowlist, snooze, engagement since the report), at most act.maxPerRun in any hour. The next report lists it.',
   actingLater: 'Acting is on for this profile: the next followback apply --confirm carries this out (capped and paced), and the next report lists it.',
   actFailed: 'Your confirmation is recorded, but carrying it out from this page failed. Nothing was lost: the next followback apply --confirm tries again.',
   actedTitle: (action, c) => {
@@ -218,13 +218,13 @@ const it: PageMessages = {
     ({
       keep: 'followback non suggerirà mai di rimuoverli. Puoi cambiare idea con followback keep --forget.',
       snooze: `followback non suggerirà di rimuoverli fino al ${until}; poi li valuterà di nuovo.`,
-      unfollow: 'La conferma viene registrata; followback la esegue sul social.',
-      follow_back: 'La conferma viene registrata; followback la esegue sul social.',
+      unfollow: 'Spunta la casella, poi premi il pulsante: così la conferma viene registrata (la nota sotto dice quando viene eseguita).',
+      follow_back: 'Spunta la casella, poi premi il pulsante: così la conferma viene registrata (la nota sotto dice quando viene eseguita).',
     })[action],
   actingOff:
     'Le azioni sono disattivate per questo profilo: followback registra la decisione e la elenca nel prossimo report, ma non segue né smette di seguire nessuno. Per attivarle, imposta "act": { "enabled": true } nella configurazione del profilo; fino ad allora, fallo tu sul social.',
   actingOn:
-    'Le azioni sono attive per questo profilo: il pulsante la esegue subito sul social, dopo un nuovo controllo (allowlist, rinvii, interazioni dopo il report), al massimo act.maxPerRun alla volta. Il prossimo report la elenca.',
+    'Le azioni sono attive per questo profilo: il pulsante la esegue subito sul social, dopo un nuovo controllo (allowlist, rinvii, interazioni dopo il report), al massimo act.maxPerRun in un'ora. Il prossimo report la elenca.',
   actingLater: 'Le azioni sono attive per questo profilo: il prossimo followback apply --confirm la esegue (con limiti e pause) e il prossimo report la elenca.',
   actFailed: 'La conferma è registrata, ma eseguirla da questa pagina non è riuscito. Non si è perso nulla: il prossimo followback apply --confirm ci riprova.',
   actedTitle: (action, c) => {

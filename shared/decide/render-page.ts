@@ -124,8 +124,9 @@ ${form}
 function contactItem(c: ContactBlock, why: string, profileLink: string): string {
   const href = safeHttpUrl(c.href ?? undefined);
   const link = href !== null ? ` · <a href="${e(href)}" rel="noopener noreferrer">${e(profileLink)}</a>` : '';
+  const about = [c.handle, c.platform, c.relation].filter((part) => part !== '');
   return (
-    `<li><span class="name">${e(c.name)}</span> <span class="muted">${e(c.handle)} · ${e(c.platform)} · ${e(c.relation)}</span>${link}` +
+    `<li><span class="name">${e(c.name)}</span>${about.length > 0 ? ` <span class="muted">${e(about.join(' · '))}</span>` : ''}${link}` +
     `<div class="why">${e(why)}: ${e(c.reasons)}</div>` +
     `<div class="muted">${e(c.facts)}</div>` +
     (c.refused !== undefined ? `<div class="refused">${e(c.refused)}</div>` : '') +

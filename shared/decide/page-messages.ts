@@ -224,7 +224,7 @@ const it: PageMessages = {
   actingOff:
     'Le azioni sono disattivate per questo profilo: followback registra la decisione e la elenca nel prossimo report, ma non segue né smette di seguire nessuno. Per attivarle, imposta "act": { "enabled": true } nella configurazione del profilo; fino ad allora, fallo tu sul social.',
   actingOn:
-    'Le azioni sono attive per questo profilo: il pulsante la esegue subito sul social, dopo un nuovo controllo (allowlist, rinvii, interazioni dopo il report), al massimo act.maxPerRun in un'ora. Il prossimo report la elenca.',
+    'Le azioni sono attive per questo profilo: il pulsante la esegue subito sul social, dopo un nuovo controllo (allowlist, rinvii, interazioni dopo il report), al massimo act.maxPerRun in un\'ora. Il prossimo report la elenca.',
   actingLater: 'Le azioni sono attive per questo profilo: il prossimo followback apply --confirm la esegue (con limiti e pause) e il prossimo report la elenca.',
   actFailed: 'La conferma è registrata, ma eseguirla da questa pagina non è riuscito. Non si è perso nulla: il prossimo followback apply --confirm ci riprova.',
   actedTitle: (action, c) => {

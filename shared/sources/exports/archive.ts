@@ -26,7 +26,7 @@ import { lstat, open as openFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import { EXPORT_NETWORKS, ExportError, type ExportFiles, type ExportNetwork } from './export-types.ts';
+import { ExportError, type ExportFiles, type ExportNetwork } from './export-types.ts';
 
 /** Default ceiling for one entry read as text. */
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
@@ -51,7 +51,10 @@ export interface SkippedEntry {
 
 /** One opened export. */
 export interface OpenedExport extends ExportFiles {
-  /** The stripped wrapper folder(s), '/'-joined (e.g. `instagram-jane-2026-11-02-abc`), when there was one. */
+  /**
+   * The stripped wrapper folder(s), '/'-joined (e.g. `instagram-jane-2026-11-02-abc`), when there was one. The export's
+   * date may be here, or in the name of a part (`parts`: `instagram-jane-2026-11-02-abc.zip`, or the folder given).
+   */
   readonly wrapper?: string;
   /** The files given, as absolute paths, in the order given (one for a single ZIP or folder). */
   readonly parts: readonly string[];
@@ -281,9 +284,6 @@ export function htmlExportMessage(file: string, network?: ExportNetwork): string
   return `${lead} ${steps}`;
 }
 
-/** Whether a string names one of the export networks. */
-export const isExportNetwork = (value: string): value is ExportNetwork => (EXPORT_NETWORKS as readonly string[]).includes(value);
-
 // ---------------------------------------------------------------------------------------------
 // Parts: a ZIP or a folder, as a list of raw entries
 
@@ -307,6 +307,27 @@ interface Part {
 /** yauzl's name decoder (CP437 or UTF-8 by the flag, the Info-ZIP Unicode Path field), exported at run time but not typed. */
 type GetFileName = (flags: number, raw: Buffer, extraFields: Array<{ id: number; data: Buffer }>, strict: boolean) => string;
 const getFileNameLowLevel = (yauzl as unknown as { getFileNameLowLevel: GetFileName }).getFileNameLowLevel;
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const isUtf8 = (bytes: Buffer): boolean => {
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * An entry's name. Without the UTF-8 flag the ZIP format says CP437, but many zip tools write UTF-8 without the
+ * flag: bytes that are valid UTF-8 are read as UTF-8 (CP437 text with accents is practically never valid UTF-8).
+ */
+function entryName(entry: yauzl.Entry): string {
+  const raw = entry.fileName as unknown;
+  if (!Buffer.isBuffer(raw)) return String(raw);
+  const flags = isUtf8(raw) ? entry.generalPurposeBitFlag | 0x800 : entry.generalPurposeBitFlag;
+  return getFileNameLowLevel(flags, raw, entry.extraFields, false);
+}
 
 const openZip = (file: string): Promise<yauzl.ZipFile> =>
   new Promise((done, fail) => {
@@ -375,10 +396,7 @@ async function zipPart(file: string, label: string, size: number): Promise<Part>
       zip.on('end', () => done());
       zip.on('entry', (entry: yauzl.Entry) => {
         try {
-          const rawName = entry.fileName as unknown;
-          const decoded = Buffer.isBuffer(rawName)
-            ? getFileNameLowLevel(entry.generalPurposeBitFlag, rawName, entry.extraFields, false)
-            : String(rawName);
+          const decoded = entryName(entry);
           if (!decoded.endsWith('/') && !decoded.endsWith('\\')) {
             const checked = normaliseEntryName(decoded);
             if (!checked.ok) skipped.push({ part: label, path: printable(decoded), reason: `${checked.reason}; dropped` });
@@ -536,6 +554,7 @@ export async function openExport(path: string | readonly string[], options: Open
   const wrapper = firstPrefix === undefined ? undefined : firstPrefix.join('/');
 
   interface Served {
+    readonly path: string;
     readonly entry: RawEntry;
     readonly part: Part;
   }
@@ -546,7 +565,7 @@ export async function openExport(path: string | readonly string[], options: Open
     for (const entry of part.entries) {
       const path = strip === 0 ? entry.name : entry.name.split('/').slice(strip).join('/');
       const seen = byPath.get(path);
-      if (seen === undefined) byPath.set(path, { entry, part });
+      if (seen === undefined) byPath.set(path, { path, entry, part });
       else if (seen.entry.size !== entry.size) {
         skipped.push({ part: part.label, path: printable(path), reason: `also in ${seen.part.label} with a different size; the first is read` });
       }
@@ -581,9 +600,9 @@ export async function openExport(path: string | readonly string[], options: Open
       const limit = maxBytes ?? defaultMax;
       const served = lookup(p);
       if (served === undefined) throw new ExportError(`${label} has no file ${printable(p)}`);
-      const where = `${served.part.label}: ${printable(p)}`;
+      const where = `${served.part.label}: ${printable(served.path)}`;
       if (closed) throw new ExportError(`${where}: the export is closed`);
-      if (isMediaPath(p)) throw new ExportError(`${where} is a media file; followback reads only the export's data files`);
+      if (isMediaPath(served.path)) throw new ExportError(`${where} is a media file; followback reads only the export's data files`);
       if (served.entry.size > limit) {
         throw new ExportError(`${where} is ${served.entry.size} bytes, larger than the ${limit} bytes followback reads from one file; refused`);
       }

@@ -68,7 +68,7 @@ async function writeFolder(name: string, entries: readonly ZipEntrySpec[]): Prom
  * Edits one entry's headers in place (local and central), found by its stored name:
  * rename (same length), change the compression method, or lie about the uncompressed size.
  */
-function patchEntry(zip: Buffer, name: string, patch: { rename?: string; method?: number; declaredSize?: number }): void {
+function patchEntry(zip: Buffer, name: string, patch: { rename?: string; method?: number; declaredSize?: number; utf8Flag?: boolean }): void {
   const wanted = Buffer.from(name, 'utf8');
   let hits = 0;
   for (let i = 0; i + 46 < zip.length; i++) {
@@ -86,6 +86,11 @@ function patchEntry(zip: Buffer, name: string, patch: { rename?: string; method?
       renamed.copy(zip, nameAt);
     }
     if (patch.method !== undefined) zip.writeUInt16LE(patch.method, i + (local ? 8 : 10));
+    if (patch.utf8Flag !== undefined) {
+      const at = i + (local ? 6 : 8);
+      const flags = zip.readUInt16LE(at);
+      zip.writeUInt16LE(patch.utf8Flag ? flags | 0x800 : flags & ~0x800, at);
+    }
     if (patch.declaredSize !== undefined) zip.writeUInt32LE(patch.declaredSize, i + (local ? 22 : 24));
   }
   if (hits < 2) throw new Error(`entry ${name} not found in both headers`);
@@ -151,6 +156,9 @@ describe('openExport: one ZIP', () => {
         'connections/followers_and_following/followers_2.json',
         'connections/followers_and_following/followers_10.json',
       ]);
+      // Entries read concurrently.
+      const many = await Promise.all(findAll(files, 'followers_*.json').map((p) => files.readText(p)));
+      expect(many).toEqual([FOLLOWERS_1, FOLLOWERS_2, '[]']);
       // Text is returned as stored: mojibake repair is the Meta parsers' step.
       expect(await files.readText('connections/followers_and_following/followers_2.json')).toBe(FOLLOWERS_2);
       expect(files.size('connections/followers_and_following/followers_1.json')).toBe(Buffer.byteLength(FOLLOWERS_1));
@@ -180,6 +188,27 @@ describe('openExport: one ZIP', () => {
     expect(only.wrapper).toBeUndefined();
     expect(findPath(only, 'connections/followers_and_following/following.json')).toBe('connections/followers_and_following/following.json');
     await only.close();
+  });
+
+  it('reads UTF-8 names with or without the UTF-8 flag, and CP437 names', async () => {
+    const file = await writeZip('names.zip', [
+      { name: 'messages/inbox/josé_123/message_1.json', content: '{"a":1}' },
+      { name: 'messages/inbox/ana_kovač_9/message_1.json', content: '{"b":2}' },
+      { name: 'messages/inbox/xéy/message_1.json', content: '{"c":3}' },
+    ]);
+    // Written without the flag (as some zip tools do): still read as UTF-8.
+    await patchZip(file, [['messages/inbox/ana_kovač_9/message_1.json', { utf8Flag: false }]]);
+    // A genuine CP437 name: 0x82 is é in CP437 and is not valid UTF-8 on its own.
+    const bytes = await readFile(file);
+    patchEntry(bytes, 'messages/inbox/xéy/message_1.json', { utf8Flag: false });
+    // 'xéy' is 78 C3 A9 79 in UTF-8; written as CP437 bytes 78 82 79 79 ('xéyy', the same length) in both headers.
+    const utf8Name = Buffer.from('xéy');
+    for (let at = bytes.indexOf(utf8Name); at !== -1; at = bytes.indexOf(utf8Name, at + 1)) Buffer.from([0x78, 0x82, 0x79, 0x79]).copy(bytes, at);
+    await writeFile(file, bytes);
+    const files = await openExport(file);
+    expect(files.paths()).toEqual(['messages/inbox/ana_kovač_9/message_1.json', 'messages/inbox/josé_123/message_1.json', 'messages/inbox/xéyy/message_1.json']);
+    expect(await files.readText('messages/inbox/ana_kovač_9/message_1.json')).toBe('{"b":2}');
+    await files.close();
   });
 
   it('reads a zip64 archive', async () => {
@@ -249,6 +278,8 @@ describe('openExport: one ZIP', () => {
       const media = await refusal(files.readText('media/stories/clip.mp4'));
       expect(media.message).toContain('media/stories/clip.mp4');
       expect(media.message).toContain('media file');
+      // Within every limit, still never inflated (inflating it would fail with "cannot be read").
+      expect((await refusal(files.readText('media/reels/voice.m4a'))).message).toMatch(/media\.zip: media\/reels\/voice\.m4a is a media file/);
       // The same poison under a data name fails when read: reading it is what would have failed.
       const broken = await refusal(files.readText('broken.json'));
       expect(broken.message).toMatch(/media\.zip: broken\.json cannot be read/);

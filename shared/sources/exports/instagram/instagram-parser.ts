@@ -106,6 +106,7 @@ function pushInteraction(into: Collected, kind: 'like' | 'reply', username: stri
 function list2020(map: Record<string, string> | undefined): ExportList | null {
   if (map === undefined) return null;
   const ties = Object.entries(map)
+    .map(([username, date]) => [username.trim(), date] as const)
     .filter(([username]) => usernameShaped(username))
     .map(([username, date]) => {
       const since = fromIsoText(date);

@@ -15,31 +15,24 @@
  */
 import { z } from 'zod';
 
-const StringListItem = z.object({
-  href: z.string().optional(),
-  value: z.string().optional(),
-  timestamp: z.number().optional(),
-});
+// Lenient per field: a field of an unexpected type reads as absent (the record is then resolved from
+// its other fields, or counted as unreadable), so one odd field never hides a whole record.
+const text = z.string().optional().catch(undefined);
+const seconds = z.number().optional().catch(undefined);
 
-const LabelValue = z.object({
-  label: z.string().optional(),
-  value: z.string().optional(),
-  href: z.string().optional(),
-});
+const StringListItem = z.object({ href: text, value: text, timestamp: seconds });
 
-const StringMapItem = z.object({
-  href: z.string().optional(),
-  value: z.string().optional(),
-  timestamp: z.number().optional(),
-});
+const LabelValue = z.object({ label: text, value: text, href: text });
+
+const StringMapItem = z.object({ href: text, value: text, timestamp: seconds });
 
 export const MetaRecord = z.object({
-  title: z.string().optional(),
-  href: z.string().optional(),
-  timestamp: z.number().optional(),
-  string_list_data: z.array(StringListItem).optional(),
-  label_values: z.array(LabelValue).optional(),
-  string_map_data: z.record(z.string(), StringMapItem).optional(),
+  title: text,
+  href: text,
+  timestamp: seconds,
+  string_list_data: z.array(StringListItem).optional().catch(undefined),
+  label_values: z.array(LabelValue).optional().catch(undefined),
+  string_map_data: z.record(z.string(), StringMapItem).optional().catch(undefined),
 });
 export type MetaRecord = z.infer<typeof MetaRecord>;
 
@@ -74,7 +67,7 @@ export function recordsOf(json: unknown, wrapper: (key: string) => boolean): unk
 const USERNAME = /^[A-Za-z0-9._]{1,30}$/;
 
 export function usernameShaped(value: string | undefined): value is string {
-  return value !== undefined && USERNAME.test(value.trim()) && !/^\.|\.$/.test(value.trim()) && !/^\d+$/.test(value.trim());
+  return value !== undefined && USERNAME.test(value.trim());
 }
 
 const NOT_PROFILES = new Set(['p', 'reel', 'reels', 'stories', 'explore', 'tv', 'accounts', 'direct', 'post', 's']);

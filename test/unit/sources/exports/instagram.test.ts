@@ -287,6 +287,25 @@ describe('instagramParser: refusals and robustness', () => {
     expect(instagramParser.recognises(memoryExportFiles({ 'data/follower.js': '' }))).toBe(false);
   });
 
+  it('a field of an unexpected type does not hide the record; all-digit and underscore usernames are usernames', async () => {
+    const snapshot = await parse(
+      memoryExportFiles({
+        'connections/followers_and_following/followers_1.json': JSON.stringify([
+          { title: null, media_list_data: [], string_list_data: [{ href: 'https://www.instagram.com/river.otter', value: 'river.otter', timestamp: 1754467001 }] },
+          { title: '', string_list_data: [{ href: 'https://www.instagram.com/1234567', value: '1234567', timestamp: 1754467002 }] },
+          { title: '', string_list_data: [{ href: 'https://www.instagram.com/__fox__', value: '__fox__', timestamp: '1754467003' }] },
+        ]),
+      }),
+    );
+    expect(snapshot.followers?.complete).toBe(true);
+    expect(snapshot.followers?.ties.map((t) => [t.person.handle, t.since])).toEqual([
+      ['river.otter', new Date(1754467001 * 1000).toISOString()],
+      ['1234567', new Date(1754467002 * 1000).toISOString()],
+      // A timestamp that is not a number reads as no date, not as a broken record.
+      ['__fox__', undefined],
+    ]);
+  });
+
   it('usernames compare case-insensitively: the same account in two parts is one tie, with the earliest date', async () => {
     const rec = (u: string, t: number) => ({ title: '', string_list_data: [{ href: `https://www.instagram.com/${u}`, value: u, timestamp: t }] });
     const snapshot = await parse(

@@ -398,7 +398,9 @@ async function undoLink(
   const byKey = new Map(outcomes.map((o) => [o.key, o]));
   const results = actions.map((a) => {
     const o = byKey.get(a.key) ?? { key: a.key, outcome: 'waiting' as const };
-    return { who: o.handle ?? a.key, text: m.outcome(o), tone: outcomeTone(o.outcome) };
+    // An undo is not undone again from here: no action id on its line.
+    const text = o.outcome === 'done' ? m.reversed : m.outcome({ outcome: o.outcome, ...(o.reason !== undefined ? { reason: o.reason } : {}) });
+    return { who: o.handle ?? a.key, text, tone: outcomeTone(o.outcome) };
   });
   return respond(200, renderPage({ lang: m.lang, title: m.undoneTitle(actions.length), tone: 'ok', paragraphs: [m.undoneBody], results, footer: m.footer }));
 }

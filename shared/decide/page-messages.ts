@@ -65,6 +65,8 @@ export interface PageMessages {
   undoFailed(ids: string[]): string;
   undoneTitle(count: number): string;
   undoneBody: string;
+  /** One contact's line after its action was reversed. */
+  reversed: string;
   footer: string;
 }
 
@@ -191,6 +193,7 @@ const en: PageMessages = {
   undoFailed: (ids) => `The undo could not be carried out now, and this button still works: try again in a minute, or run ${ids.map((id) => `followback undo ${id}`).join('; ')}.`,
   undoneTitle: (count) => (count === 1 ? 'Undone' : `Undone (${count})`),
   undoneBody: 'Every attempt is audited; the next report lists them.',
+  reversed: 'reversed: back as it was before',
   footer: 'followback — decisions from the report',
 };
 
@@ -317,6 +320,7 @@ const it: PageMessages = {
   undoFailed: (ids) => `Non è stato possibile annullare ora, e questo pulsante funziona ancora: riprova tra un minuto, oppure esegui ${ids.map((id) => `followback undo ${id}`).join('; ')}.`,
   undoneTitle: (count) => (count === 1 ? 'Annullato' : `Annullati (${count})`),
   undoneBody: 'Ogni tentativo è registrato; il prossimo report li elenca.',
+  reversed: 'annullato: tutto com\'era prima',
   footer: 'followback — decisioni dal report',
 };
 

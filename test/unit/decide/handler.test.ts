@@ -324,6 +324,8 @@ describe('possession of the email is not full authority (issue 15, point 4)', ()
     clock = new Date(now.getTime() + 60_000);
     const undone = await handleDecision(post(undoToken, { origin: ORIGIN }), a.deps);
     expect(undone.status).toBe(200);
+    expect(undone.body).toContain('demo:1</span>: reversed: back as it was before');
+    expect(undone.body).not.toContain('followback undo');
     expect(a.undos).toEqual([{ tokenId: expect.any(String), actions: [{ actionId: '20261201-000000', key: 'demo:1' }, { actionId: '20261201-000001', key: 'demo:2' }] }]);
     expect((await handleDecision(post(undoToken, { origin: ORIGIN }), a.deps)).status).toBe(409);
     // Another acted page: its Undo has expired after the window.

@@ -9,6 +9,7 @@ import type {
   ContactStats,
   ContactVerdict,
   SourceRunState,
+  SourceSight,
   StaleSource,
   TrackedContact,
 } from './analysis-types.ts';
@@ -18,6 +19,8 @@ import { matchDecisions, unmatchedDecisions } from './decisions.ts';
 import { computeFigures, figureDeltas } from './figures.ts';
 import { followerChanges, keyOf } from './follower-changes.ts';
 import { indexInteractions } from './interaction-index.ts';
+import type { Observability } from './model.ts';
+import { canonicalSight, SEES_EVERYTHING, silenceUnconfirmed } from './observability.ts';
 import { recommend } from './recommend.ts';
 import { computeStats, observationStartMs } from './stats.ts';
 import { DAY_MS, parseInstant, toIso } from './time.ts';
@@ -31,6 +34,7 @@ interface Judged {
   reasons: ReasonMap;
   inGrace: boolean;
   stale: boolean;
+  observes: Observability;
 }
 
 export function analyse(input: AnalysisInput): Analysis {
@@ -42,6 +46,8 @@ export function analyse(input: AnalysisInput): Analysis {
   const trackingSince = new Map<string, number>(
     input.sources.map((s, i) => [s.sourceId, parseInstant(s.trackingSince ?? s.historySince, () => `sources[${i}].trackingSince`)]),
   );
+  // A source that declares nothing (or a contact of a source this run does not know) is judged as before: seeing everything.
+  const sight = new Map<string, Observability>(input.sources.map((s) => [s.sourceId, canonicalSight(s.observes ?? SEES_EVERYTHING)]));
   const index = indexInteractions(input.interactions, nowMs);
   const decisions = matchDecisions(input.decisions, nowMs);
   const changes = followerChanges(input.current, input.previous, sources);
@@ -58,6 +64,7 @@ export function analyse(input: AnalysisInput): Analysis {
     const historySinceMs = historySince.get(contact.sourceId) ?? parseInstant(contact.firstSeenAt, () => `contact ${key} firstSeenAt`);
     const trackingSinceMs = trackingSince.get(contact.sourceId) ?? historySinceMs;
     const interactions = index.of(contact.sourceId, contact.id);
+    const observes = sight.get(contact.sourceId) ?? SEES_EVERYTHING;
     const stats = computeStats(contact, interactions, { nowMs, windowStartMs, historySinceMs, trackingSinceMs });
     const ctx = {
       contact,
@@ -68,6 +75,7 @@ export function analyse(input: AnalysisInput): Analysis {
       policy,
       audience: input.audience,
       classifiers,
+      observes,
     };
     const { reasons, inGrace } = judgeContact(ctx, {
       interactionsStale: source?.interactions !== 'complete',
@@ -79,7 +87,7 @@ export function analyse(input: AnalysisInput): Analysis {
     const lost = changes.lostStillContacts.get(key);
     if (lost !== undefined) reasons.set('lost_follower', lost);
     const stale = source === undefined || source.contacts !== 'complete' || source.interactions !== 'complete';
-    judged.push({ contact, key, stats, reasons, inGrace, stale });
+    judged.push({ contact, key, stats, reasons, inGrace, stale, observes });
   }
 
   const supporters = topSupporters(
@@ -90,7 +98,7 @@ export function analyse(input: AnalysisInput): Analysis {
   const verdicts: ContactVerdict[] = judged.map((j) => {
     const rank = supporters.get(j.key);
     if (rank !== undefined) j.reasons.set('top_supporter', rank);
-    const recommendation = recommend({ relation: j.contact.relation, reasons: j.reasons, stats: j.stats, inGrace: j.inGrace, policy });
+    const recommendation = recommend({ relation: j.contact.relation, reasons: j.reasons, stats: j.stats, inGrace: j.inGrace, policy, observes: j.observes });
     return verdictOf(j.contact, j.contact.relation, recommendation, j.reasons, j.stats, j.stale);
   });
 
@@ -116,7 +124,13 @@ export function analyse(input: AnalysisInput): Analysis {
     figures,
     deltas: figureDeltas(figures, input.previousFigures),
     staleSources: staleSourcesOf(input.sources),
+    sources: input.sources.map((s) => sightOf(s, sight.get(s.sourceId) ?? SEES_EVERYTHING)),
   };
+}
+
+function sightOf(s: SourceRunState, observes: Observability): SourceSight {
+  const c = canonicalSight(observes);
+  return { sourceId: s.sourceId, platform: s.platform, inbound: c.inbound, outbound: c.outbound, inboundHidden: c.inboundHidden, followDates: c.followDates, reviewOnly: silenceUnconfirmed(c) };
 }
 
 function verdictOf(

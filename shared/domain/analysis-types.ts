@@ -6,7 +6,7 @@ import type { InteractionLog } from './interaction-log.ts';
 import type { Audience, Policy } from '../config/schema.ts';
 import type { UnmatchedDecision } from './decisions.ts';
 import type { EvidenceByReason, EvidenceOf } from './evidence.ts';
-import type { Completeness, Contact, Interaction, InteractionKind } from './model.ts';
+import type { Completeness, Contact, EngagementKind, FollowDates, Interaction, InteractionKind, Observability } from './model.ts';
 
 export const REASON_CODES = [
   'never_engaged',
@@ -63,6 +63,8 @@ export interface SourceRunState {
   /** Whether the previous run's contact list of this source was complete. */
   previousContactsComplete: boolean;
   problems: string[];
+  /** What this source can see (its declaration, or what its pull said it saw); absent: everything, as before sources declared it. */
+  observes?: Observability;
 }
 
 /** The owner's explicit decisions: config allowlist/snoozes plus stored ones. */
@@ -197,6 +199,18 @@ export interface StaleSource {
   problems: string[];
 }
 
+/** What one source of the run could and could not see, for the report's table. */
+export interface SourceSight {
+  sourceId: string;
+  platform: string;
+  inbound: EngagementKind[];
+  outbound: EngagementKind[];
+  inboundHidden: EngagementKind[];
+  followDates: FollowDates;
+  /** The source cannot confirm silence (sees no inbound, or some kind is hidden): its removals stop at review. */
+  reviewOnly: boolean;
+}
+
 export interface Analysis {
   now: string;
   windowStart: string;
@@ -207,4 +221,6 @@ export interface Analysis {
   /** Change since the previous run (null on the first run). */
   deltas: FigureDeltas | null;
   staleSources: StaleSource[];
+  /** What each source of the run could see, in the order of the run's sources. */
+  sources?: SourceSight[];
 }

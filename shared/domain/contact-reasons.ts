@@ -39,6 +39,8 @@ export function judgeContact(ctx: ContactContext, options: JudgeOptions): Contac
   const protectedByOwner = options.decision.allowlistedBy !== undefined || options.decision.snoozedUntil !== undefined;
   for (const rule of options.rules ?? CONTACT_RULES) {
     if (rule.ownerOverrides === true && protectedByOwner) continue;
+    // What the source cannot see is not absence either: not concluded, not carried over.
+    if (rule.observable?.(ctx) === false) continue;
     if (rule.basis === 'absence' && grace !== null) continue;
     applyRule(rule, ctx, reasons, previous, (rule.basis !== 'available-data' && options.interactionsStale) || rule.unavailable?.(ctx) === true);
   }

@@ -10,12 +10,17 @@
  */
 import { z } from 'zod';
 import type { ReasonCode } from './analysis-types.ts';
-import { AccountState, IsoInstant } from './model.ts';
+import { AccountState, EngagementKind, IsoInstant } from './model.ts';
 
 const Days = z.number().nonnegative();
 const Count = z.number().int().nonnegative();
 const Share = z.number().min(0).max(1);
 const CarriedOver = z.literal(true).optional();
+/** The inbound kinds the judgement rests on: what the contact's source sees (absent only in reports made before sources declared it). */
+const KindsSeen = z.array(EngagementKind).optional();
+/** Kinds of engagement the network has that the source cannot see: the judgement cannot rule them out, so it stops at review. */
+const KindsHidden = z.array(EngagementKind).optional();
+const Kinds = { kindsSeen: KindsSeen, kindsHidden: KindsHidden };
 
 export const EVIDENCE_SCHEMAS = {
   never_engaged: z
@@ -29,11 +34,12 @@ export const EVIDENCE_SCHEMAS = {
       trackedDays: Days.optional(),
       /** Tracked for less than minObservationDays: review, not unfollow. */
       provisional: z.boolean().optional(),
+      ...Kinds,
       carriedOver: CarriedOver,
     })
     .strict(),
-  dormant: z.object({ lastInboundAt: IsoInstant, daysSinceInbound: Days, carriedOver: CarriedOver }).strict(),
-  one_sided: z.object({ outboundInWindow: Count, lookbackDays: Count, carriedOver: CarriedOver }).strict(),
+  dormant: z.object({ lastInboundAt: IsoInstant, daysSinceInbound: Days, ...Kinds, carriedOver: CarriedOver }).strict(),
+  one_sided: z.object({ outboundInWindow: Count, lookbackDays: Count, ...Kinds, carriedOver: CarriedOver }).strict(),
   critic_only: z
     .object({
       /** Inbound replies, mentions and quotes held. */
@@ -43,6 +49,7 @@ export const EVIDENCE_SCHEMAS = {
       /** The most recent negative one, shortened (untrusted text). */
       example: z.string(),
       exampleAt: IsoInstant,
+      ...Kinds,
       carriedOver: CarriedOver,
     })
     .strict(),

@@ -74,6 +74,34 @@ export type Interaction = z.infer<typeof Interaction>;
 /** An interaction with the source it came from: ids are unique per source. */
 export type SourcedInteraction = Interaction & { sourceId: string };
 
+/** The kinds of engagement (a `follow` is a relation, not engagement). */
+export const EngagementKind = z.enum(['like', 'repost', 'reply', 'quote', 'mention']);
+export type EngagementKind = z.infer<typeof EngagementKind>;
+
+/** Which side's follow dates a source can give (for some contacts or all): when you followed them, when they followed you. */
+export const FollowDates = z.enum(['both', 'following', 'followers', 'none']);
+export type FollowDates = z.infer<typeof FollowDates>;
+
+/**
+ * What a source can see (DESIGN: what a source cannot see is not absence
+ * either). Silence is judged only over the `inbound` kinds; `inboundHidden`
+ * are kinds of engagement the network has but this source cannot see (an
+ * Instagram export sees no inbound likes or comments at all): while any is
+ * hidden, no removal goes past `review`.
+ */
+export const Observability = z
+  .object({
+    /** Engagement from them (to you or your content) this source reads. */
+    inbound: z.array(EngagementKind).max(5),
+    /** Engagement from you (to them or their content) this source reads. */
+    outbound: z.array(EngagementKind).max(5),
+    /** Engagement the network has and this source cannot see. */
+    inboundHidden: z.array(EngagementKind).max(5).optional(),
+    followDates: FollowDates,
+  })
+  .strict();
+export type Observability = z.infer<typeof Observability>;
+
 /** How complete one part of a pull is. Missing data is never read as absence. */
 export const Completeness = z.enum(['complete', 'partial', 'failed']);
 export type Completeness = z.infer<typeof Completeness>;
@@ -103,5 +131,7 @@ export const SourcePull = z.object({
   problems: z.array(z.string()).default([]),
   /** Requests this pull made, for the "fewest requests" checks and the run log. */
   requests: z.number().int().nonnegative().default(0),
+  /** What this pull could see, when it differs from what the source's type declares (an export without its notifications). */
+  observes: Observability.optional(),
 });
 export type SourcePull = z.infer<typeof SourcePull>;

@@ -5,12 +5,16 @@
  *  - grace next: too recent to judge, kept;
  *  - a contact with inbound engagement in the window is never `unfollow`: at
  *    worst `review` (e.g. a critic who replies, or a dormantDays shorter than
- *    the lookback window).
+ *    the lookback window);
+ *  - a contact of a source that cannot confirm silence (it sees no inbound
+ *    engagement, or the network has a kind it cannot see) is never
+ *    `unfollow`: at worst `review`.
  */
 import type { ContactStats, Recommendation } from './analysis-types.ts';
 import type { ReadonlyReasonMap } from './reason-map.ts';
 import type { Policy } from '../config/schema.ts';
-import type { Relation } from './model.ts';
+import type { Observability, Relation } from './model.ts';
+import { silenceUnconfirmed } from './observability.ts';
 import { isFollowing } from './stats.ts';
 
 export interface RecommendInput {
@@ -19,6 +23,8 @@ export interface RecommendInput {
   stats: ContactStats;
   inGrace: boolean;
   policy: Policy;
+  /** What the contact's source can see. */
+  observes: Observability;
 }
 
 /**
@@ -43,12 +49,12 @@ function provisionalSilence(reasons: ReadonlyReasonMap): boolean {
   return evidence !== undefined && 'provisional' in evidence && evidence.provisional === true;
 }
 
-export function recommend({ relation, reasons, stats, inGrace, policy }: RecommendInput): Recommendation {
+export function recommend({ relation, reasons, stats, inGrace, policy, observes }: RecommendInput): Recommendation {
   const protectedByOwner = reasons.has('allowlisted') || reasons.has('snoozed');
   if (isFollowing(relation)) {
     if (protectedByOwner || inGrace) return 'keep';
     const removal = (reasons.has('never_engaged') && !provisionalSilence(reasons)) || reasons.has('dormant') || reasons.has('critic_only') || accountGone(reasons);
-    if (removal) return stats.inboundInWindow > 0 ? 'review' : 'unfollow';
+    if (removal) return stats.inboundInWindow > 0 || silenceUnconfirmed(observes) ? 'review' : 'unfollow';
     if (reasons.has('never_engaged') || reasons.has('one_sided') || reasons.has('out_of_audience') || reasons.has('inactive_account')) return 'review';
     return 'keep';
   }

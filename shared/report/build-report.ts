@@ -53,6 +53,9 @@ export function buildReport(input: ReportInput): ReportJson {
       locale: input.locale,
       dryRun: input.dryRun,
       maxRowsPerSection: Math.max(1, Math.floor(input.maxRowsPerSection)),
+      ...(analysis.sources !== undefined
+        ? { sources: analysis.sources.map((s) => ({ ...s, inbound: [...s.inbound], outbound: [...s.outbound], inboundHidden: [...s.inboundHidden] })) }
+        : {}),
     },
     figures: { ...analysis.figures },
     deltas: analysis.deltas ? { ...analysis.deltas } : null,
@@ -120,7 +123,7 @@ function mostEngagedFirst(a: ReportContact, b: ReportContact): number {
 }
 
 function toReportContact(v: ContactVerdict): ReportContact {
-  const evidence: Record<string, Record<string, string | number | boolean>> = {};
+  const evidence: Record<string, Record<string, string | number | boolean | string[]>> = {};
   for (const code of REASON_CODES) {
     const facts = v.evidence[code];
     if (facts) evidence[code] = definedOnly(facts);
@@ -159,9 +162,9 @@ function toReportContact(v: ContactVerdict): ReportContact {
 }
 
 /** JSON has no `undefined`; dropping it here keeps the object equal to its parsed copy. */
-function definedOnly(facts: object): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const [k, value] of Object.entries(facts)) if (value !== undefined) out[k] = value;
+function definedOnly(facts: object): Record<string, string | number | boolean | string[]> {
+  const out: Record<string, string | number | boolean | string[]> = {};
+  for (const [k, value] of Object.entries(facts)) if (value !== undefined) out[k] = Array.isArray(value) ? [...(value as string[])] : value;
   return out;
 }
 

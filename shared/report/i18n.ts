@@ -5,7 +5,7 @@
  */
 import type { FigureDeltas, ReasonCode, Recommendation } from '../domain/analysis-types.ts';
 import type { EvidenceKey } from '../domain/evidence.ts';
-import type { Completeness, InteractionKind } from '../domain/model.ts';
+import type { Completeness, FollowDates, InteractionKind } from '../domain/model.ts';
 import type { ReportContact, ReportLocale } from './report-schema.ts';
 
 export type SectionId = 'unfollow' | 'review' | 'followBack' | 'newFollowers' | 'lostFollowers' | 'topSupporters';
@@ -67,7 +67,18 @@ export interface Messages {
   silentWithoutFollowDate(p: { days: string; trackedDays: string; provisional: boolean }): string;
   excludedKeyword(p: { keyword: string; field: 'name' | 'bio' }): string;
   foreignLanguage(p: { language: string; confidence: string; share: string; texts: string }): string;
-  criticFacts(p: { negative: string; count: string; lastAt: string | null }): string;
+  /** `sawLikes`: the source sees likes and reposts, so "never liked or reposted" is a fact. */
+  criticFacts(p: { negative: string; count: string; lastAt: string | null; sawLikes: boolean }): string;
+  /** The kinds a judgement of silence rests on, and the ones the source cannot see (plural kind names, already listed). */
+  judgedOn(p: { seen: string; hidden: string | null; source: string }): string;
+  /** An empty list of kinds. */
+  noKinds: string;
+  /** The per-source "what it could see" table. */
+  sightTitle: string;
+  sightColumns: { source: string; inbound: string; outbound: string; hidden: string; followDates: string };
+  followDates: Record<FollowDates, string>;
+  /** Under the table, for a source whose removals stop at review. */
+  sightReviewOnly(source: string): string;
   /** Labels of evidence facts the analysis is known to produce; others are shown with their own key. */
   evidence: Record<EvidenceKey, string>;
   yes: string;
@@ -178,7 +189,13 @@ const en: Messages = {
     (provisional ? `; tracked by followback for ${trackedDays} days, so review rather than unfollow for now` : `; tracked for ${trackedDays} days`),
   excludedKeyword: ({ keyword, field }) => `their ${field === 'name' ? 'name' : 'bio'} mentions "${keyword}", one of your excluded topics`,
   foreignLanguage: ({ language, confidence, share, texts }) => `writes in ${language}: ${share} of the text read (${texts === '1' ? 'bio or one reply' : `${texts} texts: bio and replies`}), confidence ${confidence}`,
-  criticFacts: ({ negative, count, lastAt }) => `${negative} of their ${count} replies, mentions and quotes are negative, and they never liked or reposted${lastAt !== null ? `; latest ${lastAt}` : ''}`,
+  criticFacts: ({ negative, count, lastAt, sawLikes }) => `${negative} of their ${count} replies, mentions and quotes are negative${sawLikes ? ', and they never liked or reposted' : ''}${lastAt !== null ? `; latest ${lastAt}` : ''}`,
+  judgedOn: ({ seen, hidden, source }) => `judged on ${seen}${hidden !== null ? `; ${source} does not show ${hidden}, so review rather than unfollow` : ''}`,
+  noKinds: 'nothing',
+  sightTitle: 'What each source could see',
+  sightColumns: { source: 'Source', inbound: 'From them', outbound: 'From you', hidden: 'Cannot see', followDates: 'Follow dates' },
+  followDates: { both: 'both', following: 'whom you follow', followers: 'your followers', none: 'none' },
+  sightReviewOnly: (source) => `${source}: silence cannot be confirmed here, so its contacts go to review, never straight to unfollow.`,
   evidence: {
     observedDays: 'days observed',
     observedSince: 'observed since',
@@ -217,6 +234,8 @@ const en: Messages = {
     graceDays: 'grace days',
     entry: 'entry',
     until: 'until',
+    kindsSeen: 'judged on',
+    kindsHidden: 'not visible from this source',
   },
   yes: 'yes',
   no: 'no',
@@ -330,7 +349,13 @@ const it: Messages = {
     (provisional ? `; seguito da followback da ${trackedDays} giorni, quindi per ora da valutare e non da togliere` : `; seguito da ${trackedDays} giorni`),
   excludedKeyword: ({ keyword, field }) => `${field === 'name' ? 'il nome' : 'la bio'} contiene "${keyword}", uno dei temi che hai escluso`,
   foreignLanguage: ({ language, confidence, share, texts }) => `scrive in ${language}: ${share} del testo letto (${texts === '1' ? 'la bio o una risposta' : `${texts} testi: bio e risposte`}), affidabilità ${confidence}`,
-  criticFacts: ({ negative, count, lastAt }) => `${negative} delle sue ${count} risposte, menzioni e citazioni sono negative, e non ha mai messo mi piace né condiviso${lastAt !== null ? `; l'ultima il ${lastAt}` : ''}`,
+  criticFacts: ({ negative, count, lastAt, sawLikes }) => `${negative} delle sue ${count} risposte, menzioni e citazioni sono negative${sawLikes ? ', e non ha mai messo mi piace né condiviso' : ''}${lastAt !== null ? `; l'ultima il ${lastAt}` : ''}`,
+  judgedOn: ({ seen, hidden, source }) => `valutato su ${seen}${hidden !== null ? `; ${source} non mostra ${hidden}, quindi da valutare e non da togliere` : ''}`,
+  noKinds: 'niente',
+  sightTitle: 'Cosa ha potuto vedere ogni fonte',
+  sightColumns: { source: 'Fonte', inbound: 'Da loro', outbound: 'Da te', hidden: 'Non vede', followDates: 'Date dei follow' },
+  followDates: { both: 'entrambe', following: 'chi segui', followers: 'i tuoi follower', none: 'nessuna' },
+  sightReviewOnly: (source) => `${source}: qui il silenzio non si può confermare, quindi i suoi contatti vanno valutati e mai tolti direttamente.`,
   evidence: {
     observedDays: 'giorni osservati',
     observedSince: 'osservato dal',
@@ -369,6 +394,8 @@ const it: Messages = {
     graceDays: 'giorni di tolleranza',
     entry: 'voce',
     until: 'fino al',
+    kindsSeen: 'valutato su',
+    kindsHidden: 'non visibili da questa fonte',
   },
   yes: 'sì',
   no: 'no',

@@ -11,7 +11,7 @@ import { escapeHtml } from './escape-html.ts';
 import { truncate } from './format.ts';
 import { trendChartHtml } from './trend-chart.ts';
 import { actionsHtml } from './actions-taken.ts';
-import type { FigureView, GroupView, LinkView, ReportView, RowView, SectionView, StaleView, TrendView } from './report-view.ts';
+import type { FigureView, GroupView, LinkView, ReportView, RowView, SectionView, SightView, StaleView, TrendView } from './report-view.ts';
 
 const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;";
 const MUTED = 'color:#5f6368;';
@@ -34,6 +34,7 @@ export function renderHtml(view: ReportView, subject: string): string {
     view.trendChart ? trendChartHtml(view.trendChart) : '',
     view.trend ? trend(view.trend) : '',
     ...view.sections.map(section),
+    view.sight ? sight(view.sight) : '',
     view.decided
       ? block(heading(view.decided.title, null) + [...view.decided.lines, ...(view.decided.more ? [view.decided.more] : [])].map((l) => `<p style="margin:0 0 4px 0;font-size:13px;line-height:18px;color:#202124;">${e(l)}</p>`).join(''), 'border-top:1px solid #e8eaed;')
       : '',
@@ -101,11 +102,17 @@ function figureCell(f: FigureView): string {
   );
 }
 
-function trend(t: TrendView): string {
+/** What each source could see: the trend's small table, with a note per source whose removals stop at review. */
+function sight(s: SightView): string {
+  const notes = s.notes.map((n) => `<p style="margin:6px 0 0 0;font-size:12px;line-height:16px;${MUTED}">${e(n)}</p>`).join('');
+  return trend(s, 'border-top:1px solid #e8eaed;', notes);
+}
+
+function trend(t: TrendView, style = '', after = ''): string {
   const cell = (text: string, head: boolean, first: boolean) =>
     `<td align="${first ? 'left' : 'right'}" style="padding:4px 6px;border-bottom:1px solid #e8eaed;font-size:12px;line-height:16px;${head ? 'font-weight:bold;' : ''}color:#202124;${FONT}">${e(text)}</td>`;
   const rows = [t.header, ...t.rows].map((r, i) => `<tr>${r.map((text, j) => cell(text, i === 0, j === 0)).join('')}</tr>`);
-  return block(heading(t.title, null) + `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${rows.join('')}</table>`);
+  return block(heading(t.title, null) + `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${rows.join('')}</table>${after}`, style);
 }
 
 function heading(title: string, note: string | null): string {

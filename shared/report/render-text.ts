@@ -46,6 +46,11 @@ export function renderText(view: ReportView): string {
   if (view.trendChart) out.push(...trendChartText(view.trendChart), '');
   if (view.trend) out.push(...trend(view.trend), '');
   for (const s of view.sections) out.push(...section(s), '');
+  if (view.sight) {
+    out.push(...sightTable(view.sight), '');
+    for (const n of view.sight.notes) para(n, '  ');
+    if (view.sight.notes.length > 0) out.push('');
+  }
   if (view.decided) out.push(view.decided.title, ...view.decided.lines.flatMap((l) => wrap(l, WIDTH, '  - ', '    ')), ...(view.decided.more ? wrap(view.decided.more, WIDTH, '  ') : []), '');
   out.push('-'.repeat(WIDTH));
   for (const line of view.footer) out.push(...wrap(line, WIDTH));
@@ -57,6 +62,13 @@ function trend(t: TrendView): string[] {
   const rows = [t.header, ...t.rows];
   const widths = t.header.map((_, j) => Math.max(...rows.map((r) => [...(r[j] ?? '')].length)));
   return [t.title, '', ...rows.map((r) => `  ${r.map((cell, j) => (j === 0 ? padEnd(cell, widths[j] ?? 0) : padStart(cell, widths[j] ?? 0))).join('  ')}`)];
+}
+
+/** Too wide for aligned columns on 78: one source per block, each column labelled. */
+function sightTable(t: TrendView): string[] {
+  const [, ...labels] = t.header;
+  const width = Math.max(...labels.map((l) => [...l].length));
+  return [t.title, '', ...t.rows.flatMap((r) => [`  ${r[0] ?? ''}`, ...labels.flatMap((label, j) => wrap(r[j + 1] ?? '', WIDTH, `    ${padEnd(label, width)}  `, ' '.repeat(6 + width))), ''])].slice(0, -1);
 }
 
 function section(s: SectionView): string[] {

@@ -9,7 +9,7 @@ import { REASON_CODES, RECOMMENDATIONS } from '../domain/analysis-types.ts';
 import type { Figures, FigureDeltas, ReasonCode } from '../domain/analysis-types.ts';
 import { evidenceSchemaOf, type EvidenceOf } from '../domain/evidence.ts';
 import { FiguresSchema } from '../domain/figures-schema.ts';
-import { AccountState, Completeness, InteractionKind, IsoInstant } from '../domain/model.ts';
+import { AccountState, Completeness, EngagementKind, FollowDates, InteractionKind, IsoInstant } from '../domain/model.ts';
 import { ActionTakenJson } from './actions-taken.ts';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
@@ -138,6 +138,19 @@ export type ListSection = z.infer<typeof ListSection>;
 export const UnfollowGroup = z.object({ reason: ReasonCodeJson, count: Count, keys: Keys });
 export type UnfollowGroup = z.infer<typeof UnfollowGroup>;
 
+export const SourceSightJson = z
+  .object({
+    sourceId: z.string(),
+    platform: z.string(),
+    inbound: z.array(EngagementKind).describe('Engagement from them this source sees: silence is judged only over these kinds.'),
+    outbound: z.array(EngagementKind).describe('Engagement from you this source sees.'),
+    inboundHidden: z.array(EngagementKind).describe('Engagement the network has that this source cannot see.'),
+    followDates: FollowDates.describe('Whose follow dates the source gives: both sides, whom you follow, your followers, or none.'),
+    reviewOnly: z.boolean().describe('The source sees no inbound engagement, or some kind is hidden: none of its contacts is recommended for unfollow, at most for review.'),
+  })
+  .describe('What one source could and could not see this run.');
+export type SourceSightJson = z.infer<typeof SourceSightJson>;
+
 export const ReportMeta = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   profileId: z.string().min(1),
@@ -151,6 +164,8 @@ export const ReportMeta = z.object({
   dryRun: z.boolean(),
   /** Rows per section the email shows; the CSV and `contacts` always hold everyone. */
   maxRowsPerSection: z.number().int().min(1),
+  /** What each source could see (absent in reports made before sources declared it). */
+  sources: z.array(SourceSightJson).optional().describe('What each source of the run could and could not see, in the order of the configured sources.'),
 });
 export type ReportMeta = z.infer<typeof ReportMeta>;
 

@@ -82,6 +82,11 @@ export interface TrendView {
   rows: string[][];
 }
 
+/** The per-source "what it could see" table, and a note under it for each source whose removals stop at review. */
+export interface SightView extends TrendView {
+  notes: string[];
+}
+
 export interface ReportView {
   lang: string;
   title: string;
@@ -99,6 +104,8 @@ export interface ReportView {
   /** What was done on the owner's behalf since the last report; null when nothing was attempted. */
   actionsTaken: ActionsView | null;
   sections: SectionView[];
+  /** What each source could and could not see; null for reports made before sources declared it. */
+  sight?: SightView | null;
   footer: string[];
   /** What the owner decided (from the email or the CLI) since the last report. */
   decided?: { title: string; lines: string[]; more?: string | null } | null;
@@ -159,6 +166,26 @@ const NAME_CHARS = 120;
 const QUOTE_KEY = /^(example|exampleReply|quote|text)$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const KINDS: InteractionKind[] = ['like', 'repost', 'reply', 'quote', 'mention', 'follow'];
+/** Evidence keys naming the kinds a judgement rests on: said once per row (judgedOn), not per reason. */
+const KIND_KEYS = new Set(['kindsSeen', 'kindsHidden']);
+
+/** Plural kind names, listed: "likes, replies"; an empty list says so. */
+function kindList(kinds: readonly string[], m: Messages): string {
+  const names = KINDS.filter((k) => kinds.includes(k)).map((k) => m.kinds[k]);
+  return names.length === 0 ? m.noKinds : names.join(', ');
+}
+
+function sightView(report: ReportJson, m: Messages): SightView | null {
+  const sources = report.meta.sources;
+  if (sources === undefined || sources.length === 0) return null;
+  const c = m.sightColumns;
+  return {
+    title: m.sightTitle,
+    header: [c.source, c.inbound, c.outbound, c.hidden, c.followDates],
+    rows: sources.map((s) => [sourceLabel(s.sourceId, s.platform), kindList(s.inbound, m), kindList(s.outbound, m), kindList(s.inboundHidden, m), m.followDates[s.followDates]]),
+    notes: sources.filter((s) => s.reviewOnly).map((s) => m.sightReviewOnly(sourceLabel(s.sourceId, s.platform))),
+  };
+}
 
 export function buildReportView(report: ReportJson, links?: DecisionLinks, limits: ViewLimits = {}): ReportView {
   const m = messagesFor(report.meta.locale);
@@ -236,6 +263,7 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks, limit
     trendChart: trendChartView(report, f),
     actionsTaken: actionsView(report, f, items),
     sections,
+    sight: sightView(report, m),
     footer: [
       ...(warning !== null ? [warning] : []),
       ...m.footer({ runId: truncate(report.meta.runId, NAME_CHARS), windowStart: f.date(report.meta.windowStart), windowEnd: f.date(report.meta.windowEnd) }),
@@ -382,11 +410,23 @@ function evidenceFacts(c: ReportContact, m: Messages, f: Formatter): string[] {
       continue;
     }
     const parts = Object.entries(facts)
-      .filter(([key]) => !QUOTE_KEY.test(key))
+      .filter(([key]) => !QUOTE_KEY.test(key) && !KIND_KEYS.has(key))
       .map(([key, value]: [string, unknown]) => `${labelOf(key, m)}: ${formatValue(key, value as string | number | boolean, m, f)}`);
     if (parts.length > 0) out.push(`${m.reasons[reason]}: ${parts.join(', ')}`);
   }
-  return out;
+  const judged = judgedOnFact(c, m);
+  return judged !== null ? [...out, judged] : out;
+}
+
+/** The kinds the row's judgements of silence rest on, once: the first reason that names them (they come from the same source). */
+function judgedOnFact(c: ReportContact, m: Messages): string | null {
+  for (const reason of ['never_engaged', 'dormant', 'one_sided', 'critic_only'] as const) {
+    const facts = c.evidence[reason];
+    if (facts === undefined || !('kindsSeen' in facts) || facts.kindsSeen === undefined) continue;
+    const hidden = facts.kindsHidden !== undefined && facts.kindsHidden.length > 0 ? kindList(facts.kindsHidden, m) : null;
+    return m.judgedOn({ seen: kindList(facts.kindsSeen, m), hidden, source: truncate(c.platform, NAME_CHARS) });
+  }
+  return null;
 }
 
 /** The catalog names every evidence key (a missing one is a type error); the fallback only serves data from an older version. */
@@ -414,7 +454,8 @@ function reasonSentence(c: ReportContact, reason: (typeof REASON_CODES)[number],
     case 'critic_only': {
       const e = c.evidence.critic_only;
       if (e === undefined || !('count' in e)) return null;
-      return m.criticFacts({ negative: f.number(e.negative), count: f.number(e.count), lastAt: f.date(e.exampleAt) });
+      const sawLikes = e.kindsSeen === undefined || (e.kindsSeen.includes('like') && e.kindsSeen.includes('repost'));
+      return m.criticFacts({ negative: f.number(e.negative), count: f.number(e.count), lastAt: f.date(e.exampleAt), sawLikes });
     }
     default:
       return null;

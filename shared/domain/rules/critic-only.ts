@@ -1,5 +1,6 @@
 import type { InteractionKind } from '../model.ts';
 import type { TimedInteraction } from '../interaction-index.ts';
+import { kindsEvidence, seesTalk } from '../observability.ts';
 import type { ReasonRule } from './rule.ts';
 
 const TALKING_KINDS: ReadonlySet<InteractionKind> = new Set(['reply', 'mention', 'quote']);
@@ -20,12 +21,15 @@ export function truncateExample(text: string): string {
  * reply/mention/quote with text, there are at least 2, and more than half are
  * negative. Interpretation: when the store's lifetime count says there were
  * more inbound interactions than we still hold (older ones expired), we cannot
- * know they were all criticism, so nothing is concluded.
+ * know they were all criticism, so nothing is concluded. Only on a source that
+ * sees inbound replies, quotes or mentions; where likes or reposts are hidden
+ * the evidence says so (they may also like you), and recommend() stops at review.
  */
 export const criticOnly: ReasonRule<'critic_only'> = {
   code: 'critic_only',
   basis: 'complete-history',
-  evaluate({ interactions, stats, classifiers }) {
+  observable: ({ observes }) => seesTalk(observes),
+  evaluate({ interactions, stats, classifiers, observes }) {
     const tone = classifiers.tone;
     if (tone === undefined) return null;
     const inbound = interactions.filter((i) => i.direction === 'inbound');
@@ -40,7 +44,7 @@ export const criticOnly: ReasonRule<'critic_only'> = {
       if (example === undefined || i.atMs > example.atMs || (i.atMs === example.atMs && i.id < example.id)) example = i;
     }
     if (negative * 2 <= inbound.length || example === undefined) return null;
-    return { count: inbound.length, negative, example: truncateExample(example.text ?? ''), exampleAt: example.at };
+    return { count: inbound.length, negative, example: truncateExample(example.text ?? ''), exampleAt: example.at, ...kindsEvidence(observes) };
   },
   unavailable: ({ classifiers }) => classifiers.toneFailed === true,
   contradicted: ({ interactions }) => interactions.some((i) => i.direction === 'inbound' && !TALKING_KINDS.has(i.kind)),

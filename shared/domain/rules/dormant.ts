@@ -1,4 +1,5 @@
 import { DAY_MS, wholeDays } from '../time.ts';
+import { kindsEvidence, seesInbound } from '../observability.ts';
 import type { ContactContext, ReasonRule } from './rule.ts';
 
 /** An inbound exactly dormantDays ago still counts as "in the last dormantDays". */
@@ -6,16 +7,17 @@ function engagedWithinDormantDays(ctx: ContactContext, lastInboundMs: number): b
   return ctx.nowMs - lastInboundMs <= ctx.policy.dormantDays * DAY_MS;
 }
 
-/** Engaged inbound at some point (interactions or lifetime totals), nothing inbound in the last dormantDays. */
+/** Engaged inbound at some point (interactions or lifetime totals), nothing inbound in the last dormantDays (of the kinds the source sees). */
 export const dormant: ReasonRule<'dormant'> = {
   code: 'dormant',
   basis: 'absence',
+  observable: ({ observes }) => seesInbound(observes),
   evaluate(ctx) {
     const lastInboundAt = ctx.stats.lastInboundAt;
     if (lastInboundAt === undefined) return null;
     const lastInboundMs = Date.parse(lastInboundAt);
     if (engagedWithinDormantDays(ctx, lastInboundMs)) return null;
-    return { lastInboundAt, daysSinceInbound: wholeDays(lastInboundMs, ctx.nowMs) };
+    return { lastInboundAt, daysSinceInbound: wholeDays(lastInboundMs, ctx.nowMs), ...kindsEvidence(ctx.observes) };
   },
   contradicted(ctx) {
     const lastInboundAt = ctx.stats.lastInboundAt;

@@ -1,4 +1,5 @@
 import { DAY_MS, toIso } from '../time.ts';
+import { kindsEvidence, seesInbound } from '../observability.ts';
 import type { ReasonRule } from './rule.ts';
 
 /**
@@ -11,11 +12,16 @@ import type { ReasonRule } from './rule.ts';
  * (`followDateUnknown`, `trackedDays`), and recommend() asks for a review, not
  * an unfollow, until followback has tracked the contact itself for
  * minObservationDays (`provisional`).
+ *
+ * Silence is judged over the inbound kinds the source sees (`kindsSeen`); a
+ * source that sees none never concludes it, and one that cannot see a kind the
+ * network has says which (`kindsHidden`): recommend() stops at review.
  */
 export const neverEngaged: ReasonRule<'never_engaged'> = {
   code: 'never_engaged',
   basis: 'absence',
-  evaluate({ stats, observationStartMs, nowMs, policy }) {
+  observable: ({ observes }) => seesInbound(observes),
+  evaluate({ stats, observationStartMs, nowMs, policy, observes }) {
     if (stats.inboundTotal > 0) return null;
     if (nowMs - observationStartMs < policy.minObservationDays * DAY_MS) return null;
     const tracked = stats.trackedDays;
@@ -24,6 +30,7 @@ export const neverEngaged: ReasonRule<'never_engaged'> = {
       observedSince: toIso(observationStartMs),
       ...(stats.followedForDays !== undefined ? { followedForDays: stats.followedForDays } : {}),
       ...(tracked !== undefined ? { followDateUnknown: true, trackedDays: tracked, provisional: tracked < policy.minObservationDays } : {}),
+      ...kindsEvidence(observes),
     };
   },
   contradicted: ({ stats }) => stats.inboundTotal > 0,

@@ -8,6 +8,7 @@ import type { Audience, Policy } from '../../config/schema.ts';
 import type { Classifiers, ContactStats, ReasonCode, TrackedContact } from '../analysis-types.ts';
 import type { EvidenceOf } from '../evidence.ts';
 import type { TimedInteraction } from '../interaction-index.ts';
+import type { Observability } from '../model.ts';
 
 export interface ContactContext {
   contact: TrackedContact;
@@ -19,6 +20,8 @@ export interface ContactContext {
   policy: Policy;
   audience: Audience;
   classifiers: Classifiers;
+  /** What the contact's source can see: silence is judged only over these kinds. */
+  observes: Observability;
 }
 
 /**
@@ -40,6 +43,12 @@ export interface ReasonRule<C extends ReasonCode = ReasonCode> {
   evaluate(ctx: ContactContext): EvidenceOf<C> | null;
   /** The judgement this rule needs could not be made this run (a classifier failed): carry over, like stale data. */
   unavailable?(ctx: ContactContext): boolean;
+  /**
+   * Whether the contact's source sees what this rule judges at all. When it
+   * does not, the reason is not looked for, not even carried over: what a
+   * source cannot see is not absence (DESIGN.md).
+   */
+  observable?(ctx: ContactContext): boolean;
   /** The owner's allowlist or snooze means this reason is not even looked for (the owner said: they belong). */
   ownerOverrides?: boolean;
   /**

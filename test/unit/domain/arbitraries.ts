@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { Audience, Policy } from '../../../shared/config/schema.ts';
 import { REASON_CODES } from '../../../shared/domain/analysis-types.ts';
 import type { AnalysisInput, Classifiers, OwnerDecisions, ReasonCode, SourceRunState, TrackedContact } from '../../../shared/domain/analysis-types.ts';
-import type { Completeness, Interaction } from '../../../shared/domain/model.ts';
+import type { Completeness, Interaction, Observability } from '../../../shared/domain/model.ts';
 
 export const DAY_MS = 86_400_000;
 const BASE_NOW_MS = Date.parse('2026-06-01T12:00:00.000Z');
@@ -63,6 +63,25 @@ const policyArb: fc.Arbitrary<Policy> = fc
   })
   .map((p) => Policy.parse({ ...p, retentionDays: Math.max(30, p.lookbackDays) }));
 
+const KIND_POOL = ['like', 'repost', 'reply', 'quote', 'mention'] as const;
+type Kind = (typeof KIND_POOL)[number];
+const kindsArb: fc.Arbitrary<Kind[]> = fc.subarray([...KIND_POOL]);
+
+/**
+ * What a source declares it sees: usually nothing declared (everything, as
+ * Mastodon), often a partial sight (an export that sees no inbound at all, an
+ * API that sees comments but not likes), in any order, with repeats and overlaps.
+ */
+export const observabilityArb: fc.Arbitrary<Observability> = fc.record({
+  inbound: fc.oneof(kindsArb, fc.constant<Kind[]>([]), fc.array(fc.constantFrom(...KIND_POOL), { maxLength: 5 })),
+  outbound: kindsArb,
+  inboundHidden: fc.option(kindsArb, { nil: undefined }),
+  followDates: fc.constantFrom('both' as const, 'following' as const, 'followers' as const, 'none' as const),
+}).map((o): Observability => {
+  const { inboundHidden, ...rest } = o;
+  return inboundHidden !== undefined ? { ...rest, inboundHidden } : rest;
+});
+
 function sourceArb(nowMs: number, s: { sourceId: string; platform: string }): fc.Arbitrary<SourceRunState> {
   return fc
     .record({
@@ -74,6 +93,7 @@ function sourceArb(nowMs: number, s: { sourceId: string; platform: string }): fc
       lastCompleteDaysAgo: fc.option(dayOffset(0, 100), { nil: undefined }),
       previousContactsComplete: fc.boolean(),
       problems: fc.array(fc.string(), { maxLength: 2 }),
+      observes: fc.option(observabilityArb, { nil: undefined, freq: 2 }),
     })
     .map((r) => {
       const historyMs = nowMs - r.historyDaysAgo * DAY_MS;
@@ -86,6 +106,7 @@ function sourceArb(nowMs: number, s: { sourceId: string; platform: string }): fc
         ...(r.lastCompleteDaysAgo !== undefined ? { lastCompleteAt: iso(nowMs - r.lastCompleteDaysAgo * DAY_MS) } : {}),
         previousContactsComplete: r.previousContactsComplete,
         problems: r.problems,
+        ...(r.observes !== undefined ? { observes: r.observes } : {}),
       };
     });
 }

@@ -100,6 +100,33 @@ describe('the rules that never bend, over random communities', () => {
     }
   });
 
+  test.prop([analysisInputArb], { numRuns: RUNS })('no contact of a source that cannot see inbound engagement (none seen, or a kind hidden) is ever unfollow', (input: Generated) => {
+    // Oracle, from the declaration alone: some inbound kind is hidden and not also seen, or nothing inbound is seen.
+    const blind = new Set(
+      input.sources
+        .filter((s) => s.observes !== undefined && (s.observes.inbound.length === 0 || (s.observes.inboundHidden ?? []).some((k) => !s.observes?.inbound.includes(k))))
+        .map((s) => s.sourceId),
+    );
+    for (const { contact, verdict } of currentVerdicts(input, analyse(input))) {
+      if (!blind.has(contact.sourceId)) continue;
+      expect(verdict.recommendation, `${verdict.key}: its source cannot confirm silence`).not.toBe('unfollow');
+    }
+  });
+
+  test.prop([analysisInputArb], { numRuns: RUNS })('silence is never concluded where no inbound kind is seen, nor criticism where no reply, quote or mention is', (input: Generated) => {
+    const sight = new Map(input.sources.map((s) => [s.sourceId, s.observes]));
+    for (const { contact, verdict } of currentVerdicts(input, analyse(input))) {
+      const o = sight.get(contact.sourceId);
+      if (o === undefined) continue;
+      if (o.inbound.length === 0) {
+        expect(verdict.reasons, `${verdict.key}: no inbound kind is seen`).not.toContain('never_engaged');
+        expect(verdict.reasons, `${verdict.key}: no inbound kind is seen`).not.toContain('dormant');
+      }
+      if (!o.inbound.some((k) => k === 'reply' || k === 'quote' || k === 'mention')) expect(verdict.reasons).not.toContain('critic_only');
+      if (o.outbound.length === 0) expect(verdict.reasons).not.toContain('one_sided');
+    }
+  });
+
   test.prop([analysisInputArb], { numRuns: 500 })('the same input gives the same analysis and the same rendered report, and is left untouched', (input: Generated) => {
     const before = JSON.stringify(input);
     const render = (a: Analysis) =>

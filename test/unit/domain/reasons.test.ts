@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../../shared/domain/analyse.ts';
+import { ENGAGEMENT_KINDS } from '../../../shared/domain/observability.ts';
 import { contact, daysAgo, follower, inbound, input, outbound, policy, source, verdictOf } from './builders.ts';
 
 describe('never_engaged', () => {
@@ -43,7 +44,7 @@ describe('dormant', () => {
     const at = daysAgo(200);
     const v = verdictOf(analyse(input({ current: [contact('sleepy')], interactions: [inbound('sleepy', at, 'reply')] })).verdicts, 'sleepy');
     expect(v.reasons).toEqual(['dormant']);
-    expect(v.evidence.dormant).toEqual({ lastInboundAt: at, daysSinceInbound: 200 });
+    expect(v.evidence.dormant).toEqual({ lastInboundAt: at, daysSinceInbound: 200, kindsSeen: ENGAGEMENT_KINDS });
     expect(v.recommendation).toBe('unfollow');
   });
 
@@ -66,7 +67,7 @@ describe('one_sided', () => {
     const interactions = [...gifts('star', 5), inbound('star', daysAgo(100))];
     const v = verdictOf(analyse(input({ current: [contact('star')], interactions })).verdicts, 'star');
     expect(v.reasons).toEqual(['one_sided']);
-    expect(v.evidence.one_sided).toEqual({ outboundInWindow: 5, lookbackDays: 90 });
+    expect(v.evidence.one_sided).toEqual({ outboundInWindow: 5, lookbackDays: 90, kindsSeen: ENGAGEMENT_KINDS });
     expect(v.recommendation).toBe('review');
   });
 

@@ -9,6 +9,7 @@ import { Audience } from '../../../shared/config/schema.ts';
 import { analyse } from '../../../shared/domain/analyse.ts';
 import { judgeContact } from '../../../shared/domain/contact-reasons.ts';
 import { gracePeriod } from '../../../shared/domain/rules/grace-period.ts';
+import { SEES_EVERYTHING } from '../../../shared/domain/observability.ts';
 import type { ContactContext, ReasonRule } from '../../../shared/domain/rules/rule.ts';
 import { computeStats } from '../../../shared/domain/stats.ts';
 import { NOW, contact, daysAgo, follower, inbound, input, msAgo, policy, source, verdictOf } from '../domain/builders.ts';
@@ -65,7 +66,7 @@ describe('grace period', () => {
 describe('never_engaged evidence says only what is known', () => {
   it('with a follow date: how long followed, and nothing about an unknown follow date', () => {
     const v = verdictOf(analyse(input({ current: [contact('c', { followedAt: daysAgo(60) })] })).verdicts, 'c');
-    expect(v.evidence.never_engaged).toStrictEqual({ observedDays: 60, observedSince: daysAgo(60), followedForDays: 60 });
+    expect(v.evidence.never_engaged).toStrictEqual({ observedDays: 60, observedSince: daysAgo(60), followedForDays: 60, kindsSeen: [...SEES_EVERYTHING.inbound] });
   });
 
   it('a follower has no followedForDays at all', () => {
@@ -86,7 +87,7 @@ describe('a rule that needs complete history but has no contradiction check', ()
     const c = contact('x', { previousReasons: ['one_sided'] });
     const stats = computeStats(c, [], { nowMs: NOW_MS, windowStartMs: NOW_MS - 90 * 86_400_000, historySinceMs: Date.parse(daysAgo(365)) });
     const rule: ReasonRule<'one_sided'> = { code: 'one_sided', basis: 'complete-history', evaluate: () => null };
-    const ctx: ContactContext = { contact: c, stats, interactions: [], observationStartMs: Date.parse(daysAgo(365)), nowMs: NOW_MS, policy: policy(), audience: Audience.parse({}), classifiers: {} };
+    const ctx: ContactContext = { contact: c, stats, interactions: [], observationStartMs: Date.parse(daysAgo(365)), nowMs: NOW_MS, policy: policy(), audience: Audience.parse({}), classifiers: {}, observes: SEES_EVERYTHING };
     const { reasons } = judgeContact(ctx, { interactionsStale: true, trackingSinceMs: Date.parse(daysAgo(365)), decision: {}, rules: [rule] });
     expect(reasons.codes()).toEqual(['one_sided']);
     expect(reasons.get('one_sided')).toEqual({ carriedOver: true });

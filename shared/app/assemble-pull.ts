@@ -33,6 +33,7 @@ export function assemblePull(source: FiringSource, parts: SourcePull[], now: Dat
   if (!finished) problems.push(source.phase === 'failed' && source.problem !== undefined ? `failed after part of the read: ${source.problem}` : maxPullHoursProblem(maxPullHours));
   const historySince = [...parts].reverse().find((p) => p.historySince !== undefined)?.historySince;
   const cursor = [...parts].reverse().find((p) => p.cursor !== undefined)?.cursor;
+  const observes = [...parts].reverse().find((p) => p.observes !== undefined)?.observes;
   const pull: SourcePull = {
     sourceId: source.sourceId,
     platform: source.platform,
@@ -46,6 +47,7 @@ export function assemblePull(source: FiringSource, parts: SourcePull[], now: Dat
     ...(cursor !== undefined ? { cursor } : {}),
     problems,
     requests: parts.reduce((n, p) => n + p.requests, 0),
+    ...(observes !== undefined ? { observes } : {}),
   };
   return { sourceId: source.sourceId, platform: source.platform, ok: true, pull };
 }

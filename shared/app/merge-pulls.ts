@@ -6,7 +6,7 @@
  */
 import type { SourceRunState, TrackedContact } from '../domain/analysis-types.ts';
 import { InteractionLog } from '../domain/interaction-log.ts';
-import type { Completeness, Contact, SourcedInteraction, SourcePull } from '../domain/model.ts';
+import type { Completeness, Contact, Observability, SourcedInteraction, SourcePull } from '../domain/model.ts';
 import type { SourceState } from '../ports/store.ts';
 
 export type PullOutcome =
@@ -23,6 +23,12 @@ export interface MergeInput {
   storedSources: SourceState[];
   /** Interactions already in the store (ids are unique per source): plain, or the columns a run loads. */
   storedInteractions: readonly SourcedInteraction[] | InteractionLog;
+  /**
+   * What each configured source declares it can see, by source id (from the
+   * config, so a failed pull still has it). A pull's own `observes` wins; a
+   * source in neither is judged as seeing everything, as before declarations.
+   */
+  declared?: ReadonlyMap<string, Observability>;
 }
 
 export interface MergeResult {
@@ -58,6 +64,7 @@ export function mergePulls(input: MergeInput): MergeResult {
     const contactsCompleteness: Completeness = outcome.ok ? outcome.pull.contactsCompleteness : 'failed';
     const interactionsCompleteness: Completeness = outcome.ok ? outcome.pull.interactionsCompleteness : 'failed';
     const problems = outcome.ok ? outcome.pull.problems : [outcome.problem];
+    const observes = (outcome.ok ? outcome.pull.observes : undefined) ?? input.declared?.get(outcome.sourceId);
 
     // Interactions first: they feed the lifetime totals of the contacts below.
     const fresh: SourcedInteraction[] = [];
@@ -124,6 +131,7 @@ export function mergePulls(input: MergeInput): MergeResult {
       // untouched and partial ones change no relation, so changes are measured against it.
       previousContactsComplete: stored !== undefined && (stored.lastContacts === 'complete' || stored.contactsCompleteAt !== undefined || stored.lastCompleteAt !== undefined),
       problems,
+      ...(observes !== undefined ? { observes } : {}),
     });
 
     const cursor = outcome.ok && outcome.pull.cursor !== undefined ? outcome.pull.cursor : stored?.cursor;

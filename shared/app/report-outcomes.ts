@@ -10,6 +10,7 @@ import type { DeliveryResult } from '../ports/mailer.ts';
 import type { RunRecord, StoredDecision, WriteStats } from '../ports/store.ts';
 import { actionsTaken } from '../report/actions-taken.ts';
 import { buildReport } from '../report/build-report.ts';
+import { declaredObservability } from '../sources/observes.ts';
 import { renderReport } from '../report/render.ts';
 import { decisionRenderOptions, decisionsSince } from '../decide/report-parts.ts';
 import { changedContacts, type StoredVerdict } from './changed-contacts.ts';
@@ -47,6 +48,7 @@ export async function reportOutcomes(
     storedContacts: state.contacts,
     storedSources: state.sources,
     storedInteractions: history,
+    declared: new Map(profile.sources.map((s) => [s.id, declaredObservability(s)])),
   });
 
   // The stored history followed by what this run adds to it.

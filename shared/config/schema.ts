@@ -66,13 +66,45 @@ export const DemoSourceConfig = z
   })
   .strict();
 
+/**
+ * A closed network read from its official exports (shared/sources/exports/): `exports` is a folder
+ * (relative paths are relative to the config file) holding the export ZIPs or unpacked folders;
+ * each run reads the newest one not read yet.
+ */
+function exportSourceConfig<const T extends string>(type: T) {
+  return z
+    .object({
+      type: z.literal(type),
+      id: Slug.default(type),
+      /** Folder of export ZIPs / unpacked exports (relative paths are relative to the config file). */
+      exports: z.string().min(1),
+      /** The email reminds the owner when the newest export is older than this many days. */
+      exportReminderDays: z.number().int().min(1).max(3650).default(30),
+    })
+    .strict();
+}
+export const InstagramSourceConfig = exportSourceConfig('instagram');
+export const ThreadsSourceConfig = exportSourceConfig('threads');
+export const FacebookSourceConfig = exportSourceConfig('facebook');
+export const XSourceConfig = exportSourceConfig('x');
+export const LinkedInSourceConfig = exportSourceConfig('linkedin');
+export const TikTokSourceConfig = exportSourceConfig('tiktok');
+
 export const SourceConfig = z.discriminatedUnion('type', [
   MastodonSourceConfig,
   BlueskySourceConfig,
   FileSourceConfig,
   DemoSourceConfig,
+  InstagramSourceConfig,
+  ThreadsSourceConfig,
+  FacebookSourceConfig,
+  XSourceConfig,
+  LinkedInSourceConfig,
+  TikTokSourceConfig,
 ]);
 export type SourceConfig = z.infer<typeof SourceConfig>;
+/** The config of a source read from exports (any of the six networks). */
+export type ExportSourceConfig = Extract<SourceConfig, { exports: string }>;
 export type MastodonSourceConfig = z.infer<typeof MastodonSourceConfig>;
 export type BlueskySourceConfig = z.infer<typeof BlueskySourceConfig>;
 export type FileSourceConfig = z.infer<typeof FileSourceConfig>;

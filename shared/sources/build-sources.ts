@@ -4,6 +4,7 @@ import type { SecretResolver } from '../ports/secrets.ts';
 import { SourceError, type SessionStore, type Source } from '../ports/source.ts';
 import { BlueskySource } from './bluesky/bluesky-source.ts';
 import { DemoSource } from './demo/demo-source.ts';
+import { ExportSource } from './exports/export-source.ts';
 import { FileSource } from './file/file-source.ts';
 import { MastodonSource } from './mastodon/mastodon-source.ts';
 
@@ -29,6 +30,14 @@ async function buildSource(config: SourceConfig, profile: ProfileConfig, deps: B
       return new DemoSource({ id: config.id, seed: config.seed, size: config.size });
     case 'file':
       return new FileSource({ id: config.id, path: resolve(deps.configDir, config.path) });
+    case 'instagram':
+    case 'threads':
+    case 'facebook':
+    case 'x':
+    case 'linkedin':
+    case 'tiktok':
+      // The exports folder, like a file source's path, is relative to the config file.
+      return new ExportSource({ id: config.id, network: config.type, dir: resolve(deps.configDir, config.exports), reminderDays: config.exportReminderDays });
     case 'mastodon': {
       const token = await secretOrFailure(config.id, 'mastodon', () => deps.secrets.resolve(config.accessToken));
       if (typeof token !== 'string') return token;

@@ -13,6 +13,7 @@ import type { SourceConfig } from '../config/schema.ts';
 import type { Observability } from '../domain/model.ts';
 import { BLUESKY_OBSERVES } from './bluesky/observes.ts';
 import { DEMO_OBSERVES } from './demo/observes.ts';
+import { EXPORT_OBSERVES } from './exports/observes.ts';
 import { FILE_OBSERVES } from './file/observes.ts';
 import { MASTODON_OBSERVES } from './mastodon/observes.ts';
 
@@ -21,6 +22,7 @@ export const DECLARED: Readonly<Partial<Record<SourceConfig['type'], Observabili
   bluesky: BLUESKY_OBSERVES,
   demo: DEMO_OBSERVES,
   file: FILE_OBSERVES,
+  ...EXPORT_OBSERVES,
 };
 
 /** Nothing seen, every kind hidden: what an undeclared source type is judged as. */

@@ -1,0 +1,209 @@
+/**
+ * The exports folder of a source (its "inbox"): which exports it holds, and
+ * filing a new one in it.
+ *
+ * Listing: every `.zip` and every folder is a candidate; several ZIPs are the
+ * parts of ONE export when their names differ only by a part marker at the end
+ * (`…_part_1.zip`, `…-part2.zip`, `… (1).zip`, `…_1_of_3.zip`: NETWORK-EXPORTS.md §1.5,
+ * large exports come in parts). A browser's duplicate download (`… (1).zip`)
+ * joins its original the same way, which is harmless: the archive layer merges
+ * identical entries. Hidden files (`.name`, among them files still being
+ * filed) and unfinished downloads are skipped; any other file is listed as
+ * ignored, so the owner learns it is not read.
+ *
+ * Filing: the parts are copied under a hidden temporary name and renamed into
+ * place once whole (a run never reads half a copy); an existing file is never
+ * overwritten: the new export gets a `.N` suffix on its name stem, the same for
+ * all its parts so they stay together. Folder 0700, files 0600.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, type Dirent } from 'node:fs';
+import { chmod, copyFile, lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { isJunkPath } from './archive.ts';
+
+export interface ExportCandidate {
+  /** The export's name in the folder: the ZIP's name (its stem for several parts) or the folder's. */
+  readonly name: string;
+  /** Absolute paths of its parts (one ZIP, the ZIP parts in order, or one folder). */
+  readonly paths: readonly string[];
+  /** The newest modification time of its parts (when it was filed): ms since the epoch. */
+  readonly filedAtMs: number;
+}
+
+export interface ExportListing {
+  readonly candidates: readonly ExportCandidate[];
+  /** Files in the folder that are not exports (not a ZIP, not a folder), by name. */
+  readonly ignored: readonly string[];
+  /** False when the folder does not exist (yet). */
+  readonly exists: boolean;
+}
+
+const PART_MARKER = /^(.*?)((?:\s*\(\d{1,3}\))|(?:[ _.-]part[ _-]?\d{1,3}(?:[ _-]?of[ _-]?\d{1,3})?)|(?:[ _-]\d{1,3}[ _-]?of[ _-]?\d{1,3}))$/i;
+const UNFINISHED = /\.(crdownload|part|partial|download|tmp)$/i;
+
+/** A ZIP's (or folder's) name as stem + part marker + extension: `a_part_2.zip` → `a`, `_part_2`, `.zip`. */
+export function splitPartName(fileName: string): { stem: string; marker: string; ext: string } {
+  const ext = /\.zip$/i.test(fileName) ? fileName.slice(-4) : '';
+  const base = ext === '' ? fileName : fileName.slice(0, -4);
+  const m = PART_MARKER.exec(base);
+  if (m !== null && m[1] !== undefined && m[1] !== '' && m[2] !== undefined) return { stem: m[1], marker: m[2], ext };
+  return { stem: base, marker: '', ext };
+}
+
+/** Natural order of part numbers (`part_2` before `part_10`); the unmarked original first. */
+function partOrder(a: string, b: string): number {
+  const na = Number(/(\d+)\D*$/.exec(splitPartName(a).marker)?.[1] ?? '-1');
+  const nb = Number(/(\d+)\D*$/.exec(splitPartName(b).marker)?.[1] ?? '-1');
+  return na !== nb ? na - nb : a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The exports in a folder, grouped (see the module comment). Throws when the path exists but is no folder. */
+export async function listExports(dir: string): Promise<ExportListing> {
+  let items: Dirent[];
+  try {
+    items = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { candidates: [], ignored: [], exists: false };
+    throw err;
+  }
+  const zips = new Map<string, string[]>();
+  const candidates: ExportCandidate[] = [];
+  const ignored: string[] = [];
+  for (const item of items) {
+    const name = item.name;
+    if (name.startsWith('.') || isJunkPath(name) || UNFINISHED.test(name)) continue;
+    const abs = join(dir, name);
+    if (item.isDirectory()) {
+      candidates.push({ name, paths: [abs], filedAtMs: (await lstat(abs)).mtimeMs });
+    } else if (item.isFile() && /\.zip$/i.test(name)) {
+      const stem = splitPartName(name).stem.toLowerCase();
+      zips.set(stem, [...(zips.get(stem) ?? []), name]);
+    } else {
+      ignored.push(name);
+    }
+  }
+  for (const names of zips.values()) {
+    const sorted = [...names].sort(partOrder);
+    const paths = sorted.map((n) => join(dir, n));
+    let filedAtMs = 0;
+    for (const p of paths) filedAtMs = Math.max(filedAtMs, (await stat(p)).mtimeMs);
+    const first = sorted[0] as string;
+    candidates.push({ name: sorted.length === 1 ? first : `${splitPartName(first).stem}${splitPartName(first).ext} (${sorted.length} parts)`, paths, filedAtMs });
+  }
+  candidates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { candidates, ignored: ignored.sort(), exists: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filing
+
+export interface FiledExport {
+  /** Names given to the parts in the folder. */
+  readonly names: readonly string[];
+  /** True when the same export (same bytes) was already there: nothing was copied. */
+  readonly alreadyThere: boolean;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [sa, sb] = await Promise.all([stat(a), stat(b)]);
+  if (!sa.isFile() || !sb.isFile() || sa.size !== sb.size) return false;
+  return (await sha256(a)) === (await sha256(b));
+}
+
+/** Copies a folder recursively: folders 0700, files 0600, symbolic links and junk left out. */
+async function copyFolder(from: string, to: string): Promise<void> {
+  await mkdir(to, { mode: 0o700 });
+  await chmod(to, 0o700);
+  for (const item of await readdir(from, { withFileTypes: true })) {
+    if (isJunkPath(item.name) || item.isSymbolicLink()) continue;
+    const src = join(from, item.name);
+    const dst = join(to, item.name);
+    if (item.isDirectory()) await copyFolder(src, dst);
+    else if (item.isFile()) {
+      await copyFile(src, dst);
+      await chmod(dst, 0o600);
+    }
+  }
+}
+
+/**
+ * Files one export (its ZIP parts, or one folder) in `dir`, creating it (0700) when missing. The names are
+ * kept, parts given under different names are named `<first stem>_part_N.zip` so the folder keeps them
+ * together, and a name already taken gets a `.N` suffix on its stem (never an overwrite). When every part
+ * is already in the folder with the same bytes, nothing is copied.
+ */
+export async function fileExport(dir: string, parts: readonly string[]): Promise<FiledExport> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const folderInfo = await stat(dir);
+  if (!folderInfo.isDirectory()) throw new Error(`${dir} is not a folder`);
+
+  const given = parts.map((p) => basename(p));
+  const splits = given.map(splitPartName);
+  const sharedStem = splits.every((s) => s.stem.toLowerCase() === splits[0]?.stem.toLowerCase());
+  const planned = given.map((_name, i) => {
+    const s = splits[i] as { stem: string; marker: string; ext: string };
+    if (parts.length === 1 || sharedStem) return s;
+    return { stem: (splits[0] as { stem: string }).stem, marker: `_part_${i + 1}`, ext: s.ext === '' ? '.zip' : s.ext };
+  });
+  const nameWith = (p: { stem: string; marker: string; ext: string }, n: number): string => `${p.stem}${n === 0 ? '' : `.${n}`}${p.marker}${p.ext}`;
+
+  // The same export already filed under these names: nothing to do.
+  const firstNames = planned.map((p) => nameWith(p, 0));
+  let allSame = true;
+  for (let i = 0; i < parts.length && allSame; i++) {
+    const target = join(dir, firstNames[i] as string);
+    allSame = (await exists(target)) && (await sameFile(parts[i] as string, target).catch(() => false));
+  }
+  if (allSame) return { names: firstNames, alreadyThere: true };
+
+  let n = 0;
+  for (;;) {
+    const names = planned.map((p) => nameWith(p, n));
+    const taken = await Promise.all(names.map((name) => exists(join(dir, name))));
+    if (!taken.some(Boolean)) break;
+    n += 1;
+  }
+  const names = planned.map((p) => nameWith(p, n));
+
+  // Copy under hidden names, then rename into place: a run never lists half a copy.
+  const temps: string[] = [];
+  const placed: string[] = [];
+  try {
+    for (let i = 0; i < parts.length; i++) {
+      const src = parts[i] as string;
+      const temp = join(dir, `.importing-${randomBytes(6).toString('hex')}-${names[i] as string}`);
+      temps.push(temp);
+      if ((await stat(src)).isDirectory()) await copyFolder(src, temp);
+      else {
+        await copyFile(src, temp);
+        await chmod(temp, 0o600);
+      }
+    }
+    for (let i = 0; i < parts.length; i++) {
+      const target = join(dir, names[i] as string);
+      if (await exists(target)) throw new Error(`${names[i] as string} appeared in ${dir} while filing; try again`);
+      await rename(temps[i] as string, target);
+      placed.push(target);
+    }
+  } catch (err) {
+    await Promise.all([...temps, ...placed].map((p) => rm(p, { recursive: true, force: true })));
+    throw err;
+  }
+  return { names, alreadyThere: false };
+}

@@ -1,0 +1,205 @@
+/**
+ * A closed network (Instagram, Threads, Facebook, X, LinkedIn, TikTok) read
+ * from the official exports filed in a folder. One export is one snapshot.
+ *
+ * Each pull lists the folder (./export-inbox.ts), reads every export in it to
+ * learn its network and its own date (`exportedAt`: from its name, manifest or
+ * newest record, never the file's mtime), and reads the NEWEST one newer than
+ * the cursor (the `exportedAt` of the last export read). So:
+ *  - a new export gives a full snapshot: new and lost followers against the
+ *    previous one (when both lists are complete), follow dates, the outbound
+ *    interactions it holds;
+ *  - no new export gives a pull that concludes nothing: contacts and
+ *    interactions `partial` and empty (merge-pulls keeps the last known list,
+ *    no lost follower, no new silence), with the problem line
+ *    "no new Instagram export since 2026-11-02" that the report shows;
+ *  - an export older than the last one read, filed after it was made, is
+ *    ignored with a problem line saying so (older exports already read stay
+ *    in the folder silently);
+ *  - an HTML export, a broken file, or another network's export fails the
+ *    pull with a SourceError naming the file (the run goes on with the other
+ *    sources, and the report marks this one stale).
+ */
+import { stat } from 'node:fs/promises';
+import type { SourcePull } from '../../domain/model.ts';
+import { SourceError, type PullContext, type Source } from '../../ports/source.ts';
+import { htmlExportMessage, looksLikeHtmlExport, openExport } from './archive.ts';
+import { listExports, type ExportCandidate } from './export-inbox.ts';
+import { ExportError, type ExportNetwork, type ExportParser, type ExportSnapshot } from './export-types.ts';
+import { EXPORT_PARSERS, NETWORK_NAMES, recognisedNetworks } from './parsers.ts';
+import { snapshotToPull } from './snapshot-to-pull.ts';
+
+export interface ExportSourceOptions {
+  id: string;
+  network: ExportNetwork;
+  /** The exports folder (absolute, or as messages should name it). */
+  dir: string;
+  /** Days after which the newest export is old enough to ask for a new one (default 30). */
+  reminderDays?: number;
+  /** Injected in tests; defaults to every network's parser. */
+  parsers?: Readonly<Record<ExportNetwork, ExportParser>>;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The steps to download a new export, for the reminder (the options that matter to followback). */
+export const DOWNLOAD_STEPS: Readonly<Record<ExportNetwork, string>> = {
+  instagram: 'Instagram: Accounts Center > Your information and permissions > Download your information > Download to device; Format JSON, Date range All time, with "Followers and following" and "Your activity"',
+  threads: 'Threads: Settings > Account > Download your information > your Threads profile > Download to device; Format JSON, Date range All time, with "Followers and following" and your activity',
+  facebook: 'Facebook: Accounts Center > Your information and permissions > Download your information > Download to device; Format JSON, Date range All time, with "Connections", "Your activity" and "Logged information"',
+  x: 'X: Settings > Your account > Download an archive of your data',
+  linkedin: 'LinkedIn: Settings > Data privacy > Get a copy of your data > "Connections" (or the larger archive)',
+  tiktok: 'TikTok: Settings and privacy > Account > Download your data; file format JSON, All data',
+};
+
+interface Read {
+  candidate: ExportCandidate;
+  snapshot: ExportSnapshot;
+}
+
+export class ExportSource implements Source {
+  readonly id: string;
+  readonly platform: string;
+  private readonly network: ExportNetwork;
+  private readonly dir: string;
+  private readonly reminderDays: number;
+  private readonly parsers: Readonly<Record<ExportNetwork, ExportParser>>;
+
+  constructor(options: ExportSourceOptions) {
+    this.id = options.id;
+    this.network = options.network;
+    this.platform = options.network;
+    this.dir = options.dir;
+    this.reminderDays = options.reminderDays ?? 30;
+    this.parsers = options.parsers ?? EXPORT_PARSERS;
+  }
+
+  private get name(): string {
+    return NETWORK_NAMES[this.network];
+  }
+
+  async pull(ctx: PullContext): Promise<SourcePull> {
+    if (ctx.signal?.aborted) throw new SourceError(this.id, `${this.dir}: pull aborted`);
+    const lastRead = validInstant(ctx.cursor);
+    const listing = await this.list();
+    const problems: string[] = listing.ignored.map((name) => `${name} in ${this.dir} is not an export (give the ZIP as downloaded, or its unpacked folder); ignored`);
+
+    // Every export's own date; the newest new one is kept whole, the others only by their date.
+    let newest: Read | undefined;
+    let latestSeen: Read | undefined;
+    const older: Read[] = [];
+    let done = 0;
+    for (const candidate of listing.candidates) {
+      if (ctx.signal?.aborted) throw new SourceError(this.id, `${this.dir}: pull aborted`);
+      const snapshot = await this.read(candidate);
+      ctx.onProgress?.({ sourceId: this.id, phase: 'exports', done: ++done, total: listing.candidates.length });
+      const read: Read = { candidate, snapshot };
+      const at = Date.parse(snapshot.exportedAt);
+      if (latestSeen === undefined || at > Date.parse(latestSeen.snapshot.exportedAt)) latestSeen = read;
+      if (lastRead !== undefined && at <= lastRead) {
+        if (at < lastRead) older.push(read);
+        continue;
+      }
+      if (newest === undefined || at > Date.parse(newest.snapshot.exportedAt)) {
+        if (newest !== undefined) older.push(newest);
+        newest = read;
+      } else if (at < Date.parse(newest.snapshot.exportedAt)) older.push(read);
+    }
+
+    // Older exports filed after the last one read was made: dropped in late, never read.
+    const reference = newest !== undefined ? Date.parse(newest.snapshot.exportedAt) : lastRead;
+    if (reference !== undefined) {
+      for (const { candidate, snapshot } of older) {
+        if (candidate.filedAtMs > reference) {
+          problems.push(`${candidate.name}: an export of ${day(snapshot.exportedAt)} is older than the ${newest !== undefined ? 'one read now' : 'last one read'} (${day(new Date(reference).toISOString())}): ignored`);
+        }
+      }
+    }
+
+    if (newest === undefined) return this.nothingNew(ctx, lastRead, latestSeen, listing.exists, problems);
+
+    const pull = snapshotToPull(newest.snapshot, { sourceId: this.id, label: newest.candidate.name });
+    ctx.onProgress?.({ sourceId: this.id, phase: 'contacts', done: pull.contacts.length, total: pull.contacts.length });
+    const reminder = this.reminder(ctx.now, newest.snapshot.exportedAt);
+    return { ...pull, problems: [...problems, ...pull.problems, ...(reminder !== undefined ? [reminder] : [])] };
+  }
+
+  /** No export newer than the last one read: a pull that concludes nothing, and says so. */
+  private nothingNew(ctx: PullContext, lastRead: number | undefined, latestSeen: Read | undefined, folderExists: boolean, problems: string[]): SourcePull {
+    const owner = latestSeen?.snapshot.owner;
+    const ownerHandle = owner?.handle ?? owner?.displayName ?? owner?.id ?? this.id;
+    const reminder = lastRead !== undefined ? this.reminder(ctx.now, new Date(lastRead).toISOString()) : undefined;
+    const headline =
+      lastRead !== undefined
+        ? `no new ${this.name} export since ${day(new Date(lastRead).toISOString())}`
+        : `no ${this.name} export in ${this.dir}${folderExists ? '' : ' (the folder does not exist yet)'}: download one (${DOWNLOAD_STEPS[this.network]}) and file it with followback import`;
+    return {
+      sourceId: this.id,
+      platform: this.network,
+      takenAt: ctx.now.toISOString(),
+      owner: { id: owner?.id ?? ownerHandle, handle: ownerHandle },
+      contacts: [],
+      interactions: [],
+      contactsCompleteness: 'partial',
+      interactionsCompleteness: 'partial',
+      ...(ctx.cursor !== undefined ? { cursor: ctx.cursor } : {}),
+      problems: [headline, ...problems, ...(reminder !== undefined ? [reminder] : [])],
+      requests: 0,
+    };
+  }
+
+  /** The reminder to download a new export, once the newest is older than `reminderDays`. */
+  private reminder(now: Date, exportedAt: string): string | undefined {
+    const age = Math.floor((now.getTime() - Date.parse(exportedAt)) / DAY_MS);
+    if (age < this.reminderDays) return undefined;
+    return `the newest ${this.name} export is from ${day(exportedAt)} (${age} days ago): download a new one (${DOWNLOAD_STEPS[this.network]}) and file it with followback import`;
+  }
+
+  private async list(): Promise<Awaited<ReturnType<typeof listExports>>> {
+    try {
+      const info = await stat(this.dir).catch(() => undefined);
+      if (info !== undefined && !info.isDirectory()) throw new SourceError(this.id, `${this.dir}: is a file, not the folder of ${this.name} exports`);
+      return await listExports(this.dir);
+    } catch (err) {
+      if (err instanceof SourceError) throw err;
+      throw new SourceError(this.id, `${this.dir}: cannot list the exports folder (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    }
+  }
+
+  /** Opens and parses one export; anything wrong fails the pull with the file's name and the reason. */
+  private async read(candidate: ExportCandidate): Promise<ExportSnapshot> {
+    try {
+      const files = await openExport(candidate.paths, { label: candidate.name });
+      try {
+        const networks = recognisedNetworks(files, this.parsers);
+        if (!networks.includes(this.network)) {
+          if (looksLikeHtmlExport(files)) throw new ExportError(htmlExportMessage(candidate.name, this.network));
+          const other = networks[0];
+          throw new ExportError(
+            other !== undefined
+              ? `${candidate.name} is a ${NETWORK_NAMES[other]} export, not a ${this.name} one: move it to the ${NETWORK_NAMES[other]} source's folder`
+              : `${candidate.name} is not a ${this.name} export (none of its files is one followback knows)`,
+          );
+        }
+        const snapshot = await this.parsers[this.network].parse(files);
+        if (snapshot.network !== this.network) throw new ExportError(`${candidate.name} was read as a ${NETWORK_NAMES[snapshot.network]} export, not a ${this.name} one`);
+        return snapshot;
+      } finally {
+        await files.close();
+      }
+    } catch (err) {
+      if (err instanceof ExportError) throw new SourceError(this.id, err.message.includes(candidate.name) ? err.message : `${candidate.name}: ${err.message}`, { cause: err });
+      throw new SourceError(this.id, `${candidate.name}: cannot be read (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    }
+  }
+}
+
+function day(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+function validInstant(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  const ms = Date.parse(cursor);
+  return Number.isNaN(ms) ? undefined : ms;
+}

@@ -29,9 +29,10 @@
  * newest record in the files read, whichever is later. An HTML export is refused.
  */
 import { z } from 'zod';
-import { ExportError, ExportSnapshot, type ExportFiles, type ExportInteraction, type ExportList, type ExportParser, type ExportTie } from '../export-types.ts';
-import { findAll, htmlExportMessage, looksLikeHtmlExport } from '../archive.ts';
-import { followersDateRangeSkew } from '../instagram/date-range-skew.ts';
+import { htmlExportMessage, looksLikeHtmlExport } from '../archive.ts';
+import { checkDateRange } from '../date-range-skew.ts';
+import { ExportError, type ExportFiles, type ExportInteraction, type ExportList, type ExportParser, type ExportSnapshot, type ExportTie } from '../export-types.ts';
+import { checkedSnapshot, dateInExportName, findEntries, fromUnixSeconds, isMacJunk, readJsonEntry } from '../export-util.ts';
 import { repairJson } from '../mojibake.ts';
 import { cleanName, readActivityTitle, readNotification } from './facebook-text.ts';
 import { CommentRecord, NotificationRecord, PersonRecord, Profile, ProfileFile, ReactionRecord, type LabelValue } from './facebook-schemas.ts';
@@ -62,26 +63,14 @@ const COMMENTS = /(^|\/)comments_and_reactions\/comments(_\d+)?\.json$/i;
 const REACTIONS = /(^|\/)comments_and_reactions\/likes_and_reactions(_\d+)?\.json$/i;
 const NOTIFICATIONS = /(^|\/)(logged_information\/notifications\/notifications|about_you\/notifications)(_\d+)?\.json$/i;
 const PROFILE = /(^|\/)profile_information\/profile_information\.json$/i;
-const IGNORED = /(^|\/)__macosx\/|(^|\/)\._/i;
 
 /** Folders only a Facebook export has (instagram's `followers_and_following` is not among them). */
 const FACEBOOK_MARKERS =
   /(^|\/)(connections\/friends\/|connections\/followers\/(people_who_followed_you|who_you)|friends_and_followers\/|following_and_followers\/|friends\/friends\.|your_facebook_activity\/|your_activity_across_facebook\/)/i;
 const INSTAGRAM_MARKERS = /(^|\/)(connections\/followers_and_following\/|followers_and_following\/|your_instagram_activity\/)/i;
 
-function matching(files: ExportFiles, pattern: RegExp): string[] {
-  return findAll(files, pattern).filter((p) => !IGNORED.test(p));
-}
-
 async function readJson(files: ExportFiles, path: string): Promise<unknown> {
-  const text = await files.readText(path);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text.replace(/^\uFEFF/u, '')) as unknown;
-  } catch (err) {
-    throw new ExportError(`${files.label}: ${path} is not valid JSON (${err instanceof Error ? err.message : String(err)}); download the export again.`);
-  }
-  return repairJson(parsed);
+  return repairJson(await readJsonEntry(files, path, 'download the export again.'));
 }
 
 /** The records of a list file: a bare array, a wrapper key, any single array inside an object, or one bare record. */
@@ -99,13 +88,6 @@ function recordsOf(json: unknown, keys: readonly string[]): unknown[] | null {
   return null;
 }
 
-function isoFromSeconds(seconds: number | undefined): string | undefined {
-  if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return undefined;
-  const ms = seconds < 1e11 ? seconds * 1000 : seconds;
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
-
 const NAME_LABELS = /^(name|nome|nombre|nom|full name|nome completo)$/i;
 
 function labelName(values: readonly LabelValue[] | undefined): string | undefined {
@@ -119,31 +101,6 @@ function personOf(record: PersonRecord): { name: string; seconds: number | undef
   return { name: cleanName(name), seconds: record.timestamp ?? first?.timestamp };
 }
 
-/** The date in an export's own name: `facebook-user-2026-11-02-AbCd`. */
-export function dateInName(name: string | undefined): number | undefined {
-  if (name === undefined) return undefined;
-  const m = /(?:^|\D)((?:19|20)\d\d)-(\d\d)-(\d\d)(?:\D|$)/.exec(name);
-  if (m?.[1] === undefined || m[2] === undefined || m[3] === undefined) return undefined;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const check = new Date(ms);
-  return check.getUTCMonth() === Number(m[2]) - 1 && check.getUTCDate() === Number(m[3]) ? ms : undefined;
-}
-
-function wrapperOf(files: ExportFiles): string | undefined {
-  const wrapper: unknown = (files as { wrapper?: unknown }).wrapper;
-  return typeof wrapper === 'string' ? wrapper : undefined;
-}
-
-/** Validates the snapshot against its schema; a failure is this parser's bug, reported on the export. */
-export function checkedSnapshot(label: string, snapshot: ExportSnapshot): ExportSnapshot {
-  const result = ExportSnapshot.safeParse(snapshot);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ExportError(`${label}: the export could not be read into a snapshot (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`);
-  }
-  return result.data;
-}
-
 class Counter {
   readonly counts = new Map<string, number>();
   add(key: string, n = 1): void {
@@ -155,7 +112,7 @@ export const facebookParser: ExportParser = {
   network: 'facebook',
 
   recognises(files: ExportFiles): boolean {
-    const paths = files.paths().filter((p) => !IGNORED.test(p));
+    const paths = files.paths().filter((p) => !isMacJunk(p));
     if (paths.some((p) => INSTAGRAM_MARKERS.test(p))) return false;
     return paths.some((p) => FACEBOOK_MARKERS.test(p) || NOTIFICATIONS.test(p) || NOTIFICATIONS.test(p.replace(/\.html$/i, '.json')));
   },
@@ -167,7 +124,7 @@ export const facebookParser: ExportParser = {
     const skipped = new Counter();
     let newest = 0;
     const seen = (seconds: number | undefined): void => {
-      const iso = isoFromSeconds(seconds);
+      const iso = fromUnixSeconds(seconds);
       if (iso !== undefined) newest = Math.max(newest, Date.parse(iso));
     };
 
@@ -175,14 +132,14 @@ export const facebookParser: ExportParser = {
     for (const era of ERA_ORDER) {
       for (const spec of LIST_FILES.filter((s) => s.era === era)) {
         if (listPaths.has(spec.list)) continue;
-        const found = matching(files, spec.pattern);
+        const found = findEntries(files, spec.pattern);
         if (found.length > 0) listPaths.set(spec.list, { era, paths: found, keys: spec.keys });
       }
     }
-    const commentPaths = matching(files, COMMENTS);
-    const reactionPaths = matching(files, REACTIONS);
-    const notificationPaths = matching(files, NOTIFICATIONS);
-    const profilePath = matching(files, PROFILE)[0];
+    const commentPaths = findEntries(files, COMMENTS);
+    const reactionPaths = findEntries(files, REACTIONS);
+    const notificationPaths = findEntries(files, NOTIFICATIONS);
+    const profilePath = findEntries(files, PROFILE)[0];
 
     if (listPaths.size === 0 && commentPaths.length === 0 && reactionPaths.length === 0 && notificationPaths.length === 0) {
       const html = looksLikeHtmlExport(files) || paths.some((p) => /\.html?$/i.test(p) && (FACEBOOK_MARKERS.test(p) || /(^|\/)(connections|logged_information|comments_and_reactions)\//i.test(p)));
@@ -233,7 +190,7 @@ export const facebookParser: ExportParser = {
             skipped.add(`${listWords[list]} without a name skipped (deactivated or hidden accounts)`);
             continue;
           }
-          const since = isoFromSeconds(seconds);
+          const since = fromUnixSeconds(seconds);
           seen(seconds);
           const key = `${name}\u0000${since ?? ''}`;
           if (keysSeen.has(key)) continue;
@@ -244,18 +201,14 @@ export const facebookParser: ExportParser = {
       lists[list] = { ties, complete: true };
     }
     // The date-range trap (NETWORK-EXPORTS.md §1.3, all Meta exports): a range cuts followers, not who you follow.
-    if (lists.followers !== null && lists.following !== null) {
-      const skew = followersDateRangeSkew(lists.followers.ties, lists.following.ties);
-      if (skew !== null)
-        lists.followers = {
-          ...lists.followers,
-          complete: false,
-          problem:
-            `The Facebook export looks date-limited: its followers start on ${skew.followersFrom.slice(0, 10)}, ${skew.days} days after the people you follow ` +
-            `(${skew.followingFrom.slice(0, 10)}), as when the export's date range is not "All time". Nothing is concluded from this followers list: ` +
-            'download your information again with Date range: All time, Format: JSON.',
-        };
-    }
+    lists.followers = checkDateRange(
+      lists.followers,
+      lists.following,
+      (skew) =>
+        `The Facebook export looks date-limited: its followers start on ${skew.followersFrom.slice(0, 10)}, ${skew.days} days after the people you follow ` +
+        `(${skew.followingFrom.slice(0, 10)}), as when the export's date range is not "All time". Nothing is concluded from this followers list: ` +
+        'download your information again with Date range: All time, Format: JSON.',
+    );
     era ??= paths.some((p) => /(^|\/)your_facebook_activity\//i.test(p)) ? 'facebook-2024-activity' : 'facebook-activity';
 
     const interactions: ExportInteraction[] = [];
@@ -275,7 +228,7 @@ export const facebookParser: ExportParser = {
         const comment = record.data.data?.find((d) => d.comment !== undefined)?.comment;
         if (comment?.author !== undefined && cleanName(comment.author) !== '') selfNames.add(cleanName(comment.author).toLowerCase());
         const target = record.data.title === undefined ? null : readActivityTitle(record.data.title);
-        const at = isoFromSeconds(record.data.timestamp);
+        const at = fromUnixSeconds(record.data.timestamp);
         if (target === null || at === undefined || selfNames.has(target.toLowerCase())) {
           skipped.add('of your comments name no one else in their title (skipped)');
           continue;
@@ -301,7 +254,7 @@ export const facebookParser: ExportParser = {
         if (actor !== undefined && cleanName(actor) !== '') selfNames.add(cleanName(actor).toLowerCase());
         const fromLabels = labelName(record.data.label_values);
         const target = record.data.title !== undefined ? readActivityTitle(record.data.title) : fromLabels !== undefined ? cleanName(fromLabels) || null : null;
-        const at = isoFromSeconds(record.data.timestamp);
+        const at = fromUnixSeconds(record.data.timestamp);
         if (target === null || at === undefined || selfNames.has(target.toLowerCase())) {
           skipped.add('of your reactions name no one else in their title (skipped)');
           continue;
@@ -329,7 +282,7 @@ export const facebookParser: ExportParser = {
         }
         seen(record.data.timestamp);
         const reading = readNotification(record.data.text);
-        const at = isoFromSeconds(record.data.timestamp);
+        const at = fromUnixSeconds(record.data.timestamp);
         if (reading === null || at === undefined) {
           skipped.add('notifications are not someone engaging with you, or are phrased in a way followback does not read (skipped)');
           continue;
@@ -346,8 +299,7 @@ export const facebookParser: ExportParser = {
 
     for (const [what, n] of skipped.counts) warnings.push(`${n} ${what}`);
 
-    const fromName = Math.max(dateInName(wrapperOf(files)) ?? 0, dateInName(files.label) ?? 0);
-    const exported = Math.max(fromName, newest);
+    const exported = Math.max(dateInExportName(files) ?? 0, newest);
     if (exported === 0) throw new ExportError(`${files.label}: no date in the export's name or in any of its records, so it cannot be ordered against other exports.`);
 
     return checkedSnapshot(files.label, {

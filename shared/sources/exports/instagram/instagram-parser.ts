@@ -24,11 +24,12 @@
  */
 import { z } from 'zod';
 import { findAll, htmlExportMessage, looksLikeHtmlExport } from '../archive.ts';
-import { ExportError, ExportSnapshot, type ExportFiles, type ExportInteraction, type ExportList, type ExportParser, type ExportPerson } from '../export-types.ts';
-import { dateRangeProblem, followersDateRangeSkew } from './date-range-skew.ts';
-import { exportDate, fromIsoText, fromUnixSeconds, isBareThreadsFolder, namedExport, readMetaJson } from './meta-files.ts';
+import { checkDateRange, dateRangeProblem } from '../date-range-skew.ts';
+import { ExportError, type ExportFiles, type ExportInteraction, type ExportList, type ExportParser, type ExportPerson, type ExportSnapshot } from '../export-types.ts';
+import { checkedSnapshot, fromUnixSeconds, latest, newestTie } from '../export-util.ts';
+import { exportedAt, fromIsoText, isBareThreadsFolder, namedExport, readMetaJson } from './meta-files.ts';
 import { mapField, mapTimestamp, parseRecords, recordsOf, usernameFromHref, usernameLabel, usernameShaped, type MetaRecord } from './meta-records.ts';
-import { ownerFromPersonalInformation } from './owner.ts';
+import { ownerUsername } from './owner.ts';
 import { allRecords, buildList, loadListFiles, type BuiltList } from './relationship-lists.ts';
 
 export const instagramProfileUrl = (username: string): string => `https://www.instagram.com/${username}`;
@@ -210,12 +211,6 @@ async function read2020Activity(files: ExportFiles, likesPaths: readonly string[
   }
 }
 
-const newestTie = (list: ExportList | null): number | undefined => {
-  let newest: number | undefined;
-  for (const tie of list?.ties ?? []) if (tie.since !== undefined) newest = Math.max(newest ?? 0, Date.parse(tie.since));
-  return newest;
-};
-
 async function parse(files: ExportFiles): Promise<ExportSnapshot> {
   const all = instagramPaths(files.paths());
   const pick = (pattern: RegExp): string[] => findAll(all, pattern);
@@ -291,34 +286,15 @@ async function parse(files: ExportFiles): Promise<ExportSnapshot> {
 
   // The owner.
   const named = namedExport(files);
-  let owner: ExportPerson | undefined;
-  for (const path of infoPaths) {
-    const username = ownerFromPersonalInformation(await readMetaJson(files, path));
-    filesRead.push(path);
-    if (username !== undefined) {
-      owner = person(username);
-      break;
-    }
-  }
-  if (owner === undefined && named.username !== undefined) owner = person(named.username);
+  const username = await ownerUsername(files, infoPaths, named, filesRead);
+  const owner = username === undefined ? undefined : person(username);
 
   // The date-range trap.
-  if (followers !== null && following !== null && followers.complete) {
-    const skew = followersDateRangeSkew(followers.ties, following.ties);
-    if (skew !== null) followers = { ...followers, complete: false, problem: dateRangeProblem('Instagram', skew) };
-  }
+  followers = checkDateRange(followers, following, (skew) => dateRangeProblem('Instagram', skew));
 
-  const newest = [newestTie(followers), newestTie(following), activity.newestMs].reduce<number | undefined>(
-    (a, b) => (b === undefined ? a : Math.max(a ?? 0, b)),
-    undefined,
-  );
-  const date = exportDate(named, newest);
-  if (date === undefined) throw new ExportError(`${files.label}: no date found (no dated export name and no dated record); download the export again`);
-  if (date.from === 'records') warnings.push(`The export's name gives no date: its date is its newest record (${date.at}).`);
-
-  return ExportSnapshot.parse({
+  return checkedSnapshot(files.label, {
     network: 'instagram',
-    exportedAt: date.at,
+    exportedAt: exportedAt(files.label, named, latest(newestTie(followers), newestTie(following), activity.newestMs), warnings),
     era,
     filesRead,
     ...(owner !== undefined ? { owner } : {}),

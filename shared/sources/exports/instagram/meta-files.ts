@@ -1,11 +1,12 @@
 /**
  * Reading a Meta export's files (Instagram, and Threads inside it): read as
  * JSON with Meta's mojibake repaired (keys too), and the export's own date
- * from its wrapper folder or file name. Entries are found with archive.ts's
- * `findAll` (case-insensitive, natural part order).
+ * and account from its wrapper folder or file name (Meta's own name forms).
+ * Entries are found with archive.ts's `findAll` (case-insensitive, natural
+ * part order).
  */
-import type { OpenedExport } from '../archive.ts';
 import { ExportError, type ExportFiles } from '../export-types.ts';
+import { readJsonEntry, wrapperOf } from '../export-util.ts';
 import { repairJson } from '../mojibake.ts';
 
 /** Files only a Threads folder holds. */
@@ -18,21 +19,7 @@ export function isBareThreadsFolder(paths: readonly string[]): boolean {
 
 /** One entry as JSON, Meta's mojibake repaired; invalid JSON is an ExportError naming the file. */
 export async function readMetaJson(files: ExportFiles, path: string): Promise<unknown> {
-  const text = await files.readText(path);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw new ExportError(`${files.label}: ${path} is not valid JSON (${why}); download the export again`);
-  }
-  return repairJson(raw);
-}
-
-/** The archive layer's opened export (`OpenedExport`) carries its wrapper folder(s); a plain ExportFiles has none. */
-export function wrapperOf(files: ExportFiles): string | undefined {
-  const wrapper: unknown = (files as Partial<Pick<OpenedExport, 'wrapper'>> & ExportFiles).wrapper;
-  return typeof wrapper === 'string' && wrapper !== '' ? wrapper : undefined;
+  return repairJson(await readJsonEntry(files, path, 'download the export again'));
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -95,13 +82,15 @@ export function exportDate(named: NamedExport, newestRecordMs: number | undefine
   return undefined;
 }
 
-/** Unix seconds -> ISO instant; nothing for a missing, zero or absurd value. */
-export function fromUnixSeconds(seconds: number | undefined): string | undefined {
-  if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return undefined;
-  // Meta writes seconds; a value in milliseconds (13 digits) is read as such rather than as the year 50000.
-  const ms = seconds > 1e11 ? seconds : seconds * 1000;
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+/**
+ * `exportDate`, for a parser: an export with neither a dated name nor a dated record is an ExportError,
+ * and a date taken from the records is said in `warnings`.
+ */
+export function exportedAt(label: string, named: NamedExport, newestRecordMs: number | undefined, warnings: string[]): string {
+  const date = exportDate(named, newestRecordMs);
+  if (date === undefined) throw new ExportError(`${label}: no date found (no dated export name and no dated record); download the export again`);
+  if (date.from === 'records') warnings.push(`The export's name gives no date: its date is its newest record (${date.at}).`);
+  return date.at;
 }
 
 /** An ISO-ish date of the 2018 format (`2019-05-01T12:00:00`, with or without an offset; none means UTC). */

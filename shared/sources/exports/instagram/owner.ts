@@ -12,6 +12,8 @@
  * holds other short words (gender, "True"/"False") shaped like usernames.
  */
 import { z } from 'zod';
+import type { ExportFiles } from '../export-types.ts';
+import { readMetaJson, type NamedExport } from './meta-files.ts';
 import { MetaRecord, parseRecords, recordsOf, usernameFromHref, usernameShaped } from './meta-records.ts';
 
 const USERNAME_KEYS = new Set([
@@ -58,4 +60,17 @@ function usernameOf(record: MetaRecord): string | undefined {
     if (fromHref !== undefined) return fromHref;
   }
   return undefined;
+}
+
+/**
+ * The owner's username: from the first of `infoPaths` (personal-information files) that names one, else
+ * from the export's name. Each file opened is added to `filesRead`.
+ */
+export async function ownerUsername(files: ExportFiles, infoPaths: readonly string[], named: NamedExport, filesRead: string[]): Promise<string | undefined> {
+  for (const path of infoPaths) {
+    filesRead.push(path);
+    const username = ownerFromPersonalInformation(await readMetaJson(files, path));
+    if (username !== undefined) return username;
+  }
+  return named.username;
 }

@@ -6,7 +6,8 @@
  * read make the list incomplete, with a sentence saying which and how many.
  */
 import type { ExportFiles, ExportList, ExportTie } from '../export-types.ts';
-import { fromUnixSeconds, readMetaJson } from './meta-files.ts';
+import { fromUnixSeconds } from '../export-util.ts';
+import { readMetaJson } from './meta-files.ts';
 import { parseRecords, recordsOf, resolveRelationship, type MetaRecord, type ResolvedRecord, type ResolveOptions } from './meta-records.ts';
 
 export interface LoadedListFile {

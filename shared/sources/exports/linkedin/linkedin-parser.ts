@@ -21,11 +21,10 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
-import { findAll } from '../archive.ts';
-import { ExportError, ExportSnapshot, type ExportFiles, type ExportParser, type ExportPerson, type ExportTie } from '../export-types.ts';
+import { ExportError, type ExportFiles, type ExportParser, type ExportPerson, type ExportSnapshot, type ExportTie } from '../export-types.ts';
+import { checkedSnapshot, dateInExportName, findEntries, isMacJunk, wrapperOf } from '../export-util.ts';
 import { parseLinkedInDate } from './linkedin-dates.ts';
 
-const IGNORED = /(^|\/)__macosx\/|(^|\/)\._/i;
 const csvFile = (name: string): RegExp => new RegExp(`(^|/)${name}(_\\d+)?\\.csv$`, 'i');
 const CONNECTIONS = csvFile('Connections');
 const REACTIONS = csvFile('Reactions');
@@ -35,16 +34,8 @@ const EXPORT_NAME = /(Basic|Complete)_LinkedInDataExport_(\d{2})-(\d{2})-(\d{4})
 
 const Rows = z.array(z.array(z.string()));
 
-function matching(files: ExportFiles, pattern: RegExp): string[] {
-  return findAll(files, pattern).filter((p) => !IGNORED.test(p));
-}
-
-function wrapperOf(files: ExportFiles): string | undefined {
-  const wrapper: unknown = (files as { wrapper?: unknown }).wrapper;
-  return typeof wrapper === 'string' ? wrapper : undefined;
-}
-
-function dateInName(name: string | undefined): number | undefined {
+/** The day in LinkedIn's own export name (`…LinkedInDataExport_MM-DD-YYYY`, month first). */
+function dateInLinkedInName(name: string | undefined): number | undefined {
   const m = name === undefined ? null : EXPORT_NAME.exec(name);
   if (m === null) return undefined;
   const at = parseLinkedInDate(`${m[2]}/${m[3]}/${m[4]}`);
@@ -94,7 +85,7 @@ export const linkedinParser: ExportParser = {
 
   recognises(files: ExportFiles): boolean {
     if (EXPORT_NAME.test(files.label) || EXPORT_NAME.test(wrapperOf(files) ?? '')) return true;
-    return files.paths().some((p) => CONNECTIONS.test(p) && !IGNORED.test(p));
+    return files.paths().some((p) => CONNECTIONS.test(p) && !isMacJunk(p));
   },
 
   async parse(files: ExportFiles): Promise<ExportSnapshot> {
@@ -106,10 +97,10 @@ export const linkedinParser: ExportParser = {
       if (at !== undefined) newest = Math.max(newest, Date.parse(at));
     };
 
-    const connectionPaths = matching(files, CONNECTIONS);
-    const reactionPaths = matching(files, REACTIONS);
-    const commentPaths = matching(files, COMMENTS);
-    const invitationPaths = matching(files, INVITATIONS);
+    const connectionPaths = findEntries(files, CONNECTIONS);
+    const reactionPaths = findEntries(files, REACTIONS);
+    const commentPaths = findEntries(files, COMMENTS);
+    const invitationPaths = findEntries(files, INVITATIONS);
     if (connectionPaths.length === 0 && reactionPaths.length === 0 && commentPaths.length === 0)
       throw new ExportError(
         `${label}: holds no Connections.csv (nor Reactions.csv, Comments.csv). Request LinkedIn's export: Me → Settings & Privacy → Data privacy → Get a copy of your data → "Download larger data archive" (or at least Connections) → Request archive.`,
@@ -186,11 +177,10 @@ export const linkedinParser: ExportParser = {
     const invitations = await countRows(invitationPaths, 'Sent At');
     if (invitations > 0) warnings.push(`${invitations} invitations in Invitations.csv not used: an invitation is not a connection.`);
 
-    const fromName = Math.max(dateInName(wrapperOf(files)) ?? 0, dateInName(label) ?? 0);
-    const exported = Math.max(fromName, newest);
+    const exported = Math.max(dateInExportName(files, dateInLinkedInName) ?? 0, newest);
     if (exported === 0) throw new ExportError(`${label}: no date in the export's name or in its files: it cannot be ordered against other exports.`);
 
-    const snapshot: ExportSnapshot = {
+    return checkedSnapshot(label, {
       network: 'linkedin',
       exportedAt: new Date(exported).toISOString(),
       era,
@@ -200,12 +190,6 @@ export const linkedinParser: ExportParser = {
       mutuals,
       interactions: [],
       warnings,
-    };
-    const result = ExportSnapshot.safeParse(snapshot);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      throw new ExportError(`${label}: the export could not be read into a snapshot (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`);
-    }
-    return result.data;
+    });
   },
 };

@@ -15,11 +15,12 @@
  * `exportedAt`, the date-range check and the owner work as for Instagram.
  */
 import { htmlExportMessage, looksLikeHtmlExport, naturalCompare } from '../archive.ts';
-import { ExportError, ExportSnapshot, type ExportFiles, type ExportInteraction, type ExportList, type ExportParser, type ExportPerson } from '../export-types.ts';
-import { dateRangeProblem, followersDateRangeSkew } from '../instagram/date-range-skew.ts';
-import { exportDate, fromUnixSeconds, isBareThreadsFolder, namedExport, readMetaJson } from '../instagram/meta-files.ts';
+import { checkDateRange, dateRangeProblem } from '../date-range-skew.ts';
+import { ExportError, type ExportFiles, type ExportInteraction, type ExportList, type ExportParser, type ExportPerson, type ExportSnapshot } from '../export-types.ts';
+import { checkedSnapshot, fromUnixSeconds, latest, newestTie } from '../export-util.ts';
+import { exportedAt, isBareThreadsFolder, namedExport, readMetaJson } from '../instagram/meta-files.ts';
 import { parseRecords, recordsOf, usernameFromHref, usernameLabel, usernameShaped } from '../instagram/meta-records.ts';
-import { ownerFromPersonalInformation } from '../instagram/owner.ts';
+import { ownerUsername } from '../instagram/owner.ts';
 import { allRecords, buildList, loadListFiles } from '../instagram/relationship-lists.ts';
 
 export const threadsProfileUrl = (username: string): string => `https://www.threads.com/@${username}`;
@@ -41,12 +42,6 @@ function recognises(files: ExportFiles): boolean {
 const threadsWrapper = (key: string): boolean => key.startsWith('text_post_app_');
 
 const person = (username: string): ExportPerson => ({ handle: username, profileUrl: threadsProfileUrl(username) });
-
-const newestTie = (list: ExportList | null): number | undefined => {
-  let newest: number | undefined;
-  for (const tie of list?.ties ?? []) if (tie.since !== undefined) newest = Math.max(newest ?? 0, Date.parse(tie.since));
-  return newest;
-};
 
 async function parse(files: ExportFiles): Promise<ExportSnapshot> {
   const entries = threadsEntries(files.paths());
@@ -119,33 +114,14 @@ async function parse(files: ExportFiles): Promise<ExportSnapshot> {
   }
 
   const named = namedExport(files);
-  let owner: ExportPerson | undefined;
-  for (const path of infoPaths) {
-    filesRead.push(path);
-    const username = ownerFromPersonalInformation(await readMetaJson(files, path));
-    if (username !== undefined) {
-      owner = person(username);
-      break;
-    }
-  }
-  if (owner === undefined && named.username !== undefined) owner = person(named.username);
+  const username = await ownerUsername(files, infoPaths, named, filesRead);
+  const owner = username === undefined ? undefined : person(username);
 
-  if (followers !== null && following !== null && followers.complete) {
-    const skew = followersDateRangeSkew(followers.ties, following.ties);
-    if (skew !== null) followers = { ...followers, complete: false, problem: dateRangeProblem('Threads', skew) };
-  }
+  followers = checkDateRange(followers, following, (skew) => dateRangeProblem('Threads', skew));
 
-  const newest = [newestTie(followers), newestTie(following), newestLike].reduce<number | undefined>(
-    (a, b) => (b === undefined ? a : Math.max(a ?? 0, b)),
-    undefined,
-  );
-  const date = exportDate(named, newest);
-  if (date === undefined) throw new ExportError(`${files.label}: no date found (no dated export name and no dated record); download the export again`);
-  if (date.from === 'records') warnings.push(`The export's name gives no date: its date is its newest record (${date.at}).`);
-
-  return ExportSnapshot.parse({
+  return checkedSnapshot(files.label, {
     network: 'threads',
-    exportedAt: date.at,
+    exportedAt: exportedAt(files.label, named, latest(newestTie(followers), newestTie(following), newestLike), warnings),
     era,
     filesRead,
     ...(owner !== undefined ? { owner } : {}),

@@ -22,9 +22,9 @@
  * The TXT variant (`Follower.txt`, `Following.txt`) is refused with the JSON steps.
  */
 import { z } from 'zod';
-import { ExportError, ExportSnapshot, type ExportFiles, type ExportInteraction, type ExportList, type ExportParser, type ExportPerson, type ExportTie } from '../export-types.ts';
+import { ExportError, type ExportFiles, type ExportInteraction, type ExportList, type ExportParser, type ExportPerson, type ExportSnapshot, type ExportTie } from '../export-types.ts';
+import { checkedSnapshot, dateInExportName, isMacJunk, readJsonEntry } from '../export-util.ts';
 
-const IGNORED = /(^|\/)__macosx\/|(^|\/)\._/i;
 const USER_DATA = /(^|\/)user_data(_tiktok)?(\s*\(\d+\)|[_-]\d+)?\.json$/i;
 const TXT_LISTS = /(^|\/)(follower|following|follower list|following list)(_\d+)?\.txt$/i;
 
@@ -91,13 +91,6 @@ function authorIn(link: string | undefined): string | undefined {
   return cleanHandle(m?.[1]);
 }
 
-function dateInName(name: string | undefined): number | undefined {
-  const m = name === undefined ? null : /(?:^|\D)((?:19|20)\d\d)-(\d\d)-(\d\d)(?:\D|$)/.exec(name);
-  if (m === null) return undefined;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
 interface Era {
   era: string;
   section: string;
@@ -116,24 +109,18 @@ export const tiktokParser: ExportParser = {
   network: 'tiktok',
 
   recognises(files: ExportFiles): boolean {
-    return files.paths().some((p) => !IGNORED.test(p) && (USER_DATA.test(p) || (/tiktok/i.test(files.label) && TXT_LISTS.test(p))));
+    return files.paths().some((p) => !isMacJunk(p) && (USER_DATA.test(p) || (/tiktok/i.test(files.label) && TXT_LISTS.test(p))));
   },
 
   async parse(files: ExportFiles): Promise<ExportSnapshot> {
     const label = files.label;
-    const paths = files.paths().filter((p) => !IGNORED.test(p));
+    const paths = files.paths().filter((p) => !isMacJunk(p));
     const path = paths.filter((p) => USER_DATA.test(p)).sort((a, b) => Number(/_tiktok/i.test(b)) - Number(/_tiktok/i.test(a)) || a.length - b.length)[0];
     if (path === undefined) {
       if (paths.some((p) => TXT_LISTS.test(p))) throw new ExportError(`${label}: a TikTok export in TXT format, which followback does not read. ${TIKTOK_JSON_STEPS}`);
       throw new ExportError(`${label}: holds no user_data_tiktok.json. ${TIKTOK_JSON_STEPS}`);
     }
-    let data: unknown;
-    try {
-      data = JSON.parse((await files.readText(path)).replace(/^\uFEFF/u, '')) as unknown;
-    } catch (err) {
-      if (err instanceof ExportError) throw err;
-      throw new ExportError(`${label}: ${path} is not valid JSON (${err instanceof Error ? err.message : String(err)}); download your data again.`);
-    }
+    const data = await readJsonEntry(files, path, 'download your data again.');
     if (!isObject(data)) throw new ExportError(`${label}: ${path} is not TikTok's data file (its top level is not an object).`);
 
     const warnings: string[] = [];
@@ -231,11 +218,10 @@ export const tiktokParser: ExportParser = {
     if (commentsUnnamed > 0) warnings.push(`${commentsUnnamed} of your comments not recorded: their post link names no author (or it is your own post).`);
     if (found === undefined) warnings.push(`${path} holds no follower or following list (Profile And Settings, Your Activity or Activity): request "All data".`);
 
-    const wrapper: unknown = (files as { wrapper?: unknown }).wrapper;
-    const exported = Math.max(newest, dateInName(typeof wrapper === 'string' ? wrapper : undefined) ?? 0, dateInName(label) ?? 0);
+    const exported = Math.max(newest, dateInExportName(files) ?? 0);
     if (exported === 0) throw new ExportError(`${label}: ${path} holds no dated record: it cannot be ordered against other exports.`);
 
-    const snapshot: ExportSnapshot = {
+    return checkedSnapshot(label, {
       network: 'tiktok',
       exportedAt: new Date(exported).toISOString(),
       era: found?.era ?? 'tiktok-unknown',
@@ -246,12 +232,6 @@ export const tiktokParser: ExportParser = {
       mutuals: null,
       interactions,
       warnings,
-    };
-    const result = ExportSnapshot.safeParse(snapshot);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      throw new ExportError(`${label}: the export could not be read into a snapshot (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`);
-    }
-    return result.data;
+    });
   },
 };

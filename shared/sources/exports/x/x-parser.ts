@@ -23,12 +23,11 @@
  * (`twitter-YYYY-MM-DD-<hex>`), else the newest tweet. A list whose part files the
  * manifest names but the archive lacks is incomplete.
  */
-import { ExportError, ExportSnapshot, type ExportFiles, type ExportInteraction, type ExportList, type ExportParser, type ExportPerson, type ExportTie } from '../export-types.ts';
-import { findAll } from '../archive.ts';
+import { ExportError, type ExportFiles, type ExportInteraction, type ExportList, type ExportParser, type ExportPerson, type ExportSnapshot, type ExportTie } from '../export-types.ts';
+import { checkedSnapshot, dateInName, findEntries, isMacJunk, wrapperOf } from '../export-util.ts';
 import { parseManifest, parseYtdFile } from './ytd.ts';
 import { Account, FollowEntry, Manifest, Tweet, type Mention } from './x-schemas.ts';
 
-const IGNORED = /(^|\/)__macosx\/|(^|\/)\._/i;
 const file = (name: string): RegExp => new RegExp(`(^|/)(data/)?${name}(-part\\d+)?\\.js$`, 'i');
 const FOLLOWER = file('follower');
 const FOLLOWING = file('following');
@@ -62,23 +61,7 @@ export function parseTwitterDate(text: string): number | undefined {
 /** The entries matching `pattern`, `follower.js` (part 0) before `follower-part1.js`, `-part2`, … `-part10`. */
 function matching(files: ExportFiles, pattern: RegExp): string[] {
   const part = (p: string): number => Number(/-part(\d+)\.js$/i.exec(p)?.[1] ?? 0);
-  return findAll(files, pattern)
-    .filter((p) => !IGNORED.test(p))
-    .sort((a, b) => part(a) - part(b));
-}
-
-function dateInName(name: string | undefined): number | undefined {
-  if (name === undefined) return undefined;
-  const m = /(?:^|\D)((?:19|20)\d\d)-(\d\d)-(\d\d)(?:\D|$)/.exec(name);
-  if (m?.[1] === undefined || m[2] === undefined || m[3] === undefined) return undefined;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const check = new Date(ms);
-  return check.getUTCMonth() === Number(m[2]) - 1 && check.getUTCDate() === Number(m[3]) ? ms : undefined;
-}
-
-function wrapperOf(files: ExportFiles): string | undefined {
-  const wrapper: unknown = (files as { wrapper?: unknown }).wrapper;
-  return typeof wrapper === 'string' ? wrapper : undefined;
+  return findEntries(files, pattern).sort((a, b) => part(a) - part(b));
 }
 
 /** An archive item: `{ "<type>": {…} }`, or the bare object in pre-2020 archives. */
@@ -103,7 +86,7 @@ export const xParser: ExportParser = {
   network: 'x',
 
   recognises(files: ExportFiles): boolean {
-    return files.paths().some((p) => !IGNORED.test(p) && X_SIGNATURE.test(p));
+    return files.paths().some((p) => !isMacJunk(p) && X_SIGNATURE.test(p));
   },
 
   async parse(files: ExportFiles): Promise<ExportSnapshot> {
@@ -311,7 +294,7 @@ export const xParser: ExportParser = {
     const rootLevel = [...followerPaths, ...followingPaths, ...tweetPaths].every((p) => !/(^|\/)data\//i.test(p));
     const era = rootLevel ? 'x-2019' : tweetsPaths.length > 0 ? 'x-2022' : 'x-2020';
 
-    const snapshot: ExportSnapshot = {
+    return checkedSnapshot(label, {
       network: 'x',
       exportedAt: new Date(exported).toISOString(),
       era,
@@ -322,12 +305,6 @@ export const xParser: ExportParser = {
       mutuals: null,
       interactions,
       warnings,
-    };
-    const result = ExportSnapshot.safeParse(snapshot);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      throw new ExportError(`${label}: the archive could not be read into a snapshot (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`);
-    }
-    return result.data;
+    }, 'archive');
   },
 };

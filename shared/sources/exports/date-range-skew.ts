@@ -1,5 +1,6 @@
 /**
- * The date-range trap (NETWORK-EXPORTS.md §1.3). Meta's export dialog has a
+ * The date-range trap (NETWORK-EXPORTS.md §1.3), in every Meta export
+ * (Instagram, Threads, Facebook). Meta's export dialog has a
  * date range; choosing one filters the followers lists by follow time but
  * leaves following whole. Nothing in the archive says so: the followers list
  * is well formed and simply too short, and every follower cut from it would
@@ -17,7 +18,7 @@
  * Guards: each list needs at least 20 dated entries, since a list of three says
  * nothing about when the account began.
  */
-import type { ExportTie } from '../export-types.ts';
+import type { ExportList, ExportTie } from './export-types.ts';
 
 export const SKEW_THRESHOLD_DAYS = 180;
 export const MIN_DATED_ENTRIES = 20;
@@ -55,7 +56,17 @@ export function followersDateRangeSkew(followers: readonly ExportTie[], followin
   return { followersFrom: new Date(followersFrom).toISOString(), followingFrom: new Date(followingFrom).toISOString(), days };
 }
 
-/** The owner's sentence for a date-limited followers list. */
+/**
+ * The followers list as it should be read: marked incomplete, with `problem(skew)` as the reason, when the
+ * date-range trap cut it; as it is otherwise (absent, already incomplete, or no following list to compare).
+ */
+export function checkDateRange(followers: ExportList | null, following: ExportList | null, problem: (skew: DateRangeSkew) => string): ExportList | null {
+  if (followers === null || following === null || !followers.complete) return followers;
+  const skew = followersDateRangeSkew(followers.ties, following.ties);
+  return skew === null ? followers : { ...followers, complete: false, problem: problem(skew) };
+}
+
+/** The owner's sentence for a date-limited Instagram or Threads followers list. */
 export function dateRangeProblem(network: 'Instagram' | 'Threads', skew: DateRangeSkew): string {
   return (
     `The ${network} export looks date-limited: its followers start on ${skew.followersFrom.slice(0, 10)}, ` +

@@ -9,6 +9,7 @@ import { applyCommand, undoCommand } from './commands/apply.ts';
 import { invokeCommand } from './commands/invoke.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, type CliIo } from './commands/cli-io.ts';
 import { forgetCommand } from './commands/forget.ts';
+import { importCommand } from './commands/import.ts';
 import { keepCommand } from './commands/keep.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -23,6 +24,7 @@ Commands:
   forget     delete everything stored about a contact (followback forget @ada@example.social)
   serve      the decision page (the email's links) on 127.0.0.1 (followback serve --port 8787)
   invoke     run the deployed Lambda by hand (followback invoke --profile ID [--dry-run])
+  import     check a network's export and file it for its source (followback import instagram-you-2026-11-02.zip --source instagram)
   apply      carry out confirmed unfollows/follow-backs (followback apply --unfollow @ada@example.social --confirm)
   undo       reverse one action carried out (followback undo ACTION_ID)
 
@@ -45,6 +47,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return applyCommand(rest, io);
     case 'undo':
       return undoCommand(rest, io);
+    case 'import':
+      return importCommand(rest, io);
     case 'invoke':
       return invokeCommand(rest, { stdout: io.stdout, stderr: io.stderr });
     case undefined:

@@ -105,12 +105,13 @@ function figureCell(f: FigureView): string {
 /** What each source could see: the trend's small table, with a note per source whose removals stop at review. */
 function sight(s: SightView): string {
   const notes = s.notes.map((n) => `<p style="margin:6px 0 0 0;font-size:12px;line-height:16px;${MUTED}">${e(n)}</p>`).join('');
-  return trend(s, 'border-top:1px solid #e8eaed;', notes);
+  return trend(s, 'border-top:1px solid #e8eaed;', notes, false);
 }
 
-function trend(t: TrendView, style = '', after = ''): string {
+/** A small table; `numeric`: every column but the first holds numbers, aligned right. */
+function trend(t: TrendView, style = '', after = '', numeric = true): string {
   const cell = (text: string, head: boolean, first: boolean) =>
-    `<td align="${first ? 'left' : 'right'}" style="padding:4px 6px;border-bottom:1px solid #e8eaed;font-size:12px;line-height:16px;${head ? 'font-weight:bold;' : ''}color:#202124;${FONT}">${e(text)}</td>`;
+    `<td align="${first || !numeric ? 'left' : 'right'}"${numeric ? '' : ' valign="top"'} style="padding:4px 6px;border-bottom:1px solid #e8eaed;font-size:12px;line-height:16px;${head ? 'font-weight:bold;' : ''}color:#202124;${FONT}">${e(text)}</td>`;
   const rows = [t.header, ...t.rows].map((r, i) => `<tr>${r.map((text, j) => cell(text, i === 0, j === 0)).join('')}</tr>`);
   return block(heading(t.title, null) + `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${rows.join('')}</table>${after}`, style);
 }

@@ -14,7 +14,7 @@ import type { ExportSourceConfig, SourceConfig } from '../../shared/config/schem
 import { htmlExportMessage, looksLikeHtmlExport, openExport } from '../../shared/sources/exports/archive.ts';
 import { fileExport } from '../../shared/sources/exports/export-inbox.ts';
 import { ExportError, type ExportNetwork, type ExportSnapshot } from '../../shared/sources/exports/export-types.ts';
-import { EXPORT_PARSERS, isExportNetwork, NETWORK_NAMES, recognisedNetworks } from '../../shared/sources/exports/parsers.ts';
+import { aNetwork, EXPORT_PARSERS, isExportNetwork, NETWORK_NAMES, recognisedNetworks } from '../../shared/sources/exports/parsers.ts';
 import { snapshotToPull } from '../../shared/sources/exports/snapshot-to-pull.ts';
 import { cliConfig } from './cli-config.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
@@ -82,7 +82,7 @@ export function describeExport(label: string, snapshot: ExportSnapshot, sourceId
   );
   const incomplete = [snapshot.followers, snapshot.following, snapshot.mutuals].filter((l) => l !== null && !l.complete);
   const lines = [
-    `${label}: a ${NETWORK_NAMES[snapshot.network]} export (${snapshot.era}), exported on ${snapshot.exportedAt.slice(0, 10)}${snapshot.owner?.handle !== undefined ? ` for ${snapshot.owner.handle}` : ''}`,
+    `${label}: ${aNetwork(snapshot.network)} export (${snapshot.era}), exported on ${snapshot.exportedAt.slice(0, 10)}${snapshot.owner?.handle !== undefined ? ` for ${snapshot.owner.handle}` : ''}`,
     `  lists: ${lists.length > 0 ? lists.join(', ') : 'none'} -> ${pull.contacts.length} contacts, ${pull.contactsCompleteness === 'complete' ? 'complete' : 'partial (no lost followers will be concluded from it)'}`,
     `  interactions: ${snapshot.interactions.length} (${pull.interactions.length} about contacts)`,
     `  files read: ${snapshot.filesRead.length > 0 ? snapshot.filesRead.join(', ') : 'none'}`,
@@ -103,8 +103,8 @@ export async function checkExport(paths: readonly string[], network: ExportNetwo
       const other = networks[0];
       throw new ExportError(
         other !== undefined
-          ? `${files.label} is a ${NETWORK_NAMES[other]} export, but this source reads ${NETWORK_NAMES[network]} exports: import it with --source set to a ${other} source`
-          : `${files.label} is not a ${NETWORK_NAMES[network]} export: none of its files is one followback knows`,
+          ? `${files.label} is ${aNetwork(other)} export, but this source reads ${NETWORK_NAMES[network]} exports: import it with --source set to a ${other} source`
+          : `${files.label} is not ${aNetwork(network)} export: none of its files is one followback knows`,
       );
     }
     const snapshot = await EXPORT_PARSERS[network].parse(files);

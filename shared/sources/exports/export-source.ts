@@ -26,7 +26,7 @@ import { SourceError, type PullContext, type Source } from '../../ports/source.t
 import { htmlExportMessage, looksLikeHtmlExport, openExport } from './archive.ts';
 import { listExports, type ExportCandidate } from './export-inbox.ts';
 import { ExportError, type ExportNetwork, type ExportParser, type ExportSnapshot } from './export-types.ts';
-import { EXPORT_PARSERS, NETWORK_NAMES, recognisedNetworks } from './parsers.ts';
+import { aNetwork, EXPORT_PARSERS, NETWORK_NAMES, recognisedNetworks } from './parsers.ts';
 import { snapshotToPull } from './snapshot-to-pull.ts';
 
 export interface ExportSourceOptions {
@@ -177,12 +177,12 @@ export class ExportSource implements Source {
           const other = networks[0];
           throw new ExportError(
             other !== undefined
-              ? `${candidate.name} is a ${NETWORK_NAMES[other]} export, not a ${this.name} one: move it to the ${NETWORK_NAMES[other]} source's folder`
-              : `${candidate.name} is not a ${this.name} export (none of its files is one followback knows)`,
+              ? `${candidate.name} is ${aNetwork(other)} export, not ${aNetwork(this.network)} one: move it to the ${NETWORK_NAMES[other]} source's folder`
+              : `${candidate.name} is not ${aNetwork(this.network)} export (none of its files is one followback knows)`,
           );
         }
         const snapshot = await this.parsers[this.network].parse(files);
-        if (snapshot.network !== this.network) throw new ExportError(`${candidate.name} was read as a ${NETWORK_NAMES[snapshot.network]} export, not a ${this.name} one`);
+        if (snapshot.network !== this.network) throw new ExportError(`${candidate.name} was read as ${aNetwork(snapshot.network)} export, not ${aNetwork(this.network)} one`);
         return snapshot;
       } finally {
         await files.close();

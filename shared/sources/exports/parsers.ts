@@ -43,3 +43,8 @@ export function recognisedNetworks(files: ExportFiles, parsers: Readonly<Record<
     }
   });
 }
+
+/** "an Instagram", "an X", "a Facebook": the network's name with its article. */
+export function aNetwork(network: ExportNetwork): string {
+  return `${network === 'instagram' || network === 'x' ? 'an' : 'a'} ${NETWORK_NAMES[network]}`;
+}

@@ -18,7 +18,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type Dirent } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isJunkPath } from './archive.ts';
 
@@ -126,6 +126,13 @@ async function sameFile(a: string, b: string): Promise<boolean> {
   return (await sha256(a)) === (await sha256(b));
 }
 
+/** Copies a file into a new file that is owner-only (0600) from its first byte. */
+async function copyPrivately(src: string, dst: string): Promise<void> {
+  await writeFile(dst, '', { mode: 0o600, flag: 'wx' });
+  await copyFile(src, dst);
+  await chmod(dst, 0o600);
+}
+
 /** Copies a folder recursively: folders 0700, files 0600, symbolic links and junk left out. */
 async function copyFolder(from: string, to: string): Promise<void> {
   await mkdir(to, { mode: 0o700 });
@@ -135,10 +142,7 @@ async function copyFolder(from: string, to: string): Promise<void> {
     const src = join(from, item.name);
     const dst = join(to, item.name);
     if (item.isDirectory()) await copyFolder(src, dst);
-    else if (item.isFile()) {
-      await copyFile(src, dst);
-      await chmod(dst, 0o600);
-    }
+    else if (item.isFile()) await copyPrivately(src, dst);
   }
 }
 
@@ -190,10 +194,7 @@ export async function fileExport(dir: string, parts: readonly string[]): Promise
       const temp = join(dir, `.importing-${randomBytes(6).toString('hex')}-${names[i] as string}`);
       temps.push(temp);
       if ((await stat(src)).isDirectory()) await copyFolder(src, temp);
-      else {
-        await copyFile(src, temp);
-        await chmod(temp, 0o600);
-      }
+      else await copyPrivately(src, temp);
     }
     for (let i = 0; i < parts.length; i++) {
       const target = join(dir, names[i] as string);

@@ -52,9 +52,11 @@ export const DOWNLOAD_STEPS: Readonly<Record<ExportNetwork, string>> = {
   tiktok: 'TikTok: Settings and privacy > Account > Download your data; file format JSON, All data',
 };
 
-interface Read {
+/** An export of the folder by its date only (the others are not kept whole: a folder may hold a year of them). */
+interface Dated {
   candidate: ExportCandidate;
-  snapshot: ExportSnapshot;
+  exportedAt: string;
+  owner: ExportSnapshot['owner'];
 }
 
 export class ExportSource implements Source {
@@ -85,33 +87,34 @@ export class ExportSource implements Source {
     const problems: string[] = listing.ignored.map((name) => `${name} in ${this.dir} is not an export (give the ZIP as downloaded, or its unpacked folder); ignored`);
 
     // Every export's own date; the newest new one is kept whole, the others only by their date.
-    let newest: Read | undefined;
-    let latestSeen: Read | undefined;
-    const older: Read[] = [];
+    let newest: { candidate: ExportCandidate; snapshot: ExportSnapshot } | undefined;
+    let latestSeen: Dated | undefined;
+    const older: Dated[] = [];
     let done = 0;
     for (const candidate of listing.candidates) {
       if (ctx.signal?.aborted) throw new SourceError(this.id, `${this.dir}: pull aborted`);
       const snapshot = await this.read(candidate);
       ctx.onProgress?.({ sourceId: this.id, phase: 'exports', done: ++done, total: listing.candidates.length });
-      const read: Read = { candidate, snapshot };
+      const dated: Dated = { candidate, exportedAt: snapshot.exportedAt, owner: snapshot.owner };
       const at = Date.parse(snapshot.exportedAt);
-      if (latestSeen === undefined || at > Date.parse(latestSeen.snapshot.exportedAt)) latestSeen = read;
+      if (latestSeen === undefined || at > Date.parse(latestSeen.exportedAt)) latestSeen = dated;
       if (lastRead !== undefined && at <= lastRead) {
-        if (at < lastRead) older.push(read);
+        if (at < lastRead) older.push(dated);
         continue;
       }
-      if (newest === undefined || at > Date.parse(newest.snapshot.exportedAt)) {
-        if (newest !== undefined) older.push(newest);
-        newest = read;
-      } else if (at < Date.parse(newest.snapshot.exportedAt)) older.push(read);
+      const newestAt = newest === undefined ? undefined : Date.parse(newest.snapshot.exportedAt);
+      if (newest === undefined || newestAt === undefined || at > newestAt) {
+        if (newest !== undefined) older.push({ candidate: newest.candidate, exportedAt: newest.snapshot.exportedAt, owner: newest.snapshot.owner });
+        newest = { candidate, snapshot };
+      } else if (at < newestAt) older.push(dated);
     }
 
     // Older exports filed after the last one read was made: dropped in late, never read.
     const reference = newest !== undefined ? Date.parse(newest.snapshot.exportedAt) : lastRead;
     if (reference !== undefined) {
-      for (const { candidate, snapshot } of older) {
+      for (const { candidate, exportedAt } of older) {
         if (candidate.filedAtMs > reference) {
-          problems.push(`${candidate.name}: an export of ${day(snapshot.exportedAt)} is older than the ${newest !== undefined ? 'one read now' : 'last one read'} (${day(new Date(reference).toISOString())}): ignored`);
+          problems.push(`${candidate.name}: an export of ${day(exportedAt)} is older than the ${newest !== undefined ? 'one read now' : 'last one read'} (${day(new Date(reference).toISOString())}): ignored`);
         }
       }
     }
@@ -125,8 +128,8 @@ export class ExportSource implements Source {
   }
 
   /** No export newer than the last one read: a pull that concludes nothing, and says so. */
-  private nothingNew(ctx: PullContext, lastRead: number | undefined, latestSeen: Read | undefined, folderExists: boolean, problems: string[]): SourcePull {
-    const owner = latestSeen?.snapshot.owner;
+  private nothingNew(ctx: PullContext, lastRead: number | undefined, latestSeen: Dated | undefined, folderExists: boolean, problems: string[]): SourcePull {
+    const owner = latestSeen?.owner;
     const ownerHandle = owner?.handle ?? owner?.displayName ?? owner?.id ?? this.id;
     const reminder = lastRead !== undefined ? this.reminder(ctx.now, new Date(lastRead).toISOString()) : undefined;
     const headline =

@@ -6,7 +6,7 @@
 import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { instagramEntries, instagramHtmlEntries, writeZip } from '../sources/exports/export-source-fixtures.ts';
+import { instagramEntries, instagramHtmlEntries, writeFolder, writeZip } from '../sources/exports/export-source-fixtures.ts';
 import { cli, tempDir, writeJson } from './cli-harness.ts';
 
 const NOV = instagramEntries({
@@ -40,6 +40,9 @@ describe('followback import', () => {
           report: { recipients: ['me@example.com'], sender: 'fb@example.com' },
         },
       ],
+    });
+    await writeJson(join(dir, 'other.json'), {
+      profiles: [{ id: 'me', sources: [{ type: 'instagram', id: 'instagram', exports: 'exports/other' }], report: { recipients: ['me@example.com'], sender: 'fb@example.com' } }],
     });
   });
 
@@ -91,6 +94,26 @@ describe('followback import', () => {
     expect(suffixed.code).toBe(0);
     expect(await filed()).toEqual(['instagram-me.brand-2026-11-02-Ab3dE.1.zip', 'instagram-me.brand-2026-11-02-Ab3dE.zip']);
     expect(await readFile(join(exportsDir(), 'instagram-me.brand-2026-11-02-Ab3dE.zip'))).toEqual(await readFile(zip));
+  });
+
+  it('an unpacked folder is filed whole (folders 0700, files 0600); the parts of one export given under other names are filed under one stem', async () => {
+    const folder = await writeFolder(join(dir, 'unpacked', 'my-instagram'), NOV);
+    const run = await cli(['import', folder, '--source', 'instagram', '--config', 'other.json'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    const copied = join(dir, 'exports', 'other', 'my-instagram');
+    expect((await stat(copied)).mode & 0o777).toBe(0o700);
+    const followers = join(copied, 'instagram-me.brand-2026-11-02-Ab3dE', 'connections', 'followers_and_following', 'followers_1.json');
+    expect((await stat(followers)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(copied, 'instagram-me.brand-2026-11-02-Ab3dE', 'connections'))).mode & 0o777).toBe(0o700);
+
+    const entries = Object.entries(NOV);
+    const one = await writeZip(join(dir, 'parts', 'first.zip'), Object.fromEntries(entries.filter(([k]) => k.includes('followers_'))));
+    const two = await writeZip(join(dir, 'parts', 'second.zip'), Object.fromEntries(entries.filter(([k]) => !k.includes('followers_'))));
+    const parts = await cli(['import', one, two, '--source', 'instagram', '--config', 'other.json'], dir);
+    expect(parts.code, parts.stderr).toBe(0);
+    expect(parts.stdout).toMatch(/first\.zip \+ second\.zip: an Instagram export/);
+    expect(parts.stdout).toMatch(/lists: 2 followers, 2 following -> 3 contacts, complete/);
+    expect((await readdir(join(dir, 'exports', 'other'))).sort()).toEqual(['first_part_1.zip', 'first_part_2.zip', 'my-instagram']);
   });
 
   it('bad flags and a source that reads no exports exit 2', async () => {

@@ -81,12 +81,17 @@ export function describeExport(label: string, snapshot: ExportSnapshot, sourceId
     (s): s is string => s !== undefined,
   );
   const incomplete = [snapshot.followers, snapshot.following, snapshot.mutuals].filter((l) => l !== null && !l.complete);
+  // What turning it into contacts found (names matching several contacts, lists missing), beyond the parser's own notes.
+  const known = new Set([...snapshot.warnings, ...incomplete.map((l) => l?.problem ?? '')]);
+  const found = pull.problems.map((p) => (p.startsWith(`${label}: `) ? p.slice(label.length + 2) : p)).filter((p) => !known.has(p));
+  const owner = snapshot.owner?.handle ?? snapshot.owner?.displayName;
   const lines = [
-    `${label}: ${aNetwork(snapshot.network)} export (${snapshot.era}), exported on ${snapshot.exportedAt.slice(0, 10)}${snapshot.owner?.handle !== undefined ? ` for ${snapshot.owner.handle}` : ''}`,
+    `${label}: ${aNetwork(snapshot.network)} export (${snapshot.era}), exported on ${snapshot.exportedAt.slice(0, 10)}${owner !== undefined ? ` for ${owner}` : ''}`,
     `  lists: ${lists.length > 0 ? lists.join(', ') : 'none'} -> ${pull.contacts.length} contacts, ${pull.contactsCompleteness === 'complete' ? 'complete' : 'partial (no lost followers will be concluded from it)'}`,
     `  interactions: ${snapshot.interactions.length} (${pull.interactions.length} about contacts)`,
     `  files read: ${snapshot.filesRead.length > 0 ? snapshot.filesRead.join(', ') : 'none'}`,
     ...incomplete.map((l) => `  ! ${l?.problem ?? 'a list is incomplete'}`),
+    ...found.map((p) => `  ! ${p}`),
     ...snapshot.warnings.slice(0, 5).map((w) => `  note: ${w}`),
     ...(snapshot.warnings.length > 5 ? [`  note: and ${snapshot.warnings.length - 5} more`] : []),
   ];

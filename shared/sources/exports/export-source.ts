@@ -27,6 +27,7 @@ import { htmlExportMessage, looksLikeHtmlExport, openExport } from './archive.ts
 import { listExports, type ExportCandidate } from './export-inbox.ts';
 import { ExportError, type ExportNetwork, type ExportParser, type ExportSnapshot } from './export-types.ts';
 import { aNetwork, EXPORT_PARSERS, NETWORK_NAMES, recognisedNetworks } from './parsers.ts';
+import { narrowedObserves } from './observes.ts';
 import { snapshotToPull } from './snapshot-to-pull.ts';
 
 export interface ExportSourceOptions {
@@ -124,7 +125,19 @@ export class ExportSource implements Source {
     const pull = snapshotToPull(newest.snapshot, { sourceId: this.id, label: newest.candidate.name });
     ctx.onProgress?.({ sourceId: this.id, phase: 'contacts', done: pull.contacts.length, total: pull.contacts.length });
     const reminder = this.reminder(ctx.now, newest.snapshot.exportedAt);
-    return { ...pull, problems: [...problems, ...pull.problems, ...(reminder !== undefined ? [reminder] : [])] };
+    // An export downloaded without its activity or notifications sees less than its network's declaration.
+    const observes = narrowedObserves(this.network, newest.snapshot.filesRead);
+    const narrowed =
+      observes === undefined
+        ? []
+        : [
+            `${newest.candidate.name}: the export holds no ${observes.outbound.length === 0 ? 'activity' : ''}${observes.outbound.length === 0 && this.network === 'facebook' && observes.inbound.length === 0 ? ' or ' : ''}${this.network === 'facebook' && observes.inbound.length === 0 ? 'notifications' : ''} files, so that engagement is not judged from it (download it with "Your activity"${this.network === 'facebook' ? ' and "Logged information"' : ''})`,
+          ];
+    return {
+      ...pull,
+      ...(observes !== undefined ? { observes } : {}),
+      problems: [...problems, ...pull.problems, ...narrowed, ...(reminder !== undefined ? [reminder] : [])],
+    };
   }
 
   /** No export newer than the last one read: a pull that concludes nothing, and says so. */

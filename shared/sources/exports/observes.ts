@@ -71,3 +71,35 @@ export const EXPORT_OBSERVES: Readonly<Record<ExportNetwork, Observability>> = {
   linkedin: LINKEDIN_EXPORT_OBSERVES,
   tiktok: TIKTOK_EXPORT_OBSERVES,
 };
+
+/**
+ * Files that carry what an export sees, per network: an export downloaded without them (the owner
+ * unticked "Your activity" or "Logged information") sees less than its network's declaration, and
+ * the pull says so (`SourcePull.observes`) so nothing is judged from what it could not hold.
+ * TikTok (one file) and LinkedIn (nothing seen) are not narrowed.
+ */
+const ACTIVITY_FILES: Readonly<Partial<Record<ExportNetwork, { inbound?: RegExp; outbound?: RegExp }>>> = {
+  instagram: { outbound: /(^|\/)(liked_posts|liked_comments|post_comments|reels_comments|story_likes|likes|comments)(_\d+)?\.json$/i },
+  threads: { outbound: /(^|\/)liked_threads(_\d+)?\.json$/i },
+  facebook: {
+    inbound: /(^|\/)notifications(_\d+)?\.json$/i,
+    outbound: /(^|\/)(comments|likes_and_reactions)(_\d+)?\.json$/i,
+  },
+  x: { outbound: /(^|\/)tweets?(-part\d+)?\.js$/i },
+};
+
+/** What this export could see, when it is less than its network's declaration (undefined when it is not). */
+export function narrowedObserves(network: ExportNetwork, filesRead: readonly string[]): Observability | undefined {
+  const declared = EXPORT_OBSERVES[network];
+  const files = ACTIVITY_FILES[network];
+  if (files === undefined) return undefined;
+  const noInbound = files.inbound !== undefined && declared.inbound.length > 0 && !filesRead.some((f) => files.inbound?.test(f));
+  const noOutbound = files.outbound !== undefined && declared.outbound.length > 0 && !filesRead.some((f) => files.outbound?.test(f));
+  if (!noInbound && !noOutbound) return undefined;
+  return {
+    inbound: noInbound ? [] : [...declared.inbound],
+    outbound: noOutbound ? [] : [...declared.outbound],
+    inboundHidden: [...new Set([...(declared.inboundHidden ?? []), ...(noInbound ? declared.inbound : [])])],
+    followDates: declared.followDates,
+  };
+}

@@ -183,6 +183,22 @@ describe('which export a pull reads', () => {
   });
 });
 
+describe('what one export could see', () => {
+  it('an export downloaded without its activity files says so, and its pull sees no outbound engagement', async () => {
+    const dir = await freshDir();
+    const withoutActivity = Object.fromEntries(Object.entries(NOV).filter(([k]) => !k.includes('liked_posts')));
+    await writeZip(join(dir, 'b.zip'), withoutActivity);
+    const p = await pull(dir);
+    expect(p.observes).toMatchObject({ inbound: [], outbound: [] });
+    expect(p.problems.join('\n')).toMatch(/b\.zip: the export holds no activity files, so that engagement is not judged from it/);
+    expect((await pull(await (async () => {
+      const full = await freshDir();
+      await writeZip(join(full, 'b.zip'), NOV);
+      return full;
+    })())).observes).toBeUndefined();
+  });
+});
+
 describe('exports that cannot be read fail the pull, naming the file', () => {
   it('an HTML export', async () => {
     const dir = await freshDir();

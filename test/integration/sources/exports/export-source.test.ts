@@ -169,6 +169,19 @@ describe('which export a pull reads', () => {
     expect(splitPartName('x.2.zip').stem).toBe('x.2');
   });
 
+  it('the listing: parts in their natural order, a duplicate download joined to its original, unfinished and hidden files skipped', async () => {
+    const dir = await freshDir();
+    for (const name of ['e_part_10.zip', 'e_part_2.zip', 'e_part_1.zip', 'dup.zip', 'dup (1).zip', 'half.zip.crdownload', '.importing-x.zip', 'readme.txt']) await writeFile(join(dir, name), 'x');
+    await mkdir(join(dir, 'unpacked'));
+    const listing = await listExports(dir);
+    expect(listing.candidates.map((c) => [c.name, c.paths.map((p) => p.slice(dir.length + 1))])).toEqual([
+      ['dup.zip (2 parts)', ['dup.zip', 'dup (1).zip']],
+      ['e.zip (3 parts)', ['e_part_1.zip', 'e_part_2.zip', 'e_part_10.zip']],
+      ['unpacked', ['unpacked']],
+    ]);
+    expect(listing.ignored).toEqual(['readme.txt']);
+  });
+
   it('an empty or missing folder: no export yet, nothing concluded', async () => {
     const p = await pull(join(root, 'nowhere'));
     expect(p.contactsCompleteness).toBe('partial');

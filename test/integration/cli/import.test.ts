@@ -116,6 +116,14 @@ describe('followback import', () => {
     expect((await readdir(join(dir, 'exports', 'other'))).sort()).toEqual(['first_part_1.zip', 'first_part_2.zip', 'my-instagram']);
   });
 
+  it('a date-limited export is filed, saying its followers list is incomplete and how to export All time', async () => {
+    const run = await cli(['import', join(process.cwd(), 'test', 'fixtures', 'exports', 'instagram', 'date-range-2026'), '--source', 'instagram', '--config', 'other.json'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/followers \(INCOMPLETE: nothing is concluded from it\)/);
+    expect(run.stdout).toMatch(/partial \(no lost followers will be concluded from it\)/);
+    expect(run.stdout).toMatch(/! .*All time/);
+  });
+
   it('bad flags and a source that reads no exports exit 2', async () => {
     expect((await cli(['import', '--source', 'instagram'], dir)).code).toBe(2);
     expect((await cli(['import', 'x.zip'], dir)).stderr).toMatch(/--source is needed/);

@@ -16,6 +16,9 @@
  *  - an export older than the last one read, filed after it was made, is
  *    ignored with a problem line saying so (older exports already read stay
  *    in the folder silently);
+ *  - an export dated after the run's clock (a backfill with `--now` over a
+ *    folder of exports) is not read yet, so a backfill replays the exports in
+ *    their order;
  *  - an HTML export, a broken file, or another network's export fails the
  *    pull with a SourceError naming the file (the run goes on with the other
  *    sources, and the report marks this one stale).
@@ -91,6 +94,7 @@ export class ExportSource implements Source {
     let newest: { candidate: ExportCandidate; snapshot: ExportSnapshot } | undefined;
     let latestSeen: Dated | undefined;
     const older: Dated[] = [];
+    const later: Dated[] = [];
     let done = 0;
     for (const candidate of listing.candidates) {
       if (ctx.signal?.aborted) throw new SourceError(this.id, `${this.dir}: pull aborted`);
@@ -98,6 +102,12 @@ export class ExportSource implements Source {
       ctx.onProgress?.({ sourceId: this.id, phase: 'exports', done: ++done, total: listing.candidates.length });
       const dated: Dated = { candidate, exportedAt: snapshot.exportedAt, owner: snapshot.owner };
       const at = Date.parse(snapshot.exportedAt);
+      // Dated after the run's clock (a backfill with --now, replaying a folder of exports): not read yet.
+      // A day of slack: a name's day is the owner's local day, read as UTC.
+      if (at > ctx.now.getTime() + DAY_MS) {
+        later.push(dated);
+        continue;
+      }
       if (latestSeen === undefined || at > Date.parse(latestSeen.exportedAt)) latestSeen = dated;
       if (lastRead !== undefined && at <= lastRead) {
         if (at < lastRead) older.push(dated);
@@ -119,6 +129,8 @@ export class ExportSource implements Source {
         }
       }
     }
+
+    for (const { candidate, exportedAt } of later) problems.push(`${candidate.name}: an export of ${day(exportedAt)} is dated after this run (${day(ctx.now.toISOString())}): not read yet`);
 
     if (newest === undefined) return this.nothingNew(ctx, lastRead, latestSeen, listing.exists, problems);
 

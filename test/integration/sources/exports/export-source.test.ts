@@ -132,6 +132,18 @@ describe('which export a pull reads', () => {
     expect(again.sourceStates[0]?.cursor).toBe('2026-11-02T00:00:00.000Z');
   });
 
+  it('a backfill (--now) over a folder of exports replays them in order: one dated after the run is not read yet', async () => {
+    const dir = await freshDir();
+    await writeZip(join(dir, 'oct.zip'), OCT);
+    await writeZip(join(dir, 'nov.zip'), NOV);
+    const first = await pull(dir, undefined, '2026-10-02T08:00:00Z');
+    expect(first.cursor).toBe('2026-10-01T00:00:00.000Z');
+    expect(first.problems).toEqual(['nov.zip: an export of 2026-11-02 is dated after this run (2026-10-02): not read yet']);
+    const second = await pull(dir, first.cursor, '2026-11-03T08:00:00Z');
+    expect(second.cursor).toBe('2026-11-02T00:00:00.000Z');
+    expect(second.problems).toEqual([]);
+  });
+
   it('the same export read twice stores nothing twice (same interaction ids)', async () => {
     const dir = await freshDir();
     await writeZip(join(dir, 'b.zip'), NOV);

@@ -5,7 +5,7 @@
  * Listing: every `.zip` and every folder is a candidate; several ZIPs are the
  * parts of ONE export when their names differ only by a part marker at the end
  * (`…_part_1.zip`, `…-part2.zip`, `… (1).zip`, `…_1_of_3.zip`: NETWORK-EXPORTS.md §1.5,
- * large exports come in parts). A browser's duplicate download (`… (1).zip`)
+ * large exports come in parts), or, for Meta's names, the same account and day (see `groupKey`). A browser's duplicate download (`… (1).zip`)
  * joins its original the same way, which is harmless: the archive layer merges
  * identical entries. Hidden files (`.name`, among them files still being
  * filed) and unfinished downloads are skipped; any other file is listed as
@@ -51,6 +51,20 @@ export function splitPartName(fileName: string): { stem: string; marker: string;
   return { stem: base, marker: '', ext };
 }
 
+/** Meta's own names: `instagram-<user>-YYYY-MM-DD-<random>` (also facebook-, threads-, meta-). */
+const META_NAME = /^((?:instagram|facebook|threads|meta)-.+-\d{4}-\d{2}-\d{2})-[a-z0-9]+$/i;
+
+/**
+ * Which ZIPs are one export: the same name stem without a part marker; and for Meta's names, the same
+ * network, account and day whatever the random tail (each part of a large Meta export may carry its
+ * own; two downloads of one day are one day's state either way, merged entry by entry).
+ */
+export function groupKey(fileName: string): string {
+  const { stem } = splitPartName(fileName);
+  const meta = META_NAME.exec(stem);
+  return (meta?.[1] ?? stem).toLowerCase();
+}
+
 /** Natural order of part numbers (`part_2` before `part_10`); the unmarked original first. */
 function partOrder(a: string, b: string): number {
   const na = Number(/(\d+)\D*$/.exec(splitPartName(a).marker)?.[1] ?? '-1');
@@ -77,8 +91,8 @@ export async function listExports(dir: string): Promise<ExportListing> {
     if (item.isDirectory()) {
       candidates.push({ name, paths: [abs], filedAtMs: (await lstat(abs)).mtimeMs });
     } else if (item.isFile() && /\.zip$/i.test(name)) {
-      const stem = splitPartName(name).stem.toLowerCase();
-      zips.set(stem, [...(zips.get(stem) ?? []), name]);
+      const key = groupKey(name);
+      zips.set(key, [...(zips.get(key) ?? []), name]);
     } else {
       ignored.push(name);
     }

@@ -14,7 +14,7 @@ import { mergePulls } from '../../../../shared/app/merge-pulls.ts';
 import { SourcePull } from '../../../../shared/domain/model.ts';
 import { SourceError } from '../../../../shared/ports/source.ts';
 import { ExportSource } from '../../../../shared/sources/exports/export-source.ts';
-import { listExports, splitPartName } from '../../../../shared/sources/exports/export-inbox.ts';
+import { groupKey, listExports, splitPartName } from '../../../../shared/sources/exports/export-inbox.ts';
 import { filedAt, instagramEntries, instagramHtmlEntries, writeFolder, writeZip, type Entries } from './export-source-fixtures.ts';
 
 let root: string;
@@ -179,6 +179,11 @@ describe('which export a pull reads', () => {
     expect(splitPartName('twitter-2026-11-02-abc-part1.zip').stem).toBe('twitter-2026-11-02-abc');
     expect(splitPartName('Basic_LinkedInDataExport_11-02-2026.zip').stem).toBe('Basic_LinkedInDataExport_11-02-2026');
     expect(splitPartName('x.2.zip').stem).toBe('x.2');
+    // Meta's names: one account and day is one export, whatever the random tail; a suffix added on filing is not.
+    expect(groupKey('instagram-me.brand-2026-11-02-Ab3dE.zip')).toBe(groupKey('instagram-me.brand-2026-11-02-Zz9Yx.zip'));
+    expect(groupKey('instagram-me.brand-2026-11-02-Ab3dE.zip')).not.toBe(groupKey('instagram-me.brand-2026-11-03-Ab3dE.zip'));
+    expect(groupKey('instagram-me.brand-2026-11-02-Ab3dE.1.zip')).not.toBe(groupKey('instagram-me.brand-2026-11-02-Ab3dE.zip'));
+    expect(groupKey('Basic_LinkedInDataExport_11-02-2026.zip')).toBe('basic_linkedindataexport_11-02-2026');
   });
 
   it('the listing: parts in their natural order, a duplicate download joined to its original, unfinished and hidden files skipped', async () => {

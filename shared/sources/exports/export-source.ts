@@ -30,7 +30,7 @@ import { htmlExportMessage, looksLikeHtmlExport, openExport } from './archive.ts
 import { listExports, type ExportCandidate } from './export-inbox.ts';
 import { ExportError, type ExportNetwork, type ExportParser, type ExportSnapshot } from './export-types.ts';
 import { aNetwork, EXPORT_PARSERS, NETWORK_NAMES, recognisedNetworks } from './parsers.ts';
-import { narrowedObserves } from './observes.ts';
+import { EXPORT_OBSERVES, narrowedObserves } from './observes.ts';
 import { snapshotToPull } from './snapshot-to-pull.ts';
 
 export interface ExportSourceOptions {
@@ -139,11 +139,15 @@ export class ExportSource implements Source {
     const reminder = this.reminder(ctx.now, newest.snapshot.exportedAt);
     // An export downloaded without its activity or notifications sees less than its network's declaration.
     const observes = narrowedObserves(this.network, newest.snapshot.filesRead);
+    const missing = [
+      ...(observes !== undefined && observes.outbound.length === 0 ? ['activity'] : []),
+      ...(observes !== undefined && observes.inbound.length === 0 && EXPORT_OBSERVES[this.network].inbound.length > 0 ? ['notifications'] : []),
+    ];
     const narrowed =
-      observes === undefined
+      missing.length === 0
         ? []
         : [
-            `${newest.candidate.name}: the export holds no ${observes.outbound.length === 0 ? 'activity' : ''}${observes.outbound.length === 0 && this.network === 'facebook' && observes.inbound.length === 0 ? ' or ' : ''}${this.network === 'facebook' && observes.inbound.length === 0 ? 'notifications' : ''} files, so that engagement is not judged from it (download it with "Your activity"${this.network === 'facebook' ? ' and "Logged information"' : ''})`,
+            `${newest.candidate.name}: the export holds no ${missing.join(' or ')} files, so that engagement is not judged from it (download it with "Your activity"${this.network === 'facebook' ? ' and "Logged information"' : ''})`,
           ];
     return {
       ...pull,

@@ -1,8 +1,17 @@
 import { DEMO_ALLOWLIST, DEMO_AUDIENCE } from '../sources/demo/demo-source.ts';
+import { DEMO_EXPORTS_DIR } from '../sources/demo/demo-exports.ts';
 import { parseConfig } from './load-config.ts';
 import type { Config } from './schema.ts';
 
-/** The embedded default behind `--demo` and `npm start`: the sample community, DynamoDB Local, the outbox. */
+/** The demo community's seed and size: the demo source and its generated exports share them. */
+export const DEMO_SEED = 42;
+export const DEMO_SIZE = 1000;
+
+/**
+ * The embedded default behind `--demo` and `npm start`: the sample community, its Instagram and
+ * Facebook exports (generated for the run's day into .followback/demo-exports/ by the CLI, read by
+ * the real export sources), DynamoDB Local, the outbox.
+ */
 export function demoConfig(outDir = 'outbox'): Config {
   return parseConfig(
     {
@@ -10,7 +19,11 @@ export function demoConfig(outDir = 'outbox'): Config {
         {
           id: 'demo',
           name: 'Demo community',
-          sources: [{ type: 'demo', id: 'demo', seed: 42, size: 1000 }],
+          sources: [
+            { type: 'demo', id: 'demo', seed: DEMO_SEED, size: DEMO_SIZE },
+            { type: 'instagram', id: 'instagram', exports: `${DEMO_EXPORTS_DIR}/instagram` },
+            { type: 'facebook', id: 'facebook', exports: `${DEMO_EXPORTS_DIR}/facebook` },
+          ],
           allowlist: DEMO_ALLOWLIST,
           audience: DEMO_AUDIENCE,
           report: { recipients: ['you@example.com'], sender: 'followback@example.com', locale: 'en' },

@@ -122,4 +122,8 @@ export const Salt = {
   kind: 33,
   text: 34,
   post: 35,
+  onInstagram: 40,
+  onFacebook: 41,
+  igHandle: 42,
+  fbName: 43,
 } as const;

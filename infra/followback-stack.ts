@@ -1,16 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV, STACK_OUTPUTS } from '../shared/app/env.ts';
 import type { Config } from '../shared/config/schema.ts';
+import { EXPORTS_EPHEMERAL_STORAGE_MB } from '../shared/ports/export-inbox.ts';
 import { PLACEHOLDER_SECRET_VALUE } from '../shared/secrets/secrets-manager-resolver.ts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../shared/store/table-schema.ts';
 import { HANDLER_ENTRY, PULL_STEP_ENTRY, REPORT_STEP_ENTRY, REPORT_STEP_MIN_MEMORY_MB } from './bundling.ts';
 import { acknowledgeDecisionEndpointFindings, DECIDE_ENTRY, DecisionEndpoint } from './constructs/decision-endpoint.ts';
+import { ExportsBucket } from './constructs/exports-bucket.ts';
 import { JobAlarms } from './constructs/job-alarms.ts';
 import { FiringStateMachine } from './constructs/firing-state-machine.ts';
 import { JobFunction, onlyTheseFunctionsReadTheTokens } from './constructs/job-function.ts';
@@ -49,6 +51,9 @@ export class FollowbackStack extends Stack {
   readonly schedules: ProfileSchedules;
   readonly alarms: JobAlarms;
   readonly decisions: DecisionEndpoint;
+  readonly exports: ExportsBucket;
+  /** The read grants on the exports bucket (single-run function, pull step); undefined without export sources. */
+  readonly exportsReadPolicies: Policy[];
 
   constructor(scope: Construct, id: string, props: FollowbackStackProps) {
     super(scope, id, { description: 'followback: scheduled social-network community report', ...props });
@@ -66,6 +71,11 @@ export class FollowbackStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    // The closed networks' exports, filed by the owner (followback import --deployed), read by the pulls.
+    this.exports = new ExportsBucket(this, 'Exports', { config: props.config });
+    // Exports are downloaded to /tmp to be read (see shared/sources/exports/s3-export-inbox.ts).
+    const exportsTmp = this.exports.prefixes.length > 0 ? { ephemeralStorageMb: EXPORTS_EPHEMERAL_STORAGE_MB } : {};
+
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -81,6 +91,7 @@ export class FollowbackStack extends Stack {
       logRetention: settings.logRetention,
       deadLetterQueue: this.deadLetterQueue,
       environment: sesEnvironment(settings.sesConfigurationSet),
+      ...exportsTmp,
     });
     this.fn.bindTable(this.table);
 
@@ -95,6 +106,7 @@ export class FollowbackStack extends Stack {
       timeoutSeconds: settings.deploy.timeoutSeconds,
       description: 'followback: one bounded pull pass of a firing (cursors saved in the table)',
       classifiesTone: false,
+      ...exportsTmp,
     });
     this.reportStep = new JobFunction(this, 'ReportStep', {
       ...common,
@@ -105,6 +117,8 @@ export class FollowbackStack extends Stack {
     });
     this.pullStep.bindTable(this.table);
     this.reportStep.bindTable(this.table);
+    // Only the functions that pull read the exports (the report step works from the stored pulls); nobody here writes.
+    this.exportsReadPolicies = [this.fn.readExports(this.exports), this.pullStep.readExports(this.exports)].filter((p): p is Policy => p !== undefined);
 
     // Created with a recognisable placeholder; the owner puts the token afterwards (see the README).
     this.secrets = settings.secretNames.map(
@@ -160,6 +174,7 @@ export class FollowbackStack extends Stack {
     new CfnOutput(this, STACK_OUTPUTS.deadLetterQueueUrl, { key: STACK_OUTPUTS.deadLetterQueueUrl, value: this.deadLetterQueue.queueUrl });
     new CfnOutput(this, STACK_OUTPUTS.alarmTopicArn, { key: STACK_OUTPUTS.alarmTopicArn, value: this.alarms.topic.topicArn });
     new CfnOutput(this, STATE_MACHINE_OUTPUT, { key: STATE_MACHINE_OUTPUT, value: this.firing.loop.stateMachineArn, description: 'followback invoke starts its executions here' });
+    new CfnOutput(this, STACK_OUTPUTS.exportsBucketName, { key: STACK_OUTPUTS.exportsBucketName, value: this.exports.bucket.bucketName, description: 'followback import --deployed files exports here' });
     new CfnOutput(this, 'LogGroupName', { key: 'LogGroupName', value: this.fn.logGroupOfFunction.logGroupName });
 
     // The page behind the report's decision links; the report functions sign the links with its keys.

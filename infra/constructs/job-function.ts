@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, Lazy, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Size, Stack, Stage } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { AnyPrincipal, Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +13,7 @@ import { BUNDLED_CONFIG_FILE, ENV } from '../../shared/app/env.ts';
 import type { Config } from '../../shared/config/schema.ts';
 import { BUNDLE, nodeOptions } from '../bundling.ts';
 import { comprehendRegions } from '../stack-settings.ts';
+import type { ExportsBucket } from './exports-bucket.ts';
 
 /** Every DynamoDB call shared/store makes; a new kind of call there needs a line here. */
 export const TABLE_ACTIONS = [
@@ -43,6 +44,8 @@ export interface JobFunctionProps {
   description?: string;
   /** Whether this function classifies reply tone (gets the Comprehend grant when a profile picks Comprehend). Default true. */
   classifiesTone?: boolean;
+  /** /tmp size (default Lambda's 512 MB): the functions that pull exports download them there. */
+  ephemeralStorageMb?: number;
 }
 
 /**
@@ -77,6 +80,7 @@ export class JobFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memoryMb,
       timeout: Duration.seconds(props.timeoutSeconds),
+      ...(props.ephemeralStorageMb !== undefined ? { ephemeralStorageSize: Size.mebibytes(props.ephemeralStorageMb) } : {}),
       logGroup,
       role,
       ...(props.deadLetterQueue !== undefined ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2, maxEventAge: Duration.hours(6) } : {}),
@@ -114,6 +118,25 @@ export class JobFunction extends NodejsFunction {
   bindTable(table: ITable): void {
     table.grant(this, ...TABLE_ACTIONS);
     this.addEnvironment(ENV.tableName, table.tableName);
+  }
+
+  /**
+   * Reads the export sources' prefixes of the exports bucket (its own policy, so cdk-nag's acknowledgement of
+   * the object wildcard covers it alone), and gets the bucket's name in the environment. Undefined (and no
+   * variable) when the config has no export source.
+   */
+  readExports(exports: ExportsBucket): Policy | undefined {
+    const statements = exports.readStatements();
+    if (statements.length === 0) return undefined;
+    const policy = new Policy(this.node.scope as Construct, `${this.node.id}ExportsRead`, { statements });
+    const role = this.role;
+    if (role === undefined) throw new Error(`${this.node.path} has no role to read the exports with`);
+    policy.attachToRole(role);
+    // A run right after a deploy must not find the function without its grant.
+    this.node.addDependency(policy);
+    this.addEnvironment(ENV.exportsBucket, exports.bucket.bucketName);
+    exports.acknowledgeObjectWildcards(policy);
+    return policy;
   }
 
   /** Read access to exactly these secrets, nothing else (see `onlyTheseFunctionsReadTheTokens` for everyone else). */

@@ -9,6 +9,8 @@ export const ENV = {
   configPath: 'FOLLOWBACK_CONFIG_PATH',
   /** Optional SES configuration set (from `delivery.configurationSet`). */
   sesConfigurationSet: 'FOLLOWBACK_SES_CONFIGURATION_SET',
+  /** The exports bucket (set on the functions that pull): export sources read `exports/<profile>/<source>/` there. */
+  exportsBucket: 'FOLLOWBACK_EXPORTS_BUCKET',
 } as const;
 
 /** File name of the config shipped inside the function bundle. */
@@ -22,6 +24,8 @@ export const STACK_OUTPUTS = {
   alarmTopicArn: 'AlarmTopicArn',
   /** The Step Functions state machine a firing runs on (`followback invoke` starts an execution of it). */
   firingStateMachineArn: 'FiringStateMachineArn',
+  /** The S3 bucket `followback import --deployed` files exports in. */
+  exportsBucketName: 'ExportsBucketName',
 } as const;
 
 /** `source` of the events the Scheduler sends, so the handler tells them from manual ones. */

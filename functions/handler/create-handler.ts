@@ -10,7 +10,7 @@ import type { SessionStore } from '../../shared/ports/source.ts';
 import type { ProfileStore } from '../../shared/ports/store.ts';
 import type { RunClassifiers } from '../../shared/classify/build-classifiers.ts';
 import type { DecisionPageDeps } from '../../shared/decide/report-parts.ts';
-import { buildSources } from '../../shared/sources/build-sources.ts';
+import { buildSources, type ExportsBucketDeps } from '../../shared/sources/build-sources.ts';
 import { InvalidEventError, parseJobEvent, type JobEvent } from './event.ts';
 import { toSummary, type RunSummary } from './summary.ts';
 
@@ -27,6 +27,8 @@ export interface JobDeps {
   classifiers?: RunClassifiers;
   /** Signed decision links in the email and the owner's confirmed actions (when the stack deploys the decision page). */
   decisionPage?: DecisionPageDeps;
+  /** Deployed with export sources: where they read their exports (the stack's exports bucket). */
+  exportsBucket?: ExportsBucketDeps;
 }
 
 export interface HandlerOptions {
@@ -80,7 +82,7 @@ export function createHandler(provide: () => Promise<JobDeps>, options: HandlerO
         { profile, now, dryRun, runKey, ...(pullDeadline ? { pullDeadline } : {}) },
         {
           store: d.store,
-          sourcesFor: (p) => buildSources(p, { secrets: d.secrets, sessions: d.store, configDir: d.configDir }),
+          sourcesFor: (p) => buildSources(p, { secrets: d.secrets, sessions: d.store, configDir: d.configDir, ...(d.exportsBucket !== undefined ? { exportsBucket: d.exportsBucket } : {}) }),
           mailer: dryRun ? null : d.mailer,
           ...d.classifiers,
           ...(d.decisionPage !== undefined ? { decisionPage: d.decisionPage } : {}),

@@ -1,5 +1,7 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -35,6 +37,8 @@ export async function depsFromEnv(env: Env, bundleDir: string, logger: Logger): 
   const secrets = new SecretsManagerResolver({ client: new SecretsManagerClient({}) });
   // Set by the stack when it deploys the decision page: the email then carries signed links.
   const decisionKeysSecret = env[DECISION_KEYS_SECRET_ENV];
+  // Set by the stack on the functions that pull when the config has export sources.
+  const exportsBucket = env[ENV.exportsBucket];
   return {
     config,
     configDir: dirname(configPath),
@@ -45,6 +49,9 @@ export async function depsFromEnv(env: Env, bundleDir: string, logger: Logger): 
     classifiers: await buildClassifiers(config.profiles),
     ...(decisionKeysSecret !== undefined && decisionKeysSecret !== ''
       ? { decisionPage: secretDecisionPage({ secrets, secretName: decisionKeysSecret, ledger: store.decisionLedger() }) }
+      : {}),
+    ...(exportsBucket !== undefined && exportsBucket !== ''
+      ? { exportsBucket: { client: new S3Client({}), bucket: exportsBucket, tmpDir: join(tmpdir(), 'followback-exports') } }
       : {}),
   };
 }

@@ -1,10 +1,12 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ProfileConfig, SourceConfig } from '../config/schema.ts';
+import { exportsPrefix } from '../ports/export-inbox.ts';
 import type { SecretResolver } from '../ports/secrets.ts';
 import { SourceError, type SessionStore, type Source } from '../ports/source.ts';
 import { BlueskySource } from './bluesky/bluesky-source.ts';
 import { DemoSource } from './demo/demo-source.ts';
 import { ExportSource } from './exports/export-source.ts';
+import { S3ExportInbox, type S3ReadClient } from './exports/s3-export-inbox.ts';
 import { FileSource } from './file/file-source.ts';
 import { MastodonSource } from './mastodon/mastodon-source.ts';
 
@@ -13,6 +15,15 @@ export interface BuildSourcesDeps {
   sessions: SessionStore;
   /** Relative file-source paths are resolved against the config file's folder. */
   configDir: string;
+  /** Deployed: export sources read the exports bucket (`exports/<profile>/<source>/`) instead of their local folder. */
+  exportsBucket?: ExportsBucketDeps;
+}
+
+export interface ExportsBucketDeps {
+  client: S3ReadClient;
+  bucket: string;
+  /** Where exports are downloaded to be read (the Lambda's /tmp); each source gets its own folder under it. */
+  tmpDir: string;
 }
 
 /**
@@ -36,8 +47,16 @@ async function buildSource(config: SourceConfig, profile: ProfileConfig, deps: B
     case 'x':
     case 'linkedin':
     case 'tiktok':
+    {
+      if (deps.exportsBucket !== undefined) {
+        // Deployed: the source's prefix of the exports bucket; the config's folder is a path on the owner's machine.
+        const { client, bucket, tmpDir } = deps.exportsBucket;
+        const inbox = new S3ExportInbox({ client, bucket, prefix: exportsPrefix(profile.id, config.id), tmpDir: join(tmpDir, profile.id, config.id) });
+        return new ExportSource({ id: config.id, network: config.type, dir: inbox.where, inbox, reminderDays: config.exportReminderDays });
+      }
       // The exports folder, like a file source's path, is relative to the config file.
       return new ExportSource({ id: config.id, network: config.type, dir: resolve(deps.configDir, config.exports), reminderDays: config.exportReminderDays });
+    }
     case 'mastodon': {
       const token = await secretOrFailure(config.id, 'mastodon', () => deps.secrets.resolve(config.accessToken));
       if (typeof token !== 'string') return token;

@@ -20,27 +20,34 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type Dirent } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { ExportInboxError, type ExportCandidate, type ExportInbox, type ExportListing, type OpenedExport } from '../../ports/export-inbox.ts';
 import { isJunkPath } from './archive.ts';
 
-export interface ExportCandidate {
-  /** The export's name in the folder: the ZIP's name (its stem for several parts) or the folder's. */
-  readonly name: string;
-  /** Absolute paths of its parts (one ZIP, the ZIP parts in order, or one folder). */
-  readonly paths: readonly string[];
-  /** The newest modification time of its parts (when it was filed): ms since the epoch. */
-  readonly filedAtMs: number;
-}
+// The candidate and listing shapes are the inbox port's (a bucket prefix lists the same way: s3-export-inbox.ts).
+export type { ExportCandidate, ExportListing } from '../../ports/export-inbox.ts';
 
-export interface ExportListing {
-  readonly candidates: readonly ExportCandidate[];
-  /** Files in the folder that are not exports (not a ZIP, not a folder), by name. */
-  readonly ignored: readonly string[];
-  /** False when the folder does not exist (yet). */
-  readonly exists: boolean;
+/** The exports folder as the export source's inbox: listed here, read in place (nothing to copy or clean). */
+export class FolderExportInbox implements ExportInbox {
+  constructor(
+    readonly where: string,
+    /** Names the network in the "is a file" message, e.g. "Instagram". */
+    private readonly networkName: string,
+  ) {}
+
+  async list(): Promise<ExportListing> {
+    const info = await stat(this.where).catch(() => undefined);
+    if (info !== undefined && !info.isDirectory()) throw new ExportInboxError(`${this.where}: is a file, not the folder of ${this.networkName} exports`);
+    return listExports(this.where);
+  }
+
+  async open(candidate: ExportCandidate): Promise<OpenedExport> {
+    return { paths: candidate.paths, release: async () => {} };
+  }
 }
 
 const PART_MARKER = /^(.*?)((?:\s*\(\d{1,3}\))|(?:[ _.-]part[ _-]?\d{1,3}(?:[ _-]?of[ _-]?\d{1,3})?)|(?:[ _-]\d{1,3}[ _-]?of[ _-]?\d{1,3}))$/i;
-const UNFINISHED = /\.(crdownload|part|partial|download|tmp)$/i;
+/** Names of downloads still in progress (skipped; also in a bucket prefix). */
+export const UNFINISHED = /\.(crdownload|part|partial|download|tmp)$/i;
 
 /** A ZIP's (or folder's) name as stem + part marker + extension: `a_part_2.zip` → `a`, `_part_2`, `.zip`. */
 export function splitPartName(fileName: string): { stem: string; marker: string; ext: string } {
@@ -66,10 +73,16 @@ export function groupKey(fileName: string): string {
 }
 
 /** Natural order of part numbers (`part_2` before `part_10`); the unmarked original first. */
-function partOrder(a: string, b: string): number {
+export function partOrder(a: string, b: string): number {
   const na = Number(/(\d+)\D*$/.exec(splitPartName(a).marker)?.[1] ?? '-1');
   const nb = Number(/(\d+)\D*$/.exec(splitPartName(b).marker)?.[1] ?? '-1');
   return na !== nb ? na - nb : a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** An export's name from its part names in order: the ZIP's name, or `stem.zip (N parts)`. */
+export function exportName(sortedParts: readonly string[]): string {
+  const first = sortedParts[0] as string;
+  return sortedParts.length === 1 ? first : `${splitPartName(first).stem}${splitPartName(first).ext} (${sortedParts.length} parts)`;
 }
 
 /** The exports in a folder, grouped (see the module comment). Throws when the path exists but is no folder. */
@@ -102,8 +115,7 @@ export async function listExports(dir: string): Promise<ExportListing> {
     const paths = sorted.map((n) => join(dir, n));
     let filedAtMs = 0;
     for (const p of paths) filedAtMs = Math.max(filedAtMs, (await stat(p)).mtimeMs);
-    const first = sorted[0] as string;
-    candidates.push({ name: sorted.length === 1 ? first : `${splitPartName(first).stem}${splitPartName(first).ext} (${sorted.length} parts)`, paths, filedAtMs });
+    candidates.push({ name: exportName(sorted), paths, filedAtMs });
   }
   candidates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { candidates, ignored: ignored.sort(), exists: true };

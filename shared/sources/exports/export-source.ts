@@ -23,11 +23,11 @@
  *    pull with a SourceError naming the file (the run goes on with the other
  *    sources, and the report marks this one stale).
  */
-import { stat } from 'node:fs/promises';
 import type { SourcePull } from '../../domain/model.ts';
+import { ExportInboxError, type ExportCandidate, type ExportInbox, type ExportListing, type OpenedExport } from '../../ports/export-inbox.ts';
 import { SourceError, type PullContext, type Source } from '../../ports/source.ts';
 import { htmlExportMessage, looksLikeHtmlExport, openExport } from './archive.ts';
-import { listExports, type ExportCandidate } from './export-inbox.ts';
+import { FolderExportInbox } from './export-inbox.ts';
 import { ExportError, type ExportNetwork, type ExportParser, type ExportSnapshot } from './export-types.ts';
 import { aNetwork, EXPORT_PARSERS, NETWORK_NAMES, recognisedNetworks } from './parsers.ts';
 import { EXPORT_OBSERVES, narrowedObserves } from './observes.ts';
@@ -36,8 +36,10 @@ import { snapshotToPull } from './snapshot-to-pull.ts';
 export interface ExportSourceOptions {
   id: string;
   network: ExportNetwork;
-  /** The exports folder (absolute, or as messages should name it). */
+  /** The exports folder (absolute, or as messages should name it); with `inbox`, how messages name that. */
   dir: string;
+  /** Where the exports are listed and opened: default the folder `dir`; deployed, a bucket prefix (s3-export-inbox.ts). */
+  inbox?: ExportInbox;
   /** Days after which the newest export is old enough to ask for a new one (default 30). */
   reminderDays?: number;
   /** Injected in tests; defaults to every network's parser. */
@@ -68,6 +70,7 @@ export class ExportSource implements Source {
   readonly platform: string;
   private readonly network: ExportNetwork;
   private readonly dir: string;
+  private readonly inbox: ExportInbox;
   private readonly reminderDays: number;
   private readonly parsers: Readonly<Record<ExportNetwork, ExportParser>>;
 
@@ -76,6 +79,7 @@ export class ExportSource implements Source {
     this.network = options.network;
     this.platform = options.network;
     this.dir = options.dir;
+    this.inbox = options.inbox ?? new FolderExportInbox(options.dir, NETWORK_NAMES[options.network]);
     this.reminderDays = options.reminderDays ?? 30;
     this.parsers = options.parsers ?? EXPORT_PARSERS;
   }
@@ -187,21 +191,22 @@ export class ExportSource implements Source {
     return `the newest ${this.name} export is from ${day(exportedAt)} (${age} days ago): download a new one (${DOWNLOAD_STEPS[this.network]}) and file it with followback import`;
   }
 
-  private async list(): Promise<Awaited<ReturnType<typeof listExports>>> {
+  private async list(): Promise<ExportListing> {
     try {
-      const info = await stat(this.dir).catch(() => undefined);
-      if (info !== undefined && !info.isDirectory()) throw new SourceError(this.id, `${this.dir}: is a file, not the folder of ${this.name} exports`);
-      return await listExports(this.dir);
+      return await this.inbox.list();
     } catch (err) {
-      if (err instanceof SourceError) throw err;
+      if (err instanceof ExportInboxError) throw new SourceError(this.id, err.message, { cause: err });
       throw new SourceError(this.id, `${this.dir}: cannot list the exports folder (${err instanceof Error ? err.message : String(err)})`, { cause: err });
     }
   }
 
   /** Opens and parses one export; anything wrong fails the pull with the file's name and the reason. */
   private async read(candidate: ExportCandidate): Promise<ExportSnapshot> {
+    let opened: OpenedExport | undefined;
     try {
-      const files = await openExport(candidate.paths, { label: candidate.name });
+      // A bucket's export is downloaded to /tmp here, and removed again below.
+      opened = await this.inbox.open(candidate);
+      const files = await openExport(opened.paths, { label: candidate.name });
       try {
         const networks = recognisedNetworks(files, this.parsers);
         if (!networks.includes(this.network)) {
@@ -220,8 +225,10 @@ export class ExportSource implements Source {
         await files.close();
       }
     } catch (err) {
-      if (err instanceof ExportError) throw new SourceError(this.id, err.message.includes(candidate.name) ? err.message : `${candidate.name}: ${err.message}`, { cause: err });
+      if (err instanceof ExportError || err instanceof ExportInboxError) throw new SourceError(this.id, err.message.includes(candidate.name) ? err.message : `${candidate.name}: ${err.message}`, { cause: err });
       throw new SourceError(this.id, `${candidate.name}: cannot be read (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    } finally {
+      await opened?.release();
     }
   }
 }

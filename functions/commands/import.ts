@@ -4,12 +4,20 @@
  * prints what it holds in a few lines, and files it in the source's `exports`
  * folder, where the next run reads it. A broken, HTML or other network's
  * export is refused (exit 2) with a message naming the file, and nothing is
- * stored. (Deployed stacks read exports from an S3 bucket; filing there is not
- * this command's job yet: it files in the local folder only.)
+ * stored. With `--deployed` (or `--bucket NAME`) it files the export in the
+ * deployed stack's exports bucket instead, under `exports/<profile>/<source>/`,
+ * where the scheduled runs read it; the bucket is found in the stack's
+ * outputs as `followback invoke` finds the state machine. It uploads with the
+ * owner's own AWS credentials (the functions can only read the bucket).
  */
 import { resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { CloudFormationClient, DescribeStacksCommand, type DescribeStacksCommandOutput } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
+import { STACK_OUTPUTS } from '../../shared/app/env.ts';
+import { EXPORT_DOWNLOAD_LIMIT_BYTES, exportsPrefix } from '../../shared/ports/export-inbox.ts';
+import { fileExportInBucket, tooBig, type S3WriteClient } from '../../shared/sources/exports/s3-export-inbox.ts';
 import type { ExportSourceConfig, SourceConfig } from '../../shared/config/schema.ts';
 import { htmlExportMessage, looksLikeHtmlExport, openExport } from '../../shared/sources/exports/archive.ts';
 import { fileExport } from '../../shared/sources/exports/export-inbox.ts';
@@ -32,7 +40,15 @@ Options:
   --source ID     the profile's export source to file it for (its "id" in the config)
   --profile ID    the profile (needed when the config has several)
   --config FILE   config file (default: followback.config.json)
+  --deployed      file it in the deployed stack's exports bucket (found through the
+                  stack's "${STACK_OUTPUTS.exportsBucketName}" output), under exports/<profile>/<source>/
+  --bucket NAME   the same, naming the bucket (no stack lookup)
+  --stack NAME    the stack (default: the config's deploy.stackName, else Followback)
+  --region NAME   AWS region (default: your AWS profile's)
   -h, --help      this help
+
+Filing in the bucket takes ZIPs (as downloaded, or their parts; not an unpacked
+folder), up to ${Math.round(EXPORT_DOWNLOAD_LIMIT_BYTES / 1024 ** 3)} GB in all: what a deployed run can download.
 
 Exit codes: 0 filed (or already there), 1 could not be written, 2 bad input or a broken/wrong export.`;
 
@@ -41,7 +57,24 @@ interface ImportFlags {
   source: string;
   profile?: string;
   config?: string;
+  /** File in the deployed stack's exports bucket (set by --deployed or --bucket). */
+  deployed: boolean;
+  bucket?: string;
+  stack?: string;
+  region?: string;
 }
+
+/** The AWS calls `import --deployed` makes; tests pass clients pointed at local servers. */
+export interface ImportClients {
+  s3: S3WriteClient;
+  cloudFormation: { send(command: DescribeStacksCommand): Promise<DescribeStacksCommandOutput> };
+}
+export type MakeImportClients = (region: string | undefined) => ImportClients;
+
+const defaultImportClients: MakeImportClients = (region) => ({
+  s3: new S3Client(region !== undefined ? { region } : {}),
+  cloudFormation: new CloudFormationClient(region !== undefined ? { region } : {}),
+});
 
 export function parseImportFlags(argv: string[]): ImportFlags | 'help' {
   let parsed;
@@ -54,6 +87,10 @@ export function parseImportFlags(argv: string[]): ImportFlags | 'help' {
         source: { type: 'string' },
         profile: { type: 'string' },
         config: { type: 'string' },
+        deployed: { type: 'boolean', default: false },
+        bucket: { type: 'string' },
+        stack: { type: 'string' },
+        region: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -65,7 +102,22 @@ export function parseImportFlags(argv: string[]): ImportFlags | 'help' {
   const files = parsed.positionals.filter((p) => p.trim() !== '');
   if (files.length === 0) throw new UsageError(`which export? e.g. followback import instagram-you-2026-11-02-abc.zip --source instagram\n\n${IMPORT_USAGE}`);
   if (v.source === undefined || v.source === '') throw new UsageError(`--source is needed: the id of the export source to file it for\n\n${IMPORT_USAGE}`);
-  return { files, source: v.source, ...(v.profile !== undefined ? { profile: v.profile } : {}), ...(v.config !== undefined ? { config: v.config } : {}) };
+  for (const flag of ['bucket', 'stack', 'region'] as const) {
+    if (v[flag] !== undefined && v[flag].trim() === '') throw new UsageError(`--${flag} needs a value`);
+  }
+  if (v.bucket !== undefined && v.stack !== undefined) throw new UsageError('--bucket names the bucket; --stack is for finding it: give one of them');
+  const deployed = v.deployed || v.bucket !== undefined;
+  if (!deployed && (v.stack !== undefined || v.region !== undefined)) throw new UsageError('--stack and --region are for --deployed');
+  return {
+    files,
+    source: v.source,
+    deployed,
+    ...(v.profile !== undefined ? { profile: v.profile } : {}),
+    ...(v.config !== undefined ? { config: v.config } : {}),
+    ...(v.bucket !== undefined ? { bucket: v.bucket } : {}),
+    ...(v.stack !== undefined ? { stack: v.stack } : {}),
+    ...(v.region !== undefined ? { region: v.region } : {}),
+  };
 }
 
 function isExportSource(config: SourceConfig): config is ExportSourceConfig {
@@ -119,7 +171,7 @@ export async function checkExport(paths: readonly string[], network: ExportNetwo
   }
 }
 
-export async function importCommand(argv: string[], io: CliIo): Promise<number> {
+export async function importCommand(argv: string[], io: CliIo, makeClients: MakeImportClients = defaultImportClients): Promise<number> {
   const input = await readCommandInput(io, IMPORT_USAGE, async () => {
     const flags = parseImportFlags(argv);
     if (flags === 'help') return 'help';
@@ -138,10 +190,20 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     const missing = flags.files.filter((_, i) => kinds[i] === 'missing');
     if (missing.length > 0) throw new UsageError(`${missing.join(', ')}: no such file or folder`);
     if (paths.length > 1 && kinds.includes('folder')) throw new UsageError('give one unpacked folder, or the ZIP parts of one export; not several folders or folders with ZIPs');
-    return { profile, source, paths, dir: resolve(configDir, source.exports) };
+    if (flags.deployed && kinds.includes('folder')) throw new UsageError(`${flags.files.join(', ')}: the exports bucket takes the ZIP as downloaded (or its parts), not an unpacked folder`);
+    return { profile, source, paths, dir: resolve(configDir, source.exports), flags, config };
   });
   if (typeof input === 'number') return input;
-  const { profile, source, paths, dir } = input;
+  const { profile, source, paths, dir, flags, config } = input;
+
+  // What a deployed run can download (shared/ports/export-inbox.ts): refused before anything is read or sent.
+  if (flags.deployed) {
+    const total = (await Promise.all(paths.map((p) => stat(p)))).reduce((sum, s) => sum + s.size, 0);
+    if (total > EXPORT_DOWNLOAD_LIMIT_BYTES) {
+      io.stderr(`followback: ${tooBig(flags.files.join(', '), total, EXPORT_DOWNLOAD_LIMIT_BYTES)}\nnothing was stored.\n`);
+      return EXIT_BAD_INPUT;
+    }
+  }
 
   let checked: { label: string; snapshot: ExportSnapshot };
   try {
@@ -156,6 +218,8 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
   }
   for (const line of describeExport(checked.label, checked.snapshot, source.id)) io.stdout(`${line}\n`);
 
+  if (flags.deployed) return fileDeployed(flags, config.deploy?.stackName ?? 'Followback', profile.id, source.id, paths, io, makeClients);
+
   try {
     const filed = await fileExport(dir, paths);
     io.stdout(
@@ -166,6 +230,47 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     return EXIT_OK;
   } catch (err) {
     io.stderr(`followback: cannot file the export in ${dir}: ${err instanceof Error ? err.message : String(err)}\nnothing was stored.\n`);
+    return EXIT_RUN_FAILED;
+  }
+}
+
+/** Files the checked export in the deployed exports bucket (found in the stack outputs unless --bucket names it). */
+async function fileDeployed(flags: ImportFlags, configStack: string, profileId: string, sourceId: string, paths: readonly string[], io: CliIo, makeClients: MakeImportClients): Promise<number> {
+  const clients = makeClients(flags.region);
+  const where = flags.region !== undefined ? ` in ${flags.region}` : '';
+  let bucket = flags.bucket;
+  if (bucket === undefined) {
+    const stackName = flags.stack ?? configStack;
+    try {
+      const out = await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+      bucket = out.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === STACK_OUTPUTS.exportsBucketName)?.OutputValue;
+      if (bucket === undefined) {
+        io.stderr(`followback: stack ${stackName}${where} has no "${STACK_OUTPUTS.exportsBucketName}" output (deployed before it had an exports bucket: redeploy it); nothing was stored.\n`);
+        return EXIT_RUN_FAILED;
+      }
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      io.stderr(
+        /does not exist/i.test(message)
+          ? `followback: stack ${stackName} not found${where}; deploy it (npx cdk deploy) or pass --stack NAME / --region NAME / --bucket NAME; nothing was stored.\n`
+          : `followback: cannot read stack ${stackName}${where}: ${message}; nothing was stored.\n`,
+      );
+      return EXIT_RUN_FAILED;
+    }
+  }
+  const prefix = exportsPrefix(profileId, sourceId);
+  try {
+    const filed = await fileExportInBucket(clients.s3, bucket, prefix, paths);
+    const names = filed.keys.map((k) => k.slice(prefix.length)).join(', ');
+    io.stdout(
+      filed.alreadyThere
+        ? `${profileId}/${sourceId}: already filed as ${names} in s3://${bucket}/${prefix}; nothing uploaded\n`
+        : `${profileId}/${sourceId}: filed as ${names} in s3://${bucket}/${prefix}; the next deployed run reads it\n`,
+    );
+    return EXIT_OK;
+  } catch (err) {
+    const e = err as { name?: string; message?: string };
+    io.stderr(`followback: cannot file the export in s3://${bucket}/${prefix}: ${e.name !== undefined && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message ?? String(err)}\nnothing was stored.\n`);
     return EXIT_RUN_FAILED;
   }
 }

@@ -13,10 +13,13 @@
  *  - PutObject `PUT /bucket/key` -> 200 with ETag; with `If-None-Match: *` on an
  *    existing key, 412 `PreconditionFailed` (Condition If-None-Match) and nothing written.
  *    An `aws-chunked` body (the SDK's flexible-checksum streaming upload) is decoded.
+ *  - CopyObject `PUT /bucket/key` with `x-amz-copy-source: /bucket/source-key` -> `<CopyObjectResult>`
+ *    (ETag, LastModified); 404 `NoSuchKey` when the source is missing.
+ *  - DeleteObject `DELETE /bucket/key` -> 204 (also for a missing key, as S3).
  *  - any other bucket: 404 `NoSuchBucket`; anything else: 501 `NotImplemented`.
  *
  * Shapes and codes from the Amazon S3 API Reference (ListObjectsV2 "Response
- * Syntax", GetObject, HeadObject, PutObject "If-None-Match" / 412
+ * Syntax", GetObject, HeadObject, CopyObject, DeleteObject, PutObject "If-None-Match" / 412
  * PreconditionFailed, "Error responses" `<Error><Code/><Message/>...`), and
  * the ListObjectsV2Output fields as the SDKs document them (KeyCount,
  * NextContinuationToken sent when IsTruncated is true). Not signed-request
@@ -136,6 +139,25 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       res.setHeader('etag', o.etag);
       res.setHeader('last-modified', o.lastModified.toUTCString());
       res.end(head ? undefined : o.body);
+      return;
+    }
+    if (req.method === 'PUT' && key !== '' && req.headers['x-amz-copy-source'] !== undefined) {
+      await readBody(req);
+      const from = decodeURIComponent(String(req.headers['x-amz-copy-source'])).replace(/^\//, '');
+      const source = from.startsWith(`${bucket}/`) ? objects.get(from.slice(bucket.length + 1)) : undefined;
+      if (source === undefined) return sendError(res, 404, 'NoSuchKey', 'The specified key does not exist.', { Key: from });
+      const o = { body: source.body, lastModified: new Date(), etag: source.etag };
+      objects.set(key, o);
+      res.statusCode = 200;
+      res.setHeader('content-type', 'application/xml');
+      res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<CopyObjectResult xmlns="${XMLNS}"><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${esc(o.etag)}</ETag></CopyObjectResult>`);
+      return;
+    }
+    if (req.method === 'DELETE' && key !== '') {
+      await readBody(req);
+      objects.delete(key);
+      res.statusCode = 204;
+      res.end();
       return;
     }
     if (req.method === 'PUT' && key !== '') {

@@ -12,16 +12,37 @@
  * so an export bigger than /tmp is refused with a message, not a full disk.
  * `release` removes the copy once it is read; `list` first removes whatever an
  * invocation that died mid-read left behind (this source's folder only).
+ *
+ * An export of several parts is uploaded by `followback import` under a
+ * hidden staging prefix (`.importing-<id>/<part name>`) and then copied into
+ * place part by part; the staging objects are deleted last. A listing that
+ * still sees a staging object holds back the export with those part names
+ * (S3 lists with strong read-after-write consistency), so a run never reads
+ * some parts of an export and moves past it.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, ListObjectsV2Command, type GetObjectCommandOutput, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type CopyObjectCommandOutput,
+  type DeleteObjectCommandOutput,
+  type GetObjectCommandOutput,
+  type HeadObjectCommandOutput,
+  type ListObjectsV2CommandOutput,
+  type PutObjectCommandOutput,
+} from '@aws-sdk/client-s3';
 import { EXPORT_DOWNLOAD_LIMIT_BYTES, ExportInboxError, type ExportCandidate, type ExportInbox, type ExportListing, type OpenedExport } from '../../ports/export-inbox.ts';
 import { isJunkPath } from './archive.ts';
-import { exportName, groupKey, partOrder, UNFINISHED } from './export-inbox.ts';
+import { exportName, groupKey, partOrder, splitPartName, UNFINISHED } from './export-inbox.ts';
 
 /** The two calls the inbox makes; an `S3Client` satisfies it. */
 export interface S3ReadClient {
@@ -41,6 +62,10 @@ export interface S3ExportInboxOptions {
   /** MaxKeys of each ListObjectsV2 page (S3's default and maximum: 1000). */
   pageSize?: number;
 }
+
+/** A part being filed by `followback import` (see the module comment). */
+export const STAGING_DIR = '.importing-';
+const STAGED = /^\.importing-[^/]+\/([^/]+)$/;
 
 interface Listed {
   key: string;
@@ -67,6 +92,12 @@ export class S3ExportInbox implements ExportInbox {
     const zips = new Map<string, Listed[]>();
     const folders = new Map<string, Listed[]>();
     const ignored = new Set<string>();
+    const staged = new Set<string>();
+    for (const object of objects) {
+      const rel = object.key.slice(this.options.prefix.length);
+      const m = STAGED.exec(rel);
+      if (m?.[1] !== undefined) staged.add(groupKey(m[1]));
+    }
     for (const object of objects) {
       this.sizes.set(object.key, object.size);
       const rel = object.key.slice(this.options.prefix.length);
@@ -84,7 +115,9 @@ export class S3ExportInbox implements ExportInbox {
       }
     }
     const candidates: ExportCandidate[] = [];
-    for (const parts of zips.values()) {
+    for (const [group, parts] of zips) {
+      // Still being filed by followback import: read next time, whole.
+      if (staged.has(group)) continue;
       const names = parts.map((p) => p.key.slice(this.options.prefix.length)).sort(partOrder);
       candidates.push({ name: exportName(names), paths: names.map((n) => `${this.options.prefix}${n}`), filedAtMs: newest(parts) });
     }
@@ -184,4 +217,126 @@ function mb(bytes: number): string {
 /** The message for an export a deployed pull cannot hold (also used by `followback import --deployed`). */
 export function tooBig(name: string, bytes: number, limit: number): string {
   return `${name} is ${mb(bytes)}, more than the ${mb(limit)} a deployed pull downloads: download the export again with only "Followers and following" and "Your activity" (no media), and import that`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filing (followback import --deployed, with the owner's own credentials)
+
+/** The calls filing makes; an `S3Client` satisfies it. */
+export interface S3WriteClient {
+  send(command: HeadObjectCommand): Promise<HeadObjectCommandOutput>;
+  send(command: PutObjectCommand): Promise<PutObjectCommandOutput>;
+  send(command: CopyObjectCommand): Promise<CopyObjectCommandOutput>;
+  send(command: DeleteObjectCommand): Promise<DeleteObjectCommandOutput>;
+}
+
+export interface FiledInBucket {
+  /** Object keys given to the parts. */
+  readonly keys: readonly string[];
+  /** True when the same export (same bytes) was already there: nothing was uploaded. */
+  readonly alreadyThere: boolean;
+}
+
+/** Thrown when an object appeared under a name while filing (another import at the same time). */
+export class BucketConflictError extends Error {
+  override readonly name = 'BucketConflictError';
+}
+
+async function md5Of(path: string): Promise<string> {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
+}
+
+function isPreconditionFailed(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'PreconditionFailed' || e.$metadata?.httpStatusCode === 412;
+}
+
+/** The object's ETag without quotes, or undefined when there is no such key. */
+async function etagAt(client: S3WriteClient, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return (head.ETag ?? '').replace(/"/g, '');
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+async function putNew(client: S3WriteClient, bucket: string, key: string, path: string): Promise<void> {
+  const size = (await stat(path)).size;
+  try {
+    // If-None-Match: * makes S3 refuse (412) rather than replace an object of the same key.
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(path), ContentLength: size, ContentType: 'application/zip', IfNoneMatch: '*' }));
+  } catch (err) {
+    if (isPreconditionFailed(err)) throw new BucketConflictError(`s3://${bucket}/${key} appeared while filing (another import?); nothing was overwritten: try again`);
+    throw err;
+  }
+}
+
+/**
+ * Files one export's ZIPs under `prefix`, named as the folder filing names them (./export-inbox.ts
+ * `fileExport`): the names kept, parts under different names renamed `<first stem>_part_N.zip`, a name
+ * already taken given a `.N` suffix on its stem; never an overwrite (HeadObject first, then PutObject with
+ * If-None-Match). The same bytes already there (ETag = MD5 of a single-request upload, true with SSE-S3)
+ * are not uploaded again. One ZIP is one PutObject (it appears whole); several parts are uploaded under a
+ * hidden staging prefix, copied into place, and the staging objects deleted, so a listing never takes some
+ * parts for the whole export (see the module comment).
+ */
+export async function fileExportInBucket(client: S3WriteClient, bucket: string, prefix: string, parts: readonly string[]): Promise<FiledInBucket> {
+  const given = parts.map((p) => basename(p));
+  const splits = given.map(splitPartName);
+  const sharedStem = splits.every((s) => s.stem.toLowerCase() === splits[0]?.stem.toLowerCase());
+  const planned = given.map((_name, i) => {
+    const s = splits[i] as { stem: string; marker: string; ext: string };
+    if (parts.length === 1 || sharedStem) return s;
+    return { stem: (splits[0] as { stem: string }).stem, marker: `_part_${i + 1}`, ext: s.ext === '' ? '.zip' : s.ext };
+  });
+  const nameWith = (p: { stem: string; marker: string; ext: string }, n: number): string => `${p.stem}${n === 0 ? '' : `.${n}`}${p.marker}${p.ext}`;
+
+  const md5s = await Promise.all(parts.map(md5Of));
+  const first = planned.map((p) => `${prefix}${nameWith(p, 0)}`);
+  const there = await Promise.all(first.map((key) => etagAt(client, bucket, key)));
+  if (there.every((etag, i) => etag !== undefined && etag === md5s[i])) return { keys: first, alreadyThere: true };
+
+  let n = 0;
+  let keys = first;
+  for (;;) {
+    const taken = n === 0 ? there : await Promise.all(keys.map((key) => etagAt(client, bucket, key)));
+    if (taken.every((etag) => etag === undefined)) break;
+    n += 1;
+    keys = planned.map((p) => `${prefix}${nameWith(p, n)}`);
+  }
+
+  if (parts.length === 1) {
+    await putNew(client, bucket, keys[0] as string, parts[0] as string);
+    return { keys, alreadyThere: false };
+  }
+  const staging = `${prefix}${STAGING_DIR}${randomBytes(6).toString('hex')}/`;
+  const staged = keys.map((key) => `${staging}${key.slice(prefix.length)}`);
+  const copied: string[] = [];
+  const remove = (list: readonly string[]): Promise<unknown> => Promise.all(list.map((key) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined)));
+  try {
+    for (let i = 0; i < parts.length; i++) await putNew(client, bucket, staged[i] as string, parts[i] as string);
+    for (let i = 0; i < parts.length; i++) {
+      const key = keys[i] as string;
+      if ((await etagAt(client, bucket, key)) !== undefined) throw new BucketConflictError(`s3://${bucket}/${key} appeared while filing (another import?); nothing was overwritten: try again`);
+      const source = `${bucket}/${(staged[i] as string).split('/').map(encodeURIComponent).join('/')}`;
+      await client.send(new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: source }));
+      copied.push(key);
+    }
+  } catch (err) {
+    // The parts copied so far go first (while the staging objects still hold the export back), then the staging.
+    await remove(copied);
+    await remove(staged);
+    throw err;
+  }
+  await remove(staged);
+  return { keys, alreadyThere: false };
 }

@@ -34,6 +34,7 @@ export function assemblePull(source: FiringSource, parts: SourcePull[], now: Dat
   const historySince = [...parts].reverse().find((p) => p.historySince !== undefined)?.historySince;
   const cursor = [...parts].reverse().find((p) => p.cursor !== undefined)?.cursor;
   const observes = [...parts].reverse().find((p) => p.observes !== undefined)?.observes;
+  const exportAge = [...parts].reverse().find((p) => p.exportAge !== undefined)?.exportAge;
   const pull: SourcePull = {
     sourceId: source.sourceId,
     platform: source.platform,
@@ -48,6 +49,7 @@ export function assemblePull(source: FiringSource, parts: SourcePull[], now: Dat
     problems,
     requests: parts.reduce((n, p) => n + p.requests, 0),
     ...(observes !== undefined ? { observes } : {}),
+    ...(exportAge !== undefined ? { exportAge } : {}),
   };
   return { sourceId: source.sourceId, platform: source.platform, ok: true, pull };
 }

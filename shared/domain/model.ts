@@ -133,5 +133,10 @@ export const SourcePull = z.object({
   requests: z.number().int().nonnegative().default(0),
   /** What this pull could see, when it differs from what the source's type declares (an export without its notifications). */
   observes: Observability.optional(),
+  /**
+   * Export sources only: the export date of the newest export read so far (this run's, or the last
+   * one read; absent when none ever was) and after how many days the email asks for a new one.
+   */
+  exportAge: z.object({ newestExportAt: IsoInstant.optional(), reminderDays: z.number().int().min(1) }).optional(),
 });
 export type SourcePull = z.infer<typeof SourcePull>;

@@ -6,7 +6,7 @@ import { REASON_CODES } from '../domain/analysis-types.ts';
 import type { Analysis, ContactVerdict, Figures, ReasonCode } from '../domain/analysis-types.ts';
 import { REPORT_SCHEMA_VERSION, UNFOLLOW_REASON_ORDER } from './report-schema.ts';
 import type { ActionTakenJson } from './actions-taken.ts';
-import type { ListSection, NoticeJson, OwnerDecisionJson, ReportContact, ReportJson, ReportLocale, UnfollowGroup } from './report-schema.ts';
+import type { ExportReminderJson, ListSection, NoticeJson, OwnerDecisionJson, ReportContact, ReportJson, ReportLocale, UnfollowGroup } from './report-schema.ts';
 
 export interface ReportInput {
   profileId: string;
@@ -28,6 +28,17 @@ export interface ReportInput {
   decisionsSince?: OwnerDecisionJson[];
   /** Confirmed actions attempted since the previous report (the apply engine's audit), oldest first. */
   actions?: ActionTakenJson[];
+  /** Every export source of the profile and its newest export read so far: the due ones become `exportReminders`. */
+  exportSources?: ExportSourceAge[];
+}
+
+/** One export source's newest export read so far (this run's, or the last one read), and its `exportReminderDays`. */
+export interface ExportSourceAge {
+  sourceId: string;
+  platform: string;
+  /** Absent when no export was ever read. */
+  newestExportAt?: string;
+  reminderDays: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -38,6 +49,7 @@ export function buildReport(input: ReportInput): ReportJson {
 
   const unfollowGroups = groupUnfollows(contacts.filter((c) => c.recommendation === 'unfollow'));
   const windowMs = Date.parse(analysis.now) - Date.parse(analysis.windowStart);
+  const exportReminders = exportRemindersOf(input.exportSources ?? [], analysis.now);
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -62,6 +74,7 @@ export function buildReport(input: ReportInput): ReportJson {
     trend: [...input.trend].sort((a, b) => b.at.localeCompare(a.at)).map((t) => ({ at: t.at, figures: { ...t.figures } })),
     staleSources: analysis.staleSources.map((s) => ({ ...s, problems: [...s.problems] })),
     notices: noticesOf(input),
+    ...(exportReminders.length > 0 ? { exportReminders } : {}),
     sections: {
       unfollow: { count: unfollowGroups.reduce((n, g) => n + g.count, 0), groups: unfollowGroups },
       review: listSection(contacts.filter((c) => c.recommendation === 'review'), leastEngagedFirst),
@@ -76,6 +89,23 @@ export function buildReport(input: ReportInput): ReportJson {
       ? { ownerDecisions: [...input.decisionsSince].sort((a, b) => a.at.localeCompare(b.at) || a.contact.localeCompare(b.contact)) }
       : {}),
   };
+}
+
+/**
+ * The export sources due for a new export: the newest export read is older
+ * than the source's reminder days (strictly, by the clock), or none was ever
+ * read. An export dated after the run (a backfill) counts as 0 days old.
+ */
+export function exportRemindersOf(sources: readonly ExportSourceAge[], now: string): ExportReminderJson[] {
+  const nowMs = Date.parse(now);
+  return sources.flatMap((s): ExportReminderJson[] => {
+    const base = { sourceId: s.sourceId, platform: s.platform, reminderDays: s.reminderDays };
+    const at = s.newestExportAt !== undefined ? Date.parse(s.newestExportAt) : Number.NaN;
+    if (Number.isNaN(at)) return [base];
+    const ageMs = Math.max(0, nowMs - at);
+    if (!(ageMs > s.reminderDays * DAY_MS)) return [];
+    return [{ ...base, newestExportAt: new Date(at).toISOString(), daysSince: Math.floor(ageMs / DAY_MS) }];
+  });
 }
 
 /** The reason a suggested unfollow is filed under: the first one in the fixed order. */

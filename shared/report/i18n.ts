@@ -10,6 +10,8 @@ import type { ReportContact, ReportLocale } from './report-schema.ts';
 
 export type SectionId = 'unfollow' | 'review' | 'followBack' | 'newFollowers' | 'lostFollowers' | 'topSupporters';
 export type FigureKey = keyof FigureDeltas;
+/** The networks read from their official exports (the same six as shared/sources/exports/export-types.ts). */
+export type ExportNetworkId = 'instagram' | 'threads' | 'facebook' | 'x' | 'linkedin' | 'tiktok';
 
 export interface SummaryFacts {
   following: number;
@@ -79,6 +81,15 @@ export interface Messages {
   followDates: Record<FollowDates, string>;
   /** Under the table, for a source whose removals stop at review. */
   sightReviewOnly(source: string): string;
+  /** The note near the top when an export source is due for a new export. */
+  exportReminderTitle: string;
+  /** `network`: the network's name, with the source id when it differs; `date` formatted; `days` whole days since. */
+  exportReminderDue(p: { network: string; date: string; days: number }): string;
+  exportReminderNone(network: string): string;
+  /** The network's steps to download a new export, then how to hand it over. */
+  exportReminderHow(steps: string): string;
+  /** Per network: its name and the short steps to download an export followback reads. */
+  exportNetworks: Record<ExportNetworkId, { name: string; steps: string }>;
   /** Labels of evidence facts the analysis is known to produce; others are shown with their own key. */
   evidence: Record<EvidenceKey, string>;
   yes: string;
@@ -196,6 +207,18 @@ const en: Messages = {
   sightColumns: { source: 'Source', inbound: 'From them', outbound: 'From you', hidden: 'Cannot see', followDates: 'Follow dates' },
   followDates: { both: 'both', following: 'whom you follow', followers: 'your followers', none: 'none' },
   sightReviewOnly: (source) => `${source}: silence cannot be confirmed here, so its contacts go to review, never straight to unfollow.`,
+  exportReminderTitle: 'Time for a fresh export',
+  exportReminderDue: ({ network, date, days }) => `${network}: the newest export read is from ${date}, ${days === 1 ? '1 day' : `${days} days`} ago.`,
+  exportReminderNone: (network) => `${network}: no export read yet.`,
+  exportReminderHow: (steps) => `How: ${steps}. Then file it with followback import.`,
+  exportNetworks: {
+    instagram: { name: 'Instagram', steps: 'Accounts Center → Your information and permissions → Download your information → Download to device; Format JSON, Date range All time, with "Followers and following" and "Your activity"' },
+    threads: { name: 'Threads', steps: 'Accounts Center → Your information and permissions → Download your information → your Threads profile → Download to device; Format JSON, Date range All time, with "Followers and following" and "Your activity"' },
+    facebook: { name: 'Facebook', steps: 'Accounts Center → Your information and permissions → Download your information → Download to device; Format JSON, Date range All time, with "Friends and followers", "Your activity" and "Notifications"' },
+    x: { name: 'X', steps: 'Settings → Your account → Download an archive of your data' },
+    linkedin: { name: 'LinkedIn', steps: 'Settings → Data privacy → Get a copy of your data ("Connections" is enough)' },
+    tiktok: { name: 'TikTok', steps: 'Settings → Account → Download your data; File format JSON, All data' },
+  },
   evidence: {
     observedDays: 'days observed',
     observedSince: 'observed since',
@@ -356,6 +379,18 @@ const it: Messages = {
   sightColumns: { source: 'Fonte', inbound: 'Da loro', outbound: 'Da te', hidden: 'Non vede', followDates: 'Date dei follow' },
   followDates: { both: 'entrambe', following: 'chi segui', followers: 'i tuoi follower', none: 'nessuna' },
   sightReviewOnly: (source) => `${source}: qui il silenzio non si può confermare, quindi i suoi contatti vanno valutati e mai tolti direttamente.`,
+  exportReminderTitle: 'È ora di un nuovo export',
+  exportReminderDue: ({ network, date, days }) => `${network}: l'export più recente letto è del ${date}, ${days === 1 ? '1 giorno' : `${days} giorni`} fa.`,
+  exportReminderNone: (network) => `${network}: ancora nessun export letto.`,
+  exportReminderHow: (steps) => `Come: ${steps}. Poi registralo con followback import.`,
+  exportNetworks: {
+    instagram: { name: 'Instagram', steps: 'Centro gestione account → Le tue informazioni e autorizzazioni → Scarica le tue informazioni → Scarica sul dispositivo; formato JSON, intervallo di date "Sempre" (All time), con "Follower e persone seguite" e "La tua attività"' },
+    threads: { name: 'Threads', steps: 'Centro gestione account → Le tue informazioni e autorizzazioni → Scarica le tue informazioni → il profilo Threads → Scarica sul dispositivo; formato JSON, intervallo di date "Sempre" (All time), con "Follower e persone seguite" e "La tua attività"' },
+    facebook: { name: 'Facebook', steps: 'Centro gestione account → Le tue informazioni e autorizzazioni → Scarica le tue informazioni → Scarica sul dispositivo; formato JSON, intervallo di date "Sempre" (All time), con "Amici e follower", "La tua attività" e "Notifiche"' },
+    x: { name: 'X', steps: 'Impostazioni → Il tuo account → Scarica un archivio dei tuoi dati' },
+    linkedin: { name: 'LinkedIn', steps: 'Impostazioni → Privacy dei dati → Ottieni una copia dei tuoi dati (basta "Collegamenti")' },
+    tiktok: { name: 'TikTok', steps: 'Impostazioni → Account → Scarica i tuoi dati; formato file JSON, tutti i dati' },
+  },
   evidence: {
     observedDays: 'giorni osservati',
     observedSince: 'osservato dal',

@@ -11,7 +11,7 @@ import { escapeHtml } from './escape-html.ts';
 import { truncate } from './format.ts';
 import { trendChartHtml } from './trend-chart.ts';
 import { actionsHtml } from './actions-taken.ts';
-import type { FigureView, GroupView, LinkView, ReportView, RowView, SectionView, SightView, StaleView, TrendView } from './report-view.ts';
+import type { ExportReminderView, FigureView, GroupView, LinkView, ReportView, RowView, SectionView, SightView, StaleView, TrendView } from './report-view.ts';
 
 const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;";
 const MUTED = 'color:#5f6368;';
@@ -29,6 +29,7 @@ export function renderHtml(view: ReportView, subject: string): string {
     block(`<h1 style="margin:0 0 8px 0;font-size:22px;line-height:28px;color:#202124;${FONT}">${e(view.title)}</h1>` +
       `<p style="margin:0;font-size:15px;line-height:22px;color:#202124;">${e(view.summary)}</p>` +
       (view.dryRunNote ? `<p style="margin:8px 0 0 0;font-size:13px;${MUTED}">${e(view.dryRunNote)}</p>` : '')),
+    view.exportReminders ? exportReminders(view.exportReminders) : '',
     figures(view),
     view.actionsTaken ? actionsHtml(view.actionsTaken) : '',
     view.trendChart ? trendChartHtml(view.trendChart) : '',
@@ -76,6 +77,19 @@ function staleBanner(stale: StaleView): string {
     .join('');
   const more = stale.more ? `<p style="margin:6px 0 0 0;font-size:13px;line-height:18px;font-style:italic;color:#5c3c00;">${e(stale.more)}</p>` : '';
   return block(`<p style="margin:0;font-size:15px;line-height:20px;font-weight:bold;color:#5c3c00;">⚠ ${e(stale.title)}</p>${items}${more}`, 'background-color:#fef7e0;border-bottom:1px solid #f9ab00;');
+}
+
+/** A calm note, not a warning: nothing is wrong, an export is simply getting old. */
+function exportReminders(r: ExportReminderView): string {
+  const items = r.items
+    .map(
+      (i) =>
+        `<p style="margin:6px 0 0 0;font-size:14px;line-height:20px;color:#174ea6;">${e(i.line)}</p>` +
+        (i.how ? `<p style="margin:2px 0 0 0;font-size:13px;line-height:18px;color:#3c4043;">${e(i.how)}</p>` : ''),
+    )
+    .join('');
+  const more = r.more ? `<p style="margin:6px 0 0 0;font-size:13px;line-height:18px;font-style:italic;${MUTED}">${e(r.more)}</p>` : '';
+  return block(`<p style="margin:0;font-size:15px;line-height:20px;font-weight:bold;color:#174ea6;">${e(r.title)}</p>${items}${more}`, 'background-color:#e8f0fe;border-top:1px solid #d2e3fc;border-bottom:1px solid #d2e3fc;');
 }
 
 function figures(view: ReportView): string {

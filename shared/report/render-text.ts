@@ -32,6 +32,15 @@ export function renderText(view: ReportView): string {
   para(view.summary);
   if (view.dryRunNote) para(view.dryRunNote);
   out.push('');
+  if (view.exportReminders) {
+    para(view.exportReminders.title);
+    for (const i of view.exportReminders.items) {
+      para(i.line, '  - ', '    ');
+      if (i.how) para(i.how, '    ');
+    }
+    if (view.exportReminders.more) para(view.exportReminders.more, '  ');
+    out.push('');
+  }
 
   const hasDeltas = view.figures.some((f) => f.delta !== null);
   out.push(hasDeltas ? `${view.figuresTitle} (${view.sinceLastRun})` : view.figuresTitle, '');

@@ -151,6 +151,17 @@ export const SourceSightJson = z
   .describe('What one source could and could not see this run.');
 export type SourceSightJson = z.infer<typeof SourceSightJson>;
 
+export const ExportReminderJson = z
+  .object({
+    sourceId: z.string(),
+    platform: z.string().describe('The network: instagram, threads, facebook, x, linkedin or tiktok.'),
+    newestExportAt: IsoInstant.optional().describe('The export date of the newest export read so far (this run or before); absent when none was ever read.'),
+    daysSince: z.number().int().nonnegative().optional().describe('Whole days from newestExportAt to the run; absent when no export was ever read.'),
+    reminderDays: z.number().int().min(1).describe("The source's exportReminderDays: the reminder comes once the newest export is older than this."),
+  })
+  .describe("An export source whose newest export is older than its exportReminderDays, or that has none yet: the email asks for a new export, with that network's steps.");
+export type ExportReminderJson = z.infer<typeof ExportReminderJson>;
+
 export const ReportMeta = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   profileId: z.string().min(1),
@@ -178,6 +189,10 @@ export const ReportJson = z
     trend: z.array(z.object({ at: IsoInstant, figures: FiguresJson })).describe('Previous runs, newest first.'),
     staleSources: z.array(StaleSourceJson),
     notices: z.array(NoticeJson),
+    exportReminders: z
+      .array(ExportReminderJson)
+      .optional()
+      .describe('Export sources (Instagram, Threads, Facebook, X, LinkedIn, TikTok) due for a new export, in the order of the configured sources; absent when none is.'),
     sections: z.object({
       unfollow: z.object({
         count: Count,

@@ -8,7 +8,7 @@ import { AccountState, type InteractionKind } from '../domain/model.ts';
 import { capList, daysBetween, formatterFor, truncate } from './format.ts';
 import type { DeltaDirection, Formatter } from './format.ts';
 import { messagesFor } from './i18n.ts';
-import type { FigureKey, Messages, SectionId } from './i18n.ts';
+import type { ExportNetworkId, FigureKey, Messages, SectionId } from './i18n.ts';
 import { safeHttpUrl } from './escape-html.ts';
 import type { DecisionLinks } from './decision-links.ts';
 import { decidedView, decisionRowLinks, linksWarning } from './decision-view.ts';
@@ -76,6 +76,14 @@ export interface StaleView {
   more?: string | null;
 }
 
+/** The calm note near the top: export sources due for a new export, each with its network's steps. */
+export interface ExportReminderView {
+  title: string;
+  items: { line: string; how: string | null }[];
+  /** "…and N more" when the email's size budget left entries out, else null. */
+  more: string | null;
+}
+
 export interface TrendView {
   title: string;
   header: string[];
@@ -92,6 +100,8 @@ export interface ReportView {
   title: string;
   summary: string;
   dryRunNote: string | null;
+  /** Export sources due for a new export; null when none is (and in reports made before reminders). */
+  exportReminders?: ExportReminderView | null;
   stale: StaleView | null;
   /** Things to check that are not about one contact (unmatched allowlist entries, classifier failures, pull problems). */
   notices: StaleView | null;
@@ -249,6 +259,7 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks, limit
       followBack: fig.suggestedFollowBacks,
     }),
     dryRunNote: report.meta.dryRun ? m.dryRunNote : null,
+    exportReminders: exportRemindersView(report, m, f, items),
     stale: staleView(report, m, f, items),
     notices: noticesView(report, m, f, items),
     figuresTitle: m.figuresTitle,
@@ -324,6 +335,29 @@ function capProblems(problems: readonly string[], items: number, m: Messages): s
 /** Source ids and platforms come from stored data: shortened and cleaned like any other untrusted name. */
 function sourceLabel(sourceId: string, platform: string): string {
   return truncate(sourceId === platform ? sourceId : `${sourceId} (${platform})`, NAME_CHARS);
+}
+
+function isExportNetwork(platform: string, m: Messages): platform is ExportNetworkId {
+  return Object.hasOwn(m.exportNetworks, platform);
+}
+
+function exportRemindersView(report: ReportJson, m: Messages, f: Formatter, items: number): ExportReminderView | null {
+  const due = report.exportReminders ?? [];
+  if (due.length === 0) return null;
+  const { shown, more } = capList(due, items, m);
+  return {
+    title: m.exportReminderTitle,
+    more,
+    items: shown.map((r) => {
+      const network = isExportNetwork(r.platform, m) ? m.exportNetworks[r.platform] : null;
+      const name = network?.name ?? r.platform;
+      const label = truncate(r.sourceId === r.platform ? name : `${name} (${r.sourceId})`, NAME_CHARS);
+      return {
+        line: r.newestExportAt !== undefined ? m.exportReminderDue({ network: label, date: f.date(r.newestExportAt), days: r.daysSince ?? daysBetween(r.newestExportAt, report.meta.generatedAt) }) : m.exportReminderNone(label),
+        how: network !== null ? m.exportReminderHow(network.steps) : null,
+      };
+    }),
+  };
 }
 
 function noticesView(report: ReportJson, m: Messages, f: Formatter, items: number): StaleView | null {

@@ -19,6 +19,10 @@
  *  - an export dated after the run's clock (a backfill with `--now` over a
  *    folder of exports) is not read yet, so a backfill replays the exports in
  *    their order;
+ *  - every pull carries `exportAge` (the newest export read so far and
+ *    `reminderDays`): the report, not a problem line, reminds the owner to
+ *    download a new export once it is old (shared/report/, exportReminders),
+ *    with that network's steps in the report's language;
  *  - an HTML export, a broken file, or another network's export fails the
  *    pull with a SourceError naming the file (the run goes on with the other
  *    sources, and the report marks this one stale).
@@ -47,16 +51,6 @@ export interface ExportSourceOptions {
 }
 
 const DAY_MS = 86_400_000;
-
-/** The steps to download a new export, for the reminder (the options that matter to followback). */
-export const DOWNLOAD_STEPS: Readonly<Record<ExportNetwork, string>> = {
-  instagram: 'Instagram: Accounts Center > Your information and permissions > Download your information > Download to device; Format JSON, Date range All time, with "Followers and following" and "Your activity"',
-  threads: 'Threads: Settings > Account > Download your information > your Threads profile > Download to device; Format JSON, Date range All time, with "Followers and following" and your activity',
-  facebook: 'Facebook: Accounts Center > Your information and permissions > Download your information > Download to device; Format JSON, Date range All time, with "Connections", "Your activity" and "Logged information"',
-  x: 'X: Settings > Your account > Download an archive of your data',
-  linkedin: 'LinkedIn: Settings > Data privacy > Get a copy of your data > "Connections" (or the larger archive)',
-  tiktok: 'TikTok: Settings and privacy > Account > Download your data; file format JSON, All data',
-};
 
 /** An export of the folder by its date only (the others are not kept whole: a folder may hold a year of them). */
 interface Dated {
@@ -140,7 +134,6 @@ export class ExportSource implements Source {
 
     const pull = snapshotToPull(newest.snapshot, { sourceId: this.id, label: newest.candidate.name });
     ctx.onProgress?.({ sourceId: this.id, phase: 'contacts', done: pull.contacts.length, total: pull.contacts.length });
-    const reminder = this.reminder(ctx.now, newest.snapshot.exportedAt);
     // An export downloaded without its activity or notifications sees less than its network's declaration.
     const observes = narrowedObserves(this.network, newest.snapshot.filesRead);
     const missing = [
@@ -156,7 +149,8 @@ export class ExportSource implements Source {
     return {
       ...pull,
       ...(observes !== undefined ? { observes } : {}),
-      problems: [...problems, ...pull.problems, ...narrowed, ...(reminder !== undefined ? [reminder] : [])],
+      problems: [...problems, ...pull.problems, ...narrowed],
+      exportAge: { newestExportAt: new Date(newest.snapshot.exportedAt).toISOString(), reminderDays: this.reminderDays },
     };
   }
 
@@ -164,11 +158,10 @@ export class ExportSource implements Source {
   private nothingNew(ctx: PullContext, lastRead: number | undefined, latestSeen: Dated | undefined, folderExists: boolean, problems: string[]): SourcePull {
     const owner = latestSeen?.owner;
     const ownerHandle = owner?.handle ?? owner?.displayName ?? owner?.id ?? this.id;
-    const reminder = lastRead !== undefined ? this.reminder(ctx.now, new Date(lastRead).toISOString()) : undefined;
     const headline =
       lastRead !== undefined
         ? `no new ${this.name} export since ${day(new Date(lastRead).toISOString())}`
-        : `no ${this.name} export in ${this.dir}${folderExists ? '' : ' (the folder does not exist yet)'}: download one (${DOWNLOAD_STEPS[this.network]}) and file it with followback import`;
+        : `no ${this.name} export in ${this.dir}${folderExists ? '' : ' (the folder does not exist yet)'}: download one and file it with followback import`;
     return {
       sourceId: this.id,
       platform: this.network,
@@ -179,16 +172,10 @@ export class ExportSource implements Source {
       contactsCompleteness: 'partial',
       interactionsCompleteness: 'partial',
       ...(ctx.cursor !== undefined ? { cursor: ctx.cursor } : {}),
-      problems: [headline, ...problems, ...(reminder !== undefined ? [reminder] : [])],
+      problems: [headline, ...problems],
       requests: 0,
+      exportAge: { ...(lastRead !== undefined ? { newestExportAt: new Date(lastRead).toISOString() } : {}), reminderDays: this.reminderDays },
     };
-  }
-
-  /** The reminder to download a new export, once the newest is older than `reminderDays`. */
-  private reminder(now: Date, exportedAt: string): string | undefined {
-    const age = Math.floor((now.getTime() - Date.parse(exportedAt)) / DAY_MS);
-    if (age < this.reminderDays) return undefined;
-    return `the newest ${this.name} export is from ${day(exportedAt)} (${age} days ago): download a new one (${DOWNLOAD_STEPS[this.network]}) and file it with followback import`;
   }
 
   private async list(): Promise<ExportListing> {

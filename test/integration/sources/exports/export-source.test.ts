@@ -205,11 +205,12 @@ describe('which export a pull reads', () => {
     expect(p.problems[0]).toMatch(/^no Instagram export in .*nowhere \(the folder does not exist yet\): download one/);
   });
 
-  it('the reminder: the newest export older than the reminder days asks for a new one, with the steps', async () => {
+  it('the reminder: every pull says the newest export read so far; the report, not a problem line, asks for a new one', async () => {
     const dir = await freshDir();
     await writeZip(join(dir, 'b.zip'), NOV);
     const p = await pull(dir, '2026-11-02T00:00:00.000Z', '2026-12-20T08:00:00Z');
-    expect(p.problems.join('\n')).toMatch(/the newest Instagram export is from 2026-11-02 \(48 days ago\): download a new one \(.*JSON.*All time/);
+    expect(p.exportAge).toEqual({ newestExportAt: '2026-11-02T00:00:00.000Z', reminderDays: 30 });
+    expect(p.problems.join('\n')).not.toMatch(/download a new one/);
   });
 });
 

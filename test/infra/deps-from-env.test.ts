@@ -60,3 +60,19 @@ describe('decision links from the deployed run', () => {
     expect((await depsWith({ [DECISION_KEYS_SECRET_ENV]: 'followback/decision-keys' })).decisionPage).toBeDefined();
   });
 });
+
+describe('the exports bucket in the deployed run', () => {
+  async function depsWith(env: Record<string, string>) {
+    const dir = mkdtempSync(join(tmpdir(), 'followback-deps-'));
+    writeFileSync(join(dir, 'followback.config.json'), JSON.stringify(testConfigInput({ delivery: { type: 'ses' } })));
+    return depsFromEnv({ [ENV.tableName]: 'followback-test', ...env }, dir, {} as Logger);
+  }
+
+  it('export sources read the bucket the stack names (downloads under /tmp), and the local folder without it', async () => {
+    expect((await depsWith({})).exportsBucket).toBeUndefined();
+    expect((await depsWith({ [ENV.exportsBucket]: '' })).exportsBucket).toBeUndefined();
+    const deps = await depsWith({ [ENV.exportsBucket]: 'followback-exports-abc' });
+    expect(deps.exportsBucket).toMatchObject({ bucket: 'followback-exports-abc', tmpDir: join(tmpdir(), 'followback-exports') });
+    expect(typeof deps.exportsBucket?.client.send).toBe('function');
+  });
+});

@@ -126,15 +126,18 @@ function nameWords(identity: Identity): [string, string] {
   return [first, rest.replace(/\d+$/, '') || 'person'];
 }
 
-/** An Instagram username of their own: the demo handle's words in another of the usual shapes. */
+/**
+ * An Instagram username of their own: the demo handle's words in one of the usual shapes, with the
+ * slot's number, so no two people of one export share it (one account per slot at any instant).
+ */
 function instagramUsername(person: Person): string {
   const [first, last] = nameWords(person.identity);
-  const n = hash(person.tenure.key, Salt.igHandle) % 97;
-  const style = unit(person.tenure.key, Salt.igHandle, 1);
-  if (style < 0.3) return `${first}_${last}`;
+  const n = person.tenure.slot;
+  const style = unit(person.tenure.key, Salt.igHandle);
+  if (style < 0.3) return `${first}_${last}${n}`;
   if (style < 0.55) return `${first}.${last}.${n}`;
   if (style < 0.8) return `${first}${last}${n}`;
-  return `the.${first}${last}`;
+  return `the.${first}${last}.${n}`;
 }
 
 /** A Facebook name: the real name with its accents, half the time with a middle initial. */

@@ -14,6 +14,8 @@ import { secretDecisionPage } from '../../shared/decide/secret-decision-page.ts'
 import { SesMailer } from '../../shared/mail/ses-mailer.ts';
 import { SecretsManagerResolver } from '../../shared/secrets/secrets-manager-resolver.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
+import { EXPORT_DOWNLOAD_LIMIT_BYTES } from '../../shared/ports/export-inbox.ts';
+import { TmpSpace } from '../../shared/sources/exports/s3-export-inbox.ts';
 import type { JobDeps } from './create-handler.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -51,7 +53,15 @@ export async function depsFromEnv(env: Env, bundleDir: string, logger: Logger): 
       ? { decisionPage: secretDecisionPage({ secrets, secretName: decisionKeysSecret, ledger: store.decisionLedger() }) }
       : {}),
     ...(exportsBucket !== undefined && exportsBucket !== ''
-      ? { exportsBucket: { client: new S3Client({}), bucket: exportsBucket, tmpDir: join(tmpdir(), 'followback-exports') } }
+      ? {
+          exportsBucket: {
+            client: new S3Client({}),
+            bucket: exportsBucket,
+            tmpDir: join(tmpdir(), 'followback-exports'),
+            // Every export source of the function shares the limit: the sources of a profile pull at once.
+            space: new TmpSpace(EXPORT_DOWNLOAD_LIMIT_BYTES),
+          },
+        }
       : {}),
   };
 }

@@ -6,7 +6,7 @@ import { SourceError, type SessionStore, type Source } from '../ports/source.ts'
 import { BlueskySource } from './bluesky/bluesky-source.ts';
 import { DemoSource } from './demo/demo-source.ts';
 import { ExportSource } from './exports/export-source.ts';
-import { S3ExportInbox, type S3ReadClient } from './exports/s3-export-inbox.ts';
+import { S3ExportInbox, type S3ReadClient, type TmpSpace } from './exports/s3-export-inbox.ts';
 import { FileSource } from './file/file-source.ts';
 import { MastodonSource } from './mastodon/mastodon-source.ts';
 
@@ -24,6 +24,8 @@ export interface ExportsBucketDeps {
   bucket: string;
   /** Where exports are downloaded to be read (the Lambda's /tmp); each source gets its own folder under it. */
   tmpDir: string;
+  /** /tmp shared by the export sources pulled at once (each download reserves its size first). */
+  space?: TmpSpace;
 }
 
 /**
@@ -50,8 +52,8 @@ async function buildSource(config: SourceConfig, profile: ProfileConfig, deps: B
     {
       if (deps.exportsBucket !== undefined) {
         // Deployed: the source's prefix of the exports bucket; the config's folder is a path on the owner's machine.
-        const { client, bucket, tmpDir } = deps.exportsBucket;
-        const inbox = new S3ExportInbox({ client, bucket, prefix: exportsPrefix(profile.id, config.id), tmpDir: join(tmpDir, profile.id, config.id) });
+        const { client, bucket, tmpDir, space } = deps.exportsBucket;
+        const inbox = new S3ExportInbox({ client, bucket, prefix: exportsPrefix(profile.id, config.id), tmpDir: join(tmpDir, profile.id, config.id), ...(space !== undefined ? { space } : {}) });
         return new ExportSource({ id: config.id, network: config.type, dir: inbox.where, inbox, reminderDays: config.exportReminderDays });
       }
       // The exports folder, like a file source's path, is relative to the config file.

@@ -74,5 +74,9 @@ describe('the exports bucket in the deployed run', () => {
     const deps = await depsWith({ [ENV.exportsBucket]: 'followback-exports-abc' });
     expect(deps.exportsBucket).toMatchObject({ bucket: 'followback-exports-abc', tmpDir: join(tmpdir(), 'followback-exports') });
     expect(typeof deps.exportsBucket?.client.send).toBe('function');
+    // One /tmp budget for every export source of the function: what the stack's ephemeral storage holds.
+    const { EXPORT_DOWNLOAD_LIMIT_BYTES, EXPORTS_EPHEMERAL_STORAGE_MB } = await import('../../shared/ports/export-inbox.ts');
+    expect(deps.exportsBucket?.space?.capacity).toBe(EXPORT_DOWNLOAD_LIMIT_BYTES);
+    expect(EXPORT_DOWNLOAD_LIMIT_BYTES).toBeLessThan(EXPORTS_EPHEMERAL_STORAGE_MB * 1024 ** 2);
   });
 });

@@ -61,6 +61,34 @@ export interface S3ExportInboxOptions {
   maxBytes?: number;
   /** MaxKeys of each ListObjectsV2 page (S3's default and maximum: 1000). */
   pageSize?: number;
+  /** /tmp shared with the other export sources pulled at the same time (default: this inbox's own, of maxBytes). */
+  space?: TmpSpace;
+}
+
+/**
+ * The bytes of /tmp the export sources of one function share: the sources of a profile are pulled at the
+ * same time, and each may download an export up to the limit, so each download first reserves its size
+ * here and waits while the others' would not leave room. One export never needs more than the whole
+ * (it is refused above the limit first), so a wait always ends.
+ */
+export class TmpSpace {
+  private used = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(readonly capacity: number) {}
+
+  async reserve(bytes: number): Promise<() => void> {
+    const need = Math.min(bytes, this.capacity);
+    while (this.used + need > this.capacity) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.used += need;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.used -= need;
+      for (const wake of this.waiting.splice(0)) wake();
+    };
+  }
 }
 
 /** A part being filed by `followback import` (see the module comment). */
@@ -76,6 +104,7 @@ interface Listed {
 export class S3ExportInbox implements ExportInbox {
   readonly where: string;
   private readonly maxBytes: number;
+  private readonly space: TmpSpace;
   /** Sizes from the last listing, by key: checked before anything is downloaded. */
   private readonly sizes = new Map<string, number>();
 
@@ -83,6 +112,7 @@ export class S3ExportInbox implements ExportInbox {
     if (!options.prefix.endsWith('/')) throw new Error(`the exports prefix must end with "/": ${options.prefix}`);
     this.where = `s3://${options.bucket}/${options.prefix}`;
     this.maxBytes = options.maxBytes ?? EXPORT_DOWNLOAD_LIMIT_BYTES;
+    this.space = options.space ?? new TmpSpace(this.maxBytes);
   }
 
   async list(): Promise<ExportListing> {
@@ -131,9 +161,22 @@ export class S3ExportInbox implements ExportInbox {
   async open(candidate: ExportCandidate): Promise<OpenedExport> {
     const total = candidate.paths.reduce((sum, key) => sum + (this.sizes.get(key) ?? 0), 0);
     if (total > this.maxBytes) throw new ExportInboxError(tooBig(candidate.name, total, this.maxBytes));
-    await mkdir(this.options.tmpDir, { recursive: true, mode: 0o700 });
-    const dir = await mkdtemp(join(this.options.tmpDir, 'open-'));
-    const release = (): Promise<void> => rm(dir, { recursive: true, force: true });
+    const unreserve = await this.space.reserve(total);
+    let dir: string;
+    try {
+      await mkdir(this.options.tmpDir, { recursive: true, mode: 0o700 });
+      dir = await mkdtemp(join(this.options.tmpDir, 'open-'));
+    } catch (err) {
+      unreserve();
+      throw err;
+    }
+    const release = async (): Promise<void> => {
+      try {
+        await rm(dir, { recursive: true, force: true });
+      } finally {
+        unreserve();
+      }
+    };
     try {
       const isFolder = candidate.paths.some((key) => key.slice(this.options.prefix.length).includes('/'));
       const budget = { left: this.maxBytes };

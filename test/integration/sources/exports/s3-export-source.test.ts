@@ -15,7 +15,7 @@ import { exportsPrefix } from '../../../../shared/ports/export-inbox.ts';
 import { SourceError } from '../../../../shared/ports/source.ts';
 import { buildSources } from '../../../../shared/sources/build-sources.ts';
 import { ExportSource } from '../../../../shared/sources/exports/export-source.ts';
-import { S3ExportInbox } from '../../../../shared/sources/exports/s3-export-inbox.ts';
+import { S3ExportInbox, TmpSpace } from '../../../../shared/sources/exports/s3-export-inbox.ts';
 import { parseConfig } from '../../../../shared/config/load-config.ts';
 import { localS3ClientConfig, startLocalS3, type LocalS3 } from '../../../helpers/s3-server.ts';
 import { instagramEntries, writeZip, type Entries } from './export-source-fixtures.ts';
@@ -157,6 +157,38 @@ describe('export source over the exports bucket', () => {
     expect(p.cursor).toBe('2026-11-02T00:00:00.000Z');
     expect(p.contacts).toHaveLength(3);
     expect(await readdir(tmp).catch(() => [])).toEqual([]);
+  });
+
+  it('sources pulled at once share /tmp: a download waits until the other one is read and removed', async () => {
+    const one = fresh();
+    const two = fresh();
+    const bytes = await zipBytes(NOV);
+    s3.put(`${one.prefix}a.zip`, bytes);
+    s3.put(`${two.prefix}b.zip`, bytes);
+    let peak = 0;
+    class Watched extends TmpSpace {
+      private held = 0;
+      override async reserve(n: number): Promise<() => void> {
+        const release = await super.reserve(n);
+        this.held += n;
+        peak = Math.max(peak, this.held);
+        return () => {
+          this.held -= n;
+          release();
+        };
+      }
+    }
+    // Room for one export at a time.
+    const space = new Watched(bytes.length);
+    const inbox = (f: { prefix: string; tmp: string }): S3ExportInbox => new S3ExportInbox({ client, bucket: s3.bucket, prefix: f.prefix, tmpDir: f.tmp, space });
+    const [p1, p2] = await Promise.all(
+      [one, two].map(async (f) => {
+        const i = inbox(f);
+        return pull(new ExportSource({ id: 'instagram', network: 'instagram', dir: i.where, inbox: i }));
+      }),
+    );
+    expect([p1?.cursor, p2?.cursor]).toEqual(['2026-11-02T00:00:00.000Z', '2026-11-02T00:00:00.000Z']);
+    expect(peak).toBe(bytes.length);
   });
 
   it('a missing bucket fails the pull naming the bucket prefix', async () => {

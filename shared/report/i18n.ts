@@ -382,7 +382,7 @@ const it: Messages = {
   exportReminderTitle: 'È ora di un nuovo export',
   exportReminderDue: ({ network, date, days }) => `${network}: l'export più recente letto è del ${date}, ${days === 1 ? '1 giorno' : `${days} giorni`} fa.`,
   exportReminderNone: (network) => `${network}: ancora nessun export letto.`,
-  exportReminderHow: (steps) => `Come: ${steps}. Poi registralo con followback import.`,
+  exportReminderHow: (steps) => `Come: ${steps}. Poi aggiungilo con followback import.`,
   exportNetworks: {
     instagram: { name: 'Instagram', steps: 'Centro gestione account → Le tue informazioni e autorizzazioni → Scarica le tue informazioni → Scarica sul dispositivo; formato JSON, intervallo di date "Sempre" (All time), con "Follower e persone seguite" e "La tua attività"' },
     threads: { name: 'Threads', steps: 'Centro gestione account → Le tue informazioni e autorizzazioni → Scarica le tue informazioni → il profilo Threads → Scarica sul dispositivo; formato JSON, intervallo di date "Sempre" (All time), con "Follower e persone seguite" e "La tua attività"' },

@@ -101,7 +101,7 @@ describe('the email', () => {
     expect(html).toContain('Facebook (fb-page): ancora nessun export letto.');
     const t = flat(text);
     expect(t).toContain('Come: Centro gestione account → Le tue informazioni e autorizzazioni → Scarica le tue informazioni');
-    expect(t).toContain('formato JSON, intervallo di date "Sempre" (All time), con "Follower e persone seguite" e "La tua attività". Poi registralo con followback import.');
+    expect(t).toContain('formato JSON, intervallo di date "Sempre" (All time), con "Follower e persone seguite" e "La tua attività". Poi aggiungilo con followback import.');
   });
 
   it('each network has its own steps, in both locales', () => {

@@ -72,7 +72,8 @@ export interface ImportClients {
 export type MakeImportClients = (region: string | undefined) => ImportClients;
 
 const defaultImportClients: MakeImportClients = (region) => ({
-  s3: new S3Client(region !== undefined ? { region } : {}),
+  // The bucket lives in the stack's region, which may not be the AWS profile's default: follow S3's redirect.
+  s3: new S3Client({ ...(region !== undefined ? { region } : {}), followRegionRedirects: true }),
   cloudFormation: new CloudFormationClient(region !== undefined ? { region } : {}),
 });
 

@@ -160,7 +160,8 @@ export function rowHtml(r: RowView): string {
     ? `<a href="${e(r.href)}" style="${nameStyle}color:#1a56c4;">${e(r.name)}</a>`
     : `<span style="${nameStyle}color:#202124;">${e(r.name)}</span>`;
   const lines = [
-    `${name} ${e(r.handle)} · ${e(r.platform)} · ${e(r.relation)}`,
+    // A contact without a display name (an Instagram export's followers) is named by its handle: once is enough.
+    `${name} ${r.name === r.handle ? '' : `${e(r.handle)} · `}${e(r.platform)} · ${e(r.relation)}`,
     ...(r.reasons ? [`<span style="color:#202124;">${e(r.reasons)}</span>`] : []),
     ...r.facts.map(e),
   ];

@@ -100,7 +100,7 @@ function group(g: GroupView): string[] {
 
 function row(r: RowView): string[] {
   const indent = '    ';
-  const out = ['', ...wrap(`${r.name} (${r.handle} · ${r.platform} · ${r.relation})`, WIDTH, '  * ', indent)];
+  const out = ['', ...wrap(`${r.name} (${r.name === r.handle ? '' : `${r.handle} · `}${r.platform} · ${r.relation})`, WIDTH, '  * ', indent)];
   if (r.href) out.push(`${indent}${r.href}`);
   if (r.reasons) out.push(...wrap(r.reasons, WIDTH, indent));
   for (const fact of r.facts) out.push(...wrap(fact, WIDTH, `${indent}- `, `${indent}  `));

@@ -269,7 +269,6 @@ export const facebookParser: ExportParser = {
     }
 
     // Notifications: inbound engagement, the name at the start of the line.
-    let recognised = 0;
     for (const path of notificationPaths) {
       const records = recordsOf(await readJson(files, path), ['notifications_v2', 'notifications']);
       if (records === null) throw new ExportError(`${files.label}: ${path} holds no list of notifications (an unknown shape).`);
@@ -287,7 +286,6 @@ export const facebookParser: ExportParser = {
           skipped.add('notifications are not someone engaging with you, or are phrased in a way followback does not read (skipped)');
           continue;
         }
-        recognised += 1;
         const href = z.url().safeParse(record.data.href);
         for (const name of reading.names) {
           if (selfNames.has(name.toLowerCase())) continue;
@@ -295,8 +293,6 @@ export const facebookParser: ExportParser = {
         }
       }
     }
-    if (notificationPaths.length > 0) warnings.push(`${recognised} notifications read as someone engaging with you; names are matched to your friends later, never guessed.`);
-
     for (const [what, n] of skipped.counts) warnings.push(`${n} ${what}`);
 
     const exported = Math.max(dateInExportName(files) ?? 0, newest);

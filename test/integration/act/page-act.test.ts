@@ -148,7 +148,7 @@ describe('acting from the decision page (followback serve, DynamoDB Local, local
     const undone = await undo();
     const body = await undone.text();
     expect(undone.status, body).toBe(200);
-    expect(body).toMatch(/@user4003@remote\.example<\/span>: done/);
+    expect(body).toMatch(/@user4003@remote\.example<\/span>: reversed: back as it was before/);
     expect(following()).toContain('4003');
     expect(server.requests.follow).toBe(1);
     // The Undo button works once.

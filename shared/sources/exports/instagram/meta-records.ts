@@ -101,7 +101,7 @@ const MIN_RUNNER_UP_RATIO = 2;
  * (pool a whole export's relationship files: one small file can be ambiguous
  * alone). The English `Username` wins at once; otherwise the label whose
  * non-empty values are username-shaped at least 90% of the time and twice as
- * often as any other label's. Null: no clear winner (the records stay unread,
+ * often as every other label's. Null: no clear winner (the records stay unread,
  * and are counted).
  */
 export function usernameLabel(records: readonly MetaRecord[]): string | null {

@@ -178,20 +178,31 @@ async function copyFolder(from: string, to: string): Promise<void> {
  * together, and a name already taken gets a `.N` suffix on its stem (never an overwrite). When every part
  * is already in the folder with the same bytes, nothing is copied.
  */
+/** A part's file name split for filing: its stem, its part marker and its extension. */
+export type PartName = { stem: string; marker: string; ext: string };
+
+/**
+ * The names the parts of one export are filed under: as given when they share a stem (or there is
+ * one), else the first part's stem with `_part_N` markers, so a listing groups them as one export.
+ */
+export function plannedPartNames(given: readonly string[]): PartName[] {
+  const splits = given.map(splitPartName);
+  const sharedStem = splits.every((s) => s.stem.toLowerCase() === splits[0]?.stem.toLowerCase());
+  return splits.map((s, i) => (given.length === 1 || sharedStem ? s : { stem: splits[0]?.stem ?? s.stem, marker: `_part_${i + 1}`, ext: s.ext === '' ? '.zip' : s.ext }));
+}
+
+/** A planned name with the `.N` that keeps it apart from a name already taken (0: none). */
+export function nameWith(p: PartName, n: number): string {
+  return `${p.stem}${n === 0 ? '' : `.${n}`}${p.marker}${p.ext}`;
+}
+
 export async function fileExport(dir: string, parts: readonly string[]): Promise<FiledExport> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const folderInfo = await stat(dir);
   if (!folderInfo.isDirectory()) throw new Error(`${dir} is not a folder`);
 
   const given = parts.map((p) => basename(p));
-  const splits = given.map(splitPartName);
-  const sharedStem = splits.every((s) => s.stem.toLowerCase() === splits[0]?.stem.toLowerCase());
-  const planned = given.map((_name, i) => {
-    const s = splits[i] as { stem: string; marker: string; ext: string };
-    if (parts.length === 1 || sharedStem) return s;
-    return { stem: (splits[0] as { stem: string }).stem, marker: `_part_${i + 1}`, ext: s.ext === '' ? '.zip' : s.ext };
-  });
-  const nameWith = (p: { stem: string; marker: string; ext: string }, n: number): string => `${p.stem}${n === 0 ? '' : `.${n}`}${p.marker}${p.ext}`;
+  const planned = plannedPartNames(given);
 
   // The same export already filed under these names: nothing to do.
   const firstNames = planned.map((p) => nameWith(p, 0));

@@ -42,7 +42,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { EXPORT_DOWNLOAD_LIMIT_BYTES, ExportInboxError, type ExportCandidate, type ExportInbox, type ExportListing, type OpenedExport } from '../../ports/export-inbox.ts';
 import { isJunkPath } from './archive.ts';
-import { exportName, groupKey, partOrder, splitPartName, UNFINISHED } from './export-inbox.ts';
+import { exportName, groupKey, nameWith, partOrder, plannedPartNames, UNFINISHED } from './export-inbox.ts';
 
 /** The two calls the inbox makes; an `S3Client` satisfies it. */
 export interface S3ReadClient {
@@ -334,14 +334,7 @@ async function putNew(client: S3WriteClient, bucket: string, key: string, path: 
  */
 export async function fileExportInBucket(client: S3WriteClient, bucket: string, prefix: string, parts: readonly string[]): Promise<FiledInBucket> {
   const given = parts.map((p) => basename(p));
-  const splits = given.map(splitPartName);
-  const sharedStem = splits.every((s) => s.stem.toLowerCase() === splits[0]?.stem.toLowerCase());
-  const planned = given.map((_name, i) => {
-    const s = splits[i] as { stem: string; marker: string; ext: string };
-    if (parts.length === 1 || sharedStem) return s;
-    return { stem: (splits[0] as { stem: string }).stem, marker: `_part_${i + 1}`, ext: s.ext === '' ? '.zip' : s.ext };
-  });
-  const nameWith = (p: { stem: string; marker: string; ext: string }, n: number): string => `${p.stem}${n === 0 ? '' : `.${n}`}${p.marker}${p.ext}`;
+  const planned = plannedPartNames(given);
 
   const md5s = await Promise.all(parts.map(md5Of));
   const first = planned.map((p) => `${prefix}${nameWith(p, 0)}`);

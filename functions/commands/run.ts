@@ -15,6 +15,7 @@ import { buildClassifiers } from '../../shared/classify/build-classifiers.ts';
 import { buildSources } from '../../shared/sources/build-sources.ts';
 import { FileSource } from '../../shared/sources/file/file-source.ts';
 import { EXIT_BAD_INPUT, EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
+import { DEMO_DECISIONS_URL } from '../../shared/config/demo-config.ts';
 import { cliConfig } from './cli-config.ts';
 import { progressPrinter } from './progress.ts';
 import { localDecisionPage } from './local-decision-page.ts';
@@ -157,6 +158,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
           where = result.delivery.files.find((f) => f.endsWith('.html')) ?? where;
         }
         io.stdout(`${summaryLine(result, where, flags.dryRun)}\n`);
+        if (flags.demo && result.status === 'completed' && !flags.dryRun) io.stdout(`${DEMO_DECISIONS_HINT}\n`);
       } catch (err) {
         progress.done();
         failed = true;
@@ -205,6 +207,9 @@ function makeMailer(config: Config, outDir: string, onNotice: (message: string) 
   }
   return new OutboxMailer({ dir: outDir, onNotice });
 }
+
+/** The demo run's last line: its email carries decision links, and this is how to open them. */
+export const DEMO_DECISIONS_HINT = `decide from the email: run "npm run followback -- serve --demo" (the page on ${DEMO_DECISIONS_URL}; stop it before the next run), then open the report and click Keep, Snooze or Unfollow`;
 
 export function summaryLine(result: RunReportResult, where: string | undefined, dryRun: boolean): string {
   if (result.status === 'busy') {

@@ -18,6 +18,9 @@ import { EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
 import { localKeyring } from './local-decision-page.ts';
 import { openStoreOrExit, readCommandInput } from './command-setup.ts';
 
+/** The port `serve` listens on by default (the demo's links point there). */
+export const DEFAULT_SERVE_PORT = 8787;
+
 export const SERVE_USAGE = `Usage: followback serve [--port N] [--config FILE | --demo]
 
 Serves the decision page (the links in the report's email) on http://127.0.0.1:PORT/decide,
@@ -28,7 +31,7 @@ its links open here. Links are signed with the key in .followback/decision-keys.
 Stop with Ctrl-C.
 
 Options:
-  --port N        port on 127.0.0.1 (default 8787; 0 picks a free one)
+  --port N        port on 127.0.0.1 (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)
   --config FILE   config file (default: followback.config.json)
   --demo          the embedded demo community
   -h, --help      this help`;
@@ -52,7 +55,7 @@ export async function serveCommand(argv: string[], io: CliIo, clock: () => Date 
       throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${SERVE_USAGE}`);
     }
     if (parsed.values.help) return 'help';
-    const portText = parsed.values.port ?? '8787';
+    const portText = parsed.values.port ?? String(DEFAULT_SERVE_PORT);
     const port = Number(portText);
     if (!/^\d{1,5}$/.test(portText) || port > 65535) throw new UsageError(`--port "${portText}" is not a port number (0-65535)`);
     const { config } = await cliConfig({ demo: parsed.values.demo, ...(parsed.values.config !== undefined ? { config: parsed.values.config } : {}) }, io);

@@ -6,6 +6,11 @@ import type { Config } from './schema.ts';
 /** The demo community's seed and size: the demo source and its generated exports share them. */
 export const DEMO_SEED = 42;
 export const DEMO_SIZE = 1000;
+/**
+ * Where the demo's decision links point: `followback serve --demo` on its default port and path, so a
+ * newcomer sees the Keep / Snooze / Unfollow links in the first email and can open them.
+ */
+export const DEMO_DECISIONS_URL = 'http://127.0.0.1:8787/decide';
 
 /**
  * The embedded default behind `--demo` and `npm start`: the sample community, its Instagram and
@@ -26,7 +31,7 @@ export function demoConfig(outDir = 'outbox'): Config {
           ],
           allowlist: DEMO_ALLOWLIST,
           audience: DEMO_AUDIENCE,
-          report: { recipients: ['you@example.com'], sender: 'followback@example.com', locale: 'en' },
+          report: { recipients: ['you@example.com'], sender: 'followback@example.com', locale: 'en', decisionsUrl: DEMO_DECISIONS_URL },
         },
       ],
       delivery: { type: 'outbox', dir: outDir },

@@ -6,21 +6,9 @@
 import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { instagramEntries, instagramHtmlEntries, writeFolder, writeZip } from '../sources/exports/export-source-fixtures.ts';
+import { NOV, instagramEntries, instagramHtmlEntries, writeFolder, writeZip } from '../sources/exports/export-source-fixtures.ts';
 import { cli, tempDir, writeJson } from './cli-harness.ts';
 
-const NOV = instagramEntries({
-  day: '2026-11-02',
-  followers: [
-    ['ada', '2025-01-10T10:00:00Z'],
-    ['chen', '2026-10-20T10:00:00Z'],
-  ],
-  following: [
-    ['ada', '2025-01-09T10:00:00Z'],
-    ['bruno', '2026-01-05T10:00:00Z'],
-  ],
-  likes: [['bruno', '2026-10-30T10:00:00Z']],
-});
 
 describe('followback import', () => {
   let dir: string;

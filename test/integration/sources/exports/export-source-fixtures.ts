@@ -86,3 +86,27 @@ export function instagramHtmlEntries(day: string): Entries {
     [`${root}connections/followers_and_following/following.html`]: '<html><body><a href="https://www.instagram.com/ada">ada</a></body></html>',
   };
 }
+
+/** An account's export of 2 Nov 2026: ada (mutual), chen (a follower since October), bruno (followed, liked). */
+export const NOV = instagramEntries({
+  day: '2026-11-02',
+  followers: [
+    ['ada', '2025-01-10T10:00:00Z'],
+    ['chen', '2026-10-20T10:00:00Z'],
+  ],
+  following: [
+    ['ada', '2025-01-09T10:00:00Z'],
+    ['bruno', '2026-01-05T10:00:00Z'],
+  ],
+  likes: [['bruno', '2026-10-30T10:00:00Z']],
+});
+
+/** The same account a month earlier: ada, and dario, who follows then and has left by November. */
+export const OCT = instagramEntries({
+  day: '2026-10-01',
+  followers: [
+    ['ada', '2025-01-10T10:00:00Z'],
+    ['dario', '2026-05-01T10:00:00Z'],
+  ],
+  following: [['ada', '2025-01-09T10:00:00Z']],
+});

@@ -15,7 +15,7 @@ import { SourcePull } from '../../../../shared/domain/model.ts';
 import { SourceError } from '../../../../shared/ports/source.ts';
 import { ExportSource } from '../../../../shared/sources/exports/export-source.ts';
 import { groupKey, listExports, splitPartName } from '../../../../shared/sources/exports/export-inbox.ts';
-import { filedAt, instagramEntries, instagramHtmlEntries, writeFolder, writeZip, type Entries } from './export-source-fixtures.ts';
+import { NOV, OCT, filedAt, instagramHtmlEntries, writeFolder, writeZip, type Entries } from './export-source-fixtures.ts';
 
 let root: string;
 beforeAll(async () => {
@@ -31,26 +31,6 @@ const freshDir = async (): Promise<string> => {
   return dir;
 };
 
-const NOV = instagramEntries({
-  day: '2026-11-02',
-  followers: [
-    ['ada', '2025-01-10T10:00:00Z'],
-    ['chen', '2026-10-20T10:00:00Z'],
-  ],
-  following: [
-    ['ada', '2025-01-09T10:00:00Z'],
-    ['bruno', '2026-01-05T10:00:00Z'],
-  ],
-  likes: [['bruno', '2026-10-30T10:00:00Z']],
-});
-const OCT = instagramEntries({
-  day: '2026-10-01',
-  followers: [
-    ['ada', '2025-01-10T10:00:00Z'],
-    ['dario', '2026-05-01T10:00:00Z'],
-  ],
-  following: [['ada', '2025-01-09T10:00:00Z']],
-});
 
 const source = (dir: string): ExportSource => new ExportSource({ id: 'instagram', network: 'instagram', dir });
 const pull = async (dir: string, cursor?: string, now = '2026-11-05T08:00:00Z'): Promise<SourcePull> =>

@@ -18,28 +18,8 @@ import { ExportSource } from '../../../../shared/sources/exports/export-source.t
 import { S3ExportInbox, TmpSpace } from '../../../../shared/sources/exports/s3-export-inbox.ts';
 import { parseConfig } from '../../../../shared/config/load-config.ts';
 import { localS3ClientConfig, startLocalS3, type LocalS3 } from '../../../helpers/s3-server.ts';
-import { instagramEntries, writeZip, type Entries } from './export-source-fixtures.ts';
+import { NOV, OCT, writeZip, type Entries } from './export-source-fixtures.ts';
 
-const NOV = instagramEntries({
-  day: '2026-11-02',
-  followers: [
-    ['ada', '2025-01-10T10:00:00Z'],
-    ['chen', '2026-10-20T10:00:00Z'],
-  ],
-  following: [
-    ['ada', '2025-01-09T10:00:00Z'],
-    ['bruno', '2026-01-05T10:00:00Z'],
-  ],
-  likes: [['bruno', '2026-10-30T10:00:00Z']],
-});
-const OCT = instagramEntries({
-  day: '2026-10-01',
-  followers: [
-    ['ada', '2025-01-10T10:00:00Z'],
-    ['dario', '2026-05-01T10:00:00Z'],
-  ],
-  following: [['ada', '2025-01-09T10:00:00Z']],
-});
 
 let root: string;
 let s3: LocalS3;

@@ -83,10 +83,74 @@ function exportSourceConfig<const T extends string>(type: T) {
     })
     .strict();
 }
-export const InstagramSourceConfig = exportSourceConfig('instagram');
-export const ThreadsSourceConfig = exportSourceConfig('threads');
-export const FacebookSourceConfig = exportSourceConfig('facebook');
-export const XSourceConfig = exportSourceConfig('x');
+
+/**
+ * The official API of a closed network, read beside its exports in the same source
+ * (shared/sources/api/): the inbound engagement no export holds. Read-only tokens only.
+ */
+const ApiCommon = {
+  /** The long-lived access token (Instagram/Threads: 60 days, refreshed by followback; Facebook: a Page token). */
+  accessToken: SecretRef,
+  /** Another host for the API (a proxy, a test server); default the platform's own. */
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** A repeat run reads new comments on posts newer than the last one read, plus those on posts of the last this many days. */
+  lookbackDays: z.number().int().min(1).max(3650).default(30),
+  /** How far back the first read goes. */
+  backfillDays: z.number().int().min(1).max(3650).default(365),
+  /** Hard cap on pages of one read. */
+  maxPages: z.number().int().min(1).max(100000).default(500),
+};
+
+export const InstagramApiConfig = z.object({ ...ApiCommon }).strict();
+export const ThreadsApiConfig = z.object({ ...ApiCommon }).strict();
+export const FacebookPageApiConfig = z
+  .object({
+    ...ApiCommon,
+    /** The id of the Page you manage (its Page token is `accessToken`). */
+    pageId: z.string().regex(/^[0-9]{1,32}$/, 'a numeric Facebook Page id'),
+  })
+  .strict();
+export const XApiConfig = z
+  .object({
+    ...ApiCommon,
+    /** OAuth 2.0 refresh token (offline.access): X's access tokens last two hours and its refresh tokens rotate. */
+    refreshToken: SecretRef.optional(),
+    /** The OAuth 2.0 client id of your X app (needed to refresh). */
+    clientId: z.string().min(1).max(256).optional(),
+    /** The most one run may spend on X's pay-per-use reads, in US dollars; never exceeded. */
+    maxSpendUsd: z.number().min(0).max(10000).default(1),
+    /** The most all runs of a calendar month (UTC) may spend together. */
+    maxSpendUsdPerMonth: z.number().min(0).max(100000).default(10),
+    /** The follower and following lists are read at most this often (they cost most). */
+    listsEveryDays: z.number().int().min(1).max(365).default(7),
+    /** Who liked and reposted: read for this many of your newest posts. */
+    recentPosts: z.number().int().min(1).max(800).default(20),
+    /**
+     * Price per returned resource, in US dollars (X's pay-per-use table, 2026): an owned read (your own
+     * followers, following, mentions, posts, when the app is yours) $0.001; a post $0.005; a user $0.010
+     * (who liked or reposted a post). Set yours when they differ.
+     */
+    prices: z
+      .object({
+        ownedRead: z.number().min(0).max(1).default(0.001),
+        post: z.number().min(0).max(1).default(0.005),
+        user: z.number().min(0).max(1).default(0.01),
+      })
+      .strict()
+      .default({ ownedRead: 0.001, post: 0.005, user: 0.01 }),
+  })
+  .strict()
+  .refine((x) => x.refreshToken === undefined || x.clientId !== undefined, { message: 'a refreshToken needs the clientId of your X app', path: ['clientId'] })
+  .refine((x) => x.maxSpendUsd <= x.maxSpendUsdPerMonth, { message: 'maxSpendUsd (per run) cannot be more than maxSpendUsdPerMonth', path: ['maxSpendUsd'] });
+export type InstagramApiConfig = z.infer<typeof InstagramApiConfig>;
+export type ThreadsApiConfig = z.infer<typeof ThreadsApiConfig>;
+export type FacebookPageApiConfig = z.infer<typeof FacebookPageApiConfig>;
+export type XApiConfig = z.infer<typeof XApiConfig>;
+
+export const InstagramSourceConfig = exportSourceConfig('instagram').extend({ api: InstagramApiConfig.optional() }).strict();
+export const ThreadsSourceConfig = exportSourceConfig('threads').extend({ api: ThreadsApiConfig.optional() }).strict();
+export const FacebookSourceConfig = exportSourceConfig('facebook').extend({ api: FacebookPageApiConfig.optional() }).strict();
+export const XSourceConfig = exportSourceConfig('x').extend({ api: XApiConfig.optional() }).strict();
 export const LinkedInSourceConfig = exportSourceConfig('linkedin');
 export const TikTokSourceConfig = exportSourceConfig('tiktok');
 

@@ -138,5 +138,50 @@ export const SourcePull = z.object({
    * one read; absent when none ever was) and after how many days the email asks for a new one.
    */
   exportAge: z.object({ newestExportAt: IsoInstant.optional(), reminderDays: z.number().int().min(1) }).optional(),
+  /** Sources that read a closed network's official API beside its exports: how that read went (the report shows it). */
+  api: z.lazy(() => ApiNote).optional(),
 });
 export type SourcePull = z.infer<typeof SourcePull>;
+
+/** Why an API token cannot be used: the report says how to renew it. */
+export const TokenProblem = z.enum([
+  /** The platform says the token expired (Meta code 190 subcode 463, X 401 after a failed refresh). */
+  'expired',
+  /** The token was revoked, the password changed, or the app was removed (Meta 190 otherwise, X 401). */
+  'invalid',
+  /** Refreshing the token failed; the old one is still used until it expires. */
+  'refresh_failed',
+  /** The token lacks a permission (scope) a read needs (Meta code 10/200, X 403). */
+  'missing_permission',
+]);
+export type TokenProblem = z.infer<typeof TokenProblem>;
+
+export const ApiNetwork = z.enum(['instagram', 'threads', 'facebook', 'x']);
+export type ApiNetwork = z.infer<typeof ApiNetwork>;
+
+/** How a source's API read went this run. */
+export const ApiNote = z
+  .object({
+    network: ApiNetwork,
+    /** False when the read failed (nothing it would have seen is judged this run). */
+    ok: z.boolean(),
+    /** X: what this run's reads cost, in US dollars, and the month so far (this run included). */
+    spentUsd: z.number().nonnegative().optional(),
+    monthSpentUsd: z.number().nonnegative().optional(),
+    maxSpendUsd: z.number().nonnegative().optional(),
+    maxSpendUsdPerMonth: z.number().nonnegative().optional(),
+    /** What the run did not read to stay within the budget (plain phrases: "who liked 12 older posts"). */
+    skipped: z.array(z.string().max(500)).max(50).default([]),
+    token: z
+      .object({
+        /** When the token in use expires, when known. */
+        expiresAt: IsoInstant.optional(),
+        /** When followback last refreshed it. */
+        refreshedAt: IsoInstant.optional(),
+        problem: TokenProblem.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type ApiNote = z.infer<typeof ApiNote>;

@@ -2,6 +2,7 @@
  * Reading the rate-limit headers of both networks.
  *  - Mastodon: `X-RateLimit-Remaining`, `X-RateLimit-Reset` (ISO date).
  *  - Bluesky PDS: `RateLimit-Remaining`, `RateLimit-Reset` (epoch seconds).
+ *  - X API v2: `x-rate-limit-remaining`, `x-rate-limit-reset` (epoch seconds; docs.x.com rate limits).
  *  - Anyone: `Retry-After` (delta seconds or an HTTP-date) on 429/503.
  */
 
@@ -16,7 +17,7 @@ export function retryAfterMs(headers: Headers, now: number): number | undefined 
 
 /** Epoch ms when the current rate-limit window resets, or undefined. */
 export function rateLimitResetAt(headers: Headers, now: number): number | undefined {
-  const value = (headers.get('x-ratelimit-reset') ?? headers.get('ratelimit-reset'))?.trim();
+  const value = (headers.get('x-ratelimit-reset') ?? headers.get('x-rate-limit-reset') ?? headers.get('ratelimit-reset'))?.trim();
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) {
     const n = Number(value);
@@ -29,7 +30,7 @@ export function rateLimitResetAt(headers: Headers, now: number): number | undefi
 
 /** Requests left in the current window, or undefined when the server does not say. */
 export function rateLimitRemaining(headers: Headers): number | undefined {
-  const value = (headers.get('x-ratelimit-remaining') ?? headers.get('ratelimit-remaining'))?.trim();
+  const value = (headers.get('x-ratelimit-remaining') ?? headers.get('x-rate-limit-remaining') ?? headers.get('ratelimit-remaining'))?.trim();
   if (!value || !/^\d+$/.test(value)) return undefined;
   return Number(value);
 }

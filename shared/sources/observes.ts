@@ -11,6 +11,7 @@
  */
 import type { SourceConfig } from '../config/schema.ts';
 import type { Observability } from '../domain/model.ts';
+import { API_OBSERVES, combineObserves } from './api/observes.ts';
 import { BLUESKY_OBSERVES } from './bluesky/observes.ts';
 import { DEMO_OBSERVES } from './demo/observes.ts';
 import { EXPORT_OBSERVES } from './exports/observes.ts';
@@ -33,6 +34,17 @@ export const SEES_NOTHING: Observability = {
   followDates: 'none',
 };
 
-export function declaredObservability(config: Pick<SourceConfig, 'type'>): Observability {
-  return DECLARED[config.type] ?? SEES_NOTHING;
+/** What a configured source sees: its type's declaration, and with an `api` block the union of export and API. */
+export function declaredObservability(config: Pick<SourceConfig, 'type'> & { api?: unknown }): Observability {
+  const declared = DECLARED[config.type] ?? SEES_NOTHING;
+  if (config.api === undefined) return declared;
+  switch (config.type) {
+    case 'instagram':
+    case 'threads':
+    case 'facebook':
+    case 'x':
+      return combineObserves(declared, API_OBSERVES[config.type]);
+    default:
+      return declared;
+  }
 }

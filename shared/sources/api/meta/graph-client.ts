@@ -83,7 +83,9 @@ export class GraphClient {
     this.sourceId = options.sourceId;
     this.networkName = networkName;
     const base = inner ?? globalThis.fetch.bind(globalThis);
-    this.http = new HttpClient({ ...http, fetch: metaFetch(base, () => Date.now()) });
+    // The same clock as the HttpClient's: a pause is written as a reset instant the client then waits for.
+    const now = http.now ?? Date.now;
+    this.http = new HttpClient({ ...http, fetch: metaFetch(base, now) });
   }
 
   get requests(): number {

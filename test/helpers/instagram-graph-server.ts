@@ -147,6 +147,8 @@ export async function startInstagramGraphServer(options: IgServerOptions): Promi
   const callLimit = options.callLimit ?? 4800;
   let calls = 0;
   let baseUrl = '';
+  /** The version prefix of the request being answered (`/v25.0`), for `next` links. */
+  let version = '/v25.0';
 
   const server: Server = createServer((req, res) => {
     try {
@@ -175,6 +177,7 @@ export async function startInstagramGraphServer(options: IgServerOptions): Promi
     const url = new URL(req.url ?? '/', baseUrl);
     const versioned = VERSION.exec(url.pathname);
     const path = versioned?.[1] ?? url.pathname;
+    if (versioned) version = url.pathname.slice(0, url.pathname.length - path.length);
     const { route: r, id } = versioned ? route(path) : { route: 'unknown' as const };
     const token = url.searchParams.get('access_token');
     const query: Record<string, string> = {};
@@ -260,7 +263,7 @@ export async function startInstagramGraphServer(options: IgServerOptions): Promi
       if (withNext && end < items.length) {
         const q = new URLSearchParams(query);
         q.set('after', cursorOf(end));
-        paging['next'] = `${baseUrl}/v25.0${path}?${q.toString()}`;
+        paging['next'] = `${baseUrl}${version}${path}?${q.toString()}`;
       }
       body['paging'] = paging;
     }

@@ -13,9 +13,9 @@
  *     documents this edge for the Instagram API with Facebook Login (graph.facebook.com); whether
  *     graph.instagram.com serves it to an Instagram Login token could not be verified, so a refusal
  *     (missing permission, unsupported request) only drops tags from what this read sees.
- * The order of `/media` and `/tags` (newest first) is how Meta lists them; the docs say media are
- * "the most recently created" but promise no order for tags: a tags page entirely older than the
- * horizon ends the tags read.
+ * Both `/media` and `/tags` are read as Meta lists them, newest first: the docs promise no order
+ * (the IG User Media edge returns "the most recently created" media), so this is the one assumption
+ * the horizon rests on: the page that reaches past the horizon is the last one read.
  *
  * A rate limit the client would wait more than a minute for, `maxPages`, an abort or a payload it
  * cannot read ends the read `partial`, with a cursor that resumes where it stopped; a refused token

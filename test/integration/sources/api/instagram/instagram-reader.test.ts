@@ -232,6 +232,17 @@ describe('Instagram API reader: rate limits', () => {
     expect(waits).toContain(60_000);
   });
 
+  it("pauses on the server's own Business Use Case header as it nears the limit, and stays under it", async () => {
+    // The first read sends 30 requests; at 30 calls a window, the 29th answer says 96%.
+    const srv = await start({ callLimit: 30 });
+    const { reader, waits } = makeReader(srv);
+    const read = await reader.read(ctx());
+    expect(read.completeness).toBe('complete');
+    expect(srv.total()).toBe(30);
+    expect(waits).toEqual([60_000]);
+    expect(srv.log.every((e) => e.status === 200)).toBe(true);
+  });
+
   it('waits out a rate-limit error when Meta says access comes back within a minute (codes 4, 17, 32 and BUC)', async () => {
     for (const code of [4, 17, 32, 80002] as const) {
       const srv = await start();

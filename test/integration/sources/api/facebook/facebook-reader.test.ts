@@ -217,6 +217,33 @@ describe('Facebook Page reader: cut short and resumed', () => {
     ]);
     expect([...byId(rest).keys()].filter((id) => id.startsWith('fb-comment:1002_'))).toHaveLength(150);
   });
+  it('a read cut short on every run still gets through the backlog, its cursor never over 3 kB', async () => {
+    const srv = await start();
+    const full = await readerFor(srv).reader.read({ now: NOW, accessToken: TOKEN });
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    let runs = 0;
+    let completeness: ApiRead['completeness'] = 'partial';
+    // Every six hours a run with room for 20 requests; a one-day lookback, so the backlog is what remains.
+    while (completeness !== 'complete' && runs < 40) {
+      const at = new Date(NOW.getTime() + runs * 6 * 3_600_000);
+      const time = fakeClock(at);
+      const read = await new FacebookPageApiReader({ sourceId: 'facebook', config: config(srv.url, { maxPages: 20, lookbackDays: 1 }), sleep: time.sleep, now: time.now }).read({
+        now: at,
+        accessToken: TOKEN,
+        ...(cursor !== undefined ? { cursor } : {}),
+      });
+      for (const i of read.interactions) seen.add(i.id);
+      expect(read.cursor!.length).toBeLessThanOrEqual(3000);
+      cursor = read.cursor;
+      completeness = read.completeness;
+      runs++;
+    }
+    expect(completeness).toBe('complete');
+    // About 16 requests of progress a run for 230 of backlog: well under 40 runs.
+    expect(runs).toBeLessThan(25);
+    expect(seen).toEqual(new Set(full.interactions.map((i) => i.id)));
+  });
 });
 
 describe("Facebook Page reader: Meta's rate limits", () => {

@@ -294,13 +294,16 @@ class ThreadsRead {
           this.current = after !== undefined ? { id: post.id, after } : undefined;
           throw err;
         }
+        if (!refused(err)) throw err;
         // A kept page cursor Meta no longer takes: read the conversation again from its newest reply.
-        if (after !== undefined && this.current?.id === post.id && err instanceof SourceError && !(err instanceof ApiAuthError)) {
+        if (after !== undefined && this.current?.id === post.id) {
           this.current = undefined;
           after = undefined;
           continue;
         }
-        throw err;
+        // The post went away between the list and its replies (deleted, or hidden from the API): skip it.
+        this.problems.push(`Threads: the replies of one post could not be read and were skipped (${(err as Error).message})`);
+        return;
       }
       for (const reply of page.data) this.addReply(post, reply);
       if (page.after === undefined || (repliesSince !== undefined && page.data.some((r) => unix(r.timestamp) < repliesSince))) break;
@@ -379,6 +382,13 @@ class ThreadsRead {
     }
     return text;
   }
+}
+
+/** Threads refused one request for what it asked (HTTP 4xx other than a token or a rate limit), not for a bad answer. */
+function refused(err: unknown): boolean {
+  if (!(err instanceof SourceError) || err instanceof ApiAuthError) return false;
+  const cause = err.cause;
+  return cause instanceof HttpError && cause.status !== undefined && cause.status >= 400 && cause.status < 500 && cause.status !== 429;
 }
 
 /** Text of a reply or mention, for the tone classifier (untrusted; cut to the schema's length). */

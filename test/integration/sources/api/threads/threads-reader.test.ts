@@ -286,6 +286,19 @@ describe('Threads API reader: bad answers', () => {
     expectNoToken(err);
   });
 
+  it('a post gone between the list and its replies is skipped with a word, and the rest is read', async () => {
+    const { srv, world, expectedIds } = await start();
+    const gone = world.posts[1]!;
+    const goneReplies = new Set(world.conversations[String(gone['id'])]!.map((r) => `th-reply:${r['id']}`));
+    delete world.conversations[String(gone['id'])];
+    const { reader } = readerFor(srv);
+    const read = await reader.read({ now: NOW, accessToken: TOKEN });
+    expect(read.completeness).toBe('complete');
+    expect(ids(read)).toEqual(new Set([...expectedIds].filter((id) => !goneReplies.has(id))));
+    expect(read.problems.join(' ')).toMatch(/replies of one post could not be read and were skipped/);
+    expect(read.problems.join(' ')).not.toContain(TOKEN);
+  });
+
   it('a cursor it cannot read is reported and the read starts over from the backfill', async () => {
     const { srv, expectedIds } = await start();
     const { reader } = readerFor(srv);

@@ -278,6 +278,17 @@ describe("Facebook Page reader: Meta's rate limits", () => {
     expect(byId(cut).has('fb-comment:1004_1')).toBe(false);
   });
 
+  it('pauses a minute before each call once the usage header says 95 % of the Page budget is used, without an error', async () => {
+    // A budget of 100 calls: from the 95th answer on, every call waits for the window.
+    const srv = await start({ bucCallLimit: 100 });
+    const { reader, time } = readerFor(srv);
+    const read = await reader.read({ now: NOW, accessToken: TOKEN });
+    expect(read.completeness).toBe('complete');
+    expect(srv.log.every((e) => e.status === 200)).toBe(true);
+    const waits = time.clock.waits.filter((ms) => ms === 60_000);
+    expect(waits.length).toBe(srv.log.length - 95);
+  });
+
   it('retries a transient Graph error and completes', async () => {
     const srv = await start();
     srv.fail('posts', { transient: 503 });

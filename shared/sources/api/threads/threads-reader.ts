@@ -151,7 +151,8 @@ class ThreadsRead {
       : freshWindow(previous, this.now, this.config.lookbackDays);
     const left = previous?.todo ?? [];
     this.todo = capWindows([...left.reduce<ThreadsWindow[]>((pieces, l) => pieces.flatMap((p) => subtractWindow(p, l)), [fresh]), ...left]);
-    const mentionsFrom = first ? horizon : Math.max(THREADS_MIN_SINCE, previous.mentionsSince ?? this.now - this.config.lookbackDays * DAY);
+    // Mentions since the last complete read of them; never read yet (cut short, or no permission then): from the backfill horizon.
+    const mentionsFrom = Math.max(THREADS_MIN_SINCE, previous?.mentionsSince ?? horizon);
     let mentionsSince: number | undefined = previous?.mentionsSince;
 
     let stop: Stop | undefined;

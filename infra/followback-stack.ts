@@ -132,6 +132,10 @@ export class FollowbackStack extends Stack {
     );
     this.fn.bindSecrets(this.secrets);
     this.pullStep.bindSecrets(this.secrets);
+    // The API tokens a pull refreshes are written back by the functions that pull, to those secrets only.
+    const refreshed = this.secrets.filter((_, i) => settings.writableSecretNames.includes(settings.secretNames[i] ?? ''));
+    this.fn.bindTokenWrites(refreshed);
+    this.pullStep.bindTokenWrites(refreshed);
     onlyTheseFunctionsReadTheTokens(this.secrets, [this.fn, this.pullStep]);
 
     // SES authorises the sending identity and the configuration set; in the sandbox (every new account)

@@ -3,7 +3,7 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import { Annotations, type Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ConfigError } from '../shared/config/load-config.ts';
-import type { Config, DeployConfig } from '../shared/config/schema.ts';
+import type { Config, DeployConfig, SecretRef, SourceConfig } from '../shared/config/schema.ts';
 
 export const DEFAULT_CONFIG_FILE = 'followback.config.json';
 export const EXAMPLE_CONFIG_FILE = 'followback.config.example.json';
@@ -14,6 +14,12 @@ export interface StackSettings {
   logRetention: RetentionDays;
   /** Every Secrets Manager name referenced by a source, once each, sorted. */
   secretNames: string[];
+  /**
+   * The API token secrets a pull refreshes and writes back (Instagram and Threads access tokens, X's
+   * access and refresh tokens; shared/sources/api/tokens/), once each, sorted: the functions that
+   * pull may `PutSecretValue` on these and no other.
+   */
+  writableSecretNames: string[];
   /** Every report recipient of every profile, once each, sorted: in the SES sandbox each is authorised as an identity. */
   recipients: string[];
   sesConfigurationSet?: string;
@@ -68,6 +74,7 @@ export function stackSettings(config: Config, origin: string): StackSettings {
   }
   const identity = deploy.sesIdentity.toLowerCase();
   const secretNames = new Set<string>();
+  const writableSecretNames = new Set<string>();
   const recipients = new Set<string>();
   config.profiles.forEach((profile, i) => {
     for (const recipient of profile.report.recipients) recipients.add(recipient);
@@ -82,10 +89,20 @@ export function stackSettings(config: Config, origin: string): StackSettings {
     }
     profile.sources.forEach((source, j) => {
       const ref = source.type === 'mastodon' ? source.accessToken : source.type === 'bluesky' ? source.appPassword : undefined;
-      if (ref === undefined) return;
-      if (ref.secretName === undefined) {
-        problems.push(`profiles[${i}].sources[${j}]: the secret reference needs "secretName" in AWS (only "env" is set)`);
-      } else secretNames.add(ref.secretName);
+      if (ref !== undefined) {
+        if (ref.secretName === undefined) {
+          problems.push(`profiles[${i}].sources[${j}]: the secret reference needs "secretName" in AWS (only "env" is set)`);
+        } else secretNames.add(ref.secretName);
+      }
+      // An official API's tokens: Instagram, Threads and X tokens are refreshed and written back; a Facebook Page token is only read.
+      for (const api of apiTokenRefs(source)) {
+        if (api.ref.secretName === undefined) {
+          problems.push(`profiles[${i}].sources[${j}].api.${api.field}: the secret reference needs "secretName" in AWS`);
+          continue;
+        }
+        secretNames.add(api.ref.secretName);
+        if (api.refreshed) writableSecretNames.add(api.ref.secretName);
+      }
     });
   });
   if (problems.length > 0) throw new ConfigError(`${origin}: cannot deploy this config\n  ${problems.join('\n  ')}`, problems);
@@ -95,10 +112,27 @@ export function stackSettings(config: Config, origin: string): StackSettings {
     deploy,
     logRetention: deploy.logRetentionDays as RetentionDays,
     secretNames: [...secretNames].sort(),
+    writableSecretNames: [...writableSecretNames].sort(),
     recipients: [...recipients].sort(),
     ...(configurationSet !== undefined ? { sesConfigurationSet: configurationSet } : {}),
     ...(sesRegion !== undefined ? { sesRegion } : {}),
   };
+}
+
+/** The token references of a source's `api` block, and whether followback refreshes (so writes) each. */
+function apiTokenRefs(source: SourceConfig): { field: string; ref: SecretRef; refreshed: boolean }[] {
+  if (source.type !== 'instagram' && source.type !== 'threads' && source.type !== 'facebook' && source.type !== 'x') return [];
+  const api = source.api;
+  if (api === undefined) return [];
+  if (source.type === 'facebook') return [{ field: 'accessToken', ref: api.accessToken, refreshed: false }];
+  if (source.type !== 'x') return [{ field: 'accessToken', ref: api.accessToken, refreshed: true }];
+  // X: only with a refresh token is anything refreshed; then both tokens are written back.
+  const refresh = source.api?.refreshToken;
+  if (refresh === undefined) return [{ field: 'accessToken', ref: api.accessToken, refreshed: false }];
+  return [
+    { field: 'accessToken', ref: api.accessToken, refreshed: true },
+    { field: 'refreshToken', ref: refresh, refreshed: true },
+  ];
 }
 
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;

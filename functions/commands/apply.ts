@@ -99,8 +99,8 @@ export interface ApplyCommandOptions {
   leaseWaitMs?: number;
 }
 
-function depsFor(profile: ProfileConfig, store: DynamoStore, io: CliIo, keyring: Keyring | undefined): ApplyDeps {
-  const secrets = new EnvSecretResolver(io.env);
+function depsFor(profile: ProfileConfig, store: DynamoStore, io: CliIo, keyring: Keyring | undefined, configDir: string): ApplyDeps {
+  const secrets = new EnvSecretResolver(io.env, { configDir });
   return {
     actions: store.actionStore(),
     store,
@@ -119,17 +119,17 @@ export async function applyCommand(argv: string[], io: CliIo, clock: () => Date 
   const input = await readCommandInput(io, APPLY_USAGE, async () => {
     const flags = parseApplyFlags(argv);
     if (flags === 'help') return 'help';
-    const { config } = await cliConfig({ demo: false, ...(flags.config !== undefined ? { config: flags.config } : {}) }, io);
-    return { flags, config, profile: profileOf(config, flags.profile) };
+    const { config, configDir } = await cliConfig({ demo: false, ...(flags.config !== undefined ? { config: flags.config } : {}) }, io);
+    return { flags, config, configDir, profile: profileOf(config, flags.profile) };
   });
   if (typeof input === 'number') return input;
-  const { flags, config, profile } = input;
+  const { flags, config, configDir, profile } = input;
 
   const opened = await openStoreOrExit(config.storage, io);
   if (typeof opened === 'number') return opened;
   try {
     const keyring = await localKeyring(io, { create: false });
-    const deps: ApplyDeps = { ...depsFor(profile, opened.store, io, keyring), clock, ...(options.sleep ? { sleep: options.sleep } : {}) };
+    const deps: ApplyDeps = { ...depsFor(profile, opened.store, io, keyring, configDir), clock, ...(options.sleep ? { sleep: options.sleep } : {}) };
     const state = await opened.store.loadProfileState(profile.id);
     const wanted: { typed: string; action: ActionKind }[] = [...flags.unfollow.map((typed) => ({ typed, action: 'unfollow' as const })), ...flags.follow.map((typed) => ({ typed, action: 'follow' as const }))];
     const confirmations = [];
@@ -201,15 +201,15 @@ export async function undoCommand(argv: string[], io: CliIo, clock: () => Date =
     if (parsed.values.help) return 'help';
     const [actionId, ...extra] = parsed.positionals;
     if (actionId === undefined || extra.length > 0) throw new UsageError(`one action id, e.g. followback undo 20261123-3f9a1c\n\n${UNDO_USAGE}`);
-    const { config } = await cliConfig({ demo: false, ...(parsed.values.config !== undefined ? { config: parsed.values.config } : {}) }, io);
-    return { actionId, config, profile: profileOf(config, parsed.values.profile) };
+    const { config, configDir } = await cliConfig({ demo: false, ...(parsed.values.config !== undefined ? { config: parsed.values.config } : {}) }, io);
+    return { actionId, config, configDir, profile: profileOf(config, parsed.values.profile) };
   });
   if (typeof input === 'number') return input;
-  const { actionId, config, profile } = input;
+  const { actionId, config, configDir, profile } = input;
   const opened = await openStoreOrExit(config.storage, io);
   if (typeof opened === 'number') return opened;
   try {
-    const deps: ApplyDeps = { ...depsFor(profile, opened.store, io, await localKeyring(io, { create: false })), clock, ...(options.sleep ? { sleep: options.sleep } : {}) };
+    const deps: ApplyDeps = { ...depsFor(profile, opened.store, io, await localKeyring(io, { create: false }), configDir), clock, ...(options.sleep ? { sleep: options.sleep } : {}) };
     const { request, apply } = await undoAction(profile, deps, actionId, cliConfirmation(io), io.signal);
     printResult(io, profile, apply, [request]);
     return apply.results.some((r) => r.outcome === 'failed') || apply.stopped?.reason === 'busy' ? EXIT_RUN_FAILED : EXIT_OK;

@@ -119,7 +119,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`followback: cannot open the store: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_RUN_FAILED;
   }
-  const secrets = new EnvSecretResolver(io.env);
+  // `file` references are relative to the config file's folder.
+  const secrets = new EnvSecretResolver(io.env, { configDir });
   const classifiers = await buildClassifiers(profiles);
   // Said once: an existing outbox open to other users is made owner-only (the report files are always 0600).
   const onNotice = (message: string): void => io.stderr(`followback: ${message}\n`);

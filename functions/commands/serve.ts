@@ -58,11 +58,11 @@ export async function serveCommand(argv: string[], io: CliIo, clock: () => Date 
     const portText = parsed.values.port ?? String(DEFAULT_SERVE_PORT);
     const port = Number(portText);
     if (!/^\d{1,5}$/.test(portText) || port > 65535) throw new UsageError(`--port "${portText}" is not a port number (0-65535)`);
-    const { config } = await cliConfig({ demo: parsed.values.demo, ...(parsed.values.config !== undefined ? { config: parsed.values.config } : {}) }, io);
-    return { port, config };
+    const { config, configDir } = await cliConfig({ demo: parsed.values.demo, ...(parsed.values.config !== undefined ? { config: parsed.values.config } : {}) }, io);
+    return { port, config, configDir };
   });
   if (typeof input === 'number') return input;
-  const { port, config } = input;
+  const { port, config, configDir } = input;
 
   const opened = await openStoreOrExit(config.storage, io);
   if (typeof opened === 'number') return opened;
@@ -76,7 +76,7 @@ export async function serveCommand(argv: string[], io: CliIo, clock: () => Date 
       actions: opened.store.actionStore(),
       ledger: opened.ledger,
       keyring: async () => keyring,
-      secrets: new EnvSecretResolver(io.env),
+      secrets: new EnvSecretResolver(io.env, { configDir }),
       budgetMs: () => SERVE_ACT_BUDGET_MS,
     };
     const deps: DecideDeps = {

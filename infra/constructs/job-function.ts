@@ -143,6 +143,15 @@ export class JobFunction extends NodejsFunction {
   bindSecrets(secrets: ISecret[]): void {
     for (const secret of secrets) secret.grantRead(this);
   }
+
+  /**
+   * Writes a refreshed API token back to its own secret (shared/secrets/secrets-manager-writer.ts):
+   * `PutSecretValue` on exactly these secrets, the Instagram, Threads and X tokens a pull refreshes.
+   */
+  bindTokenWrites(secrets: ISecret[]): void {
+    if (secrets.length === 0) return;
+    this.addToRolePolicy(new PolicyStatement({ sid: 'KeepRefreshedApiTokens', actions: ['secretsmanager:PutSecretValue'], resources: secrets.map((s) => s.secretArn) }));
+  }
 }
 
 /** The role ARNs each token secret's resource policy lets read it; later readers are added by `alsoReadsTheTokens`. */

@@ -1,7 +1,9 @@
 /**
  * The one config file, shared by the CLI, the Lambda and the CDK app.
  * Secrets are referenced, never inlined: `{ "env": "NAME" }` is read from the
- * environment locally, `{ "secretName": "..." }` from Secrets Manager in AWS.
+ * environment locally, `{ "file": "secrets/NAME" }` from a file readable by its
+ * owner only (locally; relative to the config file's folder), `{ "secretName": "..." }`
+ * from Secrets Manager in AWS.
  */
 import { z } from 'zod';
 
@@ -13,9 +15,21 @@ export const SecretRef = z
     env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as MASTODON_TOKEN').optional(),
     /** Secrets Manager secret name (deployed stack); the CDK creates it empty. */
     secretName: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'a Secrets Manager secret name').optional(),
+    /**
+     * A file holding the secret, relative to the config file's folder (local runs). It must be
+     * readable by its owner only (chmod 600). Locally a file wins over `env`: it is the one local
+     * kind followback can write a refreshed token back to (shared/secrets/file-secrets.ts).
+     */
+    file: z
+      .string()
+      .min(1)
+      .max(1024)
+      // eslint-disable-next-line no-control-regex
+      .regex(/^[^\u0000-\u001f]+$/, 'a file path without control characters')
+      .optional(),
   })
   .strict()
-  .refine((r) => r.env !== undefined || r.secretName !== undefined, 'a secret reference needs "env" or "secretName"');
+  .refine((r) => r.env !== undefined || r.secretName !== undefined || r.file !== undefined, 'a secret reference needs "env" or "secretName"');
 export type SecretRef = z.infer<typeof SecretRef>;
 
 export const MastodonSourceConfig = z

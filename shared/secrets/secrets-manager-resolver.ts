@@ -48,7 +48,7 @@ export class SecretsManagerResolver implements SecretResolver {
     if (name === undefined) {
       return Promise.reject(
         new Error(
-          `the secret reference {"env":"${ref.env ?? '?'}"} has no "secretName": in AWS, tokens come from Secrets Manager; add "secretName" to the reference in the config and redeploy`,
+          `the secret reference ${describeLocalRef(ref)} has no "secretName": in AWS, tokens come from Secrets Manager; add "secretName" to the reference in the config and redeploy`,
         ),
       );
     }
@@ -62,6 +62,15 @@ export class SecretsManagerResolver implements SecretResolver {
       if (this.cache.get(name) === entry) this.cache.delete(name);
     });
     return entry.value;
+  }
+
+  /**
+   * A value this process has just written (a refreshed token, ./secrets-manager-writer.ts): a warm
+   * execution environment must not serve the old one from its cache, above all X's rotated refresh
+   * token, which X refuses once it has been used.
+   */
+  remember(name: string, value: string): void {
+    this.cache.set(name, { value: Promise.resolve(value), expiresAt: this.now() + this.ttlMs });
   }
 
   private async fetch(name: string): Promise<string> {
@@ -95,4 +104,12 @@ function describeFailure(name: string, err: unknown): string {
       // The SDK's message never contains the secret value, but it is kept out anyway: the code is enough.
       return `cannot read secret "${name}" (${code})`;
   }
+}
+
+/** `{"env":"IG_TOKEN"}` / `{"file":"secrets/ig"}`: the local parts of a reference, for messages (never a value). */
+function describeLocalRef(ref: SecretRef): string {
+  const parts: Record<string, string> = {};
+  if (ref.env !== undefined) parts['env'] = ref.env;
+  if (ref.file !== undefined) parts['file'] = ref.file;
+  return Object.keys(parts).length === 0 ? '{"env":"?"}' : JSON.stringify(parts);
 }

@@ -185,6 +185,26 @@ describe('Threads API reader: a read cut short', () => {
   });
 });
 
+describe('Threads API reader: a cancelled run', () => {
+  it('keeps what it read before the cancel, and the next run reads the rest', async () => {
+    const { srv, expectedIds } = await start();
+    const controller = new AbortController();
+    let sent = 0;
+    const counting: typeof fetch = (input, init) => {
+      if (++sent === 12) controller.abort();
+      return fetch(input, init);
+    };
+    const time = fakeClock(NOW);
+    const reader = new ThreadsApiReader({ sourceId: 'threads', config: config({ baseUrl: srv.url }), fetch: counting, sleep: time.sleep, now: time.now });
+    const cut = await reader.read({ now: NOW, accessToken: TOKEN, signal: controller.signal });
+    expect(cut.completeness).toBe('partial');
+    expect(cut.problems.join(' ')).toMatch(/cancelled/);
+    expect(cut.interactions.length).toBeGreaterThan(0);
+    const rest = await readToTheEnd(readerFor(srv).reader, NOW, cut.cursor);
+    expect(new Set([...ids(cut), ...rest.flatMap((r) => [...ids(r)])])).toEqual(expectedIds);
+  });
+});
+
 describe('Threads API reader: rate limits', () => {
   it('waits out a short limit (usage at 100 %: one minute) and goes on', async () => {
     const { srv, expectedIds } = await start();

@@ -1,5 +1,6 @@
 import { DEMO_ALLOWLIST, DEMO_AUDIENCE } from '../sources/demo/demo-source.ts';
 import { DEMO_EXPORTS_DIR } from '../sources/demo/demo-exports.ts';
+import { DEMO_INSTAGRAM_TOKEN, demoInstagramFetch, demoInstagramWorld } from '../sources/demo/demo-instagram-api.ts';
 import { parseConfig } from './load-config.ts';
 import type { Config } from './schema.ts';
 
@@ -15,7 +16,8 @@ export const DEMO_DECISIONS_URL = 'http://127.0.0.1:8787/decide';
 /**
  * The embedded default behind `--demo` and `npm start`: the sample community, its Instagram and
  * Facebook exports (generated for the run's day into .followback/demo-exports/ by the CLI, read by
- * the real export sources), DynamoDB Local, the outbox.
+ * the real export sources), its Instagram comments and tags through the real Instagram API reader
+ * (`demoApiOverrides`), DynamoDB Local, the outbox.
  */
 export function demoConfig(outDir = 'outbox'): Config {
   return parseConfig(
@@ -26,7 +28,9 @@ export function demoConfig(outDir = 'outbox'): Config {
           name: 'Demo community',
           sources: [
             { type: 'demo', id: 'demo', seed: DEMO_SEED, size: DEMO_SIZE },
-            { type: 'instagram', id: 'instagram', exports: `${DEMO_EXPORTS_DIR}/instagram` },
+            // The Instagram API beside the export: answered in process from the demo world (demo-instagram-api.ts,
+            // through BuildSourcesDeps.apiOverrides), so the token reference is never read.
+            { type: 'instagram', id: 'instagram', exports: `${DEMO_EXPORTS_DIR}/instagram`, api: { accessToken: { env: 'FOLLOWBACK_DEMO_INSTAGRAM_TOKEN' } } },
             { type: 'facebook', id: 'facebook', exports: `${DEMO_EXPORTS_DIR}/facebook` },
           ],
           allowlist: DEMO_ALLOWLIST,
@@ -38,4 +42,18 @@ export function demoConfig(outDir = 'outbox'): Config {
     },
     'embedded demo config',
   );
+}
+
+/**
+ * The demo's Instagram API for a run at `now`: the demo world's comments and tags, answered in
+ * process (no network) to the real Instagram API reader. Built lazily: a run that does not pull the
+ * Instagram source never generates it.
+ */
+export function demoApiOverrides(now: Date): Record<string, { fetch: typeof fetch; accessToken: string }> {
+  let answer: typeof fetch | undefined;
+  const lazy: typeof fetch = (input, init) => {
+    answer ??= demoInstagramFetch(demoInstagramWorld({ seed: DEMO_SEED, size: DEMO_SIZE, now }));
+    return answer(input, init);
+  };
+  return { instagram: { fetch: lazy, accessToken: DEMO_INSTAGRAM_TOKEN } };
 }

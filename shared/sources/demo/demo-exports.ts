@@ -167,8 +167,24 @@ function suffixOf(seed: number, network: number, dayNumber: number): string {
   return hash(seed, network, dayNumber).toString(36).padStart(7, '0').slice(0, 7);
 }
 
+/** The demo's people on Instagram at `now`, with their usernames (the export's and the API's). */
+export function instagramPeopleAt(seed: number, size: number, now: number): { username: string; inbound: (from: number) => Interaction[] }[] {
+  return onInstagramOf(peopleAt(seed, size, now)).map((person) => ({
+    username: instagramUsername(person),
+    inbound: (from: number) => {
+      const out: Interaction[] = [];
+      interactionsOf(person.tenure, person.identity, from, now, out);
+      return out.filter((i) => i.direction === 'inbound');
+    },
+  }));
+}
+
+function onInstagramOf(people: readonly Person[]): Person[] {
+  return people.filter((p) => unit(p.tenure.key, Salt.onInstagram) < ON_INSTAGRAM);
+}
+
 function instagramExport(seed: number, people: readonly Person[], now: number): DemoExport {
-  const onInstagram = people.filter((p) => unit(p.tenure.key, Salt.onInstagram) < ON_INSTAGRAM);
+  const onInstagram = onInstagramOf(people);
   const record = (username: string, at: number): unknown => ({
     title: '',
     media_list_data: [],

@@ -126,4 +126,7 @@ export const Salt = {
   onFacebook: 41,
   igHandle: 42,
   fbName: 43,
+  igApiStranger: 44,
+  igApiNest: 45,
+  igApiOwnerReply: 46,
 } as const;

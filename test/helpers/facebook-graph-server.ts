@@ -20,6 +20,9 @@
  *    token is a Page token (NETWORK-EXPORTS.md §4.2, the Page reference) or when the world says the
  *    person hides it. Reactions: Profile nodes with `type` added (reactions reference, Fields).
  *  - Times are written `2021-08-10T18:45:03+0000`, as Graph writes them.
+ *  - Field expansion on /posts: `comments.limit(0).summary(true)` and `reactions.limit(0).summary(true)`
+ *    give each post `{data: [], summary: {total_count, …}}` (edge `summary` fields: object/comments
+ *    and reactions references; python-facebook fixture comments_p1.json for the comments summary).
  *  - Page sizes: `limit` default 25, at most 100.
  *  - Errors are `{"error": {"message", "type", "code", "error_subcode"?, "fbtrace_id"}}` with HTTP 400
  *    (Graph API error-handling guide): a missing or wrong `access_token` is code 190 ("Invalid OAuth
@@ -248,7 +251,11 @@ export async function startFacebookGraphServer(options: FacebookGraphServerOptio
   }
 
   function answer(route: { route: GraphRoute; id: string }, url: URL): unknown {
-    const fields = (url.searchParams.get('fields') ?? '').split(/,(?![^{]*\})/).map((f) => f.replace(/\{.*\}$/, '').trim()).filter((f) => f !== '');
+    // `from{id,name}` and `comments.limit(0).summary(true)` are asked for by their edge's name.
+    const fields = (url.searchParams.get('fields') ?? '')
+      .split(/,(?![^{(]*[})])/)
+      .map((f) => f.replace(/[{.].*$/, '').trim())
+      .filter((f) => f !== '');
     const pick = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([k]) => k === 'id' || fields.includes(k)));
     const limit = Math.max(1, Math.min(100, Number(url.searchParams.get('limit') ?? 25) || 25));
     switch (route.route) {
@@ -257,7 +264,15 @@ export async function startFacebookGraphServer(options: FacebookGraphServerOptio
       case 'posts':
       case 'tagged': {
         if (route.id !== world.page.id) return undefined;
-        const items: Json[] = route.route === 'posts' ? world.posts.map(({ comments: _c, reactions: _r, ...post }) => post) : world.tagged.map((t) => ({ ...t }));
+        const items: Json[] =
+          route.route === 'posts'
+            ? world.posts.map(({ comments, reactions, ...post }) => ({
+                ...post,
+                // Field expansion `comments.limit(0).summary(true)`: no items, the count (top level, Graph's default filter).
+                comments: { data: [], summary: { order: 'ranked', total_count: comments.filter((c) => c.parent === undefined).length, can_comment: true } },
+                reactions: { data: [], summary: { total_count: reactions.length, viewer_reaction: 'NONE' } },
+              }))
+            : world.tagged.map((t) => ({ ...t }));
         return timePaged(url, route.route, items, limit, pick);
       }
       case 'comments': {

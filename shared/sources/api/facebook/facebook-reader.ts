@@ -312,7 +312,8 @@ class PageRead {
       window.u = t;
       delete window.pd;
     }
-    const edges: Edge[] = start?.e === 'reactions' ? ['reactions'] : ['comments', 'reactions'];
+    // A post whose count says nobody commented (or reacted) is not asked (a reply needs a comment to answer).
+    const edges = (start?.e === 'reactions' ? (['reactions'] as const) : (['comments', 'reactions'] as const)).filter((edge) => post[edge]?.summary?.total_count !== 0);
     for (const edge of edges) {
       const after = start !== undefined && start.e === edge ? start.a : undefined;
       window.at = { p: post.id, e: edge, ...(after !== undefined ? { a: after } : {}) };

@@ -17,6 +17,13 @@
  *    the filter parameter to stream"). `from` is returned only with a Page access token
  *    (NETWORK-EXPORTS.md §4.2, quoting the Page reference) and is absent for people whose privacy
  *    hides them: it is optional here, and counted when missing.
+ *  - Field expansion `comments.limit(0).summary(true),reactions.limit(0).summary(true)` on the post
+ *    list gives each post `{comments: {data: [], summary: {total_count}}, reactions: {…}}`: the
+ *    edges' `summary` with `total_count` is documented (reactions reference, Fields: "summary …
+ *    total_count"; object/comments: `summary` with `order`, `total_count`, `can_comment`, as in the
+ *    python-facebook fixture comments_p1.json), and this very field list is what many Page tools
+ *    send to /posts (found with the code search). A post with a count of 0 is not asked for its
+ *    comments or reactions; a missing count is read as "some".
  *  - `GET /{object-id}/reactions`: "A list of Profile nodes" to which `type` is added, enum {NONE,
  *    LIKE, LOVE, WOW, HAHA, SAD, ANGRY, THANKFUL, PRIDE, CARE, FIRE, HUNDRED} (the reactions
  *    reference's Fields section; the enum also in codegen pagepostreactions_type_enum_param);
@@ -67,11 +74,18 @@ export type FbActor = z.infer<typeof FbActor>;
 export const FbPage = z.object({ id: Id, name: z.string().max(2048) }).loose();
 export type FbPage = z.infer<typeof FbPage>;
 
+/** `comments.limit(0).summary(true)`: no items, only how many there are. */
+const EdgeSummary = z
+  .object({ summary: z.object({ total_count: z.number().int().nonnegative().optional() }).loose().optional() })
+  .loose();
+
 export const FbPost = z
   .object({
     id: Id,
     created_time: MetaTime,
     permalink_url: z.string().max(2048).optional(),
+    comments: EdgeSummary.optional(),
+    reactions: EdgeSummary.optional(),
   })
   .loose();
 export type FbPost = z.infer<typeof FbPost>;
@@ -121,7 +135,8 @@ export function fbListSchema<T extends z.ZodType>(item: T) {
 /** The fields each request asks for (Graph returns only `id` unless told). */
 export const FIELDS = {
   page: 'id,name',
-  posts: 'id,created_time,permalink_url',
+  /** With how many comments and reactions each post has (field expansion with `summary`), so a post with none costs no request. */
+  posts: 'id,created_time,permalink_url,comments.limit(0).summary(true),reactions.limit(0).summary(true)',
   comments: 'id,from{id,name},message,created_time',
   reactions: 'id,name,type',
   tagged: 'id,created_time,from{id,name},message,permalink_url',

@@ -104,12 +104,20 @@ describe('Facebook Page reader: first read', () => {
     expect(comments.every((e) => e.query['filter'] === 'stream' && e.query['fields'] === 'id,from{id,name},message,created_time')).toBe(true);
     expect(srv.log.filter((e) => e.route === 'reactions').every((e) => e.query['fields'] === 'id,name,type')).toBe(true);
     const posts = srv.log.filter((e) => e.route === 'posts');
-    // 114 posts in the backfill: two pages, the second reached through `until` and `__paging_token`.
+    // 116 posts in the backfill: two pages, the second reached through `until` and `__paging_token`.
     expect(posts).toHaveLength(2);
-    expect(posts[0]!.query).toMatchObject({ fields: 'id,created_time,permalink_url', limit: '100', since: String(Math.floor(NOW.getTime() / 1000) - 365 * 86_400) });
+    expect(posts[0]!.query).toMatchObject({
+      fields: 'id,created_time,permalink_url,comments.limit(0).summary(true),reactions.limit(0).summary(true)',
+      limit: '100',
+      since: String(Math.floor(NOW.getTime() / 1000) - 365 * 86_400),
+    });
     expect(posts[1]!.query['__paging_token']).toBeDefined();
-    // Each post in the window: one page of comments (two for the busy one) and one of reactions.
-    expect(comments).toHaveLength(114 + 1);
+    // Comments are asked for only where the post's count says there are some: posts 1 to 4 (two
+    // pages for the busy post 2) and the 37 of the 110 older posts that have one.
+    expect(comments).toHaveLength(4 + 1 + 37);
+    expect(srv.log.filter((e) => e.route === 'reactions')).toHaveLength(2 + 110);
+    // The two posts nobody engaged with cost nothing beyond the list.
+    expect(srv.log.some((e) => e.path.includes(postId(300)) || e.path.includes(postId(301)))).toBe(false);
     expect(srv.log.every((e) => e.tokenOk && e.status === 200)).toBe(true);
     expect(read.requests).toBe(srv.log.length);
     // Every time is an ISO instant the domain schema accepts (Graph writes +0000).
@@ -121,7 +129,7 @@ describe('Facebook Page reader: first read', () => {
     const { reader } = readerFor(srv);
     const read = await reader.read({ now: NOW, accessToken: TOKEN });
     expect(read.interactions.filter((i) => i.kind === 'reply')).toEqual([]);
-    expect(read.problems).toEqual([expect.stringMatching(/^Facebook Page: 156 comments name no author \(Facebook leaves the author out without a Page access token/)]);
+    expect(read.problems).toEqual([expect.stringMatching(/^Facebook Page: 193 comments name no author \(Facebook leaves the author out without a Page access token/)]);
     // Reactions and tags still name people.
     expect(read.interactions.some((i) => i.kind === 'like')).toBe(true);
   });
@@ -259,6 +267,7 @@ describe("Facebook Page reader: Meta's rate limits", () => {
 
   it('ends partial when access comes back only in 30 minutes (code 80001), without sleeping, and the next run goes on', async () => {
     const srv = await start();
+    // Reactions of post 1, post 2, then the first older post (100 days): throttled.
     srv.fail('reactions', 'ok', 'ok', { rateLimit: 80001, regainMinutes: 30 });
     const { reader, time } = readerFor(srv);
     const cut = await reader.read({ now: NOW, accessToken: TOKEN });
@@ -271,9 +280,10 @@ describe("Facebook Page reader: Meta's rate limits", () => {
     srv.reset();
     const rest = await readerFor(srv).reader.read({ now: NOW, accessToken: TOKEN, cursor: cut.cursor! });
     expect(rest.completeness).toBe('complete');
-    // Post 3 (60 days old) is taken up at its reactions: its comments were read before the limit.
-    expect(srv.log.some((e) => e.path === `/${postId(3)}/comments`)).toBe(false);
-    expect(srv.log.some((e) => e.path === `/${postId(3)}/reactions`)).toBe(true);
+    // That post is taken up at its reactions: its comments were read before the limit.
+    expect(srv.log.some((e) => e.path === `/${postId(100)}/comments`)).toBe(false);
+    expect(srv.log.some((e) => e.path === `/${postId(100)}/reactions`)).toBe(true);
+    expect(byId(cut).has('fb-comment:q0_1')).toBe(true);
     expect(byId(rest).get('fb-comment:1004_1')).toMatchObject({ contactId: name('Gus Lee') });
     expect(byId(cut).has('fb-comment:1004_1')).toBe(false);
   });

@@ -49,8 +49,14 @@ export function buildWorld(): FacebookWorld {
     // Older than the 365-day backfill: never read.
     post(5, 400, [{ id: '1005_1', from: { id: '507', name: 'Hana Mori' }, message: 'too old', created_time: ago(399) }]),
   ];
-  // Quiet posts between 100 and 200 days ago: the post list needs more than one page.
-  for (let i = 0; i < 110; i++) posts.push(post(100 + i, 100 + i * 0.9));
+  // Posts between 100 and 200 days ago, each with a reaction and every third with a comment: the
+  // post list needs more than one page, and a read needs well over a hundred requests.
+  for (let i = 0; i < 110; i++) {
+    const comments: WorldComment[] = i % 3 === 0 ? [{ id: `q${i}_1`, from: { id: String(700 + (i % 5)), name: `Reader ${i % 5}` }, message: `nice ${i}`, created_time: ago(99 + i * 0.9) }] : [];
+    posts.push(post(100 + i, 100 + i * 0.9, comments, [{ id: String(800 + (i % 4)), name: `Liker ${i % 4}`, type: 'LIKE' }]));
+  }
+  // Two posts nobody engaged with: they cost no request beyond the list.
+  posts.push(post(300, 50), post(301, 150));
   return {
     page,
     posts,

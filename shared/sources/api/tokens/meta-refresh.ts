@@ -19,6 +19,7 @@ import { z } from 'zod';
 import type { TokenProblem } from '../../../domain/model.ts';
 import { ApiAuthError } from '../api-reader.ts';
 import { GraphClient } from '../meta/graph-client.ts';
+import { HttpError } from '../../http/http-client.ts';
 
 export const META_REFRESH_GRANT = { instagram: 'ig_refresh_token', threads: 'th_refresh_token' } as const;
 export const META_REFRESH_PATH = '/refresh_access_token';
@@ -30,6 +31,7 @@ export type RefreshOutcome =
   | { ok: true; accessToken: string; expiresInSeconds: number; refreshToken?: string }
   | { ok: false; problem: TokenProblem; reason: string };
 
+/** Throws an aborted HttpError when `signal` ends the refresh (the run is cancelled). */
 export interface MetaRefreshOptions {
   network: 'instagram' | 'threads';
   baseUrl: string;
@@ -57,6 +59,8 @@ export async function refreshMetaToken(options: MetaRefreshOptions): Promise<Ref
     const answer = await client.get(META_REFRESH_PATH, MetaRefreshAnswer, { grant_type: META_REFRESH_GRANT[options.network] }, options.signal);
     return { ok: true, accessToken: answer.access_token, expiresInSeconds: answer.expires_in };
   } catch (err) {
+    // The run is being cancelled: not a failed refresh, the caller stops.
+    if (err instanceof HttpError && err.aborted) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     if (err instanceof ApiAuthError) return { ok: false, problem: err.problem === 'missing_permission' ? 'invalid' : err.problem, reason };
     return { ok: false, problem: 'refresh_failed', reason };

@@ -104,6 +104,24 @@ abstract class BaseKeeper implements TokenKeeper {
     }
   }
 
+  /** The token's record; a store that cannot be read counts as "nothing known" (no refresh is decided on a guess). */
+  protected async load(token: string): Promise<TokenRecord | undefined | 'unreadable'> {
+    try {
+      return await loadTokenRecord(this.options.sessions, this.key, token);
+    } catch {
+      return 'unreadable';
+    }
+  }
+
+  /** Records what is known; a store that cannot be written loses dates only (the token itself is already saved). */
+  protected async save(record: TokenRecord): Promise<void> {
+    try {
+      await saveTokenRecord(this.options.sessions, this.key, record);
+    } catch {
+      // The next run sees the token as new: it waits a day before refreshing (Meta) or refreshes at once (X).
+    }
+  }
+
   /** A CurrentToken whose detail holds none of `secrets` (a belt to the refresh clients' braces). */
   protected answer(token: CurrentToken, secrets: readonly string[]): CurrentToken {
     if (token.detail === undefined) return token;
@@ -131,14 +149,16 @@ class MetaTokenKeeper extends BaseKeeper {
   async current(now: Date, signal?: AbortSignal): Promise<CurrentToken> {
     const ref = this.options.api.accessToken;
     const token = await this.resolve(ref, 'access token');
-    const record = await loadTokenRecord(this.options.sessions, this.key, token);
+    const loaded = await this.load(token);
+    if (loaded === 'unreadable') return { accessToken: token };
+    const record = loaded;
     const known = knownOf(record);
     const target = this.options.writer.target(ref);
     if (!target.writable) return this.answer({ accessToken: token, ...known, detail: target.reason }, [token]);
 
     if (record === undefined) {
       // A token followback has not seen: its age is unknown, so the 24-hour clock starts now.
-      await saveTokenRecord(this.options.sessions, this.key, { v: 1, fingerprint: fingerprintOf(token), seenAt: now.toISOString() });
+      await this.save({ v: 1, fingerprint: fingerprintOf(token), seenAt: now.toISOString() });
       return { accessToken: token };
     }
     const t = now.getTime();
@@ -171,7 +191,7 @@ class MetaTokenKeeper extends BaseKeeper {
         [token, fresh],
       );
     }
-    await saveTokenRecord(this.options.sessions, this.key, { v: 1, fingerprint: fingerprintOf(fresh), seenAt: now.toISOString(), refreshedAt: now.toISOString(), expiresAt });
+    await this.save({ v: 1, fingerprint: fingerprintOf(fresh), seenAt: now.toISOString(), refreshedAt: now.toISOString(), expiresAt });
     return { accessToken: fresh, expiresAt, refreshedAt: now.toISOString() };
   }
 
@@ -188,7 +208,9 @@ class XTokenKeeper extends BaseKeeper {
   async current(now: Date, signal?: AbortSignal): Promise<CurrentToken> {
     const { accessToken: accessRef, refreshToken: refreshRef, clientId } = this.options.api;
     const access = await this.resolve(accessRef, 'access token');
-    const record = await loadTokenRecord(this.options.sessions, this.key, access);
+    const loaded = await this.load(access);
+    // Unreadable: the access token's expiry is unknown, so it is refreshed (the refresh token is what matters).
+    const record = loaded === 'unreadable' ? undefined : loaded;
     const known = knownOf(record);
     if (refreshRef === undefined || clientId === undefined) return { accessToken: access, ...known };
 
@@ -200,7 +222,7 @@ class XTokenKeeper extends BaseKeeper {
     if (record?.expiresAt !== undefined && Date.parse(record.expiresAt) - t > X_EXPIRY_MARGIN_MS) return { accessToken: access, ...known };
 
     const refresh = await this.resolve(refreshRef, 'refresh token');
-    const outcome = await refreshXToken({ baseUrl: this.baseUrl, clientId, refreshToken: refresh, ...(this.options.fetch ? { fetch: this.options.fetch } : {}), ...(signal ? { signal } : {}) });
+    const outcome = await refreshXToken({ baseUrl: this.baseUrl, sourceId: this.options.sourceId, clientId, refreshToken: refresh, ...(this.options.fetch ? { fetch: this.options.fetch } : {}), ...(signal ? { signal } : {}) });
     if (!outcome.ok) {
       const detail =
         outcome.problem === 'expired'
@@ -240,7 +262,7 @@ class XTokenKeeper extends BaseKeeper {
         // Not fatal: the refresh token is saved, so the next run simply refreshes again.
       }
     }
-    if (stored) await saveTokenRecord(this.options.sessions, this.key, { v: 1, fingerprint: fingerprintOf(fresh), seenAt: refreshedAt, refreshedAt, expiresAt });
+    if (stored) await this.save({ v: 1, fingerprint: fingerprintOf(fresh), seenAt: refreshedAt, refreshedAt, expiresAt });
     return { accessToken: fresh, expiresAt, refreshedAt };
   }
 }

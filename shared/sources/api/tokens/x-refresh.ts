@@ -18,6 +18,7 @@
  * token again could only be refused (and may revoke the whole grant).
  */
 import { z } from 'zod';
+import { HttpError } from '../../http/http-client.ts';
 import type { RefreshOutcome } from './meta-refresh.ts';
 
 export const X_TOKEN_PATH = '/2/oauth2/token';
@@ -34,8 +35,11 @@ export const XTokenAnswer = z
 
 const XErrorBody = z.object({ error: z.string().optional(), error_description: z.string().optional() }).loose();
 
+/** Throws an aborted HttpError when `signal` ends the refresh (the run is cancelled). */
 export interface XRefreshOptions {
   baseUrl: string;
+  /** For the aborted error. */
+  sourceId?: string;
   clientId: string;
   refreshToken: string;
   fetch?: typeof fetch;
@@ -64,7 +68,9 @@ export async function refreshXToken(options: XRefreshOptions): Promise<RefreshOu
     status = res.status;
     text = await res.text();
   } catch (err) {
-    const why = controller.signal.aborted ? (options.signal?.aborted ? 'aborted' : 'timed out') : `network error${networkCode(err)}`;
+    // The run is being cancelled: not a failed refresh, the caller stops.
+    if (options.signal?.aborted) throw new HttpError(options.sourceId ?? 'x', { method: 'POST', endpoint: X_TOKEN_PATH, retryable: false, reason: 'aborted', aborted: true });
+    const why = controller.signal.aborted ? 'timed out' : `network error${networkCode(err)}`;
     return { ok: false, problem: 'refresh_failed', reason: `${where}: ${why}` };
   } finally {
     clearTimeout(timer);

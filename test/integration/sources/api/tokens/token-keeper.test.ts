@@ -339,6 +339,53 @@ describe('X OAuth 2.0 tokens', () => {
   });
 });
 
+describe('a cancelled run and a store that fails', () => {
+  it('a cancelled refresh ends the call as aborted, not as a failed refresh', async () => {
+    const grant = x.authorise();
+    await putSecret('x-access', grant.accessToken);
+    await putSecret('x-refresh', grant.refreshToken);
+    const ig = meta.issue('instagram', { ageDays: 10 });
+    await putSecret('instagram-token', ig);
+    const cancelled = AbortSignal.abort();
+    const build = (network: 'x' | 'instagram') =>
+      createTokenKeeper({
+        network,
+        profileId: 'ada',
+        sourceId: network,
+        api:
+          network === 'x'
+            ? { accessToken: { file: 'secrets/x-access' }, refreshToken: { file: 'secrets/x-refresh' }, clientId: x.clientId, baseUrl: x.url }
+            : { accessToken: { file: 'secrets/instagram-token' }, baseUrl: meta.url },
+        secrets: new EnvSecretResolver({}, { configDir: dir }),
+        writer: new FileSecretWriter({ configDir: dir }),
+        sessions: new MemorySessions(),
+        sleep: async () => undefined,
+      });
+    await expect(build('x').current(new Date(nowMs), cancelled)).rejects.toMatchObject({ aborted: true });
+    const igKeeper = build('instagram');
+    await igKeeper.current(new Date(nowMs));
+    await expect(igKeeper.current(new Date(nowMs + 2 * DAY), cancelled)).rejects.toMatchObject({ aborted: true });
+    expect(await secretFile('instagram-token')).toBe(ig);
+  });
+
+  it('a store that cannot be read decides nothing; one that cannot be written loses dates only', async () => {
+    const token = meta.issue('instagram', { ageDays: 10 });
+    await putSecret('instagram-token', token);
+    const broken: SessionStore = { get: () => Promise.reject(new Error('table unavailable')), put: () => Promise.reject(new Error('table unavailable')) };
+    const k = (sessions: SessionStore) => keeper({ network: 'instagram', api: { accessToken: { file: 'secrets/instagram-token' }, baseUrl: meta.url }, sessions });
+    expect(await k(broken).current()).toEqual({ accessToken: token });
+    expect(meta.calls).toHaveLength(0);
+
+    const sessions = new MemorySessions();
+    await k(sessions).current();
+    nowMs += 2 * DAY;
+    const writeOnlyFails: SessionStore = { get: (key) => sessions.get(key), put: () => Promise.reject(new Error('table unavailable')) };
+    const refreshed = await k(writeOnlyFails).current();
+    expect(refreshed.problem).toBeUndefined();
+    expect(await secretFile('instagram-token')).toBe(refreshed.accessToken);
+  });
+});
+
 describe('secrecy', () => {
   it('no answer detail holds a token', () => {
     const details = answers.map((a) => a.detail ?? '').join('\n');

@@ -252,6 +252,29 @@ describe('Facebook Page reader: cut short and resumed', () => {
     expect(runs).toBeLessThan(25);
     expect(seen).toEqual(new Set(full.interactions.map((i) => i.id)));
   });
+  it("stops when the run's signal aborts (its time limit), keeping what it read, and the next run goes on", async () => {
+    const srv = await start();
+    const full = await readerFor(srv, { lookbackDays: 1 }).reader.read({ now: NOW, accessToken: TOKEN });
+    srv.reset();
+    const controller = new AbortController();
+    let sent = 0;
+    const counting: typeof fetch = async (input, init) => {
+      if (++sent === 30) controller.abort(new Error('time limit'));
+      return fetch(input, init);
+    };
+    const time = fakeClock(NOW);
+    const cut = await new FacebookPageApiReader({ sourceId: 'facebook', config: config(srv.url, { lookbackDays: 1 }), fetch: counting, sleep: time.sleep, now: time.now }).read({
+      now: NOW,
+      accessToken: TOKEN,
+      signal: controller.signal,
+    });
+    expect(cut.completeness).toBe('partial');
+    expect(cut.problems).toContainEqual(expect.stringMatching(/stopped early: the run was cancelled or ran out of time/));
+    expect(srv.log.length).toBeLessThanOrEqual(30);
+    const rest = await readerFor(srv, { lookbackDays: 1 }).reader.read({ now: NOW, accessToken: TOKEN, cursor: cut.cursor! });
+    expect(rest.completeness).toBe('complete');
+    expect(new Set([...cut.interactions, ...rest.interactions].map((i) => i.id))).toEqual(new Set(full.interactions.map((i) => i.id)));
+  });
 });
 
 describe("Facebook Page reader: Meta's rate limits", () => {

@@ -59,6 +59,9 @@ export interface XApiReaderOptions {
   now?: () => number;
 }
 
+/** How the likes or reposts of one post went. */
+type Outcome = 'done' | 'budget' | 'failed' | 'skip';
+
 /** Why a phase stopped before its end. */
 type Stop = 'budget' | 'failed' | 'pages' | 'aborted' | 'out_of_credits';
 
@@ -277,8 +280,10 @@ class XRun {
     const after = new Map<string, { l: number; r: number }>();
     let likesLeft = 0;
     let repostsLeft = 0;
-    let likesStopped = false;
-    let repostsStopped = false;
+    // Why the likes (reposts) stopped: the budget (named in `skipped`) or a failure (named in `problems`).
+    let likesStopped: 'budget' | 'failed' | undefined;
+    let repostsStopped: 'budget' | 'failed' | undefined;
+    let likers = 0;
     for (const post of newestFirst) {
       const seen = before.get(post.id) ?? { l: 0, r: 0 };
       const likes = post.public_metrics?.like_count ?? 0;
@@ -288,32 +293,34 @@ class XRun {
       const at = isoOf(post.created_at);
 
       if (likes > 0 && likes !== seen.l && !this.likesHidden) {
-        if (likesStopped || this.stopAll !== undefined) likesLeft++;
+        if (likesStopped !== undefined || this.stopAll !== undefined) likesLeft++;
         else {
           const r = await this.readLikers(post.id, likes, owner.id, at, postUrl);
-          if (r === 'done') state.l = likes;
+          if (r.outcome === 'done') state.l = likes;
           else {
             likesLeft++;
-            if (r === 'stop') likesStopped = true;
+            if (r.outcome !== 'skip') likesStopped = r.outcome;
           }
+          likers += r.read;
+          this.progress('likes', likers);
         }
       } else if (likes === 0) state.l = 0;
 
       if (reposts > 0 && reposts !== seen.r) {
-        if (repostsStopped || this.stopAll !== undefined) repostsLeft++;
+        if (repostsStopped !== undefined || this.stopAll !== undefined) repostsLeft++;
         else {
           const r = await this.readReposters(post.id, reposts, owner.id, at, postUrl);
           if (r === 'done') state.r = reposts;
           else {
             repostsLeft++;
-            if (r === 'stop') repostsStopped = true;
+            if (r !== 'skip') repostsStopped = r;
           }
         }
       } else if (reposts === 0) state.r = 0;
       after.set(post.id, state);
     }
-    if (likesLeft > 0) this.skipped.push(`who liked ${likesLeft} older post${likesLeft === 1 ? '' : 's'}`);
-    if (repostsLeft > 0) this.skipped.push(`who reposted ${repostsLeft} older post${repostsLeft === 1 ? '' : 's'}`);
+    if (likesLeft > 0 && (likesStopped === 'budget' || (likesStopped === undefined && this.stopAll === undefined))) this.skipped.push(`who liked ${likesLeft} older post${likesLeft === 1 ? '' : 's'}`);
+    if (repostsLeft > 0 && (repostsStopped === 'budget' || (repostsStopped === undefined && this.stopAll === undefined))) this.skipped.push(`who reposted ${repostsLeft} older post${repostsLeft === 1 ? '' : 's'}`);
     if (likesLeft > 0 || repostsLeft > 0) this.partial = true;
     // Posts not in this run's list (older, or not read) keep what was known of them.
     const out: NonNullable<XCursor['p']> = newestFirst.map((p) => {
@@ -324,21 +331,25 @@ class XRun {
     return out;
   }
 
-  /** 'done' (all the likers X gives), 'stop' (the budget or a failure ended the likes), 'skip' (this post only). */
-  private async readLikers(postId: string, likes: number, ownerId: string, at: string, postUrl: string): Promise<'done' | 'stop' | 'skip'> {
+  /**
+   * 'done' (all the likers X gives), 'budget' (the budget ended the likes: this post in part or not at
+   * all), 'failed' (an error ended them), 'skip' (this post only).
+   */
+  private async readLikers(postId: string, likes: number, ownerId: string, at: string, postUrl: string): Promise<{ outcome: Outcome; read: number }> {
     const wanted = Math.min(100, likes);
     const answer = await this.priced('liking_users', `/2/tweets/${postId}/liking_users`, UserPage, {}, { unit: this.unit.user, wanted, min: 1 }, (p) => p.data?.length ?? 0);
-    if (answer.kind === 'skipped' || answer.kind === 'stopped') return 'stop';
-    if (answer.kind === 'error') return this.perPostFailure(answer.error, 'who liked', postId);
-    for (const user of (answer.data.data ?? []).slice(0, answer.fitted.maxResults)) {
+    if (answer.kind === 'skipped') return { outcome: 'budget', read: 0 };
+    if (answer.kind === 'stopped') return { outcome: 'failed', read: 0 };
+    if (answer.kind === 'error') return { outcome: this.perPostFailure(answer.error, 'who liked', postId), read: 0 };
+    const users = (answer.data.data ?? []).slice(0, answer.fitted.maxResults);
+    for (const user of users) {
       if (user.id === ownerId) continue;
       this.interactions.push({ id: `x-like:${postId}:${user.id}`, contactId: `x:${user.id}`, kind: 'like', direction: 'inbound', at, postUrl });
     }
-    this.progress('likes', this.interactions.length);
-    return answer.fitted.maxResults >= wanted ? 'done' : 'stop';
+    return { outcome: answer.fitted.maxResults >= wanted ? 'done' : 'budget', read: users.length };
   }
 
-  private async readReposters(postId: string, reposts: number, ownerId: string, at: string, postUrl: string): Promise<'done' | 'stop' | 'skip'> {
+  private async readReposters(postId: string, reposts: number, ownerId: string, at: string, postUrl: string): Promise<Outcome> {
     let token: string | undefined;
     let got = 0;
     for (;;) {
@@ -351,7 +362,8 @@ class XRun {
         { unit: this.unit.user, wanted, min: 1 },
         (p) => p.data?.length ?? 0,
       );
-      if (answer.kind === 'skipped' || answer.kind === 'stopped') return 'stop';
+      if (answer.kind === 'skipped') return 'budget';
+      if (answer.kind === 'stopped') return 'failed';
       if (answer.kind === 'error') return this.perPostFailure(answer.error, 'who reposted', postId);
       const users = (answer.data.data ?? []).slice(0, answer.fitted.maxResults);
       got += users.length;
@@ -361,12 +373,12 @@ class XRun {
       }
       this.progress('reposts', got);
       token = answer.data.meta?.next_token;
-      if (answer.fitted.maxResults < wanted) return 'stop';
+      if (answer.fitted.maxResults < wanted) return 'budget';
       if (token === undefined || users.length === 0 || got >= reposts) return 'done';
     }
   }
 
-  private perPostFailure(error: unknown, what: string, postId: string): 'stop' | 'skip' {
+  private perPostFailure(error: unknown, what: string, postId: string): Outcome {
     const kind = classify(error);
     if (kind === 'resource') {
       this.problems.push(`X did not show ${what} post ${postId} (${messageOf(error)}); skipped`);
@@ -375,10 +387,10 @@ class XRun {
     if (kind === 'forbidden' && what === 'who liked') {
       this.likesHidden = true;
       this.problems.push(`X refused to say who liked your posts (${messageOf(error)}): the token needs the like.read scope; renew it with tweet.read users.read follows.read like.read offline.access`);
-      return 'stop';
+      return 'failed';
     }
     this.phaseFailed(error, what === 'who liked' ? 'who liked your posts' : 'who reposted your posts');
-    return 'stop';
+    return classify(error) === 'budget' ? 'budget' : 'failed';
   }
 
   // ---------------------------------------------------------------- lists

@@ -212,7 +212,7 @@ class XRun {
       if (this.stopAll !== undefined) return { complete: false, count, ...ids() };
       const query: Query = {
         'tweet.fields': MENTION_FIELDS,
-        ...(since !== undefined ? { since_id: since } : { start_time: historySince }),
+        ...(since !== undefined ? { since_id: since } : { start_time: rfc3339(historySince) }),
         ...(until !== undefined ? { until_id: until } : {}),
         ...(token !== undefined ? { pagination_token: token } : {}),
       };
@@ -256,7 +256,7 @@ class XRun {
       const query: Query = {
         exclude: 'retweets,replies',
         'tweet.fields': 'created_at,public_metrics',
-        start_time: historySince,
+        start_time: rfc3339(historySince),
         ...(token !== undefined ? { pagination_token: token } : {}),
       };
       const answer = await this.priced('tweets', `/2/users/${owner.id}/tweets`, MentionPage, query, { unit: this.unit.owned, wanted: Math.min(100, Math.max(5, wantedPosts - posts.length)), min: 5 }, (p) => p.data?.length ?? 0);
@@ -623,6 +623,11 @@ function messageOf(error: unknown): string {
 
 function money(usd: number): string {
   return usd.toFixed(2);
+}
+
+/** `start_time` as X's docs write it: `YYYY-MM-DDTHH:mm:ssZ`. */
+function rfc3339(iso: string): string {
+  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** X sends `2024-01-15T10:30:00.000Z`; any offset is normalised to UTC `Z`. */

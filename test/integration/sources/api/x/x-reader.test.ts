@@ -299,4 +299,56 @@ describe('XApiReader against a local X API v2', () => {
     s.fail('me', ...Array.from({ length: 6 }, () => ({ status: 503 as const })));
     await expect(reader(s, c).read({ now: NOW, accessToken: TOKEN })).rejects.toThrow(/X could not be read: GET \/2\/users\/me: HTTP 503/);
   });
+
+  it('a run stopped mid-way (its signal) keeps what it read, partial, and the next run goes on', async () => {
+    const { server: s, c } = await setup();
+    const stop = new AbortController();
+    const read = await reader(s, c).read({
+      now: NOW,
+      accessToken: TOKEN,
+      signal: stop.signal,
+      onProgress: (e) => {
+        if (e.phase === 'posts') stop.abort(new Error('the run\'s time is up'));
+      },
+    });
+    expect(read.completeness).toBe('partial');
+    expect(read.interactions.filter((i) => i.kind === 'reply' || i.kind === 'mention' || i.kind === 'quote')).toHaveLength(3);
+    expect(s.count('liking_users')).toBe(0);
+    expect(s.count('followers')).toBe(0);
+    expect(read.problems.join('\n')).toMatch(/cut short/);
+
+    s.reset();
+    const next = await reader(s, c).read({ now: new Date(NOW.getTime() + 3_600_000), accessToken: TOKEN, ...(read.cursor ? { cursor: read.cursor } : {}) });
+    expect(s.log.find((e) => e.route === 'mentions')?.url).toContain('since_id=5004');
+    expect(byKind(next, 'like')).toEqual(['x:2001', 'x:2002', 'x:2004']);
+    expect(next.contacts?.completeness).toBe('complete');
+    expect(next.completeness).toBe('complete');
+  });
+
+  it('maxPages ends the run partial and says so', async () => {
+    const { server: s, c } = await setup();
+    const read = await reader(s, c, { maxPages: 2 }).read({ now: NOW, accessToken: TOKEN });
+    expect(s.count('mentions')).toBe(1);
+    expect(s.count('tweets')).toBe(1);
+    expect(s.count('liking_users')).toBe(0);
+    expect(read.completeness).toBe('partial');
+    expect(read.problems).toContain('stopped after 2 pages (maxPages); the next run goes on');
+  });
+
+  it('a connection broken after the request was sent is charged in full (X may have billed it), and the retry too', async () => {
+    const { server: s, c } = await setup();
+    s.fail('liking_users', 'drop');
+    const read = await reader(s, c).read({ now: NOW, accessToken: TOKEN });
+    expect(byKind(read, 'like')).toEqual(['x:2001', 'x:2002', 'x:2004']);
+    // The dropped request asked for 2 likers of 9002: $0.02 on top of what X answered.
+    expect(read.note?.spentUsd).toBeCloseTo(billedUsd(s.log) + 0.02, 9);
+
+    // With no room for a second full price, the broken request is not sent again.
+    s.reset();
+    s.fail('liking_users', 'drop');
+    const tight = await reader(s, c, { maxSpendUsd: 0.01 + 0.004 + 0.003 + 0.02 + 0.019 }).read({ now: NOW, accessToken: TOKEN });
+    expect(s.log.filter((e) => e.url.startsWith('/2/tweets/9002/liking_users'))).toHaveLength(1);
+    expect(tight.note?.spentUsd).toBeLessThanOrEqual(0.056);
+    expect(tight.note?.skipped.join('\n')).toMatch(/trying again would go past the budget/);
+  });
 });

@@ -11,7 +11,7 @@
  * anyway, so the dates are taken from all of them, by the rule the source's
  * whole pull uses, and a stepped pull dates every follower a whole pull dates.
  */
-import type { Completeness, Contact, Interaction, SourcePull } from '../domain/model.ts';
+import type { ApiNote, Completeness, Contact, Interaction, SourcePull } from '../domain/model.ts';
 import type { FiringSource } from '../ports/firing-store.ts';
 import type { PullOutcome } from './merge-pulls.ts';
 
@@ -35,6 +35,7 @@ export function assemblePull(source: FiringSource, parts: SourcePull[], now: Dat
   const cursor = [...parts].reverse().find((p) => p.cursor !== undefined)?.cursor;
   const observes = [...parts].reverse().find((p) => p.observes !== undefined)?.observes;
   const exportAge = [...parts].reverse().find((p) => p.exportAge !== undefined)?.exportAge;
+  const api = apiNoteOf(parts);
   const pull: SourcePull = {
     sourceId: source.sourceId,
     platform: source.platform,
@@ -50,8 +51,39 @@ export function assemblePull(source: FiringSource, parts: SourcePull[], now: Dat
     requests: parts.reduce((n, p) => n + p.requests, 0),
     ...(observes !== undefined ? { observes } : {}),
     ...(exportAge !== undefined ? { exportAge } : {}),
+    ...(api !== undefined ? { api } : {}),
   };
   return { sourceId: source.sourceId, platform: source.platform, ok: true, pull };
+}
+
+/**
+ * The API note of a read over several steps: what each step spent adds up; the
+ * month so far, the caps and the token are the latest step's (each step
+ * counts the month with what came before it, and a token refreshed in a later
+ * step replaces what an earlier one said); the skipped reads of every step;
+ * and the read went well only if every step's did.
+ */
+export function apiNoteOf(parts: readonly SourcePull[]): ApiNote | undefined {
+  const notes = parts.flatMap((p) => (p.api !== undefined ? [p.api] : []));
+  const last = notes.at(-1);
+  if (last === undefined) return undefined;
+  const spent = notes.filter((n) => n.spentUsd !== undefined);
+  const skipped = [...new Set(notes.flatMap((n) => n.skipped))].slice(0, 50);
+  const latest = <K extends 'monthSpentUsd' | 'maxSpendUsd' | 'maxSpendUsdPerMonth'>(key: K): ApiNote[K] => [...notes].reverse().find((n) => n[key] !== undefined)?.[key];
+  const month = latest('monthSpentUsd');
+  const cap = latest('maxSpendUsd');
+  const monthCap = latest('maxSpendUsdPerMonth');
+  const token = [...notes].reverse().find((n) => n.token !== undefined)?.token;
+  return {
+    network: last.network,
+    ok: notes.every((n) => n.ok),
+    ...(spent.length > 0 ? { spentUsd: spent.reduce((sum, n) => sum + (n.spentUsd ?? 0), 0) } : {}),
+    ...(month !== undefined ? { monthSpentUsd: month } : {}),
+    ...(cap !== undefined ? { maxSpendUsd: cap } : {}),
+    ...(monthCap !== undefined ? { maxSpendUsdPerMonth: monthCap } : {}),
+    skipped,
+    ...(token !== undefined ? { token: { ...token } } : {}),
+  };
 }
 
 /** Contacts by id; a relation met twice (follower in one part, followed in another) is mutual. */

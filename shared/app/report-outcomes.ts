@@ -15,6 +15,7 @@ import { renderReport } from '../report/render.ts';
 import { decisionRenderOptions, decisionsSince } from '../decide/report-parts.ts';
 import { changedContacts, type StoredVerdict } from './changed-contacts.ts';
 import { classifyTexts } from './classify-texts.ts';
+import { apiNotes } from './api-notes.ts';
 import { exportAges } from './export-ages.ts';
 import { contactKey, mergePulls, type PullOutcome } from './merge-pulls.ts';
 import { DeliveredNotStoredError, RunCancelledError } from './run-errors.ts';
@@ -87,6 +88,7 @@ export async function reportOutcomes(
     ...(state.lastRun?.storeFailed !== undefined ? { previousUnstored: { at: state.lastRun.at, reason: state.lastRun.storeFailed } } : {}),
     decisionsSince: await decisionsSince(profile.id, state, deps.decisionPage),
     exportSources: exportAges(profile.sources, outcomes, state.sources),
+    apiSources: apiNotes(profile.sources, outcomes),
   });
   for (const u of analysis.unmatchedDecisions) {
     log.warn(`${u.kind} entry "${u.entry}" matches no contact of this profile${u.closest !== undefined ? ` (closest: ${u.closest})` : ''}`, { profile: profile.id });

@@ -6,7 +6,7 @@ import { REASON_CODES } from '../domain/analysis-types.ts';
 import type { Analysis, ContactVerdict, Figures, ReasonCode } from '../domain/analysis-types.ts';
 import { REPORT_SCHEMA_VERSION, UNFOLLOW_REASON_ORDER } from './report-schema.ts';
 import type { ActionTakenJson } from './actions-taken.ts';
-import type { ExportReminderJson, ListSection, NoticeJson, OwnerDecisionJson, ReportContact, ReportJson, ReportLocale, UnfollowGroup } from './report-schema.ts';
+import type { ApiSourceJson, ExportReminderJson, ListSection, NoticeJson, OwnerDecisionJson, ReportContact, ReportJson, ReportLocale, TokenNoticeJson, UnfollowGroup } from './report-schema.ts';
 
 export interface ReportInput {
   profileId: string;
@@ -30,6 +30,8 @@ export interface ReportInput {
   actions?: ActionTakenJson[];
   /** Every export source of the profile and its newest export read so far: the due ones become `exportReminders`. */
   exportSources?: ExportSourceAge[];
+  /** Every source that read an official API this run, with where its config keeps the token (shared/app/api-notes.ts). */
+  apiSources?: ApiSourceJson[];
 }
 
 /** One export source's newest export read so far (this run's, or the last one read), and its `exportReminderDays`. */
@@ -50,6 +52,8 @@ export function buildReport(input: ReportInput): ReportJson {
   const unfollowGroups = groupUnfollows(contacts.filter((c) => c.recommendation === 'unfollow'));
   const windowMs = Date.parse(analysis.now) - Date.parse(analysis.windowStart);
   const exportReminders = exportRemindersOf(input.exportSources ?? [], analysis.now);
+  const apiSources = input.apiSources ?? [];
+  const tokenNotices = tokenNoticesOf(apiSources, analysis.now);
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -75,6 +79,8 @@ export function buildReport(input: ReportInput): ReportJson {
     staleSources: analysis.staleSources.map((s) => ({ ...s, problems: [...s.problems] })),
     notices: noticesOf(input),
     ...(exportReminders.length > 0 ? { exportReminders } : {}),
+    ...(apiSources.length > 0 ? { apiSources: apiSources.map(copyApiSource) } : {}),
+    ...(tokenNotices.length > 0 ? { tokenNotices } : {}),
     sections: {
       unfollow: { count: unfollowGroups.reduce((n, g) => n + g.count, 0), groups: unfollowGroups },
       review: listSection(contacts.filter((c) => c.recommendation === 'review'), leastEngagedFirst),
@@ -106,6 +112,46 @@ export function exportRemindersOf(sources: readonly ExportSourceAge[], now: stri
     if (!(ageMs > s.reminderDays * DAY_MS)) return [];
     return [{ ...base, newestExportAt: new Date(at).toISOString(), daysSince: Math.floor(ageMs / DAY_MS) }];
   });
+}
+
+/** A token expiring within this many days (and with no problem yet) gets a reminder. */
+export const TOKEN_REMINDER_DAYS = 7;
+
+/**
+ * The API tokens the owner must renew, or soon may have to: a token with a
+ * problem (expired, refused, refresh failed, a permission missing); one whose
+ * expiry has passed though the read said nothing (counted as expired); and one
+ * that expires within TOKEN_REMINDER_DAYS (inclusive) with no problem yet. X
+ * with a refresh token is left out of the last two: its access tokens last two
+ * hours and followback refreshes them before each read, so their expiry says
+ * nothing the owner must act on (without one, or when the config was not at
+ * hand to say, the date counts as for the others).
+ */
+export function tokenNoticesOf(sources: readonly ApiSourceJson[], now: string): TokenNoticeJson[] {
+  const nowMs = Date.parse(now);
+  // A token that fails now first, then the ones that expire soon; otherwise in the order of the sources.
+  const notices = sources.flatMap((s): TokenNoticeJson[] => {
+    const token = s.token;
+    if (token === undefined) return [];
+    const expiresMs = token.expiresAt !== undefined ? Date.parse(token.expiresAt) : Number.NaN;
+    const base = { sourceId: s.sourceId, network: s.network, ...(token.expiresAt !== undefined && !Number.isNaN(expiresMs) ? { expiresAt: new Date(expiresMs).toISOString() } : {}) };
+    if (token.problem !== undefined) return [{ ...base, kind: token.problem }];
+    if ((s.network === 'x' && s.tokenRef?.refreshToken !== undefined) || Number.isNaN(expiresMs)) return [];
+    if (expiresMs <= nowMs) return [{ ...base, kind: 'expired' }];
+    const leftMs = expiresMs - nowMs;
+    if (leftMs > TOKEN_REMINDER_DAYS * DAY_MS) return [];
+    return [{ ...base, kind: 'expires_soon', daysLeft: Math.floor(leftMs / DAY_MS) }];
+  });
+  return [...notices.filter((n) => n.kind !== 'expires_soon'), ...notices.filter((n) => n.kind === 'expires_soon')];
+}
+
+function copyApiSource(s: ApiSourceJson): ApiSourceJson {
+  return {
+    ...s,
+    skipped: [...s.skipped],
+    ...(s.token !== undefined ? { token: { ...s.token } } : {}),
+    ...(s.tokenRef !== undefined ? { tokenRef: { accessToken: { ...s.tokenRef.accessToken }, ...(s.tokenRef.refreshToken !== undefined ? { refreshToken: { ...s.tokenRef.refreshToken } } : {}) } } : {}),
+  };
 }
 
 /** The reason a suggested unfollow is filed under: the first one in the fixed order. */

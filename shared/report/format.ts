@@ -8,6 +8,8 @@ export interface Formatter {
   date(iso: string | undefined): string;
   number(n: number): string;
   percent(share: number): string;
+  /** US dollars in the report's locale ("$0.42", "0,42 $"); a tenth of a cent shows under $1 (X bills per resource). */
+  usd(amount: number): string;
   delta(value: number, asShare: boolean): { text: string; direction: DeltaDirection };
 }
 
@@ -17,6 +19,8 @@ export function formatterFor(messages: Messages): Formatter {
   const numbers = new Intl.NumberFormat(messages.intlLocale, { maximumFractionDigits: 1 });
   const percents = new Intl.NumberFormat(messages.intlLocale, { style: 'percent', maximumFractionDigits: 0 });
   const points = new Intl.NumberFormat(messages.intlLocale, { maximumFractionDigits: 1 });
+  const dollars = new Intl.NumberFormat(messages.intlLocale, { style: 'currency', currency: 'USD', currencyDisplay: 'narrowSymbol', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const cents = new Intl.NumberFormat(messages.intlLocale, { style: 'currency', currency: 'USD', currencyDisplay: 'narrowSymbol', minimumFractionDigits: 2, maximumFractionDigits: 3 });
   return {
     date(iso) {
       if (iso === undefined) return '—';
@@ -25,6 +29,7 @@ export function formatterFor(messages: Messages): Formatter {
     },
     number: (n) => numbers.format(n),
     percent: (share) => percents.format(share),
+    usd: (amount) => (Math.abs(amount) < 1 ? cents : dollars).format(amount),
     delta(value, asShare) {
       const magnitude = asShare ? `${points.format(Math.abs(value) * 100)} pp` : numbers.format(Math.abs(value));
       // Rounding can turn a tiny change into "0"; call that flat rather than show "▲ +0".

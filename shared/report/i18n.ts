@@ -5,13 +5,49 @@
  */
 import type { FigureDeltas, ReasonCode, Recommendation } from '../domain/analysis-types.ts';
 import type { EvidenceKey } from '../domain/evidence.ts';
-import type { Completeness, FollowDates, InteractionKind } from '../domain/model.ts';
-import type { ReportContact, ReportLocale } from './report-schema.ts';
+import type { ApiNetwork, Completeness, FollowDates, InteractionKind } from '../domain/model.ts';
+import type { ReportContact, ReportLocale, TokenNoticeJson } from './report-schema.ts';
 
 export type SectionId = 'unfollow' | 'review' | 'followBack' | 'newFollowers' | 'lostFollowers' | 'topSupporters';
 export type FigureKey = keyof FigureDeltas;
 /** The networks read from their official exports (the same six as shared/sources/exports/export-types.ts). */
 export type ExportNetworkId = 'instagram' | 'threads' | 'facebook' | 'x' | 'linkedin' | 'tiktok';
+
+/** Networks by their proper names (the same in every language); a platform not listed keeps its own id. */
+export const NETWORK_NAMES: Readonly<Record<string, string>> = {
+  instagram: 'Instagram',
+  facebook: 'Facebook',
+  x: 'X',
+  threads: 'Threads',
+  linkedin: 'LinkedIn',
+  tiktok: 'TikTok',
+  mastodon: 'Mastodon',
+  bluesky: 'Bluesky',
+};
+
+/**
+ * The permissions (scopes) a token needs for what followback reads, per network: named in the
+ * email when one is missing and in the steps to make a new token. From the platforms' docs:
+ * Instagram API with Instagram Login (developers.facebook.com/docs/instagram-platform, scopes
+ * renamed 2025-01-27), Threads get-started (threads_basic for every call, threads_read_replies for
+ * GET replies, threads_manage_mentions for mentions), Pages (pages_read_engagement,
+ * pages_read_user_content for comments and their authors), X API v2 (NETWORK-EXPORTS.md §8:
+ * mentions, followers, liking users; offline.access for the refresh token).
+ */
+export const API_PERMISSIONS: Readonly<Record<ApiNetwork, readonly string[]>> = {
+  instagram: ['instagram_business_basic', 'instagram_business_manage_comments'],
+  threads: ['threads_basic', 'threads_read_replies', 'threads_manage_mentions'],
+  facebook: ['pages_show_list', 'pages_read_engagement', 'pages_read_user_content'],
+  x: ['tweet.read', 'users.read', 'follows.read', 'like.read', 'offline.access'],
+};
+
+/** Where the config keeps a token, as the email names it (names only). `sourceId` alone when the config was not at hand. */
+export interface TokenPlace {
+  sourceId: string;
+  file?: string;
+  env?: string;
+  secretName?: string;
+}
 
 export interface SummaryFacts {
   following: number;
@@ -75,6 +111,27 @@ export interface Messages {
   judgedOn(p: { seen: string; hidden: string | null; source: string }): string;
   /** An empty list of kinds. */
   noKinds: string;
+  /** Each network's own words for the kinds, where they differ from `kinds` (Instagram's comments and tags). */
+  networkKinds: Readonly<Record<string, Partial<Record<InteractionKind, string>>>>;
+  /** What a source cannot show, as who did it ("liked"; "chi ha messo mi piace"), and each network's own verbs. */
+  hiddenWho: Record<InteractionKind, string>;
+  networkHiddenWho: Readonly<Record<string, Partial<Record<InteractionKind, string>>>>;
+  /** The listed verbs as the object of "does not show" ("who liked or commented"). */
+  whoOf(verbs: string): string;
+  /** One line per source that read an official API, under the table of what each source could see. */
+  apiLine(p: { network: string; ok: boolean; spend: string | null; token: string | null }): string;
+  /** Spend against the caps, amounts already formatted; null when nothing is known. */
+  apiSpend(p: { run: string | null; month: string | null; runCap: string | null; monthCap: string | null }): string | null;
+  apiTokenUntil(p: { date: string; refreshed: string | null }): string;
+  apiSkipped(list: string): string;
+  /** The notice near the top when an API token must be renewed, or expires within a week. */
+  tokenTitle: string;
+  /** `network`: its name, with the source id when it differs; `refreshes`: followback refreshes this token itself (docs/api-tokens.md). */
+  tokenLine(p: { network: string; kind: TokenNoticeJson['kind']; date: string | null; refreshes: boolean; permissions: string }): string;
+  /** The steps to make a new token on `api`, and where to put it (`where` from tokenWhere, its preposition included). */
+  tokenHow(p: { api: ApiNetwork; where: string; refreshWhere: string | null; permissions: string }): string;
+  /** "in the environment variable IG_TOKEN" / "nella variabile d'ambiente IG_TOKEN". */
+  tokenWhere(place: TokenPlace): string;
   /** The per-source "what it could see" table. */
   sightTitle: string;
   sightColumns: { source: string; inbound: string; outbound: string; hidden: string; followDates: string };
@@ -203,6 +260,63 @@ const en: Messages = {
   criticFacts: ({ negative, count, lastAt, sawLikes }) => `${negative} of their ${count} replies, mentions and quotes are negative${sawLikes ? ', and they never liked or reposted' : ''}${lastAt !== null ? `; latest ${lastAt}` : ''}`,
   judgedOn: ({ seen, hidden, source }) => `Judged on ${seen}${hidden !== null ? `; ${source} does not show ${hidden}, so review rather than unfollow` : ''}`,
   noKinds: 'nothing',
+  networkKinds: {
+    instagram: { reply: 'comments', mention: 'tags' },
+    facebook: { reply: 'comments', like: 'reactions', mention: 'tags' },
+    threads: { reply: 'replies', mention: 'mentions' },
+    x: { repost: 'reposts', like: 'likes' },
+  },
+  hiddenWho: { like: 'liked', repost: 'reposted', reply: 'replied', quote: 'quoted you', mention: 'mentioned you', follow: 'followed you' },
+  networkHiddenWho: {
+    instagram: { reply: 'commented', mention: 'tagged you' },
+    facebook: { like: 'reacted', reply: 'commented', mention: 'tagged you', repost: 'shared' },
+  },
+  whoOf: (verbs) => `who ${verbs}`,
+  apiLine: ({ network, ok, spend, token }) =>
+    `${network} API: ${ok ? (spend ?? 'read this run') : `not read this run${spend !== null ? ` (${spend})` : ''}, so nothing only it shows was judged`}${token !== null ? `; ${token}` : ''}.`,
+  apiSpend: ({ run, month, runCap, monthCap }) => {
+    const spent = [...(run !== null ? [`${run} this run`] : []), ...(month !== null ? [`${month} this month`] : [])].join(', ');
+    const caps = runCap !== null && monthCap !== null ? `caps ${runCap} / ${monthCap}` : runCap !== null ? `cap ${runCap} a run` : monthCap !== null ? `cap ${monthCap} a month` : '';
+    if (spent === '' && caps === '') return null;
+    return spent === '' ? caps : `${spent}${caps !== '' ? ` (${caps})` : ''}`;
+  },
+  apiTokenUntil: ({ date, refreshed }) => `token valid until ${date}${refreshed !== null ? ` (refreshed ${refreshed})` : ''}`,
+  apiSkipped: (list) => `skipped to stay within budget: ${list}`,
+  tokenTitle: 'An API token needs you',
+  tokenLine: ({ network, kind, date, refreshes, permissions }) => {
+    switch (kind) {
+      case 'expired':
+        return `The ${network} token has expired${date !== null ? ` (on ${date})` : ''}, so followback could not read the ${network} API this run.`;
+      case 'invalid':
+        return `The ${network} token no longer works (revoked, password changed or the app removed), so followback could not read the ${network} API this run.`;
+      case 'refresh_failed':
+        return `followback could not refresh the ${network} token; it keeps using the current one until it expires${date !== null ? ` on ${date}` : ''}. If this line is still here next time, renew it.`;
+      case 'missing_permission':
+        return `The ${network} token lacks a permission followback needs: it needs ${permissions}.`;
+      case 'expires_soon':
+        return refreshes
+          ? `The ${network} token expires on ${date ?? 'a date soon'}; followback refreshes it on its own when it can. If this line is still here next week, renew it.`
+          : `The ${network} token expires on ${date ?? 'a date soon'}, and followback cannot refresh it: renew it before then.`;
+    }
+  },
+  tokenHow: ({ api, where, refreshWhere, permissions }) => {
+    switch (api) {
+      case 'instagram':
+        return `How: open the Meta app dashboard (developers.facebook.com/apps) → your app → Instagram → API setup with Instagram business login, click Generate token next to your account (a long-lived token, 60 days, with ${permissions}), and put it ${where}.`;
+      case 'threads':
+        return `How: open the Meta app dashboard (developers.facebook.com/apps) → your app → the Threads use case, get a token with ${permissions}, exchange it for a long-lived one (60 days), and put it ${where}.`;
+      case 'facebook':
+        return `How: get a new Page token. In the Graph API Explorer (developers.facebook.com/tools/explorer) choose your app and ask for ${permissions}, extend the user token to a long-lived one in the Access Token Debugger, get the Page token from /me/accounts (made this way, it does not expire), and put it ${where}.`;
+      case 'x':
+        return `How: authorise your X app again (OAuth 2.0 with ${permissions}) and put the new access token ${where}${refreshWhere !== null ? ` and the new refresh token ${refreshWhere}` : ''}.`;
+    }
+  },
+  tokenWhere: (p) => {
+    const local = p.file !== undefined ? `in the file ${p.file}` : p.env !== undefined ? `in the environment variable ${p.env}` : null;
+    const deployed = p.secretName !== undefined ? `in the Secrets Manager secret ${p.secretName}` : null;
+    if (local !== null && deployed !== null) return `${local} (local runs) or ${deployed} (deployed)`;
+    return local ?? deployed ?? `where api.accessToken of the source "${p.sourceId}" says in your config`;
+  },
   sightTitle: 'What each source could see',
   sightColumns: { source: 'Source', inbound: 'From them', outbound: 'From you', hidden: 'Cannot see', followDates: 'Follow dates' },
   followDates: { both: 'both', following: 'whom you follow', followers: 'your followers', none: 'none' },
@@ -375,6 +489,71 @@ const it: Messages = {
   criticFacts: ({ negative, count, lastAt, sawLikes }) => `${negative} delle sue ${count} risposte, menzioni e citazioni sono negative${sawLikes ? ', e non ha mai messo mi piace né condiviso' : ''}${lastAt !== null ? `; l'ultima il ${lastAt}` : ''}`,
   judgedOn: ({ seen, hidden, source }) => `Valutato su ${seen}${hidden !== null ? `; ${source} non mostra ${hidden}, quindi da valutare e non da togliere` : ''}`,
   noKinds: 'niente',
+  networkKinds: {
+    instagram: { reply: 'commenti', mention: 'tag' },
+    facebook: { reply: 'commenti', like: 'reazioni', mention: 'tag' },
+    threads: { reply: 'risposte', mention: 'menzioni' },
+    x: { repost: 'repost', like: 'mi piace' },
+  },
+  hiddenWho: {
+    like: 'chi ha messo mi piace',
+    repost: 'chi ha condiviso',
+    reply: 'chi ha risposto',
+    quote: 'chi ti ha citato',
+    mention: 'chi ti ha menzionato',
+    follow: 'chi ti ha seguito',
+  },
+  networkHiddenWho: {
+    instagram: { reply: 'chi ha commentato', mention: 'chi ti ha taggato' },
+    facebook: { like: 'chi ha reagito', reply: 'chi ha commentato', mention: 'chi ti ha taggato' },
+    x: { repost: 'chi ha fatto repost' },
+  },
+  whoOf: (verbs) => verbs,
+  apiLine: ({ network, ok, spend, token }) =>
+    `API di ${network}: ${ok ? (spend ?? 'letta in questa esecuzione') : `non letta in questa esecuzione${spend !== null ? ` (${spend})` : ''}, quindi nulla di ciò che mostra solo lei è stato valutato`}${token !== null ? `; ${token}` : ''}.`,
+  apiSpend: ({ run, month, runCap, monthCap }) => {
+    const spent = [...(run !== null ? [`${run} in questa esecuzione`] : []), ...(month !== null ? [`${month} questo mese`] : [])].join(', ');
+    const caps = runCap !== null && monthCap !== null ? `limiti ${runCap} / ${monthCap}` : runCap !== null ? `limite ${runCap} a esecuzione` : monthCap !== null ? `limite ${monthCap} al mese` : '';
+    if (spent === '' && caps === '') return null;
+    return spent === '' ? caps : `${spent}${caps !== '' ? ` (${caps})` : ''}`;
+  },
+  apiTokenUntil: ({ date, refreshed }) => `token valido fino al ${date}${refreshed !== null ? ` (rinnovato il ${refreshed})` : ''}`,
+  apiSkipped: (list) => `saltato per restare nel budget: ${list}`,
+  tokenTitle: 'Un token API ha bisogno di te',
+  tokenLine: ({ network, kind, date, refreshes, permissions }) => {
+    switch (kind) {
+      case 'expired':
+        return `Il token di ${network} è scaduto${date !== null ? ` (il ${date})` : ''}, quindi followback non ha potuto leggere l'API di ${network} in questa esecuzione.`;
+      case 'invalid':
+        return `Il token di ${network} non funziona più (revocato, password cambiata o app rimossa), quindi followback non ha potuto leggere l'API di ${network} in questa esecuzione.`;
+      case 'refresh_failed':
+        return `followback non è riuscito a rinnovare il token di ${network}; continua a usare quello attuale finché non scade${date !== null ? `, il ${date}` : ''}. Se questa riga è ancora qui la prossima volta, rinnovalo.`;
+      case 'missing_permission':
+        return `Al token di ${network} manca un'autorizzazione che serve a followback: servono ${permissions}.`;
+      case 'expires_soon':
+        return refreshes
+          ? `Il token di ${network} scade il ${date ?? 'a breve'}; followback lo rinnova da solo quando può. Se questa riga è ancora qui la settimana prossima, rinnovalo.`
+          : `Il token di ${network} scade il ${date ?? 'a breve'} e followback non può rinnovarlo: rinnovalo prima di allora.`;
+    }
+  },
+  tokenHow: ({ api, where, refreshWhere, permissions }) => {
+    switch (api) {
+      case 'instagram':
+        return `Come: apri la dashboard della tua app Meta (developers.facebook.com/apps) → la tua app → Instagram → configurazione dell'API con il login aziendale di Instagram, clicca Genera token accanto al tuo account (un token di lunga durata, 60 giorni, con ${permissions}) e mettilo ${where}.`;
+      case 'threads':
+        return `Come: apri la dashboard della tua app Meta (developers.facebook.com/apps) → la tua app → il caso d'uso Threads, ottieni un token con ${permissions}, scambialo con uno di lunga durata (60 giorni) e mettilo ${where}.`;
+      case 'facebook':
+        return `Come: ottieni un nuovo token della Pagina. Nel Graph API Explorer (developers.facebook.com/tools/explorer) scegli la tua app e chiedi ${permissions}, estendi il token utente a uno di lunga durata nel debugger dei token d'accesso, prendi il token della Pagina da /me/accounts (ottenuto così non scade) e mettilo ${where}.`;
+      case 'x':
+        return `Come: autorizza di nuovo la tua app X (OAuth 2.0 con ${permissions}) e metti il nuovo token d'accesso ${where}${refreshWhere !== null ? ` e il nuovo refresh token ${refreshWhere}` : ''}.`;
+    }
+  },
+  tokenWhere: (p) => {
+    const local = p.file !== undefined ? `nel file ${p.file}` : p.env !== undefined ? `nella variabile d'ambiente ${p.env}` : null;
+    const deployed = p.secretName !== undefined ? `nel secret di Secrets Manager ${p.secretName}` : null;
+    if (local !== null && deployed !== null) return `${local} (in locale) o ${deployed} (nel cloud)`;
+    return local ?? deployed ?? `dove indica api.accessToken della fonte "${p.sourceId}" nella tua configurazione`;
+  },
   sightTitle: 'Cosa ha potuto vedere ogni fonte',
   sightColumns: { source: 'Fonte', inbound: 'Da loro', outbound: 'Da te', hidden: 'Non vede', followDates: 'Date dei follow' },
   followDates: { both: 'entrambe', following: 'chi segui', followers: 'i tuoi follower', none: 'nessuna' },

@@ -11,7 +11,7 @@ import { escapeHtml } from './escape-html.ts';
 import { truncate } from './format.ts';
 import { trendChartHtml } from './trend-chart.ts';
 import { actionsHtml } from './actions-taken.ts';
-import type { ExportReminderView, FigureView, GroupView, LinkView, ReportView, RowView, SectionView, SightView, StaleView, TrendView } from './report-view.ts';
+import type { ExportReminderView, FigureView, TokenNoticesView, GroupView, LinkView, ReportView, RowView, SectionView, SightView, StaleView, TrendView } from './report-view.ts';
 
 const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;";
 const MUTED = 'color:#5f6368;';
@@ -29,6 +29,7 @@ export function renderHtml(view: ReportView, subject: string): string {
     block(`<h1 style="margin:0 0 8px 0;font-size:22px;line-height:28px;color:#202124;${FONT}">${e(view.title)}</h1>` +
       `<p style="margin:0;font-size:15px;line-height:22px;color:#202124;">${e(view.summary)}</p>` +
       (view.dryRunNote ? `<p style="margin:8px 0 0 0;font-size:13px;${MUTED}">${e(view.dryRunNote)}</p>` : '')),
+    view.tokenNotices ? tokenNotices(view.tokenNotices) : '',
     view.exportReminders ? exportReminders(view.exportReminders) : '',
     figures(view),
     view.actionsTaken ? actionsHtml(view.actionsTaken) : '',
@@ -92,6 +93,17 @@ function exportReminders(r: ExportReminderView): string {
   return block(`<p style="margin:0;font-size:15px;line-height:20px;font-weight:bold;color:#174ea6;">${e(r.title)}</p>${items}${more}`, 'background-color:#e8f0fe;border-top:1px solid #d2e3fc;border-bottom:1px solid #d2e3fc;');
 }
 
+/** API tokens to renew: amber like a warning when one has a problem, the calm blue note when one only expires soon. */
+function tokenNotices(t: TokenNoticesView): string {
+  const ink = t.urgent ? '#5c3c00' : '#174ea6';
+  const items = t.items
+    .map((i) => `<p style="margin:6px 0 0 0;font-size:14px;line-height:20px;color:${ink};">${e(i.line)}</p><p style="margin:2px 0 0 0;font-size:13px;line-height:18px;color:#3c4043;">${e(i.how)}</p>`)
+    .join('');
+  const more = t.more ? `<p style="margin:6px 0 0 0;font-size:13px;line-height:18px;font-style:italic;${MUTED}">${e(t.more)}</p>` : '';
+  const frame = t.urgent ? 'background-color:#fef7e0;border-top:1px solid #f9ab00;border-bottom:1px solid #f9ab00;' : 'background-color:#e8f0fe;border-top:1px solid #d2e3fc;border-bottom:1px solid #d2e3fc;';
+  return block(`<p style="margin:0;font-size:15px;line-height:20px;font-weight:bold;color:${ink};">${t.urgent ? '⚠ ' : ''}${e(t.title)}</p>${items}${more}`, frame);
+}
+
 function figures(view: ReportView): string {
   const cells = view.figures.map(figureCell);
   const rows: string[] = [];
@@ -119,7 +131,15 @@ function figureCell(f: FigureView): string {
 /** What each source could see: the trend's small table, with a note per source whose removals stop at review. */
 function sight(s: SightView): string {
   const notes = s.notes.map((n) => `<p style="margin:6px 0 0 0;font-size:12px;line-height:16px;${MUTED}">${e(n)}</p>`).join('');
-  return trend(s, 'border-top:1px solid #e8eaed;', notes, false);
+  const api = (s.api ?? [])
+    .map(
+      (a) =>
+        `<p style="margin:8px 0 0 0;font-size:13px;line-height:18px;color:#202124;">${e(a.line)}</p>` +
+        (a.skipped ? `<p style="margin:2px 0 0 12px;font-size:12px;line-height:16px;${MUTED}">${e(a.skipped)}</p>` : ''),
+    )
+    .join('');
+  if (s.rows.length === 0) return block(heading(s.title, null) + notes + api, 'border-top:1px solid #e8eaed;');
+  return trend(s, 'border-top:1px solid #e8eaed;', notes + api, false);
 }
 
 /** A small table; `numeric`: every column but the first holds numbers, aligned right. */

@@ -32,6 +32,15 @@ export function renderText(view: ReportView): string {
   para(view.summary);
   if (view.dryRunNote) para(view.dryRunNote);
   out.push('');
+  if (view.tokenNotices) {
+    para(`${view.tokenNotices.urgent ? '(!) ' : ''}${view.tokenNotices.title}`);
+    for (const i of view.tokenNotices.items) {
+      para(i.line, '  - ', '    ');
+      para(i.how, '    ');
+    }
+    if (view.tokenNotices.more) para(view.tokenNotices.more, '  ');
+    out.push('');
+  }
   if (view.exportReminders) {
     para(view.exportReminders.title);
     for (const i of view.exportReminders.items) {
@@ -56,9 +65,14 @@ export function renderText(view: ReportView): string {
   if (view.trend) out.push(...trend(view.trend), '');
   for (const s of view.sections) out.push(...section(s), '');
   if (view.sight) {
-    out.push(...sightTable(view.sight), '');
+    out.push(...(view.sight.rows.length > 0 ? sightTable(view.sight) : [view.sight.title]), '');
     for (const n of view.sight.notes) para(n, '  ');
     if (view.sight.notes.length > 0) out.push('');
+    for (const a of view.sight.api ?? []) {
+      para(a.line, '  - ', '    ');
+      if (a.skipped) para(a.skipped, '    ');
+    }
+    if ((view.sight.api ?? []).length > 0) out.push('');
   }
   if (view.decided) out.push(view.decided.title, ...view.decided.lines.flatMap((l) => wrap(l, WIDTH, '  - ', '    ')), ...(view.decided.more ? wrap(view.decided.more, WIDTH, '  ') : []), '');
   out.push('-'.repeat(WIDTH));

@@ -9,7 +9,7 @@ import { REASON_CODES, RECOMMENDATIONS } from '../domain/analysis-types.ts';
 import type { Figures, FigureDeltas, ReasonCode } from '../domain/analysis-types.ts';
 import { evidenceSchemaOf, type EvidenceOf } from '../domain/evidence.ts';
 import { FiguresSchema } from '../domain/figures-schema.ts';
-import { AccountState, Completeness, EngagementKind, FollowDates, InteractionKind, IsoInstant } from '../domain/model.ts';
+import { AccountState, ApiNetwork, Completeness, EngagementKind, FollowDates, InteractionKind, IsoInstant, TokenProblem } from '../domain/model.ts';
 import { ActionTakenJson } from './actions-taken.ts';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
@@ -162,6 +162,50 @@ export const ExportReminderJson = z
   .describe("An export source whose newest export is older than its exportReminderDays, or that has none yet: the email asks for a new export, with that network's steps.");
 export type ExportReminderJson = z.infer<typeof ExportReminderJson>;
 
+/** Where the config keeps a secret: the names only, never a value. */
+export const SecretNameJson = z
+  .object({
+    file: z.string().optional().describe('The file holding it, relative to the config file (local runs; followback writes a refreshed token back there).'),
+    env: z.string().optional().describe('The environment variable holding it (local runs).'),
+    secretName: z.string().optional().describe('The Secrets Manager secret holding it (deployed stack).'),
+  })
+  .strict();
+export type SecretNameJson = z.infer<typeof SecretNameJson>;
+
+export const ApiSourceJson = z
+  .object({
+    sourceId: z.string(),
+    network: ApiNetwork,
+    ok: z.boolean().describe('False when the API read failed: nothing it would have shown was judged this run.'),
+    spentUsd: z.number().nonnegative().optional().describe("X: what this run's reads cost, in US dollars."),
+    monthSpentUsd: z.number().nonnegative().optional().describe('X: the calendar month (UTC) so far, this run included.'),
+    maxSpendUsd: z.number().nonnegative().optional().describe('The cap per run.'),
+    maxSpendUsdPerMonth: z.number().nonnegative().optional().describe('The cap per month.'),
+    skipped: z.array(z.string()).describe('What the run did not read to stay within the budget (plain phrases from the reader, untrusted).'),
+    token: z
+      .object({ expiresAt: IsoInstant.optional(), refreshedAt: IsoInstant.optional(), problem: TokenProblem.optional() })
+      .strict()
+      .optional(),
+    tokenRef: z
+      .object({ accessToken: SecretNameJson, refreshToken: SecretNameJson.optional() })
+      .strict()
+      .optional()
+      .describe("Where the source's config keeps its token (names only); absent when the config was not at hand."),
+  })
+  .describe("How one source's read of a network's official API went this run: spend against the caps, what was skipped, the token's state.");
+export type ApiSourceJson = z.infer<typeof ApiSourceJson>;
+
+export const TokenNoticeJson = z
+  .object({
+    sourceId: z.string(),
+    network: ApiNetwork,
+    kind: z.enum([...TokenProblem.options, 'expires_soon']).describe('A token problem, or expires_soon: it expires within 7 days and has no problem yet.'),
+    expiresAt: IsoInstant.optional(),
+    daysLeft: z.number().int().nonnegative().optional().describe('expires_soon: whole days left.'),
+  })
+  .describe("An API token the owner must renew (or soon may have to): the email says how, per network, and where the config keeps it.");
+export type TokenNoticeJson = z.infer<typeof TokenNoticeJson>;
+
 export const ReportMeta = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   profileId: z.string().min(1),
@@ -193,6 +237,8 @@ export const ReportJson = z
       .array(ExportReminderJson)
       .optional()
       .describe('Export sources (Instagram, Threads, Facebook, X, LinkedIn, TikTok) due for a new export, in the order of the configured sources; absent when none is.'),
+    apiSources: z.array(ApiSourceJson).optional().describe('Every source that read an official API this run, in the order of the configured sources; absent when none did.'),
+    tokenNotices: z.array(TokenNoticeJson).optional().describe('API tokens to renew (a problem) or that expire within 7 days; absent when none.'),
     sections: z.object({
       unfollow: z.object({
         count: Count,

@@ -7,14 +7,14 @@ import { REASON_CODES } from '../domain/analysis-types.ts';
 import { AccountState, type InteractionKind } from '../domain/model.ts';
 import { capList, daysBetween, formatterFor, truncate } from './format.ts';
 import type { DeltaDirection, Formatter } from './format.ts';
-import { messagesFor } from './i18n.ts';
-import type { ExportNetworkId, FigureKey, Messages, SectionId } from './i18n.ts';
+import { API_PERMISSIONS, NETWORK_NAMES, messagesFor } from './i18n.ts';
+import type { ExportNetworkId, FigureKey, Messages, SectionId, TokenPlace } from './i18n.ts';
 import { safeHttpUrl } from './escape-html.ts';
 import type { DecisionLinks } from './decision-links.ts';
 import { decidedView, decisionRowLinks, linksWarning } from './decision-view.ts';
 import { trendChartView, type TrendChartView } from './trend-chart.ts';
 import { actionsView, type ActionsView } from './actions-taken.ts';
-import type { ReportContact, ReportJson } from './report-schema.ts';
+import type { ApiSourceJson, ReportContact, ReportJson, TokenNoticeJson } from './report-schema.ts';
 
 export interface FigureView {
   key: FigureKey;
@@ -84,6 +84,21 @@ export interface ExportReminderView {
   more: string | null;
 }
 
+/** API tokens to renew, near the top: `urgent` when one has a problem (not only a coming expiry). */
+export interface TokenNoticesView {
+  title: string;
+  urgent: boolean;
+  items: { line: string; how: string }[];
+  /** "…and N more" when the email's size budget left entries out, else null. */
+  more: string | null;
+}
+
+/** One source that read an official API: spend against the caps and the token, and what the budget skipped. */
+export interface ApiLineView {
+  line: string;
+  skipped: string | null;
+}
+
 export interface TrendView {
   title: string;
   header: string[];
@@ -93,6 +108,8 @@ export interface TrendView {
 /** The per-source "what it could see" table, and a note under it for each source whose removals stop at review. */
 export interface SightView extends TrendView {
   notes: string[];
+  /** One line per source that read an official API this run (absent when none did). */
+  api?: ApiLineView[];
 }
 
 export interface ReportView {
@@ -102,6 +119,8 @@ export interface ReportView {
   dryRunNote: string | null;
   /** Export sources due for a new export; null when none is (and in reports made before reminders). */
   exportReminders?: ExportReminderView | null;
+  /** API tokens to renew, or that expire within a week; null when none (and in reports made before APIs). */
+  tokenNotices?: TokenNoticesView | null;
   stale: StaleView | null;
   /** Things to check that are not about one contact (unmatched allowlist entries, classifier failures, pull problems). */
   notices: StaleView | null;
@@ -185,15 +204,92 @@ function kindList(kinds: readonly string[], m: Messages): string {
   return names.length === 0 ? m.noKinds : names.join(', ');
 }
 
-function sightView(report: ReportJson, m: Messages): SightView | null {
-  const sources = report.meta.sources;
-  if (sources === undefined || sources.length === 0) return null;
+function sightView(report: ReportJson, m: Messages, f: Formatter, items: number): SightView | null {
+  const sources = report.meta.sources ?? [];
+  const api = apiLinesView(report.apiSources ?? [], m, f, items);
+  if (sources.length === 0 && api.length === 0) return null;
   const c = m.sightColumns;
   return {
     title: m.sightTitle,
     header: [c.source, c.inbound, c.outbound, c.hidden, c.followDates],
     rows: sources.map((s) => [sourceLabel(s.sourceId, s.platform), kindList(s.inbound, m), kindList(s.outbound, m), kindList(s.inboundHidden, m), m.followDates[s.followDates]]),
     notes: sources.filter((s) => s.reviewOnly).map((s) => m.sightReviewOnly(sourceLabel(s.sourceId, s.platform))),
+    ...(api.length > 0 ? { api } : {}),
+  };
+}
+
+/** A network's name, with the source id when it differs ("Instagram (ig-shop)"), shortened like any stored name. */
+function apiLabel(sourceId: string, network: string): string {
+  const name = networkName(network);
+  return truncate(sourceId === network ? name : `${name} (${sourceId})`, NAME_CHARS);
+}
+
+/** The platform's proper name ("Instagram"); a platform no catalog knows keeps its id. */
+function networkName(platform: string): string {
+  return Object.hasOwn(NETWORK_NAMES, platform) ? (NETWORK_NAMES[platform] ?? platform) : platform;
+}
+
+const MAX_SKIPPED = 5;
+
+function apiLinesView(sources: readonly ApiSourceJson[], m: Messages, f: Formatter, items: number): ApiLineView[] {
+  return sources.slice(0, Math.max(0, items)).map((s) => {
+    const money = (usd: number | undefined): string | null => (usd !== undefined ? f.usd(usd) : null);
+    const spend = m.apiSpend({ run: money(s.spentUsd), month: money(s.monthSpentUsd), runCap: money(s.maxSpendUsd), monthCap: money(s.maxSpendUsdPerMonth) });
+    // X's access tokens last two hours and are refreshed every run: their expiry says nothing to the owner.
+    const token = s.network !== 'x' && s.token?.expiresAt !== undefined && s.token.problem === undefined
+      ? m.apiTokenUntil({ date: f.date(s.token.expiresAt), refreshed: s.token.refreshedAt !== undefined ? f.date(s.token.refreshedAt) : null })
+      : null;
+    const { shown, more } = capList(s.skipped, MAX_SKIPPED, m);
+    const skipped = [...shown.map((x) => truncate(x, QUOTE_CHARS)), ...(more !== null ? [more] : [])];
+    return { line: m.apiLine({ network: apiLabel(s.sourceId, s.network), ok: s.ok, spend, token }), skipped: skipped.length > 0 ? m.apiSkipped(skipped.join('; ')) : null };
+  });
+}
+
+/**
+ * Whether followback refreshes a source's token itself (docs/api-tokens.md): Instagram and Threads
+ * tokens, and X's with a refresh token, when they are kept where followback can write (a file or
+ * a Secrets Manager secret: an environment variable cannot be changed); a Page token never. When
+ * the config was not at hand, what the network allows.
+ */
+function refreshes(n: TokenNoticeJson, source: ApiSourceJson | undefined): boolean {
+  if (n.network === 'facebook') return false;
+  const ref = source?.tokenRef;
+  if (ref === undefined) return true;
+  const writable = (r: { file?: string | undefined; secretName?: string | undefined }): boolean => r.file !== undefined || r.secretName !== undefined;
+  return n.network === 'x' ? ref.refreshToken !== undefined && writable(ref.refreshToken) : writable(ref.accessToken);
+}
+const NAME_OF_PATH = 200;
+
+function tokenNoticesView(report: ReportJson, m: Messages, f: Formatter, items: number): TokenNoticesView | null {
+  const notices = report.tokenNotices ?? [];
+  if (notices.length === 0) return null;
+  const { shown, more } = capList(notices, items, m);
+  const list = new Intl.ListFormat(m.intlLocale, { type: 'conjunction' });
+  return {
+    title: m.tokenTitle,
+    urgent: notices.some((n) => n.kind !== 'expires_soon'),
+    more,
+    items: shown.map((n) => {
+      const source = report.apiSources?.find((s) => s.sourceId === n.sourceId);
+      const place = (ref: { file?: string | undefined; env?: string | undefined; secretName?: string | undefined } | undefined): TokenPlace => ({
+        sourceId: truncate(n.sourceId, NAME_CHARS),
+        ...(ref?.file !== undefined ? { file: truncate(ref.file, NAME_OF_PATH) } : {}),
+        ...(ref?.env !== undefined ? { env: truncate(ref.env, NAME_CHARS) } : {}),
+        ...(ref?.secretName !== undefined ? { secretName: truncate(ref.secretName, NAME_OF_PATH) } : {}),
+      });
+      const permissions = list.format(API_PERMISSIONS[n.network]);
+      const refresh = source?.tokenRef?.refreshToken;
+      return {
+        line: m.tokenLine({
+          network: apiLabel(n.sourceId, n.network),
+          kind: n.kind,
+          date: n.expiresAt !== undefined ? f.date(n.expiresAt) : null,
+          refreshes: refreshes(n, source),
+          permissions,
+        }),
+        how: m.tokenHow({ api: n.network, where: m.tokenWhere(place(source?.tokenRef?.accessToken)), refreshWhere: refresh !== undefined ? m.tokenWhere(place(refresh)) : null, permissions }),
+      };
+    }),
   };
 }
 
@@ -260,6 +356,7 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks, limit
     }),
     dryRunNote: report.meta.dryRun ? m.dryRunNote : null,
     exportReminders: exportRemindersView(report, m, f, items),
+    tokenNotices: tokenNoticesView(report, m, f, items),
     stale: staleView(report, m, f, items),
     notices: noticesView(report, m, f, items),
     figuresTitle: m.figuresTitle,
@@ -274,7 +371,7 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks, limit
     trendChart: trendChartView(report, f),
     actionsTaken: actionsView(report, f, items),
     sections,
-    sight: sightView(report, m),
+    sight: sightView(report, m, f, items),
     footer: [
       ...(warning !== null ? [warning] : []),
       ...m.footer({ runId: truncate(report.meta.runId, NAME_CHARS), windowStart: f.date(report.meta.windowStart), windowEnd: f.date(report.meta.windowEnd) }),
@@ -406,7 +503,7 @@ function trendView(report: ReportJson, m: Messages, f: Formatter): TrendView | n
 function rowView(c: ReportContact, m: Messages, f: Formatter, days: number): RowView {
   const s = c.stats;
   const byKind = KINDS.filter((k) => (s.inboundByKind[k] ?? 0) > 0)
-    .map((k) => `${m.kinds[k]} ${f.number(s.inboundByKind[k] ?? 0)}`)
+    .map((k) => `${kindWord(k, c.platform, m)} ${f.number(s.inboundByKind[k] ?? 0)}`)
     .join(', ');
   const activity = [
     s.lastInboundAt !== undefined ? m.lastInbound(f.date(s.lastInboundAt)) : m.noInbound,
@@ -457,10 +554,23 @@ function judgedOnFact(c: ReportContact, m: Messages): string | null {
   for (const reason of ['never_engaged', 'dormant', 'one_sided', 'critic_only'] as const) {
     const facts = c.evidence[reason];
     if (facts === undefined || !('kindsSeen' in facts) || facts.kindsSeen === undefined) continue;
-    const hidden = facts.kindsHidden !== undefined && facts.kindsHidden.length > 0 ? kindList(facts.kindsHidden, m) : null;
-    return m.judgedOn({ seen: kindList(facts.kindsSeen, m), hidden, source: truncate(c.platform, NAME_CHARS) });
+    const has = (list: readonly string[] | undefined, k: InteractionKind): boolean => list !== undefined && list.includes(k);
+    const seen = KINDS.filter((k) => has(facts.kindsSeen, k)).map((k) => kindWord(k, c.platform, m));
+    const hiddenKinds = KINDS.filter((k) => has(facts.kindsHidden, k));
+    const hidden = hiddenKinds.length > 0 ? m.whoOf(listFormat(hiddenKinds.map((k) => m.networkHiddenWho[c.platform]?.[k] ?? m.hiddenWho[k]), m, 'disjunction')) : null;
+    return m.judgedOn({ seen: seen.length > 0 ? listFormat(seen, m, 'conjunction') : m.noKinds, hidden, source: truncate(networkName(c.platform), NAME_CHARS) });
   }
   return null;
+}
+
+/** A kind as the contact's network calls it (Instagram's "comments"), or the catalog's word. */
+function kindWord(kind: InteractionKind, platform: string, m: Messages): string {
+  return (Object.hasOwn(m.networkKinds, platform) ? m.networkKinds[platform]?.[kind] : undefined) ?? m.kinds[kind];
+}
+
+/** "comments and tags", "liked, commented or tagged you": a list as a sentence says it. */
+function listFormat(items: readonly string[], m: Messages, type: 'conjunction' | 'disjunction'): string {
+  return new Intl.ListFormat(m.intlLocale, { type }).format(items);
 }
 
 /** The catalog names every evidence key (a missing one is a type error); the fallback only serves data from an older version. */

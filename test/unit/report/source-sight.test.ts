@@ -75,12 +75,12 @@ const flat = (text: string): string => text.replace(/\s+/g, ' ');
 
 describe('each row names the kinds it was judged on', () => {
   it('a full-sight source lists every kind', () => {
-    expect(flat(renderReport(report('en')).text)).toContain('Judged on likes, reposts, replies, quotes, mentions');
+    expect(flat(renderReport(report('en')).text)).toContain('Judged on likes, reposts, replies, quotes and mentions');
   });
 
   it('a partial-sight source says what it cannot show, and why that means review (en, it)', () => {
-    expect(flat(renderReport(report('en')).text)).toContain('Judged on nothing; instagram does not show likes, replies, mentions, so review rather than unfollow');
-    expect(flat(renderReport(report('it')).text)).toContain('Valutato su niente; instagram non mostra mi piace, risposte, menzioni, quindi da valutare e non da togliere');
+    expect(flat(renderReport(report('en')).text)).toContain('Judged on nothing; Instagram does not show who liked, commented or tagged you, so review rather than unfollow');
+    expect(flat(renderReport(report('it')).text)).toContain('Valutato su niente; Instagram non mostra chi ha messo mi piace, chi ha commentato o chi ti ha taggato, quindi da valutare e non da togliere');
   });
 
   it('a critic on a source that cannot see likes is not said to have never liked', () => {

@@ -160,7 +160,8 @@ export function xFetch(inner: typeof fetch, attempts: () => Attempts): typeof fe
     if (!parsed.success) return new Response(text, { status: res.status, statusText: res.statusText, headers });
     const body = parsed.data;
     const error = errorName(body, res.status);
-    const message = [body.title, body.detail ?? body.errors?.[0]?.message].filter((p): p is string => typeof p === 'string' && p.trim() !== '').join(': ') || `HTTP ${res.status}`;
+    const parts = [body.title, body.detail ?? body.errors?.[0]?.message].filter((p): p is string => typeof p === 'string' && p.trim() !== '');
+    const message = [...new Set(parts)].join(': ') || `HTTP ${res.status}`;
     const capped = error === 'x_usage_capped' || /credits?_?depleted/.test(error);
     // A usage cap or no credits: waiting does not help, so it is not a 429 the client would wait out.
     const status = capped ? 402 : res.status;

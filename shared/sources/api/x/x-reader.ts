@@ -553,6 +553,9 @@ class XRun {
         { cause: error },
       );
     }
+    if (kind === 'out_of_credits') {
+      return new SourceError(this.sourceId, `X could not be read: the app is out of credits or over its spending limit (${messageOf(error)}); add credits in the X developer console`, { cause: error });
+    }
     if (error instanceof SourceError) return new SourceError(this.sourceId, `X could not be read: ${error.message}`, { cause: error });
     return new SourceError(this.sourceId, `X could not be read: ${messageOf(error)}`, { cause: error });
   }

@@ -294,6 +294,14 @@ describe('XApiReader against a local X API v2', () => {
     expect(read.interactions.filter((i) => i.kind === 'reply')).toHaveLength(1);
   });
 
+  it('an app without credits (402 CreditsDepleted) on the first request: a clear error, nothing billed', async () => {
+    const { server: s, c } = await setup();
+    // The body as public X clients report it (not in X's docs).
+    s.fail('me', { status: 402, body: { title: 'CreditsDepleted', detail: 'Your enrolled account does not have any credits to fulfill this request.', type: 'https://api.x.com/2/problems/credits' } });
+    await expect(reader(s, c).read({ now: NOW, accessToken: TOKEN })).rejects.toThrow(/X could not be read: the app is out of credits or over its spending limit .*CreditsDepleted/);
+    expect(s.count('me')).toBe(1);
+  });
+
   it('a server error on /2/users/me after retries throws a SourceError (nothing was read or billed)', async () => {
     const { server: s, c } = await setup();
     s.fail('me', ...Array.from({ length: 6 }, () => ({ status: 503 as const })));

@@ -1,8 +1,10 @@
 /**
- * The manual's links: every relative Markdown link in README.md and docs/*.md
- * points to a file that exists, and a `#anchor` to a heading of that file
- * (GitHub's slugs). Links inside fenced code blocks and inline code are not
+ * The manual's links: every relative Markdown link (and image) in README.md and
+ * docs/*.md points to a file that exists, and a `#anchor` to a heading of that
+ * file (GitHub's slugs). Links inside fenced code blocks and inline code are not
  * links; absolute URLs (https:, mailto:) are not checked here.
+ * The README is the front door: it stays short (the manual is in docs/), and its
+ * test command is the one CI runs.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -100,6 +102,9 @@ describe('documentation links', () => {
     expect(githubSlug('Not your audience (`out_of_audience`)')).toBe('not-your-audience-out_of_audience');
     expect(githubSlug('`followback serve`')).toBe('followback-serve');
     expect(githubSlug('Mastodon and Bluesky')).toBe('mastodon-and-bluesky');
+    expect(githubSlug('Keeping a contact: `followback keep`')).toBe('keeping-a-contact-followback-keep');
+    expect(githubSlug('Steps: a long pull in bounded pieces')).toBe('steps-a-long-pull-in-bounded-pieces');
+    expect(githubSlug('The exports bucket (deployed)')).toBe('the-exports-bucket-deployed');
   });
 
   it('finds the README and the docs pages', () => {
@@ -115,5 +120,18 @@ describe('documentation links', () => {
       .filter((x) => x.problem !== null)
       .map(({ l, problem }) => `${relative(ROOT, l.file)}:${l.n}: (${l.target}) ${problem}`);
     expect(broken).toEqual([]);
+  });
+});
+
+describe('the README is the front door', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+  it('stays under 260 lines: the manual is in docs/', () => {
+    expect(readme.split('\n').length).toBeLessThan(260);
+  });
+
+  it('gives the test command CI runs (.ci/run runs npm test; the README says npm ci && npm test)', () => {
+    expect(readme).toMatch(/^npm ci && npm test\b/m);
+    expect(readFileSync(join(ROOT, '.ci', 'run'), 'utf8')).toMatch(/^npm test\b/m);
   });
 });

@@ -31,8 +31,8 @@ function source(id: string, platform: string, api: ApiNote): Source {
       takenAt: NOW,
       owner: { id: 'me', handle: 'me' },
       contacts: [
-        { id: `${platform}-ada`, handle: 'ada', displayName: 'Ada', relation: 'mutual', state: 'active' },
-        { id: `${platform}-sam`, handle: 'sam', displayName: 'Sam', relation: 'following', state: 'active' },
+        { id: `${platform}-ada`, handle: 'ada', displayName: 'Ada', bio: '', relation: 'mutual', state: 'active' },
+        { id: `${platform}-sam`, handle: 'sam', displayName: 'Sam', bio: '', relation: 'following', state: 'active' },
       ],
       interactions: [],
       contactsCompleteness: 'complete',

@@ -31,7 +31,7 @@ export function createPullStepHandler(provide: () => Promise<JobDeps>, fallbackB
     const logger = d.logger.createChild({ persistentKeys: { profile: firing.profile.id, firingKey: firing.firingKey, step: 'pull' } });
     const output = await pullStep(firing, budgetMs, {
       store: d.store,
-      sourcesFor: (p) => buildSources(p, { secrets: d.secrets, sessions: d.store, configDir: d.configDir, ...(d.exportsBucket !== undefined ? { exportsBucket: d.exportsBucket } : {}) }),
+      sourcesFor: (p) => buildSources(p, { secrets: d.secrets, sessions: d.store, configDir: d.configDir, ...(d.secretWriter !== undefined ? { secretWriter: d.secretWriter } : {}), ...(d.exportsBucket !== undefined ? { exportsBucket: d.exportsBucket } : {}) }),
       mailer: null,
       log: toLog(logger),
     });

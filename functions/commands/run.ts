@@ -10,12 +10,13 @@ import { SesMailer } from '../../shared/mail/ses-mailer.ts';
 import type { Mailer } from '../../shared/ports/mailer.ts';
 import { SourceError } from '../../shared/ports/source.ts';
 import { EnvSecretResolver } from '../../shared/secrets/env-secrets.ts';
+import { FileSecretWriter } from '../../shared/secrets/secret-writer.ts';
 import { terminalLine } from '../../shared/logging/terminal-line.ts';
 import { buildClassifiers } from '../../shared/classify/build-classifiers.ts';
 import { buildSources } from '../../shared/sources/build-sources.ts';
 import { FileSource } from '../../shared/sources/file/file-source.ts';
 import { EXIT_BAD_INPUT, EXIT_BUSY, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
-import { DEMO_DECISIONS_URL } from '../../shared/config/demo-config.ts';
+import { DEMO_DECISIONS_URL, demoApiOverrides } from '../../shared/config/demo-config.ts';
 import { cliConfig } from './cli-config.ts';
 import { progressPrinter } from './progress.ts';
 import { localDecisionPage } from './local-decision-page.ts';
@@ -121,6 +122,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   }
   // `file` references are relative to the config file's folder.
   const secrets = new EnvSecretResolver(io.env, { configDir });
+  // A refreshed API token replaces the old one in its file (an `env` reference cannot be written back).
+  const secretWriter = new FileSecretWriter({ configDir });
   const classifiers = await buildClassifiers(profiles);
   // Said once: an existing outbox open to other users is made owner-only (the report files are always 0600).
   const onNotice = (message: string): void => io.stderr(`followback: ${message}\n`);
@@ -135,7 +138,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
           { profile, now: flags.now, dryRun: flags.dryRun, ...(io.signal ? { signal: io.signal } : {}) },
           {
             store: store.store,
-            sourcesFor: (p) => buildSources(p, { secrets, sessions: store.store, configDir }),
+            sourcesFor: (p) => buildSources(p, { secrets, secretWriter, sessions: store.store, configDir, ...(flags.demo ? { apiOverrides: demoApiOverrides(flags.now) } : {}) }),
             mailer,
             ...classifiers,
             onProgress: progress.onProgress,

@@ -6,6 +6,7 @@ import type { Config } from '../../shared/config/schema.ts';
 import { toLog } from '../../shared/logging/logger.ts';
 import type { Mailer } from '../../shared/ports/mailer.ts';
 import type { SecretResolver } from '../../shared/ports/secrets.ts';
+import type { SecretWriter } from '../../shared/secrets/secret-writer.ts';
 import type { SessionStore } from '../../shared/ports/source.ts';
 import type { ProfileStore } from '../../shared/ports/store.ts';
 import type { RunClassifiers } from '../../shared/classify/build-classifiers.ts';
@@ -21,6 +22,8 @@ export interface JobDeps {
   configDir: string;
   store: ProfileStore & SessionStore;
   secrets: SecretResolver;
+  /** Where refreshed API tokens are written back (Secrets Manager deployed); without it they are not refreshed. */
+  secretWriter?: SecretWriter;
   mailer: Mailer;
   logger: Logger;
   /** Tone classifier per profile and the language detector; without them critic_only and language-based out_of_audience are not judged. */
@@ -82,7 +85,7 @@ export function createHandler(provide: () => Promise<JobDeps>, options: HandlerO
         { profile, now, dryRun, runKey, ...(pullDeadline ? { pullDeadline } : {}) },
         {
           store: d.store,
-          sourcesFor: (p) => buildSources(p, { secrets: d.secrets, sessions: d.store, configDir: d.configDir, ...(d.exportsBucket !== undefined ? { exportsBucket: d.exportsBucket } : {}) }),
+          sourcesFor: (p) => buildSources(p, { secrets: d.secrets, sessions: d.store, configDir: d.configDir, ...(d.secretWriter !== undefined ? { secretWriter: d.secretWriter } : {}), ...(d.exportsBucket !== undefined ? { exportsBucket: d.exportsBucket } : {}) }),
           mailer: dryRun ? null : d.mailer,
           ...d.classifiers,
           ...(d.decisionPage !== undefined ? { decisionPage: d.decisionPage } : {}),

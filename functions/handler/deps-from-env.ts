@@ -13,6 +13,7 @@ import { DECISION_KEYS_SECRET_ENV } from '../../shared/decide/keyring.ts';
 import { secretDecisionPage } from '../../shared/decide/secret-decision-page.ts';
 import { SesMailer } from '../../shared/mail/ses-mailer.ts';
 import { SecretsManagerResolver } from '../../shared/secrets/secrets-manager-resolver.ts';
+import { SecretsManagerSecretWriter } from '../../shared/secrets/secrets-manager-writer.ts';
 import { DynamoStore } from '../../shared/store/dynamo-store.ts';
 import { EXPORT_DOWNLOAD_LIMIT_BYTES } from '../../shared/ports/export-inbox.ts';
 import { TmpSpace } from '../../shared/sources/exports/s3-export-inbox.ts';
@@ -36,7 +37,10 @@ export async function depsFromEnv(env: Env, bundleDir: string, logger: Logger): 
   const config = await loadConfigFile(configPath);
   const configurationSet = env[ENV.sesConfigurationSet];
   const store = new DynamoStore({ client: new DynamoDBClient({}), tableName });
-  const secrets = new SecretsManagerResolver({ client: new SecretsManagerClient({}) });
+  const secretsClient = new SecretsManagerClient({});
+  const secrets = new SecretsManagerResolver({ client: secretsClient });
+  // A refreshed API token replaces the old one in its secret (the stack grants PutSecretValue on those only).
+  const secretWriter = new SecretsManagerSecretWriter({ client: secretsClient, resolver: secrets });
   // Set by the stack when it deploys the decision page: the email then carries signed links.
   const decisionKeysSecret = env[DECISION_KEYS_SECRET_ENV];
   // Set by the stack on the functions that pull when the config has export sources.
@@ -46,6 +50,7 @@ export async function depsFromEnv(env: Env, bundleDir: string, logger: Logger): 
     configDir: dirname(configPath),
     store,
     secrets,
+    secretWriter,
     mailer: new SesMailer({ client: new SESClient(sesClientConfig(config.delivery)), ...(configurationSet ? { configurationSet } : {}) }),
     logger,
     classifiers: await buildClassifiers(config.profiles),

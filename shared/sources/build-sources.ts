@@ -3,6 +3,11 @@ import type { ProfileConfig, SourceConfig } from '../config/schema.ts';
 import { exportsPrefix } from '../ports/export-inbox.ts';
 import type { SecretResolver } from '../ports/secrets.ts';
 import { SourceError, type SessionStore, type Source } from '../ports/source.ts';
+import type { SecretWriter } from '../secrets/secret-writer.ts';
+import type { TokenKeeper } from './api/api-reader.ts';
+import { CombinedSource } from './api/combined-source.ts';
+import { apiReaderFor, type ApiSourceConfig } from './api/readers.ts';
+import { createTokenKeeper } from './api/tokens/token-keeper.ts';
 import { BlueskySource } from './bluesky/bluesky-source.ts';
 import { DemoSource } from './demo/demo-source.ts';
 import { ExportSource } from './exports/export-source.ts';
@@ -17,7 +22,25 @@ export interface BuildSourcesDeps {
   configDir: string;
   /** Deployed: export sources read the exports bucket (`exports/<profile>/<source>/`) instead of their local folder. */
   exportsBucket?: ExportsBucketDeps;
+  /**
+   * Where a refreshed API token is written back (a file locally, Secrets Manager deployed); without
+   * one, tokens are used as they are and the email warns before they expire.
+   */
+  secretWriter?: SecretWriter;
+  /**
+   * Per source id, an API answered in process with a fixed token: the demo's Instagram
+   * (shared/sources/demo/demo-instagram-api.ts). Never set from a config file.
+   */
+  apiOverrides?: Readonly<Record<string, { fetch: typeof fetch; accessToken: string }>>;
 }
+
+/** A writer for runs that cannot write secrets back: tokens are not refreshed, and the email says when they expire. */
+const NO_WRITER: SecretWriter = {
+  target: () => ({ writable: false, reason: 'this run cannot write secrets back, so the token is not refreshed' }),
+  write: async () => {
+    throw new Error('this run cannot write secrets back');
+  },
+};
 
 export interface ExportsBucketDeps {
   client: S3ReadClient;
@@ -50,14 +73,16 @@ async function buildSource(config: SourceConfig, profile: ProfileConfig, deps: B
     case 'linkedin':
     case 'tiktok':
     {
-      if (deps.exportsBucket !== undefined) {
-        // Deployed: the source's prefix of the exports bucket; the config's folder is a path on the owner's machine.
-        const { client, bucket, tmpDir, space } = deps.exportsBucket;
-        const inbox = new S3ExportInbox({ client, bucket, prefix: exportsPrefix(profile.id, config.id), tmpDir: join(tmpDir, profile.id, config.id), ...(space !== undefined ? { space } : {}) });
-        return new ExportSource({ id: config.id, network: config.type, dir: inbox.where, inbox, reminderDays: config.exportReminderDays });
-      }
-      // The exports folder, like a file source's path, is relative to the config file.
-      return new ExportSource({ id: config.id, network: config.type, dir: resolve(deps.configDir, config.exports), reminderDays: config.exportReminderDays });
+      const exports = exportSourceOf(config, profile, deps);
+      const api = apiConfigOf(config);
+      if (api === undefined) return exports;
+      // One source, one set of contacts: the export's lists with the API's engagement.
+      const override = deps.apiOverrides?.[config.id];
+      const tokens: TokenKeeper =
+        override !== undefined
+          ? { current: async () => ({ accessToken: override.accessToken }) }
+          : createTokenKeeper({ network: api.type, profileId: profile.id, sourceId: config.id, api: api.api, secrets: deps.secrets, writer: deps.secretWriter ?? NO_WRITER, sessions: deps.sessions });
+      return new CombinedSource({ network: api.type, exports, reader: apiReaderFor(api, override !== undefined ? { fetch: override.fetch } : {}), tokens });
     }
     case 'mastodon': {
       const token = await secretOrFailure(config.id, 'mastodon', () => deps.secrets.resolve(config.accessToken));
@@ -87,6 +112,36 @@ async function buildSource(config: SourceConfig, profile: ProfileConfig, deps: B
         maxPages: config.maxPages,
       });
     }
+  }
+}
+
+type ExportConfig = Extract<SourceConfig, { exports: string }>;
+
+function exportSourceOf(config: ExportConfig, profile: ProfileConfig, deps: BuildSourcesDeps): ExportSource {
+  if (deps.exportsBucket !== undefined) {
+    // Deployed: the source's prefix of the exports bucket; the config's folder is a path on the owner's machine.
+    const { client, bucket, tmpDir, space } = deps.exportsBucket;
+    const inbox = new S3ExportInbox({ client, bucket, prefix: exportsPrefix(profile.id, config.id), tmpDir: join(tmpDir, profile.id, config.id), ...(space !== undefined ? { space } : {}) });
+    return new ExportSource({ id: config.id, network: config.type, dir: inbox.where, inbox, reminderDays: config.exportReminderDays });
+  }
+  // The exports folder, like a file source's path, is relative to the config file.
+  return new ExportSource({ id: config.id, network: config.type, dir: resolve(deps.configDir, config.exports), reminderDays: config.exportReminderDays });
+}
+
+/** The source's `api` block with its network, when it has one (LinkedIn and TikTok have no such API). */
+function apiConfigOf(config: ExportConfig): ApiSourceConfig | undefined {
+  switch (config.type) {
+    case 'instagram':
+      return config.api !== undefined ? { type: 'instagram', id: config.id, api: config.api } : undefined;
+    case 'threads':
+      return config.api !== undefined ? { type: 'threads', id: config.id, api: config.api } : undefined;
+    case 'facebook':
+      return config.api !== undefined ? { type: 'facebook', id: config.id, api: config.api } : undefined;
+    case 'x':
+      return config.api !== undefined ? { type: 'x', id: config.id, api: config.api } : undefined;
+    case 'linkedin':
+    case 'tiktok':
+      return undefined;
   }
 }
 

@@ -86,14 +86,16 @@ export class CombinedSource implements Source {
 
     const exportSight: Observability = exported.pull.observes ?? EXPORT_OBSERVES[this.network];
     const problems = [...exported.pull.problems, ...api.problems];
-    const note: ApiNote = { network: this.network, ok: api.read !== undefined, skipped: [], ...(api.read?.note ?? {}), ...(api.token !== undefined ? { token: api.token } : {}) };
-    if (api.read === undefined) {
+    // A read that failed after it may have been billed (X) comes back `failed` with its cursor (the spend), not thrown.
+    const failedRead = api.read !== undefined && api.read.completeness === 'failed' ? api.read : undefined;
+    const note: ApiNote = { network: this.network, ok: api.read !== undefined && failedRead === undefined, skipped: [], ...(api.read?.note ?? {}), ...(api.token !== undefined ? { token: api.token } : {}) };
+    if (api.read === undefined || failedRead !== undefined) {
       return {
         ...exported.pull,
         observes: exportSight,
-        problems,
-        requests: exported.pull.requests + api.requests,
-        ...cursorOf({ e: exported.cursor, a: cursor.a }),
+        problems: [...problems, ...(failedRead?.problems ?? [])],
+        requests: exported.pull.requests + api.requests + (failedRead?.requests ?? 0),
+        ...cursorOf({ e: exported.cursor, a: failedRead?.cursor ?? cursor.a }),
         api: note,
       };
     }

@@ -147,6 +147,16 @@ describe('an export and its API in one source', () => {
     expect(p.problems.join('\n')).toContain('its engagement is not judged this run');
   });
 
+  it('a failed read that returns its cursor (X: the spend so far) keeps that cursor and is not ok', async () => {
+    const dir = await freshDir();
+    await writeZip(join(dir, 'nov.zip'), NOV);
+    const p = await pull(combined(dir, new ScriptedReader(() => readOf({ completeness: 'failed', interactions: [], cursor: '{"month":"2026-11","spent":420}', problems: ['out of credits'] }))));
+    expect(p.api?.ok).toBe(false);
+    expect(p.observes?.inbound).toEqual([]);
+    expect(p.problems).toContain('out of credits');
+    expect(parseCombinedCursor(p.cursor).a).toBe('{"month":"2026-11","spent":420}');
+  });
+
   it('a partial API read makes the interactions partial (no silence concluded from it)', async () => {
     const dir = await freshDir();
     await writeZip(join(dir, 'nov.zip'), NOV);

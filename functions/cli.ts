@@ -1,70 +1,121 @@
 #!/usr/bin/env -S npx tsx
 /**
- * followback CLI: `run` (the job), `validate` (a config), `keep`/`forget` (a contact), `invoke` (the deployed function).
- * Thin: parses the command line and hands over to functions/commands/*.
+ * followback CLI. Thin: parses the command line and hands over to the command
+ * (functions/commands/*, listed in cli-commands.ts). Run with tsx from a clone
+ * (`npm start`, `npm run followback -- …`), or built into plain JavaScript
+ * (`npm run build` → dist/cli.js, the package's `bin`).
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { applyCommand, undoCommand } from './commands/apply.ts';
-import { invokeCommand } from './commands/invoke.ts';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import packageJson from '../package.json' with { type: 'json' };
+import { COMMANDS, type CliCommand } from './cli-commands.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, type CliIo } from './commands/cli-io.ts';
-import { forgetCommand } from './commands/forget.ts';
-import { importCommand } from './commands/import.ts';
-import { keepCommand } from './commands/keep.ts';
-import { runCommand } from './commands/run.ts';
-import { serveCommand } from './commands/serve.ts';
-import { validateCommand } from './commands/validate.ts';
 
-const USAGE = `Usage: followback <command> [options]
+export const VERSION: string = packageJson.version;
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `followback ${VERSION}: which of your social-network ties are a real community.
+
+Usage: followback <command> [options]
+       followback <command> --help     the command's options and examples
 
 Commands:
-  run        pull, store, analyse and deliver the report (followback run --help)
-  validate   check a config file and print its profiles (followback validate --config FILE)
-  keep       keep a contact for ever or until a date (followback keep @ada@example.social --until 2027-03-01)
-  forget     delete everything stored about a contact (followback forget @ada@example.social)
-  serve      the decision page (the email's links) on 127.0.0.1 (followback serve --port 8787)
-  invoke     run the deployed Lambda by hand (followback invoke --profile ID [--dry-run])
-  import     check a network's export and file it for its source (followback import instagram-you-2026-11-02.zip --source instagram)
-  apply      carry out confirmed unfollows/follow-backs (followback apply --unfollow @ada@example.social --confirm)
-  undo       reverse one action carried out (followback undo ACTION_ID)
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}   ${c.summary}`).join('\n')}
 
-Quick start: followback run --demo`;
+Options:
+  -h, --help      this help
+  -v, --version   print the version
+
+Examples:
+  followback run --demo        # the sample community: a report in outbox/, no config needed
+  followback validate          # check followback.config.json
+  followback deploy --dry-run  # what deploying to AWS would run
+
+Exit codes: 0 ok, 1 failed (a run, the store, an AWS call), 2 bad input (flags,
+config), 3 busy (run: another run of the profile holds its lease).
+
+Quick start: followback run --demo. The manual: docs/cli.md.`;
+}
+
+/** A command's help: its usage (options, exit codes) and examples. */
+export function commandHelp(command: CliCommand, usage: string): string {
+  const examples = command.examples.map((e) => {
+    const [line, comment] = e.split(/ {2}# /, 2);
+    return comment === undefined ? `  ${line}` : `  ${line}\n      ${comment}`;
+  });
+  return `${usage}\n\nExamples:\n${examples.join('\n')}`;
+}
+
+/** `--help` / `-h` among a command's arguments (before a `--`). */
+function asksForHelp(args: string[]): boolean {
+  for (const arg of args) {
+    if (arg === '--') return false;
+    if (arg === '--help' || arg === '-h') return true;
+  }
+  return false;
+}
+
+function findCommand(name: string): CliCommand | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'run':
-      return runCommand(rest, io);
-    case 'validate':
-      return validateCommand(rest, io);
-    case 'keep':
-      return keepCommand(rest, io);
-    case 'forget':
-      return forgetCommand(rest, io);
-    case 'serve':
-      return serveCommand(rest, io);
-    case 'apply':
-      return applyCommand(rest, io);
-    case 'undo':
-      return undoCommand(rest, io);
-    case 'import':
-      return importCommand(rest, io);
-    case 'invoke':
-      return invokeCommand(rest, { stdout: io.stdout, stderr: io.stderr });
+  const [name, ...rest] = argv;
+  switch (name) {
     case undefined:
-    case 'help':
+      io.stdout(`${overview()}\n`);
+      return EXIT_BAD_INPUT;
     case '--help':
     case '-h':
-      io.stdout(`${USAGE}\n`);
-      return command === undefined ? EXIT_BAD_INPUT : EXIT_OK;
-    default:
-      io.stderr(`followback: unknown command "${command}"\n\n${USAGE}\n`);
-      return EXIT_BAD_INPUT;
+      io.stdout(`${overview()}\n`);
+      return EXIT_OK;
+    case '--version':
+    case '-v':
+      io.stdout(`${VERSION}\n`);
+      return EXIT_OK;
+    case 'help': {
+      if (rest[0] === undefined) {
+        io.stdout(`${overview()}\n`);
+        return EXIT_OK;
+      }
+      const command = findCommand(rest[0]);
+      if (command === undefined) {
+        io.stderr(`followback: no command "${rest[0]}"\n\n${overview()}\n`);
+        return EXIT_BAD_INPUT;
+      }
+      io.stdout(`${commandHelp(command, (await command.load()).usage)}\n`);
+      return EXIT_OK;
+    }
+  }
+  const command = findCommand(name);
+  if (command === undefined) {
+    io.stderr(`followback: unknown command "${name}"\n\n${overview()}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const loaded = await command.load();
+  if (asksForHelp(rest)) {
+    io.stdout(`${commandHelp(command, loaded.usage)}\n`);
+    return EXIT_OK;
+  }
+  return loaded.run(rest, io);
+}
+
+/** True when this module is the program node started (directly, through npx, or through an npm bin link). */
+function isEntryPoint(): boolean {
+  const started = process.argv[1];
+  if (started === undefined) return false;
+  try {
+    // An installed bin is a symlink (…/bin/followback → …/dist/cli.js); the module's URL is the real file's.
+    return realpathSync(started) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
   }
 }
 
-const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (isEntryPoint) {
+if (isEntryPoint()) {
+  // The built CLI (dist/) is minified with linked source maps: a bug's stack trace then names the source files.
+  process.setSourceMapsEnabled(true);
   // The SDK's notice that its 2027 releases need Node 22 would sit in every run's output; the README says it once.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   // First Ctrl-C: stop cleanly (nothing half-stored, the profile's lease released). Second: stop now.

@@ -8,6 +8,12 @@ export interface CliIo {
   isTty: boolean;
   /** Aborted on Ctrl-C: a run stops pulling and stores nothing. */
   signal?: AbortSignal;
+  /**
+   * Standard input, for the commands that ask questions (`init`) or read a value (`secrets set`);
+   * `process.stdin` in the CLI. Absent: nothing can be read, every answer must come from a flag. On a
+   * terminal `isTTY` is true and `setRawMode` lets a password be typed without being echoed.
+   */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
 }
 
 /** Bad input (flags, config, snapshot files): exit code 2. */

@@ -24,7 +24,18 @@
  *    with `include_filtered=true` (Mastodon 4.3+), which the Link URLs keep.
  *  - Programmable failures per route and per call: 429 with Retry-After and any headers, 5xx,
  *    a dropped connection, truncated JSON, a payload of the wrong shape.
+ *  - OAuth as an app obtains a token (docs.joinmastodon.org/methods/apps, methods/oauth,
+ *    spec/oauth; Doorkeeper underneath): `POST /api/v1/apps` (form or JSON; `client_name` and
+ *    `redirect_uris` required, else 422 `{"error":"Validation failed: …"}`; `scopes` default
+ *    `read`) answers a CredentialApplication; `GET /oauth/authorize` checks client, redirect URI
+ *    and scope, then plays the owner pressing Authorize at once: the code in the page for
+ *    `urn:ietf:wg:oauth:2.0:oob`, else a 302 to `redirect_uri?code=…&state=…`; `POST /oauth/token`
+ *    (`grant_type=authorization_code`) takes a code once, within 10 minutes, for the client and
+ *    `redirect_uri` it was issued to (else 400 `invalid_grant`; bad client credentials 401
+ *    `invalid_client`), and the token it issues works like `token`. `approve()` issues a code
+ *    without the page; `refuseApps` plays an instance closed to new applications.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -86,7 +97,28 @@ export interface MastodonServerOptions {
    * or `write:follows`; without it they answer 403 like Doorkeeper does.
    */
   scopes?: string[];
+  /** `POST /api/v1/apps` answers this status and body instead of registering (an instance closed to new apps, or throttling). */
+  refuseApps?: { status: number; body: Json };
 }
+
+/** An application registered through `POST /api/v1/apps`. */
+export interface MastodonApp {
+  id: string;
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUris: string[];
+  scopes: string[];
+}
+
+export type OAuthRoute = 'apps' | 'authorize' | 'token';
+
+/** Doorkeeper's answer for a code that is unknown, used, expired, or another client's or redirect URI's. */
+export const INVALID_GRANT = {
+  error: 'invalid_grant',
+  error_description:
+    'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+};
 
 export interface MastodonServer {
   readonly url: string;
@@ -100,6 +132,14 @@ export interface MastodonServer {
   fail(route: Route, ...failures: Failure[]): void;
   reset(): void;
   close(): Promise<void>;
+  /** Applications registered through `POST /api/v1/apps`, in order. */
+  readonly apps: MastodonApp[];
+  /** OAuth requests received per route (kept apart from `requests`, whose shape tests compare whole). */
+  readonly oauthRequests: Record<OAuthRoute, number>;
+  /** Access tokens `POST /oauth/token` issued; each is accepted like `token`. */
+  readonly issuedTokens: string[];
+  /** The owner signs in and presses Authorize: a fresh code for the app (single use, 10 minutes). */
+  approve(clientId: string, options?: { redirectUri?: string; scope?: string }): string;
 }
 
 const ROUTES: { route: Route; pattern: RegExp }[] = [
@@ -162,9 +202,31 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
   let periodKey = -1;
   let periodCount = 0;
   let baseUrl = '';
+  const apps: MastodonApp[] = [];
+  const oauthRequests: Record<OAuthRoute, number> = { apps: 0, authorize: 0, token: 0 };
+  const issuedTokens: string[] = [];
+  const codes = new Map<string, { clientId: string; redirectUri: string; scope: string; at: number; used: boolean }>();
+  let seq = 0;
+  const secret = (prefix: string): string => `${prefix}${++seq}-${randomBytes(12).toString('base64url')}`;
+
+  function approve(clientId: string, opts: { redirectUri?: string; scope?: string } = {}): string {
+    const app = apps.find((a) => a.clientId === clientId);
+    if (app === undefined) throw new Error(`no application with client_id ${clientId}`);
+    const code = secret('code-');
+    codes.set(code, { clientId, redirectUri: opts.redirectUri ?? app.redirectUris[0] ?? '', scope: opts.scope ?? app.scopes.join(' '), at: clock(), used: false });
+    return code;
+  }
 
   const server: Server = createServer((req, res) => {
     try {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path === '/api/v1/apps' || path === '/oauth/authorize' || path === '/oauth/token') {
+        void handleOAuth(req, res, path).catch((err: unknown) => {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: `test server bug: ${String(err)}` }));
+        });
+        return;
+      }
       handle(req, res);
     } catch (err) {
       res.writeHead(500, { 'content-type': 'application/json' });
@@ -215,7 +277,8 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
       return reply(200, route === 'instance' ? instanceV2(domain, baseUrl) : instanceV1(domain), rateHeaders);
     }
 
-    if (req.headers.authorization !== `Bearer ${options.token}`) return reply(401, { error: 'The access token is invalid' }, rateHeaders);
+    const bearer = req.headers.authorization;
+    if (bearer !== `Bearer ${options.token}` && !issuedTokens.some((t) => bearer === `Bearer ${t}`)) return reply(401, { error: 'The access token is invalid' }, rateHeaders);
 
     const failure = plans.get(route)?.shift() ?? 'ok';
     if (failure === 'drop') {
@@ -247,6 +310,90 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
       return;
     }
     reply(200, failure === 'malformed' ? malform(body) : body, headers);
+  }
+
+  /** The three OAuth routes; each request is logged like the others (route `unknown` in `log`, counted in `oauthRequests`). */
+  async function handleOAuth(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const url = new URL(req.url ?? '/', baseUrl);
+    const entry: MastodonServer['log'][number] = { route: 'unknown', url: `${url.pathname}${url.search}`, authorization: req.headers.authorization, at: clock(), status: 0 };
+    log.push(entry);
+    const reply = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+      entry.status = status;
+      send(res, status, body, headers);
+    };
+    const route: OAuthRoute = path === '/api/v1/apps' ? 'apps' : path === '/oauth/authorize' ? 'authorize' : 'token';
+    oauthRequests[route]++;
+    if (req.method !== (route === 'authorize' ? 'GET' : 'POST')) return reply(404, { error: 'Record not found' });
+    const params = route === 'authorize' ? url.searchParams : formOrJson(req.headers['content-type'], await readBody(req));
+
+    if (route === 'apps') {
+      if (options.refuseApps) return reply(options.refuseApps.status, options.refuseApps.body);
+      const name = params.get('client_name') ?? '';
+      const redirectUris = params.getAll('redirect_uris').flatMap((u) => u.split(/\n/)).map((u) => u.trim()).filter((u) => u !== '');
+      if (name.trim() === '') return reply(422, { error: "Validation failed: Application name can't be blank" });
+      if (redirectUris.length === 0) return reply(422, { error: "Validation failed: Redirect URI can't be blank" });
+      if (redirectUris.some((u) => u !== OOB && !/^[a-z][a-z0-9+.-]*:\/\/[^/]/i.test(u))) return reply(422, { error: 'Validation failed: Redirect URI must be an absolute URI.' });
+      const scopes = (params.get('scopes') ?? 'read').split(/[\s+]+/).filter((x) => x !== '');
+      const app: MastodonApp = { id: String(563419 + apps.length), name, clientId: secret('client-'), clientSecret: secret('secret-'), redirectUris, scopes };
+      apps.push(app);
+      return reply(200, {
+        id: app.id,
+        name,
+        website: params.get('website'),
+        scopes,
+        redirect_uri: redirectUris.join('\n'),
+        redirect_uris: redirectUris,
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        client_secret_expires_at: 0,
+        vapid_key: 'BMAIjoaMYTDbJtfrfocuzO8pzDHI47dzmw0rha6Y=',
+      });
+    }
+
+    const app = apps.find((a) => a.clientId === params.get('client_id'));
+    if (route === 'authorize') {
+      // Doorkeeper renders its error page for these; the status and error name are what a client can rely on.
+      if (app === undefined) return reply(401, { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.' });
+      const redirectUri = params.get('redirect_uri') ?? '';
+      if (!app.redirectUris.includes(redirectUri)) return reply(400, { error: 'invalid_redirect_uri', error_description: 'The requested redirect uri is malformed or doesn\'t match client redirect URI.' });
+      if (params.get('response_type') !== 'code') return reply(400, { error: 'unsupported_response_type', error_description: 'The authorization server does not support this response type.' });
+      const scope = (params.get('scope') ?? 'read').split(/[\s+]+/).filter((x) => x !== '');
+      if (scope.some((x) => !app.scopes.includes(x))) return reply(400, { error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' });
+      const code = approve(app.clientId, { redirectUri, scope: scope.join(' ') });
+      if (redirectUri === OOB) {
+        entry.status = 200;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<!DOCTYPE html><html><body><div class="form-container"><p>Copy this authorization code and paste it to the application.</p><input class="oauth-code" readonly type="text" value="${code}"></div></body></html>`);
+        return;
+      }
+      const target = new URL(redirectUri);
+      target.searchParams.set('code', code);
+      const state = params.get('state');
+      if (state !== null) target.searchParams.set('state', state);
+      entry.status = 302;
+      res.writeHead(302, { location: target.href });
+      res.end();
+      return;
+    }
+
+    // POST /oauth/token
+    const grant = params.get('grant_type');
+    if (grant !== 'authorization_code' && grant !== 'client_credentials') {
+      return reply(400, { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' });
+    }
+    if (app === undefined || params.get('client_secret') !== app.clientSecret) {
+      return reply(401, { error: 'invalid_client', error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.' });
+    }
+    if (grant === 'client_credentials') return reply(400, { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' });
+    const code = codes.get(params.get('code') ?? '');
+    // Doorkeeper's authorization codes live 10 minutes and work once.
+    if (code === undefined || code.used || code.clientId !== app.clientId || code.redirectUri !== params.get('redirect_uri') || clock() - code.at > 600_000) {
+      return reply(400, INVALID_GRANT);
+    }
+    code.used = true;
+    const token = secret('token-');
+    issuedTokens.push(token);
+    return reply(200, { access_token: token, token_type: 'Bearer', scope: code.scope, created_at: Math.floor(clock() / 1000) });
   }
 
   /** Relationship entities (docs.joinmastodon.org/entities/Relationship); follow and unfollow change `world.following`. */
@@ -349,7 +496,41 @@ export async function startMastodonServer(options: MastodonServerOptions): Promi
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
     },
+    apps,
+    oauthRequests,
+    issuedTokens,
+    approve,
   };
+}
+
+const OOB = 'urn:ietf:wg:oauth:2.0:oob';
+
+/** Form data (`application/x-www-form-urlencoded`) or a JSON object, as Rails takes either; arrays become repeated keys. */
+function formOrJson(contentType: string | undefined, body: string): URLSearchParams {
+  if (contentType?.includes('application/json')) {
+    const out = new URLSearchParams();
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return out;
+    }
+    if (value === null || typeof value !== 'object') return out;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      for (const item of Array.isArray(v) ? v : [v]) if (item !== null && item !== undefined) out.append(k, String(item));
+    }
+    return out;
+  }
+  return new URLSearchParams(body);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 /** Ruby's `Time#iso8601(6)`: `2026-11-25T08:05:00.123000Z`. */

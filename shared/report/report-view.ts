@@ -232,7 +232,8 @@ function networkName(platform: string): string {
 const MAX_SKIPPED = 5;
 
 function apiLinesView(sources: readonly ApiSourceJson[], m: Messages, f: Formatter, items: number): ApiLineView[] {
-  return sources.slice(0, Math.max(0, items)).map((s) => {
+  const { shown: listed, more: left } = capList(sources, items, m);
+  const lines = listed.map((s): ApiLineView => {
     const money = (usd: number | undefined): string | null => (usd !== undefined ? f.usd(usd) : null);
     const spend = m.apiSpend({ run: money(s.spentUsd), month: money(s.monthSpentUsd), runCap: money(s.maxSpendUsd), monthCap: money(s.maxSpendUsdPerMonth) });
     // X's access tokens last two hours and are refreshed every run: their expiry says nothing to the owner.
@@ -243,6 +244,7 @@ function apiLinesView(sources: readonly ApiSourceJson[], m: Messages, f: Formatt
     const skipped = [...shown.map((x) => truncate(x, QUOTE_CHARS)), ...(more !== null ? [more] : [])];
     return { line: m.apiLine({ network: apiLabel(s.sourceId, s.network), ok: s.ok, spend, token }), skipped: skipped.length > 0 ? m.apiSkipped(skipped.join('; ')) : null };
   });
+  return left !== null ? [...lines, { line: left, skipped: null }] : lines;
 }
 
 /**

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TOKEN_REMINDER_DAYS, buildReport, tokenNoticesOf } from '../../../shared/report/build-report.ts';
-import { renderReport } from '../../../shared/report/render.ts';
+import { HTML_BUDGET_BYTES } from '../../../shared/report/email-size.ts';
+import { fitEmail, renderReport, reportSubject } from '../../../shared/report/render.ts';
 import { ReportJson, reportJsonSchema, type ApiSourceJson } from '../../../shared/report/report-schema.ts';
 import { parseHtml, textOf } from '../../helpers/parse-html.ts';
 import { NOW, reportInput, sampleReport } from './analysis-fixture.ts';
@@ -272,5 +273,25 @@ describe('the token notice near the top', () => {
     expect(page).toContain('skipped to stay within budget: <script>alert(2)</script> older posts');
     expect(page).toContain('the file tokens/<b>ig</b>.txt.');
     expect(text).not.toContain('\u202E');
+  });
+});
+
+describe('the email size budget', () => {
+  it('many API sources, each with the most skipped reads and long names, still fit: the lists shorten and say so', () => {
+    const long = (i: number): string => `who liked ${i} older posts ${'and more '.repeat(60)}`;
+    const many: ApiSourceJson[] = Array.from({ length: 40 }, (_, i) => ({
+      sourceId: `ig-${i}-${'x'.repeat(38)}`,
+      network: 'instagram',
+      ok: false,
+      skipped: Array.from({ length: 50 }, (_, j) => long(j)),
+      token: { problem: 'invalid' },
+      tokenRef: { accessToken: { file: `secrets/${'deep/'.repeat(200)}token` } },
+    }));
+    const r = report('en', many);
+    const { bytes, view } = fitEmail(r, reportSubject(r));
+    expect(bytes).toBeLessThanOrEqual(HTML_BUDGET_BYTES);
+    expect((view.sight?.api ?? []).length + (view.tokenNotices?.items.length ?? 0)).toBeGreaterThan(0);
+    expect(view.tokenNotices?.more ?? '').toMatch(/and \d+ more/);
+    expect(view.sight?.api?.at(-1)?.line).toMatch(/and \d+ more/);
   });
 });

@@ -29,7 +29,7 @@ export const SecretRef = z
       .optional(),
   })
   .strict()
-  .refine((r) => r.env !== undefined || r.secretName !== undefined || r.file !== undefined, 'a secret reference needs "env" or "secretName"');
+  .refine((r) => r.env !== undefined || r.secretName !== undefined || r.file !== undefined, 'a secret reference needs "file", "env" or "secretName"');
 export type SecretRef = z.infer<typeof SecretRef>;
 
 export const MastodonSourceConfig = z

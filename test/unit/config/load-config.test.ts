@@ -56,7 +56,7 @@ describe('config', () => {
     expect((error as ConfigError).message).toMatch(/^my\.json: invalid config/);
     expect(issues).toContain('profiles[0].id:');
     expect(issues).toContain('profiles[0].sources[0].instanceUrl:');
-    expect(issues).toContain('profiles[0].sources[0].accessToken: a secret reference needs "env" or "secretName"');
+    expect(issues).toContain('profiles[0].sources[0].accessToken: a secret reference needs "file", "env" or "secretName"');
     expect(issues).toContain('profiles[0].policy.lookbackDays: Too small');
     expect(issues).toContain('profiles[0].report.recipients[0]:');
     expect(issues).toContain('profiles[0].report.locale:');

@@ -227,7 +227,9 @@ async function setupMastodon(p: Prompter, flags: InitFlags, io: CliIo, input: Li
     try {
       ({ domain } = await checkInstance(instance, signal));
       loopback = mode === 'loopback' ? await startLoopback(state) : undefined;
-      app = await registerApp(instance, loopback?.redirectUri ?? OOB_REDIRECT, signal);
+      // A code from an earlier unattended run belongs to the application that run registered and kept.
+      const pending = loopback === undefined ? await loadPendingApp(configDir, instance) : undefined;
+      app = pending ?? (await registerApp(instance, loopback?.redirectUri ?? OOB_REDIRECT, signal));
       break;
     } catch (err) {
       await loopback?.close();
@@ -454,7 +456,8 @@ export async function initCommand(argv: string[], io: CliIo): Promise<number> {
     await refuseExisting(configPath, [], flags.force);
     return await runInit(p, flags, io, input, configPath);
   } catch (err) {
-    if (err instanceof InterruptedError || (io.signal?.aborted === true && isAbort(err))) {
+    // Once Ctrl-C was pressed, whatever stopped the step under way (a request cut short) is the Ctrl-C.
+    if (err instanceof InterruptedError || io.signal?.aborted === true) {
       io.stderr('\nfollowback: init stopped: nothing was written\n');
       return EXIT_INTERRUPTED;
     }
@@ -474,10 +477,6 @@ export async function initCommand(argv: string[], io: CliIo): Promise<number> {
   } finally {
     input?.close();
   }
-}
-
-function isAbort(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError' || err instanceof InterruptedError || /abort/i.test(err.message));
 }
 
 async function askReport(p: Prompter, flags: InitFlags): Promise<{ recipient: string; sender: string }> {

@@ -303,6 +303,20 @@ describe('followback init, unattended (--yes and flags)', () => {
     expect(await readdir(dir)).toEqual(['.followback']);
   });
 
+  it('a code from the first unattended run also finishes an interactive init (the same application)', async () => {
+    const dir = await tempDir('fb-init-');
+    const first = await runInit(['--yes', '--mastodon-instance', mastodon.url, '--recipient', 'me@example.com'], { cwd: dir });
+    expect(first.code).toBe(2);
+    const apps = mastodon.apps.length;
+    const code = await codeFromPage(first.stdout);
+    const run = await runInit(['--mastodon-instance', mastodon.url, '--mastodon-code', code], { cwd: dir, answers: ['', 'me@example.com', '', ''] });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(mastodon.apps.length).toBe(apps);
+    expect(await readdir(dir)).toEqual(['.followback', 'followback.config.json', 'secrets']);
+    expect(await readdir(join(dir, '.followback'))).toEqual([]);
+  });
+
   it('--mastodon-code without a first run: exit 2, saying to run without it first', async () => {
     const dir = await tempDir('fb-init-');
     const run = await runInit(['--yes', '--mastodon-instance', mastodon.url, '--mastodon-code', 'abcdef123456', '--recipient', 'me@example.com'], { cwd: dir });

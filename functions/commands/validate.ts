@@ -16,7 +16,7 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
   try {
     const config = await loadConfigFile(file);
     for (const p of config.profiles) {
-      io.stdout(`${p.id}: ${p.sources.map((s) => `${s.type}:${s.id}`).join(', ')} -> ${p.report.recipients.join(', ')} (${p.schedule.expression} ${p.schedule.timezone})\n`);
+      io.stdout(`${p.id}: ${p.sources.map((s) => `${s.type}:${s.id}${'api' in s && s.api !== undefined ? ' (export + API)' : ''}`).join(', ')} -> ${p.report.recipients.join(', ')} (${p.schedule.expression} ${p.schedule.timezone})\n`);
     }
     io.stdout(`${file}: valid (${config.profiles.length} profile${config.profiles.length === 1 ? '' : 's'})\n`);
     return EXIT_OK;

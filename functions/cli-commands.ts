@@ -36,6 +36,19 @@ Exit codes: 0 valid, 2 invalid (every bad field is listed with its path).`;
 
 export const COMMANDS: readonly CliCommand[] = [
   {
+    name: 'init',
+    summary: 'guided setup: connect your networks, write followback.config.json',
+    examples: [
+      'followback init  # asks, connects each network, checks it works, writes the config',
+      'followback init --networks mastodon --mastodon-instance https://mastodon.social --recipient you@example.com',
+      'followback init --yes --networks bluesky --bluesky-handle ada.bsky.social --bluesky-app-password-file ~/bsky.txt --recipient you@example.com  # nothing asked',
+    ],
+    load: async () => {
+      const m = await import('./commands/init.ts');
+      return { usage: m.INIT_USAGE, run: (argv, io) => m.initCommand(argv, io) };
+    },
+  },
+  {
     name: 'run',
     summary: 'pull, store, analyse and deliver the report',
     examples: [
@@ -136,6 +149,18 @@ export const COMMANDS: readonly CliCommand[] = [
     load: async () => {
       const m = await import('./commands/deploy.ts');
       return { usage: m.DEPLOY_USAGE, run: (argv, io) => m.deployCommand(argv, io) };
+    },
+  },
+  {
+    name: 'secrets',
+    summary: 'put a source\'s token in the deployed stack\'s secret',
+    examples: [
+      'followback secrets set mastodon  # asks for the token (not shown as you type)',
+      'followback secrets set bluesky --profile ada --region eu-west-1 < app-password.txt',
+    ],
+    load: async () => {
+      const m = await import('./commands/secrets.ts');
+      return { usage: m.SECRETS_USAGE, run: (argv, io) => m.secretsCommand(argv, io) };
     },
   },
   {

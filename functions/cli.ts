@@ -29,7 +29,8 @@ Options:
 
 Examples:
   followback run --demo        # the sample community: a report in outbox/, no config needed
-  followback validate          # check followback.config.json
+  followback init              # your own account: connect your networks, write the config
+  followback run               # a report on your own account
   followback deploy --dry-run  # what deploying to AWS would run
 
 Exit codes: 0 ok, 1 failed (a run, the store, an AWS call), 2 bad input (flags,
@@ -136,6 +137,10 @@ if (isEntryPoint()) {
     env: process.env,
     cwd: process.cwd(),
     isTty: process.stderr.isTTY === true,
+    // A getter: process.stdin is made on first use, and only init and secrets read it.
+    get stdin() {
+      return process.stdin;
+    },
   };
   main(process.argv.slice(2), io).then(
     (code) => {

@@ -182,7 +182,7 @@ export function renderWhatIsLeft(state: DeployState, options: RenderOptions): Wh
     steps.push(
       `Put the token${placeholders.length === 1 ? '' : 's'} in ${placeholders.length === 1 ? 'this secret' : 'these secrets'}: ${placeholders.length === 1 ? 'it still holds' : 'they still hold'} the placeholder the stack created, and a run fails until then:\n` +
         placeholders.map(row).join('\n') +
-        `\n${putSecretHint(placeholders, state.region, options.secretsCommand)}`,
+        `\n${putSecretHint(placeholders, state.secrets, state.region, options.secretsCommand)}`,
     );
   }
   if (missing.length > 0) {
@@ -223,13 +223,17 @@ export function renderWhatIsLeft(state: DeployState, options: RenderOptions): Wh
   return { text: `${lines.join('\n')}\n`, todo: steps.length, unchecked: unchecked.length };
 }
 
-function putSecretHint(secrets: SecretUse[], region: string, secretsCommand: boolean): string {
+function putSecretHint(secrets: SecretUse[], all: SecretUse[], region: string, secretsCommand: boolean): string {
   if (!secretsCommand) return `Put each with: aws secretsmanager put-secret-value --region ${region} --secret-id ${secrets[0]?.secretName ?? ''} --secret-string '<token>'`;
   // followback secrets set reads the value from stdin, never from the command line (no token in the shell's history).
+  const places = all.flatMap((s) => s.uses);
   const lines = secrets.map((s) => {
     const use = s.uses[0] as SecretUsePlace;
     const which = use.field.split('.').pop() ?? use.field;
-    return `  followback secrets set ${use.sourceId} --profile ${use.profileId} --which ${which} --region ${region}`;
+    const profiles = new Set(places.filter((p) => p.sourceId === use.sourceId).map((p) => p.profileId));
+    const fields = places.filter((p) => p.sourceId === use.sourceId && p.profileId === use.profileId);
+    const flags = [...(profiles.size > 1 ? [`--profile ${use.profileId}`] : []), ...(fields.length > 1 ? [`--which ${which}`] : []), `--region ${region}`];
+    return `  followback secrets set ${use.sourceId} ${flags.join(' ')}`;
   });
   return `Put each (it asks for the value, or reads it from a pipe):\n${lines.join('\n')}`;
 }

@@ -16,7 +16,7 @@ import { NoCredentialsError, NoRegionError, secretStateFromStages, type DeployAw
 import { cdkFailureKind } from '../../../functions/commands/deploy/cdk.ts';
 import type { RunRequest, RunResult } from '../../../functions/commands/deploy/process-runner.ts';
 import { findProjectRoot } from '../../../functions/commands/deploy/project-root.ts';
-import { DECISION_URL_OUTPUT, secretReferences } from '../../../functions/commands/deploy/whats-left.ts';
+import { DECISION_URL_OUTPUT, renderWhatIsLeft, secretReferences } from '../../../functions/commands/deploy/whats-left.ts';
 import { loadConfigFile } from '../../../shared/config/load-config.ts';
 import { PLACEHOLDER_SECRET_VALUE } from '../../../shared/secrets/secrets-manager-resolver.ts';
 
@@ -382,10 +382,38 @@ describe('after the deployment: what is left to do', () => {
     const out = await deploy([], dir, h);
     expect(out.stdout).toContain(
       'Put each (it asks for the value, or reads it from a pipe):\n' +
-        '       followback secrets set bluesky --profile ada --which appPassword --region eu-west-1\n' +
-        '       followback secrets set mastodon --profile ada --which accessToken --region eu-west-1\n',
+        '       followback secrets set bluesky --region eu-west-1\n' +
+        '       followback secrets set mastodon --region eu-west-1\n',
     );
     expect(out.stdout).not.toContain('put-secret-value');
+  });
+
+  it('the secrets set hint names --profile when several profiles share the source id, --which when the source has several secrets', () => {
+    const place = (profileId: string, sourceId: string, field: string) => ({ profileId, sourceId, field });
+    const secrets = [
+      { secretName: 'followback/ada/mastodon', uses: [place('ada', 'mastodon', 'accessToken')], state: { ok: true as const, value: 'placeholder' as const } },
+      { secretName: 'followback/bob/mastodon', uses: [place('bob', 'mastodon', 'accessToken')], state: { ok: true as const, value: 'set' as const } },
+      { secretName: 'followback/ada/x-refresh', uses: [place('ada', 'x', 'api.refreshToken')], state: { ok: true as const, value: 'placeholder' as const } },
+      { secretName: 'followback/ada/x', uses: [place('ada', 'x', 'api.accessToken')], state: { ok: true as const, value: 'set' as const } },
+    ];
+    const left = renderWhatIsLeft(
+      {
+        region: 'eu-west-1',
+        sesRegion: 'eu-west-1',
+        identity: 'example.org',
+        identityStatus: { ok: true, value: 'Success' },
+        unverifiedRecipients: { ok: true, value: [] },
+        sandbox: { ok: true, value: false },
+        secrets,
+        decisionUrl: { ok: true, value: DECISION_URL },
+        profiles: [{ id: 'ada', decisionsUrl: DECISION_URL }],
+      },
+      { configPath: '/home/ada/followback.config.json', secretsCommand: true },
+    );
+    expect(left.todo).toBe(1);
+    expect(left.text).toContain('followback secrets set mastodon --profile ada --region eu-west-1\n');
+    expect(left.text).toContain('followback secrets set x --which refreshToken --region eu-west-1\n');
+    expect(left.text).toContain('followback/ada/x-refresh  (ada/x api.refreshToken)');
   });
 
   it('an identity SES does not know: how to create it; a secret that does not exist', async () => {

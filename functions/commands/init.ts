@@ -549,7 +549,7 @@ async function runInit(p: Prompter, flags: InitFlags, io: CliIo, input: LineInpu
       `  followback validate${configFlag}          # check the config`,
       `  followback run --dry-run${configFlag}     # a first report in outbox/, nothing sent`,
       `  followback run${configFlag}               # the report, delivered to outbox/ (open the .html)`,
-      ...(secrets.length > 0 ? [`Deploying to AWS later: after followback deploy, put each token in Secrets Manager, e.g. followback secrets set ${mastodon ? 'mastodon' : 'bluesky'}${configFlag} < ${secrets[0]?.file ?? ''}`] : []),
+      ...(secrets.length > 0 ? [`Deploying to AWS later: after followback deploy, put each token in Secrets Manager, e.g. followback secrets set ${mastodon ? 'mastodon' : 'bluesky'}${configFlag} < ${relative(io.cwd, resolve(dir, secrets[0]?.file ?? ''))}`] : []),
     ].join('\n'),
   );
   return EXIT_OK;

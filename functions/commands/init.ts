@@ -257,7 +257,14 @@ async function setupMastodon(p: Prompter, flags: InitFlags, io: CliIo, input: Li
         }
         codeGiven = undefined;
       } else if (loopback !== undefined) {
-        code = await codeFromLoopback(p, loopback, signal);
+        try {
+          code = await codeFromLoopback(p, loopback, signal);
+        } catch (err) {
+          // The owner pressed "Deny", or the instance sent an error back: the link still works.
+          if (!(err instanceof AnswerError)) throw err;
+          p.warn(`  ${err.message}: open the link again and press "Authorize"`);
+          continue;
+        }
       } else {
         code = await p.askTyped({ flag: '--mastodon-code', text: 'The code', parse: parseCode });
       }
@@ -464,6 +471,14 @@ export async function initCommand(argv: string[], io: CliIo): Promise<number> {
     if (err instanceof UsageError) {
       io.stderr(`followback: ${err.message}\n`);
       return EXIT_BAD_INPUT;
+    }
+    if (err instanceof AnswerError) {
+      io.stderr(`followback: ${err.message}\nNothing was written.\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (err instanceof InstanceError) {
+      io.stderr(`followback: ${err.message}\nNothing was written.\n`);
+      return EXIT_RUN_FAILED;
     }
     if (err instanceof SetupFailure) {
       io.stderr(`followback: ${err.message}\nNothing was written.\n`);

@@ -72,7 +72,7 @@ export function parseInstanceUrl(text: string): URL {
   return new URL(url.origin);
 }
 
-async function call(url: string, init: RequestInit, signal: AbortSignal | undefined): Promise<{ status: number; body: unknown; text: string }> {
+async function call(url: string, init: RequestInit, signal: AbortSignal | undefined): Promise<{ status: number; body: unknown; text: string; location?: string }> {
   const timeout = AbortSignal.timeout(TIMEOUT_MS);
   let res: Response;
   try {
@@ -96,7 +96,8 @@ async function call(url: string, init: RequestInit, signal: AbortSignal | undefi
   } catch {
     body = undefined;
   }
-  return { status: res.status, body, text };
+  const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+  return { status: res.status, body, text, ...(location !== null && URL.canParse(location, url) ? { location: new URL(location, url).origin } : {}) };
 }
 
 /** The `error` (and `error_description`) of a Mastodon/Doorkeeper error body, cut to one safe line. */
@@ -118,6 +119,10 @@ export async function checkInstance(instance: URL, signal?: AbortSignal): Promis
   if (v2.status >= 500) throw new InstanceError(`${instance.origin} is not answering properly right now (GET /api/v2/instance: HTTP ${v2.status}); try again later`);
   const v1 = await call(new URL('/api/v1/instance', instance).href, { headers: { accept: 'application/json' } }, signal);
   if (v1.status === 200 && domainOf(v1.body, 'uri') !== undefined) return { domain: domainOf(v1.body, 'uri') ?? '' };
+  const moved = v2.location ?? v1.location;
+  if (moved !== undefined && moved !== instance.origin) {
+    throw new AnswerError(`${instance.origin} sends its visitors to ${terminalLine(moved, 200)}: type that address instead`);
+  }
   throw new AnswerError(`${instance.origin} does not answer like a Mastodon instance (GET /api/v2/instance: HTTP ${v2.status}): check the address`);
 }
 

@@ -9,8 +9,11 @@ import { startMastodonServer, type MastodonServer } from '../../helpers/mastodon
 import { FakeBlueskyServer, type BlueskyWorld } from '../../helpers/bluesky-server.ts';
 import { owner } from '../sources/mastodon/world.ts';
 
-/** An answer typed at a question; a function gets what was printed so far (to read a link, say). */
-export type Answer = string | ((stdout: string) => string | Promise<string>);
+/**
+ * An answer typed at a question; a function gets what was printed so far (to read a link, say),
+ * and returns null to type nothing (the answer comes another way, such as the browser).
+ */
+export type Answer = string | ((stdout: string) => string | null | Promise<string | null>);
 
 export interface InitRun {
   code: number;
@@ -58,7 +61,9 @@ export async function runInit(argv: string[], options: DriveOptions): Promise<In
         return;
       }
       const seen = stdout;
-      void Promise.resolve(typeof next === 'function' ? next(seen) : next).then((line) => stdin?.write(`${line}\n`));
+      void Promise.resolve(typeof next === 'function' ? next(seen) : next).then((line) => {
+        if (line !== null) stdin?.write(`${line}\n`);
+      });
     },
     stderr: (text) => {
       stderr += text;

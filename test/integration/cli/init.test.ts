@@ -139,6 +139,27 @@ describe('followback init, interactive (answers typed as each question appears)'
     }
   });
 
+  it('the loopback redirect, interactive: "Deny" is explained, then the browser comes back with the code', async () => {
+    const dir = await tempDir('fb-init-');
+    const deny = async (stdout: string): Promise<null> => {
+      const link = new URL(authorizeLink(stdout));
+      const back = new URL(link.searchParams.get('redirect_uri') ?? '');
+      back.search = new URLSearchParams({ error: 'access_denied', error_description: 'The resource owner or authorization server denied the request.', state: link.searchParams.get('state') ?? '' }).toString();
+      await fetch(back);
+      return null;
+    };
+    const authorize = async (stdout: string): Promise<null> => {
+      await fetch(authorizeLink(stdout));
+      return null;
+    };
+    const run = await runInit(['--mastodon-redirect', 'loopback'], { cwd: dir, answers: ['mastodon', mastodon.url, deny, authorize, 'me@example.com', '', ''] });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('you did not authorize followback on the instance (access_denied): open the link again and press "Authorize"');
+    expect(run.stdout).toContain('(the browser came back with the code)');
+    expect(mastodon.apps.at(-1)?.redirectUris[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    expect((await validate(dir)).code).toBe(0);
+  });
+
   it('a wrong code (400 invalid_grant) is explained and asked again', async () => {
     const dir = await tempDir('fb-init-');
     const run = await runInit([], { cwd: dir, answers: ['mastodon', mastodon.url, 'wrong-code-1234', codeFromPage, 'me@example.com', '', ''] });
@@ -275,6 +296,23 @@ describe('followback init, unattended (--yes and flags)', () => {
     expect(gone.code).toBe(2);
     expect(gone.stderr).toContain(`--mastodon-instance: could not reach ${nobody} (ECONNREFUSED)`);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('an address that redirects elsewhere: exit 2, naming where it sends', async () => {
+    const moved = createServer((req, res) => {
+      res.writeHead(301, { location: `https://mastodon.social.example${req.url ?? '/'}` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => moved.listen(0, '127.0.0.1', resolve));
+    try {
+      const dir = await tempDir('fb-init-');
+      const url = `http://127.0.0.1:${(moved.address() as AddressInfo).port}`;
+      const run = await runInit(['--yes', '--mastodon-instance', url, '--recipient', 'me@example.com'], { cwd: dir });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`${url} sends its visitors to https://mastodon.social.example: type that address instead`);
+    } finally {
+      await new Promise<void>((resolve) => moved.close(() => resolve()));
+    }
   });
 
   it('an instance that refuses app registration: exit 2, the way out named', async () => {

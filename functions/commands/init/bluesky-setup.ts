@@ -59,7 +59,8 @@ export async function checkBluesky(serviceUrl: string, handle: string, appPasswo
     if (signal?.aborted) throw err;
     const cut = (m: string): string => terminalLine(m.split(appPassword).join('[redacted]'), 300);
     if (err instanceof BlueskyAuthError) {
-      throw new AnswerError(`Bluesky did not accept the handle ${handle} with that app password: check both (an app password looks like xxxx-xxxx-xxxx-xxxx)`);
+      const elsewhere = serviceUrl === DEFAULT_BLUESKY_SERVICE ? '; an account on its own PDS (not bsky.social) needs init --bluesky-service https://your.pds' : '';
+      throw new AnswerError(`Bluesky did not accept the handle ${handle} with that app password: check both (an app password looks like xxxx-xxxx-xxxx-xxxx)${elsewhere}`);
     }
     throw new InstanceError(`could not sign in at ${serviceUrl}: ${cut(err instanceof Error ? err.message : String(err))}`);
   }

@@ -97,7 +97,7 @@ export function mergePulls(input: MergeInput): MergeResult {
       // A partial list can show a mutual as merely followed (the followers half is missing):
       // its relations prove nothing, so the known relation stands until a complete pull.
       const named = withLastKnownName(pulledContact, previous);
-      const contact = !listComplete && previous ? { ...named, relation: previous.relation } : named;
+      const contact = withLastKnownPost(!listComplete && previous ? { ...named, relation: previous.relation } : named, previous);
       current.push(track(contact, previous, outcome.sourceId, outcome.platform, input.now, freshByContact.get(contact.id) ?? []));
       // Someone first seen in a partial list is analysed but not stored yet, so the next
       // complete pull still finds them new (and reports the new follower).
@@ -186,6 +186,21 @@ function track(contact: Contact, previous: TrackedContact | undefined, sourceId:
 function withLastKnownName(contact: Contact, previous: TrackedContact | undefined): Contact {
   if (!previous || contact.state === 'active' || contact.handle !== contact.id) return contact;
   return { ...contact, handle: previous.handle, displayName: contact.displayName === '' ? previous.displayName : contact.displayName };
+}
+
+/**
+ * A source may leave an account's last post unread when nothing says it moved
+ * (Bluesky: the post count is the stored one, see bluesky/account-checks.ts):
+ * the stored date stands, else the account would look as if it never posted.
+ * Only for an active account you follow, whose post count the pull read and
+ * found unchanged: a follower's last post is never read (nor judged), and a
+ * gone account is judged by its state.
+ */
+function withLastKnownPost(contact: Contact, previous: TrackedContact | undefined): Contact {
+  if (previous?.lastPostAt === undefined || contact.lastPostAt !== undefined) return contact;
+  if (contact.relation === 'follower' || contact.state !== 'active') return contact;
+  if (contact.postsCount === undefined || contact.postsCount !== previous.postsCount) return contact;
+  return { ...contact, lastPostAt: previous.lastPostAt };
 }
 
 /** Adds newly stored interactions to the running totals that outlive the interaction TTL. */

@@ -4,8 +4,9 @@
  * or at the run's deadline.
  */
 import { SourcePull } from '../domain/model.ts';
-import type { Source } from '../ports/source.ts';
-import type { PullOutcome } from './merge-pulls.ts';
+import type { PullContext, Source } from '../ports/source.ts';
+import type { ProfileStore } from '../ports/store.ts';
+import { contactKey, type PullOutcome } from './merge-pulls.ts';
 import type { Log, RunReportDeps, RunReportRequest } from './types.ts';
 
 /** The signal pulls stop on, and the clean-up once they are over. */
@@ -45,11 +46,34 @@ export function pullStopOf(req: RunReportRequest): PullStop {
   };
 }
 
+/**
+ * What the store remembers of a source's contacts, for the source to ask about
+ * the few it needs (PullContext.known): read by key, a batch at a time, never
+ * the whole list (a pull step must not load 100,000 contacts). Undefined when
+ * the store cannot read by key: the source then reads as if nothing were stored.
+ */
+export function knownContacts(store: ProfileStore, profileId: string, sourceId: string): PullContext['known'] {
+  if (store.loadContacts === undefined) return undefined;
+  return async (ids) => {
+    const found = await store.loadContacts?.(profileId, ids.map((id) => contactKey(sourceId, id)));
+    const out = new Map<string, { postsCount?: number; lastPostAt?: string }>();
+    if (found === undefined) return out;
+    for (const id of ids) {
+      const contact = found.get(contactKey(sourceId, id));
+      if (contact === undefined) continue;
+      out.set(id, { ...(contact.postsCount !== undefined ? { postsCount: contact.postsCount } : {}), ...(contact.lastPostAt !== undefined ? { lastPostAt: contact.lastPostAt } : {}) });
+    }
+    return out;
+  };
+}
+
 export async function pullOne(source: Source, cursor: string | undefined, req: RunReportRequest, deps: RunReportDeps, log: Log, signal: AbortSignal | undefined): Promise<PullOutcome> {
   try {
+    const known = knownContacts(deps.store, req.profile.id, source.id);
     const pulling = source.pull({
       now: req.now,
       ...(cursor !== undefined ? { cursor } : {}),
+      ...(known !== undefined ? { known } : {}),
       ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
       ...(signal ? { signal } : {}),
     });

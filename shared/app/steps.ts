@@ -20,7 +20,7 @@ import type { FiringSource, FiringState, FiringStore } from '../ports/firing-sto
 import type { PullStepResult, Source } from '../ports/source.ts';
 import { assemblePull } from './assemble-pull.ts';
 import type { PullOutcome } from './merge-pulls.ts';
-import { pullOne, pullStopOf } from './pull-sources.ts';
+import { knownContacts, pullOne, pullStopOf } from './pull-sources.ts';
 import { reportOutcomes } from './report-outcomes.ts';
 import { RunCancelledError } from './run-errors.ts';
 import type { FiringInput, PullStepOutput } from './step-contract.ts';
@@ -157,7 +157,8 @@ async function continuePull(firing: Firing, budgetMs: number, deps: StepDeps, st
   const open = state.sources.filter((s) => s.phase === 'in_progress');
   if (open.length > 0) {
     sources ??= await deps.sourcesFor(profile);
-    // The cursors alone: a pull step never needs the stored contacts (100,000 of them take seconds to read).
+    // The cursors alone: a pull step never loads the stored contacts (100,000 of them take seconds to read);
+    // a source asks the store for the few it needs by key (PullContext.known).
     const cursors = new Map((await store.loadSourceStates(profile.id)).map((s) => [s.sourceId, s.cursor]));
     const budgetEnd = stepStart + budgetMs;
     const stepDeadline = Math.min(budgetEnd, firing.pullDeadline?.getTime() ?? Number.POSITIVE_INFINITY);
@@ -226,9 +227,12 @@ async function pullSourceStep(
     return outcome.ok ? { pull: outcome.pull } : { failed: outcome.problem };
   }
   try {
+    // The stored contacts the source asks about, a batch at a time (never all of them in a step).
+    const known = knownContacts(deps.store, firing.profile.id, source.id);
     const result = await source.pullStep({
       now: firing.now,
       ...(cursor !== undefined ? { cursor } : {}),
+      ...(known !== undefined ? { known } : {}),
       ...(entry.checkpoint !== undefined ? { checkpoint: entry.checkpoint } : {}),
       ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
       ...(signal ? { signal } : {}),

@@ -26,6 +26,13 @@ export interface PullContext {
   checkpoint?: string;
   /** Bounds of one pull step; without it the pull reads to the end in one go. */
   budget?: PullBudget;
+  /**
+   * What the store remembers of these contacts (ids of this source), for a source that can spare a
+   * request when nothing changed (Bluesky: the last post of an account whose post count is the
+   * stored one). Asked for a few accounts at a time, never the whole list; an id not stored is
+   * absent from the answer. Without it (or when it fails) the source reads as if nothing were stored.
+   */
+  known?: (ids: readonly string[]) => Promise<ReadonlyMap<string, { postsCount?: number; lastPostAt?: string }>>;
 }
 
 /** How much one pull step may do before it hands back a checkpoint. */

@@ -167,6 +167,12 @@ export interface ProfileStore {
   loadProfileState(profileId: string): Promise<ProfileState>;
   /** The stored state (cursors) of each source alone: what a pull step needs, without the contacts. */
   loadSourceStates(profileId: string): Promise<SourceState[]>;
+  /**
+   * The stored contacts of these keys (`sourceId:contactId`) alone, read by key (DynamoDB: BatchGetItem,
+   * 100 keys a call): what a pull needs of a few contacts (PullContext.known), never all of them. A key
+   * not stored, or stored but unreadable, is absent. A store without it gives sources no memory.
+   */
+  loadContacts?(profileId: string, keys: readonly string[]): Promise<Map<string, TrackedContact>>;
   /** Interactions with `at >= since` (at least up to `until` and the real clock), oldest first. */
   loadInteractions(profileId: string, since: string, until?: string): Promise<(Interaction & { sourceId: string })[]>;
   /**

@@ -138,6 +138,14 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
     return items.map((item) => this.parse(StoredSourceState, item));
   }
 
+  async loadContacts(profileId: string, contactKeys: readonly string[]): Promise<Map<string, TrackedContact>> {
+    // The decision page's batch read (BatchGetItem, 100 keys a call, unprocessed keys asked again): one reader of contacts by key.
+    const found = await this.decisionLedger().findContacts(profileId, contactKeys);
+    const out = new Map<string, TrackedContact>();
+    for (const [key, contact] of found) if (contact !== null) out.set(key, contact);
+    return out;
+  }
+
   async loadInteractions(profileId: string, since: string, until?: string): Promise<(Interaction & { sourceId: string })[]> {
     return (await this.loadHistory(profileId, since, until)).toArray();
   }

@@ -285,6 +285,8 @@ export class FakeBlueskyServer {
         this.expectSelf(required(q, 'actor'));
         const list = route === 'app.bsky.graph.getFollowers' ? w.followers : w.follows;
         const visible = list.map((did) => this.visible(did)).filter((p): p is FakeProfile => p !== undefined).map(profileView);
+        // Read with the account's session, the AppView tells which listed accounts it follows (viewer.following: the record's URI).
+        if (authorization !== undefined) for (const view of visible) withViewerFollowing(view, w);
         const page = w.followKeys ? keysetPage(visible, w.followKeys, q, 50) : offsetPage(visible, q, 50);
         const key = route === 'app.bsky.graph.getFollowers' ? 'followers' : 'follows';
         return { subject: profileView(this.selfProfile()), [key]: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) };
@@ -491,6 +493,11 @@ function profileView(p: FakeProfile): Record<string, unknown> {
     viewer: { muted: false, blockedBy: false },
     labels: (p.labels ?? []).map((l) => ({ src: p.did, uri: `at://${p.did}`, val: l.val, ...(l.neg ? { neg: true } : {}), cts: '2024-01-01T00:00:00.000Z' })),
   };
+}
+
+function withViewerFollowing(view: Record<string, unknown>, w: BlueskyWorld): void {
+  const record = w.records.get('app.bsky.graph.follow')?.find((r) => (r.value as { subject?: unknown } | null)?.subject === view['did']);
+  if (record !== undefined) view['viewer'] = { ...(view['viewer'] as Record<string, unknown>), following: record.uri };
 }
 
 function profileViewDetailed(p: FakeProfile): Record<string, unknown> {

@@ -117,3 +117,42 @@ export async function forEachDid<R>(dids: readonly string[], call: (did: string)
   if (fatal !== undefined) throw fatal;
   return out;
 }
+
+/** What the store remembers of an account's posts (PullContext.known). */
+export interface KnownPosts {
+  postsCount?: number;
+  lastPostAt?: string;
+}
+export type KnownLookup = (ids: readonly string[]) => Promise<ReadonlyMap<string, KnownPosts>>;
+
+/**
+ * Whether the stored last post still answers for the account, so its author
+ * feed need not be asked: the post count getProfiles gave now is the stored
+ * one (no post made or deleted since), and the stored date is within
+ * inactiveDays of the run (`activeSinceMs`). The date only moves forward
+ * without a new post when the account reposts, and a later date can only keep
+ * a recent one recent: inactive_account gives the same verdict. A stored date
+ * past inactiveDays is read again, since a repost would clear the verdict; an
+ * unknown one (never read, or an empty feed) is read.
+ */
+export function lastPostStillKnown(postsCount: number | undefined, known: KnownPosts | undefined, activeSinceMs: number): boolean {
+  if (known === undefined || postsCount === undefined || known.postsCount !== postsCount || known.lastPostAt === undefined) return false;
+  const at = Date.parse(known.lastPostAt);
+  return !Number.isNaN(at) && at >= activeSinceMs;
+}
+
+/**
+ * The judged accounts whose last post must be read: all of them without a
+ * lookup, or when the lookup fails (the store's read is a saving, never a
+ * condition of the pull); else those `lastPostStillKnown` does not spare.
+ */
+export async function lastPostsToRead<C extends { id: string; postsCount?: number }>(judged: readonly C[], known: KnownLookup | undefined, activeSinceMs: number, signal: AbortSignal | undefined): Promise<C[]> {
+  if (known === undefined || judged.length === 0 || signal?.aborted) return [...judged];
+  let stored: ReadonlyMap<string, KnownPosts>;
+  try {
+    stored = await known(judged.map((c) => c.id));
+  } catch {
+    return [...judged];
+  }
+  return judged.filter((c) => !lastPostStillKnown(c.postsCount, stored.get(c.id), activeSinceMs));
+}

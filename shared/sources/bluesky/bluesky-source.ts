@@ -128,6 +128,7 @@ export class BlueskySource implements Source {
       sourceId: options.id,
       nowMs: ctx.now.getTime(),
       lastPosts: { ...judging, seenPosting: seenPosting(notifications.interactions) },
+      ...(ctx.known ? { known: ctx.known } : {}),
       ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
       ...(signal ? { signal } : {}),
     });
@@ -269,6 +270,7 @@ export class BlueskySource implements Source {
       nowMs: ctx.now.getTime(),
       judging: options.judging ?? DEFAULT_JUDGING,
       sourceId: options.id,
+      ...(ctx.known ? { known: ctx.known } : {}),
       ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
     });
 

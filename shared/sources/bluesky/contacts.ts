@@ -15,7 +15,9 @@
  *  - Per account, only where that is not enough (account-checks.ts): one
  *    app.bsky.actor.getProfile for each account getProfiles left out, and one
  *    app.bsky.feed.getAuthorFeed?limit=1 for each account the analysis would
- *    judge on its last post.
+ *    judge on its last post, unless the store remembers it and the post count
+ *    did not move (account-checks.ts lastPostStillKnown; the run keeps the
+ *    stored date, merge-pulls.ts).
  *
  * Account state: `suspended` when the account carries a `!takedown` or
  * `!suspend` label or getProfile answers `AccountTakedown`; `deactivated` for
@@ -27,7 +29,7 @@ import type { Completeness, Contact } from '../../domain/model.ts';
 import { DAY_MS } from '../../domain/time.ts';
 import type { ProgressListener } from '../../ports/source.ts';
 import { HttpError } from '../http/http-error.ts';
-import { forEachDid, lastPostOf, whyMissing, type MissingVerdict } from './account-checks.ts';
+import { forEachDid, lastPostOf, lastPostsToRead, whyMissing, type KnownLookup, type MissingVerdict } from './account-checks.ts';
 import { profileWebUrl } from './at-uri.ts';
 import { FollowRecord, GetFollowersOutput, GetFollowsOutput, GetProfilesOutput, ListRecordsOutput, type ProfileView, type ProfileViewDetailed } from './lexicon.ts';
 import { collectPages, type Collected } from './paging.ts';
@@ -52,6 +54,8 @@ export interface ContactsRequest {
   nowMs: number;
   /** Which accounts get their last post read; absent, none do. */
   lastPosts?: LastPostPolicy;
+  /** What the store remembers of the judged accounts (PullContext.known): spares the last posts it still answers for. */
+  known?: KnownLookup;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
 }
@@ -194,7 +198,7 @@ export async function pullContacts(xrpc: BlueskyXrpc, req: ContactsRequest): Pro
     contacts.push(contact);
   }
 
-  const lastPosts = req.lastPosts ? await readLastPosts(xrpc, contacts, req.lastPosts, req.nowMs, problems, progress('last-posts'), req.signal) : { stopped: false };
+  const lastPosts = req.lastPosts ? await readLastPosts(xrpc, contacts, req.lastPosts, req.nowMs, req.known, problems, progress('last-posts'), req.signal) : { stopped: false };
 
   const failed = !followers.complete && !follows.complete && followers.items.length === 0 && follows.items.length === 0;
   const completeness: Completeness = followers.complete && follows.complete ? 'complete' : failed ? 'failed' : 'partial';
@@ -212,12 +216,16 @@ export function missingState(missing: boolean, verdict: MissingVerdict | undefin
   return verdict?.kind === 'gone' ? verdict.state : 'deactivated';
 }
 
-/** Sets `lastPostAt` on the contacts the analysis would judge on it (see LastPostPolicy). */
+/**
+ * Sets `lastPostAt` on the contacts the analysis would judge on it (see
+ * LastPostPolicy) whose stored date does not still answer (see `known`).
+ */
 async function readLastPosts(
   xrpc: BlueskyXrpc,
   contacts: Contact[],
   policy: LastPostPolicy,
   nowMs: number,
+  known: KnownLookup | undefined,
   problems: string[],
   onProgress: (done: number) => void,
   signal: AbortSignal | undefined,
@@ -231,14 +239,15 @@ async function readLastPosts(
     const seen = policy.seenPosting.get(c.id);
     return seen === undefined || Date.parse(seen) < activeSince;
   });
+  const toRead = await lastPostsToRead(judged, known, activeSince, signal);
   const byId = new Map(contacts.map((c) => [c.id, c]));
-  const read = await forEachDid(judged.map((c) => c.id), (did) => lastPostOf(xrpc, did), signal, onProgress);
+  const read = await forEachDid(toRead.map((c) => c.id), (did) => lastPostOf(xrpc, did), signal, onProgress);
   for (const [did, at] of read.results) {
     const contact = byId.get(did);
     if (contact && at !== undefined && at !== 'none') contact.lastPostAt = at;
   }
   if (read.failures > 0) {
-    problems.push(`last posts (app.bsky.feed.getAuthorFeed): ${read.failures} of ${judged.length} not read, inactivity unknown for those: ${problemOf(read.firstFailure)}`);
+    problems.push(`last posts (app.bsky.feed.getAuthorFeed): ${read.failures} of ${toRead.length} not read, inactivity unknown for those: ${problemOf(read.firstFailure)}`);
   }
   return { stopped: read.stopped };
 }

@@ -27,6 +27,8 @@ export const ProfileView = z.object({
   labels: z.array(Label).optional(),
   createdAt: z.string().optional(),
   indexedAt: z.string().optional(),
+  /** app.bsky.actor.defs#viewerState, as seen by the signed-in account: `following` is its follow record's URI. Unreadable, it is left out. */
+  viewer: z.object({ following: z.string().optional() }).optional().catch(undefined),
 });
 export type ProfileView = z.infer<typeof ProfileView>;
 

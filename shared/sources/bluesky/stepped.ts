@@ -34,7 +34,7 @@ import type { Completeness, Contact, Interaction } from '../../domain/model.ts';
 import { DAY_MS } from '../../domain/time.ts';
 import type { ProgressListener } from '../../ports/source.ts';
 import { HttpError } from '../http/http-error.ts';
-import { forEachDid, lastPostOf, whyMissing, type MissingVerdict } from './account-checks.ts';
+import { forEachDid, lastPostOf, lastPostsToRead, whyMissing, type KnownLookup, type MissingVerdict } from './account-checks.ts';
 import { profileWebUrl, rkeyOf } from './at-uri.ts';
 import { activeLabels, clip, missingState, PAGE_LIMIT, PROFILES_PER_CALL, SUSPENDED_LABELS } from './contacts.ts';
 import { notificationToInteraction } from './inbound.ts';
@@ -153,6 +153,8 @@ export interface SteppedRequest {
   nowMs: number;
   judging: { graceDays: number; inactiveDays: number };
   sourceId: string;
+  /** What the store remembers of the judged accounts (PullContext.known): spares the last posts it still answers for. */
+  known?: KnownLookup;
   onProgress?: ProgressListener;
 }
 
@@ -326,12 +328,18 @@ async function readUnits(xrpc: BlueskyXrpc, req: SteppedRequest, out: SteppedRea
       delete list.pending;
     }
     if (list.done) return 'done';
-    const outcome = await walk(list, req.gate, {
+    const outcome = await walk<ListedItem | undefined>(list, req.gate, {
       ...(which === 'followRecords' ? { shortPageEnds: PAGE_LIMIT } : {}),
       fetchPage: which === 'followRecords' ? (cursor) => followRecordsPage(xrpc, req, cursor) : (cursor) => followersPage(xrpc, req, cursor),
       onItems: (items) => {
         const owner = req.state.owner.did;
-        const entries = items.filter((e): e is PendingItem => e !== undefined && e.did !== owner);
+        const entries: PendingItem[] = [];
+        for (const e of items) {
+          if (e === undefined || e.did === owner) continue;
+          // A follower whose profile the follow records' units already asked: its contact as listed.
+          if (e.mutual !== undefined) out.contacts.push(e.mutual);
+          else entries.push(e.at !== undefined ? { did: e.did, at: e.at } : e.handle !== undefined ? { did: e.did, handle: e.handle } : { did: e.did });
+        }
         if (entries.length > 0) list.pending = { items: dedupe(entries), batches: 0 };
         req.onProgress?.({ sourceId: req.sourceId, phase: which === 'followRecords' ? 'follow-records' : 'followers', done: list.items });
         return 'more';
@@ -344,6 +352,8 @@ async function readUnits(xrpc: BlueskyXrpc, req: SteppedRequest, out: SteppedRea
 }
 
 type PendingItem = Pending['items'][number];
+/** A listed account; `mutual` for a follower you follow whose profile was asked with the follow records (never in a checkpoint). */
+type ListedItem = PendingItem & { mutual?: Contact };
 
 /** One entry per account; for records, the oldest follow wins (a duplicate follow does not restart the observation period). */
 function dedupe(items: PendingItem[]): PendingItem[] {
@@ -355,9 +365,25 @@ function dedupe(items: PendingItem[]): PendingItem[] {
   return [...byDid.values()];
 }
 
-async function followersPage(xrpc: BlueskyXrpc, req: SteppedRequest, cursor: string | undefined): Promise<{ items: PendingItem[]; cursor?: string | undefined }> {
+/**
+ * A page of followers. A follower you follow (a mutual) was met in the follow
+ * records' units, its profile asked there: when the AppView says so
+ * (`viewer.following`, the URI of your follow record, present when the list is
+ * read with your session) and those units read every record, the follower's
+ * contact is the one listed, with no second getProfiles. Its fields are the
+ * profile's; the counts, follow date and last post stay the follow record's
+ * (the assembler merges the two into one mutual). Without a viewer state (an
+ * unauthenticated AppView) the profile is asked again, as before.
+ */
+async function followersPage(xrpc: BlueskyXrpc, req: SteppedRequest, cursor: string | undefined): Promise<{ items: ListedItem[]; cursor?: string | undefined }> {
   const page = await xrpc.publicQuery('app.bsky.graph.getFollowers', { actor: req.state.owner.did, limit: PAGE_LIMIT, cursor }, GetFollowersOutput);
-  return { items: page.followers.map((v) => ({ did: v.did, handle: clip(v.handle, 512) })), cursor: page.cursor };
+  const profiled = req.state.followRecords.complete;
+  const items = page.followers.map((v): ListedItem => {
+    const handle = clip(v.handle, 512);
+    if (!profiled || v.viewer?.following === undefined) return { did: v.did, handle };
+    return { did: v.did, handle, mutual: contactOf(v.did, v, undefined, 'follower', 'active') };
+  });
+  return { items, cursor: page.cursor };
 }
 
 async function followRecordsPage(xrpc: BlueskyXrpc, req: SteppedRequest, cursor: string | undefined): Promise<{ items: (PendingItem | undefined)[]; cursor?: string | undefined }> {
@@ -454,7 +480,10 @@ async function workBatch(xrpc: BlueskyXrpc, req: SteppedRequest, which: 'followR
       if (c.followedAt !== undefined && Date.parse(c.followedAt) > graceStart) return false;
       return !seen.has(c.id);
     });
-    const read = await forEachDid(judged.map((c) => c.id), (did) => lastPostOf(xrpc, did), signal);
+    // The store's memory of this batch alone (one read by key): the run never loads every contact in a step.
+    const toRead = await lastPostsToRead(judged, req.known, req.nowMs - req.judging.inactiveDays * DAY_MS, signal);
+    if (signal?.aborted) return 'stopped';
+    const read = await forEachDid(toRead.map((c) => c.id), (did) => lastPostOf(xrpc, did), signal);
     if (read.stopped) return 'stopped';
     if (read.failures > 0 && req.gate.blockedLong()) return 'retry';
     const byId = new Map(contacts.map((c) => [c.id, c]));
@@ -462,7 +491,7 @@ async function workBatch(xrpc: BlueskyXrpc, req: SteppedRequest, which: 'followR
       const contact = byId.get(did);
       if (contact && at !== undefined && at !== 'none') contact.lastPostAt = at;
     }
-    checks.lastPostJudged += judged.length;
+    checks.lastPostJudged += toRead.length;
     if (read.failures > 0) {
       checks.lastPostFailures += read.failures;
       checks.firstLastPostFailure ??= problemOf(read.firstFailure);

@@ -166,12 +166,26 @@ export async function secretsCommand(argv: string[], io: CliIo, deps: SecretsDep
     return EXIT_BAD_INPUT;
   }
 
+  // What the SDK said, when the writer's message has only an error name (no region, no credentials, unreachable).
+  let sdkSaid = '';
   try {
     const client = await (deps.client ?? defaultClient)(values.region);
-    await new SecretsManagerSecretWriter({ client }).write({ secretName }, value);
+    const watched: SecretsManagerPutLike = {
+      send: async (command) => {
+        try {
+          return await client.send(command);
+        } catch (err) {
+          sdkSaid = err instanceof Error ? err.message : '';
+          throw err;
+        }
+      },
+    };
+    await new SecretsManagerSecretWriter({ client: watched }).write({ secretName }, value);
   } catch (err) {
-    // The writer's messages name the secret, never the value.
-    io.stderr(`followback: ${terminalLine((err instanceof Error ? err.message : String(err)).split(value).join('[redacted]'))}\n`);
+    // The writer's messages name the secret, never the value; the SDK's are cut of it all the same.
+    const said = (err instanceof Error ? err.message : String(err)) + (/\((Error|[A-Za-z]*Error|UnknownError)\)$/.test(err instanceof Error ? err.message : '') && sdkSaid !== '' ? `: ${sdkSaid}` : '');
+    const hint = /region/i.test(sdkSaid) ? ' (pass --region, or set AWS_REGION)' : /credential/i.test(sdkSaid) ? ' (sign in to AWS first: aws configure, or AWS_PROFILE)' : '';
+    io.stderr(`followback: ${terminalLine(said.split(value).join('[redacted]'))}${hint}\n`);
     return EXIT_RUN_FAILED;
   }
   io.stdout(`Stored in the Secrets Manager secret "${secretName}". The next deployed run reads it.\n`);

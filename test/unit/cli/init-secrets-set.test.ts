@@ -126,6 +126,17 @@ describe('followback secrets set', () => {
     expect(denied.out + missing.out).not.toContain(TOKEN);
   });
 
+  it('an SDK failure with no name of its own says what the SDK said, and what to do', async () => {
+    class NoRegion extends FakeSecretsManager {
+      override async send(): Promise<PutSecretValueCommandOutput> {
+        throw new Error('Region is missing');
+      }
+    }
+    const r = await run(['set', 'mastodon'], TOKEN, new NoRegion());
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('cannot write secret "followback/ada/mastodon" (Error): Region is missing (pass --region, or set AWS_REGION)');
+  });
+
   it('--help', async () => {
     const r = await run(['--help'], undefined, new FakeSecretsManager());
     expect(r.code).toBe(0);

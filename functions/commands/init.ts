@@ -562,8 +562,8 @@ async function runInit(p: Prompter, flags: InitFlags, io: CliIo, input: LineInpu
     [
       '\nNext:',
       `  followback validate${configFlag}          # check the config`,
-      `  followback run --dry-run${configFlag}     # a first report in outbox/, nothing sent`,
-      `  followback run${configFlag}               # the report, delivered to outbox/ (open the .html)`,
+      `  followback run --dry-run${configFlag}     # a preview of the report in outbox/: nothing stored or sent`,
+      `  followback run${configFlag}               # the report in outbox/ (open the .html); the history is kept for next time`,
       ...(secrets.length > 0 ? [`Deploying to AWS later: after followback deploy, put each token in Secrets Manager, e.g. followback secrets set ${mastodon ? 'mastodon' : 'bluesky'}${configFlag} < ${relative(io.cwd, resolve(dir, secrets[0]?.file ?? ''))}`] : []),
     ].join('\n'),
   );

@@ -40,9 +40,12 @@ export class Prompter {
     readonly interactive: boolean,
   ) {}
 
-  /** Says something to the person (stdout). */
+  private spoke = false;
+
+  /** Says something to the person (stdout); a leading blank line only once something was said. */
   say(text: string): void {
-    this.io.stdout(`${text}\n`);
+    this.io.stdout(`${this.spoke ? text : text.replace(/^\n+/, '')}\n`);
+    this.spoke = true;
   }
 
   /** A problem with an answer (stderr). */
@@ -79,6 +82,7 @@ export class Prompter {
     for (let attempt = 1; ; attempt++) {
       const shown = q.fallback !== undefined && q.secret !== true && q.fallbackShown !== true ? ` [${q.fallback === '' ? 'none' : q.fallback}]` : '';
       this.io.stdout(`${q.text}${shown}: `);
+      this.spoke = true;
       let text: string;
       try {
         text = (q.secret ? await input.secret() : await input.line(cancel)).trim();

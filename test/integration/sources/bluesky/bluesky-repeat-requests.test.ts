@@ -8,29 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackedContact } from '../../../../shared/domain/analysis-types.ts';
 import { FakeBlueskyServer, type BlueskyWorld } from '../../../helpers/bluesky-server.ts';
-import { actorDid, OWNER, scaledWorld, tid } from '../../../fixtures/bluesky/world.ts';
-import { AUTHOR_FEED, newPath, PROFILE, PROFILES, runOnce, type RunPath, type RunResult } from './repeat-harness.ts';
+import { actorDid, OWNER, tid } from '../../../fixtures/bluesky/world.ts';
+import { AUTHOR_FEED, newPath, PROFILE, PROFILES, repeatWorld, REPEAT_SIZE as SIZE, REPEAT_T0 as W1, runOnce, type RunPath, type RunResult } from './repeat-harness.ts';
 
 const DAY = 86_400_000;
-const W1 = new Date('2026-11-25T09:00:00.000Z');
 const week = (n: number): Date => new Date(W1.getTime() + n * 7 * DAY);
-/** 230 followers, 120 follows, 40 mutuals: 310 accounts. The 150 notifications come from followers you do not follow. */
-const SIZE = { followers: 230, follows: 120, mutual: 40, notifications: 150, likes: 30, reposts: 10, posts: 20 };
 const ACCOUNTS = SIZE.followers + SIZE.follows - SIZE.mutual;
-
-/** Every follow is 30 days old or more (past its grace) and every account posted within 60 days: nothing inactive. */
-export function repeatWorld(): BlueskyWorld {
-  const w = scaledWorld(W1.getTime(), SIZE);
-  w.records.set(
-    'app.bsky.graph.follow',
-    w.follows.map((did, i) => {
-      const at = W1.getTime() - (30 + i) * DAY;
-      return { uri: `at://${OWNER.did}/app.bsky.graph.follow/${tid(at, i)}`, cid: `bafyfollow${i}`, value: { $type: 'app.bsky.graph.follow', subject: did, createdAt: new Date(at).toISOString() } };
-    }),
-  );
-  w.lastPosts = new Map([...w.profiles.keys()].filter((did) => did !== OWNER.did).map((did, i) => [did, { at: new Date(W1.getTime() - ((i % 60) + 1) * DAY).toISOString() }]));
-  return w;
-}
 
 /** The account posts: one more post, its date the newest in its feed. */
 function post(w: BlueskyWorld, did: string, at: Date): void {

@@ -12,8 +12,29 @@ import { SourcePull } from '../../../../shared/domain/model.ts';
 import type { PullContext } from '../../../../shared/ports/source.ts';
 import type { SourceState } from '../../../../shared/ports/store.ts';
 import type { BlueskySourceOptions } from '../../../../shared/sources/bluesky/bluesky-source.ts';
-import type { FakeBlueskyServer } from '../../../helpers/bluesky-server.ts';
+import type { BlueskyWorld, FakeBlueskyServer } from '../../../helpers/bluesky-server.ts';
+import { OWNER, scaledWorld, tid } from '../../../fixtures/bluesky/world.ts';
 import { makeSource, MemorySessions } from './setup.ts';
+
+const DAY = 86_400_000;
+export const REPEAT_T0 = new Date('2026-11-25T09:00:00.000Z');
+/** 230 followers, 120 follows, 40 mutuals: 310 accounts. The 150 notifications come from followers you do not follow. */
+export const REPEAT_SIZE = { followers: 230, follows: 120, mutual: 40, notifications: 150, likes: 30, reposts: 10, posts: 20 };
+
+/** Every follow is 30 days old or more (past its grace) and every account posted within 60 days: nothing inactive. */
+export function repeatWorld(): BlueskyWorld {
+  const W1 = REPEAT_T0;
+  const w = scaledWorld(W1.getTime(), REPEAT_SIZE);
+  w.records.set(
+    'app.bsky.graph.follow',
+    w.follows.map((did, i) => {
+      const at = W1.getTime() - (30 + i) * DAY;
+      return { uri: `at://${OWNER.did}/app.bsky.graph.follow/${tid(at, i)}`, cid: `bafyfollow${i}`, value: { $type: 'app.bsky.graph.follow', subject: did, createdAt: new Date(at).toISOString() } };
+    }),
+  );
+  w.lastPosts = new Map([...w.profiles.keys()].filter((did) => did !== OWNER.did).map((did, i) => [did, { at: new Date(W1.getTime() - ((i % 60) + 1) * DAY).toISOString() }]));
+  return w;
+}
 
 export const AUTHOR_FEED = 'app.bsky.feed.getAuthorFeed';
 export const PROFILES = 'app.bsky.actor.getProfiles';

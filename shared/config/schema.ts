@@ -231,17 +231,43 @@ export const Audience = z
 export type Audience = z.infer<typeof Audience>;
 
 /**
+ * A Bedrock model id or cross-Region inference profile id (`amazon.nova-micro-v1:0`,
+ * `us.amazon.nova-micro-v1:0`); not an ARN: the IAM grant is built from the id.
+ */
+const BEDROCK_MODEL_ID = /^(?:[a-z]{2,6}\.)?[a-z0-9-]+\.[A-Za-z0-9._-]+(?::[A-Za-z0-9._-]+)*$/;
+/** The `tone` fields only the Bedrock classifier reads. */
+const BEDROCK_ONLY = ['modelId', 'maxCostUsd', 'batchSize', 'usdPer1kInputTokens', 'usdPer1kOutputTokens'] as const;
+
+/**
  * Which tone classifier judges replies for `critic_only`. `lexicon` runs inside
  * the function, offline, for Italian and English; `comprehend` asks Amazon
- * Comprehend (DetectSentiment, batched) and costs money per text.
+ * Comprehend (DetectSentiment, batched) and costs money per text; `bedrock`
+ * asks a small model on Amazon Bedrock (Converse, replies batched), with a
+ * per-run cost cap past which, or on any failure, the local classifier answers.
  */
 export const ToneConfig = z
   .object({
-    classifier: z.enum(['lexicon', 'comprehend']).default('lexicon'),
-    /** Comprehend's region; defaults to the function's (or the SDK's) region. */
+    classifier: z.enum(['lexicon', 'comprehend', 'bedrock']).default('lexicon'),
+    /** Comprehend's or Bedrock's region; defaults to the function's (or the SDK's) region. */
     region: z.string().min(1).optional(),
+    /** Bedrock only: the model or inference profile id (default Amazon Nova Micro, `amazon.nova-micro-v1:0`). */
+    modelId: z.string().regex(BEDROCK_MODEL_ID, 'a Bedrock model id such as "amazon.nova-micro-v1:0" (or a cross-Region profile such as "us.amazon.nova-micro-v1:0"), not an ARN').optional(),
+    /** Bedrock only: the most a run may spend, in US dollars by the estimate; past it the local classifier answers (default 0.10). */
+    maxCostUsd: z.number().nonnegative().max(1000).optional(),
+    /** Bedrock only: replies per request (default 25). */
+    batchSize: z.number().int().min(1).max(100).optional(),
+    /** Bedrock only: the model's price per 1,000 input tokens, for the estimate (default: Nova Micro's on-demand price). */
+    usdPer1kInputTokens: z.number().nonnegative().max(1).optional(),
+    /** Bedrock only: the model's price per 1,000 output tokens, for the estimate (default: Nova Micro's on-demand price). */
+    usdPer1kOutputTokens: z.number().nonnegative().max(1).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((tone, ctx) => {
+    if (tone.classifier === 'bedrock') return;
+    for (const key of BEDROCK_ONLY) {
+      if (tone[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `only read when "classifier" is "bedrock" (it is "${tone.classifier}")` });
+    }
+  });
 export type ToneConfig = z.infer<typeof ToneConfig>;
 
 export const Snooze = z

@@ -4,6 +4,11 @@ import type { FollowbackStack } from './followback-stack.ts';
 /** cdk-nag 3 acknowledges one finding at a time: the wildcard resource of the Comprehend statement, nothing else. */
 export const COMPREHEND_WILDCARD_FINDING = 'AwsSolutions-IAM5[Resource::*]';
 
+/** The finding on a foundation model granted in every Region, which a cross-Region inference profile routes to. */
+export function bedrockProfileModelFinding(foundationModelId: string): string {
+  return `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${foundationModelId}]`;
+}
+
 /**
  * The cdk-nag AwsSolutions findings this stack accepts, each on the narrowest
  * construct and with the reason. Everything else is fixed in the constructs
@@ -34,5 +39,14 @@ export function acknowledgeNagFindings(stack: FollowbackStack): void {
       reason:
         'comprehend:DetectSentiment and comprehend:BatchDetectSentiment have no resource type in the IAM Service Authorization Reference (they act on the text sent, not on an account resource), so Resource must be "*". The statement allows only these two read actions, is created only when a profile sets tone.classifier to "comprehend", and an aws:RequestedRegion condition keeps it to the configured regions.',
     });
+  }
+  for (const fn of [stack.fn, stack.reportStep]) {
+    if (fn.bedrockPolicy === undefined) continue;
+    for (const model of fn.bedrockModelsThroughProfiles) {
+      Validations.of(fn.bedrockPolicy).acknowledge({
+        id: bedrockProfileModelFinding(model),
+        reason: `A cross-Region inference profile routes each request to one of its destination Regions, and Bedrock requires InvokeModel on the foundation model in each of them ("Prerequisites for inference profiles"); those Regions are the service's to change, so the Region is "*". The statement allows only bedrock:InvokeModel, on ${model} only, and only through the configured inference profile (a bedrock:InferenceProfileArn condition); it is created only when a profile sets tone.classifier to "bedrock" with a profile id.`,
+      });
+    }
   }
 }

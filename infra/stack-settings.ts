@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { Annotations, type Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_MODEL_ID } from '../shared/classify/bedrock/cost.ts';
 import { ConfigError } from '../shared/config/load-config.ts';
 import type { Config, DeployConfig, SecretRef, SourceConfig } from '../shared/config/schema.ts';
 
@@ -146,6 +147,23 @@ export function comprehendRegions(config: Config): (string | undefined)[] | unde
   const users = config.profiles.filter((p) => p.tone.classifier === 'comprehend');
   if (users.length === 0) return undefined;
   return [...new Set(users.map((p) => p.tone.region))];
+}
+
+/**
+ * The Bedrock models the function calls, when a profile's `tone.classifier` is
+ * `bedrock`: each profile's model id (the default when unset) and `tone.region`,
+ * `undefined` standing for the function's own region. `undefined` when no
+ * profile uses Bedrock (then no grant).
+ */
+export function bedrockModels(config: Config): { modelId: string; region: string | undefined }[] | undefined {
+  const users = config.profiles.filter((p) => p.tone.classifier === 'bedrock');
+  if (users.length === 0) return undefined;
+  const seen = new Map<string, { modelId: string; region: string | undefined }>();
+  for (const p of users) {
+    const model = { modelId: p.tone.modelId ?? DEFAULT_MODEL_ID, region: p.tone.region };
+    seen.set(`${model.region ?? ''} ${model.modelId}`, model);
+  }
+  return [...seen.values()];
 }
 
 /** An address identity covers itself; a domain identity covers its addresses (and its subdomains' only if verified separately). */

@@ -12,7 +12,8 @@ import type { Construct } from 'constructs';
 import { BUNDLED_CONFIG_FILE, ENV } from '../../shared/app/env.ts';
 import type { Config } from '../../shared/config/schema.ts';
 import { BUNDLE, nodeOptions } from '../bundling.ts';
-import { comprehendRegions } from '../stack-settings.ts';
+import { foundationModelArn, foundationModelIdOf, inferenceProfileArn, isInferenceProfileId } from '../../shared/classify/bedrock/model-id.ts';
+import { bedrockModels, comprehendRegions } from '../stack-settings.ts';
 import type { ExportsBucket } from './exports-bucket.ts';
 
 /** Every DynamoDB call shared/store makes; a new kind of call there needs a line here. */
@@ -27,6 +28,9 @@ export const TABLE_ACTIONS = [
 
 /** The Comprehend calls shared/classify/comprehend makes (it batches; the single call is for one-off texts). */
 export const COMPREHEND_ACTIONS = ['comprehend:DetectSentiment', 'comprehend:BatchDetectSentiment'] as const;
+
+/** The one Bedrock action Converse needs (the API reference: "requires permission for the bedrock:InvokeModel action"). */
+export const BEDROCK_ACTIONS = ['bedrock:InvokeModel'] as const;
 
 export interface JobFunctionProps {
   /** Absolute path of the handler source. */
@@ -56,6 +60,10 @@ export class JobFunction extends NodejsFunction {
   readonly logGroupOfFunction: LogGroup;
   /** The sentiment grant, only when a profile's tone classifier is Comprehend (its own policy, so cdk-nag's acknowledgement covers it alone). */
   readonly comprehendPolicy: Policy | undefined;
+  /** The model grant, only when a profile's tone classifier is Bedrock: InvokeModel on that model (and its inference profile) only. */
+  readonly bedrockPolicy: Policy | undefined;
+  /** Foundation models granted in every Region, through an inference profile only (cdk-nag's IAM5 sees the `*` Region). */
+  readonly bedrockModelsThroughProfiles: string[];
 
   constructor(scope: Construct, id: string, props: JobFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -112,6 +120,9 @@ export class JobFunction extends NodejsFunction {
     });
     this.logGroupOfFunction = logGroup;
     this.comprehendPolicy = props.classifiesTone === false ? undefined : grantComprehendSentiment(scope, id, this, role, props.config);
+    const bedrock = props.classifiesTone === false ? undefined : grantBedrockModel(scope, id, this, role, props.config);
+    this.bedrockPolicy = bedrock?.policy;
+    this.bedrockModelsThroughProfiles = bedrock?.throughProfiles ?? [];
   }
 
   /** The store's item operations on the table (no scans, no streams, no admin), and its name in the environment. */
@@ -221,6 +232,48 @@ function grantComprehendSentiment(scope: Construct, id: string, fn: NodejsFuncti
   // A run right after a deploy must not find the function without its grant.
   fn.node.addDependency(policy);
   return policy;
+}
+
+/**
+ * InvokeModel on the configured model only: its foundation-model ARN in the
+ * region the profile calls (`tone.region`, or the function's own). A
+ * cross-Region inference profile id (`us.…`, `eu.…`) is granted on the profile's
+ * ARN, and on the model behind it in any Region only when the request comes
+ * through that profile (the `bedrock:InferenceProfileArn` condition): the
+ * profile routes to Regions the stack cannot list ("Prerequisites for inference
+ * profiles": the model must be allowed in each Region of the profile).
+ */
+function grantBedrockModel(scope: Construct, id: string, fn: NodejsFunction, role: Role, config: Config): { policy: Policy; throughProfiles: string[] } | undefined {
+  const models = bedrockModels(config);
+  if (models === undefined) return undefined;
+  const stack = Stack.of(scope);
+  const direct: string[] = [];
+  const profiles: { arn: string; modelArn: string; model: string }[] = [];
+  for (const { modelId, region } of models) {
+    const where = region ?? stack.region;
+    if (!isInferenceProfileId(modelId)) direct.push(foundationModelArn(stack.partition, where, modelId));
+    else profiles.push({ arn: inferenceProfileArn(stack.partition, where, stack.account, modelId), modelArn: foundationModelArn(stack.partition, '*', modelId), model: foundationModelIdOf(modelId) });
+  }
+  const statements = [
+    new PolicyStatement({ sid: 'ClassifyReplyToneWithBedrock', actions: [...BEDROCK_ACTIONS], resources: [...new Set([...direct, ...profiles.map((p) => p.arn)])] }),
+  ];
+  const byModel = new Map<string, string[]>();
+  for (const p of profiles) byModel.set(p.modelArn, [...new Set([...(byModel.get(p.modelArn) ?? []), p.arn])]);
+  for (const [modelArn, arns] of byModel) {
+    statements.push(
+      new PolicyStatement({
+        sid: `BedrockModelThroughProfile${statements.length}`,
+        actions: [...BEDROCK_ACTIONS],
+        resources: [modelArn],
+        conditions: { StringEquals: { 'bedrock:InferenceProfileArn': arns.length === 1 ? arns[0] : arns } },
+      }),
+    );
+  }
+  const policy = new Policy(scope, `${id}BedrockModel`, { statements });
+  policy.attachToRole(role);
+  // A run right after a deploy must not find the function without its grant.
+  fn.node.addDependency(policy);
+  return { policy, throughProfiles: [...new Set(profiles.map((p) => p.model))] };
 }
 
 /** The validated config (defaults applied) written where the bundling hook can copy it from. */

@@ -37,6 +37,8 @@ export interface ClassifyOutcome {
   classifiers: Classifiers;
   /** Why a judgement could not be made this run (shown with the sources' problems). */
   problems: string[];
+  /** What the tone classifier did otherwise this run, though every reply got a tone (e.g. Bedrock's cost cap: the local classifier judged the rest). */
+  notices: string[];
 }
 
 function hasAudience(profile: ProfileConfig): boolean {
@@ -54,15 +56,16 @@ export async function classifyTexts(
 ): Promise<ClassifyOutcome> {
   const classifiers: Classifiers = {};
   const problems: string[] = [];
+  const notices: string[] = [];
   if (deps.languageDetector !== undefined && hasAudience(profile)) classifiers.audience = audienceClassifier(deps.languageDetector);
 
   const tone: ToneClassifier | undefined = deps.toneClassifierFor?.(profile);
-  if (tone === undefined) return { classifiers, problems };
+  if (tone === undefined) return { classifiers, problems, notices };
   const texts = criticCandidateTexts(interactions, now.getTime());
   if (texts.length === 0) {
     classifiers.tone = () => undefined;
     classifiers.toneClassifier = tone.name;
-    return { classifiers, problems };
+    return { classifiers, problems, notices };
   }
   try {
     const before = tone.meter?.();
@@ -81,6 +84,8 @@ export async function classifyTexts(
         ? { calls: after.calls - before.calls, textsSent: after.textsSent - before.textsSent, units: after.units - before.units, costUsd: Math.round((after.costUsd - before.costUsd) * 10_000) / 10_000 }
         : undefined;
     log.info('texts classified', { profile: profile.id, classifier: tone.name, texts: texts.length, answered: byText.size, ...(cost !== undefined ? { cost } : {}) });
+    notices.push(...(tone.notices?.() ?? []));
+    if (notices.length > 0) log.warn('tone classifier fell back', { profile: profile.id, classifier: tone.name, notices });
   } catch (err) {
     if (signal?.aborted) throw err;
     // Without tones nothing is concluded about criticism this run; the report says why.
@@ -89,5 +94,5 @@ export async function classifyTexts(
     problems.push(`tone classifier "${tone.name}" failed, critics were not judged this run: ${message}`);
     log.warn('tone classifier failed', { profile: profile.id, classifier: tone.name, error: message });
   }
-  return { classifiers, problems };
+  return { classifiers, problems, notices };
 }

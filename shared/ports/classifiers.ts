@@ -25,6 +25,13 @@ export interface ToneClassifier {
   classify(texts: readonly ToneText[], signal?: AbortSignal): Promise<Map<string, Tone>>;
   /** Running totals of a paid classifier (calls, texts, billing units, dollars), so each run can log its own cost. */
   meter?(): ToneMeter;
+  /**
+   * What the last classify() call had to do otherwise, one sentence each, for
+   * the run's report: a remote classifier that let the local one judge some
+   * replies (cost cap reached, a failure, an answer it could not use). Empty
+   * when nothing needs saying. These are not failures: every reply got a tone.
+   */
+  notices?(): string[];
 }
 
 export interface ToneMeter {

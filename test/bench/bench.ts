@@ -12,7 +12,8 @@
  *   (ReturnConsumedCapacity), the on-demand cost in dollars, peak RSS (runPeakRssMb is the repeat run's:
  *   the steady state of a schedule);
  * - requests of a first pull of 20,000 followers from the local Mastodon and Bluesky servers, against the
- *   fewest the documented page sizes allow;
+ *   fewest the documented page sizes allow; and Bluesky's repeat run a week later (blueskyRepeatExtraRequests:
+ *   its requests besides the lists, at most one per account that changed, blueskyRepeatChangedAccounts);
  * - the deployed bundle's size and cold import time (infra/scripts/measure-bundle.ts).
  * With --json, stdout is one JSON object; progress goes to stderr.
  */
@@ -34,6 +35,7 @@ import { startMastodonServer } from '../helpers/mastodon-server.ts';
 import { scaledWorld, type WorldSize } from '../fixtures/bluesky/world.ts';
 import { buildWorld } from '../integration/sources/mastodon/world.ts';
 import { makeSource, MemorySessions } from '../integration/sources/bluesky/setup.ts';
+import { blueskyRepeat } from './bluesky-repeat.ts';
 import type { CapacityTotals } from './capacity-meter.ts';
 import { syntheticInput } from './synthetic-community.ts';
 import { changedInRound } from './synthetic-source.ts';
@@ -181,6 +183,12 @@ if (!skip.has('requests')) {
   } finally {
     await bluesky.close();
   }
+  // A week later, 2 follows posted and 1 was deactivated: the repeat run's requests besides the lists (./bluesky-repeat.ts).
+  // They depend on what changed, not on the size: 2,000 followers and 300 follows keep it to seconds.
+  const repeat = await blueskyRepeat({ followers: 2000, follows: 300, mutual: 100, notifications: 500, likes: 50, reposts: 10, posts: 20 }, 1000);
+  figures['blueskyRepeatExtraRequests'] = repeat.extra;
+  figures['blueskyRepeatChangedAccounts'] = repeat.changed;
+  log(`Bluesky repeat run a week later, ${repeat.changed} accounts changed: ${repeat.extra} requests besides the lists (${repeat.repeatRunRequests} in all; the first run read ${repeat.firstRunAuthorFeeds} last posts)`);
 }
 
 /**

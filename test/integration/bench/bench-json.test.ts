@@ -34,6 +34,9 @@ describe('npm run bench -- --json', () => {
     expect(figures['firstRunWcu'] as number).toBeGreaterThanOrEqual(figures['firstRunItems'] as number);
     expect(figures['mastodonRequests']).toBe(figures['mastodonMinimumRequests']);
     expect(figures['blueskyRequests']).toBe(figures['blueskyMinimumRequests']);
+    // Bluesky's repeat run a week later: at most one request besides the lists per account that changed (issue 20).
+    expect(figures['blueskyRepeatExtraRequests'], 'blueskyRepeatExtraRequests').toEqual(expect.any(Number));
+    expect(figures['blueskyRepeatExtraRequests'] as number).toBeLessThanOrEqual(figures['blueskyRepeatChangedAccounts'] as number);
     expect(figures['bundleKiB']).toBeUndefined();
   }, 240_000);
 });

@@ -13,7 +13,7 @@ import type { PullContext } from '../../../../shared/ports/source.ts';
 import type { SourceState } from '../../../../shared/ports/store.ts';
 import type { BlueskySourceOptions } from '../../../../shared/sources/bluesky/bluesky-source.ts';
 import type { BlueskyWorld, FakeBlueskyServer } from '../../../helpers/bluesky-server.ts';
-import { OWNER, scaledWorld, tid } from '../../../fixtures/bluesky/world.ts';
+import { OWNER, scaledWorld, tid, type WorldSize } from '../../../fixtures/bluesky/world.ts';
 import { makeSource, MemorySessions } from './setup.ts';
 
 const DAY = 86_400_000;
@@ -22,9 +22,9 @@ export const REPEAT_T0 = new Date('2026-11-25T09:00:00.000Z');
 export const REPEAT_SIZE = { followers: 230, follows: 120, mutual: 40, notifications: 150, likes: 30, reposts: 10, posts: 20 };
 
 /** Every follow is 30 days old or more (past its grace) and every account posted within 60 days: nothing inactive. */
-export function repeatWorld(): BlueskyWorld {
-  const W1 = REPEAT_T0;
-  const w = scaledWorld(W1.getTime(), REPEAT_SIZE);
+export function repeatWorld(size: WorldSize = REPEAT_SIZE, t0: Date = REPEAT_T0): BlueskyWorld {
+  const W1 = t0;
+  const w = scaledWorld(W1.getTime(), size);
   w.records.set(
     'app.bsky.graph.follow',
     w.follows.map((did, i) => {

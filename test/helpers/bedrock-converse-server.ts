@@ -4,13 +4,16 @@
  *
  * Where the shapes come from:
  *  - The Bedrock API Reference, "Converse" (docs.aws.amazon.com/bedrock/latest/
- *    APIReference/API_runtime_Converse.html, found through the docs search on
- *    2026-12-07): request `POST /model/{modelId}/converse` with a JSON body
+ *    APIReference/API_runtime_Converse.html; read through the docs search on
+ *    2026-12-07, with the SDK references generated from the same service model:
+ *    ConverseRequest/ConverseResponse, the ConverseError enum): request `POST /model/{modelId}/converse` with a JSON body
  *    `{messages: [{role, content: [{text}]}], system: [{text}], inferenceConfig:
  *    {maxTokens, temperature, topP, stopSequences}}`; response `{output: {message:
  *    {role: "assistant", content: [{text}]}}, stopReason ("end_turn" |
  *    "tool_use" | "max_tokens" | "stop_sequence" | "guardrail_intervened" |
- *    "content_filtered"), usage: {inputTokens, outputTokens, totalTokens},
+ *    "content_filtered", and in this SDK's enum also "malformed_model_output",
+ *    "malformed_tool_use", "model_context_window_exceeded"), usage:
+ *    {inputTokens, outputTokens, totalTokens},
  *    metrics: {latencyMs}}`; errors AccessDeniedException 403,
  *    ResourceNotFoundException 404, ThrottlingException 429,
  *    ModelNotReadyException 429, ModelTimeoutException 408, ValidationException

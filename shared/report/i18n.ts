@@ -5,7 +5,7 @@
  */
 import type { FigureDeltas, ReasonCode, Recommendation } from '../domain/analysis-types.ts';
 import type { EvidenceKey } from '../domain/evidence.ts';
-import type { ApiNetwork, Completeness, FollowDates, InteractionKind } from '../domain/model.ts';
+import type { AccountState, ApiNetwork, Completeness, FollowDates, InteractionKind } from '../domain/model.ts';
 import type { ReportContact, ReportLocale, TokenNoticeJson } from './report-schema.ts';
 
 export type SectionId = 'unfollow' | 'review' | 'followBack' | 'newFollowers' | 'lostFollowers' | 'topSupporters';
@@ -60,6 +60,222 @@ export interface SummaryFacts {
   followBack: number;
 }
 
+/** A kind of interaction as a noun: `one` ("like", "comment"), `other` ("likes"); `feminine` for Italian agreement ("nessuna risposta", "nessun commento"). */
+export interface KindNoun {
+  one: string;
+  other: string;
+  feminine?: true;
+}
+
+/** A figure of a sentence: the number, for the plural, and its text in the report's locale. */
+export interface Figure {
+  n: number;
+  text: string;
+}
+
+/**
+ * What each reason's evidence says, one sentence per reason and shape, figures
+ * exact. Kinds are the nouns of what the contact's source sees, in its network's
+ * words, in the catalog's order (an empty list: the report predates sources
+ * declaring them). Dates and figures come formatted; untrusted parts (keywords,
+ * entries, where an account moved) come shortened and are escaped by the renderers.
+ */
+export interface EvidenceSentences {
+  /** `followedFor`: you follow them, since a known date; `unknownFollow`: no follow date, judged on the history the first pull read. */
+  neverEngaged(p: { kinds: KindNoun[]; days: Figure; since: string; followedFor: Figure | null; unknownFollow: { tracked: Figure; provisional: boolean } | null }): string;
+  dormant(p: { kinds: KindNoun[]; days: Figure; last: string }): string;
+  /** `kinds` may be empty: the source shows nothing they do (`network` names it). */
+  oneSided(p: { kinds: KindNoun[]; given: Figure; days: Figure; network: string }): string;
+  /** `kinds`: the ones among replies, mentions and quotes; `sawLikes`: the source sees likes and reposts, so "never liked or reposted" is a fact. */
+  criticOnly(p: { kinds: KindNoun[]; count: Figure; negative: Figure; latest: string; sawLikes: boolean }): string;
+  excludedKeyword(p: { keyword: string; field: 'name' | 'bio' }): string;
+  /** `script`: ISO 15924 code, when the text was judged by its script. */
+  foreignLanguage(p: { language: string; script: string | null; share: string; confidence: string; texts: Figure }): string;
+  accountState(p: { state: AccountState; movedTo: string | null }): string;
+  noPosts(p: { days: Figure; last: string }): string;
+  /** `followedBack`: you already followed them; `on`: when they followed you, if known. */
+  newFollower(p: { followedBack: boolean; on: string | null }): string;
+  lostFollower(p: { wasMutual: boolean; stillFollowed: boolean }): string;
+  topSupporter(p: { rank: Figure; score: string; days: Figure }): string;
+  gracePeriod(p: { basis: 'followedAt' | 'firstSeenAt'; days: Figure; since: string; graceDays: Figure }): string;
+  allowlisted(entry: string): string;
+  snoozed(until: string): string;
+  /** A sentence whose reason was carried over from the previous report on stale data. */
+  carriedOver(sentence: string): string;
+  /** A reason carried over whose facts this run could not rebuild, by its name. */
+  carriedOverOnly(reason: string): string;
+}
+
+const LIST_FORMATS = new Map<string, Intl.ListFormat>();
+
+/** "like, reply or repost" / "likes, replies and reposts", as the locale lists (formatters made once: a report lists on every row). */
+export function listed(locale: string, words: readonly string[], type: 'conjunction' | 'disjunction'): string {
+  const key = `${locale} ${type}`;
+  let format = LIST_FORMATS.get(key);
+  if (format === undefined) {
+    format = new Intl.ListFormat(locale, { type });
+    LIST_FORMATS.set(key, format);
+  }
+  return format.format(words);
+}
+
+function enCount(f: Figure, one: string, other: string): string {
+  return `${f.text} ${f.n === 1 ? one : other}`;
+}
+
+const enDays = (f: Figure): string => enCount(f, 'day', 'days');
+const itDays = (f: Figure): string => enCount(f, 'giorno', 'giorni');
+
+/** The kinds seen, singular, as a disjunction; "interaction" when the report does not say which. */
+function enNouns(kinds: readonly KindNoun[]): string {
+  return kinds.length === 0 ? 'interaction' : listed('en-GB', kinds.map((k) => k.one), 'disjunction');
+}
+
+/** "Nessun mi piace, risposta o condivisione": the word agrees with the first noun (an unknown list: "nessuna interazione"). */
+function itNone(kinds: readonly KindNoun[]): string {
+  if (kinds.length === 0) return 'nessuna interazione';
+  return `${kinds[0]?.feminine ? 'nessuna' : 'nessun'} ${listed('it-IT', kinds.map((k) => k.one), 'disjunction')}`;
+}
+
+/** "senza alcun commento o tag": `alcun`/`alcuna` agree with the first noun like `nessun`. */
+function itAny(kinds: readonly KindNoun[]): string {
+  if (kinds.length === 0) return 'alcuna interazione';
+  return `${kinds[0]?.feminine ? 'alcuna' : 'alcun'} ${listed('it-IT', kinds.map((k) => k.one), 'disjunction')}`;
+}
+
+/** An Italian article or preposition before a date or figure, elided before a vowel sound: "l'8 lug", "dell'11", "all'80%". */
+function itBefore(word: 'il' | 'del' | 'dal' | 'al', text: string): string {
+  const vowel = /^(8|11|8\d)(?![\d.])/.test(text) || /^(8\d\d)(?!\d)/.test(text);
+  if (!vowel) return `${word} ${text}`;
+  return `${{ il: 'l', del: 'dell', dal: 'dall', al: 'all' }[word]}'${text}`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Writing systems the audience check judges by (shared/domain/evidence.ts), named in each language. */
+const SCRIPTS_EN: Readonly<Record<string, string>> = { Hani: 'Chinese characters', Jpan: 'Japanese script', Kore: 'Korean script', Thai: 'Thai script', Cyrl: 'Cyrillic script', Grek: 'Greek script', Arab: 'Arabic script', Hebr: 'Hebrew script' };
+const SCRIPTS_IT: Readonly<Record<string, string>> = { Hani: 'caratteri cinesi', Jpan: 'caratteri giapponesi', Kore: 'caratteri coreani', Thai: 'caratteri thailandesi', Cyrl: 'caratteri cirillici', Grek: 'caratteri greci', Arab: 'caratteri arabi', Hebr: 'caratteri ebraici' };
+
+const enBecause: EvidenceSentences = {
+  neverEngaged: ({ kinds, days, since, followedFor, unknownFollow }) => {
+    const tracked = unknownFollow === null ? '' : unknownFollow.tracked.n === 0 ? ', and followback started tracking them today' : `, and followback has tracked them for ${enDays(unknownFollow.tracked)}`;
+    return (
+      `No ${enNouns(kinds)} in the ${enDays(days)} ${unknownFollow !== null ? 'of history read' : 'followback has watched'} (since ${since})` +
+      (followedFor !== null ? `; you have followed them for ${enDays(followedFor)}` : '') +
+      (unknownFollow !== null ? `; the follow date is unknown${tracked}${unknownFollow.provisional ? ', so review rather than unfollow for now' : ''}` : '') +
+      '.'
+    );
+  },
+  dormant: ({ kinds, days, last }) => `No ${enNouns(kinds)} for ${enDays(days)}; the last was on ${last}.`,
+  oneSided: ({ kinds, given, days, network }) =>
+    `You interacted with them ${given.n === 1 ? 'once' : `${given.text} times`} in the last ${enDays(days)}, and got ${kinds.length === 0 ? `nothing back that ${network} shows` : `no ${enNouns(kinds)} back`}.`,
+  criticOnly: ({ kinds, count, negative, latest, sawLikes }) => {
+    const likes = sawLikes ? ', and they never liked or reposted' : '';
+    if (count.n === 1) return `Their only ${enNouns(kinds)}, on ${latest}, was negative${likes}.`;
+    const nouns = listed('en-GB', kinds.map((k) => k.other), 'conjunction');
+    return `${negative.text} of their ${count.text} ${nouns} ${negative.n === 1 ? 'was' : 'were'} negative${likes}; the latest negative one is from ${latest}.`;
+  },
+  excludedKeyword: ({ keyword, field }) => `Their ${field === 'name' ? 'name' : 'bio'} mentions “${keyword}”, one of the topics you excluded.`,
+  foreignLanguage: ({ language, script, share, confidence, texts }) =>
+    `Writes in ${language}${script !== null ? `, in ${SCRIPTS_EN[script] ?? `${script} script`}` : ''}: ${share} of their text read (${texts.n === 1 ? 'one text, the bio or a reply' : `${texts.text} texts, bio and replies`}), with ${confidence} confidence.`,
+  accountState: ({ state, movedTo }) => {
+    switch (state) {
+      case 'moved':
+        return movedTo !== null ? `The account has moved to ${movedTo}.` : 'The account has moved elsewhere.';
+      case 'suspended':
+        return 'The account has been suspended.';
+      case 'deleted':
+        return 'The account has been deleted.';
+      case 'deactivated':
+        return 'The account has been deactivated; it may come back.';
+      case 'active':
+        return 'The account is active.';
+    }
+  },
+  noPosts: ({ days, last }) => `No post for ${enDays(days)}; the last was on ${last}.`,
+  newFollower: ({ followedBack, on }) =>
+    followedBack ? `Followed you back ${on !== null ? `on ${on}` : 'since the last report'}: you already followed them.` : `Started following you ${on !== null ? `on ${on}` : 'since the last report'}.`,
+  lostFollower: ({ wasMutual, stillFollowed }) =>
+    `Stopped following you since the last report${wasMutual ? (stillFollowed ? ', though you still follow them' : '; you followed each other, and you no longer follow them either') : stillFollowed ? '; you follow them' : ''}.`,
+  topSupporter: ({ rank, score, days }) => `Number ${rank.text} among the people who engaged with you most in the last ${enDays(days)} (engagement score ${score}).`,
+  gracePeriod: ({ basis, days, since, graceDays }) => {
+    const ago = days.n === 0 ? 'today' : `${enDays(days)} ago`;
+    return basis === 'followedAt'
+      ? `You followed them ${ago}, on ${since}; followback waits ${enDays(graceDays)} before judging.`
+      : `followback first saw them ${ago}, on ${since}, and waits ${enDays(graceDays)} before judging.`;
+  },
+  allowlisted: (entry) => `On your keep list as “${entry}”, so never suggested for removal.`,
+  snoozed: (until) => `Snoozed until ${until}: no removal suggested before then.`,
+  carriedOver: (sentence) => `${sentence.replace(/\.$/, '')} (carried over from the previous report).`,
+  carriedOverOnly: (reason) => `“${reason}” is carried over from the previous report: this run could not read enough to check it again.`,
+};
+
+const itBecause: EvidenceSentences = {
+  neverEngaged: ({ kinds, days, since, followedFor, unknownFollow }) => {
+    const tracked = unknownFollow === null ? '' : unknownFollow.tracked.n === 0 ? ', e followback ha iniziato a osservarlo oggi' : `, e followback lo osserva da ${itDays(unknownFollow.tracked)}`;
+    return (
+      capitalise(itNone(kinds)) +
+      (unknownFollow !== null ? ` nei ${itDays(days)} di storico letti` : ` in ${itDays(days)} di osservazione`) +
+      ` (${itBefore('dal', since)})` +
+      (followedFor !== null ? `; lo segui da ${itDays(followedFor)}` : '') +
+      (unknownFollow !== null ? `; la data del follow non è nota${tracked}${unknownFollow.provisional ? ', quindi per ora da valutare e non da togliere' : ''}` : '') +
+      '.'
+    );
+  },
+  dormant: ({ kinds, days, last }) => `${capitalise(itNone(kinds))} da ${itDays(days)}; l'ultima interazione è ${itBefore('del', last)}.`,
+  oneSided: ({ kinds, given, days, network }) =>
+    `Negli ultimi ${itDays(days)} hai interagito con loro ${given.n === 1 ? 'una volta' : `${given.text} volte`}` +
+    (kinds.length === 0 ? `, e ${network} non mostra nulla da parte loro.` : `, senza ricevere in cambio ${itAny(kinds)}.`),
+  criticOnly: ({ kinds, count, negative, latest, sawLikes }) => {
+    const likes = sawLikes ? ', e non ha mai messo mi piace né condiviso' : '';
+    const first = kinds[0];
+    if (count.n === 1) {
+      const f = first?.feminine === true;
+      return `${f ? 'La sua unica' : 'Il suo unico'} ${listed('it-IT', kinds.map((k) => k.one), 'disjunction')}, ${itBefore('del', latest)}, era ${f ? 'negativa' : 'negativo'}${likes}.`;
+    }
+    // A list of mixed genders agrees in the masculine.
+    const f = kinds.length > 0 && kinds.every((k) => k.feminine === true);
+    const nouns = listed('it-IT', kinds.map((k) => k.other), 'conjunction');
+    const adjective = negative.n === 1 ? (f ? 'era negativa' : 'era negativo') : f ? 'erano negative' : 'erano negativi';
+    return `${negative.text} ${f ? 'delle sue' : 'dei suoi'} ${count.text} ${nouns} ${adjective}${likes}; ${f ? 'la più recente' : 'il più recente'} è ${itBefore('del', latest)}.`;
+  },
+  excludedKeyword: ({ keyword, field }) => `${field === 'name' ? 'Il nome' : 'La bio'} contiene “${keyword}”, uno dei temi che hai escluso.`,
+  foreignLanguage: ({ language, script, share, confidence, texts }) =>
+    `Scrive in ${language}${script !== null ? `, in ${SCRIPTS_IT[script] ?? `scrittura ${script}`}` : ''}: ${itBefore('il', share)} del suo testo letto (${texts.n === 1 ? 'un solo testo, la bio o una risposta' : `${texts.text} testi, bio e risposte`}), con un'affidabilità ${itBefore('del', confidence)}.`,
+  accountState: ({ state, movedTo }) => {
+    switch (state) {
+      case 'moved':
+        return movedTo !== null ? `L'account si è spostato su ${movedTo}.` : "L'account si è spostato altrove.";
+      case 'suspended':
+        return "L'account è stato sospeso.";
+      case 'deleted':
+        return "L'account è stato eliminato.";
+      case 'deactivated':
+        return "L'account è stato disattivato; potrebbe tornare.";
+      case 'active':
+        return "L'account è attivo.";
+    }
+  },
+  noPosts: ({ days, last }) => `Nessun post da ${itDays(days)}; l'ultimo è ${itBefore('del', last)}.`,
+  newFollower: ({ followedBack, on }) =>
+    `${followedBack ? 'Ha ricambiato il tuo follow' : 'Ha iniziato a seguirti'} ${on !== null ? itBefore('il', on) : "dopo l'ultimo rapporto"}.`,
+  lostFollower: ({ wasMutual, stillFollowed }) =>
+    `Ha smesso di seguirti dopo l'ultimo rapporto${wasMutual ? (stillFollowed ? ', mentre tu lo segui ancora' : '; vi seguivate a vicenda, e ora nemmeno tu lo segui più') : stillFollowed ? '; tu lo segui' : ''}.`,
+  topSupporter: ({ rank, score, days }) => `${capitalise(itBefore('al', `${rank.text}°`))} posto tra chi ha interagito di più con te negli ultimi ${itDays(days)} (punteggio di interazione ${score}).`,
+  gracePeriod: ({ basis, days, since, graceDays }) => {
+    const how = days.n === 0 ? 'da oggi' : `da ${itDays(days)}`;
+    return basis === 'followedAt'
+      ? `Lo segui ${how} (${itBefore('dal', since)}); followback aspetta ${itDays(graceDays)} prima di giudicare.`
+      : `followback lo vede ${how} (${itBefore('dal', since)}) e aspetta ${itDays(graceDays)} prima di giudicare.`;
+  },
+  allowlisted: (entry) => `Nella tua lista da tenere come “${entry}”, quindi non ti verrà mai suggerito di toglierlo.`,
+  snoozed: (until) => `Rimandato fino ${itBefore('al', until)}: nessun suggerimento di toglierlo prima di allora.`,
+  carriedOver: (sentence) => `${sentence.replace(/\.$/, '')} (ripreso dal rapporto precedente).`,
+  carriedOverOnly: (reason) => `“${reason}” è ripreso dal rapporto precedente: questa esecuzione non ha letto abbastanza per ricontrollarlo.`,
+};
+
 export interface Messages {
   /** `lang` attribute of the HTML and the Intl locale for dates and numbers. */
   lang: string;
@@ -93,26 +309,28 @@ export interface Messages {
   recommendations: Record<Recommendation, string>;
   relations: Record<ReportContact['relation'], string>;
   states: Record<ReportContact['state'], string>;
-  kinds: Record<InteractionKind, string>;
+  /** Each kind as a noun, once and many times ("a like", "likes"). */
+  kinds: Record<InteractionKind, KindNoun>;
+  /** Any interaction at all: the silence of a report made before sources declared the kinds they see. */
+  anyKind: KindNoun;
   reasonsLabel: string;
   inWindow(p: { days: number; inbound: number; outbound: number; byKind: string }): string;
   lastInbound(date: string): string;
   noInbound: string;
   lastOutbound(date: string): string;
-  followedFor(days: number): string;
+  followedFor(days: Figure): string;
   lastPost(date: string): string;
   staleContact: string;
-  silentWithoutFollowDate(p: { days: string; trackedDays: string; provisional: boolean }): string;
-  excludedKeyword(p: { keyword: string; field: 'name' | 'bio' }): string;
-  foreignLanguage(p: { language: string; confidence: string; share: string; texts: string }): string;
-  /** `sawLikes`: the source sees likes and reposts, so "never liked or reposted" is a fact. */
-  criticFacts(p: { negative: string; count: string; lastAt: string | null; sawLikes: boolean }): string;
+  /** Each reason's evidence as one sentence a person reads in one go (see EvidenceSentences). */
+  because: EvidenceSentences;
   /** The kinds a judgement of silence rests on, and the ones the source cannot see (plural kind names, already listed). */
   judgedOn(p: { seen: string; hidden: string | null; source: string }): string;
+  /** What the source cannot show, when the row's sentences already named the kinds it sees. */
+  notShown(p: { hidden: string; source: string }): string;
   /** An empty list of kinds. */
   noKinds: string;
   /** Each network's own words for the kinds, where they differ from `kinds` (Instagram's comments and tags). */
-  networkKinds: Readonly<Record<string, Partial<Record<InteractionKind, string>>>>;
+  networkKinds: Readonly<Record<string, Partial<Record<InteractionKind, KindNoun>>>>;
   /** What a source cannot show, as who did it ("liked"; "chi ha messo mi piace"), and each network's own verbs. */
   hiddenWho: Record<InteractionKind, string>;
   networkHiddenWho: Readonly<Record<string, Partial<Record<InteractionKind, string>>>>;
@@ -242,29 +460,31 @@ const en: Messages = {
   recommendations: { unfollow: 'unfollow', review: 'review', keep: 'keep', follow_back: 'follow back', no_follow_back: 'no follow back' },
   relations: { following: 'you follow', follower: 'follows you', mutual: 'mutual', former_follower: 'former follower' },
   states: { active: 'active', moved: 'account moved', suspended: 'account suspended', deleted: 'account deleted', deactivated: 'account deactivated (may come back)' },
-  kinds: { like: 'likes', repost: 'reposts', reply: 'replies', quote: 'quotes', mention: 'mentions', follow: 'follows' },
+  kinds: {
+    like: { one: 'like', other: 'likes' },
+    repost: { one: 'repost', other: 'reposts' },
+    reply: { one: 'reply', other: 'replies' },
+    quote: { one: 'quote', other: 'quotes' },
+    mention: { one: 'mention', other: 'mentions' },
+    follow: { one: 'follow', other: 'follows' },
+  },
+  anyKind: { one: 'interaction', other: 'interactions' },
   reasonsLabel: 'Why',
   inWindow: ({ days, inbound, outbound, byKind }) =>
     `Last ${days} days: ${inbound} from them${byKind ? ` (${byKind})` : ''}, ${outbound} from you`,
   lastInbound: (date) => `last interaction from them ${date}`,
   noInbound: 'no interaction from them on record',
   lastOutbound: (date) => `your last interaction ${date}`,
-  followedFor: (days) => `followed for ${days} days`,
+  followedFor: (days) => `followed for ${enDays(days)}`,
   lastPost: (date) => `last post ${date}`,
   staleContact: 'source stale: reasons carried over from the previous report',
-  silentWithoutFollowDate: ({ days, trackedDays, provisional }) =>
-    `silent in the ${days} days of history read; follow date unknown` +
-    (provisional ? `; tracked by followback for ${trackedDays} days, so review rather than unfollow for now` : `; tracked for ${trackedDays} days`),
-  excludedKeyword: ({ keyword, field }) => `their ${field === 'name' ? 'name' : 'bio'} mentions "${keyword}", one of your excluded topics`,
-  foreignLanguage: ({ language, confidence, share, texts }) => `writes in ${language}: ${share} of the text read (${texts === '1' ? 'bio or one reply' : `${texts} texts: bio and replies`}), confidence ${confidence}`,
-  criticFacts: ({ negative, count, lastAt, sawLikes }) => `${negative} of their ${count} replies, mentions and quotes are negative${sawLikes ? ', and they never liked or reposted' : ''}${lastAt !== null ? `; latest ${lastAt}` : ''}`,
-  judgedOn: ({ seen, hidden, source }) => `Judged on ${seen}${hidden !== null ? `; ${source} does not show ${hidden}, so review rather than unfollow` : ''}`,
+  because: enBecause,
+  judgedOn: ({ seen, hidden, source }) => `Judged on ${seen}${hidden !== null ? `; ${source} does not show ${hidden}, so review rather than unfollow` : ''}.`,
+  notShown: ({ hidden, source }) => `${source} does not show ${hidden}, so review rather than unfollow.`,
   noKinds: 'nothing',
   networkKinds: {
-    instagram: { reply: 'comments', mention: 'tags' },
-    facebook: { reply: 'comments', like: 'reactions', mention: 'tags' },
-    threads: { reply: 'replies', mention: 'mentions' },
-    x: { repost: 'reposts', like: 'likes' },
+    instagram: { reply: { one: 'comment', other: 'comments' }, mention: { one: 'tag', other: 'tags' } },
+    facebook: { reply: { one: 'comment', other: 'comments' }, like: { one: 'reaction', other: 'reactions' }, mention: { one: 'tag', other: 'tags' }, repost: { one: 'share', other: 'shares' } },
   },
   hiddenWho: { like: 'liked', repost: 'reposted', reply: 'replied', quote: 'quoted you', mention: 'mentioned you', follow: 'followed you' },
   networkHiddenWho: {
@@ -471,29 +691,32 @@ const it: Messages = {
   recommendations: { unfollow: 'non seguire più', review: 'valutare', keep: 'tenere', follow_back: 'ricambiare', no_follow_back: 'non ricambiare' },
   relations: { following: 'lo segui', follower: 'ti segue', mutual: 'reciproco', former_follower: 'ex follower' },
   states: { active: 'attivo', moved: 'account spostato', suspended: 'account sospeso', deleted: 'account eliminato', deactivated: 'account disattivato (può tornare)' },
-  kinds: { like: 'mi piace', repost: 'condivisioni', reply: 'risposte', quote: 'citazioni', mention: 'menzioni', follow: 'follow' },
+  kinds: {
+    like: { one: 'mi piace', other: 'mi piace' },
+    repost: { one: 'condivisione', other: 'condivisioni', feminine: true },
+    reply: { one: 'risposta', other: 'risposte', feminine: true },
+    quote: { one: 'citazione', other: 'citazioni', feminine: true },
+    mention: { one: 'menzione', other: 'menzioni', feminine: true },
+    follow: { one: 'follow', other: 'follow' },
+  },
+  anyKind: { one: 'interazione', other: 'interazioni', feminine: true },
   reasonsLabel: 'Perché',
   inWindow: ({ days, inbound, outbound, byKind }) =>
     `Ultimi ${days} giorni: ${inbound} da loro${byKind ? ` (${byKind})` : ''}, ${outbound} da te`,
   lastInbound: (date) => `ultima interazione da loro ${date}`,
   noInbound: 'nessuna interazione da loro registrata',
   lastOutbound: (date) => `tua ultima interazione ${date}`,
-  followedFor: (days) => `seguito da ${days} giorni`,
+  followedFor: (days) => `seguito da ${itDays(days)}`,
   lastPost: (date) => `ultimo post ${date}`,
   staleContact: "fonte non aggiornata: motivi ripresi dal rapporto precedente",
-  silentWithoutFollowDate: ({ days, trackedDays, provisional }) =>
-    `nessuna interazione nei ${days} giorni di storico letti; data del follow sconosciuta` +
-    (provisional ? `; seguito da followback da ${trackedDays} giorni, quindi per ora da valutare e non da togliere` : `; seguito da ${trackedDays} giorni`),
-  excludedKeyword: ({ keyword, field }) => `${field === 'name' ? 'il nome' : 'la bio'} contiene "${keyword}", uno dei temi che hai escluso`,
-  foreignLanguage: ({ language, confidence, share, texts }) => `scrive in ${language}: ${share} del testo letto (${texts === '1' ? 'la bio o una risposta' : `${texts} testi: bio e risposte`}), affidabilità ${confidence}`,
-  criticFacts: ({ negative, count, lastAt, sawLikes }) => `${negative} delle sue ${count} risposte, menzioni e citazioni sono negative${sawLikes ? ', e non ha mai messo mi piace né condiviso' : ''}${lastAt !== null ? `; l'ultima il ${lastAt}` : ''}`,
-  judgedOn: ({ seen, hidden, source }) => `Valutato su ${seen}${hidden !== null ? `; ${source} non mostra ${hidden}, quindi da valutare e non da togliere` : ''}`,
+  because: itBecause,
+  judgedOn: ({ seen, hidden, source }) => `Valutato su ${seen}${hidden !== null ? `; ${source} non mostra ${hidden}, quindi da valutare e non da togliere` : ''}.`,
+  notShown: ({ hidden, source }) => `${source} non mostra ${hidden}, quindi da valutare e non da togliere.`,
   noKinds: 'niente',
   networkKinds: {
-    instagram: { reply: 'commenti', mention: 'tag' },
-    facebook: { reply: 'commenti', like: 'reazioni', mention: 'tag' },
-    threads: { reply: 'risposte', mention: 'menzioni' },
-    x: { repost: 'repost', like: 'mi piace' },
+    instagram: { reply: { one: 'commento', other: 'commenti' }, mention: { one: 'tag', other: 'tag' } },
+    facebook: { reply: { one: 'commento', other: 'commenti' }, like: { one: 'reazione', other: 'reazioni', feminine: true }, mention: { one: 'tag', other: 'tag' }, repost: { one: 'condivisione', other: 'condivisioni', feminine: true } },
+    x: { repost: { one: 'repost', other: 'repost' } },
   },
   hiddenWho: {
     like: 'chi ha messo mi piace',

@@ -7,8 +7,8 @@ import { REASON_CODES } from '../domain/analysis-types.ts';
 import { AccountState, type InteractionKind } from '../domain/model.ts';
 import { capList, daysBetween, formatterFor, truncate } from './format.ts';
 import type { DeltaDirection, Formatter } from './format.ts';
-import { API_PERMISSIONS, NETWORK_NAMES, messagesFor } from './i18n.ts';
-import type { ExportNetworkId, FigureKey, Messages, SectionId, TokenPlace } from './i18n.ts';
+import { API_PERMISSIONS, NETWORK_NAMES, listed, messagesFor } from './i18n.ts';
+import type { ExportNetworkId, Figure, FigureKey, KindNoun, Messages, SectionId, TokenPlace } from './i18n.ts';
 import { safeHttpUrl } from './escape-html.ts';
 import type { DecisionLinks } from './decision-links.ts';
 import { decidedView, decisionRowLinks, linksWarning } from './decision-view.ts';
@@ -200,7 +200,7 @@ const KIND_KEYS = new Set(['kindsSeen', 'kindsHidden']);
 
 /** Plural kind names, listed: "likes, replies"; an empty list says so. */
 function kindList(kinds: readonly string[], m: Messages): string {
-  const names = KINDS.filter((k) => kinds.includes(k)).map((k) => m.kinds[k]);
+  const names = KINDS.filter((k) => kinds.includes(k)).map((k) => m.kinds[k].other);
   return names.length === 0 ? m.noKinds : names.join(', ');
 }
 
@@ -510,13 +510,14 @@ function rowView(c: ReportContact, m: Messages, f: Formatter, days: number): Row
   const activity = [
     s.lastInboundAt !== undefined ? m.lastInbound(f.date(s.lastInboundAt)) : m.noInbound,
     ...(s.lastOutboundAt !== undefined ? [m.lastOutbound(f.date(s.lastOutboundAt))] : []),
-    ...(s.followedForDays !== undefined ? [m.followedFor(Math.floor(s.followedForDays))] : []),
+    ...(s.followedForDays !== undefined ? [m.followedFor(figure(Math.floor(s.followedForDays), f))] : []),
     ...(c.lastPostAt !== undefined ? [m.lastPost(f.date(c.lastPostAt))] : []),
     ...(c.state !== 'active' ? [m.states[c.state]] : []),
   ];
+  // Why first (a sentence per reason), then the figures of the window.
   const facts = [
+    ...evidenceFacts(c, m, f, days),
     `${m.inWindow({ days, inbound: s.inboundInWindow, outbound: s.outboundInWindow, byKind })}; ${activity.join('; ')}`,
-    ...evidenceFacts(c, m, f),
     ...(c.stale ? [m.staleContact] : []),
   ];
   return {
@@ -532,14 +533,19 @@ function rowView(c: ReportContact, m: Messages, f: Formatter, days: number): Row
   };
 }
 
-function evidenceFacts(c: ReportContact, m: Messages, f: Formatter): string[] {
+/**
+ * One sentence per reason, in the order of REASON_CODES, then the kinds the
+ * judgements rest on. Evidence whose shape no sentence reads (a report from
+ * another version) falls back to its labelled facts, so nothing is hidden.
+ */
+function evidenceFacts(c: ReportContact, m: Messages, f: Formatter, days: number): string[] {
   const out: string[] = [];
   for (const reason of REASON_CODES) {
     const facts = c.evidence[reason];
     if (!facts) continue;
-    const sentence = reasonSentence(c, reason, m, f);
+    const sentence = reasonSentence(c, reason, m, f, days);
     if (sentence !== null) {
-      out.push(`${m.reasons[reason]}: ${sentence}`);
+      out.push(sentence);
       continue;
     }
     const parts = Object.entries(facts)
@@ -551,7 +557,12 @@ function evidenceFacts(c: ReportContact, m: Messages, f: Formatter): string[] {
   return judged !== null ? [...out, judged] : out;
 }
 
-/** The kinds the row's judgements of silence rest on, once: the first reason that names them (they come from the same source). */
+/**
+ * The kinds the row's judgements of silence rest on, once: the first reason
+ * that names them (they come from the same source). When a sentence of the row
+ * already named the kinds seen (no like, comment or tag...), only what the
+ * source cannot show is left to say, and nothing when it shows everything.
+ */
 function judgedOnFact(c: ReportContact, m: Messages): string | null {
   for (const reason of ['never_engaged', 'dormant', 'one_sided', 'critic_only'] as const) {
     const facts = c.evidence[reason];
@@ -560,19 +571,52 @@ function judgedOnFact(c: ReportContact, m: Messages): string | null {
     const seen = KINDS.filter((k) => has(facts.kindsSeen, k)).map((k) => kindWord(k, c.platform, m));
     const hiddenKinds = KINDS.filter((k) => has(facts.kindsHidden, k));
     const hidden = hiddenKinds.length > 0 ? m.whoOf(listFormat(hiddenKinds.map((k) => m.networkHiddenWho[c.platform]?.[k] ?? m.hiddenWho[k]), m, 'disjunction')) : null;
-    return m.judgedOn({ seen: seen.length > 0 ? listFormat(seen, m, 'conjunction') : m.noKinds, hidden, source: truncate(networkName(c.platform), NAME_CHARS) });
+    const source = truncate(networkName(c.platform), NAME_CHARS);
+    if (sentencesNameKinds(c, KINDS.filter((k) => has(facts.kindsSeen, k)))) return hidden !== null ? m.notShown({ hidden, source }) : null;
+    return m.judgedOn({ seen: seen.length > 0 ? listFormat(seen, m, 'conjunction') : m.noKinds, hidden, source });
   }
   return null;
 }
 
+/**
+ * Whether the row's sentences already name every kind its source sees: never
+ * engaged, dormant and one-sided list them all (when it sees any); only
+ * criticism names replies, mentions and quotes, and likes and reposts when it
+ * says they never gave one.
+ */
+function sentencesNameKinds(c: ReportContact, kindsSeen: readonly InteractionKind[]): boolean {
+  const named = new Set<string>();
+  for (const reason of ['never_engaged', 'dormant', 'one_sided'] as const) {
+    const e = c.evidence[reason];
+    if (e !== undefined && 'kindsSeen' in e && e.kindsSeen !== undefined) e.kindsSeen.forEach((k) => named.add(k));
+  }
+  const critic = c.evidence.critic_only;
+  if (critic !== undefined && 'count' in critic) {
+    CRITIC_KINDS.forEach((k) => named.add(k));
+    if (critic.kindsSeen === undefined || (critic.kindsSeen.includes('like') && critic.kindsSeen.includes('repost'))) ['like', 'repost'].forEach((k) => named.add(k));
+  }
+  return kindsSeen.length > 0 && kindsSeen.every((k) => named.has(k));
+}
+
 /** A kind as the contact's network calls it (Instagram's "comments"), or the catalog's word. */
 function kindWord(kind: InteractionKind, platform: string, m: Messages): string {
+  return kindNoun(kind, platform, m).other;
+}
+
+function kindNoun(kind: InteractionKind, platform: string, m: Messages): KindNoun {
   return (Object.hasOwn(m.networkKinds, platform) ? m.networkKinds[platform]?.[kind] : undefined) ?? m.kinds[kind];
+}
+
+/** The kinds a judgement rests on, as nouns of the contact's network, in the catalog's order; empty when the evidence predates kindsSeen. */
+function seenNouns(kindsSeen: readonly string[] | undefined, platform: string, m: Messages, among: readonly InteractionKind[] = KINDS): KindNoun[] {
+  // Not declared (a report made before sources declared what they see): the silence was judged over every kind, said as "interaction".
+  if (kindsSeen === undefined) return [m.anyKind];
+  return among.filter((k) => kindsSeen.includes(k)).map((k) => kindNoun(k, platform, m));
 }
 
 /** "comments and tags", "liked, commented or tagged you": a list as a sentence says it. */
 function listFormat(items: readonly string[], m: Messages, type: 'conjunction' | 'disjunction'): string {
-  return new Intl.ListFormat(m.intlLocale, { type }).format(items);
+  return listed(m.intlLocale, items, type);
 }
 
 /** The catalog names every evidence key (a missing one is a type error); the fallback only serves data from an older version. */
@@ -580,31 +624,111 @@ function labelOf(key: string, m: Messages): string {
   return (m.evidence as Record<string, string | undefined>)[key] ?? humanise(key);
 }
 
+/** A figure for a sentence: the number (for the plural) and its text in the report's locale. */
+function figure(n: number, f: Formatter): Figure {
+  return { n, text: f.number(n) };
+}
+
+const CRITIC_KINDS: readonly InteractionKind[] = ['reply', 'mention', 'quote'];
+
 /**
- * The reasons whose evidence reads best as one sentence a person can check in
- * ten seconds; null for the others (shown as label: value pairs).
+ * A reason's evidence as one sentence; null only for a shape this version does
+ * not know (shown as labelled facts). `days`: the report's lookback window.
  */
-function reasonSentence(c: ReportContact, reason: (typeof REASON_CODES)[number], m: Messages, f: Formatter): string | null {
+function reasonSentence(c: ReportContact, reason: (typeof REASON_CODES)[number], m: Messages, f: Formatter, days: number): string | null {
+  const b = m.because;
+  const facts = c.evidence[reason];
+  if (facts === undefined) return null;
+  if ('carriedOver' in facts && facts.carriedOver === true && Object.keys(facts).length === 1) return b.carriedOverOnly(m.reasons[reason]);
+  const sentence = freshSentence(c, reason, m, f, days);
+  if (sentence === null) return null;
+  return 'carriedOver' in facts && facts.carriedOver === true ? b.carriedOver(sentence) : sentence;
+}
+
+function freshSentence(c: ReportContact, reason: (typeof REASON_CODES)[number], m: Messages, f: Formatter, days: number): string | null {
+  const b = m.because;
   switch (reason) {
     case 'never_engaged': {
       const e = c.evidence.never_engaged;
-      if (e === undefined || !('observedDays' in e) || e.followDateUnknown !== true || e.trackedDays === undefined) return null;
-      return m.silentWithoutFollowDate({ days: f.number(e.observedDays), trackedDays: f.number(e.trackedDays), provisional: e.provisional === true });
+      if (e === undefined || !('observedDays' in e)) return null;
+      return b.neverEngaged({
+        kinds: seenNouns(e.kindsSeen, c.platform, m),
+        days: figure(e.observedDays, f),
+        since: f.date(e.observedSince),
+        followedFor: e.followedForDays !== undefined ? figure(e.followedForDays, f) : null,
+        unknownFollow: e.followDateUnknown === true && e.trackedDays !== undefined ? { tracked: figure(e.trackedDays, f), provisional: e.provisional === true } : null,
+      });
     }
-    case 'out_of_audience': {
-      const e = c.evidence.out_of_audience;
-      if (e === undefined) return null;
-      if ('excludedKeyword' in e) return m.excludedKeyword({ keyword: truncate(e.excludedKeyword, NAME_CHARS), field: e.field });
-      return m.foreignLanguage({ language: languageName(e.language, m.intlLocale), confidence: f.percent(e.confidence), share: f.percent(e.languageShare), texts: f.number(e.textsRead) });
+    case 'dormant': {
+      const e = c.evidence.dormant;
+      if (e === undefined || !('daysSinceInbound' in e)) return null;
+      return b.dormant({ kinds: seenNouns(e.kindsSeen, c.platform, m), days: figure(e.daysSinceInbound, f), last: f.date(e.lastInboundAt) });
+    }
+    case 'one_sided': {
+      const e = c.evidence.one_sided;
+      if (e === undefined || !('outboundInWindow' in e)) return null;
+      return b.oneSided({ kinds: seenNouns(e.kindsSeen, c.platform, m), given: figure(e.outboundInWindow, f), days: figure(e.lookbackDays, f), network: truncate(networkName(c.platform), NAME_CHARS) });
     }
     case 'critic_only': {
       const e = c.evidence.critic_only;
       if (e === undefined || !('count' in e)) return null;
+      // The count is of the replies, mentions and quotes held: named as the ones the source sees.
+      const seen = seenNouns(e.kindsSeen ?? CRITIC_KINDS, c.platform, m, CRITIC_KINDS);
       const sawLikes = e.kindsSeen === undefined || (e.kindsSeen.includes('like') && e.kindsSeen.includes('repost'));
-      return m.criticFacts({ negative: f.number(e.negative), count: f.number(e.count), lastAt: f.date(e.exampleAt), sawLikes });
+      return b.criticOnly({
+        kinds: seen.length > 0 ? seen : CRITIC_KINDS.map((k) => kindNoun(k, c.platform, m)),
+        count: figure(e.count, f),
+        negative: figure(e.negative, f),
+        latest: f.date(e.exampleAt),
+        sawLikes,
+      });
     }
-    default:
-      return null;
+    case 'out_of_audience': {
+      const e = c.evidence.out_of_audience;
+      if (e === undefined) return null;
+      if ('excludedKeyword' in e) return b.excludedKeyword({ keyword: truncate(e.excludedKeyword, NAME_CHARS), field: e.field });
+      return b.foreignLanguage({
+        language: languageName(e.language, m.intlLocale),
+        script: e.script !== undefined ? truncate(e.script, NAME_CHARS) : null,
+        share: f.percent(e.languageShare),
+        confidence: f.percent(e.confidence),
+        texts: figure(e.textsRead, f),
+      });
+    }
+    case 'inactive_account': {
+      const e = c.evidence.inactive_account;
+      if (e === undefined) return null;
+      if ('state' in e) return b.accountState({ state: e.state, movedTo: e.movedTo !== undefined ? truncate(e.movedTo, NAME_CHARS) : null });
+      return b.noPosts({ days: figure(e.daysSincePost, f), last: f.date(e.lastPostAt) });
+    }
+    case 'new_follower': {
+      const e = c.evidence.new_follower;
+      if (e === undefined) return null;
+      return b.newFollower({ followedBack: e.previousRelation === 'following', on: e.followerSince !== undefined ? f.date(e.followerSince) : null });
+    }
+    case 'lost_follower': {
+      const e = c.evidence.lost_follower;
+      if (e === undefined) return null;
+      return b.lostFollower({ wasMutual: e.previousRelation === 'mutual', stillFollowed: e.stillFollowed });
+    }
+    case 'top_supporter': {
+      const e = c.evidence.top_supporter;
+      if (e === undefined) return null;
+      return b.topSupporter({ rank: figure(e.rank, f), score: f.number(e.score), days: figure(days, f) });
+    }
+    case 'grace_period': {
+      const e = c.evidence.grace_period;
+      if (e === undefined) return null;
+      return b.gracePeriod({ basis: e.basis, days: figure(e.daysSince, f), since: f.date(e.since), graceDays: figure(e.graceDays, f) });
+    }
+    case 'allowlisted': {
+      const e = c.evidence.allowlisted;
+      return e === undefined ? null : b.allowlisted(truncate(e.entry, NAME_CHARS));
+    }
+    case 'snoozed': {
+      const e = c.evidence.snoozed;
+      return e === undefined ? null : b.snoozed(f.date(e.until));
+    }
   }
 }
 

@@ -111,7 +111,7 @@ describe('the first report on Mastodon judges all three filters', () => {
     const { readFile, readdir } = await import('node:fs/promises');
     const name = (await readdir(join(dir, 'out'))).find((f) => f.endsWith('2026-11-25.txt')) ?? '';
     const text = await readFile(join(dir, 'out', name), 'utf8');
-    expect(text.replace(/\s+/g, ' ')).toMatch(/silent in the 3\d\d days of history read; follow date unknown/);
+    expect(text.replace(/\s+/g, ' ')).toMatch(/No [a-z ,]+ in the 3\d\d days of history read \(since [^)]+\); the follow date is unknown, and followback started tracking them today, so review rather than unfollow for now\./);
   });
 
   it('a follow that appeared after the first pull gets the grace period, not never_engaged', () => {

@@ -23,7 +23,7 @@ describe('locales', () => {
 
   it('formats dates and decimals the Italian way in Italian', () => {
     const out = renderReport(sampleReport({ locale: 'it' }));
-    expect(out.text).toContain('8 lug 2026');
+    expect(out.text.replace(/\s+/g, ' ')).toContain("l'ultima interazione è dell'8 lug 2026");
     expect(out.text).toContain('▲ +2,5 pp');
     expect(out.text).toContain('Segui 120 account e 95 ti seguono');
     const en = renderReport(sampleReport({ locale: 'en' }));

@@ -33,48 +33,49 @@ function both(locale: 'en' | 'it', v: ContactVerdict): { text: string; html: str
   return { text: text.replace(/\s+/g, ' '), html: textOf(parsed.document).replace(/\s+/g, ' ') };
 }
 
-const CASES: { platform: string; seen: Kind[]; hidden: Kind[]; en: string; it: string }[] = [
+/** A one-sided row: its sentence names the kinds seen, in the network's words; a second sentence says what the source cannot show. */
+const CASES: { platform: string; seen: Kind[]; hidden: Kind[]; en: string[]; it: string[] }[] = [
   {
     platform: 'instagram',
     seen: ['reply', 'mention'],
     hidden: ['like'],
-    en: 'Judged on comments and tags; Instagram does not show who liked, so review rather than unfollow',
-    it: 'Valutato su commenti e tag; Instagram non mostra chi ha messo mi piace, quindi da valutare e non da togliere',
+    en: ['You interacted with them 6 times in the last 90 days, and got no comment or tag back.', 'Instagram does not show who liked, so review rather than unfollow.'],
+    it: ['Negli ultimi 90 giorni hai interagito con loro 6 volte, senza ricevere in cambio alcun commento o tag.', 'Instagram non mostra chi ha messo mi piace, quindi da valutare e non da togliere.'],
   },
   {
     platform: 'facebook',
     seen: ['like', 'reply', 'mention'],
     hidden: ['repost'],
-    en: 'Judged on reactions, comments and tags; Facebook does not show who shared, so review rather than unfollow',
-    it: 'Valutato su reazioni, commenti e tag; Facebook non mostra chi ha condiviso, quindi da valutare e non da togliere',
+    en: ['You interacted with them 6 times in the last 90 days, and got no reaction, comment or tag back.', 'Facebook does not show who shared, so review rather than unfollow.'],
+    it: ['Negli ultimi 90 giorni hai interagito con loro 6 volte, senza ricevere in cambio alcuna reazione, commento o tag.', 'Facebook non mostra chi ha condiviso, quindi da valutare e non da togliere.'],
   },
   {
     platform: 'threads',
     seen: ['reply', 'mention'],
     hidden: ['like', 'repost', 'quote'],
-    en: 'Judged on replies and mentions; Threads does not show who liked, reposted or quoted you, so review rather than unfollow',
-    it: 'Valutato su risposte e menzioni; Threads non mostra chi ha messo mi piace, chi ha condiviso o chi ti ha citato, quindi da valutare e non da togliere',
+    en: ['You interacted with them 6 times in the last 90 days, and got no reply or mention back.', 'Threads does not show who liked, reposted or quoted you, so review rather than unfollow.'],
+    it: ['Negli ultimi 90 giorni hai interagito con loro 6 volte, senza ricevere in cambio alcuna risposta o menzione.', 'Threads non mostra chi ha messo mi piace, chi ha condiviso o chi ti ha citato, quindi da valutare e non da togliere.'],
   },
   {
     platform: 'x',
     seen: ['like', 'repost', 'reply', 'quote', 'mention'],
     hidden: ['like', 'repost'],
-    en: 'Judged on likes, reposts, replies, quotes and mentions; X does not show who liked or reposted, so review rather than unfollow',
-    it: 'Valutato su mi piace, repost, risposte, citazioni e menzioni; X non mostra chi ha messo mi piace o chi ha fatto repost, quindi da valutare e non da togliere',
+    en: ['You interacted with them 6 times in the last 90 days, and got no like, repost, reply, quote or mention back.', 'X does not show who liked or reposted, so review rather than unfollow.'],
+    it: ['Negli ultimi 90 giorni hai interagito con loro 6 volte, senza ricevere in cambio alcun mi piace, repost, risposta, citazione o menzione.', 'X non mostra chi ha messo mi piace o chi ha fatto repost, quindi da valutare e non da togliere.'],
   },
   {
     platform: 'bluesky',
     seen: ['like', 'repost', 'reply', 'quote', 'mention'],
     hidden: [],
-    en: 'Judged on likes, reposts, replies, quotes and mentions',
-    it: 'Valutato su mi piace, condivisioni, risposte, citazioni e menzioni',
+    en: ['You interacted with them 6 times in the last 90 days, and got no like, repost, reply, quote or mention back.'],
+    it: ['Negli ultimi 90 giorni hai interagito con loro 6 volte, senza ricevere in cambio alcun mi piace, condivisione, risposta, citazione o menzione.'],
   },
   {
     platform: 'linkedin',
     seen: [],
     hidden: ['like', 'reply'],
-    en: 'Judged on nothing; LinkedIn does not show who liked or replied, so review rather than unfollow',
-    it: 'Valutato su niente; LinkedIn non mostra chi ha messo mi piace o chi ha risposto, quindi da valutare e non da togliere',
+    en: ['You interacted with them 6 times in the last 90 days, and got nothing back that LinkedIn shows.', 'Judged on nothing; LinkedIn does not show who liked or replied, so review rather than unfollow.'],
+    it: ['Negli ultimi 90 giorni hai interagito con loro 6 volte, e LinkedIn non mostra nulla da parte loro.', 'Valutato su niente; LinkedIn non mostra chi ha messo mi piace o chi ha risposto, quindi da valutare e non da togliere.'],
   },
 ];
 
@@ -83,17 +84,27 @@ describe("the kinds a row was judged on, in its network's words", () => {
     it(`${c.platform} (en, it; text and HTML)`, () => {
       const v = quiet(c.platform, c.seen, c.hidden);
       const en = both('en', v);
-      expect(en.text).toContain(c.en);
-      expect(en.html).toContain(c.en);
       const it = both('it', v);
-      expect(it.text).toContain(c.it);
-      expect(it.html).toContain(c.it);
+      for (const sentence of c.en) {
+        expect(en.text).toContain(sentence);
+        expect(en.html).toContain(sentence);
+      }
+      for (const sentence of c.it) {
+        expect(it.text).toContain(sentence);
+        expect(it.html).toContain(sentence);
+      }
+      // The kinds seen are said once, in the sentence: no "Judged on ..." line repeats them.
+      if (c.seen.length > 0) {
+        expect(en.text).not.toContain('Judged on');
+        expect(it.text).not.toContain('Valutato su');
+      }
     });
   }
 
   it('a platform no catalog knows keeps its id and the catalog words', () => {
     const { text } = both('en', quiet('myspace', ['reply'], ['like']));
-    expect(text).toContain('Judged on replies; myspace does not show who liked, so review rather than unfollow');
+    expect(text).toContain('and got no reply back.');
+    expect(text).toContain('myspace does not show who liked, so review rather than unfollow.');
   });
 
   it("the row's counts by kind use the same words", () => {

@@ -81,7 +81,7 @@ describe('HTML report', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(unfollow).toContain('last interaction from them 8 Jul 2026');
     expect(unfollow).toContain('followed for 400 days');
-    expect(unfollow).toContain('days since their last interaction: 140');
+    expect(unfollow).toContain('No interaction for 140 days; the last was on 8 Jul 2026.');
     expect(unfollow).toContain('“&lt;script&gt;');
   });
 

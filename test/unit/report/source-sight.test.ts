@@ -74,8 +74,10 @@ describe('what each source could see', () => {
 const flat = (text: string): string => text.replace(/\s+/g, ' ');
 
 describe('each row names the kinds it was judged on', () => {
-  it('a full-sight source lists every kind', () => {
-    expect(flat(renderReport(report('en')).text)).toContain('Judged on likes, reposts, replies, quotes and mentions');
+  it('a full-sight source lists every kind in the sentence itself, and no separate line repeats them', () => {
+    const text = flat(renderReport(report('en')).text);
+    expect(text).toContain('No like, repost, reply, quote or mention in the 200 days followback has watched (since 9 May 2026).');
+    expect(text).not.toContain('Judged on likes');
   });
 
   it('a partial-sight source says what it cannot show, and why that means review (en, it)', () => {
@@ -93,7 +95,7 @@ describe('each row names the kinds it was judged on', () => {
       evidence: { critic_only: { count: 3, negative: 3, example: 'meh', exampleAt: '2026-11-20T10:00:00.000Z', kindsSeen: ['reply', 'mention'], kindsHidden: ['like'] } },
     });
     const text = flat(renderReport(sampleReport({ analysis: analysis({ verdicts: [critic], sources: SOURCES }) })).text);
-    expect(text).toContain('3 of their 3 replies, mentions and quotes are negative; latest');
+    expect(text).toContain('3 of their 3 comments and tags were negative; the latest negative one is from 20 Nov 2026.');
     expect(text).not.toContain('never liked');
   });
 });

@@ -7,7 +7,10 @@
  * unit of work with its per-account calls: its profiles in batches of 25
  * (app.bsky.actor.getProfiles), app.bsky.actor.getProfile for each account a
  * batch left out, and, for accounts you follow, the last post
- * (app.bsky.feed.getAuthorFeed?limit=1) where the analysis would judge on it.
+ * (app.bsky.feed.getAuthorFeed?limit=1) where the analysis would judge on it
+ * and the store does not still answer for it (PullContext.known, asked for the
+ * batch's judged accounts alone). A follower you follow was profiled with the
+ * follow records: its profile is not asked twice (see followersPage).
  * The checkpoint keeps the cursor of every list, the page being worked through
  * (its accounts, and how many of its batches are done), and who was seen
  * posting (it spares last-post requests; see MAX_SEEN_POSTING).

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { TrackedContact } from '../../shared/domain/analysis-types.ts';
 import { normaliseHandle } from '../../shared/domain/decisions.ts';
 import { keepContact } from '../../shared/app/keep-contact.ts';
+import { suggestedForOf } from '../../shared/domain/suggestions.ts';
 import { cliConfig } from './cli-config.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
 import { openStoreOrExit, profileOf, readCommandInput } from './command-setup.ts';
@@ -136,7 +137,10 @@ export async function keepCommand(argv: string[], io: CliIo, clock: () => Date =
       return EXIT_BAD_INPUT;
     }
     const contact = resolved.key;
-    await keepContact(store, profile.id, { contact, ...(flags.until !== undefined ? { until: flags.until } : {}), ...(flags.note !== undefined ? { note: flags.note } : {}), now });
+    // Keeping a contact the last report suggested removing answers that suggestion: its reasons are recorded (shared/domain/suggestions.ts).
+    const known = state.contacts.find((c) => `${c.sourceId}:${c.id}` === contact);
+    const suggested = known !== undefined && (known.previousRecommendation === 'unfollow' || known.previousRecommendation === 'review') ? { suggestedFor: suggestedForOf(known, now) } : {};
+    await keepContact(store, profile.id, { contact, ...(flags.until !== undefined ? { until: flags.until } : {}), ...(flags.note !== undefined ? { note: flags.note } : {}), now, ...suggested });
     io.stdout(`${profile.id}: ${resolved.handle} (${contact}) is kept ${flags.until === undefined ? 'for ever' : `until ${flags.until}`}; the next report will not suggest removing it\n`);
     return EXIT_OK;
   } catch (err) {

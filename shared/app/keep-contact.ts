@@ -2,6 +2,7 @@
  * "Keep this contact" (for ever, or until a date): the one path by which an owner's
  * decision is stored, whether typed (`followback keep`) or clicked (the decision page).
  */
+import type { SuggestedFor } from '../domain/suggestions.ts';
 import type { DecisionStore, StoredDecision } from '../ports/store.ts';
 
 export interface KeepRequest {
@@ -11,6 +12,8 @@ export interface KeepRequest {
   until?: string;
   note?: string;
   now: Date;
+  /** What the last report suggested the contact for (the decision page records it; it feeds the report's config suggestions). */
+  suggestedFor?: SuggestedFor;
 }
 
 export function keepDecision(req: KeepRequest): StoredDecision {
@@ -20,6 +23,7 @@ export function keepDecision(req: KeepRequest): StoredDecision {
     ...(req.until !== undefined ? { until: req.until } : {}),
     ...(req.note !== undefined ? { note: req.note } : {}),
     at: req.now.toISOString(),
+    ...(req.suggestedFor !== undefined ? { suggestedFor: req.suggestedFor } : {}),
   };
 }
 

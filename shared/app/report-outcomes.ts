@@ -17,6 +17,7 @@ import { changedContacts, type StoredVerdict } from './changed-contacts.ts';
 import { classifyTexts } from './classify-texts.ts';
 import { apiNotes } from './api-notes.ts';
 import { exportAges } from './export-ages.ts';
+import { decisionSuggestions } from './decision-suggestions.ts';
 import { contactKey, mergePulls, type PullOutcome } from './merge-pulls.ts';
 import { DeliveredNotStoredError, RunCancelledError } from './run-errors.ts';
 import type { Log, PullSummary, RunReportDeps, RunReportRequest, RunReportResult } from './types.ts';
@@ -89,6 +90,7 @@ export async function reportOutcomes(
     decisionsSince: await decisionsSince(profile.id, state, deps.decisionPage),
     exportSources: exportAges(profile.sources, outcomes, state.sources),
     apiSources: apiNotes(profile.sources, outcomes),
+    ...decisionSuggestions({ now: nowIso, policy, audience: profile.audience, decisions: state.decisions, confirmedActions: deps.decisionPage ? await deps.decisionPage.confirmedActions(profile.id) : [], verdicts: analysis.verdicts, contacts: merged.current }),
   });
   for (const u of analysis.unmatchedDecisions) {
     log.warn(`${u.kind} entry "${u.entry}" matches no contact of this profile${u.closest !== undefined ? ` (closest: ${u.closest})` : ''}`, { profile: profile.id });

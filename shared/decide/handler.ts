@@ -19,6 +19,7 @@ import type { ProfileConfig } from '../config/schema.ts';
 import type { TrackedContact } from '../domain/analysis-types.ts';
 import type { DecisionLedger, DecisionStore } from '../ports/store.ts';
 import { keepContact } from '../app/keep-contact.ts';
+import { suggestedForOf } from '../domain/suggestions.ts';
 import { formatterFor } from '../report/format.ts';
 import { messagesFor } from '../report/i18n.ts';
 import { withConfirmationMac } from './confirmation-mac.ts';
@@ -191,7 +192,7 @@ export async function handleDecision(req: DecideRequest, deps: DecideDeps): Prom
     return respond(409, simplePage(m, m.usedTitle, m.usedBody, 'bad'));
   }
   try {
-    await apply(payload, allowed, profile, deps, keyring, now);
+    await apply(payload, allowed, profile, deps, keyring, now, contacts);
   } catch (err) {
     // The link was marked used before acting; give it back so the owner can try again.
     await deps.ledger.releaseToken(profile.id, payload.jti).catch(() => {});
@@ -276,18 +277,21 @@ function outcomeTone(outcome: PageActOutcome['outcome']): 'ok' | 'note' | 'bad' 
   return outcome === 'done' || outcome === 'already' ? 'ok' : outcome === 'failed' ? 'bad' : 'note';
 }
 
-async function apply(payload: TokenPayload, keys: string[], profile: ProfileConfig, deps: DecideDeps, keyring: Keyring, now: Date): Promise<void> {
+async function apply(payload: TokenPayload, keys: string[], profile: ProfileConfig, deps: DecideDeps, keyring: Keyring, now: Date, contacts: ReadonlyMap<string, StoredContactView | null>): Promise<void> {
   for (const key of keys) {
+    // What the report suggested them for, kept with the decision: the report learns from it (shared/domain/suggestions.ts).
+    const stored = contacts.get(key);
+    const suggested = stored ? { suggestedFor: suggestedForOf(stored, now) } : {};
     switch (payload.action) {
       case 'keep':
-        await keepContact(deps.decisions, profile.id, { contact: key, note: 'decided from the report', now });
+        await keepContact(deps.decisions, profile.id, { contact: key, note: 'decided from the report', now, ...suggested });
         break;
       case 'snooze':
-        await keepContact(deps.decisions, profile.id, { contact: key, until: new Date(now.getTime() + SNOOZE_DAYS * DAY_MS).toISOString(), note: 'decided from the report', now });
+        await keepContact(deps.decisions, profile.id, { contact: key, until: new Date(now.getTime() + SNOOZE_DAYS * DAY_MS).toISOString(), note: 'decided from the report', now, ...suggested });
         break;
       case 'unfollow':
       case 'follow_back':
-        await deps.ledger.putConfirmedAction(profile.id, withConfirmationMac(keyring, profile.id, { key, action: payload.action, confirmedAt: now.toISOString(), reportAt: linkIssuedAt(payload), tokenId: payload.jti, status: 'pending' as const }));
+        await deps.ledger.putConfirmedAction(profile.id, { ...withConfirmationMac(keyring, profile.id, { key, action: payload.action, confirmedAt: now.toISOString(), reportAt: linkIssuedAt(payload), tokenId: payload.jti, status: 'pending' as const }), ...suggested });
         break;
       case 'undo':
         throw new Error('an undo link records no decision');

@@ -1,6 +1,7 @@
 import type { InteractionLog } from '../domain/interaction-log.ts';
 import type { Figures, ReasonCode, TrackedContact } from '../domain/analysis-types.ts';
 import type { Completeness, Interaction } from '../domain/model.ts';
+import type { SuggestedFor } from '../domain/suggestions.ts';
 import type { ActionStore } from './action-store.ts';
 import type { FiringStore } from './firing-store.ts';
 
@@ -52,6 +53,8 @@ export interface StoredDecision {
   until?: string;
   note?: string;
   at: string;
+  /** What the last report suggested the contact for when the owner decided (absent on decisions stored before issue 19). */
+  suggestedFor?: SuggestedFor;
 }
 
 /** Everything the use-case needs from the store before analysing a run. */
@@ -114,6 +117,8 @@ export interface ConfirmedAction {
    * (shared/decide/confirmation-mac.ts): the act engine ignores a confirmation without a valid one.
    */
   mac?: string;
+  /** What the report suggested the contact for when the owner confirmed (absent on older items). Not covered by the MAC: it only feeds the report's suggestions. */
+  suggestedFor?: SuggestedFor;
 }
 
 /** What the decision page needs from the store besides `DecisionStore`: single use of links, confirmed actions. */

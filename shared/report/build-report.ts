@@ -6,6 +6,7 @@ import { REASON_CODES } from '../domain/analysis-types.ts';
 import type { Analysis, ContactVerdict, Figures, ReasonCode } from '../domain/analysis-types.ts';
 import { REPORT_SCHEMA_VERSION, UNFOLLOW_REASON_ORDER } from './report-schema.ts';
 import type { ActionTakenJson } from './actions-taken.ts';
+import type { ConfigSuggestion, DecisionTally } from '../domain/suggestions.ts';
 import type { ApiSourceJson, ExportReminderJson, ListSection, NoticeJson, OwnerDecisionJson, ReportContact, ReportJson, ReportLocale, TokenNoticeJson, UnfollowGroup } from './report-schema.ts';
 
 export interface ReportInput {
@@ -32,6 +33,9 @@ export interface ReportInput {
   exportSources?: ExportSourceAge[];
   /** Every source that read an official API this run, with where its config keeps the token (shared/app/api-notes.ts). */
   apiSources?: ApiSourceJson[];
+  /** What the owner did with earlier suggestions, per reason, and the config changes it suggests (shared/app/decision-suggestions.ts). */
+  decisionTallies?: DecisionTally[];
+  configSuggestions?: ConfigSuggestion[];
 }
 
 /** One export source's newest export read so far (this run's, or the last one read), and its `exportReminderDays`. */
@@ -94,6 +98,8 @@ export function buildReport(input: ReportInput): ReportJson {
     ...(input.decisionsSince !== undefined && input.decisionsSince.length > 0
       ? { ownerDecisions: [...input.decisionsSince].sort((a, b) => a.at.localeCompare(b.at) || a.contact.localeCompare(b.contact)) }
       : {}),
+    ...(input.decisionTallies !== undefined && input.decisionTallies.length > 0 ? { decisionTallies: input.decisionTallies.map((t) => ({ ...t })) } : {}),
+    ...(input.configSuggestions !== undefined && input.configSuggestions.length > 0 ? { configSuggestions: input.configSuggestions.map((s) => ({ ...s })) } : {}),
   };
 }
 

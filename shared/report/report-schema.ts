@@ -11,6 +11,7 @@ import { evidenceSchemaOf, type EvidenceOf } from '../domain/evidence.ts';
 import { FiguresSchema } from '../domain/figures-schema.ts';
 import { AccountState, ApiNetwork, Completeness, EngagementKind, FollowDates, InteractionKind, IsoInstant, TokenProblem } from '../domain/model.ts';
 import { ActionTakenJson } from './actions-taken.ts';
+import { ConfigSuggestion, DecisionTally } from '../domain/suggestions.ts';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
 
@@ -253,6 +254,16 @@ export const ReportJson = z
     contacts: z.array(ReportContact).describe('Every verdict of the run.'),
     actions: z.array(ActionTakenJson).optional().describe('Confirmed actions attempted since the previous report (done, skipped, failed), oldest first.'),
     ownerDecisions: z.array(OwnerDecisionJson).optional().describe('What the owner decided since the previous report (keep, snooze, confirmed unfollow or follow back), oldest first.'),
+    decisionTallies: z
+      .array(DecisionTally)
+      .optional()
+      .describe('Per reason code, what the owner did with the contacts suggested for it (the most recent decisions that recorded their reason): kept, snoozed, acted on; decided = kept + snoozed + acted. Absent when none.'),
+    configSuggestions: z
+      .array(ConfigSuggestion)
+      .optional()
+      .describe(
+        'Config changes that would stop followback asking about the kinds of contact the owner keeps (at least 70 % kept of at least 8 decided, by default), with the figures behind each. followback never makes them itself. Absent when none.',
+      ),
   })
   .describe('followback report, schema version 1');
 export type ReportJson = z.infer<typeof ReportJson>;

@@ -19,6 +19,7 @@ import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, Put
 import { z } from 'zod';
 import type { ReasonCode, TrackedContact } from '../domain/analysis-types.ts';
 import { IsoInstant } from '../domain/model.ts';
+import { SuggestedFor } from '../domain/suggestions.ts';
 import type { ConfirmedAction, DecisionLedger } from '../ports/store.ts';
 import { CorruptItemError, parseItem, StoredContact } from './stored-items.ts';
 import { keys, TTL_ATTRIBUTE } from './table-schema.ts';
@@ -37,6 +38,8 @@ const StoredAction = z.object({
   detail: z.string().optional(),
   /** Checked by the act engine, not here: a row without a valid one is listed and refused there. */
   mac: z.string().max(200).optional(),
+  /** What the report suggested the contact for (optional: items stored before issue 19 have none). */
+  suggestedFor: SuggestedFor.optional(),
 });
 
 /** BatchGetItem takes at most 100 keys a call. */
@@ -128,7 +131,7 @@ export class DynamoDecisionLedger implements DecisionLedger {
       }
       for (const item of page.Items ?? []) {
         const a = parseItem(StoredAction, item, this.tableName);
-        out.push({ key: a.key, action: a.action, confirmedAt: a.confirmedAt, ...(a.reportAt !== undefined ? { reportAt: a.reportAt } : {}), tokenId: a.tokenId, status: a.status, ...(a.doneAt !== undefined ? { doneAt: a.doneAt } : {}), ...(a.detail !== undefined ? { detail: a.detail } : {}), ...(a.mac !== undefined ? { mac: a.mac } : {}) });
+        out.push({ key: a.key, action: a.action, confirmedAt: a.confirmedAt, ...(a.reportAt !== undefined ? { reportAt: a.reportAt } : {}), tokenId: a.tokenId, status: a.status, ...(a.doneAt !== undefined ? { doneAt: a.doneAt } : {}), ...(a.detail !== undefined ? { detail: a.detail } : {}), ...(a.mac !== undefined ? { mac: a.mac } : {}), ...(a.suggestedFor !== undefined ? { suggestedFor: a.suggestedFor } : {}) });
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);

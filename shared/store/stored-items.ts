@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { REASON_CODES, RECOMMENDATIONS, type Figures, type TrackedContact } from '../domain/analysis-types.ts';
 import { FiguresSchema } from '../domain/figures-schema.ts';
 import { Completeness, Contact, Interaction, IsoInstant } from '../domain/model.ts';
+import { SuggestedFor } from '../domain/suggestions.ts';
 import type { RunRecord, SourceState, StoredDecision } from '../ports/store.ts';
 
 const ReasonCode = z.enum(REASON_CODES);
@@ -82,6 +83,8 @@ export const StoredDecisionItem = z.object({
   until: IsoInstant.optional(),
   note: z.string().optional(),
   at: IsoInstant,
+  /** Optional: decisions stored before issue 19 carry no reason. */
+  suggestedFor: SuggestedFor.optional(),
 });
 
 export const StoredInteraction = Interaction.extend({ sourceId: z.string().min(1) });

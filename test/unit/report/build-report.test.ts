@@ -110,7 +110,7 @@ describe('report JSON', () => {
 
   it('publishes a JSON Schema that documents every section and the contact entry', () => {
     const schema = reportJsonSchema() as { properties: Record<string, { properties?: Record<string, unknown> }> };
-    expect(Object.keys(schema.properties)).toEqual(['schemaVersion', 'meta', 'figures', 'deltas', 'trend', 'staleSources', 'notices', 'exportReminders', 'apiSources', 'tokenNotices', 'sections', 'contacts', 'actions', 'ownerDecisions']);
+    expect(Object.keys(schema.properties)).toEqual(['schemaVersion', 'meta', 'figures', 'deltas', 'trend', 'staleSources', 'notices', 'exportReminders', 'apiSources', 'tokenNotices', 'sections', 'contacts', 'actions', 'ownerDecisions', 'decisionTallies', 'configSuggestions']);
     expect(Object.keys(schema.properties['sections']?.properties ?? {})).toEqual(['unfollow', 'review', 'followBack', 'newFollowers', 'lostFollowers', 'topSupporters']);
     expect(JSON.stringify(schema)).toContain('"never_engaged"');
   });

@@ -247,7 +247,7 @@ async function readLastPosts(
     if (contact && at !== undefined && at !== 'none') contact.lastPostAt = at;
   }
   if (read.failures > 0) {
-    problems.push(`last posts (app.bsky.feed.getAuthorFeed): ${read.failures} of ${toRead.length} not read, inactivity unknown for those: ${problemOf(read.firstFailure)}`);
+    problems.push(`last posts (app.bsky.feed.getAuthorFeed): ${read.failures} of ${toRead.length} not read; judged on the stored last post where the post count did not change, inactivity unknown for the others: ${problemOf(read.firstFailure)}`);
   }
   return { stopped: read.stopped };
 }

@@ -538,7 +538,7 @@ export function contactProblems(state: SteppedState): string[] {
   const c = state.checks;
   if (c.failedBatches > 0) problems.push(`profiles (app.bsky.actor.getProfiles): ${c.failedBatches} batch(es) failed, counts and account state unknown for those contacts: ${c.firstBatchFailure ?? 'unknown error'}`);
   if (c.unexplained > 0) problems.push(`missing accounts (app.bsky.actor.getProfile): ${c.unexplained} not told apart, reported as deactivated (it can come back): ${c.firstUnexplained ?? 'unknown error'}`);
-  if (c.lastPostFailures > 0) problems.push(`last posts (app.bsky.feed.getAuthorFeed): ${c.lastPostFailures} of ${c.lastPostJudged} not read, inactivity unknown for those: ${c.firstLastPostFailure ?? 'unknown error'}`);
+  if (c.lastPostFailures > 0) problems.push(`last posts (app.bsky.feed.getAuthorFeed): ${c.lastPostFailures} of ${c.lastPostJudged} not read; judged on the stored last post where the post count did not change, inactivity unknown for the others: ${c.firstLastPostFailure ?? 'unknown error'}`);
   return problems;
 }
 

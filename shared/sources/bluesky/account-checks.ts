@@ -144,15 +144,24 @@ export function lastPostStillKnown(postsCount: number | undefined, known: KnownP
 /**
  * The judged accounts whose last post must be read: all of them without a
  * lookup, or when the lookup fails (the store's read is a saving, never a
- * condition of the pull); else those `lastPostStillKnown` does not spare.
+ * condition of the pull: `failure` says why, for a problem line); else those
+ * `lastPostStillKnown` does not spare.
  */
-export async function lastPostsToRead<C extends { id: string; postsCount?: number }>(judged: readonly C[], known: KnownLookup | undefined, activeSinceMs: number, signal: AbortSignal | undefined): Promise<C[]> {
-  if (known === undefined || judged.length === 0 || signal?.aborted) return [...judged];
+export async function lastPostsToRead<C extends { id: string; postsCount?: number }>(
+  judged: readonly C[],
+  known: KnownLookup | undefined,
+  activeSinceMs: number,
+  signal: AbortSignal | undefined,
+): Promise<{ toRead: C[]; failure?: unknown }> {
+  if (known === undefined || judged.length === 0 || signal?.aborted) return { toRead: [...judged] };
   let stored: ReadonlyMap<string, KnownPosts>;
   try {
     stored = await known(judged.map((c) => c.id));
-  } catch {
-    return [...judged];
+  } catch (failure) {
+    return { toRead: [...judged], failure };
   }
-  return judged.filter((c) => !lastPostStillKnown(c.postsCount, stored.get(c.id), activeSinceMs));
+  return { toRead: judged.filter((c) => !lastPostStillKnown(c.postsCount, stored.get(c.id), activeSinceMs)) };
 }
+
+/** The problem line of a store that could not say what it remembers: nothing was spared, nothing is missing. */
+export const knownFailureProblem = (why: string): string => `stored last posts could not be read, so every judged account's last post was read: ${why}`;

@@ -29,7 +29,7 @@ import type { Completeness, Contact } from '../../domain/model.ts';
 import { DAY_MS } from '../../domain/time.ts';
 import type { ProgressListener } from '../../ports/source.ts';
 import { HttpError } from '../http/http-error.ts';
-import { forEachDid, lastPostOf, lastPostsToRead, whyMissing, type KnownLookup, type MissingVerdict } from './account-checks.ts';
+import { forEachDid, knownFailureProblem, lastPostOf, lastPostsToRead, whyMissing, type KnownLookup, type MissingVerdict } from './account-checks.ts';
 import { profileWebUrl } from './at-uri.ts';
 import { FollowRecord, GetFollowersOutput, GetFollowsOutput, GetProfilesOutput, ListRecordsOutput, type ProfileView, type ProfileViewDetailed } from './lexicon.ts';
 import { collectPages, type Collected } from './paging.ts';
@@ -239,7 +239,8 @@ async function readLastPosts(
     const seen = policy.seenPosting.get(c.id);
     return seen === undefined || Date.parse(seen) < activeSince;
   });
-  const toRead = await lastPostsToRead(judged, known, activeSince, signal);
+  const { toRead, failure } = await lastPostsToRead(judged, known, activeSince, signal);
+  if (failure !== undefined) problems.push(knownFailureProblem(problemOf(failure)));
   const byId = new Map(contacts.map((c) => [c.id, c]));
   const read = await forEachDid(toRead.map((c) => c.id), (did) => lastPostOf(xrpc, did), signal, onProgress);
   for (const [did, at] of read.results) {

@@ -37,7 +37,7 @@ import type { Completeness, Contact, Interaction } from '../../domain/model.ts';
 import { DAY_MS } from '../../domain/time.ts';
 import type { ProgressListener } from '../../ports/source.ts';
 import { HttpError } from '../http/http-error.ts';
-import { forEachDid, lastPostOf, lastPostsToRead, whyMissing, type KnownLookup, type MissingVerdict } from './account-checks.ts';
+import { forEachDid, knownFailureProblem, lastPostOf, lastPostsToRead, whyMissing, type KnownLookup, type MissingVerdict } from './account-checks.ts';
 import { profileWebUrl, rkeyOf } from './at-uri.ts';
 import { activeLabels, clip, missingState, PAGE_LIMIT, PROFILES_PER_CALL, SUSPENDED_LABELS } from './contacts.ts';
 import { notificationToInteraction } from './inbound.ts';
@@ -103,6 +103,8 @@ export const SteppedState = z.object({
     lastPostFailures: z.number().int().min(0),
     lastPostJudged: z.number().int().min(0),
     firstLastPostFailure: z.string().optional(),
+    /** Why the store could not say what it remembers of the judged accounts (PullContext.known), the first time. */
+    firstKnownFailure: z.string().max(2000).optional(),
   }),
   problems: z.array(z.string().max(2000)).max(50),
 });
@@ -484,7 +486,8 @@ async function workBatch(xrpc: BlueskyXrpc, req: SteppedRequest, which: 'followR
       return !seen.has(c.id);
     });
     // The store's memory of this batch alone (one read by key): the run never loads every contact in a step.
-    const toRead = await lastPostsToRead(judged, req.known, req.nowMs - req.judging.inactiveDays * DAY_MS, signal);
+    const { toRead, failure } = await lastPostsToRead(judged, req.known, req.nowMs - req.judging.inactiveDays * DAY_MS, signal);
+    if (failure !== undefined) checks.firstKnownFailure ??= problemOf(failure);
     if (signal?.aborted) return 'stopped';
     const read = await forEachDid(toRead.map((c) => c.id), (did) => lastPostOf(xrpc, did), signal);
     if (read.stopped) return 'stopped';
@@ -538,6 +541,7 @@ export function contactProblems(state: SteppedState): string[] {
   const c = state.checks;
   if (c.failedBatches > 0) problems.push(`profiles (app.bsky.actor.getProfiles): ${c.failedBatches} batch(es) failed, counts and account state unknown for those contacts: ${c.firstBatchFailure ?? 'unknown error'}`);
   if (c.unexplained > 0) problems.push(`missing accounts (app.bsky.actor.getProfile): ${c.unexplained} not told apart, reported as deactivated (it can come back): ${c.firstUnexplained ?? 'unknown error'}`);
+  if (c.firstKnownFailure !== undefined) problems.push(knownFailureProblem(c.firstKnownFailure));
   if (c.lastPostFailures > 0) problems.push(`last posts (app.bsky.feed.getAuthorFeed): ${c.lastPostFailures} of ${c.lastPostJudged} not read; judged on the stored last post where the post count did not change, inactivity unknown for the others: ${c.firstLastPostFailure ?? 'unknown error'}`);
   return problems;
 }

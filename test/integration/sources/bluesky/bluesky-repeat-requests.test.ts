@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackedContact } from '../../../../shared/domain/analysis-types.ts';
 import { FakeBlueskyServer, type BlueskyWorld } from '../../../helpers/bluesky-server.ts';
 import { actorDid, OWNER, tid } from '../../../fixtures/bluesky/world.ts';
+import { makeSource, MemorySessions } from './setup.ts';
 import { AUTHOR_FEED, newPath, PROFILE, PROFILES, repeatWorld, REPEAT_SIZE as SIZE, REPEAT_T0 as W1, runOnce, type RunPath, type RunResult } from './repeat-harness.ts';
 
 const DAY = 86_400_000;
@@ -165,4 +166,34 @@ describe('Bluesky repeat runs: last posts and profiles asked only where somethin
       expect(strip(runs.stepped[i]?.current ?? []), `week ${i}`).toEqual(strip(runs.steppedBefore[i]?.current ?? []));
     }
   });
+});
+
+describe('Bluesky: a store that cannot say what it remembers', () => {
+  let server: FakeBlueskyServer | undefined;
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('costs the saving, not the pull: every judged last post is read, and a problem line says why (whole and in steps)', async () => {
+    server = await FakeBlueskyServer.start({ world: repeatWorld() });
+    const known = async (): Promise<never> => {
+      throw new Error('AccessDeniedException: not authorized to perform dynamodb:BatchGetItem');
+    };
+    const whole = await makeSource(server, new MemorySessions()).source.pull({ now: W1, known });
+    expect(server.count(AUTHOR_FEED)).toBe(SIZE.follows);
+    expect(whole.contactsCompleteness).toBe('complete');
+    expect(whole.problems).toEqual([expect.stringMatching(/^stored last posts could not be read, so every judged account's last post was read: .*BatchGetItem/)]);
+
+    server.resetCounts();
+    const { source } = makeSource(server, new MemorySessions());
+    const problems: string[] = [];
+    let checkpoint: string | undefined;
+    do {
+      const step = await source.pullStep({ now: W1, known, ...(checkpoint !== undefined ? { checkpoint } : {}), budget: { deadline: Date.now() + 600_000, maxRequests: 20 } });
+      problems.push(...step.pull.problems);
+      checkpoint = step.checkpoint;
+    } while (checkpoint !== undefined);
+    expect(server.count(AUTHOR_FEED)).toBe(SIZE.follows);
+    expect([...new Set(problems)]).toEqual(whole.problems);
+  }, 60_000);
 });

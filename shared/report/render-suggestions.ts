@@ -99,8 +99,19 @@ function languageName(tag: string, locale: ReportLocale): string {
   }
 }
 
+/**
+ * The report's locale, or a view's `lang` (any other value reads as English): so the
+ * renderers, which hold the view, can pass `view.lang`.
+ */
+export type SuggestionsLocale = ReportLocale | (string & {});
+
+function localeOf(locale: SuggestionsLocale): ReportLocale {
+  return locale === 'it' ? 'it' : 'en';
+}
+
 /** One sentence per suggestion, in the report's order. */
-export function suggestionSentences(report: SuggestionsSource, locale: ReportLocale): string[] {
+export function suggestionSentences(report: SuggestionsSource, requested: SuggestionsLocale): string[] {
+  const locale = localeOf(requested);
   const m = MESSAGES[locale];
   return (report.configSuggestions ?? []).map((s) => {
     if (s.change === 'add') {
@@ -116,10 +127,10 @@ export function suggestionSentences(report: SuggestionsSource, locale: ReportLoc
   });
 }
 
-export function suggestionsHtml(report: SuggestionsSource, locale: ReportLocale): string {
+export function suggestionsHtml(report: SuggestionsSource, locale: SuggestionsLocale): string {
   const sentences = suggestionSentences(report, locale);
   if (sentences.length === 0) return '';
-  const m = MESSAGES[locale];
+  const m = MESSAGES[localeOf(locale)];
   const items = sentences.map((line) => `<p style="margin:6px 0 0 0;font-size:14px;line-height:20px;color:#202124;">${escapeHtml(line)}</p>`).join('');
   return (
     `<tr><td style="padding:16px 24px;border-top:1px solid #e8eaed;${FONT}">` +
@@ -130,9 +141,9 @@ export function suggestionsHtml(report: SuggestionsSource, locale: ReportLocale)
 }
 
 /** Lines of the plain-text part (wrapped for ~78 columns), followed by a blank line; none without suggestions. */
-export function suggestionsText(report: SuggestionsSource, locale: ReportLocale): string[] {
+export function suggestionsText(report: SuggestionsSource, locale: SuggestionsLocale): string[] {
   const sentences = suggestionSentences(report, locale);
   if (sentences.length === 0) return [];
-  const m = MESSAGES[locale];
+  const m = MESSAGES[localeOf(locale)];
   return [m.title.toUpperCase(), ...wrap(m.intro, WIDTH), ...sentences.flatMap((s) => wrap(s, WIDTH, '  * ', '    ')), ''];
 }

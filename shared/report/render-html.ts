@@ -183,7 +183,8 @@ export function rowHtml(r: RowView): string {
     // A contact without a display name (an Instagram export's followers) is named by its handle: once is enough.
     `${name} ${r.name === r.handle ? '' : `${e(r.handle)} · `}${e(r.platform)} · ${e(r.relation)}`,
     ...(r.reasons ? [`<span style="color:#202124;">${e(r.reasons)}</span>`] : []),
-    ...r.facts.map(e),
+    // The sentences that explain the reasons read darker than the figures under them.
+    ...why(r),
   ];
   const quote = r.quote
     ? `<div style="margin:4px 0 0 0;padding:4px 8px;border-left:3px solid #dadce0;font-style:italic;color:#3c4043;">“${e(r.quote)}”</div>`
@@ -191,6 +192,14 @@ export function rowHtml(r: RowView): string {
   // Plain links, one colour set on the line: three bordered buttons per row cost ~450 bytes, and Gmail clips past ~102 KB.
   const actions = r.actions && r.actions.length > 0 ? `<div style="margin:4px 0 0 0;font-size:13px;">${r.actions.map(rowLink).join(' · ')}</div>` : '';
   return `<tr><td style="padding:8px 0;border-bottom:1px solid #f1f3f4;font-size:13px;line-height:18px;${MUTED}${FONT}">${lines.join('<br>')}${quote}${actions}</td></tr>`;
+}
+
+/** The row's facts: the sentences saying why in one span (one style for them all, for the size budget), then the figures. */
+function why(r: RowView): string[] {
+  const n = Math.min(r.because ?? 0, r.facts.length);
+  const lines = r.facts.map(e);
+  if (n === 0) return lines;
+  return [`<span style="color:#3c4043;">${lines.slice(0, n).join('<br>')}</span>`, ...lines.slice(n)];
 }
 
 function rowLink(link: LinkView): string {

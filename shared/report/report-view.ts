@@ -36,6 +36,8 @@ export interface RowView {
   href: string | null;
   reasons: string;
   facts: string[];
+  /** How many of the first facts are the sentences that explain the reasons (the rest: the window's figures, a stale note). */
+  because?: number;
   /** An example of what they wrote (critical reply), already shortened. */
   quote: string | null;
   /** Signed decision links (keep, snooze, unfollow / follow back), when the profile has a decision page. */
@@ -515,8 +517,9 @@ function rowView(c: ReportContact, m: Messages, f: Formatter, days: number): Row
     ...(c.state !== 'active' ? [m.states[c.state]] : []),
   ];
   // Why first (a sentence per reason), then the figures of the window.
+  const because = evidenceFacts(c, m, f, days);
   const facts = [
-    ...evidenceFacts(c, m, f, days),
+    ...because,
     `${m.inWindow({ days, inbound: s.inboundInWindow, outbound: s.outboundInWindow, byKind })}; ${activity.join('; ')}`,
     ...(c.stale ? [m.staleContact] : []),
   ];
@@ -529,6 +532,7 @@ function rowView(c: ReportContact, m: Messages, f: Formatter, days: number): Row
     href: safeHttpUrl(c.profileUrl),
     reasons: c.reasons.map((r) => m.reasons[r]).join(' · '),
     facts,
+    because: because.length,
     quote: exampleQuote(c),
   };
 }

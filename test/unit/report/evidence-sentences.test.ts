@@ -317,6 +317,12 @@ describe('each reason reads as one sentence (exact, en and it)', () => {
     expect(facts[0]).toMatch(/^No like/);
     expect(facts[1]).toMatch(/^Last 90 days: /);
   });
+
+  it('in the HTML the sentences read darker than the figures, in one span per row', () => {
+    const contact = verdict({ id: 'subject', recommendation: 'review', ...CASES[0]?.verdict });
+    const { html } = renderReport(sampleReport({ analysis: analysis({ verdicts: [contact] }) }));
+    expect(html).toContain('<span style="color:#3c4043;">No like, repost or reply in the 180 days followback has watched (since 10 Jun 2026); you have followed them for 866 days.</span><br>Last 90 days: ');
+  });
 });
 
 describe('plurals turn at 1, in both languages', () => {

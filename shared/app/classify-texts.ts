@@ -8,6 +8,8 @@ import type { AnalysisInput, Classifiers, Tone } from '../domain/analysis-types.
 import { audienceClassifier } from '../classify/audience.ts';
 import { InteractionLog } from '../domain/interaction-log.ts';
 import type { ToneClassifier, ToneText } from '../ports/classifiers.ts';
+import type { ToneLabel, ToneLabelStore } from '../ports/tone-labels.ts';
+import { ownerTeaching, type OwnerTeaching } from '../classify/tone/owner-labels.ts';
 import type { RunReportDeps, Log } from './types.ts';
 
 /**
@@ -46,11 +48,47 @@ function hasAudience(profile: ProfileConfig): boolean {
   return a.languages.length > 0 || a.excludeKeywords.length > 0;
 }
 
+/** Where the owner's tone labels come from (shared/store/dynamo-tone-label-store.ts); without it no label applies. */
+export interface ToneLabelDeps {
+  toneLabels?: Pick<ToneLabelStore, 'listLabels'>;
+}
+
+/**
+ * The owner's labels as a correction of this run's verdicts. A label naming an
+ * interaction takes that interaction's text from the history (so it overrides
+ * that text, and teaches about similar ones).
+ */
+export function teachingFor(labels: readonly ToneLabel[], interactions: AnalysisInput['interactions']): OwnerTeaching {
+  const wanted = new Set(labels.filter((l) => l.interactionId !== undefined).map((l) => l.interactionId));
+  const textsOfInteractions = new Map<string, string>();
+  if (wanted.size > 0) {
+    const log = interactions instanceof InteractionLog ? interactions : InteractionLog.from(interactions);
+    for (const k of log.textRows()) {
+      if (!wanted.has(log.idAt(k))) continue;
+      const text = log.textAt(k);
+      if (text !== undefined) textsOfInteractions.set(`${log.get(k).sourceId}:${log.idAt(k)}`, text);
+    }
+  }
+  return ownerTeaching(labels, { textsOfInteractions });
+}
+
+async function loadLabels(profile: ProfileConfig, deps: ToneLabelDeps, log: Log, notices: string[]): Promise<ToneLabel[]> {
+  if (deps.toneLabels === undefined) return [];
+  try {
+    return await deps.toneLabels.listLabels(profile.id);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    notices.push(`your "this is (not) criticism" labels could not be read, so the classifier judged alone this run: ${message}`);
+    log.warn('tone labels unreadable', { profile: profile.id, error: message });
+    return [];
+  }
+}
+
 export async function classifyTexts(
   profile: ProfileConfig,
   interactions: AnalysisInput['interactions'],
   now: Date,
-  deps: Pick<RunReportDeps, 'toneClassifierFor' | 'languageDetector'>,
+  deps: Pick<RunReportDeps, 'toneClassifierFor' | 'languageDetector'> & ToneLabelDeps,
   log: Log,
   signal?: AbortSignal,
 ): Promise<ClassifyOutcome> {
@@ -71,11 +109,18 @@ export async function classifyTexts(
     const before = tone.meter?.();
     const tones = await tone.classify(texts, signal);
     const after = tone.meter?.();
+    const labels = await loadLabels(profile, deps, log, notices);
+    const teaching = labels.length > 0 ? teachingFor(labels, interactions) : undefined;
     const byText = new Map<string, Tone>();
+    let relabelled = 0;
     for (const t of texts) {
       const answer = tones.get(t.id);
-      if (answer !== undefined) byText.set(t.text, answer);
+      // The owner's labels: exactly on the labelled replies, by similarity on unseen ones.
+      const adjusted = teaching === undefined ? answer : teaching.adjust(t.text, answer);
+      if (adjusted !== answer) relabelled += 1;
+      if (adjusted !== undefined) byText.set(t.text, adjusted);
     }
+    if (teaching !== undefined) log.info('owner tone labels applied', { profile: profile.id, labels: labels.length, verdictsChanged: relabelled });
     classifiers.tone = (text) => byText.get(text);
     classifiers.toneClassifier = tone.name;
     // A paid classifier's meter runs across runs in a warm Lambda: this run's share is the difference.

@@ -86,6 +86,20 @@ export const COMMANDS: readonly CliCommand[] = [
     },
   },
   {
+    name: 'label',
+    summary: 'teach the tone classifier: this reply is (not) criticism',
+    examples: [
+      'followback label --not-criticism "questo post spacca, mi hai steso 😂"  # the text as the report quotes it',
+      'followback label --criticism mastodon:109876543210 --profile ada  # by sourceId:interactionId',
+      'followback label --list',
+      'followback label --remove t:3f2a9c0d1e4b5a69  # an id as --list prints it',
+    ],
+    load: async () => {
+      const m = await import('./commands/label.ts');
+      return { usage: m.LABEL_USAGE, run: (argv, io) => m.labelCommand(argv, io) };
+    },
+  },
+  {
     name: 'forget',
     summary: 'delete everything stored about a contact',
     examples: ['followback forget @ada@example.social', 'followback forget mastodon:109876543210 --profile ada  # by the CSV "key"'],

@@ -24,6 +24,8 @@ export const TABLE_ACTIONS = [
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
+  // The pull reads the stored last posts of the accounts it judges in batches (PullContext.known, Bluesky).
+  'dynamodb:BatchGetItem',
 ] as const;
 
 /** The Comprehend calls shared/classify/comprehend makes (it batches; the single call is for one-off texts). */

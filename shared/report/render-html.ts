@@ -7,6 +7,7 @@
  * Every string from the view goes through `escapeHtml`, which also covers the
  * message catalogs, so there is a single path for text into markup.
  */
+import { suggestionsHtml } from './render-suggestions.ts';
 import { escapeHtml } from './escape-html.ts';
 import { truncate } from './format.ts';
 import { trendChartHtml } from './trend-chart.ts';
@@ -40,6 +41,7 @@ export function renderHtml(view: ReportView, subject: string): string {
     view.decided
       ? block(heading(view.decided.title, null) + [...view.decided.lines, ...(view.decided.more ? [view.decided.more] : [])].map((l) => `<p style="margin:0 0 4px 0;font-size:13px;line-height:18px;color:#202124;">${e(l)}</p>`).join(''), 'border-top:1px solid #e8eaed;')
       : '',
+    suggestionsHtml(view, view.lang),
     block(view.footer.map((line) => `<p style="margin:0 0 4px 0;font-size:12px;line-height:18px;${MUTED}">${e(line)}</p>`).join('')),
   ].join('\n');
 

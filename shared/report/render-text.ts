@@ -1,4 +1,5 @@
 /** The plain-text part: the same content as the HTML, wrapped for ~78 columns. */
+import { suggestionsText } from './render-suggestions.ts';
 import { plainText, wrap } from './format.ts';
 import { trendChartText } from './trend-chart.ts';
 import { actionsText } from './actions-taken.ts';
@@ -75,6 +76,7 @@ export function renderText(view: ReportView): string {
     if ((view.sight.api ?? []).length > 0) out.push('');
   }
   if (view.decided) out.push(view.decided.title, ...view.decided.lines.flatMap((l) => wrap(l, WIDTH, '  - ', '    ')), ...(view.decided.more ? wrap(view.decided.more, WIDTH, '  ') : []), '');
+  out.push(...suggestionsText(view, view.lang));
   out.push('-'.repeat(WIDTH));
   for (const line of view.footer) out.push(...wrap(line, WIDTH));
   // One pass over everything printed, catalogs included: the single path for text into the part, as escapeHtml is for HTML.

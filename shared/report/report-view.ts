@@ -116,6 +116,7 @@ export interface SightView extends TrendView {
 
 export interface ReportView {
   lang: string;
+  configSuggestions?: ReportJson['configSuggestions'];
   title: string;
   summary: string;
   dryRunNote: string | null;
@@ -347,6 +348,7 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks, limit
   const warning = linksWarning(report, links, sections, f);
   return {
     lang: m.lang,
+    ...(report.configSuggestions !== undefined ? { configSuggestions: report.configSuggestions } : {}),
     title: m.title,
     summary: m.summary({
       following: fig.following,

@@ -24,3 +24,18 @@ describe('buildReport: configSuggestions and decisionTallies', () => {
     }
   });
 });
+
+describe('the email shows the suggestions', () => {
+  it('in the HTML and the text part, in the report language, and not at all without them', async () => {
+    const { renderReport } = await import('../../../shared/report/render.ts');
+    const en = renderReport(sampleReport({ configSuggestions: [suggestion], decisionTallies: [tally] }));
+    const flat = (t: string): string => t.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(flat(en.html)).toContain('oneSidedThreshold');
+    expect(en.text.replace(/\s+/g, ' ')).toContain('oneSidedThreshold');
+    const it_ = renderReport(sampleReport({ locale: 'it', configSuggestions: [suggestion], decisionTallies: [tally] }));
+    expect(flat(it_.html)).toContain('oneSidedThreshold');
+    const none = renderReport(sampleReport());
+    expect(none.html).not.toContain('oneSidedThreshold');
+    expect(none.text).not.toContain('oneSidedThreshold');
+  });
+});

@@ -86,6 +86,7 @@ export async function reportOutcomes(
     maxRowsPerSection: profile.report.maxRowsPerSection,
     sourceProblems: merged.sourceRuns.map((s) => ({ sourceId: s.sourceId, platform: s.platform, problems: s.problems })),
     classifierProblems: classified.problems,
+    classifierNotices: classified.notices,
     ...(state.lastRun?.storeFailed !== undefined ? { previousUnstored: { at: state.lastRun.at, reason: state.lastRun.storeFailed } } : {}),
     decisionsSince: await decisionsSince(profile.id, state, deps.decisionPage),
     exportSources: exportAges(profile.sources, outcomes, state.sources),

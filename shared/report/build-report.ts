@@ -23,6 +23,8 @@ export interface ReportInput {
   /** Problems of complete pulls, and of the tone classifier: shown as notices. */
   sourceProblems?: { sourceId: string; platform: string; problems: string[] }[];
   classifierProblems?: string[];
+  /** The tone classifier answered, but in part by the local one (a cost cap, a failure) or without the owner's labels. */
+  classifierNotices?: string[];
   /** The previous report was delivered but not stored: its changes show again in this one. */
   previousUnstored?: { at: string; reason: string };
   /** What the owner decided since the previous report (stored decisions and confirmed actions newer than it). */
@@ -261,6 +263,7 @@ function noticesOf(input: ReportInput): NoticeJson[] {
       ...(u.closest !== undefined ? { closest: u.closest } : {}),
     })),
     ...(input.classifierProblems ?? []).map((detail): NoticeJson => ({ kind: 'classifier_failed', detail })),
+    ...(input.classifierNotices ?? []).map((detail): NoticeJson => ({ kind: 'classifier_fallback', detail })),
     // A stale source already shows its problems in the stale banner.
     ...(input.sourceProblems ?? [])
       .filter((s) => s.problems.length > 0 && !stale.has(s.sourceId))

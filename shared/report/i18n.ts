@@ -302,6 +302,7 @@ export interface Messages {
   noticesTitle: string;
   unmatchedDecision(p: { decision: 'allowlist' | 'snooze'; entry: string; closest: string | null }): string;
   classifierFailed(detail: string): string;
+  classifierFallback(detail: string): string;
   previousUnstored(date: string): string;
   sourceProblems(source: string): string;
   completeness: Record<Completeness, string>;
@@ -441,6 +442,7 @@ const en: Messages = {
     `${decision === 'allowlist' ? 'Allowlist' : 'Snooze'} entry "${entry}" matches no contact of this profile, so it protects nobody${closest !== null ? `; did you mean ${closest}?` : '.'}`,
   previousUnstored: (date) => `The report of ${date} was emailed, but its changes could not be stored: new and lost followers since then are reported again here.`,
   classifierFailed: (detail) => `Tone could not be judged this run, so no one was called a critic: ${detail}`,
+  classifierFallback: (detail) => `Tone was judged, in part by the local classifier: ${detail}`,
   sourceProblems: (source) => `${source}: the pull completed, with these problems:`,
   completeness: { complete: 'complete', partial: 'partial', failed: 'failed' },
   reasons: {
@@ -672,6 +674,7 @@ const it: Messages = {
     `La voce "${entry}" ${decision === 'allowlist' ? 'della lista dei protetti' : 'delle pause'} non corrisponde a nessun contatto di questo profilo, quindi non protegge nessuno${closest !== null ? `; forse intendevi ${closest}?` : '.'}`,
   previousUnstored: (date) => `Il rapporto del ${date} è stato inviato, ma le sue modifiche non sono state salvate: i nuovi follower e quelli persi da allora compaiono di nuovo qui.`,
   classifierFailed: (detail) => `Il tono non è stato valutato in questa esecuzione, quindi nessuno è stato indicato come critico: ${detail}`,
+  classifierFallback: (detail) => `Il tono è stato valutato, in parte dal classificatore locale: ${detail}`,
   sourceProblems: (source) => `${source}: lettura completa, con questi problemi:`,
   completeness: { complete: 'completa', partial: 'parziale', failed: 'non riuscita' },
   reasons: {

@@ -110,6 +110,10 @@ export const NoticeJson = z
     }),
     z.object({ kind: z.literal('classifier_failed'), detail: z.string() }),
     z.object({
+      kind: z.literal('classifier_fallback'),
+      detail: z.string().describe('Why an optional tone classifier (Bedrock) handed replies to the local one, or could not use the owner\'s labels.'),
+    }),
+    z.object({
       kind: z.literal('previous_run_unstored'),
       at: IsoInstant.describe('The run whose report was delivered but whose changes could not be stored.'),
       reason: z.string(),

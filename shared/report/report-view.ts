@@ -477,6 +477,8 @@ function noticesView(report: ReportJson, m: Messages, f: Formatter, items: numbe
           return { line: m.previousUnstored(f.date(n.at)), problems: [truncate(n.reason, QUOTE_CHARS)] };
         case 'classifier_failed':
           return { line: m.classifierFailed(truncate(n.detail, QUOTE_CHARS)), problems: [] };
+        case 'classifier_fallback':
+          return { line: m.classifierFallback(truncate(n.detail, QUOTE_CHARS)), problems: [] };
         case 'source_problems':
           return {
             line: m.sourceProblems(sourceLabel(n.sourceId, n.platform)),

@@ -10,6 +10,7 @@ import { InteractionLog } from '../domain/interaction-log.ts';
 import type { ToneClassifier, ToneText } from '../ports/classifiers.ts';
 import type { ToneLabel, ToneLabelStore } from '../ports/tone-labels.ts';
 import { ownerTeaching, type OwnerTeaching } from '../classify/tone/owner-labels.ts';
+import { toneLabelStoreBeside } from '../store/dynamo-tone-label-store.ts';
 import type { RunReportDeps, Log } from './types.ts';
 
 /**
@@ -72,10 +73,26 @@ export function teachingFor(labels: readonly ToneLabel[], interactions: Analysis
   return ownerTeaching(labels, { textsOfInteractions });
 }
 
-async function loadLabels(profile: ProfileConfig, deps: ToneLabelDeps, log: Log, notices: string[]): Promise<ToneLabel[]> {
-  if (deps.toneLabels === undefined) return [];
+/**
+ * The label store: the one given, else the one on the run's DynamoDB store's
+ * table (until RunReportDeps carries `toneLabels`), else none (a store of
+ * another kind, as in some tests).
+ */
+function labelSource(deps: ToneLabelDeps & { store?: object }): Pick<ToneLabelStore, 'listLabels'> | undefined {
+  if (deps.toneLabels !== undefined) return deps.toneLabels;
+  if (deps.store === undefined) return undefined;
   try {
-    return await deps.toneLabels.listLabels(profile.id);
+    return toneLabelStoreBeside(deps.store);
+  } catch {
+    return undefined;
+  }
+}
+
+async function loadLabels(profile: ProfileConfig, deps: ToneLabelDeps & { store?: object }, log: Log, notices: string[]): Promise<ToneLabel[]> {
+  const source = labelSource(deps);
+  if (source === undefined) return [];
+  try {
+    return await source.listLabels(profile.id);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     notices.push(`your "this is (not) criticism" labels could not be read, so the classifier judged alone this run: ${message}`);
@@ -88,7 +105,7 @@ export async function classifyTexts(
   profile: ProfileConfig,
   interactions: AnalysisInput['interactions'],
   now: Date,
-  deps: Pick<RunReportDeps, 'toneClassifierFor' | 'languageDetector'> & ToneLabelDeps,
+  deps: Pick<RunReportDeps, 'toneClassifierFor' | 'languageDetector'> & ToneLabelDeps & { store?: object },
   log: Log,
   signal?: AbortSignal,
 ): Promise<ClassifyOutcome> {

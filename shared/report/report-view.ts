@@ -202,8 +202,9 @@ const KINDS: InteractionKind[] = ['like', 'repost', 'reply', 'quote', 'mention',
 const KIND_KEYS = new Set(['kindsSeen', 'kindsHidden']);
 
 /** Plural kind names, listed: "likes, replies"; an empty list says so. */
-function kindList(kinds: readonly string[], m: Messages): string {
-  const names = KINDS.filter((k) => kinds.includes(k)).map((k) => m.kinds[k].other);
+/** Kinds in the source's network words ("comments, tags" on Instagram), in the catalog's order. */
+function kindList(kinds: readonly string[], m: Messages, platform: string): string {
+  const names = KINDS.filter((k) => kinds.includes(k)).map((k) => kindWord(k, platform, m));
   return names.length === 0 ? m.noKinds : names.join(', ');
 }
 
@@ -215,7 +216,7 @@ function sightView(report: ReportJson, m: Messages, f: Formatter, items: number)
   return {
     title: m.sightTitle,
     header: [c.source, c.inbound, c.outbound, c.hidden, c.followDates],
-    rows: sources.map((s) => [sourceLabel(s.sourceId, s.platform), kindList(s.inbound, m), kindList(s.outbound, m), kindList(s.inboundHidden, m), m.followDates[s.followDates]]),
+    rows: sources.map((s) => [sourceLabel(s.sourceId, s.platform), kindList(s.inbound, m, s.platform), kindList(s.outbound, m, s.platform), kindList(s.inboundHidden, m, s.platform), m.followDates[s.followDates]]),
     notes: sources.filter((s) => s.reviewOnly).map((s) => m.sightReviewOnly(sourceLabel(s.sourceId, s.platform))),
     ...(api.length > 0 ? { api } : {}),
   };

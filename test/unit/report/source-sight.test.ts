@@ -51,7 +51,7 @@ describe('what each source could see', () => {
     expect(html).toContain('likes, reposts, replies, quotes, mentions');
     expect(html).toContain('ig (instagram): silence cannot be confirmed here, so its contacts go to review, never straight to unfollow.');
     expect(text).toContain('WHAT EACH SOURCE COULD SEE'.toLowerCase().replace(/^w/, 'W'));
-    expect(text).toMatch(/ig \(instagram\)\n\s+From them\s+nothing\n\s+From you\s+likes, replies\n\s+Cannot see\s+likes, replies, mentions\n\s+Follow dates\s+both/);
+    expect(text).toMatch(/ig \(instagram\)\n\s+From them\s+nothing\n\s+From you\s+likes, comments\n\s+Cannot see\s+likes, comments, tags\n\s+Follow dates\s+both/);
     expect(text).toMatch(/demo \(mastodon\)\n\s+From them\s+likes, reposts, replies, quotes, mentions/);
   });
 
@@ -59,7 +59,7 @@ describe('what each source could see', () => {
     const { html, text } = renderReport(report('it'));
     expect(html).toContain('Cosa ha potuto vedere ogni fonte');
     expect(html).toContain('Non vede');
-    expect(text).toMatch(/ig \(instagram\)\n\s+Da loro\s+niente\n\s+Da te\s+mi piace, risposte\n\s+Non vede\s+mi piace, risposte, menzioni\n\s+Date dei follow\s+entrambe/);
+    expect(text).toMatch(/ig \(instagram\)\n\s+Da loro\s+niente\n\s+Da te\s+mi piace, commenti\n\s+Non vede\s+mi piace, commenti, tag\n\s+Date dei follow\s+entrambe/);
     expect(text).toContain('ig (instagram): qui il silenzio non si può confermare');
   });
 

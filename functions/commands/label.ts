@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { ProfileConfig } from '../../shared/config/schema.ts';
 import { interactionRef, normaliseLabelText, quotedPrefix, textHash, textRef } from '../../shared/classify/tone/owner-labels.ts';
 import type { ToneLabel, ToneLabelKind } from '../../shared/ports/tone-labels.ts';
-import { LABEL_TEXT_MAX, toneLabelStoreBeside } from '../../shared/store/dynamo-tone-label-store.ts';
+import { LABEL_TEXT_MAX } from '../../shared/store/dynamo-tone-label-store.ts';
 import { cliConfig } from './cli-config.ts';
 import { EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
 import { openStoreOrExit, profileOf, readCommandInput } from './command-setup.ts';
@@ -110,7 +110,7 @@ export async function labelCommand(argv: string[], io: CliIo, clock: () => Date 
   const opened = await openStoreOrExit(config.storage, io);
   if (typeof opened === 'number') return opened;
   try {
-    const labels = toneLabelStoreBeside(opened.store);
+    const labels = opened.store.toneLabelStore();
     const action = flags.action;
     if (action.kind === 'list') {
       const all = (await labels.listLabels(profile.id)).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));

@@ -3,6 +3,7 @@
  * stays pure and a remote classifier (Amazon Comprehend) is called once per
  * run, in batches, for only the texts that can matter.
  */
+import type { ProfileStore } from '../ports/store.ts';
 import type { ProfileConfig } from '../config/schema.ts';
 import type { AnalysisInput, Classifiers, Tone } from '../domain/analysis-types.ts';
 import { audienceClassifier } from '../classify/audience.ts';
@@ -10,7 +11,6 @@ import { InteractionLog } from '../domain/interaction-log.ts';
 import type { ToneClassifier, ToneText } from '../ports/classifiers.ts';
 import type { ToneLabel, ToneLabelStore } from '../ports/tone-labels.ts';
 import { ownerTeaching, type OwnerTeaching } from '../classify/tone/owner-labels.ts';
-import { toneLabelStoreBeside } from '../store/dynamo-tone-label-store.ts';
 import type { RunReportDeps, Log } from './types.ts';
 
 /**
@@ -78,17 +78,11 @@ export function teachingFor(labels: readonly ToneLabel[], interactions: Analysis
  * table (until RunReportDeps carries `toneLabels`), else none (a store of
  * another kind, as in some tests).
  */
-function labelSource(deps: ToneLabelDeps & { store?: object }): Pick<ToneLabelStore, 'listLabels'> | undefined {
-  if (deps.toneLabels !== undefined) return deps.toneLabels;
-  if (deps.store === undefined) return undefined;
-  try {
-    return toneLabelStoreBeside(deps.store);
-  } catch {
-    return undefined;
-  }
+function labelSource(deps: ToneLabelDeps & { store?: Pick<ProfileStore, 'toneLabelStore'> }): Pick<ToneLabelStore, 'listLabels'> | undefined {
+  return deps.toneLabels ?? deps.store?.toneLabelStore?.();
 }
 
-async function loadLabels(profile: ProfileConfig, deps: ToneLabelDeps & { store?: object }, log: Log, notices: string[]): Promise<ToneLabel[]> {
+async function loadLabels(profile: ProfileConfig, deps: ToneLabelDeps & { store?: Pick<ProfileStore, 'toneLabelStore'> }, log: Log, notices: string[]): Promise<ToneLabel[]> {
   const source = labelSource(deps);
   if (source === undefined) return [];
   try {
@@ -105,7 +99,7 @@ export async function classifyTexts(
   profile: ProfileConfig,
   interactions: AnalysisInput['interactions'],
   now: Date,
-  deps: Pick<RunReportDeps, 'toneClassifierFor' | 'languageDetector'> & ToneLabelDeps & { store?: object },
+  deps: Pick<RunReportDeps, 'toneClassifierFor' | 'languageDetector'> & ToneLabelDeps & { store?: Pick<ProfileStore, 'toneLabelStore'> },
   log: Log,
   signal?: AbortSignal,
 ): Promise<ClassifyOutcome> {

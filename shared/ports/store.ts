@@ -1,3 +1,4 @@
+import type { ToneLabelStore } from './tone-labels.ts';
 import type { InteractionLog } from '../domain/interaction-log.ts';
 import type { Figures, ReasonCode, TrackedContact } from '../domain/analysis-types.ts';
 import type { Completeness, Interaction } from '../domain/model.ts';
@@ -170,6 +171,8 @@ export interface ContactEraser {
 
 export interface ProfileStore {
   loadProfileState(profileId: string): Promise<ProfileState>;
+  /** The owner's tone labels kept beside the profile (DynamoDB: the same table), when this store keeps them. */
+  toneLabelStore?(): Pick<ToneLabelStore, 'listLabels'>;
   /** The stored state (cursors) of each source alone: what a pull step needs, without the contacts. */
   loadSourceStates(profileId: string): Promise<SourceState[]>;
   /**

@@ -16,6 +16,7 @@ import {
   type NativeAttributeValue,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { DynamoToneLabelStore } from './dynamo-tone-label-store.ts';
 import type { z } from 'zod';
 import type { TrackedContact } from '../domain/analysis-types.ts';
 import { InteractionLog } from '../domain/interaction-log.ts';
@@ -372,6 +373,11 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
   /** Confirmed actions and their audit (shared/store/dynamo-action-store.ts): the same table and client. */
   actionStore(): DynamoActionStore {
     return new DynamoActionStore({ client: this.doc, tableName: this.tableName });
+  }
+
+  /** The owner's "this is (not) criticism" labels (shared/store/dynamo-tone-label-store.ts): the same table and client. */
+  toneLabelStore(): DynamoToneLabelStore {
+    return new DynamoToneLabelStore({ client: this.doc, tableName: this.tableName });
   }
 
   /** The decision page's ledger (used links, confirmed actions): the same table and client. */

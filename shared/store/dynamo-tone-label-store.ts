@@ -92,14 +92,3 @@ export class DynamoToneLabelStore implements ToneLabelStore {
     }
   }
 }
-
-/**
- * The label store on the same table and client as a DynamoStore. DynamoStore
- * keeps its client private; until it grows a `toneLabelStore()` beside
- * `actionStore()`, this reads the two fields it needs.
- */
-export function toneLabelStoreBeside(store: object): DynamoToneLabelStore {
-  const inner = store as { doc?: unknown; tableName?: unknown };
-  if (!(inner.doc instanceof DynamoDBDocumentClient) || typeof inner.tableName !== 'string') throw new Error('not a DynamoStore: cannot reach its table for the tone labels');
-  return new DynamoToneLabelStore({ client: inner.doc, tableName: inner.tableName });
-}

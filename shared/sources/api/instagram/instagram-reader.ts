@@ -172,7 +172,7 @@ class InstagramRead {
   }
 
   /**
-   * Media newest first down to the horizon, with the comments of each that has any. Returns the
+   * Media newest first down to the horizon, with the comments of each that has at least one. Returns the
    * timestamp of the oldest media when the list ended before the horizon (the account is younger).
    */
   private async readMedia(igId: string, owner: Owner): Promise<string | undefined> {

@@ -91,7 +91,7 @@ export async function reportOutcomes(
     decisionsSince: await decisionsSince(profile.id, state, deps.decisionPage),
     exportSources: exportAges(profile.sources, outcomes, state.sources),
     apiSources: apiNotes(profile.sources, outcomes),
-    ...decisionSuggestions({ now: nowIso, policy, audience: profile.audience, decisions: state.decisions, confirmedActions: deps.decisionPage ? await deps.decisionPage.confirmedActions(profile.id) : [], verdicts: analysis.verdicts, contacts: merged.current }),
+    ...decisionSuggestions({ now: nowIso, policy, audience: profile.audience, decisions: state.decisions, confirmedActions: deps.decisionPage ? await deps.decisionPage.confirmedActions(profile.id) : [], verdicts: analysis.verdicts, contacts: merged.current, options: profile.report.suggestions }),
   });
   for (const u of analysis.unmatchedDecisions) {
     log.warn(`${u.kind} entry "${u.entry}" matches no contact of this profile${u.closest !== undefined ? ` (closest: ${u.closest})` : ''}`, { profile: profile.id });

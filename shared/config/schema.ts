@@ -297,6 +297,15 @@ function plainHttpOffLoopback(url: string): boolean {
   return parsed.protocol === 'http:' && !isLoopbackHostname(parsed.hostname);
 }
 
+export const SuggestionSettings = z
+  .object({
+    minDecided: z.number().int().min(1).max(1000).default(8),
+    keptShare: z.number().min(0.5).max(1).default(0.7),
+    lastDecisions: z.number().int().min(1).max(1000).default(20),
+  })
+  .strict()
+  .refine((s) => s.minDecided <= s.lastDecisions, { message: 'minDecided must not exceed lastDecisions (only the last lastDecisions decisions per reason count)', path: ['minDecided'] });
+
 export const ReportConfig = z
   .object({
     recipients: z.array(Email).min(1),
@@ -312,6 +321,11 @@ export const ReportConfig = z
       .url({ protocol: /^https?$/ })
       .refine((url) => !plainHttpOffLoopback(url), DECISIONS_URL_HTTPS)
       .optional(),
+    /**
+     * When the report suggests a config change from the owner's decisions (docs/report.md): a reason
+     * (or a language) needs `minDecided` decisions among its last `lastDecisions`, `keptShare` of them kept.
+     */
+    suggestions: SuggestionSettings.prefault({}),
   })
   .strict();
 

@@ -171,5 +171,13 @@ describe('a report run carries the suggestions (the CLI on DynamoDB Local, the d
     // The contact kept with `followback keep` counts under its own reasons too.
     const outOfAudience = (suggestedOne.previousReasons ?? []).includes('out_of_audience') ? 1 : 0;
     expect(report.decisionTallies).toContainEqual({ reason: 'out_of_audience', decided: 10 + outOfAudience, kept: 8 + outOfAudience, snoozed: 0, acted: 2 });
-  }, 120_000);
+
+    // The owner asks for more before a suggestion (report.suggestions.keptShare 0.9): 8 of 10 kept no longer suggest "es".
+    await writeJson(join(dir, 'followback.config.json'), { profiles: [{ ...raw, report: { ...raw.report, suggestions: { keptShare: 0.9 } } }], storage: { endpoint: table.endpoint, tableName: table.tableName }, delivery: { type: 'outbox', dir: 'out' } });
+    const third = await cli(['run', '--now', '2026-12-07T06:00:00Z'], dir);
+    expect(third.code, third.stderr).toBe(0);
+    const stricter = await readReport(join(dir, 'out'), '2026-12-07');
+    expect(stricter.configSuggestions?.filter((c) => c.setting === 'audience.languages') ?? []).toEqual([]);
+    expect(stricter.decisionTallies).toContainEqual({ reason: 'out_of_audience', decided: 10 + outOfAudience, kept: 8 + outOfAudience, snoozed: 0, acted: 2 });
+  }, 180_000);
 });

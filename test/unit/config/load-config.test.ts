@@ -67,6 +67,15 @@ describe('config', () => {
     expect(() => parseConfig(typo, 'x')).toThrow(/profiles\[0\]: Unrecognized key: "polcy"/);
   });
 
+  it('reads the suggestion settings, with the defaults, and names a bad one by its path', () => {
+    expect(parseConfig(minimal, 'x').profiles[0]?.report.suggestions).toEqual({ minDecided: 8, keptShare: 0.7, lastDecisions: 20 });
+    const withReport = (suggestions: unknown) => ({ profiles: [{ ...minimal.profiles[0], report: { ...minimal.profiles[0]?.report, suggestions } }] });
+    expect(parseConfig(withReport({ keptShare: 0.9 }), 'x').profiles[0]?.report.suggestions).toEqual({ minDecided: 8, keptShare: 0.9, lastDecisions: 20 });
+    expect(() => parseConfig(withReport({ keptShare: 0.3 }), 'x')).toThrow(/profiles\[0\]\.report\.suggestions\.keptShare: Too small/);
+    expect(() => parseConfig(withReport({ minDecided: 30 }), 'x')).toThrow(/profiles\[0\]\.report\.suggestions\.minDecided: minDecided must not exceed lastDecisions/);
+    expect(() => parseConfig(withReport({ minDecide: 3 }), 'x')).toThrow(/profiles\[0\]\.report\.suggestions: Unrecognized key: "minDecide"/);
+  });
+
   it('rejects two sources with the same id in one profile', () => {
     const dup = { profiles: [{ ...minimal.profiles[0], sources: [{ type: 'demo' }, { type: 'demo' }] }] };
     expect(() => parseConfig(dup, 'x')).toThrow(/profiles\[0\]\.sources\[1\]\.id: duplicate source id "demo"/);

@@ -68,6 +68,9 @@ Options:
   --sender EMAIL                     the report's From address (default: the recipient)
   --profile ID                       the profile's id (default: from your account's name)
   --locale en|it                     the report's language (default: en)
+  --ses-identity DOMAIN|EMAIL        for followback deploy later: the SES identity the report is
+                                     sent from (the sender's domain or address); adds the config's
+                                     "deploy" section (asked on a terminal; left out without it)
   -h, --help                         this help
 
 Exit codes: 0 done (or you chose not to write), 1 an instance or service failed,
@@ -89,6 +92,7 @@ interface InitFlags {
   sender?: string;
   profile?: string;
   locale: Locale;
+  sesIdentity?: string;
 }
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -115,6 +119,7 @@ export function parseInitFlags(argv: string[]): InitFlags | 'help' {
         sender: { type: 'string' },
         profile: { type: 'string' },
         locale: { type: 'string' },
+        'ses-identity': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -148,6 +153,7 @@ export function parseInitFlags(argv: string[]): InitFlags | 'help' {
     ...(v.sender !== undefined ? { sender: v.sender } : {}),
     ...(v.profile !== undefined ? { profile: v.profile } : {}),
     locale,
+    ...(v['ses-identity'] !== undefined ? { sesIdentity: v['ses-identity'] } : {}),
   };
 }
 
@@ -168,6 +174,35 @@ export function parseEmail(text: string): string {
   const t = text.trim();
   if (!z.email().safeParse(t).success) throw new AnswerError(`"${terminalLine(t, 100)}" is not an email address such as ada@example.com`);
   return t;
+}
+
+const DOMAIN = /^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/**
+ * The SES identity for a later deployment: a domain or an address, which the report's sender must
+ * belong to (followback deploy refuses a sender outside it, so init does too).
+ */
+export function parseSesIdentity(text: string, sender: string): string {
+  const t = text.trim().toLowerCase();
+  const isEmail = t.includes('@');
+  if (isEmail ? !z.email().safeParse(t).success : !DOMAIN.test(t)) {
+    throw new AnswerError(`"${terminalLine(text.trim(), 100)}" is neither a domain such as example.com nor an email address`);
+  }
+  const from = sender.toLowerCase();
+  const domain = from.slice(from.lastIndexOf('@') + 1);
+  const covered = isEmail ? from === t : domain === t || domain.endsWith(`.${t}`);
+  if (!covered) throw new AnswerError(`the report's sender ${terminalLine(sender, 100)} is not under ${terminalLine(t, 100)}: SES would refuse to send from it (use ${domain} or ${terminalLine(from, 100)})`);
+  return t;
+}
+
+/** Whether to add the deploy section, and with which identity (`undefined`: not now). */
+async function askSesIdentity(p: Prompter, flags: InitFlags, sender: string): Promise<string | undefined> {
+  const parse = (text: string): string => parseSesIdentity(text, sender);
+  if (flags.sesIdentity !== undefined) return p.ask({ flag: '--ses-identity', given: flags.sesIdentity, text: 'SES identity', parse });
+  if (!p.interactive) return undefined;
+  if (!(await p.confirm('\nWill you deploy it to your AWS account? (a "deploy" section is added to the config; you can add it later)', false))) return undefined;
+  const domain = sender.slice(sender.lastIndexOf('@') + 1).toLowerCase();
+  return p.ask({ flag: '--ses-identity', text: 'The SES identity the report is sent from (a domain, or the sender address)', fallback: domain, parse });
 }
 
 /** A profile id from an account name: `Ada.Lovelace` → `ada-lovelace`. */
@@ -515,6 +550,7 @@ async function runInit(p: Prompter, flags: InitFlags, io: CliIo, input: LineInpu
   if (exportNetworks.length > 0) p.say(`\nExports: ${exportNetworks.map((n) => exportsFolder(n)).join(', ')} will be made for your downloads.`);
 
   const { recipient, sender } = early ?? (await askReport(p, flags));
+  const sesIdentity = await askSesIdentity(p, flags, sender);
   const profileId = flags.profile ?? profileIdFrom(mastodon?.account.username ?? bluesky?.handle.split('.')[0]);
 
   const secrets: { file: string; value: string }[] = [];
@@ -534,7 +570,10 @@ async function runInit(p: Prompter, flags: InitFlags, io: CliIo, input: LineInpu
     });
   }
   for (const n of exportNetworks) sources.push({ type: n, id: n, exports: exportsFolder(n) });
-  const config: ConfigInput = { profiles: [{ id: profileId, sources, report: { recipients: [recipient], sender, locale: flags.locale } }] };
+  const config: ConfigInput = {
+    profiles: [{ id: profileId, sources, report: { recipients: [recipient], sender, locale: flags.locale } }],
+    ...(sesIdentity !== undefined ? { deploy: { sesIdentity } } : {}),
+  };
   try {
     parseConfig(config, configPath);
   } catch (err) {
@@ -564,6 +603,7 @@ async function runInit(p: Prompter, flags: InitFlags, io: CliIo, input: LineInpu
       `  followback validate${configFlag}          # check the config`,
       `  followback run --dry-run${configFlag}     # a preview of the report in outbox/: nothing stored or sent`,
       `  followback run${configFlag}               # the report in outbox/ (open the .html); the history is kept for next time`,
+      ...(sesIdentity !== undefined ? [`  followback deploy --dry-run${configFlag}  # what deploying to AWS would do (from ${sesIdentity}; see docs/deploying-and-costs.md)`] : []),
       ...(secrets.length > 0 ? [`Deploying to AWS later: after followback deploy, put each token in Secrets Manager, e.g. followback secrets set ${mastodon ? 'mastodon' : 'bluesky'}${configFlag} < ${relative(io.cwd, resolve(dir, secrets[0]?.file ?? ''))}`] : []),
     ].join('\n'),
   );

@@ -66,11 +66,11 @@ describe('followback init, interactive (answers typed as each question appears)'
     const dir = await tempDir('fb-init-');
     const run = await runInit(['--bluesky-service', bluesky.url], {
       cwd: dir,
-      answers: ['mastodon, bluesky, instagram, facebook', mastodon.url, codeFromPage, BLUESKY_HANDLE, APP_PASSWORD, 'ada@example.com', '', ''],
+      answers: ['mastodon, bluesky, instagram, facebook', mastodon.url, codeFromPage, BLUESKY_HANDLE, APP_PASSWORD, 'ada@example.com', '', '', ''],
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.prompts).toHaveLength(8);
+    expect(run.prompts).toHaveLength(9);
 
     // Mastodon: followback registered itself with read scopes only and the out-of-band redirect, then used the code once.
     const app = mastodon.apps.at(-1);
@@ -118,7 +118,7 @@ describe('followback init, interactive (answers typed as each question appears)'
   it('a bad instance address, then one that cannot be reached, then the right one', async () => {
     const dir = await tempDir('fb-init-');
     const nobody = await closedPort();
-    const run = await runInit([], { cwd: dir, answers: ['mastodon', 'not a url!', nobody, mastodon.url, codeFromPage, 'me@example.com', '', 'y'] });
+    const run = await runInit([], { cwd: dir, answers: ['mastodon', 'not a url!', nobody, mastodon.url, codeFromPage, 'me@example.com', '', '', 'y'] });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('"not a url!" is not a web address such as https://mastodon.social');
     expect(run.stderr).toContain(`could not reach ${nobody} (ECONNREFUSED): check the address`);
@@ -129,7 +129,7 @@ describe('followback init, interactive (answers typed as each question appears)'
     const closed = await mastodonServer({ refuseApps: { status: 403, body: { error: 'This method requires an authenticated user' } } });
     try {
       const dir = await tempDir('fb-init-');
-      const run = await runInit([], { cwd: dir, answers: ['mastodon', closed.url, mastodon.url, codeFromPage, 'me@example.com', '', ''] });
+      const run = await runInit([], { cwd: dir, answers: ['mastodon', closed.url, mastodon.url, codeFromPage, 'me@example.com', '', '', ''] });
       expect(run.code).toBe(0);
       expect(run.stderr).toContain(`${closed.url} refused to register followback as an application (HTTP 403: This method requires an authenticated user)`);
       expect(run.stderr).toContain('Preferences → Development → New application');
@@ -152,7 +152,7 @@ describe('followback init, interactive (answers typed as each question appears)'
       await fetch(authorizeLink(stdout));
       return null;
     };
-    const run = await runInit(['--mastodon-redirect', 'loopback'], { cwd: dir, answers: ['mastodon', mastodon.url, deny, authorize, 'me@example.com', '', ''] });
+    const run = await runInit(['--mastodon-redirect', 'loopback'], { cwd: dir, answers: ['mastodon', mastodon.url, deny, authorize, 'me@example.com', '', '', ''] });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('you did not authorize followback on the instance (access_denied): open the link again and press "Authorize"');
     expect(run.stdout).toContain('(the browser came back with the code)');
@@ -162,7 +162,7 @@ describe('followback init, interactive (answers typed as each question appears)'
 
   it('a wrong code (400 invalid_grant) is explained and asked again', async () => {
     const dir = await tempDir('fb-init-');
-    const run = await runInit([], { cwd: dir, answers: ['mastodon', mastodon.url, 'wrong-code-1234', codeFromPage, 'me@example.com', '', ''] });
+    const run = await runInit([], { cwd: dir, answers: ['mastodon', mastodon.url, 'wrong-code-1234', codeFromPage, 'me@example.com', '', '', ''] });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('did not accept that code (invalid_grant)');
     expect(mastodon.log.some((l) => l.url === '/oauth/token' && l.status === 400)).toBe(true);
@@ -171,7 +171,7 @@ describe('followback init, interactive (answers typed as each question appears)'
   it('a wrong app password (401) is explained and asked again; neither password ever shows', async () => {
     const dir = await tempDir('fb-init-');
     const wrong = 'zzzz-zzzz-zzzz-zzzz';
-    const run = await runInit(['--bluesky-service', bluesky.url], { cwd: dir, answers: ['bluesky', BLUESKY_HANDLE, wrong, '', APP_PASSWORD, 'me@example.com', '', ''] });
+    const run = await runInit(['--bluesky-service', bluesky.url], { cwd: dir, answers: ['bluesky', BLUESKY_HANDLE, wrong, '', APP_PASSWORD, 'me@example.com', '', '', ''] });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('Bluesky did not accept the handle ada.test with that app password');
     // The second time the handle is offered as the default: Enter keeps it.
@@ -184,7 +184,7 @@ describe('followback init, interactive (answers typed as each question appears)'
     const dir = await tempDir('fb-init-');
     const raw: boolean[] = [];
     const typed = `${APP_PASSWORD.slice(0, -1)}x\u007f${APP_PASSWORD.slice(-1)}`;
-    const run = await runInit(['--bluesky-service', bluesky.url, '--networks', 'bluesky'], { cwd: dir, tty: raw, answers: [BLUESKY_HANDLE, typed, 'me@example.com', '', ''] });
+    const run = await runInit(['--bluesky-service', bluesky.url, '--networks', 'bluesky'], { cwd: dir, tty: raw, answers: [BLUESKY_HANDLE, typed, 'me@example.com', '', '', ''] });
     expect(run.code).toBe(0);
     expect(raw).toEqual([true, false]);
     expectNoSecretIn(run, APP_PASSWORD, APP_PASSWORD.slice(0, 9));
@@ -224,9 +224,20 @@ describe('followback init, interactive (answers typed as each question appears)'
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('a later deployment: yes, and the sender\'s domain as the SES identity, adds the deploy section; a bad identity is asked again', async () => {
+    const dir = await tempDir('fb-init-');
+    const run = await runInit([], { cwd: dir, answers: ['linkedin', 'me@example.com', 'fb@mail.example.com', 'y', 'elsewhere.org', '', ''] });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('is not under elsewhere.org: SES would refuse to send from it (use mail.example.com or fb@mail.example.com)');
+    const config = (await readConfig(dir)) as { deploy?: unknown };
+    expect(config.deploy).toEqual({ sesIdentity: 'mail.example.com' });
+    expect(run.stdout).toContain('followback deploy --dry-run');
+    expect((await validate(dir)).code).toBe(0);
+  });
+
   it('answering no at the end writes nothing', async () => {
     const dir = await tempDir('fb-init-');
-    const run = await runInit([], { cwd: dir, answers: ['linkedin', 'me@example.com', '', 'n'] });
+    const run = await runInit([], { cwd: dir, answers: ['linkedin', 'me@example.com', '', '', 'n'] });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Nothing was written.');
     expect(await readdir(dir)).toEqual([]);
@@ -234,6 +245,28 @@ describe('followback init, interactive (answers typed as each question appears)'
 });
 
 describe('followback init, unattended (--yes and flags)', () => {
+  it('--ses-identity adds the deploy section; one the sender is not under is refused before anything is written', async () => {
+    const dir = await tempDir('fb-init-');
+    const base = ['--yes', '--networks', 'tiktok', '--recipient', 'ada@example.com', '--sender', 'followback@news.example.com', '--profile', 'ada'];
+    const refused = await runInit([...base, '--ses-identity', 'example.org'], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--ses-identity: the report\'s sender followback@news.example.com is not under example.org');
+    expect(await readdir(dir)).toEqual([]);
+    const notIdentity = await runInit([...base, '--ses-identity', 'not an identity'], { cwd: dir });
+    expect(notIdentity.code).toBe(2);
+    expect(notIdentity.stderr).toContain('"not an identity" is neither a domain such as example.com nor an email address');
+
+    const ok = await runInit([...base, '--ses-identity', 'Example.com'], { cwd: dir });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(((await readConfig(dir)) as { deploy?: unknown }).deploy).toEqual({ sesIdentity: 'example.com' });
+    expect((await validate(dir)).code).toBe(0);
+    // Without the flag, unattended, no deploy section (deploy asks for it later).
+    const none = await tempDir('fb-init-');
+    expect((await runInit(base, { cwd: none })).code).toBe(0);
+    expect(((await readConfig(none)) as { deploy?: unknown }).deploy).toBeUndefined();
+  });
+
   it('Mastodon in two runs (the link, then --mastodon-code), Bluesky from a file, exports: a config that validates', async () => {
     const dir = await tempDir('fb-init-');
     await writeFile(join(dir, 'bsky-pass.txt'), `${APP_PASSWORD}\n`);
@@ -347,7 +380,7 @@ describe('followback init, unattended (--yes and flags)', () => {
     expect(first.code).toBe(2);
     const apps = mastodon.apps.length;
     const code = await codeFromPage(first.stdout);
-    const run = await runInit(['--mastodon-instance', mastodon.url, '--mastodon-code', code], { cwd: dir, answers: ['', 'me@example.com', '', ''] });
+    const run = await runInit(['--mastodon-instance', mastodon.url, '--mastodon-code', code], { cwd: dir, answers: ['', 'me@example.com', '', '', ''] });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(mastodon.apps.length).toBe(apps);

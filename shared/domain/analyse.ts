@@ -24,7 +24,7 @@ import { canonicalSight, SEES_EVERYTHING, silenceUnconfirmed } from './observabi
 import { recommend } from './recommend.ts';
 import { computeStats, observationStartMs } from './stats.ts';
 import { DAY_MS, parseInstant, toIso } from './time.ts';
-import { topSupporters } from './top-supporters.ts';
+import { supporterExample, topSupporters } from './top-supporters.ts';
 import { compareVerdicts } from './verdict-order.ts';
 
 interface Judged {
@@ -97,7 +97,7 @@ export function analyse(input: AnalysisInput): Analysis {
 
   const verdicts: ContactVerdict[] = judged.map((j) => {
     const rank = supporters.get(j.key);
-    if (rank !== undefined) j.reasons.set('top_supporter', rank);
+    if (rank !== undefined) j.reasons.set('top_supporter', { ...rank, ...supporterExample(index.of(j.contact.sourceId, j.contact.id), windowStartMs, nowMs) });
     const recommendation = recommend({ relation: j.contact.relation, reasons: j.reasons, stats: j.stats, inGrace: j.inGrace, policy, observes: j.observes });
     return verdictOf(j.contact, j.contact.relation, recommendation, j.reasons, j.stats, j.stale);
   });

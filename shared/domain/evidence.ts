@@ -21,6 +21,8 @@ const KindsSeen = z.array(EngagementKind).optional();
 /** Kinds of engagement the network has that the source cannot see: the judgement cannot rule them out, so it stops at review. */
 const KindsHidden = z.array(EngagementKind).optional();
 const Kinds = { kindsSeen: KindsSeen, kindsHidden: KindsHidden };
+/** An interaction's id on its source (a Mastodon status id, a Bluesky at:// URI). */
+const ExampleId = z.string().min(1);
 
 export const EVIDENCE_SCHEMAS = {
   never_engaged: z
@@ -49,6 +51,8 @@ export const EVIDENCE_SCHEMAS = {
       /** The most recent negative one, shortened (untrusted text). */
       example: z.string(),
       exampleAt: IsoInstant,
+      /** The id of the quoted interaction on its source (the owner's "this is not criticism" names it); absent in evidence stored before it was kept. */
+      exampleId: ExampleId.optional(),
       ...Kinds,
       carriedOver: CarriedOver,
     })
@@ -72,7 +76,17 @@ export const EVIDENCE_SCHEMAS = {
   ]),
   new_follower: z.object({ previousRelation: z.enum(['following', 'absent']), followerSince: IsoInstant.optional() }).strict(),
   lost_follower: z.object({ previousRelation: z.enum(['follower', 'mutual']), stillFollowed: z.boolean() }).strict(),
-  top_supporter: z.object({ rank: z.number().int().min(1), score: z.number().nonnegative() }).strict(),
+  top_supporter: z
+    .object({
+      rank: z.number().int().min(1),
+      score: z.number().nonnegative(),
+      /** Their most recent reply, mention or quote with text in the window, shortened (untrusted text): the report quotes it. */
+      example: z.string().optional(),
+      exampleAt: IsoInstant.optional(),
+      /** The id of that interaction (the owner's "this is criticism" names it). */
+      exampleId: ExampleId.optional(),
+    })
+    .strict(),
   grace_period: z.object({ since: IsoInstant, basis: z.enum(['followedAt', 'firstSeenAt']), daysSince: Days, graceDays: Count }).strict(),
   allowlisted: z.object({ entry: z.string() }).strict(),
   snoozed: z.object({ until: z.string() }).strict(),

@@ -5,6 +5,8 @@
  */
 import type { ContactStats } from './analysis-types.ts';
 import type { EvidenceOf } from './evidence.ts';
+import type { TimedInteraction } from './interaction-index.ts';
+import { truncateExample } from './rules/critic-only.ts';
 
 export interface SupporterCandidate {
   key: string;
@@ -31,4 +33,22 @@ export function topSupporters(candidates: readonly SupporterCandidate[], limit: 
 /** Code-unit order: the same on every machine, unlike locale collation. */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const TALKING = new Set(['reply', 'mention', 'quote']);
+
+/**
+ * What the report quotes of a supporter: their most recent inbound reply,
+ * mention or quote with text inside the window (ties by id), with its id, so
+ * the owner can say "this is criticism" of that very reply. Null when they
+ * wrote nothing the window holds.
+ */
+export function supporterExample(interactions: readonly TimedInteraction[], windowStartMs: number, nowMs: number): Pick<EvidenceOf<'top_supporter'>, 'example' | 'exampleAt' | 'exampleId'> | null {
+  let latest: TimedInteraction | undefined;
+  for (const i of interactions) {
+    if (i.direction !== 'inbound' || !TALKING.has(i.kind) || i.text === undefined || i.text.trim() === '') continue;
+    if (i.atMs < windowStartMs || i.atMs > nowMs) continue;
+    if (latest === undefined || i.atMs > latest.atMs || (i.atMs === latest.atMs && i.id < latest.id)) latest = i;
+  }
+  return latest === undefined ? null : { example: truncateExample(latest.text ?? ''), exampleAt: latest.at, exampleId: latest.id };
 }

@@ -193,9 +193,8 @@ export function deltaTone(key: FigureKey, direction: DeltaDirection): DeltaTone 
 const TREND_ROWS = 6;
 const QUOTE_CHARS = 280;
 const NAME_CHARS = 120;
-/** Evidence keys holding something the contact wrote: shown as a quote, not as a fact. */
-/** Evidence keys that hold something the contact wrote: shown as a quote, not as a fact. */
-const QUOTE_KEY = /^(example|exampleReply|quote|text)$/;
+/** Evidence keys that hold something the contact wrote (and the id of that reply): shown as a quote, not as a fact. */
+const QUOTE_KEY = /^(example|exampleReply|quote|text|exampleId)$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const KINDS: InteractionKind[] = ['like', 'repost', 'reply', 'quote', 'mention', 'follow'];
 /** Evidence keys naming the kinds a judgement rests on: said once per row (judgedOn), not per reason. */

@@ -44,7 +44,7 @@ export const criticOnly: ReasonRule<'critic_only'> = {
       if (example === undefined || i.atMs > example.atMs || (i.atMs === example.atMs && i.id < example.id)) example = i;
     }
     if (negative * 2 <= inbound.length || example === undefined) return null;
-    return { count: inbound.length, negative, example: truncateExample(example.text ?? ''), exampleAt: example.at, ...kindsEvidence(observes) };
+    return { count: inbound.length, negative, example: truncateExample(example.text ?? ''), exampleAt: example.at, exampleId: example.id, ...kindsEvidence(observes) };
   },
   unavailable: ({ classifiers }) => classifiers.toneFailed === true,
   contradicted: ({ interactions }) => interactions.some((i) => i.direction === 'inbound' && !TALKING_KINDS.has(i.kind)),

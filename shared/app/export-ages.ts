@@ -2,7 +2,7 @@
  * The newest export each export source of the profile has read so far, for
  * the report's reminder to download a new one (shared/report/build-report.ts,
  * `exportReminders`). Sources of other types (Mastodon, Bluesky, demo, file)
- * never get one, whatever their pulls carry.
+ * never get one, whatever their pulls carry; nor does X read through its API.
  *
  * A pull that went through says it itself (`SourcePull.exportAge`: this run's
  * export, or the last one read). A failed pull says nothing, so the stored
@@ -18,6 +18,9 @@ import type { PullOutcome } from './merge-pulls.ts';
 export function exportAges(sources: readonly SourceConfig[], outcomes: readonly PullOutcome[], stored: readonly SourceState[]): ExportSourceAge[] {
   return sources.flatMap((source): ExportSourceAge[] => {
     if (!(EXPORT_NETWORKS as readonly string[]).includes(source.type) || !('exportReminderDays' in source)) return [];
+    // X read through its API needs no archive: the API reads the lists itself (every `listsEveryDays`) as
+    // well as the engagement; an archive only adds follow dates and older history (docs/api-x.md).
+    if (source.type === 'x' && source.api !== undefined) return [];
     const outcome = outcomes.find((o) => o.sourceId === source.id);
     // Not pulled this run (not among the outcomes): nothing to say about it.
     if (outcome === undefined) return [];

@@ -167,6 +167,16 @@ describe('which sources get one (shared/app/export-ages.ts)', () => {
     expect(exportRemindersOf(ages, NOW).map((r) => r.sourceId)).toEqual(['ig', 'x', 'linkedin']);
   });
 
+  it('X read through its API gets no reminder: the API reads the lists; Instagram with its API still does (its API has no lists)', () => {
+    const withApi = [
+      SourceConfig.parse({ type: 'x', id: 'x-api', exports: 'exports/x', api: { accessToken: { env: 'X_TOKEN' } } }),
+      SourceConfig.parse({ type: 'instagram', id: 'ig-api', exports: 'exports/ig', api: { accessToken: { env: 'IG_TOKEN' } } }),
+    ];
+    const ages = exportAges(withApi, [pull('x-api', 'x'), pull('ig-api', 'instagram')], []);
+    expect(ages).toEqual([{ sourceId: 'ig-api', platform: 'instagram', reminderDays: 30 }]);
+    expect(exportRemindersOf(ages, NOW).map((r) => r.sourceId)).toEqual(['ig-api']);
+  });
+
   it('a source not pulled this run, or a stored cursor that is no date, says nothing made up', () => {
     expect(exportAges(configs, [], [])).toEqual([]);
     expect(exportAges(configs, [{ sourceId: 'x', platform: 'x', ok: false, problem: 'p' }], [stored('x', 'not-a-date')])).toEqual([{ sourceId: 'x', platform: 'x', reminderDays: 30 }]);

@@ -158,6 +158,7 @@ export async function decideDepsFromEnv(options: DecideDepsFromEnvOptions): Prom
       clock: () => new Date(),
       act: engineAct(acting),
       undo: engineUndo(acting),
+      labels: store.toneLabelStore(),
       log: options.log,
     },
   };

@@ -87,6 +87,7 @@ export async function serveCommand(argv: string[], io: CliIo, clock: () => Date 
       clock,
       act: engineAct(acting),
       undo: engineUndo(acting),
+      labels: opened.store.toneLabelStore(),
       log: {
         info: (m, extra) => io.stderr(`${terminalLine(`${m} ${JSON.stringify(extra ?? {})}`)}\n`),
         warn: (m, extra) => io.stderr(`warning: ${terminalLine(`${m} ${JSON.stringify(extra ?? {})}`)}\n`),

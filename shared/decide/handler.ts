@@ -18,15 +18,17 @@
 import type { ProfileConfig } from '../config/schema.ts';
 import type { TrackedContact } from '../domain/analysis-types.ts';
 import type { DecisionLedger, DecisionStore } from '../ports/store.ts';
+import type { ReplyLabelStore } from '../ports/tone-labels.ts';
 import { keepContact } from '../app/keep-contact.ts';
 import { suggestedForOf } from '../domain/suggestions.ts';
 import { formatterFor } from '../report/format.ts';
 import { messagesFor } from '../report/i18n.ts';
 import { withConfirmationMac } from './confirmation-mac.ts';
 import type { Keyring } from './keyring.ts';
+import { labelLink } from './label-link.ts';
 import { localeFromAcceptLanguage, pageMessagesFor, type ActOutcomeKind, type OutcomeCounts, type PageMessages } from './page-messages.ts';
 import { PAGE_HEADERS, renderPage, type ContactBlock, type FormView, type PageView } from './render-page.ts';
-import { signToken, tokenFormProblem, verifyToken, type DecisionAction, type TokenCheck, type TokenPayload } from './token.ts';
+import { isLabelAction, signToken, tokenFormProblem, verifyToken, type DecisionAction, type TokenCheck, type TokenPayload } from './token.ts';
 
 export const SNOOZE_DAYS = 90;
 /** How long the Undo button of a page that acted works. */
@@ -110,6 +112,8 @@ export interface DecideDeps {
   act?: PageAct;
   /** The Undo button after acting; absent: no Undo button (`followback undo` still works). */
   undo?: PageUndo;
+  /** Where the email's "this is (not) criticism" links read the reply and store the label (the store `followback label` uses); absent: those links say so and change nothing. */
+  labels?: ReplyLabelStore;
 }
 
 const silent: DecideLog = { info: () => {}, warn: () => {}, error: () => {} };
@@ -159,6 +163,21 @@ export async function handleDecision(req: DecideRequest, deps: DecideDeps): Prom
   if (method === 'POST' && !sameOrigin(req.headers, page.origin)) {
     log.warn('decision POST from another site refused', { profile: profile.id, jti: payload.jti });
     return respond(403, simplePage(m, m.crossSiteTitle, m.crossSiteBody, 'bad'));
+  }
+  if (isLabelAction(payload.action)) {
+    const answer = await labelLink({
+      method: method === 'POST' ? 'POST' : head ? 'HEAD' : 'GET',
+      payload: { ...payload, action: payload.action },
+      profile,
+      m,
+      path: page.path,
+      token: token ?? '',
+      labels: deps.labels,
+      ledger: deps.ledger,
+      now,
+      log,
+    });
+    return respond(answer.status, answer.body, answer.retryAfter !== undefined ? { 'retry-after': answer.retryAfter } : {}, head);
   }
   if (await deps.ledger.isTokenUsed(profile.id, payload.jti)) {
     return respond(409, simplePage(m, m.usedTitle, m.usedBody, 'bad'), {}, head);
@@ -316,6 +335,9 @@ export function refusalOf(action: TokenPayload['action'], contact: StoredContact
     case 'keep':
     case 'snooze':
     case 'undo':
+    // A label names a reply; whether that reply is still stored is the label link's check (label-link.ts).
+    case 'label_not_criticism':
+    case 'label_criticism':
       return null;
     case 'unfollow':
       if (contact.relation !== 'following' && contact.relation !== 'mutual') return 'not_following';

@@ -1,5 +1,6 @@
 /** The decision page's words, in the report's two languages. Plain text: the renderer escapes. */
 import type { Locale } from '../config/schema.ts';
+import type { ToneLabelKind } from '../ports/tone-labels.ts';
 import type { DecisionAction } from './token.ts';
 import type { Refusal } from './handler.ts';
 
@@ -67,7 +68,30 @@ export interface PageMessages {
   undoneBody: string;
   /** One contact's line after its action was reversed. */
   reversed: string;
+  /** Label links ("this is not criticism" / "this is criticism" under a quoted reply). */
+  label: LabelMessages;
   footer: string;
+}
+
+export interface LabelMessages {
+  confirmTitle(label: ToneLabelKind): string;
+  /** Above the quote: who wrote it and when. */
+  quoteBy(who: string, at: string): string;
+  button(label: ToneLabelKind): string;
+  /** What pressing does; `ref` names the label for `followback label --remove`. */
+  effect(label: ToneLabelKind, ref: string): string;
+  /** The same label is already stored: pressing again changes nothing. */
+  already(label: ToneLabelKind, on: string): string;
+  /** The opposite label is stored: pressing replaces it. */
+  replaces(previous: ToneLabelKind, on: string): string;
+  doneTitle(label: ToneLabelKind): string;
+  doneBody(label: ToneLabelKind, ref: string): string;
+  /** The link was used before and the label is stored as it says. */
+  againBody: string;
+  goneTitle: string;
+  goneBody: string;
+  /** This deployment's page cannot store labels. */
+  unavailableBody: string;
 }
 
 const en: PageMessages = {
@@ -194,6 +218,22 @@ const en: PageMessages = {
   undoneTitle: (count) => (count === 1 ? 'Undone' : `Undone (${count})`),
   undoneBody: 'Every attempt is audited; the next report lists them.',
   reversed: 'reversed: back as it was before',
+  label: {
+    confirmTitle: (label) => (label === 'not_criticism' ? 'Mark this reply as not criticism?' : 'Mark this reply as criticism?'),
+    quoteBy: (who, at) => `${who}, ${at}:`,
+    button: (label) => (label === 'not_criticism' ? 'This is not criticism' : 'This is criticism'),
+    effect: (label, ref) =>
+      `From the next run followback counts this reply as ${label === 'not_criticism' ? 'not criticism' : 'criticism'}, and judges replies worded like it the same way. Nothing changes on the network. To take it back: followback label --remove ${ref}`,
+    already: (label, on) => `You already said this is ${label === 'not_criticism' ? 'not criticism' : 'criticism'} (${on}): pressing again changes nothing.`,
+    replaces: (previous, on) => `On ${on} you said this is ${previous === 'not_criticism' ? 'not criticism' : 'criticism'}: pressing replaces that.`,
+    doneTitle: (label) => (label === 'not_criticism' ? 'Saved: not criticism' : 'Saved: criticism'),
+    doneBody: (label, ref) =>
+      `From the next run followback counts this reply as ${label === 'not_criticism' ? 'not criticism' : 'criticism'}, and judges replies worded like it the same way. To take it back: followback label --remove ${ref}`,
+    againBody: 'This link was already used, and the label is stored as it says: nothing changed now.',
+    goneTitle: 'This reply is no longer stored',
+    goneBody: 'It expired with the retention period, or the contact was forgotten: there is nothing to label. Nothing was changed.',
+    unavailableBody: 'This decision page cannot store labels. Nothing was changed. Use followback label on your computer instead.',
+  },
   footer: 'followback — decisions from the report',
 };
 
@@ -321,6 +361,22 @@ const it: PageMessages = {
   undoneTitle: (count) => (count === 1 ? 'Annullato' : `Annullati (${count})`),
   undoneBody: 'Ogni tentativo è registrato; il prossimo report li elenca.',
   reversed: 'annullato: tutto com\'era prima',
+  label: {
+    confirmTitle: (label) => (label === 'not_criticism' ? 'Segnare questa risposta come non critica?' : 'Segnare questa risposta come critica?'),
+    quoteBy: (who, at) => `${who}, ${at}:`,
+    button: (label) => (label === 'not_criticism' ? 'Non è una critica' : 'È una critica'),
+    effect: (label, ref) =>
+      `Dalla prossima esecuzione followback considera questa risposta ${label === 'not_criticism' ? 'non critica' : 'una critica'}, e giudica allo stesso modo le risposte scritte in modo simile. Sul social non cambia nulla. Per tornare indietro: followback label --remove ${ref}`,
+    already: (label, on) => `Hai già detto che ${label === 'not_criticism' ? 'non è una critica' : 'è una critica'} (${on}): premere di nuovo non cambia nulla.`,
+    replaces: (previous, on) => `Il ${on} hai detto che ${previous === 'not_criticism' ? 'non è una critica' : 'è una critica'}: premendo lo sostituisci.`,
+    doneTitle: (label) => (label === 'not_criticism' ? 'Salvato: non è una critica' : 'Salvato: è una critica'),
+    doneBody: (label, ref) =>
+      `Dalla prossima esecuzione followback considera questa risposta ${label === 'not_criticism' ? 'non critica' : 'una critica'}, e giudica allo stesso modo le risposte scritte in modo simile. Per tornare indietro: followback label --remove ${ref}`,
+    againBody: 'Questo link è già stato usato, e l\'etichetta è registrata come dice: ora non è cambiato nulla.',
+    goneTitle: 'Questa risposta non è più in archivio',
+    goneBody: 'È scaduta con il periodo di conservazione, oppure il contatto è stato dimenticato: non c\'è nulla da etichettare. Non è stato cambiato nulla.',
+    unavailableBody: 'Questa pagina delle decisioni non può registrare etichette. Non è stato cambiato nulla. Usa followback label dal tuo computer.',
+  },
   footer: 'followback — decisioni dal report',
 };
 

@@ -20,7 +20,7 @@ ul{list-style:none;padding:0;margin:0 0 16px}
 li{border-bottom:1px solid #e8eaed;padding:10px 0}
 .name{font-weight:bold}
 .why{font-size:14px}
-.quote{font-style:italic;color:#3c4043;font-size:14px}
+.quote{font-style:italic;color:#3c4043;margin:0 0 16px;padding:8px 12px;border-left:4px solid #dadce0;overflow-wrap:anywhere;white-space:pre-line}
 button{font:inherit;font-size:18px;width:100%;padding:14px;border:0;border-radius:8px;background:#1a56c4;color:#fff;cursor:pointer}
 button:focus{outline:3px solid #f9ab00}
 a{color:#1a56c4}
@@ -74,6 +74,8 @@ export interface PageView {
   tone: 'plain' | 'note' | 'bad' | 'ok';
   paragraphs: string[];
   contacts?: { why: string; profileLink: string; items: ContactBlock[] };
+  /** A reply the page is about (a label link): who wrote it and when, then its text (untrusted). */
+  quote?: { lead: string; text: string };
   /** After acting: one line per contact, what happened. */
   results?: { who: string; text: string; tone: 'ok' | 'note' | 'bad' }[];
   notes?: string[];
@@ -86,6 +88,7 @@ export function renderPage(v: PageView): string {
   const contacts = v.contacts
     ? `<ul>\n${v.contacts.items.map((c) => contactItem(c, v.contacts?.why ?? '', v.contacts?.profileLink ?? '')).join('\n')}\n</ul>`
     : '';
+  const quote = v.quote ? `<p class="muted">${e(v.quote.lead)}</p>\n<blockquote class="quote">${e(v.quote.text)}</blockquote>` : '';
   const results = v.results ? `<ul>\n${v.results.map((r) => `<li class="${r.tone}"><span class="name">${e(r.who)}</span>: ${e(r.text)}</li>`).join('\n')}\n</ul>` : '';
   const notes = (v.notes ?? []).map((n) => `<p class="note">${e(n)}</p>`).join('\n');
   // The token rides in the body, never in a URL the browser would send on.
@@ -110,6 +113,7 @@ ${v.form.lead !== undefined ? `<p class="muted">${e(v.form.lead)}</p>\n` : ''}${
 <main>
 <h1>${e(v.title)}</h1>
 ${contacts}
+${quote}
 ${lead}
 ${results}
 ${notes}

@@ -24,8 +24,15 @@ import type { Keyring } from './keyring.ts';
 
 export const DECISION_ACTIONS = ['keep', 'snooze', 'unfollow', 'follow_back'] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
-/** What a token can ask for: an email link's decision, or the undo button of the page that just acted. */
-export const TOKEN_ACTIONS = [...DECISION_ACTIONS, 'undo'] as const;
+/**
+ * The owner's tone labels from the email: "this is not criticism" under a quoted criticism,
+ * "this is criticism" under a supporter's quoted reply. Such a token names one contact and
+ * one reply of theirs (its id and instant on the source).
+ */
+export const LABEL_ACTIONS = ['label_not_criticism', 'label_criticism'] as const;
+export type LabelAction = (typeof LABEL_ACTIONS)[number];
+/** What a token can ask for: an email link's decision or label, or the undo button of the page that just acted. */
+export const TOKEN_ACTIONS = [...DECISION_ACTIONS, ...LABEL_ACTIONS, 'undo'] as const;
 export type TokenAction = (typeof TOKEN_ACTIONS)[number];
 
 /** How long a link in an email stays valid: also the longest lifetime any token may claim. */
@@ -43,6 +50,12 @@ const TAG_BYTES = 16;
 const ContactKey = z.string().min(1).max(600);
 /** An action id of the act engine (`20261124-3f9a1c`), for the undo button. */
 const ActionId = z.string().regex(/^[0-9]{8}-[0-9a-f]{6}$/);
+/** A reply's id on its source (a Bluesky at:// URI is the longest kind seen). */
+const ReplyId = z.string().min(1).max(600);
+
+export function isLabelAction(action: TokenAction): action is LabelAction {
+  return (LABEL_ACTIONS as readonly string[]).includes(action);
+}
 
 /** What is encrypted: short field names, since every row of the email carries a few of these. */
 const WirePayload = z
@@ -53,8 +66,13 @@ const WirePayload = z
     i: z.number().int().positive(),
     e: z.number().int().positive(),
     u: z.array(ActionId).min(1).max(MAX_KEYS_PER_TOKEN).optional(),
+    /** For a label: the reply's id, and its instant (epoch milliseconds), which is where the store keeps it. */
+    r: ReplyId.optional(),
+    w: z.number().int().nonnegative().optional(),
   })
-  .strict();
+  .strict()
+  // A label names exactly one contact and one reply; nothing else names a reply.
+  .refine((w) => (isLabelAction(w.a) ? w.k.length === 1 && w.r !== undefined && w.w !== undefined : w.r === undefined && w.w === undefined), { message: 'a label link names one contact and one reply' });
 
 export interface TokenPayload {
   kid: string;
@@ -70,6 +88,14 @@ export interface TokenPayload {
   jti: string;
   /** For `undo`: the act engine's ids of the actions to reverse (parallel to `keys`). */
   actions?: string[];
+  /** For a label: the reply of `keys[0]` it names. */
+  reply?: ReplyRef;
+}
+
+/** One reply of a contact, as a label link names it: its id on the source and when it was written (ISO). */
+export interface ReplyRef {
+  interactionId: string;
+  at: string;
 }
 
 /** A contact key a token can carry (a longer one, from a hostile server, gets no link). */
@@ -95,6 +121,13 @@ export interface SignRequest {
   ttlSeconds?: number;
   /** For `undo`: the action ids, one per key. */
   actions?: readonly string[];
+  /** For a label action: the reply it names (one key). */
+  reply?: ReplyRef;
+}
+
+/** A reply a label link can name (a longer id, or an unreadable instant, gets no link). */
+export function signableReply(reply: ReplyRef): boolean {
+  return ReplyId.safeParse(reply.interactionId).success && Number.isFinite(Date.parse(reply.at)) && Date.parse(reply.at) >= 0;
 }
 
 export function signToken(req: SignRequest, keyring: Keyring): { token: string; payload: TokenPayload } {
@@ -104,7 +137,15 @@ export function signToken(req: SignRequest, keyring: Keyring): { token: string; 
   const ttl = req.ttlSeconds ?? LINK_TTL_SECONDS;
   if (!Number.isInteger(ttl) || ttl <= 0 || ttl > LINK_TTL_SECONDS) throw new Error(`a link lives 1 to ${LINK_TTL_SECONDS} seconds, not ${ttl}`);
   const iat = Math.floor(req.now.getTime() / 1000);
-  const wire = WirePayload.parse({ p: req.profile, k: [...req.keys], a: req.action, i: iat, e: iat + ttl, ...(req.actions !== undefined ? { u: [...req.actions] } : {}) });
+  const wire = WirePayload.parse({
+    p: req.profile,
+    k: [...req.keys],
+    a: req.action,
+    i: iat,
+    e: iat + ttl,
+    ...(req.actions !== undefined ? { u: [...req.actions] } : {}),
+    ...(req.reply !== undefined ? { r: req.reply.interactionId, w: Date.parse(req.reply.at) } : {}),
+  });
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', linkKey(key), nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad(kid));
@@ -169,7 +210,17 @@ export function verifyToken(token: string, keyring: Keyring, now: Date): TokenCh
 }
 
 function payloadOf(kid: string, nonce: Buffer, wire: z.infer<typeof WirePayload>): TokenPayload {
-  return { kid, profile: wire.p, keys: wire.k, action: wire.a, iat: wire.i, exp: wire.e, jti: nonce.toString('base64url'), ...(wire.u !== undefined ? { actions: wire.u } : {}) };
+  return {
+    kid,
+    profile: wire.p,
+    keys: wire.k,
+    action: wire.a,
+    iat: wire.i,
+    exp: wire.e,
+    jti: nonce.toString('base64url'),
+    ...(wire.u !== undefined ? { actions: wire.u } : {}),
+    ...(wire.r !== undefined && wire.w !== undefined ? { reply: { interactionId: wire.r, at: new Date(wire.w).toISOString() } } : {}),
+  };
 }
 
 const linkKeys = new WeakMap<Buffer, Buffer>();

@@ -13,6 +13,8 @@ export interface ToneLabel {
   ref: string;
   sourceId?: string;
   interactionId?: string;
+  /** Who wrote the reply (`Contact.id` on `sourceId`), when known (labels from the decision page): forget deletes by it. */
+  contactId?: string;
   /** Hash of the normalised text (owner-labels.ts `textHash`), when the label names a text. */
   textHash?: string;
   /** The reply's text as the owner gave it (at most 1,000 characters): what similar replies are compared with. */
@@ -30,4 +32,21 @@ export interface ToneLabelStore {
   listLabels(profileId: string): Promise<ToneLabel[]>;
   /** True when a label was there to remove. */
   deleteLabel(profileId: string, ref: string): Promise<boolean>;
+}
+
+/** A reply as the decision page reads it from the store: who wrote it and its text (untrusted). */
+export interface StoredReply {
+  sourceId: string;
+  contactId: string;
+  interactionId: string;
+  at: string;
+  text: string;
+}
+
+/** What the decision page's label links need of the store (shared/store/dynamo-tone-label-store.ts). */
+export interface ReplyLabelStore {
+  /** The stored inbound reply with text of this contact, read by its key; null when not stored (expired, forgotten) or not theirs. */
+  findReply(profileId: string, reply: { sourceId: string; contactId: string; interactionId: string; at: string }): Promise<StoredReply | null>;
+  getLabel(profileId: string, ref: string): Promise<ToneLabel | null>;
+  putLabel(profileId: string, label: ToneLabel): Promise<void>;
 }

@@ -11,7 +11,8 @@ export const FORGET_USAGE = `Usage: followback forget CONTACT [options]
 Deletes everything followback stores about one contact, for a person who asks
 to be removed: the contact (profile, relation, totals, last reasons), every
 interaction with them in every month, your keep/snooze decisions on them, and
-the unfollows / follow-backs you confirmed on them with their audit records.
+the unfollows / follow-backs you confirmed on them with their audit records,
+and your "this is (not) criticism" labels on their replies.
 Other contacts and the run history (counts only) are untouched. Reports already
 sent or written to the outbox are not.
 
@@ -136,14 +137,15 @@ export async function forgetCommand(argv: string[], io: CliIo): Promise<number> 
 }
 
 function summary(who: string, r: ForgetResult): string {
-  const items = (r.contact ? 1 : 0) + r.interactions + r.decisions + r.actions + r.audits;
-  if (items === 0) return `nothing left about ${who}: no contact, interaction, decision or action is stored (searched ${r.monthsSearched} months)`;
+  const items = (r.contact ? 1 : 0) + r.interactions + r.decisions + r.actions + r.audits + r.labels;
+  if (items === 0) return `nothing left about ${who}: no contact, interaction, decision, action or tone label is stored (searched ${r.monthsSearched} months)`;
   const parts = [
     r.contact ? '1 contact item' : 'no contact item',
     `${r.interactions} interaction${r.interactions === 1 ? '' : 's'}${r.interactionMonths.length > 0 ? ` in ${r.interactionMonths.length} month${r.interactionMonths.length === 1 ? '' : 's'} (${r.interactionMonths[0]}${r.interactionMonths.length > 1 ? ` to ${r.interactionMonths.at(-1)}` : ''})` : ''}`,
     `${r.decisions} decision${r.decisions === 1 ? '' : 's'}`,
     `${r.actions} confirmed action${r.actions === 1 ? '' : 's'}`,
     `${r.audits} action audit record${r.audits === 1 ? '' : 's'}`,
+    `${r.labels} tone label${r.labels === 1 ? '' : 's'}`,
   ];
   return `forgot ${who}: deleted ${items} item${items === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }

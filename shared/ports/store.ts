@@ -72,8 +72,8 @@ export interface RunChanges {
   contacts: (TrackedContact & { reasons: ReasonCode[] })[];
   /** Contacts no longer followed/following in a complete pull: deleted from the current set. */
   removedContactKeys: string[];
-  /** Interactions not stored before. */
-  interactions: (Interaction & { sourceId: string })[];
+  /** Interactions not stored before: plain, or columns (a first import's million, written from the columns). */
+  interactions: readonly (Interaction & { sourceId: string })[] | InteractionLog;
   sources: SourceState[];
   run: RunRecord;
 }
@@ -155,6 +155,8 @@ export interface ForgetResult {
   actions: number;
   /** Audit records of actions on them (AUD#) deleted. */
   audits: number;
+  /** The owner's tone labels on their replies ("this is (not) criticism") deleted. */
+  labels: number;
   /** Month buckets searched for interactions. */
   monthsSearched: number;
 }

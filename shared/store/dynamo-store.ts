@@ -210,7 +210,7 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
       removed.delete({ pk, sk: keys.contact(key.slice(0, cut), key.slice(cut + 1)) });
     });
     const retentionSeconds = retentionDays * DAY_SECONDS;
-    const interactions = uniqueInteractions(changes.interactions);
+    const interactions = changes.interactions instanceof InteractionLog ? uniqueRows(changes.interactions) : uniqueInteractions(changes.interactions);
     const interactionItem = (interaction: SourcedInteraction): DocWriteRequest => ({
       PutRequest: {
         Item: {
@@ -236,7 +236,7 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
       get: (i) => {
         if (i < head.length) return head[i] as DocWriteRequest;
         const j = i - head.length;
-        return j < interactions.length ? interactionItem(interactions[j] as SourcedInteraction) : (tail[j - interactions.length] as DocWriteRequest);
+        return j < interactions.length ? interactionItem(interactionAt(interactions, j)) : (tail[j - interactions.length] as DocWriteRequest);
       },
     };
     const total = requests.length + 1;
@@ -325,7 +325,8 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
       this.queryAll({
         pk: keys.interactionBucket(profileId, month),
         filter: { expression: 'sourceId = :source AND contactId = :contact', values: { ':source': target.sourceId, ':contact': target.contactId } },
-        projection: ['pk', 'sk'],
+        // Their ids and texts too: the owner's tone labels on their replies go with them.
+        projection: ['pk', 'sk', 'id', 'text'],
       }),
     );
     const interactionKeys = perMonth.flat().map((item) => ({ pk: String(item['pk']), sk: String(item['sk']) }));
@@ -349,9 +350,19 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
     const requestKeys = requestItems.map((item) => ({ pk: String(item['pk']), sk: String(item['sk']) }));
     const auditKeys = auditItems.filter((item) => auditNames(item['audit'], contactKey)).map((item) => ({ pk: String(item['pk']), sk: String(item['sk']) }));
 
+    // The owner's "this is (not) criticism" labels on their replies, first: they are found through the interactions' texts.
+    const labels = await this.toneLabelStore().deleteLabelsOf(profileId, {
+      sourceId: target.sourceId,
+      contactId: target.contactId,
+      interactionIds: perMonth.flat().flatMap((item) => (typeof item['id'] === 'string' ? [item['id']] : [])),
+      texts: perMonth.flat().flatMap((item) => (typeof item['text'] === 'string' && item['text'].trim() !== '' ? [item['text']] : [])),
+    });
+
     const deletes = new Requests();
     for (const key of [...interactionKeys, ...decisionKeys, ...confirmedKeys, ...requestKeys, ...auditKeys]) deletes.delete(key);
     await writeInBatches((batch) => this.sendBatch(batch), Requests.merge([deletes]), this.batchOptions);
+    // The parts finished firings left to expire by TTL hold every contact their pulls read.
+    await this.firingStore().deleteFinishedStaging(profileId);
     if (contactItem !== undefined) {
       try {
         await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: contactSk } }));
@@ -366,6 +377,7 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
       decisions: decisionKeys.length,
       actions: confirmedKeys.length + requestKeys.length,
       audits: auditKeys.length,
+      labels,
       monthsSearched: months.length,
     };
   }
@@ -619,6 +631,54 @@ function uniqueInteractions(all: readonly SourcedInteraction[]): SourcedInteract
     if (interaction !== undefined && firstFromTheEnd(interaction, instants[k] ?? Number.NaN)) unique.push(interaction);
   }
   return unique.reverse();
+}
+
+/** The interactions to write from columns: the log's rows (each made an object only when its batch is sent). */
+interface LogRows {
+  readonly length: number;
+  get(j: number): SourcedInteraction;
+}
+
+const interactionAt = (interactions: SourcedInteraction[] | LogRows, j: number): SourcedInteraction =>
+  Array.isArray(interactions) ? (interactions[j] as SourcedInteraction) : interactions.get(j);
+
+/**
+ * `uniqueInteractions` for columns: the same rows kept (each key once, the last given winning), found by
+ * sorting row numbers by (source, id, instant) instead of a map of a million keys; the kept rows keep
+ * their order.
+ */
+function uniqueRows(log: InteractionLog): LogRows {
+  const n = log.length;
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  const sourceOf = (k: number): string => log.sourceIdOfParty(log.partyAt(k));
+  order.sort((a, b) => {
+    const sa = sourceOf(a);
+    const sb = sourceOf(b);
+    if (sa !== sb) return sa < sb ? -1 : 1;
+    const ia = log.idAt(a);
+    const ib = log.idAt(b);
+    if (ia !== ib) return ia < ib ? -1 : 1;
+    const ma = log.atMsAt(a);
+    const mb = log.atMsAt(b);
+    return ma !== mb ? ma - mb : a - b;
+  });
+  let dropped: Uint8Array | undefined;
+  let kept = n;
+  for (let j = 0; j + 1 < n; j++) {
+    const a = order[j] ?? 0;
+    const b = order[j + 1] ?? 0;
+    if (log.atMsAt(a) === log.atMsAt(b) && log.idAt(a) === log.idAt(b) && sourceOf(a) === sourceOf(b)) {
+      // Equal keys sort by row: the later row is the one kept.
+      dropped ??= new Uint8Array(n);
+      dropped[a] = 1;
+      kept -= 1;
+    }
+  }
+  if (dropped === undefined) return { length: n, get: (j) => log.get(j) };
+  const rows = new Int32Array(kept);
+  for (let k = 0, j = 0; k < n; k++) if (dropped[k] !== 1) rows[j++] = k;
+  return { length: kept, get: (j) => log.get(rows[j] ?? 0) };
 }
 
 /** Drops undefined values (DynamoDB rejects them) from plain data, at any depth. */

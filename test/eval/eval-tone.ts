@@ -3,10 +3,10 @@
  * finds criticism, per language and per class.
  *
  * Without FILE it reads the training corpora (tuning.tsv, tuning-2.tsv,
- * tuning-3.tsv, tuning-4.tsv and the first two held-out corpora, each
+ * tuning-3.tsv, tuning-4.tsv, tuning-5.tsv and the first two held-out corpora, each
  * measured once and then trained on), a 10-fold cross-validation on all of
  * them that also chooses the learned part's thresholds, and each held-out
- * corpus separately (held-out-3, held-out-4, held-out-5: written separately,
+ * corpus separately (held-out-3 to held-out-6: written separately,
  * nothing tuned on them). The last line is the negative-class F1 per language
  * of held-out-4 and held-out-5 taken together (the hard replies of issue 19),
  * the figure the critic_only filter depends on. A malformed
@@ -44,6 +44,7 @@ const TRAINING = [
   { path: fixture('held-out-2.tsv'), heading: '(tuning: second held-out, measured once, then trained on)', fresh: true },
   { path: fixture('tuning-3.tsv'), heading: '(tuning: hard replies by writer T1, trained on; the lexicon was not edited for it)', fresh: true },
   { path: fixture('tuning-4.tsv'), heading: '(tuning: hard replies written by the engineer of issue 19, trained on; the lexicon was not edited for it)', fresh: true },
+  { path: fixture('tuning-5.tsv'), heading: '(tuning: direct Italian criticism and the cases around it, by writer T2, trained on; the lexicon was not edited for it)', fresh: true },
 ] as const;
 /** The four corpora before issue 19: the CV figure on them says whether direct criticism got worse. */
 const BEFORE_19 = new Set(['tuning.tsv', 'tuning-2.tsv', 'held-out.tsv', 'held-out-2.tsv'].map(fixture));
@@ -54,6 +55,7 @@ const HELD_OUT = [
   { path: fixture('held-out-3.tsv'), heading: '(held-out: mostly direct criticism; nothing was tuned on it)' },
   { path: fixture('held-out-4.tsv'), heading: '(held-out, issue 19: hard replies by writer H4; nothing was tuned on it)' },
   { path: fixture('held-out-5.tsv'), heading: '(held-out, issue 19: hard replies by writer H5; nothing was tuned on it)' },
+  { path: fixture('held-out-6.tsv'), heading: '(held-out, issue 19: direct and subtle criticism by writer H6; nothing was tuned on it)' },
 ] as const;
 /** The last line: held-out-4 and held-out-5 together, the hard replies the critic_only filter has to read. */
 const LAST_LINE_FROM = [fixture('held-out-4.tsv'), fixture('held-out-5.tsv')];

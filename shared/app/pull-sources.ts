@@ -22,9 +22,10 @@ export interface PullStop {
  * is a controller held here plus a plain timer, not `AbortSignal.any([...,
  * AbortSignal.timeout()])`: on Node 20 the composite holds the timeout signal
  * only weakly, and after a garbage collection the deadline never fires
- * (nodejs/node#57736).
+ * (nodejs/node#57736). `now` is the clock the deadline is read on (a
+ * simulation's virtual one); the timer then counts real milliseconds.
  */
-export function pullStopOf(req: RunReportRequest): PullStop {
+export function pullStopOf(req: RunReportRequest, now: () => number = Date.now): PullStop {
   if (!req.signal && !req.pullDeadline) return { signal: undefined, dispose: () => undefined };
   const controller = new AbortController();
   const cancel = req.signal;
@@ -33,7 +34,7 @@ export function pullStopOf(req: RunReportRequest): PullStop {
   if (cancel?.aborted) onCancel();
   else cancel?.addEventListener('abort', onCancel, { once: true });
   if (req.pullDeadline && !controller.signal.aborted) {
-    const ms = Math.max(0, req.pullDeadline.getTime() - Date.now());
+    const ms = Math.max(0, req.pullDeadline.getTime() - now());
     timer = setTimeout(() => controller.abort(new DOMException('the run reached its time limit', 'TimeoutError')), ms);
   }
   return {

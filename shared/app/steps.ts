@@ -45,6 +45,8 @@ export interface StepDeps extends RunReportDeps {
   maxRequestsPerStep?: number;
   /** The in-process Wait state of `runReport` (tests record the waits instead of sleeping). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The wall clock of the steps (a step's start, its deadline, maxPullHours), epoch ms; `Date.now` by default (a simulation passes its virtual clock). */
+  now?: () => number;
 }
 
 /** One firing as the steps see it: the contract's input resolved to a profile, plus in-process options. */
@@ -101,7 +103,7 @@ export type PullStepStatus = PullStepOutput;
  * most `budgetMs`, stages what each read and saves where it stopped.
  */
 export async function pullStep(firing: Firing, budgetMs: number, deps: StepDeps): Promise<PullStepStatus> {
-  const stepStart = Date.now();
+  const stepStart = (deps.now ?? Date.now)();
   const { profile } = firing;
   const log = deps.log ?? silent;
   const firings = firingsOf(deps);
@@ -132,6 +134,7 @@ export async function pullStep(firing: Firing, budgetMs: number, deps: StepDeps)
       holder: firing.holder,
       iteration: 0,
       startedAt: firing.startedAt ?? new Date(stepStart).toISOString(),
+      staging: randomUUID().replaceAll('-', '').slice(0, 12),
       sources: sources.map((s) => ({ sourceId: s.id, platform: s.platform, phase: 'in_progress', parts: [], requests: 0, items: 0 })),
     };
     return await continuePull(firing, budgetMs, deps, state, sources, stepStart);
@@ -148,6 +151,7 @@ async function continuePull(firing: Firing, budgetMs: number, deps: StepDeps, st
   const store = deps.store;
   const firings = firingsOf(deps);
   const ttl = stagingTtl(firing);
+  const now = deps.now ?? Date.now;
   let sources = known;
   if (known === undefined && !(await firings.renewClaim(profile.id, LEASE_KEY, state.holder, LEASE_SECONDS))) {
     throw new Error(`firing ${firing.firingKey} of profile ${profile.id} lost the profile's lease (it expired or another run took it); start the firing again`);
@@ -163,7 +167,7 @@ async function continuePull(firing: Firing, budgetMs: number, deps: StepDeps, st
     const budgetEnd = stepStart + budgetMs;
     const stepDeadline = Math.min(budgetEnd, firing.pullDeadline?.getTime() ?? Number.POSITIVE_INFINITY);
     const pullEnd = Date.parse(state.startedAt) + profile.policy.maxPullHours * 3_600_000;
-    const stop = pullStopOf({ profile, now: firing.now, dryRun: firing.dryRun, ...(firing.signal ? { signal: firing.signal } : {}), pullDeadline: new Date(Math.min(stepDeadline, pullEnd)) });
+    const stop = pullStopOf({ profile, now: firing.now, dryRun: firing.dryRun, ...(firing.signal ? { signal: firing.signal } : {}), pullDeadline: new Date(Math.min(stepDeadline, pullEnd)) }, now);
     try {
       await Promise.all(
         open.map(async (entry) => {
@@ -175,7 +179,7 @@ async function continuePull(firing: Firing, budgetMs: number, deps: StepDeps, st
           }
           const result = await pullSourceStep(source, entry, cursors.get(source.id), firing, deps, log, stop.signal, Math.min(stepDeadline, pullEnd) - stageReserveMs(budgetMs));
           if (firing.signal?.aborted) return;
-          await stage(firings, firing, entry, result, ttl);
+          await stage(firings, firing, state.staging, entry, result, ttl);
         }),
       );
     } finally {
@@ -183,7 +187,7 @@ async function continuePull(firing: Firing, budgetMs: number, deps: StepDeps, st
     }
     if (firing.signal?.aborted) throw new RunCancelledError();
     // Past maxPullHours (or the invocation's own deadline, for a firing in one Lambda run): report what there is.
-    const stopHere = Date.now() >= pullEnd || (firing.pullDeadline !== undefined && Date.now() >= firing.pullDeadline.getTime());
+    const stopHere = now() >= pullEnd || (firing.pullDeadline !== undefined && now() >= firing.pullDeadline.getTime());
     if (stopHere) for (const entry of state.sources) if (entry.phase === 'in_progress') entry.phase = 'partial';
   }
 
@@ -252,7 +256,7 @@ async function pullSourceStep(
   }
 }
 
-async function stage(firings: FiringStore, firing: Firing, entry: FiringSource, result: PullStepResult | { failed: string }, ttl: number): Promise<void> {
+async function stage(firings: FiringStore, firing: Firing, staging: string | undefined, entry: FiringSource, result: PullStepResult | { failed: string }, ttl: number): Promise<void> {
   if ('failed' in result) {
     entry.phase = 'failed';
     entry.problem = result.failed;
@@ -260,7 +264,7 @@ async function stage(firings: FiringStore, firing: Firing, entry: FiringSource, 
     return;
   }
   const pull: SourcePull = result.pull;
-  const chunks = await firings.putPart(firing.profile.id, firing.firingKey, entry.sourceId, entry.parts.length, pull, ttl);
+  const chunks = await firings.putPart(firing.profile.id, firing.firingKey, entry.sourceId, entry.parts.length, pull, ttl, staging);
   entry.parts.push(chunks);
   entry.requests += pull.requests;
   entry.items += pull.contacts.length + pull.interactions.length;
@@ -345,7 +349,7 @@ export async function reportStep(firing: Firing, deps: StepDeps): Promise<RunRep
     }
     const outcomes: PullOutcome[] = [];
     for (const entry of state.sources) {
-      const parts = entry.parts.length > 0 ? await firings.loadParts(profile.id, firing.firingKey, entry.sourceId, entry.parts) : [];
+      const parts = entry.parts.length > 0 ? await firings.loadParts(profile.id, firing.firingKey, entry.sourceId, entry.parts, state.staging) : [];
       outcomes.push(assemblePull(entry, parts, firing.now, profile.policy.maxPullHours));
     }
     for (const o of outcomes) {
@@ -366,12 +370,13 @@ export async function reportStep(firing: Firing, deps: StepDeps): Promise<RunRep
     );
     // A dry run is a preview: the same trigger may still run for real afterwards.
     if (firing.claimFiring && firing.dryRun) await store.releaseRun(profile.id, claimKey);
-    await firings.deleteFiring(profile.id, firing.firingKey).catch((err: unknown) => log.warn('could not delete the staged pulls (they expire by themselves)', { profile: profile.id, problem: err instanceof Error ? err.message : String(err) }));
+    // The staged parts are left to expire by TTL (free, where deleting them costs as much as writing them).
+    await firings.finishFiring(profile.id, firing.firingKey).catch((err: unknown) => log.warn('could not finish the firing (its state expires by itself)', { profile: profile.id, problem: err instanceof Error ? err.message : String(err) }));
     return result;
   } catch (err) {
     await releaseClaims(firing, deps, deliveredRunId !== undefined, deliveredRunId);
     // Delivered: the firing is over, its staged pulls are of no more use.
-    if (deliveredRunId !== undefined) await firings.deleteFiring(profile.id, firing.firingKey).catch(() => undefined);
+    if (deliveredRunId !== undefined) await firings.finishFiring(profile.id, firing.firingKey).catch(() => undefined);
     throw err;
   } finally {
     await store.releaseRun(profile.id, LEASE_KEY).catch(() => undefined);
@@ -414,7 +419,7 @@ export async function runFiring(firing: Firing, deps: StepDeps, options: RunFiri
   } catch (err) {
     // A first step that failed released its claims itself; a later one leaves them to this.
     if (claimed) await releaseClaims(firing, deps, false);
-    await firingsOf(deps).deleteFiring(firing.profile.id, firing.firingKey).catch(() => undefined);
+    await firingsOf(deps).finishFiring(firing.profile.id, firing.firingKey).catch(() => undefined);
     throw err;
   }
   return reportStep(firing, deps);

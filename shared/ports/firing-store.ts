@@ -31,18 +31,28 @@ export interface FiringState {
   iteration: number;
   /** Wall-clock start of the firing's first pull step (maxPullHours counts from it), ISO. */
   startedAt: string;
+  /**
+   * The key this firing stages its parts under, drawn when its state is made: a firing run again under the
+   * same key (after a dry run, after its state was finished) stages and reads under a new one, so it never
+   * reads the parts an earlier firing left to expire. Absent on a firing staged before it existed.
+   */
+  staging?: string;
   sources: FiringSource[];
 }
 
 export interface FiringStore {
   loadFiring(profileId: string, firingKey: string): Promise<FiringState | null>;
   saveFiring(profileId: string, state: FiringState, ttlSeconds: number): Promise<void>;
-  /** Stages what one step read of one source as part `seq`; returns how many items it took (each ≤ 400 KB). */
-  putPart(profileId: string, firingKey: string, sourceId: string, seq: number, pull: SourcePull, ttlSeconds: number): Promise<number>;
-  /** The staged parts of a source, in order; `chunks[i]` items make part i (others, left by a retried step, are ignored). */
-  loadParts(profileId: string, firingKey: string, sourceId: string, chunks: number[]): Promise<SourcePull[]>;
-  /** Deletes the firing's state and staged parts (after its report was stored). */
-  deleteFiring(profileId: string, firingKey: string): Promise<void>;
+  /** Stages what one step read of one source as part `seq` under `staging` (the state's); returns how many items it took (each ≤ 400 KB). */
+  putPart(profileId: string, firingKey: string, sourceId: string, seq: number, pull: SourcePull, ttlSeconds: number, staging?: string): Promise<number>;
+  /** The staged parts of a source under `staging`, in order; `chunks[i]` items make part i (others, left by a retried step, are ignored). */
+  loadParts(profileId: string, firingKey: string, sourceId: string, chunks: number[], staging?: string): Promise<SourcePull[]>;
+  /**
+   * Ends the firing (its report stored, or its pull failed): deletes its state, so the key may fire afresh.
+   * The staged parts are left to expire by TTL: deleting them would be billed as writing them again, TTL
+   * deletes for free, and no later firing reads them (each stages under a `staging` key of its own).
+   */
+  finishFiring(profileId: string, firingKey: string): Promise<void>;
   /**
    * Extends a run claim held by `holder`: false when the claim is gone, expired, done, or someone
    * else's. `adopt` marks a claim just made by `claimRun` (which names no holder) as the holder's.

@@ -1,9 +1,10 @@
 /**
  * The DynamoDB adapter of the `FiringStore` port, in the single table:
  *
- *   entity          pk                              sk                                 TTL
- *   firing state    P#<profile>#F#<firingKey>       state                              expiresAt
- *   staged part     P#<profile>#F#<firingKey>       part#<sourceId>#<seq>#<chunk>      expiresAt
+ *   entity          pk                              sk                                           TTL
+ *   firing state    P#<profile>#F#<firingKey>       state                                        expiresAt
+ *   staged part     P#<profile>#F#<firingKey>       part#<sourceId>#<staging>#<seq>#<chunk>      expiresAt
+ *   firing index    P#<profile>                     F#<firingKey>                                expiresAt
  *
  * A firing gets a partition of its own, so loading a profile never reads the
  * pages of a firing in progress, and the report step reads them back with one
@@ -11,6 +12,14 @@
  * JSON, split into chunks under DynamoDB's 400 KB item limit (a step reads
  * thousands of contacts; one item per contact would cost a write each).
  * Writes are PutItem, one per chunk: a few per step.
+ *
+ * A finished firing's parts are not deleted: a delete is billed as a write of
+ * the item's size (at a million followers, as much as staging them), while TTL
+ * deletes for free. They stay readable until TTL removes them (lazily, within
+ * days of `expiresAt`), so each firing stages under a `staging` key drawn with
+ * its state, and a firing run again under the same key reads only its own.
+ * The firing index in the profile partition (no profile query reads `F#`) is
+ * how forgetting a contact finds the parts of the profile's finished firings.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -26,12 +35,16 @@ type Item = Record<string, NativeAttributeValue>;
 /** Below DynamoDB's 400 KB item limit with room for the keys and attributes. */
 export const MAX_CHUNK_BYTES = 300_000;
 const STATE_SK = 'state';
+const INDEX_PREFIX = 'F#';
+/** A staging key: a few letters and digits, so it cannot reach into another key's parts. */
+const STAGING = /^[0-9a-z]{1,32}$/;
 
 const StoredFiringState = z.object({
   firingKey: z.string(),
   holder: z.string(),
   iteration: z.number().int().min(0),
   startedAt: z.string(),
+  staging: z.string().regex(STAGING).optional(),
   sources: z.array(
     z.object({
       sourceId: z.string(),
@@ -54,8 +67,12 @@ export interface DynamoFiringStoreOptions {
 
 export const firingPartition = (profileId: string, firingKey: string): string => `${keys.profile(profileId)}#F#${firingKey}`;
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
-const partPrefix = (sourceId: string): string => `part#${sourceId}#`;
-const partKey = (sourceId: string, seq: number, chunk: number): string => `${partPrefix(sourceId)}${pad(seq, 6)}#${pad(chunk, 4)}`;
+const partPrefix = (sourceId: string, staging: string | undefined): string => (staging === undefined ? `part#${sourceId}#` : `part#${sourceId}#${stagingKey(staging)}#`);
+const partKey = (sourceId: string, seq: number, chunk: number, staging: string | undefined): string => `${partPrefix(sourceId, staging)}${pad(seq, 6)}#${pad(chunk, 4)}`;
+function stagingKey(staging: string): string {
+  if (!STAGING.test(staging)) throw new Error(`a staging key is 1-32 lowercase letters or digits, not ${JSON.stringify(staging)}`);
+  return staging;
+}
 
 export class DynamoFiringStore implements FiringStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -80,28 +97,32 @@ export class DynamoFiringStore implements FiringStore {
   }
 
   async saveFiring(profileId: string, state: FiringState, ttlSeconds: number): Promise<void> {
-    const item: Item = { pk: firingPartition(profileId, state.firingKey), sk: STATE_SK, entity: 'firing', state: JSON.stringify(state), [TTL_ATTRIBUTE]: this.expiry(ttlSeconds) };
+    const expiresAt = this.expiry(ttlSeconds);
+    const item: Item = { pk: firingPartition(profileId, state.firingKey), sk: STATE_SK, entity: 'firing', state: JSON.stringify(state), [TTL_ATTRIBUTE]: expiresAt };
+    // The index outlives every part of the firing: each step writes its parts before it saves the state.
+    const index: Item = { pk: keys.profile(profileId), sk: `${INDEX_PREFIX}${state.firingKey}`, entity: 'firing-index', firingKey: state.firingKey, [TTL_ATTRIBUTE]: expiresAt };
     await this.send(`PutItem firing ${profileId}/${state.firingKey}`, () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: item })));
+    await this.send(`PutItem firing index ${profileId}/${state.firingKey}`, () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: index })));
   }
 
-  async putPart(profileId: string, firingKey: string, sourceId: string, seq: number, pull: SourcePull, ttlSeconds: number): Promise<number> {
+  async putPart(profileId: string, firingKey: string, sourceId: string, seq: number, pull: SourcePull, ttlSeconds: number, staging?: string): Promise<number> {
     const chunks = chunked(pull);
     const expiresAt = this.expiry(ttlSeconds);
     for (const [i, body] of chunks.entries()) {
-      const item: Item = { pk: firingPartition(profileId, firingKey), sk: partKey(sourceId, seq, i), entity: 'firing-part', body, [TTL_ATTRIBUTE]: expiresAt };
+      const item: Item = { pk: firingPartition(profileId, firingKey), sk: partKey(sourceId, seq, i, staging), entity: 'firing-part', body, [TTL_ATTRIBUTE]: expiresAt };
       await this.send(`PutItem part ${profileId}/${firingKey}/${sourceId}#${seq}`, () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: item })));
     }
     return chunks.length;
   }
 
-  async loadParts(profileId: string, firingKey: string, sourceId: string, chunks: number[]): Promise<SourcePull[]> {
-    const items = await this.query(firingPartition(profileId, firingKey), partPrefix(sourceId));
+  async loadParts(profileId: string, firingKey: string, sourceId: string, chunks: number[], staging?: string): Promise<SourcePull[]> {
+    const items = await this.query(firingPartition(profileId, firingKey), partPrefix(sourceId, staging));
     const bySk = new Map(items.map((item) => [String(item['sk']), item]));
     const parts: SourcePull[] = [];
     for (const [seq, count] of chunks.entries()) {
       const pieces: SourcePull[] = [];
       for (let chunk = 0; chunk < count; chunk++) {
-        const item = bySk.get(partKey(sourceId, seq, chunk));
+        const item = bySk.get(partKey(sourceId, seq, chunk, staging));
         if (item === undefined) throw new Error(`staged part ${seq}.${chunk} of ${sourceId} in firing ${firingKey} is missing (expired?)`);
         const body = item['body'] as Uint8Array;
         const parsed = SourcePull.safeParse(JSON.parse(gunzipSync(body).toString('utf8')));
@@ -114,11 +135,29 @@ export class DynamoFiringStore implements FiringStore {
     return parts;
   }
 
-  async deleteFiring(profileId: string, firingKey: string): Promise<void> {
+  async finishFiring(profileId: string, firingKey: string): Promise<void> {
     const pk = firingPartition(profileId, firingKey);
-    for (const item of await this.query(pk, undefined, ['pk', 'sk'])) {
-      await this.send(`DeleteItem ${pk}`, () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: item['sk'] } })));
+    await this.send(`DeleteItem ${pk}`, () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: STATE_SK } })));
+  }
+
+  /**
+   * Deletes what the profile's finished firings staged and left to expire (for forgetting a contact: the
+   * parts hold every contact a pull read). A firing still in progress keeps its parts: its report needs them,
+   * and it stores what it read anyway. Returns how many items were deleted.
+   */
+  async deleteFinishedStaging(profileId: string): Promise<number> {
+    let deleted = 0;
+    for (const index of await this.query(keys.profile(profileId), INDEX_PREFIX, ['sk', 'firingKey'])) {
+      const firingKey = String(index['firingKey']);
+      const pk = firingPartition(profileId, firingKey);
+      const items = await this.query(pk, undefined, ['sk']);
+      if (items.some((item) => item['sk'] === STATE_SK)) continue;
+      for (const key of [...items.map((item) => ({ pk, sk: item['sk'] })), { pk: keys.profile(profileId), sk: index['sk'] }]) {
+        await this.send(`DeleteItem ${key.pk}`, () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: key })));
+        deleted += 1;
+      }
     }
+    return deleted;
   }
 
   async renewClaim(profileId: string, runKey: string, holder: string, ttlSeconds: number, options: { adopt?: boolean } = {}): Promise<boolean> {

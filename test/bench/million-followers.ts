@@ -211,7 +211,7 @@ const pullEnded = clock.now();
 clearInterval(sampler);
 const pullCapacity = meter.totals();
 
-// ---- what the report step does with the staged parts: read them back (one consistent query per source), then delete them ----
+// ---- what the report step does with the staged parts: read them back (one consistent query per source), then finish the firing (its state deleted, the parts left to TTL) ----
 // Read with Select COUNT: the same read units as reading the items (DynamoDB charges what it reads, not what it returns),
 // without holding a million contacts in a process limited to the pull function's heap.
 let countStart: Record<string, AttributeValue> | undefined;
@@ -231,7 +231,7 @@ do {
   countStart = page.LastEvaluatedKey;
 } while (countStart !== undefined);
 const afterRead = meter.totals();
-await store.firingStore().deleteFiring(profile.id, firing.firingKey);
+await store.firingStore().finishFiring(profile.id, firing.firingKey);
 const afterDelete = meter.totals();
 
 // ---- the report step's own reads and writes of the profile, measured on a sample of stored contacts and scaled ----

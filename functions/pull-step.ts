@@ -1,7 +1,8 @@
 /**
  * The Step Functions "Pull" task: one bounded pull pass of a firing. Module
  * scope holds what lives for the execution environment; the step itself is
- * shared/app/steps.ts (the CLI runs the same one in-process).
+ * shared/app/steps.ts (the CLI runs the same one in-process). It imports no
+ * report code of its own (see functions/handler/pull-deps-from-env.ts).
  */
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +11,8 @@ import type { PullStepOutput } from '../shared/app/step-contract.ts';
 import { pullStep } from '../shared/app/steps.ts';
 import { createLogger, toLog } from '../shared/logging/logger.ts';
 import { buildSources } from '../shared/sources/build-sources.ts';
-import { ProfileBusyError, type JobDeps } from './handler/create-handler.ts';
-import { depsFromEnv } from './handler/deps-from-env.ts';
+import { ProfileBusyError } from './handler/profile-busy.ts';
+import { pullDepsFromEnv, type PullDeps } from './handler/pull-deps-from-env.ts';
 import { firingFromEvent, once } from './steps/step-event.ts';
 
 /** Kept back from the invocation's remaining time to stage what was read and save the cursors. */
@@ -21,7 +22,7 @@ const MIN_BUDGET_MS = 10_000;
 
 export type PullStepHandler = (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<PullStepOutput & { outcome?: 'duplicate' }>;
 
-export function createPullStepHandler(provide: () => Promise<JobDeps>, fallbackBudgetMs = 5 * 60_000): PullStepHandler {
+export function createPullStepHandler(provide: () => Promise<PullDeps>, fallbackBudgetMs = 5 * 60_000): PullStepHandler {
   const depsOnce = once(provide);
   return async (event, context) => {
     const d = await depsOnce();
@@ -52,4 +53,5 @@ const logger = createLogger();
 // In the bundle this is /var/task, where the stack also puts the config file.
 const bundleDir = dirname(fileURLToPath(import.meta.url));
 
-export const handler: PullStepHandler = createPullStepHandler(() => depsFromEnv(process.env, bundleDir, logger));
+// Only what a pull uses: no mailer, classifiers or decision page (and none of their code in this bundle).
+export const handler: PullStepHandler = createPullStepHandler(() => pullDepsFromEnv(process.env, bundleDir, logger));

@@ -9,9 +9,10 @@ import { SCHEDULE_EVENT_SOURCE } from '../shared/app/env.ts';
 import { reportStep } from '../shared/app/steps.ts';
 import { createLogger, toLog } from '../shared/logging/logger.ts';
 import { buildSources } from '../shared/sources/build-sources.ts';
-import { ProfileBusyError, type JobDeps } from './handler/create-handler.ts';
+import type { JobDeps } from './handler/create-handler.ts';
 import { depsFromEnv } from './handler/deps-from-env.ts';
 import type { JobEvent } from './handler/event.ts';
+import { ProfileBusyError } from './handler/profile-busy.ts';
 import { toSummary, type RunSummary } from './handler/summary.ts';
 import { firingFromEvent, once } from './steps/step-event.ts';
 

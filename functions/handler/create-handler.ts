@@ -13,7 +13,11 @@ import type { RunClassifiers } from '../../shared/classify/build-classifiers.ts'
 import type { DecisionPageDeps } from '../../shared/decide/report-parts.ts';
 import { buildSources, type ExportsBucketDeps } from '../../shared/sources/build-sources.ts';
 import { InvalidEventError, parseJobEvent, type JobEvent } from './event.ts';
+import { ProfileBusyError } from './profile-busy.ts';
 import { toSummary, type RunSummary } from './summary.ts';
+
+// In its own module so the pull step can throw it without loading the report (runReport) into its bundle.
+export { ProfileBusyError } from './profile-busy.ts';
 
 /** Everything a run needs, built once per execution environment. */
 export interface JobDeps {
@@ -124,13 +128,6 @@ export function runKeyOf(job: JobEvent, now: Date, requestId: string | undefined
   return `manual:${job.profile}:${job.now !== undefined ? now.toISOString() : (requestId ?? randomUUID())}`;
 }
 
-/** A scheduled firing met another run of its profile (or itself, still running or killed): retried, never dropped. */
-export class ProfileBusyError extends Error {
-  override readonly name = 'ProfileBusyError';
-  constructor(profileId: string, runKey: string) {
-    super(`profile ${profileId} is busy with another run; firing ${runKey} fails so that it is retried`);
-  }
-}
 
 /** Time kept back from the Lambda timeout for storing and delivering after the pulls. */
 export const STORE_AND_DELIVER_RESERVE_MS = 90_000;

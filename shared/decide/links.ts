@@ -6,7 +6,7 @@
  */
 import type { DecisionLinks } from '../report/decision-links.ts';
 import type { Keyring } from './keyring.ts';
-import { LINK_TTL_SECONDS, MAX_KEYS_PER_TOKEN, signableKey, signToken } from './token.ts';
+import { LINK_TTL_SECONDS, MAX_KEYS_PER_TOKEN, signableKey, signableReply, signToken } from './token.ts';
 
 export function decisionLinks(options: { baseUrl: string; keyring: Keyring; profileId: string; now: Date; ttlSeconds?: number }): DecisionLinks {
   const base = new URL(options.baseUrl);
@@ -17,6 +17,14 @@ export function decisionLinks(options: { baseUrl: string; keyring: Keyring; prof
     canLink: (key) => signableKey(key),
     linkFor(action, keys) {
       const { token } = signToken({ profile: options.profileId, keys: keys.slice(0, MAX_KEYS_PER_TOKEN), action, now: options.now, ttlSeconds }, options.keyring);
+      const url = new URL(base.href);
+      url.searchParams.set('t', token);
+      return url.href;
+    },
+    labelLinkFor(label, contactKey, reply) {
+      if (!signableKey(contactKey) || !signableReply(reply)) return null;
+      const action = label === 'not_criticism' ? 'label_not_criticism' : 'label_criticism';
+      const { token } = signToken({ profile: options.profileId, keys: [contactKey], action, reply, now: options.now, ttlSeconds }, options.keyring);
       const url = new URL(base.href);
       url.searchParams.set('t', token);
       return url.href;

@@ -22,4 +22,9 @@ export interface DecisionLinks {
   canLink(key: string): boolean;
   /** A URL for the page that confirms `action` on these contacts: at most `maxKeysPerLink`, each one `canLink`. */
   linkFor(action: LinkAction, keys: readonly string[]): string;
+  /**
+   * A URL for the page that labels one quoted reply of this contact ("this is not criticism" /
+   * "this is criticism"); null when no link can name it. Absent: the email has no label links.
+   */
+  labelLinkFor?(label: 'not_criticism' | 'criticism', contactKey: string, reply: { interactionId: string; at: string }): string | null;
 }

@@ -35,11 +35,20 @@ export function decisionRowLinks(report: ReportJson, links: DecisionLinks | unde
     const href = links && keys.every((k) => links.canLink(k)) ? safeHttpUrl(links.linkFor(action, keys)) : null;
     return href === null ? [] : [{ label, href }];
   };
+  // Beside a quote whose reply the evidence names: "this is not criticism" under a criticism, "this is criticism" under a supporter's reply.
+  const labelLink = (r: RowView): LinkView | null => {
+    if (links?.labelLinkFor === undefined || r.quote === null || r.quoteReply === undefined || !links.canLink(r.key)) return null;
+    const href = safeHttpUrl(links.labelLinkFor(r.quoteReply.label, r.key, r.quoteReply) ?? undefined);
+    return href === null ? null : { label: r.quoteReply.label === 'not_criticism' ? labels.notCriticism : labels.criticism, href };
+  };
   return {
     rows(section, rows) {
       const actions = ROW_ACTIONS[section];
-      if (links === undefined || actions === undefined) return rows;
-      return rows.map((r) => ({ ...r, actions: actions.flatMap((a) => link(labels[a], a, [r.key])) }));
+      if (links === undefined) return rows;
+      return rows.map((r) => {
+        const quoteLink = labelLink(r);
+        return { ...r, ...(actions !== undefined ? { actions: actions.flatMap((a) => link(labels[a], a, [r.key])) } : {}), ...(quoteLink !== null ? { quoteLink } : {}) };
+      });
     },
     bulk(keys, total) {
       if (links === undefined || keys.length === 0) return null;
@@ -55,7 +64,7 @@ export function decisionRowLinks(report: ReportJson, links: DecisionLinks | unde
  * (the size budget can leave none).
  */
 export function linksWarning(report: ReportJson, links: DecisionLinks | undefined, sections: readonly SectionView[], f: Formatter): string | null {
-  const linked = sections.some((s) => s.groups.some((g) => Boolean(g.bulk) || g.rows.some((r) => (r.actions?.length ?? 0) > 0)));
+  const linked = sections.some((s) => s.groups.some((g) => Boolean(g.bulk) || g.rows.some((r) => (r.actions?.length ?? 0) > 0 || r.quoteLink !== undefined)));
   if (links === undefined || !linked) return null;
   const expires = links.expiresAt.toISOString();
   return messagesFor(report.meta.locale).linksWarning({ days: daysBetween(report.meta.generatedAt, expires), until: f.date(expires) });

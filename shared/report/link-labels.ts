@@ -8,6 +8,9 @@ export interface LinkLabels {
   snooze: string;
   unfollow: string;
   follow_back: string;
+  /** Beside a quoted criticism, and beside a top supporter's quoted reply. */
+  notCriticism: string;
+  criticism: string;
   /** The bulk link of an unfollow group: every member shown, or only the first `shown` of `total`. */
   unfollowGroup(shown: number, total: number): string;
   decidedTitle: string;
@@ -19,6 +22,8 @@ const enLinks: LinkLabels = {
   snooze: 'Snooze 90 days',
   unfollow: 'Unfollow',
   follow_back: 'Follow back',
+  notCriticism: 'This is not criticism',
+  criticism: 'This is criticism',
   unfollowGroup: (shown, total) => (shown === total ? `Unfollow all ${total} in this group` : `Unfollow the ${shown} shown`),
   decidedTitle: 'What you decided since the last report',
   decided: ({ who, decision, until, at }) =>
@@ -30,6 +35,8 @@ const itLinks: LinkLabels = {
   snooze: 'Rimanda 90 giorni',
   unfollow: 'Smetti di seguire',
   follow_back: 'Segui',
+  notCriticism: 'Non è una critica',
+  criticism: 'È una critica',
   unfollowGroup: (shown, total) => (shown === total ? `Smetti di seguire tutti i ${total} del gruppo` : `Smetti di seguire i ${shown} mostrati`),
   decidedTitle: 'Cosa hai deciso dall\'ultimo report',
   decided: ({ who, decision, until, at }) =>

@@ -188,8 +188,10 @@ export function rowHtml(r: RowView): string {
     // The sentences that explain the reasons read darker than the figures under them.
     ...why(r),
   ];
+  // The label link sits under the quote it is about, upright (the quote is italic), before the row's decisions.
+  const label = r.quote && r.quoteLink ? `<div style="font-style:normal;font-size:12px;margin:2px 0 0 0;">${rowLink(r.quoteLink)}</div>` : '';
   const quote = r.quote
-    ? `<div style="margin:4px 0 0 0;padding:4px 8px;border-left:3px solid #dadce0;font-style:italic;color:#3c4043;">“${e(r.quote)}”</div>`
+    ? `<div style="margin:4px 0 0 0;padding:4px 8px;border-left:3px solid #dadce0;font-style:italic;color:#3c4043;">“${e(r.quote)}”${label}</div>`
     : '';
   // Plain links, one colour set on the line: three bordered buttons per row cost ~450 bytes, and Gmail clips past ~102 KB.
   const actions = r.actions && r.actions.length > 0 ? `<div style="margin:4px 0 0 0;font-size:13px;">${r.actions.map(rowLink).join(' · ')}</div>` : '';

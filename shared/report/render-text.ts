@@ -121,6 +121,8 @@ function row(r: RowView): string[] {
   if (r.reasons) out.push(...wrap(r.reasons, WIDTH, indent));
   for (const fact of r.facts) out.push(...wrap(fact, WIDTH, `${indent}- `, `${indent}  `));
   if (r.quote) out.push(...wrap(`"${r.quote}"`, WIDTH, `${indent}> `));
+  // A URL is never wrapped; the label link follows its quote.
+  if (r.quote && r.quoteLink) out.push(`${indent}  ${r.quoteLink.label}: ${r.quoteLink.href}`);
   // A URL is never wrapped: a broken line would break the link.
   for (const a of r.actions ?? []) out.push(`${indent}${a.label}: ${a.href}`);
   return out;

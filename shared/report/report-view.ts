@@ -38,10 +38,24 @@ export interface RowView {
   facts: string[];
   /** How many of the first facts are the sentences that explain the reasons (the rest: the window's figures, a stale note). */
   because?: number;
-  /** An example of what they wrote (critical reply), already shortened. */
+  /** An example of what they wrote (a critical reply, or a top supporter's latest), already shortened. */
   quote: string | null;
+  /**
+   * The quoted reply, when the evidence names it: the label the owner can give it from the email
+   * ("this is not criticism" under a criticism, "this is criticism" under a supporter's reply).
+   */
+  quoteReply?: QuotedReply;
+  /** The signed link that labels `quoteReply`, shown beside the quote (decision-view.ts). */
+  quoteLink?: LinkView;
   /** Signed decision links (keep, snooze, unfollow / follow back), when the profile has a decision page. */
   actions?: LinkView[];
+}
+
+/** A quoted reply the owner can label: which one (its id and instant on the contact's source) and which way. */
+export interface QuotedReply {
+  label: 'not_criticism' | 'criticism';
+  interactionId: string;
+  at: string;
 }
 
 /** A link the owner clicks to decide: a validated http(s) URL. */
@@ -195,6 +209,8 @@ const QUOTE_CHARS = 280;
 const NAME_CHARS = 120;
 /** Evidence keys that hold something the contact wrote (and the id of that reply): shown as a quote, not as a fact. */
 const QUOTE_KEY = /^(example|exampleReply|quote|text|exampleId)$/;
+/** Of those, the ones holding the words themselves. */
+const QUOTE_TEXT_KEY = /^(example|exampleReply|quote|text)$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const KINDS: InteractionKind[] = ['like', 'repost', 'reply', 'quote', 'mention', 'follow'];
 /** Evidence keys naming the kinds a judgement rests on: said once per row (judgedOn), not per reason. */
@@ -537,7 +553,7 @@ function rowView(c: ReportContact, m: Messages, f: Formatter, days: number): Row
     reasons: c.reasons.map((r) => m.reasons[r]).join(' · '),
     facts,
     because: because.length,
-    quote: exampleQuote(c),
+    ...exampleQuote(c),
   };
 }
 
@@ -750,13 +766,20 @@ function languageName(code: string, locale: string): string {
   }
 }
 
-function exampleQuote(c: ReportContact): string | null {
+/** What the row quotes: the first reason's text, and which reply it is when its evidence names it (a label can then name it). */
+function exampleQuote(c: ReportContact): { quote: string | null; quoteReply?: QuotedReply } {
   for (const reason of REASON_CODES) {
-    for (const [key, value] of Object.entries(c.evidence[reason] ?? {})) {
-      if (QUOTE_KEY.test(key) && typeof value === 'string' && value.trim() !== '') return truncate(value, QUOTE_CHARS);
+    const facts: Record<string, unknown> = c.evidence[reason] ?? {};
+    for (const [key, value] of Object.entries(facts)) {
+      if (!QUOTE_TEXT_KEY.test(key) || typeof value !== 'string' || value.trim() === '') continue;
+      const quote = truncate(value, QUOTE_CHARS);
+      const id = facts['exampleId'];
+      const at = facts['exampleAt'];
+      const label = reason === 'critic_only' ? 'not_criticism' : reason === 'top_supporter' ? 'criticism' : null;
+      return label !== null && key === 'example' && typeof id === 'string' && id !== '' && typeof at === 'string' ? { quote, quoteReply: { label, interactionId: id, at } } : { quote };
     }
   }
-  return null;
+  return { quote: null };
 }
 
 function formatValue(key: string, value: string | number | boolean, m: Messages, f: Formatter): string {

@@ -120,7 +120,7 @@ export class FollowbackStack extends Stack {
     // Only the functions that pull read the exports (the report step works from the stored pulls); nobody here writes.
     this.exportsReadPolicies = [this.fn.readExports(this.exports), this.pullStep.readExports(this.exports)].filter((p): p is Policy => p !== undefined);
 
-    // Created with a recognisable placeholder; the owner puts the token afterwards (see the README).
+    // Created with a recognisable placeholder; the owner puts the token afterwards (followback secrets set; docs/deploying-and-costs.md).
     this.secrets = settings.secretNames.map(
       (secretName, i) =>
         new Secret(this, `Secret${i}`, {

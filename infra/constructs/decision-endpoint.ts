@@ -137,6 +137,6 @@ export function acknowledgeDecisionEndpointFindings(endpoint: DecisionEndpoint):
   Validations.of(endpoint.signingKeys).acknowledge({
     id: 'AwsSolutions-SMG4',
     reason:
-      'The signing keys are rotated by the owner with put-secret-value (add a new key, make it current, keep the old one listed for the 14-day link lifetime, then drop it; see the README): an automatic single-value rotation would invalidate every link already sent.',
+      'The signing keys are rotated by the owner with put-secret-value (add a new key, make it current, keep the old one listed for the 14-day link lifetime, then drop it; see docs/deciding-and-acting.md): an automatic single-value rotation would invalidate every link already sent.',
   });
 }

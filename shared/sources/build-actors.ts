@@ -1,7 +1,7 @@
 /**
  * The write adapter of a configured source, for confirmed actions: Mastodon and
  * Bluesky can act; file and demo sources cannot (undefined). Credentials are
- * the source's own (the token must carry write scope; see the README).
+ * the source's own (the token must carry write scope; see docs/deciding-and-acting.md).
  *
  * X is refused with its reason: since 2026-04-20 X's follow and unfollow endpoints
  * are Enterprise-only ("Following, Likes, and Quote-Posts via the API have been

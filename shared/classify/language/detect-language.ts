@@ -3,7 +3,7 @@
  * `out_of_audience`). Built on eld (Efficient Language Detector, pure
  * JavaScript, its n-gram tables bundled in the package: no download at run
  * time, no wasm, runs the same on Node 20 and 24). Chosen by measurement:
- * `npx tsx test/eval/compare-language-detectors.ts` (figures in the README).
+ * `npx tsx test/eval/compare-language-detectors.ts` (figures in docs/how-contacts-are-judged.md).
  *
  * A wrong language is much worse than `unknown`: it can put a contact outside
  * the audience. So the detector abstains whenever the text gives too little
@@ -105,8 +105,8 @@ function confidence(amount: TextAmount, margin: number): number {
 }
 
 /**
- * The shipped detector: eld's `small` tables (1.6 MB minified; see the README
- * for why not extrasmall or large). Imported on first use, so a run whose
+ * The shipped detector: eld's `small` tables (1.6 MB minified; see
+ * docs/how-contacts-are-judged.md for why not extrasmall or large). Imported on first use, so a run whose
  * profiles configure no audience languages never loads them.
  */
 export async function loadLanguageDetector(): Promise<LanguageDetector> {

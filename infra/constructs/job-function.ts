@@ -11,7 +11,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { BUNDLED_CONFIG_FILE, ENV } from '../../shared/app/env.ts';
 import type { Config } from '../../shared/config/schema.ts';
-import { BUNDLE, nodeOptions } from '../bundling.ts';
+import { BUNDLE, EXTERNAL_MODULES, nodeOptions, sideModuleCommands } from '../bundling.ts';
 import { foundationModelArn, foundationModelIdOf, inferenceProfileArn, isInferenceProfileId } from '../../shared/classify/bedrock/model-id.ts';
 import { bedrockModels, comprehendRegions } from '../stack-settings.ts';
 import type { ExportsBucket } from './exports-bucket.ts';
@@ -108,6 +108,7 @@ export class JobFunction extends NodejsFunction {
         sourcesContent: BUNDLE.sourcesContent,
         mainFields: [...BUNDLE.mainFields],
         bundleAwsSDK: BUNDLE.bundleAwsSdk,
+        externalModules: [...EXTERNAL_MODULES],
         banner: BUNDLE.banner,
         commandHooks: {
           beforeBundling: () => [],
@@ -116,6 +117,8 @@ export class JobFunction extends NodejsFunction {
           // the asset hash covers it, so a config change redeploys the function.
           afterBundling: (_inputDir: string, outputDir: string) => [
             `node -e "require('node:fs').copyFileSync(process.argv[1], process.argv[2])" ${JSON.stringify(configFile)} ${JSON.stringify(join(outputDir, BUNDLED_CONFIG_FILE))}`,
+            // What index.mjs leaves out (eld's language tables) beside it, loaded on first use.
+            ...sideModuleCommands(outputDir),
           ],
         },
       },

@@ -11,21 +11,32 @@
  * anyway, so the dates are taken from all of them, by the rule the source's
  * whole pull uses, and a stepped pull dates every follower a whole pull dates.
  */
+import { FOLLOW_CODE, InteractionLog } from '../domain/interaction-log.ts';
 import type { ApiNote, Completeness, Contact, Interaction, SourcePull } from '../domain/model.ts';
+import type { StagedPartHead, StagedParts } from '../domain/staged-parts.ts';
 import type { FiringSource } from '../ports/firing-store.ts';
-import type { PullOutcome } from './merge-pulls.ts';
+import type { ColumnarPull, PullOutcome } from './merge-pulls.ts';
 
 /** The problem a source unfinished at maxPullHours carries into the report. */
 export const maxPullHoursProblem = (hours: number): string =>
   `not finished within maxPullHours (${hours} h): what was read is used, nothing is concluded from what was not (no lost followers from this list); the next firing reads it again`;
 
-export function assemblePull(source: FiringSource, parts: SourcePull[], now: Date, maxPullHours: number): PullOutcome {
+/**
+ * The staged parts as the report step reads them back (StagedParts: the interactions already columns) give a
+ * pull whose interactions are that log; plain parts (tests, an in-process pull) give a plain pull.
+ */
+export function assemblePull(source: FiringSource, parts: StagedParts, now: Date, maxPullHours: number): PullOutcome<ColumnarPull>;
+export function assemblePull(source: FiringSource, parts: SourcePull[], now: Date, maxPullHours: number): PullOutcome<SourcePull>;
+export function assemblePull(source: FiringSource, parts: SourcePull[] | StagedParts, now: Date, maxPullHours: number): PullOutcome;
+export function assemblePull(source: FiringSource, input: SourcePull[] | StagedParts, now: Date, maxPullHours: number): PullOutcome {
+  const parts: readonly (SourcePull | StagedPartHead)[] = Array.isArray(input) ? input : input.parts;
   const last = parts.at(-1);
   if (last === undefined) {
     return { sourceId: source.sourceId, platform: source.platform, ok: false, problem: source.problem ?? 'no pull step reached this source' };
   }
-  const interactions = parts.flatMap((p) => p.interactions);
-  const contacts = withFollowerSince(mergeContacts(parts.flatMap((p) => p.contacts)), interactions, FOLLOW_DATE_RULE[source.platform]);
+  const interactions: Interaction[] | InteractionLog = Array.isArray(input) ? input.flatMap((p) => p.interactions) : input.interactions;
+  const since = followerSince(interactions, FOLLOW_DATE_RULE[source.platform]);
+  const contacts = withFollowerSince(mergeContacts(parts.flatMap((p) => p.contacts)), since);
   const problems = [...new Set(parts.flatMap((p) => p.problems))];
   // Only a finished read knows its completeness; one cut short is partial, whatever its parts said so far.
   const finished = source.phase === 'complete' || (source.phase === 'partial' && source.checkpoint === undefined);
@@ -36,13 +47,12 @@ export function assemblePull(source: FiringSource, parts: SourcePull[], now: Dat
   const observes = [...parts].reverse().find((p) => p.observes !== undefined)?.observes;
   const exportAge = [...parts].reverse().find((p) => p.exportAge !== undefined)?.exportAge;
   const api = apiNoteOf(parts);
-  const pull: SourcePull = {
+  const head = {
     sourceId: source.sourceId,
     platform: source.platform,
     takenAt: now.toISOString(),
     owner: last.owner,
     contacts,
-    interactions,
     contactsCompleteness: cut(last.contactsCompleteness),
     interactionsCompleteness: cut(last.interactionsCompleteness),
     ...(historySince !== undefined ? { historySince } : {}),
@@ -53,7 +63,8 @@ export function assemblePull(source: FiringSource, parts: SourcePull[], now: Dat
     ...(exportAge !== undefined ? { exportAge } : {}),
     ...(api !== undefined ? { api } : {}),
   };
-  return { sourceId: source.sourceId, platform: source.platform, ok: true, pull };
+  const outcome = { sourceId: source.sourceId, platform: source.platform, ok: true as const };
+  return interactions instanceof InteractionLog ? { ...outcome, pull: { ...head, interactions } } : { ...outcome, pull: { ...head, interactions } };
 }
 
 /**
@@ -63,7 +74,7 @@ export function assemblePull(source: FiringSource, parts: SourcePull[], now: Dat
  * step replaces what an earlier one said); the skipped reads of every step;
  * and the read went well only if every step's did.
  */
-export function apiNoteOf(parts: readonly SourcePull[]): ApiNote | undefined {
+export function apiNoteOf(parts: readonly Pick<SourcePull, 'api'>[]): ApiNote | undefined {
   const notes = parts.flatMap((p) => (p.api !== undefined ? [p.api] : []));
   const last = notes.at(-1);
   if (last === undefined) return undefined;
@@ -112,15 +123,27 @@ function mergeContacts(all: Contact[]): Contact[] {
  */
 const FOLLOW_DATE_RULE: Readonly<Partial<Record<string, 'earliest' | 'latest'>>> = { bluesky: 'earliest', mastodon: 'latest' };
 
-/** Sets followerSince on every follower (and mutual) that a follow notification in any part dates. */
-function withFollowerSince(contacts: Contact[], interactions: readonly Interaction[], rule: 'earliest' | 'latest' | undefined): Contact[] {
-  if (rule === undefined) return contacts;
+/** The date each inbound follow notification in any part gives its follower, by the platform's rule (by contact id). */
+function followerSince(interactions: readonly Interaction[] | InteractionLog, rule: 'earliest' | 'latest' | undefined): Map<string, string> {
   const since = new Map<string, string>();
-  for (const i of interactions) {
-    if (i.kind !== 'follow' || i.direction !== 'inbound') continue;
-    const known = since.get(i.contactId);
-    if (known === undefined || (rule === 'earliest' ? i.at < known : i.at > known)) since.set(i.contactId, i.at);
+  if (rule === undefined) return since;
+  const date = (contactId: string, at: string): void => {
+    const known = since.get(contactId);
+    if (known === undefined || (rule === 'earliest' ? at < known : at > known)) since.set(contactId, at);
+  };
+  if (interactions instanceof InteractionLog) {
+    // The columns: only the follow rows' instants are read as text (as given, so compared as before).
+    for (let k = 0; k < interactions.length; k++) {
+      if (interactions.kindCodeAt(k) === FOLLOW_CODE && interactions.isInboundAt(k)) date(interactions.contactIdOfParty(interactions.partyAt(k)), interactions.atAt(k));
+    }
+  } else {
+    for (const i of interactions) if (i.kind === 'follow' && i.direction === 'inbound') date(i.contactId, i.at);
   }
+  return since;
+}
+
+/** Sets followerSince on every follower (and mutual) that a follow notification in any part dates. */
+function withFollowerSince(contacts: Contact[], since: ReadonlyMap<string, string>): Contact[] {
   if (since.size === 0) return contacts;
   return contacts.map((c) => {
     const at = since.get(c.id);

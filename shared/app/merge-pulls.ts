@@ -5,12 +5,20 @@
  * known contacts).
  */
 import type { SourceRunState, TrackedContact } from '../domain/analysis-types.ts';
-import { InteractionLog } from '../domain/interaction-log.ts';
+import { FOLLOW_CODE, InteractionLog } from '../domain/interaction-log.ts';
 import type { Completeness, Contact, Observability, SourcedInteraction, SourcePull } from '../domain/model.ts';
 import type { SourceState } from '../ports/store.ts';
 
-export type PullOutcome =
-  | { sourceId: string; platform: string; ok: true; pull: SourcePull }
+/**
+ * A pull whose interactions are columns: the report step's, read back from the staged parts
+ * (shared/domain/staged-parts.ts). A first import brings a million of them; as objects they did not fit
+ * a 1 GB function beside the rest of the run.
+ */
+export type ColumnarPull = Omit<SourcePull, 'interactions'> & { interactions: InteractionLog };
+export type AnyPull = SourcePull | ColumnarPull;
+
+export type PullOutcome<P extends AnyPull = AnyPull> =
+  | { sourceId: string; platform: string; ok: true; pull: P }
   | { sourceId: string; platform: string; ok: false; problem: string };
 
 export type { SourcedInteraction };
@@ -31,12 +39,13 @@ export interface MergeInput {
   declared?: ReadonlyMap<string, Observability>;
 }
 
-export interface MergeResult {
+export interface MergeResult<N extends readonly SourcedInteraction[] | InteractionLog = SourcedInteraction[] | InteractionLog> {
   current: TrackedContact[];
   removedContactKeys: string[];
   /** Contacts first seen in a partial list: analysed this run, stored only once a complete pull confirms them. */
   unstoredContactKeys: string[];
-  newInteractions: SourcedInteraction[];
+  /** In pull order; plain when every pull was plain, columns when any pull's interactions were columns. */
+  newInteractions: N;
   sourceRuns: SourceRunState[];
   sourceStates: SourceState[];
 }
@@ -45,6 +54,8 @@ export const contactKey = (sourceId: string, contactId: string): string => `${so
 
 const DAY = 86_400_000;
 
+export function mergePulls(input: MergeInput & { outcomes: PullOutcome<SourcePull>[] }): MergeResult<SourcedInteraction[]>;
+export function mergePulls(input: MergeInput): MergeResult;
 export function mergePulls(input: MergeInput): MergeResult {
   const nowMs = Date.parse(input.now);
   const retentionStart = nowMs - input.retentionDays * DAY;
@@ -54,7 +65,8 @@ export function mergePulls(input: MergeInput): MergeResult {
   const current: TrackedContact[] = [];
   const removedContactKeys: string[] = [];
   const unstoredContactKeys: string[] = [];
-  const newInteractions: SourcedInteraction[] = [];
+  const columnar = input.outcomes.some((o) => o.ok && o.pull.interactions instanceof InteractionLog);
+  const newInteractions: FreshRows = columnar ? new FreshLog() : new FreshArray();
   const sourceRuns: SourceRunState[] = [];
   const sourceStates: SourceState[] = [];
 
@@ -67,26 +79,43 @@ export function mergePulls(input: MergeInput): MergeResult {
     const observes = (outcome.ok ? outcome.pull.observes : undefined) ?? input.declared?.get(outcome.sourceId);
 
     // Interactions first: they feed the lifetime totals of the contacts below.
-    const fresh: SourcedInteraction[] = [];
+    const freshByContact = new Map<string, FreshTotals>();
     if (outcome.ok) {
       // Ids of this source's interactions taken so far: the pull's own strings, none built (a first pull
       // brings a million).
       const seenThisPull = new Set<string>();
-      for (const interaction of outcome.pull.interactions) {
-        const at = Date.parse(interaction.at);
-        // Expired ones would be deleted by TTL at once. Ones after the run's clock (a notification that
-        // arrived between the scheduled time and the pull) are stored: the cursor has moved past them,
-        // and the analysis of this run leaves them out by itself.
-        if (at < retentionStart) continue;
-        if (seenThisPull.has(interaction.id)) continue;
-        if (storedIds.size > 0 && storedIds.has(`${outcome.sourceId}\u0000${interaction.id}`)) continue;
-        seenThisPull.add(interaction.id);
-        fresh.push({ ...interaction, sourceId: outcome.sourceId });
+      // Expired ones would be deleted by TTL at once. Ones after the run's clock (a notification that
+      // arrived between the scheduled time and the pull) are stored: the cursor has moved past them,
+      // and the analysis of this run leaves them out by itself.
+      const isFresh = (id: string, atMs: number): boolean => {
+        if (atMs < retentionStart) return false;
+        if (seenThisPull.has(id)) return false;
+        if (storedIds.size > 0 && storedIds.has(`${outcome.sourceId}\u0000${id}`)) return false;
+        seenThisPull.add(id);
+        return true;
+      };
+      const pulled = outcome.pull.interactions;
+      if (pulled instanceof InteractionLog) {
+        // The columns: rows are chosen and counted, no interaction object is made.
+        const chosen = new Uint8Array(pulled.length);
+        let count = 0;
+        for (let k = 0; k < pulled.length; k++) {
+          if (!isFresh(pulled.idAt(k), pulled.atMsAt(k))) continue;
+          chosen[k] = 1;
+          count += 1;
+          totalsOf(freshByContact, pulled.contactIdOfParty(pulled.partyAt(k))).addRow(pulled, k);
+        }
+        if (count === pulled.length) newInteractions.addAll(pulled);
+        else for (let k = 0; k < pulled.length; k++) if (chosen[k] === 1) newInteractions.addRow(pulled, k);
+      } else {
+        for (const interaction of pulled) {
+          if (!isFresh(interaction.id, Date.parse(interaction.at))) continue;
+          const fresh = { ...interaction, sourceId: outcome.sourceId };
+          newInteractions.add(fresh);
+          totalsOf(freshByContact, interaction.contactId).add(fresh);
+        }
       }
     }
-    // Not push(...fresh): a million arguments overflow the call stack (a 100k-follower first pull).
-    for (const interaction of fresh) newInteractions.push(interaction);
-    const freshByContact = groupBy(fresh, (i) => i.contactId);
 
     const pulled = outcome.ok && contactsCompleteness !== 'failed' ? outcome.pull.contacts : [];
     const pulledIds = new Set(pulled.map((c) => c.id));
@@ -98,7 +127,7 @@ export function mergePulls(input: MergeInput): MergeResult {
       // its relations prove nothing, so the known relation stands until a complete pull.
       const named = withLastKnownName(pulledContact, previous);
       const contact = withLastKnownPost(!listComplete && previous ? { ...named, relation: previous.relation } : named, previous);
-      current.push(track(contact, previous, outcome.sourceId, outcome.platform, input.now, freshByContact.get(contact.id) ?? []));
+      current.push(track(contact, previous, outcome.sourceId, outcome.platform, input.now, freshByContact.get(contact.id)));
       // Someone first seen in a partial list is analysed but not stored yet, so the next
       // complete pull still finds them new (and reports the new follower).
       if (!listComplete && !previous) unstoredContactKeys.push(key);
@@ -109,7 +138,7 @@ export function mergePulls(input: MergeInput): MergeResult {
         removedContactKeys.push(contactKey(previous.sourceId, previous.id));
       } else {
         // Not in a partial or failed list: keep the last known state; absence proves nothing.
-        current.push(withLifetime(previous, freshByContact.get(previous.id) ?? []));
+        current.push(withLifetime(previous, freshByContact.get(previous.id)));
       }
     }
 
@@ -150,10 +179,10 @@ export function mergePulls(input: MergeInput): MergeResult {
     });
   }
 
-  return { current, removedContactKeys, unstoredContactKeys, newInteractions, sourceRuns, sourceStates };
+  return { current, removedContactKeys, unstoredContactKeys, newInteractions: newInteractions.result(), sourceRuns, sourceStates };
 }
 
-function track(contact: Contact, previous: TrackedContact | undefined, sourceId: string, platform: string, now: string, fresh: SourcedInteraction[]): TrackedContact {
+function track(contact: Contact, previous: TrackedContact | undefined, sourceId: string, platform: string, now: string, fresh: FreshTotals | undefined): TrackedContact {
   const isFollowing = contact.relation !== 'follower';
   const isFollower = contact.relation !== 'following';
   const wasFollowing = previous !== undefined && previous.relation !== 'follower';
@@ -203,22 +232,130 @@ function withLastKnownPost(contact: Contact, previous: TrackedContact | undefine
   return { ...contact, lastPostAt: previous.lastPostAt };
 }
 
-/** Adds newly stored interactions to the running totals that outlive the interaction TTL. */
-function withLifetime(contact: TrackedContact, fresh: SourcedInteraction[]): TrackedContact {
-  if (fresh.length === 0) return contact;
+/** Adds newly stored interactions (their totals) to the running totals that outlive the interaction TTL. */
+function withLifetime(contact: TrackedContact, fresh: FreshTotals | undefined): TrackedContact {
+  if (fresh === undefined) return contact;
   const lifetime = { inbound: 0, outbound: 0, ...contact.lifetime };
-  for (const i of fresh) {
+  lifetime.inbound += fresh.inbound;
+  lifetime.outbound += fresh.outbound;
+  const lastInboundAt = fresh.lastInboundAt();
+  const lastOutboundAt = fresh.lastOutboundAt();
+  if (lastInboundAt !== undefined) lifetime.lastInboundAt = latest(lifetime.lastInboundAt, lastInboundAt);
+  if (lastOutboundAt !== undefined) lifetime.lastOutboundAt = latest(lifetime.lastOutboundAt, lastOutboundAt);
+  return { ...contact, lifetime };
+}
+
+/**
+ * One contact's new interactions of this run, as the lifetime totals need them: counts by direction and
+ * the latest instant of each (the first of equal ones, as comparing one by one gave). A contact with only a
+ * follow among them still gets totals (of zero), as before.
+ */
+class FreshTotals {
+  inbound = 0;
+  outbound = 0;
+  #lastInbound: string | undefined;
+  #lastOutbound: string | undefined;
+  #log: InteractionLog | undefined;
+  #lastInboundRow = -1;
+  #lastOutboundRow = -1;
+
+  add(i: SourcedInteraction): void {
     // Following you is a relation, not engagement: it must not make a silent follower count as engaged.
-    if (i.kind === 'follow') continue;
+    if (i.kind === 'follow') return;
     if (i.direction === 'inbound') {
-      lifetime.inbound += 1;
-      lifetime.lastInboundAt = latest(lifetime.lastInboundAt, i.at);
+      this.inbound += 1;
+      this.#lastInbound = latest(this.#lastInbound, i.at);
     } else {
-      lifetime.outbound += 1;
-      lifetime.lastOutboundAt = latest(lifetime.lastOutboundAt, i.at);
+      this.outbound += 1;
+      this.#lastOutbound = latest(this.#lastOutbound, i.at);
     }
   }
-  return { ...contact, lifetime };
+
+  addRow(log: InteractionLog, k: number): void {
+    if (log.kindCodeAt(k) === FOLLOW_CODE) return;
+    this.#log = log;
+    const ms = log.atMsAt(k);
+    if (log.isInboundAt(k)) {
+      this.inbound += 1;
+      if (this.#lastInboundRow < 0 || ms > log.atMsAt(this.#lastInboundRow)) this.#lastInboundRow = k;
+    } else {
+      this.outbound += 1;
+      if (this.#lastOutboundRow < 0 || ms > log.atMsAt(this.#lastOutboundRow)) this.#lastOutboundRow = k;
+    }
+  }
+
+  lastInboundAt(): string | undefined {
+    return this.#lastInboundRow >= 0 ? this.#log?.atAt(this.#lastInboundRow) : this.#lastInbound;
+  }
+
+  lastOutboundAt(): string | undefined {
+    return this.#lastOutboundRow >= 0 ? this.#log?.atAt(this.#lastOutboundRow) : this.#lastOutbound;
+  }
+}
+
+function totalsOf(byContact: Map<string, FreshTotals>, contactId: string): FreshTotals {
+  let totals = byContact.get(contactId);
+  if (totals === undefined) byContact.set(contactId, (totals = new FreshTotals()));
+  return totals;
+}
+
+/** Where the run's new interactions go, in pull order. */
+interface FreshRows {
+  add(i: SourcedInteraction): void;
+  addRow(log: InteractionLog, k: number): void;
+  addAll(log: InteractionLog): void;
+  result(): SourcedInteraction[] | InteractionLog;
+}
+
+/** The run's new interactions as plain objects (every pull was plain). */
+class FreshArray implements FreshRows {
+  readonly #rows: SourcedInteraction[] = [];
+  add(i: SourcedInteraction): void {
+    this.#rows.push(i);
+  }
+  addRow(log: InteractionLog, k: number): void {
+    this.#rows.push(log.get(k));
+  }
+  addAll(log: InteractionLog): void {
+    for (let k = 0; k < log.length; k++) this.#rows.push(log.get(k));
+  }
+  result(): SourcedInteraction[] {
+    return this.#rows;
+  }
+}
+
+/**
+ * The run's new interactions as columns. A first import takes every pulled row: the pull's own log is
+ * used as it is (copied only if a second source adds to it), so a million rows are never held twice.
+ */
+class FreshLog implements FreshRows {
+  #log: InteractionLog | undefined;
+  #borrowed = false;
+  add(i: SourcedInteraction): void {
+    this.#own().push(i);
+  }
+  addRow(log: InteractionLog, k: number): void {
+    this.#own().pushRowOf(log, k);
+  }
+  addAll(log: InteractionLog): void {
+    if (this.#log === undefined) {
+      this.#log = log;
+      this.#borrowed = true;
+    } else this.#own().append(log);
+  }
+  result(): InteractionLog {
+    return this.#log ?? new InteractionLog();
+  }
+  #own(): InteractionLog {
+    if (this.#log === undefined) this.#log = new InteractionLog();
+    else if (this.#borrowed) {
+      const copy = new InteractionLog();
+      copy.append(this.#log);
+      this.#log = copy;
+      this.#borrowed = false;
+    }
+    return this.#log;
+  }
 }
 
 /**
@@ -233,23 +370,14 @@ function storedAmongPulled(stored: readonly SourcedInteraction[] | InteractionLo
     if (!outcome.ok || outcome.pull.interactions.length === 0) continue;
     let ids = wanted.get(outcome.sourceId);
     if (ids === undefined) wanted.set(outcome.sourceId, (ids = new Set()));
-    for (const interaction of outcome.pull.interactions) ids.add(interaction.id);
+    const pulled = outcome.pull.interactions;
+    if (pulled instanceof InteractionLog) for (let k = 0; k < pulled.length; k++) ids.add(pulled.idAt(k));
+    else for (const interaction of pulled) ids.add(interaction.id);
   }
   if (stored instanceof InteractionLog) return stored.idsAmong(wanted);
   const found = new Set<string>();
   for (const i of stored) if (wanted.get(i.sourceId)?.has(i.id) === true) found.add(`${i.sourceId}\u0000${i.id}`);
   return found;
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = map.get(k);
-    if (list) list.push(item);
-    else map.set(k, [item]);
-  }
-  return map;
 }
 
 function latest(a: string | undefined, b: string): string {

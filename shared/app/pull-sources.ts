@@ -68,7 +68,7 @@ export function knownContacts(store: ProfileStore, profileId: string, sourceId: 
   };
 }
 
-export async function pullOne(source: Source, cursor: string | undefined, req: RunReportRequest, deps: RunReportDeps, log: Log, signal: AbortSignal | undefined): Promise<PullOutcome> {
+export async function pullOne(source: Source, cursor: string | undefined, req: RunReportRequest, deps: RunReportDeps, log: Log, signal: AbortSignal | undefined): Promise<PullOutcome<SourcePull>> {
   try {
     const known = knownContacts(deps.store, req.profile.id, source.id);
     const pulling = source.pull({

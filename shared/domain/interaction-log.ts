@@ -97,6 +97,36 @@ export class InteractionLog implements Iterable<SourcedInteraction> {
     this.#length = k + 1;
   }
 
+  /**
+   * Adds row `k` of `other` as it is, column to column: no object is made and
+   * nothing is parsed again (the row was checked when `other` took it).
+   */
+  pushRowOf(other: InteractionLog, k: number): void {
+    if (!Number.isInteger(k) || k < 0 || k >= other.#length) throw new RangeError(`interaction log: no row ${k} (it has ${other.#length})`);
+    const row = this.#length;
+    if (row === this.#atMs.length) this.#reserve(row * 2);
+    const party = other.#party[k] ?? 0;
+    this.#ids.push(other.#ids[k] ?? '');
+    this.#party[row] = this.#partyOf(other.#partySource[party] ?? '', other.#partyContact[party] ?? '');
+    this.#kind[row] = other.#kind[k] ?? 0;
+    this.#inbound[row] = other.#inbound[k] ?? 0;
+    this.#atMs[row] = other.#atMs[k] ?? Number.NaN;
+    const atText = other.#atText.get(k);
+    if (atText !== undefined) this.#atText.set(row, atText);
+    const text = other.#text.get(k);
+    if (text !== undefined) this.#text.set(row, text);
+    const lang = other.#lang.get(k);
+    if (lang !== undefined) this.#lang.set(row, lang);
+    const postUrl = other.#postUrl.get(k);
+    if (postUrl !== undefined) this.#postUrl.set(row, postUrl);
+    this.#length = row + 1;
+  }
+
+  /** Adds every row of `other`, in order (the columns copied, no object made). */
+  append(other: InteractionLog): void {
+    this.#append(other);
+  }
+
   /** The party number of (sourceId, contactId), if any row has it. */
   partyOf(sourceId: string, contactId: string): number | undefined {
     return this.#parties.get(sourceId)?.get(contactId);
@@ -137,6 +167,9 @@ export class InteractionLog implements Iterable<SourcedInteraction> {
   }
   textAt(k: number): string | undefined {
     return this.#text.get(k);
+  }
+  postUrlAt(k: number): string | undefined {
+    return this.#postUrl.get(k);
   }
   langAt(k: number): string | undefined {
     return this.#lang.get(k);

@@ -6,6 +6,7 @@
  * abandoned firing leaves nothing behind.
  */
 import type { SourcePull } from '../domain/model.ts';
+import type { StagedParts } from '../domain/staged-parts.ts';
 
 export type FiringSourcePhase = 'in_progress' | 'complete' | 'partial' | 'failed';
 
@@ -45,8 +46,8 @@ export interface FiringStore {
   saveFiring(profileId: string, state: FiringState, ttlSeconds: number): Promise<void>;
   /** Stages what one step read of one source as part `seq` under `staging` (the state's); returns how many items it took (each ≤ 400 KB). */
   putPart(profileId: string, firingKey: string, sourceId: string, seq: number, pull: SourcePull, ttlSeconds: number, staging?: string): Promise<number>;
-  /** The staged parts of a source under `staging`, in order; `chunks[i]` items make part i (others, left by a retried step, are ignored). */
-  loadParts(profileId: string, firingKey: string, sourceId: string, chunks: number[], staging?: string): Promise<SourcePull[]>;
+  /** The staged parts of a source under `staging`, in order, their interactions as columns; `chunks[i]` items make part i (others, left by a retried step, are ignored). */
+  loadParts(profileId: string, firingKey: string, sourceId: string, chunks: number[], staging?: string): Promise<StagedParts>;
   /**
    * Ends the firing (its report stored, or its pull failed): deletes its state, so the key may fire afresh.
    * The staged parts are left to expire by TTL: deleting them would be billed as writing them again, TTL

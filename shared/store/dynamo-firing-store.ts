@@ -21,13 +21,15 @@
  * The firing index in the profile partition (no profile query reads `F#`) is
  * how forgetting a contact finds the parts of the profile's finished firings.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { SourcePull } from '../domain/model.ts';
 import type { FiringState, FiringStore } from '../ports/firing-store.ts';
 import { TTL_ATTRIBUTE, keys } from './table-schema.ts';
+import type { StagedParts } from '../domain/staged-parts.ts';
+import { readStagedParts } from './staged-columns.ts';
 import { dynamoFailure, sendToDynamo } from './dynamo-failure.ts';
 
 type Item = Record<string, NativeAttributeValue>;
@@ -115,24 +117,19 @@ export class DynamoFiringStore implements FiringStore {
     return chunks.length;
   }
 
-  async loadParts(profileId: string, firingKey: string, sourceId: string, chunks: number[], staging?: string): Promise<SourcePull[]> {
-    const items = await this.query(firingPartition(profileId, firingKey), partPrefix(sourceId, staging));
-    const bySk = new Map(items.map((item) => [String(item['sk']), item]));
-    const parts: SourcePull[] = [];
-    for (const [seq, count] of chunks.entries()) {
-      const pieces: SourcePull[] = [];
-      for (let chunk = 0; chunk < count; chunk++) {
+  async loadParts(profileId: string, firingKey: string, sourceId: string, chunks: number[], staging?: string): Promise<StagedParts> {
+    const bySk = new Map((await this.query(firingPartition(profileId, firingKey), partPrefix(sourceId, staging))).map((item) => [String(item['sk']), item]));
+    // Decoded chunk by chunk into columns (./staged-columns.ts), each body let go once read.
+    return readStagedParts(
+      sourceId,
+      chunks,
+      (seq, chunk) => {
         const item = bySk.get(partKey(sourceId, seq, chunk, staging));
-        if (item === undefined) throw new Error(`staged part ${seq}.${chunk} of ${sourceId} in firing ${firingKey} is missing (expired?)`);
-        const body = item['body'] as Uint8Array;
-        const parsed = SourcePull.safeParse(JSON.parse(gunzipSync(body).toString('utf8')));
-        if (!parsed.success) throw new Error(`staged part ${seq}.${chunk} of ${sourceId} in firing ${firingKey} is unreadable: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-        pieces.push(parsed.data);
-      }
-      const [first, ...rest] = pieces;
-      if (first) parts.push({ ...first, contacts: [first, ...rest].flatMap((p) => p.contacts), interactions: [first, ...rest].flatMap((p) => p.interactions) });
-    }
-    return parts;
+        bySk.delete(partKey(sourceId, seq, chunk, staging));
+        return item === undefined ? undefined : (item['body'] as Uint8Array);
+      },
+      (seq, chunk) => `staged part ${seq}.${chunk} of ${sourceId} in firing ${firingKey}`,
+    );
   }
 
   async finishFiring(profileId: string, firingKey: string): Promise<void> {

@@ -117,7 +117,7 @@ describe('merging a run into the stored history', () => {
         outcomes: [pull({ contacts: [contact('a', 'mutual')], interactions: [like('i1', 'a', '2026-11-20T00:00:00.000Z'), like('i2', 'a', '2026-11-24T00:00:00.000Z'), like('i2', 'a', '2026-11-24T00:00:00.000Z')] })],
       }),
     );
-    expect(result.newInteractions.map((i) => i.id)).toEqual(['i2']);
+    expect([...result.newInteractions].map((i) => i.id)).toEqual(['i2']);
     expect(result.current[0]?.lifetime).toEqual({ inbound: 4, outbound: 0, lastInboundAt: '2026-11-24T00:00:00.000Z' });
   });
 
@@ -128,7 +128,7 @@ describe('merging a run into the stored history', () => {
         outcomes: [pull({ contacts: [contact('a', 'mutual')], interactions: [like('future', 'a', '2026-12-01T00:00:00.000Z'), like('ancient', 'a', '2025-01-01T00:00:00.000Z'), like('ok', 'a', NOW)] })],
       }),
     );
-    expect(result.newInteractions.map((i) => i.id)).toEqual(['future', 'ok']);
+    expect([...result.newInteractions].map((i) => i.id)).toEqual(['future', 'ok']);
   });
 
   it('dates a follow it saw begin between two runs at this run, and remembers the first sighting', () => {

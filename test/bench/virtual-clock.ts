@@ -10,14 +10,11 @@
  * shows in the virtual clock, so a step's virtual duration is what the Lambda
  * would be billed for, and the hours of waiting cost seconds.
  *
- * `install()` makes `Date.now()` and `new Date()` read this clock process-wide:
- * the step loop (shared/app/steps.ts: the step's start, its deadline, maxPullHours),
- * the Mastodon source's budget checks and the stores' lease clocks call `Date.now()`
- * / `new Date()` directly and take no clock of their own. Install it before
- * anything is built; `uninstall()` restores the real Date.
+ * Nothing reads this clock unless it is handed over: the step loop takes it as
+ * `StepDeps.now`, the sources as their HTTP client's `now` (their budget
+ * checks and rate-limit waits read it too), the stores as their `clock`, the
+ * local servers as their `now`. `Date` itself is left alone.
  */
-
-const RealDate = globalThis.Date;
 
 export class VirtualClock {
   #offset: number;
@@ -25,13 +22,12 @@ export class VirtualClock {
   skippedMs = 0;
   /** Total modelled latency added (ms). */
   latencyMs = 0;
-  #installed = false;
 
   constructor(start: number) {
-    this.#offset = start - RealDate.now();
+    this.#offset = start - Date.now();
   }
 
-  readonly now = (): number => RealDate.now() + this.#offset;
+  readonly now = (): number => Date.now() + this.#offset;
 
   /** A wait that costs no real time: the clock jumps, then the caller goes on (after a turn of the event loop). */
   readonly sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
@@ -61,27 +57,5 @@ export class VirtualClock {
       this.advanceTo(started + latencyMs);
       return response;
     };
-  }
-
-  install(): void {
-    if (this.#installed) return;
-    const clock = this;
-    class VirtualDate extends RealDate {
-      constructor(...args: unknown[]) {
-        if (args.length === 0) super(clock.now());
-        else super(...(args as [string | number | Date]));
-      }
-      static override now(): number {
-        return clock.now();
-      }
-    }
-    globalThis.Date = VirtualDate as DateConstructor;
-    this.#installed = true;
-  }
-
-  uninstall(): void {
-    if (!this.#installed) return;
-    globalThis.Date = RealDate;
-    this.#installed = false;
   }
 }

@@ -58,6 +58,11 @@ export class BlueskySource implements Source {
     this.id = options.id;
   }
 
+  /** The clock budget checks and rate-limit waits are read on: the HTTP client's (tests and simulations inject one). */
+  private clockNow(): number {
+    return (this.options.http?.now ?? Date.now)();
+  }
+
   /**
    * The session store key of this source. The store is shared by every profile,
    * and two profiles may give their sources the same id: the handle keeps two
@@ -231,7 +236,7 @@ export class BlueskySource implements Source {
     const blockedLong = (): boolean => {
       if (!budget) return false;
       const until = blocked();
-      if (until !== undefined && until - Date.now() > inStepWaitMs) {
+      if (until !== undefined && until - this.clockNow() > inStepWaitMs) {
         waitUntil = Math.max(waitUntil ?? 0, until);
         return true;
       }
@@ -241,7 +246,7 @@ export class BlueskySource implements Source {
       pause: (): boolean => {
         if (!budget || signal?.aborted) return false;
         if (blockedLong()) return true;
-        if (Date.now() >= budget.deadline) return true;
+        if (this.clockNow() >= budget.deadline) return true;
         if (budget.maxRequests !== undefined && started >= budget.maxRequests) return true;
         started++;
         return false;
@@ -313,7 +318,7 @@ export class BlueskySource implements Source {
     if (read.finished || !budget || signal?.aborted) return { pull };
     const checkpoint = JSON.stringify(state);
     if (checkpoint.length > MAX_CHECKPOINT_CHARS) throw new Error(`the Bluesky checkpoint grew to ${checkpoint.length} characters, over ${MAX_CHECKPOINT_CHARS}`);
-    return { pull, checkpoint, ...(waitUntil !== undefined ? { waitMs: Math.max(0, waitUntil - Date.now()) } : {}) };
+    return { pull, checkpoint, ...(waitUntil !== undefined ? { waitMs: Math.max(0, waitUntil - this.clockNow()) } : {}) };
   }
 
   /**

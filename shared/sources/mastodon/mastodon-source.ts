@@ -66,6 +66,11 @@ export class MastodonSource implements Source {
     this.origin = url.origin;
   }
 
+  /** The clock budget checks and rate-limit waits are read on: the HTTP client's (tests and simulations inject one). */
+  private clockNow(): number {
+    return (this.options.http?.now ?? Date.now)();
+  }
+
   async pull(ctx: PullContext): Promise<SourcePull> {
     const { checkpoint: _checkpoint, budget: _budget, ...whole } = ctx;
     return (await this.pullStep(whole)).pull;
@@ -128,11 +133,11 @@ export class MastodonSource implements Source {
       if (!budget) return false;
       if (signal.aborted) return false;
       const blocked = http.blockedUntil();
-      if (blocked !== undefined && blocked - Date.now() > inStepWaitMs) {
+      if (blocked !== undefined && blocked - this.clockNow() > inStepWaitMs) {
         waitUntil = Math.max(waitUntil ?? 0, blocked);
         return true;
       }
-      if (Date.now() >= budget.deadline) return true;
+      if (this.clockNow() >= budget.deadline) return true;
       if (budget.maxRequests !== undefined && started.requests >= budget.maxRequests) return true;
       started.requests++;
       return false;
@@ -186,7 +191,7 @@ export class MastodonSource implements Source {
     if (finished || !budget || ctx.signal?.aborted) return { pull };
     // Not finished: what this step read, and where the next step goes on from (problems so far travel in the checkpoint).
     const next: MastodonCheckpoint = { ...step, walks };
-    return { pull, checkpoint: JSON.stringify(next), ...(waitUntil !== undefined ? { waitMs: Math.max(0, waitUntil - Date.now()) } : {}) };
+    return { pull, checkpoint: JSON.stringify(next), ...(waitUntil !== undefined ? { waitMs: Math.max(0, waitUntil - this.clockNow()) } : {}) };
   }
 
   /**

@@ -31,7 +31,7 @@ export function apiNotes(sources: readonly SourceConfig[], outcomes: readonly Pu
       ...(note.monthSpentUsd !== undefined ? { monthSpentUsd: note.monthSpentUsd } : {}),
       ...(note.maxSpendUsd !== undefined ? { maxSpendUsd: note.maxSpendUsd } : {}),
       ...(note.maxSpendUsdPerMonth !== undefined ? { maxSpendUsdPerMonth: note.maxSpendUsdPerMonth } : {}),
-      skipped: [...note.skipped],
+      skipped: note.skipped.map((x) => (typeof x === 'string' ? x : { ...x })),
       ...(note.token !== undefined ? { token: { ...note.token } } : {}),
       ...(api !== undefined
         ? {

@@ -159,6 +159,22 @@ export type TokenProblem = z.infer<typeof TokenProblem>;
 export const ApiNetwork = z.enum(['instagram', 'threads', 'facebook', 'x']);
 export type ApiNetwork = z.infer<typeof ApiNetwork>;
 
+/**
+ * A read the X reader left out to stay within a budget: what was not read and which cap stopped it
+ * (`run`: this run's; `month`: the month's; `month_used_up`: nothing of the month's is left). The
+ * report words it in its own language (shared/report/i18n.ts, `skippedRead`).
+ */
+export const SkippedRead = z
+  .object({
+    what: z.enum(['everything', 'mentions', 'mentions_rest', 'newest_posts', 'some_newest_posts', 'likers', 'reposters', 'followers', 'followers_rest', 'following', 'following_rest']),
+    /** likers, reposters: of how many of your older posts. */
+    posts: z.number().int().positive().optional(),
+    /** `retry`: a connection broke, and reading it again would have gone past the budget. */
+    cap: z.enum(['run', 'month', 'month_used_up', 'retry']).optional(),
+  })
+  .strict();
+export type SkippedRead = z.infer<typeof SkippedRead>;
+
 /** How a source's API read went this run. */
 export const ApiNote = z
   .object({
@@ -170,8 +186,8 @@ export const ApiNote = z
     monthSpentUsd: z.number().nonnegative().optional(),
     maxSpendUsd: z.number().nonnegative().optional(),
     maxSpendUsdPerMonth: z.number().nonnegative().optional(),
-    /** What the run did not read to stay within the budget (plain phrases: "who liked 12 older posts"). */
-    skipped: z.array(z.string().max(500)).max(50).default([]),
+    /** What the run did not read to stay within the budget; a plain English phrase in pulls staged before it was structured. */
+    skipped: z.array(z.union([SkippedRead, z.string().max(500)])).max(50).default([]),
     token: z
       .object({
         /** When the token in use expires, when known. */

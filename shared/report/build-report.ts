@@ -156,7 +156,7 @@ export function tokenNoticesOf(sources: readonly ApiSourceJson[], now: string): 
 function copyApiSource(s: ApiSourceJson): ApiSourceJson {
   return {
     ...s,
-    skipped: [...s.skipped],
+    skipped: s.skipped.map((x) => (typeof x === 'string' ? x : { ...x })),
     ...(s.token !== undefined ? { token: { ...s.token } } : {}),
     ...(s.tokenRef !== undefined ? { tokenRef: { accessToken: { ...s.tokenRef.accessToken }, ...(s.tokenRef.refreshToken !== undefined ? { refreshToken: { ...s.tokenRef.refreshToken } } : {}) } } : {}),
   };

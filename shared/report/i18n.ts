@@ -5,7 +5,7 @@
  */
 import type { FigureDeltas, ReasonCode, Recommendation } from '../domain/analysis-types.ts';
 import type { EvidenceKey } from '../domain/evidence.ts';
-import type { AccountState, ApiNetwork, Completeness, FollowDates, InteractionKind } from '../domain/model.ts';
+import type { AccountState, ApiNetwork, Completeness, FollowDates, InteractionKind, SkippedRead } from '../domain/model.ts';
 import type { ReportContact, ReportLocale, TokenNoticeJson } from './report-schema.ts';
 
 export type SectionId = 'unfollow' | 'review' | 'followBack' | 'newFollowers' | 'lostFollowers' | 'topSupporters';
@@ -343,6 +343,8 @@ export interface Messages {
   apiSpend(p: { run: string | null; month: string | null; runCap: string | null; monthCap: string | null }): string | null;
   apiTokenUntil(p: { date: string; refreshed: string | null }): string;
   apiSkipped(list: string): string;
+  /** One read the budget skipped; `caps`: the source's caps, already formatted (null when unknown). */
+  skippedRead(item: SkippedRead, caps: { run: string | null; month: string | null }): string;
   /** The notice near the top when an API token must be renewed, or expires within a week. */
   tokenTitle: string;
   /** `network`: its name, with the source id when it differs; `refreshes`: followback refreshes this token itself (docs/api-tokens.md). */
@@ -504,6 +506,29 @@ const en: Messages = {
   },
   apiTokenUntil: ({ date, refreshed }) => `token valid until ${date}${refreshed !== null ? ` (refreshed ${refreshed})` : ''}`,
   apiSkipped: (list) => `skipped to stay within budget: ${list}`,
+  skippedRead: ({ what, posts, cap }, caps) => {
+    const why =
+      cap === 'month_used_up' ? ` (this month's X budget${caps.month !== null ? ` of ${caps.month}` : ''} is used up)`
+      : cap === 'month' ? ` (over this month's X budget${caps.month !== null ? ` of ${caps.month}` : ''})`
+      : cap === 'run' ? ` (over budget: this run may spend ${caps.run ?? 'its cap'})`
+      : cap === 'retry' ? ' (a connection broke; trying again would go past the budget)'
+      : '';
+    const n = posts ?? 0;
+    const older = `${n} older post${n === 1 ? '' : 's'}`;
+    switch (what) {
+      case 'everything': return `everything on X this run${why}`;
+      case 'mentions': return `your mentions${why}`;
+      case 'mentions_rest': return `the rest of your new mentions${why}; the next run goes on`;
+      case 'newest_posts': return `your newest posts, so who liked and reposted them${why}`;
+      case 'some_newest_posts': return `some of your newest posts, so who liked and reposted them${why}`;
+      case 'likers': return `who liked ${older}${why}`;
+      case 'reposters': return `who reposted ${older}${why}`;
+      case 'followers': return `the follower list${why || ' (due, but over budget)'}`;
+      case 'followers_rest': return `the rest of the follower list${why || ' (due, but over budget)'}`;
+      case 'following': return `the following list${why || ' (due, but over budget)'}`;
+      case 'following_rest': return `the rest of the following list${why || ' (due, but over budget)'}`;
+    }
+  },
   tokenTitle: 'An API token needs you',
   tokenLine: ({ network, kind, date, refreshes, permissions }) => {
     switch (kind) {
@@ -746,6 +771,29 @@ const it: Messages = {
   },
   apiTokenUntil: ({ date, refreshed }) => `token valido fino al ${date}${refreshed !== null ? ` (rinnovato il ${refreshed})` : ''}`,
   apiSkipped: (list) => `saltato per restare nel budget: ${list}`,
+  skippedRead: ({ what, posts, cap }, caps) => {
+    const why =
+      cap === 'month_used_up' ? ` (il budget mensile per X${caps.month !== null ? ` di ${caps.month}` : ''} è esaurito)`
+      : cap === 'month' ? ` (oltre il budget mensile per X${caps.month !== null ? ` di ${caps.month}` : ''})`
+      : cap === 'run' ? ` (oltre il budget: questa esecuzione può spendere ${caps.run ?? 'il suo limite'})`
+      : cap === 'retry' ? ' (una connessione si è interrotta; riprovare avrebbe superato il budget)'
+      : '';
+    const n = posts ?? 0;
+    const older = n === 1 ? '1 post meno recente' : `${n} post meno recenti`;
+    switch (what) {
+      case 'everything': return `tutto su X in questa esecuzione${why}`;
+      case 'mentions': return `le tue menzioni${why}`;
+      case 'mentions_rest': return `il resto delle nuove menzioni${why}; la prossima esecuzione continua`;
+      case 'newest_posts': return `i tuoi post più recenti, e quindi chi li ha apprezzati e condivisi${why}`;
+      case 'some_newest_posts': return `alcuni dei tuoi post più recenti, e quindi chi li ha apprezzati e condivisi${why}`;
+      case 'likers': return `chi ha messo mi piace a ${older}${why}`;
+      case 'reposters': return `chi ha condiviso ${older}${why}`;
+      case 'followers': return `l'elenco dei follower${why || ' (previsto, ma oltre il budget)'}`;
+      case 'followers_rest': return `il resto dell'elenco dei follower${why || ' (previsto, ma oltre il budget)'}`;
+      case 'following': return `l'elenco degli account seguiti${why || ' (previsto, ma oltre il budget)'}`;
+      case 'following_rest': return `il resto dell'elenco degli account seguiti${why || ' (previsto, ma oltre il budget)'}`;
+    }
+  },
   tokenTitle: 'Un token API ha bisogno di te',
   tokenLine: ({ network, kind, date, refreshes, permissions }) => {
     switch (kind) {

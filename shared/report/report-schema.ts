@@ -9,7 +9,7 @@ import { REASON_CODES, RECOMMENDATIONS } from '../domain/analysis-types.ts';
 import type { Figures, FigureDeltas, ReasonCode } from '../domain/analysis-types.ts';
 import { evidenceSchemaOf, type EvidenceOf } from '../domain/evidence.ts';
 import { FiguresSchema } from '../domain/figures-schema.ts';
-import { AccountState, ApiNetwork, Completeness, EngagementKind, FollowDates, InteractionKind, IsoInstant, TokenProblem } from '../domain/model.ts';
+import { AccountState, ApiNetwork, Completeness, EngagementKind, FollowDates, InteractionKind, IsoInstant, SkippedRead, TokenProblem } from '../domain/model.ts';
 import { ActionTakenJson } from './actions-taken.ts';
 import { ConfigSuggestion, DecisionTally } from '../domain/suggestions.ts';
 
@@ -186,7 +186,9 @@ export const ApiSourceJson = z
     monthSpentUsd: z.number().nonnegative().optional().describe('X: the calendar month (UTC) so far, this run included.'),
     maxSpendUsd: z.number().nonnegative().optional().describe('The cap per run.'),
     maxSpendUsdPerMonth: z.number().nonnegative().optional().describe('The cap per month.'),
-    skipped: z.array(z.string()).describe('What the run did not read to stay within the budget (plain phrases from the reader, untrusted).'),
+    skipped: z
+      .array(z.union([SkippedRead, z.string()]))
+      .describe('What the run did not read to stay within the budget: what (and, for likers and reposters, of how many older posts) and which cap stopped it; a plain English phrase (untrusted) from a pull made before this was structured.'),
     token: z
       .object({ expiresAt: IsoInstant.optional(), refreshedAt: IsoInstant.optional(), problem: TokenProblem.optional() })
       .strict()

@@ -260,7 +260,8 @@ function apiLinesView(sources: readonly ApiSourceJson[], m: Messages, f: Formatt
       ? m.apiTokenUntil({ date: f.date(s.token.expiresAt), refreshed: s.token.refreshedAt !== undefined ? f.date(s.token.refreshedAt) : null })
       : null;
     const { shown, more } = capList(s.skipped, MAX_SKIPPED, m);
-    const skipped = [...shown.map((x) => truncate(x, QUOTE_CHARS)), ...(more !== null ? [more] : [])];
+    const caps = { run: money(s.maxSpendUsd), month: money(s.maxSpendUsdPerMonth) };
+    const skipped = [...shown.map((x) => (typeof x === 'string' ? truncate(x, QUOTE_CHARS) : m.skippedRead(x, caps))), ...(more !== null ? [more] : [])];
     return { line: m.apiLine({ network: apiLabel(s.sourceId, s.network), ok: s.ok, spend, token }), skipped: skipped.length > 0 ? m.apiSkipped(skipped.join('; ')) : null };
   });
   return left !== null ? [...lines, { line: left, skipped: null }] : lines;

@@ -10,6 +10,7 @@ import { TOKEN_REMINDER_DAYS, buildReport, tokenNoticesOf } from '../../../share
 import { HTML_BUDGET_BYTES } from '../../../shared/report/email-size.ts';
 import { fitEmail, renderReport, reportSubject } from '../../../shared/report/render.ts';
 import { ReportJson, reportJsonSchema, type ApiSourceJson } from '../../../shared/report/report-schema.ts';
+import { SkippedRead } from '../../../shared/domain/model.ts';
 import { parseHtml, textOf } from '../../helpers/parse-html.ts';
 import { NOW, reportInput, sampleReport } from './analysis-fixture.ts';
 
@@ -24,7 +25,7 @@ const X: ApiSourceJson = {
   monthSpentUsd: 3.1,
   maxSpendUsd: 1,
   maxSpendUsdPerMonth: 10,
-  skipped: ['who liked 12 older posts'],
+  skipped: [{ what: 'likers', posts: 12 }, { what: 'mentions_rest', cap: 'month' }],
   token: { expiresAt: inDays(0.05), refreshedAt: NOW },
   tokenRef: { accessToken: { env: 'X_ACCESS_TOKEN' }, refreshToken: { env: 'X_REFRESH_TOKEN', secretName: 'followback/x-refresh' } },
 };
@@ -110,7 +111,7 @@ describe('the line per API source, in the sources section', () => {
   it('X: spend this run and this month against the caps, in dollars, and what was skipped (en, text and HTML)', () => {
     const { html, text } = renderReport(report('en'));
     const line = 'X API: $0.42 this run, $3.10 this month (caps $1.00 / $10.00).';
-    const skipped = 'skipped to stay within budget: who liked 12 older posts';
+    const skipped = "skipped to stay within budget: who liked 12 older posts; the rest of your new mentions (over this month's X budget of $10.00); the next run goes on";
     expect(flat(text)).toContain(`- ${line} ${skipped}`);
     const page = seen(html);
     expect(page).toContain(line);
@@ -130,9 +131,32 @@ describe('the line per API source, in the sources section', () => {
   it('in Italian, with the Italian currency format', () => {
     const { html, text } = renderReport(report('it'));
     const line = 'API di X: 0,42 $ in questa esecuzione, 3,10 $ questo mese (limiti 1,00 $ / 10,00 $).';
-    expect(flat(text)).toContain(`${line} saltato per restare nel budget: who liked 12 older posts`);
+    expect(flat(text)).toContain(`${line} saltato per restare nel budget: chi ha messo mi piace a 12 post meno recenti; il resto delle nuove menzioni (oltre il budget mensile per X di 10,00 $); la prossima esecuzione continua`);
     expect(seen(html)).toContain(line);
     expect(seen(html)).toContain('API di Instagram: letta in questa esecuzione; token valido fino al 1 dic 2026 (rinnovato il 2 ott 2026).');
+  });
+
+  it('every skipped read is worded in the report\'s language, with the cap that stopped it; a phrase from an older pull is shown as it is, escaped', () => {
+    const whats = SkippedRead.shape.what.options;
+    const caps = [undefined, ...SkippedRead.shape.cap.unwrap().options];
+    const items = whats.flatMap((what) => caps.map((cap) => ({ what, ...(what === 'likers' || what === 'reposters' ? { posts: 3 } : {}), ...(cap !== undefined ? { cap } : {}) })));
+    const x = (skipped: ApiSourceJson['skipped']): ApiSourceJson => ({ ...X, skipped });
+    const english = /\b(the|your|who|over|run|month|list|older|liked)\b/;
+    for (const item of items) {
+      const en = flat(renderReport(report('en', [x([item])])).text);
+      const it = flat(renderReport(report('it', [x([item])])).text);
+      const enLine = en.slice(en.indexOf('skipped to stay within budget: '));
+      const itLine = it.slice(it.indexOf('saltato per restare nel budget: ')).split(/ -/)[0] ?? '';
+      expect(enLine, JSON.stringify(item)).toMatch(/^skipped to stay within budget: \S/);
+      // The Italian line says nothing in English ("X" and "$" aside).
+      expect(itLine.replace(/^saltato per restare nel budget: /, ''), JSON.stringify(item)).not.toMatch(english);
+      if (item.cap === 'month') expect(itLine).toContain('oltre il budget mensile per X di 10,00 $');
+      if (item.cap === 'run') expect(enLine).toContain('this run may spend $1.00');
+    }
+    expect(flat(renderReport(report('it', [x([{ what: 'likers', posts: 1 }])])).text)).toContain('chi ha messo mi piace a 1 post meno recente');
+    const legacy = renderReport(report('it', [x(['who liked <b>2</b> older posts'])]));
+    expect(flat(legacy.text)).toContain('saltato per restare nel budget: who liked <b>2</b> older posts');
+    expect(legacy.html).toContain('who liked &lt;b&gt;2&lt;/b&gt; older posts');
   });
 
   it('a read that failed says nothing it alone shows was judged; a source id other than the network is named', () => {

@@ -27,7 +27,7 @@
  */
 import { z } from 'zod';
 import type { XApiConfig } from '../../../config/schema.ts';
-import type { Completeness, Contact, Interaction, Observability, Relation } from '../../../domain/model.ts';
+import type { Completeness, Contact, Interaction, Observability, Relation, SkippedRead } from '../../../domain/model.ts';
 import { SourceError } from '../../../ports/source.ts';
 import { HttpError, type Query } from '../../http/http-client.ts';
 import { ApiAuthError, type ApiRead, type ApiReadContext, type ApiReader } from '../api-reader.ts';
@@ -97,7 +97,7 @@ class XRun {
   private stopAll: Stop | undefined;
   private readonly interactions: Interaction[] = [];
   private readonly problems: string[] = [];
-  private readonly skipped: string[] = [];
+  private readonly skipped: SkippedRead[] = [];
   private partial = false;
   private likesHidden = false;
   private readonly unit: { owned: number; user: number };
@@ -128,7 +128,7 @@ class XRun {
     // 1. Whose token it is (and the sizes of the lists, to price them before reading).
     const meFit = fitRequest(this.spend, { unit: this.unit.user, wanted: 1, min: 1 });
     if (meFit === undefined) {
-      this.skipped.push(`everything on X this run (${this.budgetWords()})`);
+      this.skipped.push({ what: 'everything', cap: this.capReached() });
       return this.finish(undefined, this.prior, undefined);
     }
     const meAnswer = await this.send('me', '/2/users/me', MePage, { 'user.fields': 'created_at,public_metrics' }, meFit, () => 1);
@@ -218,12 +218,12 @@ class XRun {
       };
       const answer = await this.priced('mentions', `/2/users/${ownerId}/mentions`, MentionPage, query, { unit: this.unit.owned, wanted: 100, min: 5 }, (p) => p.data?.length ?? 0);
       if (answer.kind === 'skipped') {
-        this.skipped.push(count > 0 || since !== undefined ? `the rest of your new mentions (${this.budgetWords()}; the next run goes on)` : `your mentions (${this.budgetWords()})`);
+        this.skipped.push({ what: count > 0 || since !== undefined ? 'mentions_rest' : 'mentions', cap: this.capReached() });
         return { complete: false, count, ...ids() };
       }
       if (answer.kind === 'stopped') return { complete: false, count, ...ids() };
       if (answer.kind === 'error') {
-        this.phaseFailed(answer.error, 'your mentions');
+        this.phaseFailed(answer.error, 'your mentions', 'mentions_rest');
         return { complete: false, count, ...ids() };
       }
       const posts = (answer.data.data ?? []).slice(0, answer.fitted.maxResults);
@@ -261,12 +261,12 @@ class XRun {
       };
       const answer = await this.priced('tweets', `/2/users/${owner.id}/tweets`, MentionPage, query, { unit: this.unit.owned, wanted: Math.min(100, Math.max(5, wantedPosts - posts.length)), min: 5 }, (p) => p.data?.length ?? 0);
       if (answer.kind === 'skipped') {
-        this.skipped.push(`${posts.length > 0 ? 'some of your newest posts' : 'your newest posts'}, so who liked and reposted them (${this.budgetWords()})`);
+        this.skipped.push({ what: posts.length > 0 ? 'some_newest_posts' : 'newest_posts', cap: this.capReached() });
         break;
       }
       if (answer.kind === 'stopped') break;
       if (answer.kind === 'error') {
-        this.phaseFailed(answer.error, 'your newest posts');
+        this.phaseFailed(answer.error, 'your newest posts', 'some_newest_posts');
         break;
       }
       const page = (answer.data.data ?? []).slice(0, answer.fitted.maxResults);
@@ -319,8 +319,8 @@ class XRun {
       } else if (reposts === 0) state.r = 0;
       after.set(post.id, state);
     }
-    if (likesLeft > 0 && (likesStopped === 'budget' || (likesStopped === undefined && this.stopAll === undefined))) this.skipped.push(`who liked ${likesLeft} older post${likesLeft === 1 ? '' : 's'}`);
-    if (repostsLeft > 0 && (repostsStopped === 'budget' || (repostsStopped === undefined && this.stopAll === undefined))) this.skipped.push(`who reposted ${repostsLeft} older post${repostsLeft === 1 ? '' : 's'}`);
+    if (likesLeft > 0 && (likesStopped === 'budget' || (likesStopped === undefined && this.stopAll === undefined))) this.skipped.push({ what: 'likers', posts: likesLeft });
+    if (repostsLeft > 0 && (repostsStopped === 'budget' || (repostsStopped === undefined && this.stopAll === undefined))) this.skipped.push({ what: 'reposters', posts: repostsLeft });
     if (likesLeft > 0 || repostsLeft > 0) this.partial = true;
     // Posts not in this run's list (older, or not read) keep what was known of them.
     const out: NonNullable<XCursor['p']> = newestFirst.map((p) => {
@@ -389,7 +389,7 @@ class XRun {
       this.problems.push(`X refused to say who liked your posts (${messageOf(error)}): the token needs the like.read scope; renew it with tweet.read users.read follows.read like.read offline.access`);
       return 'failed';
     }
-    this.phaseFailed(error, what === 'who liked' ? 'who liked your posts' : 'who reposted your posts');
+    this.phaseFailed(error, what === 'who liked' ? 'who liked your posts' : 'who reposted your posts', what === 'who liked' ? 'likers' : 'reposters');
     return classify(error) === 'budget' ? 'budget' : 'failed';
   }
 
@@ -407,8 +407,7 @@ class XRun {
     if (followers !== undefined && following !== undefined) {
       const expected = Math.ceil((followers + following) * (1 + LIST_GROWTH_MARGIN)) + 1;
       if (expected * this.unit.owned > leftMicros(this.spend)) {
-        this.skipped.push('the follower list (due, but over budget)');
-        this.skipped.push('the following list (due, but over budget)');
+        this.skipped.push({ what: 'followers' }, { what: 'following' });
         return {};
       }
     }
@@ -441,12 +440,12 @@ class XRun {
         (p) => p.data?.length ?? 0,
       );
       if (answer.kind === 'skipped') {
-        this.skipped.push(`${count > 0 ? 'the rest of the' : 'the'} ${words} (due, but over budget)`);
+        this.skipped.push({ what: count > 0 ? `${list}_rest` : list });
         return false;
       }
       if (answer.kind === 'stopped') return false;
       if (answer.kind === 'error') {
-        this.phaseFailed(answer.error, `the ${words}`);
+        this.phaseFailed(answer.error, `the ${words}`, `${list}_rest`);
         return false;
       }
       const users = (answer.data.data ?? []).slice(0, answer.fitted.maxResults);
@@ -514,7 +513,7 @@ class XRun {
   }
 
   /** A phase that ended on an error: the read goes on where it can, and is partial. */
-  private phaseFailed(error: unknown, what: string): void {
+  private phaseFailed(error: unknown, what: string, rest: SkippedRead['what']): void {
     this.partial = true;
     const kind = classify(error);
     if (kind === 'aborted') {
@@ -523,7 +522,7 @@ class XRun {
       return;
     }
     if (kind === 'budget') {
-      this.skipped.push(`the rest of ${what} (a connection broke; trying again would go past the budget)`);
+      this.skipped.push({ what: rest, cap: 'retry' });
       return;
     }
     if (kind === 'out_of_credits') {
@@ -560,12 +559,13 @@ class XRun {
     return new SourceError(this.sourceId, `X could not be read: ${messageOf(error)}`, { cause: error });
   }
 
-  private budgetWords(): string {
+  /** Which cap stopped a read: the month's (used up, or too little left) or this run's. */
+  private capReached(): NonNullable<SkippedRead['cap']> {
     const left = leftMicros(this.spend);
     const monthLeft = this.spend.monthCap - this.spend.monthBefore - this.spend.spent;
     const runLeft = this.spend.runCap - this.spend.spent;
-    if (monthLeft <= runLeft) return left === 0 ? `this month's X budget of $${money(this.cfg.maxSpendUsdPerMonth)} is used up` : `over this month's X budget of $${money(this.cfg.maxSpendUsdPerMonth)}`;
-    return `over budget: this run may spend $${money(this.cfg.maxSpendUsd)}`;
+    if (monthLeft <= runLeft) return left === 0 ? 'month_used_up' : 'month';
+    return 'run';
   }
 
   private progress(phase: string, done: number): void {
@@ -600,7 +600,7 @@ class XRun {
         monthSpentUsd: microsToUsd(monthTotal(this.spend)),
         maxSpendUsd: this.cfg.maxSpendUsd,
         maxSpendUsdPerMonth: this.cfg.maxSpendUsdPerMonth,
-        skipped: this.skipped.slice(0, 50).map((s) => s.slice(0, 500)),
+        skipped: this.skipped.slice(0, 50),
       },
     };
   }
@@ -622,10 +622,6 @@ function classify(error: unknown): ErrorKind {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function money(usd: number): string {
-  return usd.toFixed(2);
 }
 
 /** `start_time` as X's docs write it: `YYYY-MM-DDTHH:mm:ssZ`. */

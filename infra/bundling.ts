@@ -37,17 +37,17 @@ export const SIDE_MODULES = [{ specifier: 'eld/small', pkg: 'eld', subpath: './s
 export const EXTERNAL_MODULES: readonly string[] = SIDE_MODULES.map((m) => m.specifier);
 
 /**
- * Shell commands (run from the project root, as the stack's bundling hooks
- * are) that build each side module into `outputDir/node_modules/<pkg>/` with
- * a package.json whose `exports` maps the specifier's subpath to it. The
- * versions are the lock file's: esbuild resolves them from node_modules.
+ * Shell commands (the stack's afterBundling hook runs them) that build each
+ * side module into `outputDir/node_modules/<pkg>/` with a package.json whose
+ * `exports` maps the specifier's subpath to it. esbuild resolves the package
+ * from `inputDir` (the project root), so the version is the lock file's.
  */
-export function sideModuleCommands(outputDir: string): string[] {
+export function sideModuleCommands(inputDir: string, outputDir: string): string[] {
   return SIDE_MODULES.flatMap((m) => {
     const dir = `${outputDir}/node_modules/${m.pkg}`;
     const manifest = JSON.stringify({ name: m.pkg, private: true, type: 'module', exports: { [m.subpath]: `./${m.file}` } });
     return [
-      `npx --no-install esbuild ${m.specifier} --bundle --platform=node --format=esm --target=${BUNDLE.target}${BUNDLE.minify ? ' --minify' : ''} --log-level=warning --outfile=${JSON.stringify(`${dir}/${m.file}`)}`,
+      `cd ${JSON.stringify(inputDir)} && npx --no-install esbuild ${m.specifier} --bundle --platform=node --format=esm --target=${BUNDLE.target}${BUNDLE.minify ? ' --minify' : ''} --log-level=warning --outfile=${JSON.stringify(`${dir}/${m.file}`)}`,
       `node -e "require('node:fs').writeFileSync(process.argv[1], process.argv[2])" ${JSON.stringify(`${dir}/package.json`)} ${JSON.stringify(manifest)}`,
     ];
   });

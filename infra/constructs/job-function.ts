@@ -115,10 +115,10 @@ export class JobFunction extends NodejsFunction {
           beforeInstall: () => [],
           // The config travels as a file in the asset (an env var caps at 4 KB and shows in the console);
           // the asset hash covers it, so a config change redeploys the function.
-          afterBundling: (_inputDir: string, outputDir: string) => [
+          afterBundling: (inputDir: string, outputDir: string) => [
             `node -e "require('node:fs').copyFileSync(process.argv[1], process.argv[2])" ${JSON.stringify(configFile)} ${JSON.stringify(join(outputDir, BUNDLED_CONFIG_FILE))}`,
             // What index.mjs leaves out (eld's language tables) beside it, loaded on first use.
-            ...sideModuleCommands(outputDir),
+            ...sideModuleCommands(inputDir, outputDir),
           ],
         },
       },

@@ -82,7 +82,7 @@ export async function bundleFunction(entry: string, options: BundleBuildOptions)
     logLevel: 'warning',
   });
   // The stack runs these as afterBundling hooks, from the project root.
-  if (write) for (const command of sideModuleCommands(options.outdir)) execFileSync('bash', ['-c', command], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (write) for (const command of sideModuleCommands(ROOT, options.outdir)) execFileSync('bash', ['-c', command], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   return { metafile: result.metafile, outfile };
 }
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { ProfileConfig } from '../../shared/config/schema.ts';
 import { interactionRef, normaliseLabelText, quotedPrefix, textHash, textRef } from '../../shared/classify/tone/owner-labels.ts';
 import type { ToneLabel, ToneLabelKind } from '../../shared/ports/tone-labels.ts';
-import { LABEL_TEXT_MAX } from '../../shared/store/dynamo-tone-label-store.ts';
+import { clipLabelText } from '../../shared/store/dynamo-tone-label-store.ts';
 import { cliConfig } from './cli-config.ts';
 import { EXIT_OK, EXIT_RUN_FAILED, UsageError, type CliIo } from './cli-io.ts';
 import { openStoreOrExit, profileOf, readCommandInput } from './command-setup.ts';
@@ -84,7 +84,8 @@ export function replyOf(reply: string, profile: Pick<ProfileConfig, 'sources'>):
   if (id !== null && id[1] !== undefined && id[2] !== undefined && sourceIds.has(id[1])) {
     return { ref: interactionRef(id[1], id[2]), fields: { sourceId: id[1], interactionId: id[2] } };
   }
-  const text = Array.from(typed).slice(0, LABEL_TEXT_MAX).join('');
+  // The store keeps at most LABEL_TEXT_MAX UTF-16 units: cut there, never inside a character (emoji count double).
+  const text = clipLabelText(typed);
   const prefix = quotedPrefix(text);
   if (prefix !== undefined) {
     if (prefix === '') throw new UsageError('the quote is only "…": give more of the reply');

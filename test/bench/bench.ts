@@ -8,10 +8,11 @@
  *   loads from the store, median of 3 after a warm-up;
  * - a first run and a repeat run (1% of contacts changed, one new interaction each) of the whole job
  *   (load from the store, pull, classify, analyse, render, deliver as SES would, store) against DynamoDB Local,
- *   each in a process of its own with the V8 heap limit of the deployed function (infra/bundling.ts: the
- *   first as the 2 GB report step, the repeat as a 1 GB function): items written, write units consumed
- *   (ReturnConsumedCapacity), the on-demand cost in dollars, peak RSS (runPeakRssMb is the repeat run's:
- *   the steady state of a schedule);
+ *   each bundled as the functions are deployed (./bundle-run-once.ts) and run in a process of its own with
+ *   the V8 heap limit of a 1 GB function (infra/bundling.ts), its pull read in steps as a network hands it
+ *   over (./synthetic-source.ts): items written, write units consumed (ReturnConsumedCapacity), the
+ *   on-demand cost in dollars, peak RSS (firstRunPeakRssMb the first run's, the whole history imported;
+ *   runPeakRssMb the repeat run's: the steady state of a schedule);
  * - requests of a first pull of 20,000 followers from the local Mastodon and Bluesky servers, against the
  *   fewest the documented page sizes allow; and Bluesky's repeat run a week later (blueskyRepeatExtraRequests:
  *   its requests besides the lists, at most one per account that changed, blueskyRepeatChangedAccounts);
@@ -34,7 +35,7 @@ import { MastodonSource } from '../../shared/sources/mastodon/mastodon-source.ts
 import { makeLocalClient, startLocalDynamo } from '../../shared/store/local-dynamo.ts';
 import { createTable } from '../../shared/store/table-schema.ts';
 import { DeployConfig } from '../../shared/config/schema.ts';
-import { BUNDLE, heapLimitMb, REPORT_STEP_MIN_MEMORY_MB } from '../../infra/bundling.ts';
+import { BUNDLE, heapLimitMb } from '../../infra/bundling.ts';
 import { measure } from '../../infra/scripts/measure-bundle.ts';
 import { FakeBlueskyServer, type BlueskyWorld } from '../helpers/bluesky-server.ts';
 import { startMastodonServer } from '../helpers/mastodon-server.ts';
@@ -42,6 +43,7 @@ import { scaledWorld, type WorldSize } from '../fixtures/bluesky/world.ts';
 import { buildWorld } from '../integration/sources/mastodon/world.ts';
 import { makeSource, MemorySessions } from '../integration/sources/bluesky/setup.ts';
 import { blueskyRepeat } from './bluesky-repeat.ts';
+import { bundleRunOnce } from './bundle-run-once.ts';
 import type { CapacityTotals } from './capacity-meter.ts';
 import { syntheticInput } from './synthetic-community.ts';
 import { changedInRound } from './synthetic-source.ts';
@@ -102,6 +104,8 @@ const NOW = new Date('2026-11-25T08:00:00Z');
 }
 
 // ---- whole runs against DynamoDB Local ----
+/** The function size a run must fit: the stack's default job function. */
+const ONE_GB_FUNCTION_MB = 1024;
 interface RunFigures {
   writes: { items: number; contactsWritten: number; interactionsWritten: number; sourcesWritten: number };
   capacity: CapacityTotals;
@@ -109,6 +113,8 @@ interface RunFigures {
   peakRssMb: number;
   htmlBytes: number;
   messageBytes: number;
+  /** Memory at each step the run logs (./run-once.ts): where the peak comes from. */
+  phases: { at: string; ms: number; rssMb: number; heapMb: number; peakSoFarMb: number }[];
 }
 if (!skip.has('store')) {
   const dynamo = await startLocalDynamo({ startTimeoutMs: 60_000 });
@@ -116,21 +122,23 @@ if (!skip.has('store')) {
     const client = makeLocalClient(dynamo.endpoint);
     await createTable(client, 'bench');
     client.destroy();
+    // Bundled as the functions are deployed (./bundle-run-once.ts): the memory of the code a Lambda runs, not of tsx.
+    const script = await bundleRunOnce();
     const runOnce = async (round: number, heapMb: number): Promise<RunFigures> => {
-      const script = fileURLToPath(new URL('./run-once.ts', import.meta.url));
       // The V8 heap limit the deployed function runs with (infra/bundling.ts): without it V8 collects lazily
       // on a big machine and the resident size says more about the machine than about the run.
-      const args = [`--max-old-space-size=${heapMb}`, '--import', 'tsx', script, '--endpoint', dynamo.endpoint, '--table', 'bench', '--contacts', String(contacts), '--interactions', String(interactions), '--round', String(round)];
+      const args = ['--enable-source-maps', `--max-old-space-size=${heapMb}`, script, '--endpoint', dynamo.endpoint, '--table', 'bench', '--contacts', String(contacts), '--interactions', String(interactions), '--round', String(round)];
       const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 64 * 1024 * 1024, env: process.env });
       const last = stdout.trim().split('\n').at(-1) ?? '';
       return JSON.parse(last) as RunFigures;
     };
-    // The first run stores the whole history: it runs as the report step is deployed (at least 2 GB);
-    // the repeat run, a schedule's steady state, as a 1 GB function.
-    const firstHeapMb = heapLimitMb(REPORT_STEP_MIN_MEMORY_MB);
-    const repeatHeapMb = heapLimitMb(1024);
+    // Both as a 1 GB function: the first run stores the whole history, read back from the staged parts as
+    // columns (issue 20), and must fit the same function as a schedule's steady state, the repeat run.
+    const firstHeapMb = heapLimitMb(ONE_GB_FUNCTION_MB);
+    const repeatHeapMb = heapLimitMb(ONE_GB_FUNCTION_MB);
     const first = await runOnce(0, firstHeapMb);
     log(`first run: ${first.writes.items} items, ${first.capacity.writeUnits} WCU, $${first.capacity.costUsd.toFixed(4)} on demand, ${first.wallMs} ms, peak RSS ${first.peakRssMb} MB (load ${load()})`);
+    log(`first run, memory by phase: ${first.phases.map((p) => `${p.at} @${p.ms} ms rss ${p.rssMb} heap ${p.heapMb} peak ${p.peakSoFarMb}`).join('; ')}`);
     const repeat = await runOnce(1, repeatHeapMb);
     // What really changed: the 1% of contacts and their one new interaction each, the source state, the run record.
     const changedContacts = countChanged(contacts);

@@ -4,9 +4,11 @@
  * the whole history; a later pull (round r > 0) carries every contact again,
  * with `changedShare` of them changed (a new display name) and one new
  * inbound interaction each, and only the interactions newer than the cursor.
+ * Read in steps (`pullStep`), it hands them over `itemsPerStep` at a time, as
+ * a network's pages reach a firing's pull steps.
  */
 import type { Contact, Interaction, SourcePull } from '../../shared/domain/model.ts';
-import type { PullContext, Source } from '../../shared/ports/source.ts';
+import type { PullContext, PullStepResult, Source } from '../../shared/ports/source.ts';
 import { syntheticContact, syntheticInteraction } from './synthetic-community.ts';
 
 export interface SyntheticSourceOptions {
@@ -19,6 +21,11 @@ export interface SyntheticSourceOptions {
   changedShare?: number;
   /** The clock of the first round: the history ends there. */
   firstNow: Date;
+  /**
+   * Contacts, and interactions, a pull step reads at most (default 50,000 of each): a network hands a
+   * first import over in pages, many steps apart, never a million interactions in one step.
+   */
+  itemsPerStep?: number;
 }
 
 /** Contacts changed in round `round` (every 1/share-th, shifted by the round so rounds differ). */
@@ -39,11 +46,27 @@ export class SyntheticSource implements Source {
   }
 
   async pull(ctx: PullContext): Promise<SourcePull> {
+    return this.#read(ctx, 0, Number.POSITIVE_INFINITY, true);
+  }
+
+  /** Step s reads contacts and history interactions [s * itemsPerStep, (s + 1) * itemsPerStep). */
+  async pullStep(ctx: PullContext): Promise<PullStepResult> {
+    const per = this.#options.itemsPerStep ?? 50_000;
+    if (!Number.isInteger(per) || per < 1) throw new Error(`itemsPerStep must be a whole number of at least 1, got ${per}`);
+    const step = ctx.checkpoint === undefined ? 0 : Number(/^step:(\d+)$/.exec(ctx.checkpoint)?.[1] ?? Number.NaN);
+    if (!Number.isInteger(step)) throw new Error(`synthetic source: unreadable checkpoint ${JSON.stringify(ctx.checkpoint)}`);
+    const history = this.#options.round === 0 ? this.#options.interactions : 0;
+    const last = (step + 1) * per >= Math.max(this.#options.contacts, history);
+    const pull = await this.#read(ctx, step * per, per, last);
+    return last ? { pull } : { pull, checkpoint: `step:${step + 1}` };
+  }
+
+  async #read(ctx: PullContext, from: number, count: number, last: boolean): Promise<SourcePull> {
     const { contacts: n, interactions: m, round, firstNow } = this.#options;
     const share = this.#options.changedShare ?? 0.01;
     const contacts: Contact[] = [];
     const interactions: Interaction[] = [];
-    for (let k = 0; k < n; k++) {
+    for (let k = from; k < Math.min(n, from + count); k++) {
       const { sourceId: _s, platform: _p, firstSeenAt: _f, lastSeenAt: _l, ...contact } = syntheticContact(k, firstNow, this.id);
       const changed = changedInRound(k, round, share);
       contacts.push(changed ? { ...contact, displayName: `Contact ${k} (round ${round})` } : contact);
@@ -52,7 +75,7 @@ export class SyntheticSource implements Source {
       }
     }
     if (round === 0) {
-      for (let k = 0; k < m; k++) {
+      for (let k = from; k < Math.min(m, from + count); k++) {
         const { sourceId: _s, ...interaction } = syntheticInteraction(k, n, firstNow, this.id);
         interactions.push(interaction);
       }
@@ -67,7 +90,7 @@ export class SyntheticSource implements Source {
       contactsCompleteness: 'complete',
       interactionsCompleteness: 'complete',
       historySince: '2025-01-01T00:00:00.000Z',
-      cursor: `round-${round}`,
+      ...(last ? { cursor: `round-${round}` } : {}),
       problems: [],
       requests: 0,
     };

@@ -27,7 +27,12 @@ describe('npm run bench -- --json', () => {
     const figures = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
     const numeric = ['analysisMs', 'runPeakRssMb', 'firstRunItems', 'repeatRunItems', 'repeatRunChangedItems', 'mastodonRequests', 'mastodonMinimumRequests', 'blueskyRequests', 'blueskyMinimumRequests', 'firstRunWcu', 'repeatRunWcu', 'firstRunCostUsd', 'repeatRunCostUsd', 'firstRunPeakRssMb', 'millionFollowerPullHours', 'rateLimitBoundHours', 'millionFollowerPeakRssMb', 'millionFollowerRepeatCostUsd'];
     for (const key of numeric) expect(figures[key], key).toEqual(expect.any(Number));
-    expect(figures).toMatchObject({ contacts: 300, interactions: 3000, runHeapLimitMb: 512, firstRunHeapLimitMb: 1024 });
+    // Both runs as a 1 GB function (the bundled code, its heap limit): the first import too (issue 20).
+    expect(figures).toMatchObject({ contacts: 300, interactions: 3000, runHeapLimitMb: 512, firstRunHeapLimitMb: 512 });
+    expect(figures['firstRunPeakRssMb'] as number).toBeLessThan(700);
+    // The first run imports the whole history: read back from the staged parts as columns, it costs about what
+    // the steady state does at the same size (at 100k x 1M: 665 MB against 652; as objects it was 1,225 MB).
+    expect(figures['firstRunPeakRssMb'] as number).toBeLessThanOrEqual((figures['runPeakRssMb'] as number) + 64);
     // Every contact and interaction, the source state and the run record.
     expect(figures['firstRunItems']).toBe(300 + 3000 + 2);
     // 1% of 300 contacts changed, one new interaction each, plus the source state and the run record.

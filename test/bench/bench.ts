@@ -2,7 +2,7 @@
  * Performance figures of the job at a given size, printed (not asserted):
  *
  *   npm run bench -- [--contacts 10000] [--interactions 100000] [--json] [--skip store,requests,million,bundle]
- *                    [--million-size 1000000] [--million-latency-ms 300] [--no-million]
+ *                    [--million-size 1000000] [--million-latency-ms 300] [--bluesky-size N] [--no-million]
  *
  * - analysisMs: `analyse` of the synthetic community (./synthetic-community.ts), its history as the columns a run
  *   loads from the store, median of 3 after a warm-up;
@@ -20,6 +20,9 @@
  *   machine runs, against the local server's real rate limit under a virtual clock (./million-followers.ts, in a
  *   process of its own with the pull function's heap limit): its virtual hours against the rate-limit bound, its
  *   peak RSS and the cost of one repeat run; --no-million (or --skip million) leaves it out;
+ * - the same for a Bluesky account (--bluesky-size, default the --million-size; ./bluesky-million.ts) at the
+ *   PDS's 3,000 requests per 5 minutes, with its bounds (rate limit, and the requests' latency one after the
+ *   other), peak RSS and repeat-run cost; --skip bluesky-million leaves it out;
  * - the deployed bundle's size and cold import time (infra/scripts/measure-bundle.ts).
  * With --json, stdout is one JSON object; progress goes to stderr.
  */
@@ -27,14 +30,12 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { analyse } from '../../shared/domain/analyse.ts';
 import { InteractionLog } from '../../shared/domain/interaction-log.ts';
 import { MastodonSource } from '../../shared/sources/mastodon/mastodon-source.ts';
 import { makeLocalClient, startLocalDynamo } from '../../shared/store/local-dynamo.ts';
 import { createTable } from '../../shared/store/table-schema.ts';
-import { DeployConfig } from '../../shared/config/schema.ts';
 import { BUNDLE, heapLimitMb } from '../../infra/bundling.ts';
 import { measure } from '../../infra/scripts/measure-bundle.ts';
 import { FakeBlueskyServer, type BlueskyWorld } from '../helpers/bluesky-server.ts';
@@ -45,6 +46,7 @@ import { makeSource, MemorySessions } from '../integration/sources/bluesky/setup
 import { blueskyRepeat } from './bluesky-repeat.ts';
 import { bundleRunOnce } from './bundle-run-once.ts';
 import type { CapacityTotals } from './capacity-meter.ts';
+import { simulateFiring } from './simulated-firings.ts';
 import { syntheticInput } from './synthetic-community.ts';
 import { changedInRound } from './synthetic-source.ts';
 
@@ -56,6 +58,7 @@ const { values } = parseArgs({
     skip: { type: 'string', default: '' },
     'million-size': { type: 'string', default: '1000000' },
     'million-latency-ms': { type: 'string', default: '300' },
+    'bluesky-size': { type: 'string' },
     'no-million': { type: 'boolean', default: false },
   },
 });
@@ -70,6 +73,8 @@ const millionSize = Number(values['million-size']);
 const millionLatencyMs = Number(values['million-latency-ms']);
 if (!Number.isInteger(millionSize) || millionSize < 1000 || millionSize > 10_000_000) throw new Error(`--million-size must be a whole number from 1,000 to 10,000,000, got "${values['million-size']}"`);
 if (!Number.isFinite(millionLatencyMs) || millionLatencyMs < 0) throw new Error(`--million-latency-ms must be a number of milliseconds, got "${values['million-latency-ms']}"`);
+const blueskyMillionSize = Number(values['bluesky-size'] ?? millionSize);
+if (!Number.isInteger(blueskyMillionSize) || blueskyMillionSize < 1000 || blueskyMillionSize > 10_000_000) throw new Error(`--bluesky-size must be a whole number from 1,000 to 10,000,000, got "${values['bluesky-size']}"`);
 const log = (line: string): void => void (values.json ? process.stderr : process.stdout).write(`${line}\n`);
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -233,71 +238,50 @@ function blueskyMinimum(world: BlueskyWorld, size: WorldSize): number {
   return 3 + pages(size.notifications) + pages(size.follows) + pages(size.likes) + pages(size.reposts) + pages(size.posts) + pages(size.followers) + pages(size.follows) + pages(contactsTotal, 25) + judged;
 }
 
-// ---- a million followers, simulated under a virtual clock ----
+// ---- a million followers, simulated under a virtual clock (./simulated-firings.ts) ----
 if (!skip.has('million')) {
-  const dynamo = await startLocalDynamo({ startTimeoutMs: 60_000 });
-  try {
-    const client = makeLocalClient(dynamo.endpoint);
-    await createTable(client, 'million');
-    client.destroy();
-    const script = fileURLToPath(new URL('./million-followers.ts', import.meta.url));
-    // Every pull step in one process with the pull function's heap limit (the stack's default 1 GB function).
-    const heapMb = heapLimitMb(DeployConfig.parse({ sesIdentity: 'bench.example' }).memoryMb);
-    const args = [`--max-old-space-size=${heapMb}`, '--import', 'tsx', script, '--endpoint', dynamo.endpoint, '--table', 'million', '--followers', String(millionSize), '--latency-ms', String(millionLatencyMs)];
-    const child = execFile(process.execPath, args, { maxBuffer: 64 * 1024 * 1024, env: process.env });
-    child.stderr?.on('data', (chunk: Buffer) => log(chunk.toString('utf8').trimEnd()));
-    const stdout = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`million-followers.ts exited with ${code}`))));
-    });
-    const m = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as MillionFigures;
-    Object.assign(figures, {
-      millionFollowerSize: m.followers,
-      millionFollowerPullHours: m.pullHours,
-      rateLimitBoundHours: m.rateLimitBoundHours,
-      millionFollowerOverBoundPercent: m.overBoundPercent,
-      millionFollowerSteps: m.pullSteps,
-      millionFollowerLongestStepMinutes: m.longestStepMinutes,
-      millionFollowerRequests: m.requests,
-      millionFollowerMinimumRequests: m.minimumRequests,
-      millionFollowerPeakRssMb: m.peakRssMb,
-      millionFollowerHeapLimitMb: m.heapLimitMb,
-      millionFollowerLargestStagedItemKiB: round1(m.largestStagedItemBytes / 1024),
-      millionFollowerRepeatCostUsd: m.repeatCostUsd,
-      millionFollowerRepeatCostBreakdownUsd: m.repeatCostBreakdownUsd,
-      millionFollowerRepeatCostWithoutStagedDeletesUsd: m.repeatCostWithoutStagedDeletesUsd,
-      millionFollowerLatencyMs: m.latencyMs,
-    });
-    log(
-      `${m.followers} followers: ${m.pullSteps} pull steps in one execution (longest ${m.longestStepMinutes} min), ${m.requests} requests (fewest ${m.minimumRequests}), ${m.pullHours} h virtual against a bound of ${m.rateLimitBoundHours} h (${m.overBoundPercent}%), peak RSS ${m.peakRssMb} MB, largest staged item ${round1(m.largestStagedItemBytes / 1024)} KiB, a repeat run $${m.repeatCostUsd} (${JSON.stringify(m.repeatCostBreakdownUsd)}; DynamoDB units ${JSON.stringify(m.dynamo)}; staged ${m.stagedItems} items, ${round1(m.stagedBytes / 1048576)} MiB; without deleting the staged parts $${m.repeatCostWithoutStagedDeletesUsd}); ${m.realSeconds} s real (load ${load()})`,
-    );
-  } finally {
-    await dynamo.stop();
-  }
+  const m = await simulateFiring('million-followers.ts', millionSize, millionLatencyMs, log);
+  Object.assign(figures, {
+    millionFollowerSize: m.followers,
+    millionFollowerPullHours: m.pullHours,
+    rateLimitBoundHours: m.rateLimitBoundHours,
+    millionFollowerOverBoundPercent: m.overBoundPercent,
+    millionFollowerSteps: m.pullSteps,
+    millionFollowerLongestStepMinutes: m.longestStepMinutes,
+    millionFollowerRequests: m.requests,
+    millionFollowerMinimumRequests: m.minimumRequests,
+    millionFollowerPeakRssMb: m.peakRssMb,
+    millionFollowerHeapLimitMb: m.heapLimitMb,
+    millionFollowerLargestStagedItemKiB: round1(m.largestStagedItemBytes / 1024),
+    millionFollowerRepeatCostUsd: m.repeatCostUsd,
+    millionFollowerRepeatCostBreakdownUsd: m.repeatCostBreakdownUsd,
+    millionFollowerLatencyMs: m.latencyMs,
+  });
+  log(
+    `${m.followers} followers: ${m.pullSteps} pull steps in one execution (longest ${m.longestStepMinutes} min), ${m.requests} requests (fewest ${m.minimumRequests}), ${m.pullHours} h virtual against a bound of ${m.rateLimitBoundHours} h (${m.overBoundPercent}%), peak RSS ${m.peakRssMb} MB, largest staged item ${round1(m.largestStagedItemBytes / 1024)} KiB, a repeat run $${m.repeatCostUsd} (${JSON.stringify(m.repeatCostBreakdownUsd)}; DynamoDB units ${JSON.stringify(m.dynamo)}; staged ${m.stagedItems} items, ${round1(m.stagedBytes / 1048576)} MiB); ${m.realSeconds} s real (load ${load()})`,
+  );
 }
-
-interface MillionFigures {
-  followers: number;
-  latencyMs: number;
-  pullSteps: number;
-  longestStepMinutes: number;
-  requests: number;
-  minimumRequests: number;
-  pullHours: number;
-  rateLimitBoundHours: number;
-  overBoundPercent: number;
-  realSeconds: number;
-  peakRssMb: number;
-  heapLimitMb: number;
-  largestStagedItemBytes: number;
-  repeatCostUsd: number;
-  repeatCostBreakdownUsd: Record<string, number>;
-  repeatCostWithoutStagedDeletesUsd: number;
-  dynamo: Record<string, number>;
-  stagedItems: number;
-  stagedBytes: number;
+// The same for Bluesky at its limits (./bluesky-million.ts): the PDS's 3,000 requests per 5 minutes.
+if (!skip.has('million') && !skip.has('bluesky-million')) {
+  const b = await simulateFiring('bluesky-million.ts', blueskyMillionSize, millionLatencyMs, log);
+  Object.assign(figures, {
+    blueskyMillionSize: b.followers,
+    blueskyMillionPullHours: b.pullHours,
+    blueskyRateLimitBoundHours: b.rateLimitBoundHours,
+    blueskyLatencyBoundHours: b.latencyBoundHours,
+    blueskyMillionSteps: b.pullSteps,
+    blueskyMillionLongestStepMinutes: b.longestStepMinutes,
+    blueskyMillionRequests: b.requests,
+    blueskyMillionMinimumRequests: b.minimumRequests,
+    blueskyMillionThrottled: b.throttled,
+    blueskyMillionPeakRssMb: b.peakRssMb,
+    blueskyMillionLargestStagedItemKiB: round1(b.largestStagedItemBytes / 1024),
+    blueskyMillionRepeatCostUsd: b.repeatCostUsd,
+    blueskyMillionRepeatCostBreakdownUsd: b.repeatCostBreakdownUsd,
+  });
+  log(
+    `Bluesky, ${b.followers} followers: ${b.pullSteps} pull steps (longest ${b.longestStepMinutes} min), ${b.requests} requests (fewest ${b.minimumRequests}; ${JSON.stringify(b.requestsByRoute)}), ${b.throttled} answered 429, ${b.pullHours} h virtual against a rate-limit bound of ${b.rateLimitBoundHours} h and a latency bound of ${b.latencyBoundHours} h (the requests one after the other), peak RSS ${b.peakRssMb} MB, largest staged item ${round1(b.largestStagedItemBytes / 1024)} KiB, a repeat run $${b.repeatCostUsd} (${JSON.stringify(b.repeatCostBreakdownUsd)}); ${b.realSeconds} s real (load ${load()})`,
+  );
 }
 
 // ---- bundle ----

@@ -284,12 +284,14 @@ export class FakeBlueskyServer {
       case 'app.bsky.graph.getFollows': {
         this.expectSelf(required(q, 'actor'));
         const list = route === 'app.bsky.graph.getFollowers' ? w.followers : w.follows;
-        const visible = list.map((did) => this.visible(did)).filter((p): p is FakeProfile => p !== undefined).map(profileView);
+        // The accounts the AppView shows, paged; then the page's views alone (a list of a million stays a list of DIDs).
+        const shown = list.filter((did) => this.visible(did) !== undefined);
+        const page = w.followKeys ? keysetPage(shown, w.followKeys, q, 50) : offsetPage(shown, q, 50);
+        const views = page.items.map((did) => profileView(this.visible(did) as FakeProfile));
         // Read with the account's session, the AppView tells which listed accounts it follows (viewer.following: the record's URI).
-        if (authorization !== undefined) for (const view of visible) withViewerFollowing(view, w);
-        const page = w.followKeys ? keysetPage(visible, w.followKeys, q, 50) : offsetPage(visible, q, 50);
+        if (authorization !== undefined) for (const view of views) withViewerFollowing(view, w);
         const key = route === 'app.bsky.graph.getFollowers' ? 'followers' : 'follows';
-        return { subject: profileView(this.selfProfile()), [key]: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+        return { subject: profileView(this.selfProfile()), [key]: views, ...(page.cursor ? { cursor: page.cursor } : {}) };
       }
       case 'app.bsky.actor.getProfiles': {
         const actors = q.getAll('actors');
@@ -519,9 +521,9 @@ function offsetPage<T>(items: readonly T[], q: URLSearchParams, defaultLimit: nu
   return start + limit < items.length ? { items: page, cursor: String(start + limit) } : { items: page };
 }
 
-function keysetPage<T extends Record<string, unknown>>(items: readonly T[], keys: Map<string, number>, q: URLSearchParams, defaultLimit: number): { items: T[]; cursor?: string } {
+function keysetPage(items: readonly string[], keys: Map<string, number>, q: URLSearchParams, defaultLimit: number): { items: string[]; cursor?: string } {
   const limit = limitOf(q, defaultLimit);
-  const keyOf = (item: T): number => keys.get(String(item.did)) ?? 0;
+  const keyOf = (did: string): number => keys.get(did) ?? 0;
   const cursor = q.get('cursor');
   const after = cursor ? Number(cursor) : Number.POSITIVE_INFINITY;
   if (Number.isNaN(after)) throw new XrpcFailure(400, 'InvalidRequest', 'malformed cursor');

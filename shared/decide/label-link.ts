@@ -98,9 +98,11 @@ export async function labelLink(c: LabelLinkContext): Promise<LabelLinkAnswer> {
       title: lm.confirmTitle(label),
       tone: 'plain',
       quote: { lead: lm.quoteBy(who, f.date(stored.at)), text: stored.text },
-      paragraphs: [lm.effect(label, ref), m.once(f.date(new Date(payload.exp * 1000).toISOString()))],
-      ...(notes.length > 0 ? { notes } : {}),
+      paragraphs: [lm.effect(label), m.once(f.date(new Date(payload.exp * 1000).toISOString()))],
+      // The way back, small, under the button.
       form: { action: c.path, token: c.token, button: lm.button(label) },
+      after: lm.takeBack(ref),
+      ...(notes.length > 0 ? { notes } : {}),
       footer: m.footer,
     };
     return { status: 200, body: renderPage(view) };
@@ -127,7 +129,7 @@ export async function labelLink(c: LabelLinkContext): Promise<LabelLinkAnswer> {
   }
   // Never the reply's text in the log: it is someone else's words.
   log.info('tone label stored', { profile: profile.id, jti: payload.jti, label });
-  return page(200, m, lm.doneTitle(label), lm.doneBody(label, ref), 'ok');
+  return { status: 200, body: renderPage({ lang: m.lang, title: lm.doneTitle(label), tone: 'ok', paragraphs: [lm.doneBody(label)], after: lm.takeBack(ref), footer: m.footer }) };
 }
 
 function page(status: number, m: PageMessages, title: string, body: string, tone: PageView['tone']): LabelLinkAnswer {

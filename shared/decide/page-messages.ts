@@ -78,14 +78,16 @@ export interface LabelMessages {
   /** Above the quote: who wrote it and when. */
   quoteBy(who: string, at: string): string;
   button(label: ToneLabelKind): string;
-  /** What pressing does; `ref` names the label for `followback label --remove`. */
-  effect(label: ToneLabelKind, ref: string): string;
+  /** What pressing does. */
+  effect(label: ToneLabelKind): string;
+  /** How to take the label back (`ref` names it for `followback label --remove`). */
+  takeBack(ref: string): string;
   /** The same label is already stored: pressing again changes nothing. */
   already(label: ToneLabelKind, on: string): string;
   /** The opposite label is stored: pressing replaces it. */
   replaces(previous: ToneLabelKind, on: string): string;
   doneTitle(label: ToneLabelKind): string;
-  doneBody(label: ToneLabelKind, ref: string): string;
+  doneBody(label: ToneLabelKind): string;
   /** The link was used before and the label is stored as it says. */
   againBody: string;
   goneTitle: string;
@@ -222,13 +224,13 @@ const en: PageMessages = {
     confirmTitle: (label) => (label === 'not_criticism' ? 'Mark this reply as not criticism?' : 'Mark this reply as criticism?'),
     quoteBy: (who, at) => `${who}, ${at}:`,
     button: (label) => (label === 'not_criticism' ? 'This is not criticism' : 'This is criticism'),
-    effect: (label, ref) =>
-      `From the next run followback counts this reply as ${label === 'not_criticism' ? 'not criticism' : 'criticism'}, and judges replies worded like it the same way. Nothing changes on the network. To take it back: followback label --remove ${ref}`,
+    effect: (label) =>
+      `From the next run followback counts this reply as ${label === 'not_criticism' ? 'not criticism' : 'criticism'}, and judges replies worded like it the same way. Nothing changes on the network.`,
+    takeBack: (ref) => `To take it back: followback label --remove ${ref}`,
     already: (label, on) => `You already said this is ${label === 'not_criticism' ? 'not criticism' : 'criticism'} (${on}): pressing again changes nothing.`,
     replaces: (previous, on) => `On ${on} you said this is ${previous === 'not_criticism' ? 'not criticism' : 'criticism'}: pressing replaces that.`,
     doneTitle: (label) => (label === 'not_criticism' ? 'Saved: not criticism' : 'Saved: criticism'),
-    doneBody: (label, ref) =>
-      `From the next run followback counts this reply as ${label === 'not_criticism' ? 'not criticism' : 'criticism'}, and judges replies worded like it the same way. To take it back: followback label --remove ${ref}`,
+    doneBody: (label) => `From the next run followback counts this reply as ${label === 'not_criticism' ? 'not criticism' : 'criticism'}, and judges replies worded like it the same way.`,
     againBody: 'This link was already used, and the label is stored as it says: nothing changed now.',
     goneTitle: 'This reply is no longer stored',
     goneBody: 'It expired with the retention period, or the contact was forgotten: there is nothing to label. Nothing was changed.',
@@ -365,13 +367,14 @@ const it: PageMessages = {
     confirmTitle: (label) => (label === 'not_criticism' ? 'Segnare questa risposta come non critica?' : 'Segnare questa risposta come critica?'),
     quoteBy: (who, at) => `${who}, ${at}:`,
     button: (label) => (label === 'not_criticism' ? 'Non è una critica' : 'È una critica'),
-    effect: (label, ref) =>
-      `Dalla prossima esecuzione followback considera questa risposta ${label === 'not_criticism' ? 'non critica' : 'una critica'}, e giudica allo stesso modo le risposte scritte in modo simile. Sul social non cambia nulla. Per tornare indietro: followback label --remove ${ref}`,
+    effect: (label) =>
+      `Dalla prossima esecuzione followback considera questa risposta ${label === 'not_criticism' ? 'non critica' : 'una critica'}, e giudica allo stesso modo le risposte scritte in modo simile. Sul social non cambia nulla.`,
+    takeBack: (ref) => `Per tornare indietro: followback label --remove ${ref}`,
     already: (label, on) => `Hai già detto che ${label === 'not_criticism' ? 'non è una critica' : 'è una critica'} (${on}): premere di nuovo non cambia nulla.`,
     replaces: (previous, on) => `Il ${on} hai detto che ${previous === 'not_criticism' ? 'non è una critica' : 'è una critica'}: premendo lo sostituisci.`,
     doneTitle: (label) => (label === 'not_criticism' ? 'Salvato: non è una critica' : 'Salvato: è una critica'),
-    doneBody: (label, ref) =>
-      `Dalla prossima esecuzione followback considera questa risposta ${label === 'not_criticism' ? 'non critica' : 'una critica'}, e giudica allo stesso modo le risposte scritte in modo simile. Per tornare indietro: followback label --remove ${ref}`,
+    doneBody: (label) =>
+      `Dalla prossima esecuzione followback considera questa risposta ${label === 'not_criticism' ? 'non critica' : 'una critica'}, e giudica allo stesso modo le risposte scritte in modo simile.`,
     againBody: 'Questo link è già stato usato, e l\'etichetta è registrata come dice: ora non è cambiato nulla.',
     goneTitle: 'Questa risposta non è più in archivio',
     goneBody: 'È scaduta con il periodo di conservazione, oppure il contatto è stato dimenticato: non c\'è nulla da etichettare. Non è stato cambiato nulla.',

@@ -28,6 +28,7 @@ footer{margin-top:24px;color:#5f6368;font-size:12px}
 .confirm{display:flex;gap:10px;align-items:flex-start;margin:0 0 12px;padding:10px 12px;border:2px solid #1a56c4;border-radius:8px}
 .confirm input{width:22px;height:22px;margin:2px 0 0;flex:none}
 .refused{color:#b3261e;font-size:14px}
+form+p{margin-top:12px}
 `.trim();
 
 /** The CSP source for the page's one style block. */
@@ -80,6 +81,8 @@ export interface PageView {
   results?: { who: string; text: string; tone: 'ok' | 'note' | 'bad' }[];
   notes?: string[];
   form?: FormView;
+  /** A small line after the form (how to take a label back). */
+  after?: string;
   footer: string;
 }
 
@@ -118,6 +121,7 @@ ${lead}
 ${results}
 ${notes}
 ${form}
+${v.after !== undefined ? `<p class="muted">${e(v.after)}</p>` : ''}
 <footer>${e(v.footer)}</footer>
 </main>
 </body>

@@ -35,7 +35,7 @@ describe('a top supporter\'s quoted reply', () => {
     const example = supporterExample([i('b', at, { text: long }), i('a', at, { text: long })], WINDOW, NOW);
     expect(example?.exampleId).toBe('a');
     expect([...(example?.example ?? '')]).toHaveLength(280);
-    expect(example?.example.endsWith('…')).toBe(true);
+    expect(example?.example?.endsWith('…')).toBe(true);
   });
 
   it('is nothing for a supporter who only liked and reposted', () => {

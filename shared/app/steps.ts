@@ -419,7 +419,8 @@ export async function runFiring(firing: Firing, deps: StepDeps, options: RunFiri
   } catch (err) {
     // A first step that failed released its claims itself; a later one leaves them to this.
     if (claimed) await releaseClaims(firing, deps, false);
-    await firingsOf(deps).finishFiring(firing.profile.id, firing.firingKey).catch(() => undefined);
+    // Stopped before its report (cancelled, or a step failed): nothing it read stays behind.
+    await firingsOf(deps).discardFiring(firing.profile.id, firing.firingKey).catch(() => undefined);
     throw err;
   }
   return reportStep(firing, deps);

@@ -54,6 +54,8 @@ export interface FiringStore {
    * deletes for free, and no later firing reads them (each stages under a `staging` key of its own).
    */
   finishFiring(profileId: string, firingKey: string): Promise<void>;
+  /** Deletes the firing's state and every part it staged: a firing stopped before its report (cancelled, failed in-process) leaves nothing. */
+  discardFiring(profileId: string, firingKey: string): Promise<void>;
   /**
    * Extends a run claim held by `holder`: false when the claim is gone, expired, done, or someone
    * else's. `adopt` marks a claim just made by `claimRun` (which names no holder) as the holder's.

@@ -137,6 +137,15 @@ export class DynamoFiringStore implements FiringStore {
     await this.send(`DeleteItem ${pk}`, () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: STATE_SK } })));
   }
 
+  async discardFiring(profileId: string, firingKey: string): Promise<void> {
+    const pk = firingPartition(profileId, firingKey);
+    for (const item of await this.query(pk, undefined, ['sk'])) {
+      await this.send(`DeleteItem ${pk}`, () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: item['sk'] } })));
+    }
+    const index = { pk: keys.profile(profileId), sk: `${INDEX_PREFIX}${firingKey}` };
+    await this.send(`DeleteItem firing index ${profileId}/${firingKey}`, () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: index })));
+  }
+
   /**
    * Deletes what the profile's finished firings staged and left to expire (for forgetting a contact: the
    * parts hold every contact a pull read). A firing still in progress keeps its parts: its report needs them,

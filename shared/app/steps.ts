@@ -370,8 +370,10 @@ export async function reportStep(firing: Firing, deps: StepDeps): Promise<RunRep
     );
     // A dry run is a preview: the same trigger may still run for real afterwards.
     if (firing.claimFiring && firing.dryRun) await store.releaseRun(profile.id, claimKey);
-    // The staged parts are left to expire by TTL (free, where deleting them costs as much as writing them).
-    await firings.finishFiring(profile.id, firing.firingKey).catch((err: unknown) => log.warn('could not finish the firing (its state expires by itself)', { profile: profile.id, problem: err instanceof Error ? err.message : String(err) }));
+    // The staged parts are left to expire by TTL (free, where deleting them costs as much as writing them);
+    // a dry run changes nothing, so it takes what it staged away with it.
+    const end = firing.dryRun ? firings.discardFiring(profile.id, firing.firingKey) : firings.finishFiring(profile.id, firing.firingKey);
+    await end.catch((err: unknown) => log.warn('could not finish the firing (its state expires by itself)', { profile: profile.id, problem: err instanceof Error ? err.message : String(err) }));
     return result;
   } catch (err) {
     await releaseClaims(firing, deps, deliveredRunId !== undefined, deliveredRunId);

@@ -4,8 +4,9 @@
  * half of a repeat run's DynamoDB cost), while TTL deletes for free. Against
  * DynamoDB Local and the local Mastodon server:
  * - a finished firing deletes its state item only, and its parts carry their expiry;
- * - a firing run again under the same key (a dry run, then the real one) reads
- *   only the parts it staged itself, never the ones the first left behind;
+ * - a firing run again under the same key (once the first one's claim is gone)
+ *   reads only the parts it staged itself, never the ones the first left behind;
+ * - a dry run takes what it staged away with it (it changes nothing);
  * - forgetting a contact deletes what finished firings staged (every contact
  *   their pulls read), and leaves a firing in progress whole.
  */
@@ -70,10 +71,9 @@ describe('staged parts expire by TTL instead of being deleted', () => {
     const mailer = new CountingMailer();
     const key = 'schedule:ttl:2026-11-25T08:00:00Z';
     const before = Math.floor(Date.now() / 1000);
-    // A dry run: a preview, after which the same trigger may still run for real.
-    const preview = await runFiring(firingOf('ttl', key, 'exec-1', true), deps(mailer), { budgetMs: 600_000, sleep: async () => undefined });
-    expect(preview.status).toBe('completed');
-    expect(preview.figures?.followers).toBe(FOLLOWERS);
+    const first = await runFiring(firingOf('ttl', key, 'exec-1', false), deps(mailer), { budgetMs: 600_000, sleep: async () => undefined });
+    expect(first.status).toBe('completed');
+    expect(first.figures?.followers).toBe(FOLLOWERS);
 
     const deletes = sent.filter((s) => s.command === 'DeleteItemCommand' && isStaged(s.pk));
     expect(deletes.map((d) => d.sk)).toEqual(['state']);
@@ -86,7 +86,9 @@ describe('staged parts expire by TTL instead of being deleted', () => {
       expect(part['expiresAt']).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + ttl);
     }
 
-    // The real run of the same trigger, after 300 followers left: it reads its own parts, not the preview's.
+    // The same trigger again once its claim is gone (it expires 35 days after the run), after 300 followers
+    // left: the firing reads its own parts, not the ones the first left to expire.
+    await table.store.releaseRun('ttl', `key#${key}`);
     for (let k = 0; k < 300; k++) unfollow(srv.world, String(100_000 + FOLLOWERS - k));
     const start = sent.length;
     const real = await runFiring(firingOf('ttl', key, 'exec-2', false), deps(mailer), { budgetMs: 600_000, sleep: async () => undefined });
@@ -95,12 +97,19 @@ describe('staged parts expire by TTL instead of being deleted', () => {
     const allParts = (await scanAll(table.doc, table.tableName)).filter((i) => isStaged(String(i['pk'])) && String(i['sk']).startsWith('part#'));
     const ownParts = allParts.length - firstParts.length;
     expect(ownParts).toBeGreaterThan(0);
-    // The report step's read of the parts returned this firing's items and none of the preview's.
+    // The report step's read of the parts returned this firing's items and none of the first one's.
     const partReads = sent.slice(start).filter((s) => s.command === 'QueryCommand' && isStaged(s.pk) && s.sk?.startsWith('part#') === true);
     expect(partReads.length).toBeGreaterThan(0);
     expect(partReads.reduce((n, s) => n + (s.count ?? 0), 0)).toBe(ownParts);
-    // The dry run delivered nothing; the real one once.
-    expect(mailer.sent).toBe(1);
+    expect(mailer.sent).toBe(2);
+  }, 120_000);
+
+  it('a dry run takes what it staged away with it', async () => {
+    const key = 'schedule:dry:2026-11-25T08:00:00Z';
+    const preview = await runFiring(firingOf('dry', key, 'exec-d', true), deps(new CountingMailer()), { budgetMs: 600_000, sleep: async () => undefined });
+    expect(preview.status).toBe('completed');
+    const left = (await scanAll(table.doc, table.tableName)).filter((i) => String(i['pk']).startsWith('P#dry#F#') || (i['pk'] === 'P#dry' && String(i['sk']).startsWith('F#')));
+    expect(left).toEqual([]);
   }, 120_000);
 
   it('forgetting a contact deletes the parts of finished firings and leaves a firing in progress whole', async () => {

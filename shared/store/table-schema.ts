@@ -24,8 +24,10 @@
  * Sessions live outside the profile partition so loading a profile never reads
  * a secret by accident.
  *
- * TTL attribute: `expiresAt` (epoch seconds) on interactions (at + retentionDays)
- * and on run claims (lease end, or 35 days after completion).
+ * TTL attribute: `expiresAt` (epoch seconds) on interactions (at + retentionDays),
+ * on run claims (lease end, or 35 days after completion), and on what a firing
+ * stages between its steps (state, parts, the `F#<firingKey>` index in the
+ * profile partition; see dynamo-firing-store.ts).
  */
 import {
   CreateTableCommand,

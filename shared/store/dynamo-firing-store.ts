@@ -101,10 +101,11 @@ export class DynamoFiringStore implements FiringStore {
   async saveFiring(profileId: string, state: FiringState, ttlSeconds: number): Promise<void> {
     const expiresAt = this.expiry(ttlSeconds);
     const item: Item = { pk: firingPartition(profileId, state.firingKey), sk: STATE_SK, entity: 'firing', state: JSON.stringify(state), [TTL_ATTRIBUTE]: expiresAt };
-    // The index outlives every part of the firing: each step writes its parts before it saves the state.
+    // The index outlives every part of the firing (each step writes its parts before it saves the state), and is
+    // written first: a state saved is always findable by forget.
     const index: Item = { pk: keys.profile(profileId), sk: `${INDEX_PREFIX}${state.firingKey}`, entity: 'firing-index', firingKey: state.firingKey, [TTL_ATTRIBUTE]: expiresAt };
-    await this.send(`PutItem firing ${profileId}/${state.firingKey}`, () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: item })));
     await this.send(`PutItem firing index ${profileId}/${state.firingKey}`, () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: index })));
+    await this.send(`PutItem firing ${profileId}/${state.firingKey}`, () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: item })));
   }
 
   async putPart(profileId: string, firingKey: string, sourceId: string, seq: number, pull: SourcePull, ttlSeconds: number, staging?: string): Promise<number> {

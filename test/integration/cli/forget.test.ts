@@ -80,7 +80,7 @@ describe('forget', () => {
 
     const again = await cli(['forget', target.key], dir);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(new RegExp(`^demo: nothing left about ${escape(target.key)}: no contact, interaction, decision or action is stored`));
+    expect(again.stdout).toMatch(new RegExp(`^demo: nothing left about ${escape(target.key)}: no contact, interaction, decision, action or tone label is stored`));
     expect(await scanAll(table.doc, table.tableName)).toEqual(after);
   }, 120_000);
 

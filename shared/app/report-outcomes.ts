@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ProfileConfig } from '../config/schema.ts';
 import { analyse } from '../domain/analyse.ts';
+import { InteractionLog } from '../domain/interaction-log.ts';
 import type { OwnerDecisions } from '../domain/analysis-types.ts';
 import type { DeliveryResult } from '../ports/mailer.ts';
 import type { RunRecord, StoredDecision, WriteStats } from '../ports/store.ts';
@@ -54,9 +55,15 @@ export async function reportOutcomes(
     declared: new Map(profile.sources.map((s) => [s.id, declaredObservability(s)])),
   });
 
-  // The stored history followed by what this run adds to it.
-  for (const interaction of merged.newInteractions) history.push(interaction);
-  const classified = await classifyTexts(profile, history, now, deps, log, req.signal);
+  // The stored history followed by what this run adds to it. A first import's new interactions are the whole
+  // history: their columns serve as they are (a million rows are not copied).
+  const fresh = merged.newInteractions;
+  const all = history.length === 0 && fresh instanceof InteractionLog ? fresh : history;
+  if (all === history) {
+    if (fresh instanceof InteractionLog) history.append(fresh);
+    else for (const interaction of fresh) history.push(interaction);
+  }
+  const classified = await classifyTexts(profile, all, now, deps, log, req.signal);
   if (req.signal?.aborted) throw new RunCancelledError();
   const analysis = analyse({
     now: nowIso,
@@ -67,7 +74,7 @@ export async function reportOutcomes(
     current: merged.current,
     // No contacts stored yet and no run that stored any: a first run (also after a first run that could not store).
     previous: state.contacts.length === 0 && (state.lastRun === null || state.lastRun.storeFailed !== undefined) ? null : state.contacts,
-    interactions: history,
+    interactions: all,
     previousFigures: state.lastRun?.figures ?? null,
     classifiers: classified.classifiers,
   });

@@ -1,4 +1,4 @@
-import type { ReasonCode, Recommendation, TrackedContact } from '../domain/analysis-types.ts';
+import type { ContactVerdict, ReasonCode, Recommendation, TrackedContact } from '../domain/analysis-types.ts';
 import { contactKey } from './merge-pulls.ts';
 
 export type ContactToStore = TrackedContact & { reasons: ReasonCode[] };
@@ -8,6 +8,16 @@ export interface StoredVerdict {
   reasons: ReasonCode[];
   /** Null for a former follower (nothing to recommend). */
   recommendation: Recommendation | null;
+  /** The reply the report quotes as criticism (critic_only with its id), for the decision page. */
+  criticism?: { interactionId: string; at: string };
+}
+
+/** What a verdict leaves on the stored contact: its reasons, its recommendation, and the reply quoted as criticism. */
+export function storedVerdictOf(v: Pick<ContactVerdict, 'reasons' | 'recommendation' | 'evidence'>): StoredVerdict {
+  const critic = v.evidence.critic_only;
+  // Carried-over evidence (the classifier failed this run) quotes nothing.
+  const quoted = critic !== undefined && 'exampleId' in critic && critic.exampleId !== undefined ? { interactionId: critic.exampleId, at: critic.exampleAt } : undefined;
+  return { reasons: v.reasons, recommendation: v.recommendation, ...(quoted !== undefined ? { criticism: quoted } : {}) };
 }
 
 /**
@@ -27,8 +37,15 @@ export function changedContacts(
     const verdict = verdictsByKey.get(key);
     const reasons = verdict?.reasons ?? contact.previousReasons ?? [];
     const recommendation = verdict === undefined ? contact.previousRecommendation : (verdict.recommendation ?? undefined);
-    const { previousRecommendation: _old, ...rest } = contact;
-    const next: ContactToStore = { ...rest, previousReasons: reasons, reasons, ...(recommendation !== undefined ? { previousRecommendation: recommendation } : {}) };
+    const { previousRecommendation: _old, previousCriticism: _quoted, ...rest } = contact;
+    const criticism = verdict?.criticism ?? contact.previousCriticism;
+    const next: ContactToStore = {
+      ...rest,
+      previousReasons: reasons,
+      reasons,
+      ...(recommendation !== undefined ? { previousRecommendation: recommendation } : {}),
+      ...(criticism !== undefined && reasons.includes('critic_only') ? { previousCriticism: { ...criticism } } : {}),
+    };
     const before = storedByKey.get(key);
     if (before === undefined || fingerprint({ ...before, reasons: before.previousReasons ?? [] }) !== fingerprint(next)) changed.push(next);
   }

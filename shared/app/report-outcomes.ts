@@ -14,7 +14,7 @@ import { buildReport } from '../report/build-report.ts';
 import { declaredObservability } from '../sources/observes.ts';
 import { renderReport } from '../report/render.ts';
 import { decisionRenderOptions, decisionsSince } from '../decide/report-parts.ts';
-import { changedContacts, type StoredVerdict } from './changed-contacts.ts';
+import { changedContacts, storedVerdictOf, type StoredVerdict } from './changed-contacts.ts';
 import { classifyTexts } from './classify-texts.ts';
 import { apiNotes } from './api-notes.ts';
 import { exportAges } from './export-ages.ts';
@@ -114,7 +114,7 @@ export async function reportOutcomes(
     await onDelivered(runId);
   }
 
-  const verdictsByKey = new Map<string, StoredVerdict>(analysis.verdicts.map((v) => [v.key, { reasons: v.reasons, recommendation: v.recommendation }]));
+  const verdictsByKey = new Map<string, StoredVerdict>(analysis.verdicts.map((v) => [v.key, storedVerdictOf(v)]));
   const unstored = new Set(merged.unstoredContactKeys);
   const contacts = changedContacts(merged.current, verdictsByKey, state.contacts).filter((c) => !unstored.has(contactKey(c.sourceId, c.id)));
   // The run record carries the counts of what this run writes, so the trend shows churn too.

@@ -26,6 +26,7 @@ import { messagesFor } from '../report/i18n.ts';
 import { withConfirmationMac } from './confirmation-mac.ts';
 import type { Keyring } from './keyring.ts';
 import { labelLink } from './label-link.ts';
+import { criticismQuotes, type PageQuote } from './page-quotes.ts';
 import { localeFromAcceptLanguage, pageMessagesFor, type ActOutcomeKind, type OutcomeCounts, type PageMessages } from './page-messages.ts';
 import { PAGE_HEADERS, renderPage, type ContactBlock, type FormView, type PageView } from './render-page.ts';
 import { isLabelAction, signToken, tokenFormProblem, verifyToken, type DecisionAction, type TokenCheck, type TokenPayload } from './token.ts';
@@ -195,8 +196,10 @@ export async function handleDecision(req: DecideRequest, deps: DecideDeps): Prom
   const judged = payload.keys.map((key) => ({ key, contact: contacts.get(key) ?? null, refusal: refusalOf(action, contacts.get(key) ?? null) }));
   const allowed = judged.filter((j) => j.refusal === null).map((j) => j.key);
 
+  const quotes = (): Promise<Map<string, PageQuote>> =>
+    criticismQuotes(judged, { labels: deps.labels, keyring, profileId: profile.id, path: page.path, now, expiresAt: payload.exp, warn: (message, extra) => log.warn(message, { profile: profile.id, jti: payload.jti, ...extra }) });
   if (method !== 'POST') {
-    return respond(200, confirmPage(m, profile, payload, judged, page.path, token ?? '', now), {}, head);
+    return respond(200, confirmPage(m, profile, payload, judged, page.path, token ?? '', now, undefined, await quotes()), {}, head);
   }
   if (allowed.length === 0) {
     log.warn('decision link names no contact it may act on', { profile: profile.id, jti: payload.jti, action, refused: countRefusals(judged) });
@@ -204,7 +207,7 @@ export async function handleDecision(req: DecideRequest, deps: DecideDeps): Prom
   }
   // The deliberate step: Unfollow and Follow back need the ticked box, whose value is the count the page showed.
   if (isAct(action) && form?.get('confirm') !== String(allowed.length)) {
-    return respond(400, confirmPage(m, profile, payload, judged, page.path, token ?? '', now, m.tickToConfirm(action, allowed.length)));
+    return respond(400, confirmPage(m, profile, payload, judged, page.path, token ?? '', now, m.tickToConfirm(action, allowed.length), await quotes()));
   }
 
   if (!(await deps.ledger.consumeToken(profile.id, payload.jti, payload.exp))) {
@@ -437,10 +440,12 @@ export function actingEnabled(profile: ProfileConfig): boolean {
   return typeof act === 'object' && act !== null && 'enabled' in act && act.enabled === true;
 }
 
-function confirmPage(m: PageMessages, profile: ProfileConfig, payload: TokenPayload, judged: Judged[], path: string, token: string, now: Date, problem?: string): string {
+function confirmPage(m: PageMessages, profile: ProfileConfig, payload: TokenPayload, judged: Judged[], path: string, token: string, now: Date, problem?: string, quotes?: ReadonlyMap<string, PageQuote>): string {
   const report = messagesFor(profile.report.locale);
   const f = formatterFor(report);
   const action = payload.action as DecisionAction;
+  const quoteOf = (q: PageQuote | undefined): Pick<ContactBlock, 'quote'> =>
+    q === undefined ? {} : { quote: { lead: m.quotedCriticism(f.date(q.at)), text: q.text, href: q.href, link: m.label.button('not_criticism') } };
   const items: ContactBlock[] = judged.map(({ key, contact: c, refusal }) => {
     const refused = refusal !== null && refusal !== 'not_stored' ? { refused: m.refusal(refusal) } : {};
     return c === null
@@ -459,6 +464,7 @@ function confirmPage(m: PageMessages, profile: ProfileConfig, payload: TokenPayl
             followedSince: c.followedAt !== undefined ? f.date(c.followedAt) : null,
             lastPost: c.lastPostAt !== undefined ? f.date(c.lastPostAt) : null,
           }),
+          ...quoteOf(quotes?.get(key)),
           ...refused,
         };
   });

@@ -70,6 +70,8 @@ export interface PageMessages {
   reversed: string;
   /** Label links ("this is not criticism" / "this is criticism" under a quoted reply). */
   label: LabelMessages;
+  /** Above the criticism a confirmation page quotes: when it was written. */
+  quotedCriticism(date: string): string;
   footer: string;
 }
 
@@ -220,6 +222,7 @@ const en: PageMessages = {
   undoneTitle: (count) => (count === 1 ? 'Undone' : `Undone (${count})`),
   undoneBody: 'Every attempt is audited; the next report lists them.',
   reversed: 'reversed: back as it was before',
+  quotedCriticism: (date) => `The criticism the report quoted (${date}):`,
   label: {
     confirmTitle: (label) => (label === 'not_criticism' ? 'Mark this reply as not criticism?' : 'Mark this reply as criticism?'),
     quoteBy: (who, at) => `${who}, ${at}:`,
@@ -363,6 +366,7 @@ const it: PageMessages = {
   undoneTitle: (count) => (count === 1 ? 'Annullato' : `Annullati (${count})`),
   undoneBody: 'Ogni tentativo è registrato; il prossimo report li elenca.',
   reversed: 'annullato: tutto com\'era prima',
+  quotedCriticism: (date) => `La critica citata nel report (${date}):`,
   label: {
     confirmTitle: (label) => (label === 'not_criticism' ? 'Segnare questa risposta come non critica?' : 'Segnare questa risposta come critica?'),
     quoteBy: (who, at) => `${who}, ${at}:`,

@@ -56,6 +56,8 @@ export interface ContactBlock {
   facts: string;
   /** Why this link may not act on this contact (shown in red); absent when it may. */
   refused?: string;
+  /** The reply the last report quoted as their criticism (untrusted), with the link to say it is not. */
+  quote?: { lead: string; text: string; href: string; link: string };
 }
 
 export interface FormView {
@@ -137,6 +139,9 @@ function contactItem(c: ContactBlock, why: string, profileLink: string): string 
     `<li><span class="name">${e(c.name)}</span>${about.length > 0 ? ` <span class="muted">${e(about.join(' · '))}</span>` : ''}${link}` +
     `<div class="why">${e(why)}: ${e(c.reasons)}</div>` +
     `<div class="muted">${e(c.facts)}</div>` +
+    (c.quote !== undefined
+      ? `<div class="muted">${e(c.quote.lead)}</div><blockquote class="quote">${e(c.quote.text)}</blockquote><div class="why"><a href="${e(c.quote.href)}">${e(c.quote.link)}</a></div>`
+      : '') +
     (c.refused !== undefined ? `<div class="refused">${e(c.refused)}</div>` : '') +
     `</li>`
   );

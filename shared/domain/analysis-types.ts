@@ -42,6 +42,8 @@ export interface TrackedContact extends Contact {
   previousReasons?: ReasonCode[];
   /** What the previous run recommended (the decision page acts only on what a report recommended). */
   previousRecommendation?: Recommendation;
+  /** The reply the previous report quoted as this contact's criticism (critic_only): the decision page shows it with "this is not criticism". */
+  previousCriticism?: { interactionId: string; at: string };
 }
 
 /** How one source's pull went in this run, and what the store remembers of it. */

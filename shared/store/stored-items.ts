@@ -27,6 +27,7 @@ export const StoredContact = Contact.extend({
     .optional(),
   previousReasons: z.array(ReasonCode).optional(),
   previousRecommendation: z.enum(RECOMMENDATIONS).optional(),
+  previousCriticism: z.object({ interactionId: z.string().min(1).max(300), at: IsoInstant }).strict().optional(),
 });
 
 export const StoredSourceState = z.object({

@@ -130,6 +130,30 @@ describe('label links from the email to the next run (DynamoDB Local)', () => {
     for (const c of silent) expect(bySupporter.has(c.key)).toBe(false);
   });
 
+  it('a Keep page about a critic quotes the criticism the report quoted, read from the store, with a "This is not criticism" link to the same label page; a contact judged otherwise gets no quote', async () => {
+    const critic = first.contacts.find((c) => c.evidence.critic_only !== undefined && 'exampleId' in c.evidence.critic_only);
+    const evidence = critic?.evidence.critic_only;
+    if (critic === undefined || evidence === undefined || !('exampleId' in evidence) || evidence.exampleId === undefined) throw new Error('no critic with a named reply');
+    const other = first.contacts.find((c) => c.evidence.critic_only === undefined && (c.recommendation === 'unfollow' || c.recommendation === 'review'));
+    if (other === undefined) throw new Error('no other suggested contact');
+    const { token } = signToken({ profile: 'demo', keys: [critic.key, other.key], action: 'keep', now }, keyringOf(keyringJson));
+    const page = await get(`${PAGE}?t=${token}`);
+    expect(page.status).toBe(200);
+    expect(page.body.match(/The criticism the report quoted \(/g)).toHaveLength(1);
+    const quote = /<blockquote class="quote">([^<]*)<\/blockquote><div class="why"><a href="([^"]+)">This is not criticism<\/a>/.exec(page.body);
+    if (quote?.[1] === undefined || quote[2] === undefined) throw new Error('no quote with a label link on the Keep page');
+    const unescape = (t: string): string => t.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    // The report's quote is the stored reply, shortened.
+    expect(unescape(quote[1]).replace(/\s+/g, ' ')).toContain(evidence.example.replace(/…$/, '').replace(/\s+/g, ' ').slice(0, 40));
+    const href = new URL(unescape(quote[2]), PAGE).href;
+    expect(named(href)).toEqual({ key: critic.key, reply: evidence.exampleId, action: 'label_not_criticism' });
+    const labelPage = await get(href);
+    expect(labelPage.status).toBe(200);
+    expect(labelPage.body).toContain('Mark this reply as not criticism?');
+    // Nothing was stored by opening either page.
+    expect(await table.store.toneLabelStore().listLabels('demo')).toEqual([]);
+  });
+
   it('GET shows the reply and a button and stores nothing; POST stores the label; pressing again says it is saved; the next run counts the reply as not negative', async () => {
     const critic = first.contacts.find((c) => c.evidence.critic_only !== undefined && 'exampleId' in c.evidence.critic_only && firstText.includes(c.handle));
     const evidence = critic?.evidence.critic_only;

@@ -1,0 +1,37 @@
+/**
+ * The reply a report quotes as criticism is kept on the stored contact
+ * (`previousCriticism`), so the decision page can quote it with "this is not
+ * criticism"; only while the contact is judged critic_only, and only when the
+ * evidence named the reply.
+ */
+import { describe, expect, it } from 'vitest';
+import { changedContacts, storedVerdictOf } from '../../../shared/app/changed-contacts.ts';
+import type { ContactVerdict, TrackedContact } from '../../../shared/domain/analysis-types.ts';
+
+const AT = '2026-11-20T08:00:00.000Z';
+const critic: TrackedContact = { id: 'c', handle: '@c@x.social', displayName: 'c', bio: '', relation: 'follower', state: 'active', sourceId: 's', platform: 'mastodon', firstSeenAt: AT, lastSeenAt: AT };
+const evidence = (exampleId?: string): Pick<ContactVerdict, 'reasons' | 'recommendation' | 'evidence'> => ({
+  reasons: ['critic_only'],
+  recommendation: 'review',
+  evidence: { critic_only: { count: 3, negative: 3, example: 'meh', exampleAt: AT, ...(exampleId !== undefined ? { exampleId } : {}), carriedOver: false } } as ContactVerdict['evidence'],
+});
+
+describe('the quoted criticism on the stored contact', () => {
+  it('a critic_only verdict naming its reply stores it; one without an id (or carried over) stores none', () => {
+    expect(storedVerdictOf(evidence('110'))).toEqual({ reasons: ['critic_only'], recommendation: 'review', criticism: { interactionId: '110', at: AT } });
+    expect(storedVerdictOf(evidence())).toEqual({ reasons: ['critic_only'], recommendation: 'review' });
+    const carried = { reasons: ['critic_only'], recommendation: 'review', evidence: { critic_only: { carriedOver: true } } } as Pick<ContactVerdict, 'reasons' | 'recommendation' | 'evidence'>;
+    expect(storedVerdictOf(carried).criticism).toBeUndefined();
+  });
+
+  it('is written with the contact, rewritten when the quote moves, and dropped when the contact is no longer a critic', () => {
+    const [written] = changedContacts([critic], new Map([['s:c', storedVerdictOf(evidence('110'))]]), []);
+    expect(written?.previousCriticism).toEqual({ interactionId: '110', at: AT });
+    const stored = { ...critic, previousReasons: written?.previousReasons ?? [], previousRecommendation: 'review' as const, previousCriticism: { interactionId: '110', at: AT } };
+    expect(changedContacts([critic], new Map([['s:c', storedVerdictOf(evidence('110'))]]), [stored])).toEqual([]);
+    expect(changedContacts([critic], new Map([['s:c', storedVerdictOf(evidence('111'))]]), [stored])[0]?.previousCriticism).toEqual({ interactionId: '111', at: AT });
+    const cleared = changedContacts([critic], new Map([['s:c', { reasons: [], recommendation: 'keep' as const }]]), [stored]);
+    expect(cleared).toHaveLength(1);
+    expect(cleared[0]?.previousCriticism).toBeUndefined();
+  });
+});

@@ -13,7 +13,7 @@ const critic: TrackedContact = { id: 'c', handle: '@c@x.social', displayName: 'c
 const evidence = (exampleId?: string): Pick<ContactVerdict, 'reasons' | 'recommendation' | 'evidence'> => ({
   reasons: ['critic_only'],
   recommendation: 'review',
-  evidence: { critic_only: { count: 3, negative: 3, example: 'meh', exampleAt: AT, ...(exampleId !== undefined ? { exampleId } : {}), carriedOver: false } } as ContactVerdict['evidence'],
+  evidence: { critic_only: { count: 3, negative: 3, example: 'meh', exampleAt: AT, ...(exampleId !== undefined ? { exampleId } : {}) } },
 });
 
 describe('the quoted criticism on the stored contact', () => {

@@ -48,6 +48,8 @@ export interface BlueskySourceOptions {
   maxPages: number;
   /** Client settings (tests inject fetch, sleep, clock). */
   http?: Partial<HttpClientOptions>;
+  /** Requests in flight at once to one host, at most (request-slots.ts; default 8). 1 asks them one after the other. */
+  maxInFlight?: number;
 }
 
 export class BlueskySource implements Source {
@@ -109,7 +111,7 @@ export class BlueskySource implements Source {
     if (located.did !== undefined && located.did !== owner.did) {
       problems.push(`the handle ${options.handle} resolves to ${located.did}, but the PDS signed in ${owner.did}; check the configured handle`);
     }
-    const xrpc = new BlueskyXrpc(pds, appView, session, signal);
+    const xrpc = new BlueskyXrpc(pds, appView, session, signal, options.maxInFlight);
     const requests = (): number => [...clients].reduce((n, c) => n + c.requests, 0) + identity.requests;
 
     const reading = readCursor(ctx.cursor);
@@ -225,7 +227,7 @@ export class BlueskySource implements Source {
     }
     session.usePds(pds);
     const appView = options.appViewUrl !== undefined && !sameUrl(options.appViewUrl, state.owner.pdsUrl) ? client(options.appViewUrl) : undefined;
-    const xrpc = new BlueskyXrpc(pds, appView, session, signal);
+    const xrpc = new BlueskyXrpc(pds, appView, session, signal, options.maxInFlight);
 
     let started = 0;
     let waitUntil: number | undefined;

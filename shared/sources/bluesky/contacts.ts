@@ -31,6 +31,7 @@ import type { ProgressListener } from '../../ports/source.ts';
 import { HttpError } from '../http/http-error.ts';
 import { forEachDid, knownFailureProblem, lastPostOf, lastPostsToRead, whyMissing, type KnownLookup, type MissingVerdict } from './account-checks.ts';
 import { profileWebUrl } from './at-uri.ts';
+import { runInOrder } from './in-order.ts';
 import { FollowRecord, GetFollowersOutput, GetFollowsOutput, GetProfilesOutput, ListRecordsOutput, type ProfileView, type ProfileViewDetailed } from './lexicon.ts';
 import { collectPages, type Collected } from './paging.ts';
 import { problemOf } from './problems.ts';
@@ -261,23 +262,37 @@ interface Profiles {
   stopped: boolean;
 }
 
+/** getProfiles batches in flight at once (the request slots keep them within the rate limit). */
+const PROFILE_CONCURRENCY = 4;
+
+/** Every account's profile, 25 a batch, a few batches at a time; read in the batches' order whatever order they answer in. */
 async function fetchProfiles(xrpc: BlueskyXrpc, dids: readonly string[], problems: string[], onProgress: (done: number) => void, signal: AbortSignal | undefined): Promise<Profiles> {
   const found = new Map<string, ProfileViewDetailed>();
   const missing = new Set<string>();
   let failedBatches = 0;
   let firstFailure: unknown;
   let stopped = false;
-  for (let start = 0; start < dids.length; start += PROFILES_PER_CALL) {
-    if (signal?.aborted) {
+  const batchAt = (i: number): string[] => dids.slice(i * PROFILES_PER_CALL, (i + 1) * PROFILES_PER_CALL);
+  let answered = 0;
+  const outcomes = await runInOrder(
+    Math.ceil(dids.length / PROFILES_PER_CALL),
+    PROFILE_CONCURRENCY,
+    () => !signal?.aborted,
+    async (i) => {
+      try {
+        return await xrpc.publicQuery('app.bsky.actor.getProfiles', { actors: batchAt(i) }, GetProfilesOutput);
+      } finally {
+        onProgress(Math.min(dids.length, ++answered * PROFILES_PER_CALL));
+      }
+    },
+  );
+  for (const [i, outcome] of outcomes.entries()) {
+    if (outcome === undefined) {
       stopped = true;
       break;
     }
-    const batch = dids.slice(start, start + PROFILES_PER_CALL);
-    try {
-      const page = await xrpc.publicQuery('app.bsky.actor.getProfiles', { actors: batch }, GetProfilesOutput);
-      for (const profile of page.profiles) found.set(profile.did, profile);
-      for (const did of batch) if (!found.has(did)) missing.add(did);
-    } catch (err) {
+    if (outcome.status === 'rejected') {
+      const err: unknown = outcome.reason;
       if (signal?.aborted || (err instanceof HttpError && err.aborted)) {
         stopped = true;
         break;
@@ -285,8 +300,10 @@ async function fetchProfiles(xrpc: BlueskyXrpc, dids: readonly string[], problem
       if (err instanceof BlueskyAuthError) throw err;
       failedBatches++;
       firstFailure ??= err;
+      continue;
     }
-    onProgress(Math.min(dids.length, start + PROFILES_PER_CALL));
+    for (const profile of outcome.value.profiles) found.set(profile.did, profile);
+    for (const did of batchAt(i)) if (!found.has(did)) missing.add(did);
   }
   if (failedBatches > 0) {
     problems.push(`profiles (app.bsky.actor.getProfiles): ${failedBatches} batch(es) failed, counts and account state unknown for those contacts: ${problemOf(firstFailure)}`);

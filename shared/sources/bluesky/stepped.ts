@@ -40,6 +40,7 @@ import { HttpError } from '../http/http-error.ts';
 import { forEachDid, knownFailureProblem, lastPostOf, lastPostsToRead, whyMissing, type KnownLookup, type MissingVerdict } from './account-checks.ts';
 import { profileWebUrl, rkeyOf } from './at-uri.ts';
 import { activeLabels, clip, missingState, PAGE_LIMIT, PROFILES_PER_CALL, SUSPENDED_LABELS } from './contacts.ts';
+import { runInOrder } from './in-order.ts';
 import { notificationToInteraction } from './inbound.ts';
 import { FollowRecord, GetFollowersOutput, GetFollowsOutput, GetProfilesOutput, ListNotificationsOutput, ListRecordsOutput, type ProfileView, type ProfileViewDetailed } from './lexicon.ts';
 import { OWN_COLLECTIONS, recordToInteractions, type OwnCollection } from './outbound.ts';
@@ -190,16 +191,20 @@ export async function readSteps(xrpc: BlueskyXrpc, req: SteppedRequest): Promise
   return out;
 }
 
+interface WalkOptions<T> {
+  maxPages?: number;
+  shortPageEnds?: number;
+  fetchPage: (cursor: string | undefined) => Promise<{ items: readonly T[]; cursor?: string | undefined }>;
+  onItems: (items: readonly T[]) => 'more' | 'past';
+  stopAfterPage?: () => boolean;
+}
+
 /**
  * One list page after another from the saved cursor. A failure that is a
  * long rate-limit wait pauses (the next step asks again); any other ends the
  * list with what was read, as a whole pull does.
  */
-async function walk<T>(
-  list: ListState,
-  gate: StepGate,
-  opts: { maxPages?: number; shortPageEnds?: number; fetchPage: (cursor: string | undefined) => Promise<{ items: readonly T[]; cursor?: string | undefined }>; onItems: (items: readonly T[]) => 'more' | 'past'; stopAfterPage?: () => boolean },
-): Promise<Outcome> {
+async function walk<T>(list: ListState, gate: StepGate, opts: WalkOptions<T>): Promise<Outcome> {
   const maxPages = opts.maxPages ?? Number.POSITIVE_INFINITY;
   while (!list.done) {
     if (list.pages >= maxPages) {
@@ -213,29 +218,39 @@ async function walk<T>(
     try {
       page = await opts.fetchPage(list.cursor);
     } catch (error) {
-      if (gate.signal?.aborted || (error instanceof HttpError && error.aborted)) return stop(list);
-      if (error instanceof BlueskyAuthError) throw error;
-      if (gate.blockedLong()) return 'paused';
-      list.done = true;
-      list.error = problemOf(error);
-      return 'done';
+      return pageFailed(list, gate, error);
     }
-    list.pages++;
-    list.items += page.items.length;
-    const verdict = opts.onItems(page.items);
-    const short = opts.shortPageEnds !== undefined && page.items.length < opts.shortPageEnds;
-    if (verdict === 'past' || page.cursor === undefined || page.cursor === '' || page.items.length === 0 || short) {
-      list.done = true;
-      list.complete = true;
-      delete list.cursor;
-    } else if (page.cursor === list.cursor) {
-      list.done = true;
-      list.error = 'the server sent the same cursor twice; stopped to avoid a loop';
-    } else list.cursor = page.cursor;
+    takePage(list, page, opts);
     // A page whose accounts still need their calls: work through them before the next page.
     if (opts.stopAfterPage?.()) return 'done';
   }
   return 'done';
+}
+
+/** A page request failed: stopped by the signal, paused by a long rate-limit wait, or the list ends on it. */
+function pageFailed(list: ListState, gate: StepGate, error: unknown): Outcome {
+  if (gate.signal?.aborted || (error instanceof HttpError && error.aborted)) return stop(list);
+  if (error instanceof BlueskyAuthError) throw error;
+  if (gate.blockedLong()) return 'paused';
+  list.done = true;
+  list.error = problemOf(error);
+  return 'done';
+}
+
+/** A page read: its items handed on, the cursor moved (or the list ended). */
+function takePage<T>(list: ListState, page: { items: readonly T[]; cursor?: string | undefined }, opts: Pick<WalkOptions<T>, 'shortPageEnds' | 'onItems'>): void {
+  list.pages++;
+  list.items += page.items.length;
+  const verdict = opts.onItems(page.items);
+  const short = opts.shortPageEnds !== undefined && page.items.length < opts.shortPageEnds;
+  if (verdict === 'past' || page.cursor === undefined || page.cursor === '' || page.items.length === 0 || short) {
+    list.done = true;
+    list.complete = true;
+    delete list.cursor;
+  } else if (page.cursor === list.cursor) {
+    list.done = true;
+    list.error = 'the server sent the same cursor twice; stopped to avoid a loop';
+  } else list.cursor = page.cursor;
 }
 
 function stop(list: ListState): Outcome {
@@ -324,35 +339,45 @@ async function readFollows(xrpc: BlueskyXrpc, req: SteppedRequest, out: SteppedR
   });
 }
 
-/** Follow records or followers: a page, then its accounts' calls batch by batch, then the next page. */
+/**
+ * Follow records or followers: a page, then its accounts' calls batch by
+ * batch, then the next page. The batches of a page and the next page are
+ * asked together (a round, see workRound): one after the other, at a
+ * request's latency, a pull would never reach the rate limit.
+ */
 async function readUnits(xrpc: BlueskyXrpc, req: SteppedRequest, out: SteppedRead, which: 'followRecords' | 'followers'): Promise<Outcome> {
   const list = req.state[which];
+  const opts: WalkOptions<ListedItem | undefined> = {
+    ...(which === 'followRecords' ? { shortPageEnds: PAGE_LIMIT } : {}),
+    fetchPage: which === 'followRecords' ? (cursor) => followRecordsPage(xrpc, req, cursor) : (cursor) => followersPage(xrpc, req, cursor),
+    onItems: (items) => {
+      const owner = req.state.owner.did;
+      const entries: PendingItem[] = [];
+      for (const e of items) {
+        if (e === undefined) {
+          // Counted here, not when the page came: a page asked beside a round that did not finish is asked again.
+          if (which === 'followRecords') req.state.followRecords.invalid++;
+          continue;
+        }
+        if (e.did === owner) continue;
+        // A follower whose profile the follow records' units already asked: its contact as listed.
+        if (e.mutual !== undefined) out.contacts.push(e.mutual);
+        else entries.push(e.at !== undefined ? { did: e.did, at: e.at } : e.handle !== undefined ? { did: e.did, handle: e.handle } : { did: e.did });
+      }
+      if (entries.length > 0) list.pending = { items: dedupe(entries), batches: 0 };
+      req.onProgress?.({ sourceId: req.sourceId, phase: which === 'followRecords' ? 'follow-records' : 'followers', done: list.items });
+      return 'more';
+    },
+    stopAfterPage: () => list.pending !== undefined,
+  };
   for (;;) {
     if (list.pending !== undefined) {
-      if ((await workPending(xrpc, req, out, which, list.pending)) === 'paused') return 'paused';
-      delete list.pending;
+      if ((await workRound(xrpc, req, out, which, list.pending, opts)) === 'paused') return 'paused';
+      continue;
     }
     if (list.done) return 'done';
-    const outcome = await walk<ListedItem | undefined>(list, req.gate, {
-      ...(which === 'followRecords' ? { shortPageEnds: PAGE_LIMIT } : {}),
-      fetchPage: which === 'followRecords' ? (cursor) => followRecordsPage(xrpc, req, cursor) : (cursor) => followersPage(xrpc, req, cursor),
-      onItems: (items) => {
-        const owner = req.state.owner.did;
-        const entries: PendingItem[] = [];
-        for (const e of items) {
-          if (e === undefined || e.did === owner) continue;
-          // A follower whose profile the follow records' units already asked: its contact as listed.
-          if (e.mutual !== undefined) out.contacts.push(e.mutual);
-          else entries.push(e.at !== undefined ? { did: e.did, at: e.at } : e.handle !== undefined ? { did: e.did, handle: e.handle } : { did: e.did });
-        }
-        if (entries.length > 0) list.pending = { items: dedupe(entries), batches: 0 };
-        req.onProgress?.({ sourceId: req.sourceId, phase: which === 'followRecords' ? 'follow-records' : 'followers', done: list.items });
-        return 'more';
-      },
-      stopAfterPage: () => list.pending !== undefined,
-    });
-    if (outcome === 'paused') return 'paused';
-    if (list.pending === undefined && list.done) return 'done';
+    // The first page, or one after a page without accounts to ask about: alone.
+    if ((await walk(list, req.gate, opts)) === 'paused') return 'paused';
   }
 }
 
@@ -396,41 +421,120 @@ async function followRecordsPage(xrpc: BlueskyXrpc, req: SteppedRequest, cursor:
   const items = page.records.map((record) => {
     const value = FollowRecord.safeParse(record.value);
     const at = value.success ? Date.parse(value.data.createdAt) : Number.NaN;
-    if (!value.success || Number.isNaN(at)) {
-      req.state.followRecords.invalid++;
-      return undefined;
-    }
+    if (!value.success || Number.isNaN(at)) return undefined;
     return { did: value.data.subject, at: new Date(at).toISOString() };
   });
   return { items, cursor: page.cursor };
 }
 
 /**
- * The batches of a page not done yet. A batch is done whole or not at all: one
- * cut by a long rate-limit wait is dropped and asked again by the next step.
+ * Requests of a round started at once: a follower page's four profile batches
+ * and the next page. The follow records' batches go one by one, as they
+ * always did: each may ask up to 25 last posts (four at a time already), and
+ * a step's budget is counted batch by batch; the follows are a small list
+ * beside the followers.
  */
-async function workPending(xrpc: BlueskyXrpc, req: SteppedRequest, out: SteppedRead, which: 'followRecords' | 'followers', pending: Pending): Promise<Outcome> {
-  while (pending.batches * PROFILES_PER_CALL < pending.items.length) {
-    if (req.gate.signal?.aborted) {
-      req.state[which].stopped = true;
-      delete req.state[which].pending;
-      return 'done';
+const ROUND_CONCURRENCY = { followers: 5, followRecords: 1 } as const;
+
+/**
+ * The batches of a page not done yet, and the list's next page, asked
+ * together, started in that order, each when the gate allows it. What is kept
+ * is what one-after-the-other would have kept: the batches done in order up
+ * to the first that was not (one cut by a long rate-limit wait, or not
+ * started: the next step asks it again), and the next page only when every
+ * batch of this one is done (the checkpoint holds one page's accounts, never
+ * two). Contacts come out in the page's order, and the counters add up as if
+ * the batches had run one by one.
+ */
+async function workRound(
+  xrpc: BlueskyXrpc,
+  req: SteppedRequest,
+  out: SteppedRead,
+  which: 'followRecords' | 'followers',
+  pending: Pending,
+  opts: WalkOptions<ListedItem | undefined>,
+): Promise<Outcome> {
+  const list = req.state[which];
+  const gate = req.gate;
+  const first = pending.batches;
+  const batches = Math.ceil(pending.items.length / PROFILES_PER_CALL) - first;
+  const withPage = !list.done;
+  const cursor = list.cursor;
+  let started = 0;
+  let paused = false;
+  const before = xrpc.requests;
+  // The requests beyond the one the gate counts for each task (the account checks, retries), told to the gate as they are made.
+  let extraTold = 0;
+  const tellExtra = (): void => {
+    const extra = xrpc.requests - before - started;
+    if (extra <= extraTold) return;
+    gate.spent(extra - extraTold);
+    extraTold = extra;
+  };
+  const outcomes = await runInOrder<BatchDone | 'retry' | 'stopped' | Page>(
+    batches + (withPage ? 1 : 0),
+    ROUND_CONCURRENCY[which],
+    () => {
+      tellExtra();
+      if (gate.signal?.aborted) return false;
+      if (gate.pause()) {
+        paused = true;
+        return false;
+      }
+      started++;
+      return true;
+    },
+    (i) => (i < batches ? workBatch(xrpc, req, which, pending.items.slice((first + i) * PROFILES_PER_CALL, (first + i + 1) * PROFILES_PER_CALL)) : opts.fetchPage(cursor)),
+  );
+  tellExtra();
+
+  let stopped = gate.signal?.aborted === true;
+  for (let i = 0; i < batches; i++) {
+    const outcome = outcomes[i];
+    if (outcome === undefined) break;
+    if (outcome.status === 'rejected') throw outcome.reason;
+    const done = outcome.value;
+    if (done === 'retry') {
+      paused = true;
+      break;
     }
-    if (req.gate.pause()) return 'paused';
-    const batch = pending.items.slice(pending.batches * PROFILES_PER_CALL, (pending.batches + 1) * PROFILES_PER_CALL);
-    const before = xrpc.requests;
-    const result = await workBatch(xrpc, req, which, batch);
-    req.gate.spent(Math.max(0, xrpc.requests - before - 1));
-    if (result === 'retry') return 'paused';
-    if (result === 'stopped') {
-      req.state[which].stopped = true;
-      return 'done';
+    if (done === 'stopped') {
+      stopped = true;
+      break;
     }
-    out.contacts.push(...result.contacts);
-    Object.assign(req.state.checks, result.checks);
+    if (!('contacts' in done)) break;
+    out.contacts.push(...done.contacts);
+    addChecks(req.state.checks, done.checks);
     pending.batches++;
   }
+  if (stopped) {
+    delete list.pending;
+    stop(list);
+    return 'done';
+  }
+  if (pending.batches * PROFILES_PER_CALL < pending.items.length) return 'paused';
+  delete list.pending;
+
+  const page = withPage ? outcomes[batches] : undefined;
+  if (page === undefined) return paused ? 'paused' : 'done';
+  if (page.status === 'rejected') return pageFailed(list, gate, page.reason);
+  if (typeof page.value === 'string' || !('items' in page.value)) return 'done';
+  takePage(list, page.value, opts);
   return 'done';
+}
+
+type Page = { items: readonly (ListedItem | undefined)[]; cursor?: string | undefined };
+
+/** What a batch found wrong, added to the read's counters in the batches' order. */
+function addChecks(into: SteppedState['checks'], delta: SteppedState['checks']): void {
+  into.failedBatches += delta.failedBatches;
+  into.unexplained += delta.unexplained;
+  into.lastPostFailures += delta.lastPostFailures;
+  into.lastPostJudged += delta.lastPostJudged;
+  if (delta.firstBatchFailure !== undefined) into.firstBatchFailure ??= delta.firstBatchFailure;
+  if (delta.firstUnexplained !== undefined) into.firstUnexplained ??= delta.firstUnexplained;
+  if (delta.firstLastPostFailure !== undefined) into.firstLastPostFailure ??= delta.firstLastPostFailure;
+  if (delta.firstKnownFailure !== undefined) into.firstKnownFailure ??= delta.firstKnownFailure;
 }
 
 interface BatchDone {
@@ -440,7 +544,8 @@ interface BatchDone {
 
 async function workBatch(xrpc: BlueskyXrpc, req: SteppedRequest, which: 'followRecords' | 'followers', batch: PendingItem[]): Promise<BatchDone | 'retry' | 'stopped'> {
   const signal = req.gate.signal;
-  const checks = { ...req.state.checks };
+  // This batch's own counts: batches run together, and addChecks adds them up in order.
+  const checks: SteppedState['checks'] = { failedBatches: 0, unexplained: 0, lastPostFailures: 0, lastPostJudged: 0 };
   const dids = batch.map((b) => b.did);
   const found = new Map<string, ProfileViewDetailed>();
   const missing = new Set<string>();

@@ -103,13 +103,15 @@ describe('a Bluesky rate limit met between pull steps', () => {
     await table?.drop();
   });
 
-  const cases: { what: string; route: string; fault: Fault; seconds: number; startsAfter: string }[] = [
-    { what: 'a follower page answered with Retry-After', route: 'app.bsky.graph.getFollowers', fault: { type: 'rate-limit', retryAfter: '120' }, seconds: 120, startsAfter: 'app.bsky.graph.getFollowers' },
-    { what: 'a follower page answered with RateLimit-Reset only (the PDS way)', route: 'app.bsky.graph.getFollowers', fault: { type: 'rate-limit', resetInSec: 300 }, seconds: 300, startsAfter: 'app.bsky.graph.getFollowers' },
-    { what: "a batch of followers' profiles", route: 'app.bsky.actor.getProfiles', fault: { type: 'rate-limit', retryAfter: '90' }, seconds: 90, startsAfter: 'app.bsky.graph.getFollowers' },
+  // A follower page's profile batches and the next page are asked together (stepped.ts, workRound): when one batch
+  // is refused, those of its round answered after it are asked again with it (at most the other 3 batches and the page).
+  const cases: { what: string; route: string; fault: Fault; seconds: number; startsAfter: string; askedAgainAtMost: number }[] = [
+    { what: 'a follower page answered with Retry-After', route: 'app.bsky.graph.getFollowers', fault: { type: 'rate-limit', retryAfter: '120' }, seconds: 120, startsAfter: 'app.bsky.graph.getFollowers', askedAgainAtMost: 0 },
+    { what: 'a follower page answered with RateLimit-Reset only (the PDS way)', route: 'app.bsky.graph.getFollowers', fault: { type: 'rate-limit', resetInSec: 300 }, seconds: 300, startsAfter: 'app.bsky.graph.getFollowers', askedAgainAtMost: 0 },
+    { what: "a batch of followers' profiles", route: 'app.bsky.actor.getProfiles', fault: { type: 'rate-limit', retryAfter: '90' }, seconds: 90, startsAfter: 'app.bsky.graph.getFollowers', askedAgainAtMost: 4 },
   ];
 
-  it.each(cases)('$what: the step ends asking for the wait, the firing waits it, the next step asks again from the checkpoint, and the report is whole', async ({ route, fault, seconds, startsAfter }) => {
+  it.each(cases)('$what: the step ends asking for the wait, the firing waits it, the next step asks again from the checkpoint, and the report is whole', async ({ route, fault, seconds, startsAfter, askedAgainAtMost }) => {
     let armed = false;
     const fired = await fire(profileOf(`brl-${seconds}`), { table, srv, sessions: new MemorySessions() }, () => {
       // Mid-list: once a step has read a page of followers, the next request of the route is refused.
@@ -132,10 +134,12 @@ describe('a Bluesky rate limit met between pull steps', () => {
     // The refused request was asked again after the wait and answered; nothing answered was fetched again.
     const again = srv.log.filter((r) => r.route === limited[0]?.route && r.query === limited[0]?.query).map((r) => r.status);
     expect(again).toEqual([429, 200]);
-    expect(answeredTwice(srv)).toEqual([]);
-    expect(answered(srv, 'app.bsky.graph.getFollowers')).toBe(FOLLOWERS / 100);
+    const twice = answeredTwice(srv);
+    expect(twice.length).toBeLessThanOrEqual(askedAgainAtMost);
+    const twiceOf = (r: string): number => twice.filter((key) => key.startsWith(`${r}?`)).length;
+    expect(answered(srv, 'app.bsky.graph.getFollowers') - twiceOf('app.bsky.graph.getFollowers')).toBe(FOLLOWERS / 100);
     // The mutuals (the last 40 followers) are asked once, with the follow records.
-    expect(answered(srv, 'app.bsky.actor.getProfiles')).toBe((FOLLOWERS - 100) / 25 + Math.ceil((100 - MUTUAL) / 25) + Math.ceil(FOLLOWS / 25));
+    expect(answered(srv, 'app.bsky.actor.getProfiles') - twiceOf('app.bsky.actor.getProfiles')).toBe((FOLLOWERS - 100) / 25 + Math.ceil((100 - MUTUAL) / 25) + Math.ceil(FOLLOWS / 25));
     expectWholeReport(fired);
   }, 60_000);
 });
@@ -168,10 +172,12 @@ describe('a Bluesky access token that expires between pull steps', () => {
 
     expect(srv.count('com.atproto.server.createSession')).toBe(1);
     expect(srv.count('com.atproto.server.refreshSession')).toBe(1);
-    // The one request refused with the old token was asked again with the new one.
+    // The requests refused with the old token (those in flight together: a follower page's batches and the next
+    // page, stepped.ts workRound) were each asked again with the new one, after the one refresh.
     const expired = refused(srv, 400);
-    expect(expired).toHaveLength(1);
-    expect(srv.log.filter((r) => r.route === expired[0]?.route && r.query === expired[0]?.query).map((r) => r.status)).toEqual([400, 200]);
+    expect(expired.length).toBeGreaterThanOrEqual(1);
+    expect(expired.length).toBeLessThanOrEqual(5);
+    for (const one of expired) expect(srv.log.filter((r) => r.route === one.route && r.query === one.query).map((r) => r.status)).toEqual([400, 200]);
     expect(answeredTwice(srv)).toEqual([]);
     expect(answered(srv, 'app.bsky.graph.getFollowers')).toBe(FOLLOWERS / 100);
     expect(fired.slept).toEqual([]);

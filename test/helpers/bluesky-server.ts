@@ -99,6 +99,8 @@ export interface BlueskyServerOptions {
   createSessionLimit?: number;
   /** The server's clock (epoch ms) for rate-limit windows. */
   now?: () => number;
+  /** Requests allowed per 5-minute window by IP (Bluesky's PDS: 3,000); past it every request is answered 429. */
+  globalLimit?: number;
 }
 
 const PUBLIC_ROUTES = new Set([
@@ -142,6 +144,7 @@ export class FakeBlueskyServer {
   private windowCount = 0;
   private readonly now: () => number;
   private readonly createLimit: number;
+  private readonly globalLimit: number;
   private tokenSeq = 0;
   private writeSeq = 0;
 
@@ -153,6 +156,7 @@ export class FakeBlueskyServer {
     this.world = options.world;
     this.now = options.now ?? Date.now;
     this.createLimit = options.createSessionLimit ?? 30;
+    this.globalLimit = options.globalLimit ?? GLOBAL_LIMIT;
     this.windowStart = this.now();
   }
 
@@ -214,6 +218,10 @@ export class FakeBlueskyServer {
     const authorization = req.headers.authorization;
     this.seen.push({ route, body, ...(authorization !== undefined ? { authorization } : {}) });
     const limitHeaders = this.windowHeaders();
+    if (this.windowCount > this.globalLimit) {
+      send(res, 429, { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' }, limitHeaders);
+      return;
+    }
 
     const fault = this.faults.get(route)?.shift();
     if (fault?.type === 'drop') {
@@ -455,7 +463,7 @@ export class FakeBlueskyServer {
     return this.world.profiles.get(did) ?? { did, handle };
   }
 
-  /** RateLimit-* headers of the global per-IP window (3000 per 5 minutes). */
+  /** RateLimit-* headers of the global per-IP window (3000 per 5 minutes unless `globalLimit` says otherwise). */
   private windowHeaders(): Record<string, string> {
     const now = this.now();
     if (now >= this.windowStart + WINDOW_SEC * 1000) {
@@ -464,10 +472,10 @@ export class FakeBlueskyServer {
     }
     this.windowCount++;
     return {
-      'ratelimit-limit': String(GLOBAL_LIMIT),
-      'ratelimit-remaining': String(Math.max(0, GLOBAL_LIMIT - this.windowCount)),
+      'ratelimit-limit': String(this.globalLimit),
+      'ratelimit-remaining': String(Math.max(0, this.globalLimit - this.windowCount)),
       'ratelimit-reset': String(Math.ceil((this.windowStart + WINDOW_SEC * 1000) / 1000)),
-      'ratelimit-policy': `${GLOBAL_LIMIT};w=${WINDOW_SEC}`,
+      'ratelimit-policy': `${this.globalLimit};w=${WINDOW_SEC}`,
     };
   }
 }

@@ -11,6 +11,9 @@
  * and the store does not still answer for it (PullContext.known, asked for the
  * batch's judged accounts alone). A follower you follow was profiled with the
  * follow records: its profile is not asked twice (see followersPage).
+ * A follower page's batches and the next page are asked together (workRound),
+ * within what the rate limit has left (request-slots.ts): one after the other
+ * at a request's latency, a pull would never reach the limit.
  * The checkpoint keeps the cursor of every list, the page being worked through
  * (its accounts, and how many of its batches are done), and who was seen
  * posting (it spares last-post requests; see MAX_SEEN_POSTING).

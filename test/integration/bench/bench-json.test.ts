@@ -3,7 +3,7 @@
  * on stdout with every key the README documents, the store figures of a first
  * and a repeat run against DynamoDB Local, and the request counts of a
  * 20,000-follower pull from the local servers. The 100k figures are too slow
- * for CI (README, "Performance at scale"); this keeps the script from rotting
+ * for CI (docs/performance.md); this keeps the script from rotting
  * and holds the repeat run to its write budget at any size. The million-follower
  * firing (test/bench/million-followers.ts under a virtual clock) runs at 30,000
  * followers here: two pull steps with a rate-limit wait between them, in
@@ -58,15 +58,16 @@ describe('npm run bench -- --json', () => {
     expect(figures['millionFollowerRepeatCostUsd'] as number).toBeGreaterThan(0);
     expect(figures['millionFollowerRepeatCostUsd'] as number).toBeLessThan(0.1);
 
-    // Bluesky at its limits: requests at their minimum, never a 429, no slower than the binding bound (the PDS's
-    // 3,000 requests per 5 minutes, or the requests' latency one after the other), every step in bounds.
+    // Bluesky at its limits: requests at their minimum, never a 429, within 5 % of the PDS's 3,000 requests per
+    // 5 minutes (a follower page's profile batches go together: the latency one after the other no longer binds),
+    // every step in bounds.
     for (const key of ['blueskyMillionPullHours', 'blueskyRateLimitBoundHours', 'blueskyLatencyBoundHours', 'blueskyMillionPeakRssMb', 'blueskyMillionRepeatCostUsd']) expect(figures[key], key).toEqual(expect.any(Number));
     expect(figures['blueskyMillionSize']).toBe(50_000);
     expect(figures['blueskyMillionSteps'] as number).toBeGreaterThanOrEqual(2);
     expect(figures['blueskyMillionRequests']).toBe(figures['blueskyMillionMinimumRequests']);
     expect(figures['blueskyMillionThrottled']).toBe(0);
-    const binding = Math.max(figures['blueskyRateLimitBoundHours'] as number, figures['blueskyLatencyBoundHours'] as number);
-    expect(figures['blueskyMillionPullHours'] as number).toBeLessThanOrEqual(1.05 * binding);
+    expect(figures['blueskyMillionPullHours'] as number).toBeLessThanOrEqual(1.05 * (figures['blueskyRateLimitBoundHours'] as number));
+    expect(figures['blueskyMillionPullHours'] as number).toBeLessThan(figures['blueskyLatencyBoundHours'] as number);
     expect(figures['blueskyMillionLongestStepMinutes'] as number).toBeLessThan(15);
     expect(figures['blueskyMillionPeakRssMb'] as number).toBeLessThan(700);
     expect(figures['blueskyMillionLargestStagedItemKiB'] as number).toBeLessThan(400);

@@ -3,7 +3,7 @@
  * finds criticism, per language and per class.
  *
  * Without FILE it reads the training corpora (tuning.tsv, tuning-2.tsv,
- * tuning-3.tsv, tuning-4.tsv, tuning-5.tsv and the first two held-out corpora, each
+ * tuning-3.tsv to tuning-6.tsv and the first two held-out corpora, each
  * measured once and then trained on), a 10-fold cross-validation on all of
  * them that also chooses the learned part's thresholds, and each held-out
  * corpus separately (held-out-3 to held-out-6: written separately,
@@ -45,6 +45,7 @@ const TRAINING = [
   { path: fixture('tuning-3.tsv'), heading: '(tuning: hard replies by writer T1, trained on; the lexicon was not edited for it)', fresh: true },
   { path: fixture('tuning-4.tsv'), heading: '(tuning: hard replies written by the engineer of issue 19, trained on; the lexicon was not edited for it)', fresh: true },
   { path: fixture('tuning-5.tsv'), heading: '(tuning: direct Italian criticism and the cases around it, by writer T2, trained on; the lexicon was not edited for it)', fresh: true },
+  { path: fixture('tuning-6.tsv'), heading: '(tuning: Italian praise and neutral replies in negative-looking words, by writer T3, trained on; the lexicon was not edited for it)', fresh: true },
 ] as const;
 /** The four corpora before issue 19: the CV figure on them says whether direct criticism got worse. */
 const BEFORE_19 = new Set(['tuning.tsv', 'tuning-2.tsv', 'held-out.tsv', 'held-out-2.tsv'].map(fixture));
@@ -52,7 +53,7 @@ const BEFORE_19 = new Set(['tuning.tsv', 'tuning-2.tsv', 'held-out.tsv', 'held-o
 const BEFORE_19_FLOOR = { it: 0.87, en: 0.86 } as const;
 /** Evaluation only, each measured by this script and never tuned on. */
 const HELD_OUT = [
-  { path: fixture('held-out-3.tsv'), heading: '(held-out: mostly direct criticism; nothing was tuned on it)' },
+  { path: fixture('held-out-3.tsv'), heading: '(mostly direct criticism; no line tuned on, but tuning-6 was written because of its figure: no longer clean)' },
   { path: fixture('held-out-4.tsv'), heading: '(held-out, issue 19: hard replies by writer H4; nothing was tuned on it)' },
   { path: fixture('held-out-5.tsv'), heading: '(held-out, issue 19: hard replies by writer H5; nothing was tuned on it)' },
   { path: fixture('held-out-6.tsv'), heading: '(held-out, issue 19: direct and subtle criticism by writer H6; nothing was tuned on it)' },

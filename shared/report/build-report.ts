@@ -89,7 +89,7 @@ export function buildReport(input: ReportInput): ReportJson {
     ...(tokenNotices.length > 0 ? { tokenNotices } : {}),
     sections: {
       unfollow: { count: unfollowGroups.reduce((n, g) => n + g.count, 0), groups: unfollowGroups },
-      review: listSection(contacts.filter((c) => c.recommendation === 'review'), leastEngagedFirst),
+      review: listSection(contacts.filter((c) => c.recommendation === 'review'), criticsFirst),
       followBack: listSection(contacts.filter((c) => c.recommendation === 'follow_back'), mostEngagedFirst),
       newFollowers: listSection(contacts.filter((c) => c.reasons.includes('new_follower')), mostEngagedFirst),
       lostFollowers: listSection(contacts.filter((c) => c.reasons.includes('lost_follower')), byHandle),
@@ -200,6 +200,16 @@ function leastEngagedFirst(a: ReportContact, b: ReportContact): number {
     (b.stats.followedForDays ?? 0) - (a.stats.followedForDays ?? 0) ||
     byHandle(a, b)
   );
+}
+
+/**
+ * Review: those judged on the tone of their replies first. Ranked by engagement alone they came last (a
+ * critic engages), past the rows the email shows, so the owner never saw the quoted criticism to confirm
+ * or to correct with "this is not criticism".
+ */
+function criticsFirst(a: ReportContact, b: ReportContact): number {
+  const critic = (c: ReportContact): number => (c.reasons.includes('critic_only') ? 0 : 1);
+  return critic(a) - critic(b) || leastEngagedFirst(a, b);
 }
 
 function mostEngagedFirst(a: ReportContact, b: ReportContact): number {

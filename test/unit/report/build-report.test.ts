@@ -63,6 +63,18 @@ describe('report JSON', () => {
     expect(s.topSupporters.keys).toEqual(['demo:fan', 'demo:friend']);
   });
 
+  it('review lists those judged on the tone of their replies first (a critic engages, so by engagement alone they came last, past the rows the email shows), then the least engaged', () => {
+    const stats = (inboundTotal: number): ContactVerdict['stats'] => ({ inboundInWindow: inboundTotal, inboundByKind: {}, outboundInWindow: 0, inboundTotal, outboundTotal: 0, observedDays: 200, followedForDays: 300, score: inboundTotal });
+    const critic = { critic_only: { count: 9, negative: 9, example: 'meh', exampleAt: '2026-11-01T00:00:00.000Z' } };
+    const verdicts = [
+      verdict({ id: 'quiet', recommendation: 'review', reasons: ['never_engaged'], stats: stats(0) }),
+      verdict({ id: 'loud-critic', recommendation: 'review', reasons: ['critic_only'], evidence: critic, stats: stats(9) }),
+      verdict({ id: 'some', recommendation: 'review', reasons: ['one_sided'], stats: stats(2) }),
+      verdict({ id: 'critic', recommendation: 'review', reasons: ['critic_only'], evidence: critic, stats: stats(3) }),
+    ];
+    expect(sampleReport({ analysis: analysis({ verdicts }) }).sections.review.keys).toEqual(['demo:critic', 'demo:loud-critic', 'demo:quiet', 'demo:some']);
+  });
+
   it('files contacts by their recommendation, never by a removal reason: a kept or reviewed contact with one stays out of unfollow', () => {
     // Each of these carries a reason that files an unfollow under its group; only `gone` is recommended for it.
     const verdicts = [

@@ -26,18 +26,14 @@
  */
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-import { parseArgs } from 'node:util';
 import type { Firing, StepDeps } from '../../shared/app/steps.ts';
 import { parseConfig } from '../../shared/config/load-config.ts';
 import type { Contact } from '../../shared/domain/model.ts';
 import { BlueskySource } from '../../shared/sources/bluesky/bluesky-source.ts';
-import { DynamoStore } from '../../shared/store/dynamo-store.ts';
-import { makeLocalClient } from '../../shared/store/local-dynamo.ts';
 import { FakeBlueskyServer, type BlueskyWorld } from '../helpers/bluesky-server.ts';
 import { OWNER } from '../fixtures/bluesky/world.ts';
 import { blueskyMillionWorld, generatedProfile, type BlueskyMillionSize } from './bluesky-million-world.ts';
-import { meterCapacity } from './capacity-meter.ts';
-import { BUDGET_MS, heapLimitOf, ITEM_LIMIT_BYTES, profileUnitsPerContact, PRICES, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatCost, round2, round3, runPullSteps, watchStagedItems } from './million-firing.ts';
+import { BUDGET_MS, heapLimitOf, ITEM_LIMIT_BYTES, profileUnitsPerContact, PRICES, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatCost, round2, round3, runPullSteps, simulationSetup } from './million-firing.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 /** The PDS's overall limit: 3,000 requests per 5 minutes by IP (the local server's GLOBAL_LIMIT and WINDOW_SEC). */
@@ -47,25 +43,7 @@ const DAY = 86_400_000;
 const NOW = new Date(Math.ceil((Date.now() + 1000) / PERIOD_MS) * PERIOD_MS);
 const clock = new VirtualClock(NOW.getTime());
 
-const { values } = parseArgs({
-  options: {
-    endpoint: { type: 'string' },
-    table: { type: 'string', default: 'bench' },
-    followers: { type: 'string', default: '1000000' },
-    'latency-ms': { type: 'string', default: '300' },
-  },
-});
-const FOLLOWERS = Number(values.followers);
-const LATENCY_MS = Number(values['latency-ms']);
-if (values.endpoint === undefined || !Number.isInteger(FOLLOWERS) || FOLLOWERS < 1000 || !Number.isFinite(LATENCY_MS) || LATENCY_MS < 0) {
-  throw new Error('bluesky-million: --endpoint is required; --followers a whole number ≥ 1000; --latency-ms ≥ 0');
-}
-const log = (line: string): void => void process.stderr.write(`${line}\n`);
-
-const client = makeLocalClient(values.endpoint);
-const meter = meterCapacity(client);
-const staged = watchStagedItems(client);
-const store = new DynamoStore({ client, tableName: values.table, clock: () => new Date(clock.now()) });
+const { endpoint, table, followers: FOLLOWERS, latencyMs: LATENCY_MS, log, client, meter, staged, store } = simulationSetup('bluesky-million', clock);
 
 const size: BlueskyMillionSize = { followers: FOLLOWERS, follows: 500, mutual: 250, notifications: 300 };
 const world = blueskyMillionWorld(size, NOW.getTime());
@@ -107,7 +85,7 @@ const deps: StepDeps = {
 
 const loop = await runPullSteps(firing, deps, clock, log);
 const pullCapacity = meter.totals();
-const stagedItems = await readBackStaged(client, values.table, profile.id, firing.firingKey);
+const stagedItems = await readBackStaged(client, table, profile.id, firing.firingKey);
 const afterRead = meter.totals();
 await store.firingStore().finishFiring(profile.id, firing.firingKey);
 const afterFinish = meter.totals();
@@ -133,7 +111,7 @@ const sample = Array.from({ length: 2000 }, (_, k): Contact => {
     reasons: [],
   } as unknown as Contact;
 });
-const units = await profileUnitsPerContact(values.endpoint, values.table, sample, seen);
+const units = await profileUnitsPerContact(endpoint, table, sample, seen);
 const requests = server.totalRequests;
 const throttled = server.log.filter((r) => r.status === 429).length;
 const counts = Object.fromEntries(server.counts);

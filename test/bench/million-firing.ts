@@ -14,6 +14,7 @@
  * it (the function's timeout less PULL_SAVE_MARGIN_MS), the waits slept on the
  * virtual clock.
  */
+import { parseArgs } from 'node:util';
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { pullStep, type Firing, type StepDeps } from '../../shared/app/steps.ts';
@@ -302,4 +303,37 @@ export function itemSize(item: Record<string, AttributeValue>): number {
     else size += 1;
   }
   return size;
+}
+
+/**
+ * What both simulations start with: their flags (`--endpoint URL [--table bench] [--followers 1000000]
+ * [--latency-ms 300]`), checked, and the table they stage into, metered, on the virtual clock (leases and
+ * expiries), with the staged items' sizes seen as they are written.
+ */
+export function simulationSetup(script: string, clock: VirtualClock) {
+  const { values } = parseArgs({
+    options: {
+      endpoint: { type: 'string' },
+      table: { type: 'string', default: 'bench' },
+      followers: { type: 'string', default: '1000000' },
+      'latency-ms': { type: 'string', default: '300' },
+    },
+  });
+  const followers = Number(values.followers);
+  const latencyMs = Number(values['latency-ms']);
+  if (values.endpoint === undefined || !Number.isInteger(followers) || followers < 1000 || !Number.isFinite(latencyMs) || latencyMs < 0) {
+    throw new Error(`${script}: --endpoint is required; --followers a whole number ≥ 1000; --latency-ms ≥ 0`);
+  }
+  const client = makeLocalClient(values.endpoint);
+  return {
+    endpoint: values.endpoint,
+    table: values.table,
+    followers,
+    latencyMs,
+    log: (line: string): void => void process.stderr.write(`${line}\n`),
+    client,
+    meter: meterCapacity(client),
+    staged: watchStagedItems(client),
+    store: new DynamoStore({ client, tableName: values.table, clock: () => new Date(clock.now()) }),
+  };
 }

@@ -35,17 +35,13 @@
  */
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-import { parseArgs } from 'node:util';
 import type { Firing, StepDeps } from '../../shared/app/steps.ts';
 import { parseConfig } from '../../shared/config/load-config.ts';
 import { MastodonSource } from '../../shared/sources/mastodon/mastodon-source.ts';
 import { accountToContact } from '../../shared/sources/mastodon/map-account.ts';
-import { DynamoStore } from '../../shared/store/dynamo-store.ts';
-import { makeLocalClient } from '../../shared/store/local-dynamo.ts';
 import { startMastodonServer } from '../helpers/mastodon-server.ts';
 import { owner } from '../integration/sources/mastodon/world.ts';
-import { meterCapacity } from './capacity-meter.ts';
-import { BUDGET_MS, heapLimitOf, ITEM_LIMIT_BYTES, profileUnitsPerContact, PRICES, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatCost, round2, round3, runPullSteps, watchStagedItems } from './million-firing.ts';
+import { BUDGET_MS, heapLimitOf, ITEM_LIMIT_BYTES, profileUnitsPerContact, PRICES, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatCost, round2, round3, runPullSteps, simulationSetup } from './million-firing.ts';
 import { generatedAccount, millionWorld } from './million-world.ts';
 import { VirtualClock } from './virtual-clock.ts';
 import type { Contact } from '../../shared/domain/model.ts';
@@ -55,26 +51,7 @@ const PERIOD_MS = 5 * 60_000;
 const NOW = new Date(Math.ceil((Date.now() + 1000) / PERIOD_MS) * PERIOD_MS);
 const clock = new VirtualClock(NOW.getTime());
 
-const { values } = parseArgs({
-  options: {
-    endpoint: { type: 'string' },
-    table: { type: 'string', default: 'bench' },
-    followers: { type: 'string', default: '1000000' },
-    'latency-ms': { type: 'string', default: '300' },
-  },
-});
-const FOLLOWERS = Number(values.followers);
-const LATENCY_MS = Number(values['latency-ms']);
-if (values.endpoint === undefined || !Number.isInteger(FOLLOWERS) || FOLLOWERS < 1000 || !Number.isFinite(LATENCY_MS) || LATENCY_MS < 0) {
-  throw new Error('million-followers: --endpoint is required; --followers a whole number ≥ 1000; --latency-ms ≥ 0');
-}
-const log = (line: string): void => void process.stderr.write(`${line}\n`);
-
-// ---- the store, metered, on the virtual clock (leases and expiries); the staged items' sizes seen as they are written ----
-const client = makeLocalClient(values.endpoint);
-const meter = meterCapacity(client);
-const staged = watchStagedItems(client);
-const store = new DynamoStore({ client, tableName: values.table, clock: () => new Date(clock.now()) });
+const { endpoint, table, followers: FOLLOWERS, latencyMs: LATENCY_MS, log, client, meter, staged, store } = simulationSetup('million-followers', clock);
 
 // ---- the instance ----
 const world = millionWorld({ followers: FOLLOWERS, following: 500, mutual: 250 }, NOW.getTime(), owner());
@@ -107,7 +84,7 @@ const loop = await runPullSteps(firing, deps, clock, log);
 const pullCapacity = meter.totals();
 
 // ---- what the report step does with the staged parts: read them back, then finish the firing (its state deleted, the parts left to TTL) ----
-const stagedItems = await readBackStaged(client, values.table, profile.id, firing.firingKey);
+const stagedItems = await readBackStaged(client, table, profile.id, firing.firingKey);
 const afterRead = meter.totals();
 await store.firingStore().finishFiring(profile.id, firing.firingKey);
 const afterFinish = meter.totals();
@@ -122,7 +99,7 @@ const sample = Array.from({ length: 2000 }, (_, k): Contact => ({
   lastSeenAt: seen,
   reasons: [],
 }) as unknown as Contact);
-const units = await profileUnitsPerContact(values.endpoint, values.table, sample, seen);
+const units = await profileUnitsPerContact(endpoint, table, sample, seen);
 
 await server.close();
 client.destroy();

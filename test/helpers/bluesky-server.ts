@@ -112,6 +112,7 @@ const PUBLIC_ROUTES = new Set([
   'com.atproto.repo.listRecords',
   'com.atproto.identity.resolveHandle',
 ]);
+/** Bluesky's hosted PDS limits (bsky-docs, docs/advanced-guides/rate-limits.md): 3,000 API requests per 5 minutes by IP, 429 past them. */
 const WINDOW_SEC = 300;
 const GLOBAL_LIMIT = 3000;
 

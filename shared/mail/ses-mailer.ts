@@ -12,25 +12,35 @@ export interface SesMailerOptions {
   configurationSet?: string;
   /** Clock for the Date header. */
   now?: () => Date;
+  /** The largest raw message sent (SES's limit by default; a test sets less). */
+  maxMessageBytes?: number;
 }
 
 export class SesMailer implements Mailer {
   readonly #client: SESClient;
   readonly #configurationSet: string | undefined;
   readonly #now: () => Date;
+  readonly #maxBytes: number;
 
   constructor(options: SesMailerOptions) {
     this.#client = options.client;
     this.#configurationSet = options.configurationSet;
     this.#now = options.now ?? (() => new Date());
+    this.#maxBytes = options.maxMessageBytes ?? SES_MAX_MESSAGE_BYTES;
   }
 
   async deliver(report: RenderedReport, envelope: Envelope): Promise<DeliveryResult> {
-    const raw = Buffer.from(await reportMessage(report, envelope, this.#now()), 'utf8');
+    const date = this.#now();
+    let raw = Buffer.from(await reportMessage(report, envelope, date), 'utf8');
+    const full = raw.byteLength;
+    // Every contact zipped is too big past a few hundred thousand (a million: 17 MB): the contacts the
+    // email's sections name still go, and the footer says the attachment holds only them.
+    if (full > this.#maxBytes && report.sectionsOnly) raw = Buffer.from(await reportMessage(report.sectionsOnly(), envelope, date), 'utf8');
     const recipients = `${envelope.to.length} recipient${envelope.to.length === 1 ? '' : 's'}`;
-    if (raw.byteLength > SES_MAX_MESSAGE_BYTES) {
+    if (raw.byteLength > this.#maxBytes) {
+      const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
       throw new Error(
-        `SES SendRawEmail to ${recipients} not attempted: the message is ${(raw.byteLength / 1048576).toFixed(1)} MB and SES accepts at most 10 MB (the CSV attachment is too big even zipped: deliver to the outbox)`,
+        `SES SendRawEmail to ${recipients} not attempted: the message is ${mb(raw.byteLength)}${raw.byteLength !== full ? ` with only the contacts in the email's sections (${mb(full)} with all)` : ''} and SES accepts at most ${mb(this.#maxBytes)} (the CSV attachment is too big even zipped: deliver to the outbox)`,
       );
     }
     let messageId: string | undefined;

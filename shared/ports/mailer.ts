@@ -8,6 +8,12 @@ export interface RenderedReport {
   csv: string;
   /** The JSON report, serialised. */
   json: string;
+  /**
+   * The same report with a CSV of only the contacts its sections name, and a footer saying so: for a
+   * mailer whose message would be too big with every contact (SES: 10 MB; a million contacts zip to 17 MB).
+   * Absent when every contact is in a section (it would be the same CSV) or when this is that variant.
+   */
+  sectionsOnly?: () => RenderedReport;
 }
 
 export interface Envelope {

@@ -372,7 +372,11 @@ export interface Messages {
   evidence: Record<EvidenceKey, string>;
   yes: string;
   no: string;
-  footer(p: { runId: string; windowStart: string; windowEnd: string }): string[];
+  /**
+   * `csv`: the attachment holds only the contacts named in the email's sections (`rows`, formatted), not all
+   * `total`: every contact would make the message bigger than email carries (shared/mail/ses-mailer.ts).
+   */
+  footer(p: { runId: string; windowStart: string; windowEnd: string; csv?: { rows: string; total: string } }): string[];
   /** First in the footer when the email carries decision links: each link acts for whoever holds the email. */
   linksWarning(p: { days: number; until: string }): string;
 }
@@ -624,9 +628,11 @@ const en: Messages = {
   },
   yes: 'yes',
   no: 'no',
-  footer: ({ runId, windowStart, windowEnd }) => [
+  footer: ({ runId, windowStart, windowEnd, csv }) => [
     'followback recommends; you decide. Nothing is unfollowed automatically.',
-    'The CSV attachment lists every contact with its figures and reasons.',
+    csv === undefined
+      ? 'The CSV attachment lists every contact with its figures and reasons.'
+      : `The CSV attachment lists the ${csv.rows} contacts named in this email's sections, with their figures and reasons: the list of all ${csv.total} is too big to send by email.`,
     `Window ${windowStart} – ${windowEnd} · run ${runId}`,
   ],
   linksWarning: ({ days, until }) =>
@@ -889,9 +895,11 @@ const it: Messages = {
   },
   yes: 'sì',
   no: 'no',
-  footer: ({ runId, windowStart, windowEnd }) => [
+  footer: ({ runId, windowStart, windowEnd, csv }) => [
     'followback suggerisce, tu decidi: non smette mai di seguire nessuno al posto tuo.',
-    'Il CSV allegato elenca ogni contatto con i suoi numeri e motivi.',
+    csv === undefined
+      ? 'Il CSV allegato elenca ogni contatto con i suoi numeri e motivi.'
+      : `Il CSV allegato elenca i ${csv.rows} contatti nominati nelle sezioni di questa email, con i loro numeri e motivi: l'elenco di tutti i ${csv.total} è troppo grande per un'email.`,
     `Periodo ${windowStart} – ${windowEnd} · esecuzione ${runId}`,
   ],
   linksWarning: ({ days, until }) =>

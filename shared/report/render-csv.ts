@@ -1,5 +1,6 @@
 /**
- * The CSV attachment: every contact, one row each, RFC 4180 (CRLF, quotes
+ * The CSV attachment: every contact (or, when every one is too many for an
+ * email, those named in a section: ./render.ts), one row each, RFC 4180 (CRLF, quotes
  * doubled). Header names are stable English codes so spreadsheets and scripts
  * keep working whatever the report's locale.
  */
@@ -31,9 +32,10 @@ export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 type Cell = string | number | undefined | null;
 
-export function renderCsv(report: ReportJson): string {
+/** Every contact's row, or only those whose key is in `only` (in the report's order). */
+export function renderCsv(report: ReportJson, only?: ReadonlySet<string>): string {
   const lines = [CSV_COLUMNS.map(csvCell).join(',')];
-  for (const c of report.contacts) lines.push(CSV_COLUMNS.map((col) => csvCell(cellOf(c, col))).join(','));
+  for (const c of report.contacts) if (only === undefined || only.has(c.key)) lines.push(CSV_COLUMNS.map((col) => csvCell(cellOf(c, col))).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 

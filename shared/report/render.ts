@@ -15,11 +15,15 @@ export interface RenderOptions {
   links?: DecisionLinks;
   /** The most the HTML part may weigh, quoted-printable (see email-size.ts); defaults to HTML_BUDGET_BYTES. */
   htmlBudgetBytes?: number;
+  /** The CSV of only the contacts named in a section, and a footer that says so (RenderedReport.sectionsOnly). */
+  csvOfSections?: boolean;
 }
 
 export function renderReport(report: ReportJson, options: RenderOptions = {}): RenderedReport {
   const subject = reportSubject(report);
-  const { view, html } = fitEmail(report, subject, options);
+  const named = sectionKeys(report);
+  const only = options.csvOfSections === true ? named : undefined;
+  const { view, html } = fitEmail(report, subject, options, only?.size);
   let json: string | undefined;
   return {
     baseName: reportBaseName(report),
@@ -27,7 +31,9 @@ export function renderReport(report: ReportJson, options: RenderOptions = {}): R
     html,
     // The text part tells the same as the HTML, rows left out included.
     text: renderText(view),
-    csv: renderCsv(report),
+    csv: renderCsv(report, only),
+    // Only when it would be smaller: some contacts are in no section.
+    ...(only === undefined && named.size < report.contacts.length ? { sectionsOnly: () => renderReport(report, { ...options, csvOfSections: true }) } : {}),
     // Serialised when read: only the outbox and the CLI write it. For 100,000 contacts it is a 72 MB
     // string that an SES delivery in a 1 GB function never needs.
     get json(): string {
@@ -56,6 +62,18 @@ export function reportBaseName(report: ReportJson): string {
   return `followback-${profile}-${day}`;
 }
 
+/**
+ * The contacts the email's sections name (every member, shown or counted in "…and N more"): what the CSV
+ * must hold for the email to stay true when it cannot hold every contact.
+ */
+export function sectionKeys(report: ReportJson): Set<string> {
+  const { unfollow, ...lists } = report.sections;
+  const keys = new Set<string>();
+  for (const group of unfollow.groups) for (const key of group.keys) keys.add(key);
+  for (const list of Object.values(lists)) for (const key of list.keys) keys.add(key);
+  return keys;
+}
+
 /** Display order, which is also the order of need: on a tie, rows go from the later section first. */
 const SECTION_ORDER: SectionId[] = ['unfollow', 'review', 'followBack', 'newFollowers', 'lostFollowers', 'topSupporters'];
 
@@ -70,9 +88,9 @@ const SECTION_ORDER: SectionId[] = ['unfollow', 'review', 'followBack', 'newFoll
  * figures, trend, headings, all of bounded length) does not, which
  * test/unit/report/email-budget.test.ts shows it does for hostile input.
  */
-export function fitEmail(report: ReportJson, subject: string, options: RenderOptions = {}): { view: ReportView; html: string; bytes: number } {
+export function fitEmail(report: ReportJson, subject: string, options: RenderOptions = {}, csvRows?: number): { view: ReportView; html: string; bytes: number } {
   const budget = options.htmlBudgetBytes ?? HTML_BUDGET_BYTES;
-  let limits: ViewLimits = {};
+  let limits: ViewLimits = csvRows !== undefined ? { csvRows } : {};
   for (;;) {
     const view = buildReportView(report, options.links, limits);
     const html = renderHtml(view, subject);

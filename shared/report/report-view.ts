@@ -168,6 +168,8 @@ export interface ViewLimits {
   rows?: Partial<Record<SectionId, number>>;
   /** Entries shown per list that is not about contacts: stale sources and their problems, notices, actions taken, decisions made. */
   items?: number;
+  /** The CSV attachment holds only these many contacts, those named in a section (./render.ts sectionsOnly): the footer says so. */
+  csvRows?: number;
 }
 
 const HEADLINE_FIGURES: FigureKey[] = [
@@ -397,7 +399,12 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks, limit
     sight: sightView(report, m, f, items),
     footer: [
       ...(warning !== null ? [warning] : []),
-      ...m.footer({ runId: truncate(report.meta.runId, NAME_CHARS), windowStart: f.date(report.meta.windowStart), windowEnd: f.date(report.meta.windowEnd) }),
+      ...m.footer({
+        runId: truncate(report.meta.runId, NAME_CHARS),
+        windowStart: f.date(report.meta.windowStart),
+        windowEnd: f.date(report.meta.windowEnd),
+        ...(limits.csvRows !== undefined ? { csv: { rows: f.number(limits.csvRows), total: f.number(report.contacts.length) } } : {}),
+      }),
     ],
     decided: decidedView(report, f, items),
   };

@@ -5,7 +5,7 @@ import { SES_MAX_MESSAGE_BYTES, SesMailer } from '../../../shared/mail/ses-maile
 import { renderReport } from '../../../shared/report/render.ts';
 import { startSesEmulator } from '../../helpers/ses-emulator.ts';
 import type { SesEmulator } from '../../helpers/ses-emulator.ts';
-import { analysis, sampleReport, sampleVerdicts } from '../../unit/report/analysis-fixture.ts';
+import { analysis, sampleReport, sampleVerdicts, verdict } from '../../unit/report/analysis-fixture.ts';
 import { csvRecords } from '../../unit/report/parse-helpers.ts';
 
 const envelope = { from: 'reports@example.com', to: ['owner@example.com', 'team@example.org'] };
@@ -45,6 +45,26 @@ describe('SesMailer against the local SES emulator', () => {
     const rows = csvRecords(Buffer.from(csv.content, 'base64').toString('utf8'));
     expect(rows.map((r) => r['key']).sort()).toEqual(verdicts.map((v) => v.key).sort());
     expect(rows.find((r) => r['key'] === 'demo:troll')?.['display_name']).toBe('"><img src=x onerror=alert(1)>');
+  });
+
+  it('too big with every contact: sends the contacts the sections name, and the footer says the attachment holds only them', async () => {
+    // The sample's contacts, each in a section, and 3,000 kept quietly (in no section), as most of a million followers are.
+    const named = sampleVerdicts();
+    const quiet = Array.from({ length: 3000 }, (_, k) => verdict({ id: `quiet-${k}`, relation: 'mutual', recommendation: 'keep', reasons: [] }));
+    const rendered = renderReport(sampleReport({ locale: 'it', analysis: analysis({ verdicts: [...named, ...quiet] }) }));
+    expect(rendered.sectionsOnly).toBeDefined();
+    // A limit the message of every contact is over (as a million contacts are over SES's 10 MB), and the other is not.
+    const limit = Buffer.byteLength(rendered.csv) + Buffer.byteLength(rendered.html) / 2;
+    await new SesMailer({ client, maxMessageBytes: limit }).deliver(rendered, envelope);
+
+    const email = (await ses.received()).at(-1)!;
+    const rows = csvRecords(Buffer.from(email.attachments[0]!.content, 'base64').toString('utf8'));
+    expect(rows.map((r) => r['key']).sort()).toEqual(named.map((v) => v.key).sort());
+    expect(email.body.html).toContain(`Il CSV allegato elenca i ${named.length} contatti nominati nelle sezioni di questa email`);
+    expect(email.body.text?.replace(/\s+/g, ' ')).toContain(`Il CSV allegato elenca i ${named.length} contatti nominati nelle sezioni di questa email, con i loro numeri e motivi: l'elenco di tutti i 3009 è troppo grande per un'email.`);
+    expect(email.body.html).not.toContain('Il CSV allegato elenca ogni contatto');
+    // The email's rows and counts are those of the whole report.
+    expect(email.subject).toBe(rendered.subject);
   });
 
   it('fails with the SES error name and the recipient count, not the credentials', async () => {
@@ -91,6 +111,16 @@ describe('SesMailer request', () => {
     const rendered = { ...renderReport(sampleReport()), csv: randomBytes(SES_MAX_MESSAGE_BYTES).toString('base64') };
     await expect(new SesMailer({ client }).deliver(rendered, { from: envelope.from, to: ['one@example.com'] })).rejects.toThrow(
       /SES SendRawEmail to 1 recipient not attempted: the message is 1\d\.\d MB/,
+    );
+    expect(sent).toHaveLength(0);
+  });
+
+  it('refuses, naming both sizes, when even the contacts of the sections are too many', async () => {
+    const { client, sent } = recordingClient();
+    const quiet = Array.from({ length: 200 }, (_, k) => verdict({ id: `quiet-${k}`, relation: 'mutual', recommendation: 'keep', reasons: [] }));
+    const rendered = renderReport(sampleReport({ analysis: analysis({ verdicts: [...sampleVerdicts(), ...quiet] }) }));
+    await expect(new SesMailer({ client, maxMessageBytes: 1000 }).deliver(rendered, { from: envelope.from, to: ['one@example.com'] })).rejects.toThrow(
+      /not attempted: the message is \d+\.\d MB with only the contacts in the email's sections \(\d+\.\d MB with all\) and SES accepts at most 0\.0 MB/,
     );
     expect(sent).toHaveLength(0);
   });

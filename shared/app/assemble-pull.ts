@@ -14,6 +14,7 @@
 import { FOLLOW_CODE, InteractionLog } from '../domain/interaction-log.ts';
 import type { ApiNote, Completeness, Contact, Interaction, SourcePull } from '../domain/model.ts';
 import type { StagedPartHead, StagedParts } from '../domain/staged-parts.ts';
+import { contactFieldsOf, parseUnchangedEntry } from '../domain/contact-fingerprint.ts';
 import type { FiringSource } from '../ports/firing-store.ts';
 import type { ColumnarPull, PullOutcome } from './merge-pulls.ts';
 
@@ -25,10 +26,20 @@ export const maxPullHoursProblem = (hours: number): string =>
  * The staged parts as the report step reads them back (StagedParts: the interactions already columns) give a
  * pull whose interactions are that log; plain parts (tests, an in-process pull) give a plain pull.
  */
-export function assemblePull(source: FiringSource, parts: StagedParts, now: Date, maxPullHours: number): PullOutcome<ColumnarPull>;
+/**
+ * How the report step fills in the contacts a pull step staged as unchanged (shared/domain/contact-fingerprint.ts):
+ * `stored(id)` is the stored contact of this source, and `carried` receives, for each one that came through the
+ * assembly as it went in, its fingerprint (the index the report writes next keeps it).
+ */
+export interface UnchangedContacts {
+  stored(id: string): Contact | undefined;
+  carried: Map<string, bigint>;
+}
+
+export function assemblePull(source: FiringSource, parts: StagedParts, now: Date, maxPullHours: number, unchanged?: UnchangedContacts): PullOutcome<ColumnarPull>;
 export function assemblePull(source: FiringSource, parts: SourcePull[], now: Date, maxPullHours: number): PullOutcome<SourcePull>;
-export function assemblePull(source: FiringSource, parts: SourcePull[] | StagedParts, now: Date, maxPullHours: number): PullOutcome;
-export function assemblePull(source: FiringSource, input: SourcePull[] | StagedParts, now: Date, maxPullHours: number): PullOutcome {
+export function assemblePull(source: FiringSource, parts: SourcePull[] | StagedParts, now: Date, maxPullHours: number, unchanged?: UnchangedContacts): PullOutcome;
+export function assemblePull(source: FiringSource, input: SourcePull[] | StagedParts, now: Date, maxPullHours: number, unchanged?: UnchangedContacts): PullOutcome {
   const parts: readonly (SourcePull | StagedPartHead)[] = Array.isArray(input) ? input : input.parts;
   const last = parts.at(-1);
   if (last === undefined) {
@@ -36,11 +47,20 @@ export function assemblePull(source: FiringSource, input: SourcePull[] | StagedP
   }
   const interactions: Interaction[] | InteractionLog = Array.isArray(input) ? input.flatMap((p) => p.interactions) : input.interactions;
   const since = followerSince(interactions, FOLLOW_DATE_RULE[source.platform]);
-  const contacts = withFollowerSince(mergeContacts(parts.flatMap((p) => p.contacts)), since);
+  // Unchanged contacts first, so a fresh form of the same account in another part (followed since) wins.
+  const { resolved, fingerprints, missing } = resolveUnchanged(parts, unchanged);
+  const contacts = withFollowerSince(mergeContacts([...resolved, ...parts.flatMap((p) => p.contacts)]), since);
+  for (const c of contacts) {
+    const fingerprint = fingerprints.get(c);
+    if (fingerprint !== undefined) unchanged?.carried.set(c.id, fingerprint);
+  }
   const problems = [...new Set(parts.flatMap((p) => p.problems))];
+  if (missing > 0) problems.push(unstoredUnchangedProblem(missing));
   // Only a finished read knows its completeness; one cut short is partial, whatever its parts said so far.
   const finished = source.phase === 'complete' || (source.phase === 'partial' && source.checkpoint === undefined);
   const cut = (c: Completeness): Completeness => (finished ? c : contacts.length + interactions.length === 0 && c === 'failed' ? 'failed' : c === 'complete' ? 'partial' : c);
+  // A contact read but not found to fill in is missing data: the list proves no one left.
+  const cutContacts = (c: Completeness): Completeness => (missing > 0 && c === 'complete' ? 'partial' : cut(c));
   if (!finished) problems.push(source.phase === 'failed' && source.problem !== undefined ? `failed after part of the read: ${source.problem}` : maxPullHoursProblem(maxPullHours));
   const historySince = [...parts].reverse().find((p) => p.historySince !== undefined)?.historySince;
   const cursor = [...parts].reverse().find((p) => p.cursor !== undefined)?.cursor;
@@ -53,7 +73,7 @@ export function assemblePull(source: FiringSource, input: SourcePull[] | StagedP
     takenAt: now.toISOString(),
     owner: last.owner,
     contacts,
-    contactsCompleteness: cut(last.contactsCompleteness),
+    contactsCompleteness: cutContacts(last.contactsCompleteness),
     interactionsCompleteness: cut(last.interactionsCompleteness),
     ...(historySince !== undefined ? { historySince } : {}),
     ...(cursor !== undefined ? { cursor } : {}),
@@ -95,6 +115,33 @@ export function apiNoteOf(parts: readonly Pick<SourcePull, 'api'>[]): ApiNote | 
     skipped,
     ...(token !== undefined ? { token: { ...token } } : {}),
   };
+}
+
+/** What a report says when contacts staged as unchanged are no longer stored (forgotten between the pull and the report). */
+export function unstoredUnchangedProblem(missing: number): string {
+  return `${missing === 1 ? '1 contact' : `${missing} contacts`} read as unchanged since the last report ${missing === 1 ? 'is' : 'are'} no longer stored (forgotten meanwhile?): the list is partial this time`;
+}
+
+/** The stored contacts behind the parts' unchanged entries, each with the fingerprint it was staged under. */
+function resolveUnchanged(parts: readonly (SourcePull | StagedPartHead)[], unchanged: UnchangedContacts | undefined): { resolved: Contact[]; fingerprints: Map<Contact, bigint>; missing: number } {
+  const resolved: Contact[] = [];
+  const fingerprints = new Map<Contact, bigint>();
+  let missing = 0;
+  for (const part of parts) {
+    if (!('unchanged' in part) || part.unchanged === undefined) continue;
+    for (const entry of part.unchanged) {
+      const { fingerprint, id } = parseUnchangedEntry(entry);
+      const stored = unchanged?.stored(id);
+      if (stored === undefined) {
+        missing += 1;
+        continue;
+      }
+      const contact = contactFieldsOf(stored);
+      resolved.push(contact);
+      fingerprints.set(contact, fingerprint);
+    }
+  }
+  return { resolved, fingerprints, missing };
 }
 
 /** Contacts by id; a relation met twice (follower in one part, followed in another) is mutual. */

@@ -8,7 +8,7 @@ import { analyse } from '../domain/analyse.ts';
 import { InteractionLog } from '../domain/interaction-log.ts';
 import type { OwnerDecisions } from '../domain/analysis-types.ts';
 import type { DeliveryResult } from '../ports/mailer.ts';
-import type { RunRecord, StoredDecision, WriteStats } from '../ports/store.ts';
+import type { ProfileState, RunRecord, StoredDecision, WriteStats } from '../ports/store.ts';
 import { actionsTaken } from '../report/actions-taken.ts';
 import { buildReport } from '../report/build-report.ts';
 import { declaredObservability } from '../sources/observes.ts';
@@ -33,6 +33,8 @@ export async function reportOutcomes(
   log: Log,
   onDelivered: (runId: string) => Promise<void>,
   startedAt: string = new Date().toISOString(),
+  /** The profile as the report step loaded it already (to fill in contacts staged as unchanged). */
+  loaded?: ProfileState,
 ): Promise<RunReportResult> {
   const { profile, now } = req;
   const nowIso = now.toISOString();
@@ -40,7 +42,7 @@ export async function reportOutcomes(
   const store = deps.store;
   const policy = profile.policy;
 
-  const state = await store.loadProfileState(profile.id);
+  const state = loaded ?? (await store.loadProfileState(profile.id));
   // The stored history as columns: a million interactions must fit beside everything else in a 1 GB function.
   const history = await store.loadHistory(profile.id, new Date(now.getTime() - policy.retentionDays * DAY).toISOString(), nowIso);
   if (req.signal?.aborted) throw new RunCancelledError();

@@ -16,6 +16,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ProfileConfig } from '../config/schema.ts';
 import { SourcePull } from '../domain/model.ts';
+import { contactFingerprint, FingerprintIndex, unchangedEntry } from '../domain/contact-fingerprint.ts';
+import type { TrackedContact } from '../domain/analysis-types.ts';
+import type { StagedPull } from '../domain/staged-parts.ts';
 import type { FiringSource, FiringState, FiringStore } from '../ports/firing-store.ts';
 import type { PullStepResult, Source } from '../ports/source.ts';
 import { assemblePull } from './assemble-pull.ts';
@@ -264,7 +267,7 @@ async function stage(firings: FiringStore, firing: Firing, staging: string | und
     return;
   }
   const pull: SourcePull = result.pull;
-  const chunks = await firings.putPart(firing.profile.id, firing.firingKey, entry.sourceId, entry.parts.length, pull, ttl, staging);
+  const chunks = await firings.putPart(firing.profile.id, firing.firingKey, entry.sourceId, entry.parts.length, await withUnchanged(firings, firing.profile.id, pull), ttl, staging);
   entry.parts.push(chunks);
   entry.requests += pull.requests;
   entry.items += pull.contacts.length + pull.interactions.length;
@@ -275,6 +278,57 @@ async function stage(firings: FiringStore, firing: Firing, staging: string | und
   }
   delete entry.checkpoint;
   entry.phase = pull.contactsCompleteness === 'complete' && pull.interactionsCompleteness === 'complete' ? 'complete' : 'partial';
+}
+
+/**
+ * The pull as it is staged: a contact the source's fingerprint index knows (shared/domain/contact-fingerprint.ts)
+ * goes as its fingerprint and id alone; the report step takes its fields from the stored contact. At a
+ * million followers this is most of what a repeat run would otherwise write.
+ */
+async function withUnchanged(firings: FiringStore, profileId: string, pull: SourcePull): Promise<StagedPull> {
+  if (pull.contacts.length === 0) return pull;
+  const index = await firings.loadFingerprints(profileId, pull.sourceId);
+  if (index === null || index.size === 0) return pull;
+  const contacts: SourcePull['contacts'] = [];
+  const unchanged: string[] = [];
+  for (const contact of pull.contacts) {
+    const fingerprint = contactFingerprint(contact);
+    if (index.has(fingerprint)) unchanged.push(unchangedEntry(fingerprint, contact.id));
+    else contacts.push(contact);
+  }
+  return unchanged.length === 0 ? pull : { ...pull, contacts, unchanged };
+}
+
+/** The stored contacts of one source by id, each map built when first asked (only a pull with unchanged contacts asks). */
+function lazyStoredContacts(contacts: readonly TrackedContact[]): (sourceId: string) => ReadonlyMap<string, TrackedContact> {
+  const bySource = new Map<string, Map<string, TrackedContact>>();
+  return (sourceId) => {
+    let map = bySource.get(sourceId);
+    if (map === undefined) {
+      map = new Map(contacts.filter((c) => c.sourceId === sourceId).map((c) => [c.id, c]));
+      bySource.set(sourceId, map);
+    }
+    return map;
+  };
+}
+
+/**
+ * After a stored report: the fingerprints of each source whose list was read whole (a partial list may leave
+ * contacts unstored, and a failed one stored nothing new), as this report assembled its contacts. A failure
+ * here costs the next run only its savings (it stages every contact whole), so it is logged, not thrown.
+ */
+async function saveFingerprints(firings: FiringStore, profileId: string, outcomes: readonly PullOutcome[], carried: ReadonlyMap<string, ReadonlyMap<string, bigint>>, log: Log): Promise<void> {
+  for (const outcome of outcomes) {
+    if (!outcome.ok || outcome.pull.contactsCompleteness !== 'complete') continue;
+    const kept = carried.get(outcome.sourceId);
+    const values = new BigUint64Array(outcome.pull.contacts.length);
+    outcome.pull.contacts.forEach((c, k) => {
+      values[k] = kept?.get(c.id) ?? contactFingerprint(c);
+    });
+    await firings.saveFingerprints(profileId, outcome.sourceId, new FingerprintIndex(values)).catch((err: unknown) =>
+      log.warn('could not save the contact fingerprints (the next run stages every contact whole)', { profile: profileId, sourceId: outcome.sourceId, problem: err instanceof Error ? err.message : String(err) }),
+    );
+  }
 }
 
 /** Claims the firing key (if asked) and the profile's lease, and marks both as this holder's. */
@@ -347,11 +401,23 @@ export async function reportStep(firing: Firing, deps: StepDeps): Promise<RunRep
     if (!(await firings.renewClaim(profile.id, LEASE_KEY, state.holder, LEASE_SECONDS))) {
       throw new Error(`firing ${firing.firingKey} of profile ${profile.id} lost the profile's lease before its report; nothing was delivered`);
     }
+    // The profile first: contacts a pull step staged as unchanged take their fields from it.
+    const stored = await store.loadProfileState(profile.id);
+    const storedBySource = lazyStoredContacts(stored.contacts);
     const outcomes: PullOutcome[] = [];
+    const carried = new Map<string, Map<string, bigint>>();
     for (const entry of state.sources) {
-      const parts = entry.parts.length > 0 ? await firings.loadParts(profile.id, firing.firingKey, entry.sourceId, entry.parts, state.staging) : [];
-      outcomes.push(assemblePull(entry, parts, firing.now, profile.policy.maxPullHours));
+      if (entry.parts.length === 0) {
+        outcomes.push(assemblePull(entry, [], firing.now, profile.policy.maxPullHours));
+        continue;
+      }
+      const parts = await firings.loadParts(profile.id, firing.firingKey, entry.sourceId, entry.parts, state.staging);
+      const unchanged = { stored: (id: string) => storedBySource(entry.sourceId).get(id), carried: new Map<string, bigint>() };
+      carried.set(entry.sourceId, unchanged.carried);
+      outcomes.push(assemblePull(entry, parts, firing.now, profile.policy.maxPullHours, unchanged));
     }
+    // What this report stores replaces what the fingerprints describe: they go first, and come back only once it is stored.
+    if (!firing.dryRun) await firings.dropFingerprints(profile.id, state.sources.map((s) => s.sourceId));
     for (const o of outcomes) {
       if (o.ok) log.info('source pulled', { profile: profile.id, sourceId: o.sourceId, contacts: o.pull.contacts.length, interactions: o.pull.interactions.length, contactsCompleteness: o.pull.contactsCompleteness, interactionsCompleteness: o.pull.interactionsCompleteness, requests: o.pull.requests, problems: o.pull.problems });
     }
@@ -367,7 +433,9 @@ export async function reportStep(firing: Firing, deps: StepDeps): Promise<RunRep
         if (firing.claimFiring) await store.completeRun(profile.id, claimKey, runId);
       },
       state.startedAt,
+      stored,
     );
+    if (!firing.dryRun && result.status === 'completed') await saveFingerprints(firings, profile.id, outcomes, carried, log);
     // A dry run is a preview: the same trigger may still run for real afterwards.
     if (firing.claimFiring && firing.dryRun) await store.releaseRun(profile.id, claimKey);
     // The staged parts are left to expire by TTL (free, where deleting them costs as much as writing them);

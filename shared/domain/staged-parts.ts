@@ -10,11 +10,21 @@
  * id plus 22 bytes. The builder takes the staged chunks one at a time, so only
  * one chunk's decoded objects are ever alive.
  */
+import { z } from 'zod';
 import { InteractionLog } from './interaction-log.ts';
-import type { Interaction, SourcePull } from './model.ts';
+import { SourcePull, type Interaction } from './model.ts';
+
+/**
+ * What a pull step stages: its pull, where `unchanged` names the contacts the source's fingerprint index
+ * knows (shared/domain/contact-fingerprint.ts), each as `<16 hex digits><id>`, instead of their fields.
+ */
+export const StagedPull = SourcePull.extend({
+  unchanged: z.array(z.string().regex(/^[0-9a-f]{16}./s, 'a fingerprint (16 hex digits) and a contact id')).optional(),
+});
+export type StagedPull = z.infer<typeof StagedPull>;
 
 /** One staged part without its interactions; `interactionCount` of them are in the log, after the earlier parts'. */
-export type StagedPartHead = Omit<SourcePull, 'interactions'> & { interactionCount: number };
+export type StagedPartHead = Omit<StagedPull, 'interactions'> & { interactionCount: number };
 
 export interface StagedParts {
   readonly parts: readonly StagedPartHead[];
@@ -39,14 +49,18 @@ export class StagedPartsBuilder {
 
   /** Starts part `seq` (parts come in order) with its own fields. */
   startPart(head: Omit<StagedPartHead, 'interactionCount'>): void {
-    this.#current = { ...head, contacts: [...head.contacts], interactionCount: 0 };
+    this.#current = { ...head, contacts: [...head.contacts], ...(head.unchanged !== undefined ? { unchanged: [...head.unchanged] } : {}), interactionCount: 0 };
     this.#parts.push(this.#current);
   }
 
-  /** Contacts of a later chunk of the current part. */
-  addContacts(contacts: SourcePull['contacts']): void {
+  /** Contacts (and contacts staged as unchanged) of a later chunk of the current part. */
+  addContacts(contacts: StagedPull['contacts'], unchanged: StagedPull['unchanged'] = []): void {
     const part = this.#requirePart();
     for (const c of contacts) part.contacts.push(c);
+    if (unchanged.length > 0) {
+      part.unchanged ??= [];
+      for (const u of unchanged) part.unchanged.push(u);
+    }
   }
 
   /** One interaction of the current part. */
@@ -57,11 +71,11 @@ export class StagedPartsBuilder {
   }
 
   /** A decoded chunk: the first of its part starts it, a later one adds to it. */
-  addChunk(first: boolean, pull: SourcePull, where: string): void {
+  addChunk(first: boolean, pull: StagedPull, where: string): void {
     if (first) {
       const { interactions: _i, ...head } = pull;
       this.startPart(head);
-    } else this.addContacts(pull.contacts);
+    } else this.addContacts(pull.contacts, pull.unchanged);
     pull.interactions.forEach((interaction, k) => this.pushInteraction(interaction, () => `${where} interactions[${k}]`));
   }
 
@@ -76,7 +90,7 @@ export class StagedPartsBuilder {
 }
 
 /** Parts already in memory (a test, or a source pulled in-process) as the report step reads them back. */
-export function stagedPartsOf(sourceId: string, pulls: readonly SourcePull[]): StagedParts {
+export function stagedPartsOf(sourceId: string, pulls: readonly StagedPull[]): StagedParts {
   const builder = new StagedPartsBuilder(sourceId);
   pulls.forEach((pull, seq) => builder.addChunk(true, pull, `part ${seq}`));
   return builder.result();

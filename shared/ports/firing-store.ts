@@ -5,8 +5,8 @@
  * assembles them into one pull. Everything here expires by TTL, so an
  * abandoned firing leaves nothing behind.
  */
-import type { SourcePull } from '../domain/model.ts';
-import type { StagedParts } from '../domain/staged-parts.ts';
+import type { FingerprintIndex } from '../domain/contact-fingerprint.ts';
+import type { StagedParts, StagedPull } from '../domain/staged-parts.ts';
 
 export type FiringSourcePhase = 'in_progress' | 'complete' | 'partial' | 'failed';
 
@@ -45,7 +45,16 @@ export interface FiringStore {
   loadFiring(profileId: string, firingKey: string): Promise<FiringState | null>;
   saveFiring(profileId: string, state: FiringState, ttlSeconds: number): Promise<void>;
   /** Stages what one step read of one source as part `seq` under `staging` (the state's); returns how many items it took (each ≤ 400 KB). */
-  putPart(profileId: string, firingKey: string, sourceId: string, seq: number, pull: SourcePull, ttlSeconds: number, staging?: string): Promise<number>;
+  putPart(profileId: string, firingKey: string, sourceId: string, seq: number, pull: StagedPull, ttlSeconds: number, staging?: string): Promise<number>;
+  /**
+   * The fingerprints of a source's contacts as the last stored report assembled them
+   * (shared/domain/contact-fingerprint.ts), or null when there are none (never written, dropped, expired).
+   */
+  loadFingerprints(profileId: string, sourceId: string): Promise<FingerprintIndex | null>;
+  /** Replaces a source's fingerprints (after its report was stored). */
+  saveFingerprints(profileId: string, sourceId: string, index: FingerprintIndex): Promise<void>;
+  /** Forgets the sources' fingerprints (before a report stores, and when a contact is forgotten): their pulls then stage every contact whole. */
+  dropFingerprints(profileId: string, sourceIds: readonly string[]): Promise<void>;
   /** The staged parts of a source under `staging`, in order, their interactions as columns; `chunks[i]` items make part i (others, left by a retried step, are ignored). */
   loadParts(profileId: string, firingKey: string, sourceId: string, chunks: number[], staging?: string): Promise<StagedParts>;
   /**

@@ -5,6 +5,8 @@
  *   firing state    P#<profile>#F#<firingKey>       state                                        expiresAt
  *   staged part     P#<profile>#F#<firingKey>       part#<sourceId>#<staging>#<seq>#<chunk>      expiresAt
  *   firing index    P#<profile>                     F#<firingKey>                                expiresAt
+ *   fingerprints    P#<profile>                     K#<sourceId>                                 expiresAt
+ *   their chunks    P#<profile>                     K#<sourceId>#<generation>#<n>                expiresAt
  *
  * A firing gets a partition of its own, so loading a profile never reads the
  * pages of a firing in progress, and the report step reads them back with one
@@ -20,15 +22,22 @@
  * its state, and a firing run again under the same key reads only its own.
  * The firing index in the profile partition (no profile query reads `F#`) is
  * how forgetting a contact finds the parts of the profile's finished firings.
+ *
+ * A source's contact fingerprints (shared/domain/contact-fingerprint.ts) are
+ * written by each stored report as a new generation of binary chunks (8 bytes
+ * a contact, under the item limit), then the head item naming it; a pull step
+ * reads the head, then that generation. Dropping them deletes the head alone
+ * (one small write); chunks of old generations are left to TTL, like parts.
  */
+import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { SourcePull } from '../domain/model.ts';
+import { FingerprintIndex } from '../domain/contact-fingerprint.ts';
 import type { FiringState, FiringStore } from '../ports/firing-store.ts';
 import { TTL_ATTRIBUTE, keys } from './table-schema.ts';
-import type { StagedParts } from '../domain/staged-parts.ts';
+import type { StagedParts, StagedPull } from '../domain/staged-parts.ts';
 import { readStagedParts } from './staged-columns.ts';
 import { dynamoFailure, sendToDynamo } from './dynamo-failure.ts';
 
@@ -38,8 +47,14 @@ type Item = Record<string, NativeAttributeValue>;
 export const MAX_CHUNK_BYTES = 300_000;
 const STATE_SK = 'state';
 const INDEX_PREFIX = 'F#';
+const FINGERPRINT_PREFIX = 'K#';
+/** Fingerprint chunks: 40,000 contacts an item. */
+const FINGERPRINT_CHUNK_BYTES = 320_000;
+/** How long a source's fingerprints outlive the report that wrote them: a schedule of a month or less uses them. */
+export const FINGERPRINT_TTL_SECONDS = 35 * 86_400;
 /** A staging key: a few letters and digits, so it cannot reach into another key's parts. */
 const STAGING = /^[0-9a-z]{1,32}$/;
+const StoredFingerprintHead = z.object({ generation: z.string().regex(STAGING), chunks: z.number().int().min(1), count: z.number().int().min(0) });
 
 const StoredFiringState = z.object({
   firingKey: z.string(),
@@ -108,7 +123,7 @@ export class DynamoFiringStore implements FiringStore {
     await this.send(`PutItem firing ${profileId}/${state.firingKey}`, () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: item })));
   }
 
-  async putPart(profileId: string, firingKey: string, sourceId: string, seq: number, pull: SourcePull, ttlSeconds: number, staging?: string): Promise<number> {
+  async putPart(profileId: string, firingKey: string, sourceId: string, seq: number, pull: StagedPull, ttlSeconds: number, staging?: string): Promise<number> {
     const chunks = chunked(pull);
     const expiresAt = this.expiry(ttlSeconds);
     for (const [i, body] of chunks.entries()) {
@@ -131,6 +146,49 @@ export class DynamoFiringStore implements FiringStore {
       },
       (seq, chunk) => `staged part ${seq}.${chunk} of ${sourceId} in firing ${firingKey}`,
     );
+  }
+
+  async loadFingerprints(profileId: string, sourceId: string): Promise<FingerprintIndex | null> {
+    const pk = keys.profile(profileId);
+    const head = await this.send(`GetItem fingerprints ${profileId}/${sourceId}`, () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: `${FINGERPRINT_PREFIX}${sourceId}` }, ConsistentRead: true })),
+    );
+    if (head.Item === undefined) return null;
+    const parsed = StoredFingerprintHead.safeParse(head.Item);
+    if (!parsed.success) return null; // unreadable: the pull stages every contact whole, which is always right
+    const { generation, chunks, count } = parsed.data;
+    // A generation's chunks never change once its head names them: read at half price, eventually consistent.
+    const items = await this.query(pk, `${FINGERPRINT_PREFIX}${sourceId}#${generation}#`, undefined, false);
+    const bodies = new Map(items.map((item) => [String(item['sk']), item['b']]));
+    const ordered: Uint8Array[] = [];
+    for (let n = 0; n < chunks; n++) {
+      const body = bodies.get(`${FINGERPRINT_PREFIX}${sourceId}#${generation}#${String(n).padStart(4, '0')}`);
+      if (!(body instanceof Uint8Array)) return null; // not visible yet, or expired: stage whole
+      ordered.push(body);
+    }
+    const index = FingerprintIndex.fromBytes(ordered);
+    return index.size === count ? index : null;
+  }
+
+  async saveFingerprints(profileId: string, sourceId: string, index: FingerprintIndex): Promise<void> {
+    const pk = keys.profile(profileId);
+    const generation = randomUUID().replaceAll('-', '').slice(0, 12);
+    const expiresAt = this.expiry(FINGERPRINT_TTL_SECONDS);
+    const chunks = index.toBytes(FINGERPRINT_CHUNK_BYTES);
+    for (const [n, b] of chunks.entries()) {
+      const item: Item = { pk, sk: `${FINGERPRINT_PREFIX}${sourceId}#${generation}#${String(n).padStart(4, '0')}`, entity: 'fingerprint-chunk', b, [TTL_ATTRIBUTE]: expiresAt };
+      await this.send(`PutItem fingerprints ${profileId}/${sourceId}#${n}`, () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: item })));
+    }
+    // Last: a head names only a generation whose every chunk is written.
+    const head: Item = { pk, sk: `${FINGERPRINT_PREFIX}${sourceId}`, entity: 'fingerprints', generation, chunks: chunks.length, count: index.size, [TTL_ATTRIBUTE]: expiresAt };
+    await this.send(`PutItem fingerprints ${profileId}/${sourceId}`, () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: head })));
+  }
+
+  async dropFingerprints(profileId: string, sourceIds: readonly string[]): Promise<void> {
+    const pk = keys.profile(profileId);
+    for (const sourceId of sourceIds) {
+      await this.send(`DeleteItem fingerprints ${profileId}/${sourceId}`, () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: `${FINGERPRINT_PREFIX}${sourceId}` } })));
+    }
   }
 
   async finishFiring(profileId: string, firingKey: string): Promise<void> {
@@ -192,7 +250,7 @@ export class DynamoFiringStore implements FiringStore {
     return Math.floor(this.clock().getTime() / 1000) + Math.ceil(ttlSeconds);
   }
 
-  private async query(pk: string, prefix: string | undefined, projection?: string[]): Promise<Item[]> {
+  private async query(pk: string, prefix: string | undefined, projection?: string[], consistent = true): Promise<Item[]> {
     const items: Item[] = [];
     let start: Record<string, NativeAttributeValue> | undefined;
     do {
@@ -202,7 +260,7 @@ export class DynamoFiringStore implements FiringStore {
             TableName: this.tableName,
             KeyConditionExpression: prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :sk)',
             ExpressionAttributeValues: prefix === undefined ? { ':pk': pk } : { ':pk': pk, ':sk': prefix },
-            ConsistentRead: true,
+            ConsistentRead: consistent,
             ...(projection ? { ProjectionExpression: projection.join(', ') } : {}),
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
@@ -224,13 +282,19 @@ export class DynamoFiringStore implements FiringStore {
 }
 
 /** A pull as gzipped JSON chunks, each under MAX_CHUNK_BYTES: the contacts and interactions split in halves until they fit. */
-export function chunked(pull: SourcePull): Uint8Array[] {
+export function chunked(pull: StagedPull): Uint8Array[] {
   const zipped = gzipSync(JSON.stringify(pull));
   if (zipped.byteLength <= MAX_CHUNK_BYTES) return [zipped];
-  const items = pull.contacts.length + pull.interactions.length;
+  const unchanged = pull.unchanged ?? [];
+  const items = pull.contacts.length + pull.interactions.length + unchanged.length;
   if (items <= 1) throw new Error(`one contact or interaction of ${pull.sourceId} is too large to stage (${zipped.byteLength} bytes compressed)`);
   const c = Math.ceil(pull.contacts.length / 2);
   const i = Math.ceil(pull.interactions.length / 2);
+  const u = Math.ceil(unchanged.length / 2);
+  const half = (from: number, to?: number): Pick<StagedPull, 'unchanged'> => (pull.unchanged === undefined ? {} : { unchanged: unchanged.slice(from, to) });
   // The first chunk keeps the pull's own fields; the second adds only contacts and interactions.
-  return [...chunked({ ...pull, contacts: pull.contacts.slice(0, c), interactions: pull.interactions.slice(0, i) }), ...chunked({ ...pull, contacts: pull.contacts.slice(c), interactions: pull.interactions.slice(i) })];
+  return [
+    ...chunked({ ...pull, contacts: pull.contacts.slice(0, c), interactions: pull.interactions.slice(0, i), ...half(0, u) }),
+    ...chunked({ ...pull, contacts: pull.contacts.slice(c), interactions: pull.interactions.slice(i), ...half(u) }),
+  ];
 }

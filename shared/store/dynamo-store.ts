@@ -367,6 +367,9 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
     await writeInBatches((batch) => this.sendBatch(batch), Requests.merge([deletes]), this.batchOptions);
     // The parts finished firings left to expire by TTL hold every contact their pulls read.
     await this.firingStore().deleteFinishedStaging(profileId);
+    // The source's fingerprints know this contact: without them its next pull stages the contact whole, as it
+    // must (a contact staged as unchanged is filled in from the store, where it no longer is).
+    await this.firingStore().dropFingerprints(profileId, [target.sourceId]);
     if (contactItem !== undefined) {
       try {
         await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: contactSk } }));

@@ -8,18 +8,17 @@
  * step as columns, never as a million objects.
  */
 import { gunzipSync } from 'node:zlib';
-import { SourcePull } from '../domain/model.ts';
-import { StagedPartsBuilder, type StagedParts } from '../domain/staged-parts.ts';
+import { StagedPartsBuilder, StagedPull, type StagedParts } from '../domain/staged-parts.ts';
 
 /** One staged chunk as the pull it holds; `where` names it in the error ("staged part 3.0 of masto in firing F"). */
-export function readStagedChunk(body: Uint8Array, where: string): SourcePull {
+export function readStagedChunk(body: Uint8Array, where: string): StagedPull {
   let json: unknown;
   try {
     json = JSON.parse(gunzipSync(body).toString('utf8'));
   } catch (err) {
     throw new Error(`${where} is unreadable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  const parsed = SourcePull.safeParse(json);
+  const parsed = StagedPull.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`${where} is unreadable: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);

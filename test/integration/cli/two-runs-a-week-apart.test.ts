@@ -14,7 +14,8 @@ import { cli, readReport, tempDir, writeJson, type CliRun } from './cli-harness.
 type Item = Record<string, unknown>;
 const itemKey = (i: Item): string => `${String(i['pk'])}|${String(i['sk'])}`;
 // Claims, and what a firing staged (its parts and their index, left for TTL to delete).
-const isRunBookkeeping = (i: Item): boolean => String(i['sk']).startsWith('L#') || String(i['sk']).startsWith('F#') || String(i['pk']).includes('#F#');
+// Claims, firings and their staged parts, and the contact fingerprints each stored report leaves for the next pull.
+const isRunBookkeeping = (i: Item): boolean => String(i['sk']).startsWith('L#') || String(i['sk']).startsWith('F#') || String(i['sk']).startsWith('K#') || String(i['pk']).includes('#F#');
 
 describe('two runs of the demo a week apart', () => {
   let table: FreshTable;

@@ -253,12 +253,15 @@ if (!skip.has('million')) {
     millionFollowerPeakRssMb: m.peakRssMb,
     millionFollowerHeapLimitMb: m.heapLimitMb,
     millionFollowerLargestStagedItemKiB: round1(m.largestStagedItemBytes / 1024),
+    millionFollowerRepeatStagedKiB: round1(m.repeatStagedBytes / 1024),
+    millionFollowerRepeatStagedWhole: m.repeatStagedWhole,
+    millionFollowerRepeatStagedUnchanged: m.repeatStagedUnchanged,
     millionFollowerRepeatCostUsd: m.repeatCostUsd,
     millionFollowerRepeatCostBreakdownUsd: m.repeatCostBreakdownUsd,
     millionFollowerLatencyMs: m.latencyMs,
   });
   log(
-    `${m.followers} followers: ${m.pullSteps} pull steps in one execution (longest ${m.longestStepMinutes} min), ${m.requests} requests (fewest ${m.minimumRequests}), ${m.pullHours} h virtual against a bound of ${m.rateLimitBoundHours} h (${m.overBoundPercent}%), peak RSS ${m.peakRssMb} MB, largest staged item ${round1(m.largestStagedItemBytes / 1024)} KiB, a repeat run $${m.repeatCostUsd} (${JSON.stringify(m.repeatCostBreakdownUsd)}; DynamoDB units ${JSON.stringify(m.dynamo)}; staged ${m.stagedItems} items, ${round1(m.stagedBytes / 1048576)} MiB); ${m.realSeconds} s real (load ${load()})`,
+    `${m.followers} followers: ${m.pullSteps} pull steps in one execution (longest ${m.longestStepMinutes} min), ${m.requests} requests (fewest ${m.minimumRequests}), ${m.pullHours} h virtual against a bound of ${m.rateLimitBoundHours} h (${m.overBoundPercent}%), peak RSS ${m.peakRssMb} MB, largest staged item ${round1(m.largestStagedItemBytes / 1024)} KiB, a repeat run staged ${round1(m.repeatStagedBytes / 1048576)} MiB (${m.repeatStagedWhole} contacts whole, ${m.repeatStagedUnchanged} unchanged) and costs $${m.repeatCostUsd} (${JSON.stringify(m.repeatCostBreakdownUsd)}; DynamoDB units ${JSON.stringify(m.dynamo)}; staged ${m.stagedItems} items, ${round1(m.stagedBytes / 1048576)} MiB); ${m.realSeconds} s real (load ${load()})`,
   );
 }
 // The same for Bluesky at its limits (./bluesky-million.ts): the PDS's 3,000 requests per 5 minutes.
@@ -276,11 +279,14 @@ if (!skip.has('million') && !skip.has('bluesky-million')) {
     blueskyMillionThrottled: b.throttled,
     blueskyMillionPeakRssMb: b.peakRssMb,
     blueskyMillionLargestStagedItemKiB: round1(b.largestStagedItemBytes / 1024),
+    blueskyMillionRepeatStagedKiB: round1(b.repeatStagedBytes / 1024),
+    blueskyMillionRepeatStagedWhole: b.repeatStagedWhole,
+    blueskyMillionRepeatStagedUnchanged: b.repeatStagedUnchanged,
     blueskyMillionRepeatCostUsd: b.repeatCostUsd,
     blueskyMillionRepeatCostBreakdownUsd: b.repeatCostBreakdownUsd,
   });
   log(
-    `Bluesky, ${b.followers} followers: ${b.pullSteps} pull steps (longest ${b.longestStepMinutes} min), ${b.requests} requests (fewest ${b.minimumRequests}; ${JSON.stringify(b.requestsByRoute)}), ${b.throttled} answered 429, ${b.pullHours} h virtual against a rate-limit bound of ${b.rateLimitBoundHours} h and a latency bound of ${b.latencyBoundHours} h (the requests one after the other), peak RSS ${b.peakRssMb} MB, largest staged item ${round1(b.largestStagedItemBytes / 1024)} KiB, a repeat run $${b.repeatCostUsd} (${JSON.stringify(b.repeatCostBreakdownUsd)}); ${b.realSeconds} s real (load ${load()})`,
+    `Bluesky, ${b.followers} followers: ${b.pullSteps} pull steps (longest ${b.longestStepMinutes} min), ${b.requests} requests (fewest ${b.minimumRequests}; ${JSON.stringify(b.requestsByRoute)}), ${b.throttled} answered 429, ${b.pullHours} h virtual against a rate-limit bound of ${b.rateLimitBoundHours} h and a latency bound of ${b.latencyBoundHours} h (the requests one after the other), peak RSS ${b.peakRssMb} MB, largest staged item ${round1(b.largestStagedItemBytes / 1024)} KiB, a repeat run staged ${round1(b.repeatStagedBytes / 1048576)} MiB (${b.repeatStagedWhole} contacts whole, ${b.repeatStagedUnchanged} unchanged) and costs $${b.repeatCostUsd} (${JSON.stringify(b.repeatCostBreakdownUsd)}); ${b.realSeconds} s real (load ${load()})`,
   );
 }
 

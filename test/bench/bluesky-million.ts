@@ -33,7 +33,7 @@ import { BlueskySource } from '../../shared/sources/bluesky/bluesky-source.ts';
 import { FakeBlueskyServer, type BlueskyWorld } from '../helpers/bluesky-server.ts';
 import { OWNER } from '../fixtures/bluesky/world.ts';
 import { blueskyMillionWorld, generatedProfile, type BlueskyMillionSize } from './bluesky-million-world.ts';
-import { BUDGET_MS, heapLimitOf, ITEM_LIMIT_BYTES, profileUnitsPerContact, PRICES, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatCost, round2, round3, runPullSteps, simulationSetup } from './million-firing.ts';
+import { BUDGET_MS, heapLimitOf, ITEM_LIMIT_BYTES, profileUnitsPerContact, PRICES, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatCost, repeatFiring, round2, round3, runPullSteps, simulationSetup } from './million-firing.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 /** The PDS's overall limit: 3,000 requests per 5 minutes by IP (the local server's GLOBAL_LIMIT and WINDOW_SEC). */
@@ -84,11 +84,16 @@ const deps: StepDeps = {
 };
 
 const loop = await runPullSteps(firing, deps, clock, log);
-const pullCapacity = meter.totals();
 const stagedItems = await readBackStaged(client, table, profile.id, firing.firingKey);
-const afterRead = meter.totals();
 await store.firingStore().finishFiring(profile.id, firing.firingKey);
-const afterFinish = meter.totals();
+
+// ---- the next run: the fingerprints the report would have left (1 % changed since), and the same firing an hour later ----
+const firstStaged = staged.slice();
+// The first firing's requests (the repeat's own count is below).
+const requests = server.totalRequests;
+const throttled = server.log.filter((r) => r.status === 429).length;
+const counts = Object.fromEntries(server.counts);
+const repeat = await repeatFiring(firing, 'bsky', deps, clock, { client, table, store, meter, staged }, 0.01, log);
 
 const seen = NOW.toISOString();
 const sample = Array.from({ length: 2000 }, (_, k): Contact => {
@@ -112,9 +117,7 @@ const sample = Array.from({ length: 2000 }, (_, k): Contact => {
   } as unknown as Contact;
 });
 const units = await profileUnitsPerContact(endpoint, table, sample, seen);
-const requests = server.totalRequests;
-const throttled = server.log.filter((r) => r.status === 429).length;
-const counts = Object.fromEntries(server.counts);
+const repeatRequests = server.totalRequests - requests;
 await server.close();
 client.destroy();
 
@@ -122,12 +125,14 @@ const contactsTotal = size.followers + size.follows - size.mutual;
 const minimumRequests = blueskyMinimum(world, size, profile.policy.graceDays, profile.policy.inactiveDays);
 const virtualPullMs = loop.pullEnded - loop.pullStarted;
 const rateLimitBoundMs = (minimumRequests / LIMIT) * PERIOD_MS;
+// The repeat run's cost: its own pull steps, its staged parts, what its report step reads, writes and leaves.
 const cost = repeatCost({
-  loop,
-  pull: pullCapacity,
-  stagedReadUnits: afterRead.readUnits - pullCapacity.readUnits,
-  finishWriteUnits: afterFinish.writeUnits - afterRead.writeUnits,
-  staged,
+  loop: repeat.loop,
+  pull: repeat.pull,
+  stagedReadUnits: repeat.stagedReadUnits,
+  finishWriteUnits: repeat.finishWriteUnits,
+  fingerprintWriteUnits: repeat.fingerprints.writeUnits,
+  staged: repeat.staged,
   contacts: contactsTotal,
   changedShare: 0.01,
   units,
@@ -146,6 +151,7 @@ const result = {
   requests,
   minimumRequests,
   requestsByRoute: counts,
+  repeatRequests,
   throttled,
   pullHours: round3(virtualPullMs / 3_600_000),
   rateLimitBoundHours: round3(rateLimitBoundMs / 3_600_000),
@@ -156,11 +162,17 @@ const result = {
   peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   largestStepPeakRssMb: Math.max(...loop.steps.map((s) => s.peakRssMb)),
   heapLimitMb: heapLimitOf(),
-  stagedItems: staged.length,
+  stagedItems: firstStaged.length,
   stagedItemsReadBack: stagedItems,
-  largestStagedItemBytes: Math.max(0, ...staged.map((s) => s.bytes)),
+  largestStagedItemBytes: Math.max(0, ...firstStaged.map((s) => s.bytes)),
   stagedItemLimitBytes: ITEM_LIMIT_BYTES,
-  stagedBytes: staged.reduce((a, s) => a + s.bytes, 0),
+  stagedBytes: firstStaged.reduce((a, s) => a + s.bytes, 0),
+  repeatStagedItems: repeat.staged.length,
+  repeatStagedBytes: repeat.staged.reduce((a, x) => a + x.bytes, 0),
+  repeatStagedWhole: repeat.stagedWhole,
+  repeatStagedUnchanged: repeat.stagedUnchanged,
+  repeatPullSteps: repeat.loop.steps.length,
+  fingerprints: repeat.fingerprints,
   dynamo: cost.dynamo,
   transitions: cost.transitions,
   lambdaGbSeconds: cost.lambdaGbSeconds,

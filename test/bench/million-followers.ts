@@ -41,7 +41,7 @@ import { MastodonSource } from '../../shared/sources/mastodon/mastodon-source.ts
 import { accountToContact } from '../../shared/sources/mastodon/map-account.ts';
 import { startMastodonServer } from '../helpers/mastodon-server.ts';
 import { owner } from '../integration/sources/mastodon/world.ts';
-import { BUDGET_MS, heapLimitOf, ITEM_LIMIT_BYTES, profileUnitsPerContact, PRICES, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatCost, round2, round3, runPullSteps, simulationSetup } from './million-firing.ts';
+import { BUDGET_MS, heapLimitOf, ITEM_LIMIT_BYTES, profileUnitsPerContact, PRICES, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatCost, repeatFiring, round2, round3, runPullSteps, simulationSetup } from './million-firing.ts';
 import { generatedAccount, millionWorld } from './million-world.ts';
 import { VirtualClock } from './virtual-clock.ts';
 import type { Contact } from '../../shared/domain/model.ts';
@@ -81,13 +81,18 @@ const deps: StepDeps = {
 };
 
 const loop = await runPullSteps(firing, deps, clock, log);
-const pullCapacity = meter.totals();
 
 // ---- what the report step does with the staged parts: read them back, then finish the firing (its state deleted, the parts left to TTL) ----
 const stagedItems = await readBackStaged(client, table, profile.id, firing.firingKey);
-const afterRead = meter.totals();
 await store.firingStore().finishFiring(profile.id, firing.firingKey);
-const afterFinish = meter.totals();
+
+// ---- the next run: the fingerprints the report would have left (1 % changed since), and the same firing an hour later ----
+const firstStaged = staged.slice();
+// The first firing's requests (the repeat asks the same lists again: its own count is below).
+const requests = server.total();
+const followerListRequests = server.requests.followers;
+const throttled = server.log.filter((r) => r.status === 429).length;
+const repeat = await repeatFiring(firing, 'masto', deps, clock, { client, table, store, meter, staged }, 0.01, log);
 
 // ---- the report step's own reads and writes of the profile, on a sample of 2,000 real contact items ----
 const seen = NOW.toISOString();
@@ -110,16 +115,17 @@ const pageOf = (n: number, per: number): number => Math.floor(n / per) + 1;
 // verify_credentials and the instance; the follower and following lists (a full last page needs one more look);
 // notifications, statuses, favourites: one (empty) page each.
 const minimumRequests = 2 + pageOf(FOLLOWERS, 80) + pageOf(500, 80) + 3;
-const requests = server.total();
 const virtualPullMs = loop.pullEnded - loop.pullStarted;
 const rateLimitBoundMs = (FOLLOWERS / 80 / 300) * 5 * 60_000;
 const longestStepMs = Math.max(...loop.steps.map((s) => s.virtualMs));
+// The repeat run's cost: its own pull steps, its staged parts, what its report step reads, writes and leaves.
 const cost = repeatCost({
-  loop,
-  pull: pullCapacity,
-  stagedReadUnits: afterRead.readUnits - pullCapacity.readUnits,
-  finishWriteUnits: afterFinish.writeUnits - afterRead.writeUnits,
-  staged,
+  loop: repeat.loop,
+  pull: repeat.pull,
+  stagedReadUnits: repeat.stagedReadUnits,
+  finishWriteUnits: repeat.finishWriteUnits,
+  fingerprintWriteUnits: repeat.fingerprints.writeUnits,
+  staged: repeat.staged,
   contacts: contactsTotal,
   // A repeat run writes the contacts that changed: 1%, as the bench's repeat run.
   changedShare: 0.01,
@@ -138,8 +144,9 @@ const result = {
   longestStepMinutes: round2(longestStepMs / 60_000),
   requests,
   minimumRequests,
-  followerListRequests: server.requests.followers,
-  throttled: server.log.filter((r) => r.status === 429).length,
+  followerListRequests,
+  throttled,
+  repeatRequests: server.total() - requests,
   pullHours: round3(virtualPullMs / 3_600_000),
   rateLimitBoundHours: round3(rateLimitBoundMs / 3_600_000),
   overBoundPercent: round2(((virtualPullMs - rateLimitBoundMs) / rateLimitBoundMs) * 100),
@@ -147,12 +154,18 @@ const result = {
   peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   largestStepPeakRssMb: Math.max(...loop.steps.map((s) => s.peakRssMb)),
   heapLimitMb: heapLimitOf(),
-  stagedItems: staged.length,
+  stagedItems: firstStaged.length,
   stagedItemsReadBack: stagedItems,
-  largestStagedItemBytes: Math.max(0, ...staged.map((s) => s.bytes)),
+  largestStagedItemBytes: Math.max(0, ...firstStaged.map((s) => s.bytes)),
   stagedItemLimitBytes: ITEM_LIMIT_BYTES,
-  stagedBytes: staged.reduce((a, s) => a + s.bytes, 0),
-  stagedWriteUnits: staged.reduce((a, s) => a + s.units, 0),
+  stagedBytes: firstStaged.reduce((a, s) => a + s.bytes, 0),
+  stagedWriteUnits: firstStaged.reduce((a, s) => a + s.units, 0),
+  repeatStagedItems: repeat.staged.length,
+  repeatStagedBytes: repeat.staged.reduce((a, x) => a + x.bytes, 0),
+  repeatStagedWhole: repeat.stagedWhole,
+  repeatStagedUnchanged: repeat.stagedUnchanged,
+  repeatPullSteps: repeat.loop.steps.length,
+  fingerprints: repeat.fingerprints,
   dynamo: cost.dynamo,
   transitions: cost.transitions,
   lambdaGbSeconds: cost.lambdaGbSeconds,

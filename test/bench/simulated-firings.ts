@@ -31,6 +31,10 @@ export interface SimulatedFiring {
   largestStagedItemBytes: number;
   stagedItems: number;
   stagedBytes: number;
+  /** The repeat firing's staging: its bytes, and the contacts it staged whole and as unchanged (fingerprinted). */
+  repeatStagedBytes: number;
+  repeatStagedWhole: number;
+  repeatStagedUnchanged: number;
   repeatCostUsd: number;
   repeatCostBreakdownUsd: Record<string, number>;
   dynamo: Record<string, number>;

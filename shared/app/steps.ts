@@ -21,7 +21,7 @@ import type { TrackedContact } from '../domain/analysis-types.ts';
 import type { StagedPull } from '../domain/staged-parts.ts';
 import type { FiringSource, FiringState, FiringStore } from '../ports/firing-store.ts';
 import type { PullStepResult, Source } from '../ports/source.ts';
-import { assemblePull } from './assemble-pull.ts';
+import { assemblePull, type UnchangedContacts } from './assemble-pull.ts';
 import type { PullOutcome } from './merge-pulls.ts';
 import { knownContacts, pullOne, pullStopOf } from './pull-sources.ts';
 import { reportOutcomes } from './report-outcomes.ts';
@@ -317,13 +317,14 @@ function lazyStoredContacts(contacts: readonly TrackedContact[]): (sourceId: str
  * contacts unstored, and a failed one stored nothing new), as this report assembled its contacts. A failure
  * here costs the next run only its savings (it stages every contact whole), so it is logged, not thrown.
  */
-async function saveFingerprints(firings: FiringStore, profileId: string, outcomes: readonly PullOutcome[], carried: ReadonlyMap<string, ReadonlyMap<string, bigint>>, log: Log): Promise<void> {
+async function saveFingerprints(firings: FiringStore, profileId: string, outcomes: readonly PullOutcome[], carried: ReadonlyMap<string, UnchangedContacts>, log: Log): Promise<void> {
   for (const outcome of outcomes) {
     if (!outcome.ok || outcome.pull.contactsCompleteness !== 'complete') continue;
-    const kept = carried.get(outcome.sourceId);
+    const kept = carried.get(outcome.sourceId)?.carried;
     const values = new BigUint64Array(outcome.pull.contacts.length);
     outcome.pull.contacts.forEach((c, k) => {
-      values[k] = kept?.get(c.id) ?? contactFingerprint(c);
+      const staged = kept !== undefined && kept.length === values.length ? (kept[k] ?? 0n) : 0n;
+      values[k] = staged !== 0n ? staged : contactFingerprint(c);
     });
     await firings.saveFingerprints(profileId, outcome.sourceId, new FingerprintIndex(values)).catch((err: unknown) =>
       log.warn('could not save the contact fingerprints (the next run stages every contact whole)', { profile: profileId, sourceId: outcome.sourceId, problem: err instanceof Error ? err.message : String(err) }),
@@ -405,15 +406,15 @@ export async function reportStep(firing: Firing, deps: StepDeps): Promise<RunRep
     const stored = await store.loadProfileState(profile.id);
     const storedBySource = lazyStoredContacts(stored.contacts);
     const outcomes: PullOutcome[] = [];
-    const carried = new Map<string, Map<string, bigint>>();
+    const carried = new Map<string, UnchangedContacts>();
     for (const entry of state.sources) {
       if (entry.parts.length === 0) {
         outcomes.push(assemblePull(entry, [], firing.now, profile.policy.maxPullHours));
         continue;
       }
       const parts = await firings.loadParts(profile.id, firing.firingKey, entry.sourceId, entry.parts, state.staging);
-      const unchanged = { stored: (id: string) => storedBySource(entry.sourceId).get(id), carried: new Map<string, bigint>() };
-      carried.set(entry.sourceId, unchanged.carried);
+      const unchanged: UnchangedContacts = { stored: (id: string) => storedBySource(entry.sourceId).get(id) };
+      carried.set(entry.sourceId, unchanged);
       outcomes.push(assemblePull(entry, parts, firing.now, profile.policy.maxPullHours, unchanged));
     }
     // What this report stores replaces what the fingerprints describe: they go first, and come back only once it is stored.

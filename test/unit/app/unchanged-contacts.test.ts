@@ -8,7 +8,7 @@
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assemblePull, unstoredUnchangedProblem } from '../../../shared/app/assemble-pull.ts';
+import { assemblePull, unstoredUnchangedProblem, type UnchangedContacts } from '../../../shared/app/assemble-pull.ts';
 import { contactFieldsOf, contactFingerprint, FingerprintIndex, parseUnchangedEntry, unchangedEntry } from '../../../shared/domain/contact-fingerprint.ts';
 import { Contact } from '../../../shared/domain/model.ts';
 import { stagedPartsOf, type StagedPull } from '../../../shared/domain/staged-parts.ts';
@@ -71,9 +71,9 @@ describe('staging and filling in', () => {
       ['1', { ...contact('1'), followerSince: '2026-01-01T00:00:00.000Z', ...tracking }],
       ['2', { ...contact('2'), ...tracking }],
     ]);
-    const carried = new Map<string, bigint>();
     const parts = stagedPartsOf('masto', [pull([], [unchangedEntry(11n, '1'), unchangedEntry(22n, '2')]), pull([contact('2', { relation: 'following' })])]);
-    const out = assemblePull({ ...entry, parts: [1, 1] }, parts, NOW, 12, { stored: (id) => stored.get(id), carried });
+    const unchanged: UnchangedContacts = { stored: (id) => stored.get(id) };
+    const out = assemblePull({ ...entry, parts: [1, 1] }, parts, NOW, 12, unchanged);
     if (!out.ok) throw new Error('expected a pull');
     expect(out.pull.contactsCompleteness).toBe('complete');
     const byId = new Map(out.pull.contacts.map((c) => [c.id, c]));
@@ -81,12 +81,12 @@ describe('staging and filling in', () => {
     expect(byId.get('1')).toEqual({ ...contact('1'), followerSince: '2026-01-01T00:00:00.000Z' });
     // Followed in this run's other part: mutual, and no longer "unchanged" (its fingerprint is not carried).
     expect(byId.get('2')?.relation).toBe('mutual');
-    expect([...carried]).toEqual([['1', 11n]]);
+    expect(out.pull.contacts.map((c, k) => [c.id, unchanged.carried?.[k]])).toEqual([['1', 11n], ['2', 0n]]);
   });
 
   it('one no longer stored (forgotten meanwhile) makes the list partial, with a problem that says why', () => {
     const parts = stagedPartsOf('masto', [pull([contact('1')], [unchangedEntry(5n, 'gone')])]);
-    const out = assemblePull(entry, parts, NOW, 12, { stored: () => undefined, carried: new Map() });
+    const out = assemblePull(entry, parts, NOW, 12, { stored: () => undefined });
     if (!out.ok) throw new Error('expected a pull');
     expect(out.pull.contactsCompleteness).toBe('partial');
     expect(out.pull.problems).toContain(unstoredUnchangedProblem(1));

@@ -368,6 +368,25 @@ export interface RepeatFiring {
   stagedUnchanged: number;
 }
 
+/** The bodies of every chunk a firing staged (eventually consistent: the bench reads what it wrote long before). */
+async function stagedBodies(client: DynamoDBClient, table: string, profileId: string, firingKey: string): Promise<Uint8Array[]> {
+  const bodies: Uint8Array[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page: QueryCommandOutput = await client.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': { S: firingPartition(profileId, firingKey) }, ':sk': { S: 'part#' } },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) if (item['body']?.B !== undefined) bodies.push(item['body'].B);
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return bodies;
+}
+
 interface SimulationTable {
   client: DynamoDBClient;
   table: string;
@@ -390,20 +409,7 @@ export async function repeatFiring(first: Firing, sourceId: string, deps: StepDe
   const { client, table, store, meter, staged } = sim;
   const profileId = first.profile.id;
   // ---- the fingerprints: every staged contact of the first firing, but the following list and the changed share ----
-  const bodies: Uint8Array[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page: QueryCommandOutput = await client.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-        ExpressionAttributeValues: { ':pk': { S: firingPartition(profileId, first.firingKey) }, ':sk': { S: 'part#' } },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) if (item['body']?.B !== undefined) bodies.push(item['body'].B);
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+  const bodies = await stagedBodies(client, table, profileId, first.firingKey);
   const every = Math.round(1 / changedShare);
   const values: bigint[] = [];
   let seen = 0;
@@ -439,24 +445,11 @@ export async function repeatFiring(first: Firing, sourceId: string, deps: StepDe
   // What went whole and what as unchanged entries.
   let stagedWhole = 0;
   let stagedUnchanged = 0;
-  start = undefined;
-  do {
-    const page: QueryCommandOutput = await client.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-        ExpressionAttributeValues: { ':pk': { S: firingPartition(profileId, repeat.firingKey) }, ':sk': { S: 'part#' } },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const [k, item] of (page.Items ?? []).entries()) {
-      if (item['body']?.B === undefined) continue;
-      const pull = readStagedChunk(item['body'].B, `repeat chunk ${k}`);
-      stagedWhole += pull.contacts.length;
-      stagedUnchanged += pull.unchanged?.length ?? 0;
-    }
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+  for (const [k, body] of (await stagedBodies(client, table, profileId, repeat.firingKey)).entries()) {
+    const pull = readStagedChunk(body, `repeat chunk ${k}`);
+    stagedWhole += pull.contacts.length;
+    stagedUnchanged += pull.unchanged?.length ?? 0;
+  }
   log(`  the repeat staged ${stagedWhole} contacts whole and ${stagedUnchanged} as unchanged, in ${readBack} items`);
   return {
     loop,

@@ -119,8 +119,18 @@ interface RunFigures {
   htmlBytes: number;
   messageBytes: number;
   /** Memory at each step the run logs (./run-once.ts): where the peak comes from. */
-  phases: { at: string; ms: number; rssMb: number; heapMb: number; peakSoFarMb: number }[];
+  phases: { at: string; ms: number; cpuMs: number; rssMb: number; heapMb: number; peakSoFarMb: number }[];
 }
+/**
+ * The report step's billed seconds per contact, from the bench's own repeat run: the CPU time from its last
+ * pull step to "run stored" (on DynamoDB Local the wall time is mostly the emulator's), plus 20 ms for each
+ * DynamoDB request the run made (DynamoDB answers in single-digit milliseconds; every request counted as if
+ * it waited alone). Linear in the contacts (the work is: loading, merging, judging, writing what changed).
+ * Set by the store figures; without them (`--skip store`) the million-follower cost counts the report step
+ * at its bound.
+ */
+let reportSecondsPerContact: number | undefined;
+const DYNAMO_REQUEST_SECONDS = 0.02;
 if (!skip.has('store')) {
   const dynamo = await startLocalDynamo({ startTimeoutMs: 60_000 });
   try {
@@ -149,6 +159,15 @@ if (!skip.has('store')) {
     const changedContacts = countChanged(contacts);
     const repeatChanged = changedContacts * 2 + 1 + 1;
     log(`repeat run (${changedContacts} contacts changed): ${repeat.writes.items} items for ${repeatChanged} changed, ${repeat.capacity.writeUnits} WCU, ${repeat.capacity.readUnits} RCU, $${repeat.capacity.costUsd.toFixed(4)} on demand, ${repeat.wallMs} ms, peak RSS ${repeat.peakRssMb} MB, email HTML ${(repeat.htmlBytes / 1024).toFixed(1)} KiB (load ${load()})`);
+    const pullEnd = repeat.phases.filter((p) => p.at === 'pull step').at(-1);
+    const stored = repeat.phases.find((p) => p.at === 'run stored');
+    if (pullEnd !== undefined && stored !== undefined) {
+      const cpuSeconds = (stored.cpuMs - pullEnd.cpuMs) / 1000;
+      const requests = repeat.capacity.readRequests + repeat.capacity.writeRequests;
+      figures['repeatReportStepCpuMs'] = stored.cpuMs - pullEnd.cpuMs;
+      reportSecondsPerContact = (cpuSeconds + requests * DYNAMO_REQUEST_SECONDS) / contacts;
+      log(`repeat run's report step: ${cpuSeconds.toFixed(1)} s of CPU and ${requests} DynamoDB requests for ${contacts} contacts`);
+    }
     Object.assign(figures, {
       firstRunItems: first.writes.items,
       firstRunWcu: first.capacity.writeUnits,
@@ -240,7 +259,7 @@ function blueskyMinimum(world: BlueskyWorld, size: WorldSize): number {
 
 // ---- a million followers, simulated under a virtual clock (./simulated-firings.ts) ----
 if (!skip.has('million')) {
-  const m = await simulateFiring('million-followers.ts', millionSize, millionLatencyMs, log);
+  const m = await simulateFiring('million-followers.ts', millionSize, millionLatencyMs, log, reportSecondsPerContact === undefined ? undefined : reportSecondsPerContact * millionSize);
   Object.assign(figures, {
     millionFollowerSize: m.followers,
     millionFollowerPullHours: m.pullHours,
@@ -257,6 +276,8 @@ if (!skip.has('million')) {
     millionFollowerRepeatStagedWhole: m.repeatStagedWhole,
     millionFollowerRepeatStagedUnchanged: m.repeatStagedUnchanged,
     millionFollowerRepeatCostUsd: m.repeatCostUsd,
+    millionFollowerReportStepSeconds: m.reportStepSeconds,
+    millionFollowerReportStepBasis: m.reportStepBasis,
     millionFollowerRepeatCostBreakdownUsd: m.repeatCostBreakdownUsd,
     millionFollowerLatencyMs: m.latencyMs,
   });
@@ -266,7 +287,7 @@ if (!skip.has('million')) {
 }
 // The same for Bluesky at its limits (./bluesky-million.ts): the PDS's 3,000 requests per 5 minutes.
 if (!skip.has('million') && !skip.has('bluesky-million')) {
-  const b = await simulateFiring('bluesky-million.ts', blueskyMillionSize, millionLatencyMs, log);
+  const b = await simulateFiring('bluesky-million.ts', blueskyMillionSize, millionLatencyMs, log, reportSecondsPerContact === undefined ? undefined : reportSecondsPerContact * blueskyMillionSize);
   Object.assign(figures, {
     blueskyMillionSize: b.followers,
     blueskyMillionPullHours: b.pullHours,
@@ -283,6 +304,7 @@ if (!skip.has('million') && !skip.has('bluesky-million')) {
     blueskyMillionRepeatStagedWhole: b.repeatStagedWhole,
     blueskyMillionRepeatStagedUnchanged: b.repeatStagedUnchanged,
     blueskyMillionRepeatCostUsd: b.repeatCostUsd,
+    blueskyMillionReportStepSeconds: b.reportStepSeconds,
     blueskyMillionRepeatCostBreakdownUsd: b.repeatCostBreakdownUsd,
   });
   log(

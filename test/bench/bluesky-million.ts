@@ -43,7 +43,7 @@ const DAY = 86_400_000;
 const NOW = new Date(Math.ceil((Date.now() + 1000) / PERIOD_MS) * PERIOD_MS);
 const clock = new VirtualClock(NOW.getTime());
 
-const { endpoint, table, followers: FOLLOWERS, latencyMs: LATENCY_MS, log, client, meter, staged, store } = simulationSetup('bluesky-million', clock);
+const { endpoint, table, followers: FOLLOWERS, latencyMs: LATENCY_MS, reportSeconds, log, client, meter, staged, store } = simulationSetup('bluesky-million', clock);
 
 const size: BlueskyMillionSize = { followers: FOLLOWERS, follows: 500, mutual: 250, notifications: 300 };
 const world = blueskyMillionWorld(size, NOW.getTime());
@@ -137,6 +137,7 @@ const cost = repeatCost({
   changedShare: 0.01,
   units,
   maxPullHours: profile.policy.maxPullHours,
+  ...(reportSeconds !== undefined ? { reportSeconds } : {}),
 });
 const result = {
   followers: FOLLOWERS,
@@ -176,6 +177,8 @@ const result = {
   dynamo: cost.dynamo,
   transitions: cost.transitions,
   lambdaGbSeconds: cost.lambdaGbSeconds,
+  reportStepSeconds: cost.reportStepSeconds,
+  reportStepBasis: cost.reportStepBasis,
   repeatCostUsd: Number(cost.totalUsd.toFixed(5)),
   repeatCostBreakdownUsd: cost.breakdownUsd,
   prices: PRICES,

@@ -240,6 +240,12 @@ export interface RepeatCostInput {
   changedShare: number;
   units: { wcuPerContact: number; rcuPerContact: number };
   maxPullHours: number;
+  /**
+   * The report step's billed seconds at this size, when the bench measured them (`--report-seconds`: its own
+   * repeat run's report step, scaled to these contacts, ./bench.ts reportStepSeconds); else its bound, the
+   * whole timeout.
+   */
+  reportSeconds?: number;
 }
 
 /** One repeat run's cost in dollars: each line, the total and the units behind them. */
@@ -247,8 +253,10 @@ export function repeatCost(input: RepeatCostInput) {
   const { loop, pull } = input;
   const transitions = loop.transitions + 2; // Report, Delivered
   const pullGbSeconds = loop.steps.reduce((sum, s) => sum + (s.virtualMs / 1000) * (PULL_MEMORY_MB / 1024), 0);
-  // Not simulated: the report step itself, counted at its bound (the whole timeout at its memory).
-  const reportGbSecondsBound = REPORT_STEP_TIMEOUT_SECONDS * (REPORT_MEMORY_MB / 1024);
+  // Not simulated here: the report step itself, at the seconds the bench measured for it, else at its bound (the
+  // whole timeout at its memory); never past the bound (the step would have been stopped).
+  const reportSeconds = Math.min(input.reportSeconds ?? REPORT_STEP_TIMEOUT_SECONDS, REPORT_STEP_TIMEOUT_SECONDS);
+  const reportGbSeconds = reportSeconds * (REPORT_MEMORY_MB / 1024);
   const changedContacts = Math.round(input.contacts * input.changedShare);
   const dynamo = {
     pullWriteUnits: pull.writeUnits,
@@ -268,7 +276,7 @@ export function repeatCost(input: RepeatCostInput) {
   const storedMonths = (input.maxPullHours + 24 + PRICES.ttlDeletionLagHours) / HOURS_PER_MONTH;
   const cost = {
     lambdaPullUsd: pullGbSeconds * PRICES.lambdaArmUsdPerGbSecond + loop.steps.length * PRICES.lambdaUsdPerRequest,
-    lambdaReportUsdBound: reportGbSecondsBound * PRICES.lambdaArmUsdPerGbSecond + PRICES.lambdaUsdPerRequest,
+    lambdaReportUsd: reportGbSeconds * PRICES.lambdaArmUsdPerGbSecond + PRICES.lambdaUsdPerRequest,
     stepFunctionsUsd: transitions * PRICES.stepFunctionsUsdPerTransition,
     dynamoWriteUsd: writeUnits * PRICES.dynamoUsdPerWriteUnit,
     dynamoReadUsd: readUnits * PRICES.dynamoUsdPerReadUnit,
@@ -280,7 +288,9 @@ export function repeatCost(input: RepeatCostInput) {
     breakdownUsd: Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, Number(v.toFixed(5))])),
     dynamo: { ...dynamo, writeUnits, readUnits, wcuPerContact: round3(input.units.wcuPerContact), rcuPerContact: round3(input.units.rcuPerContact), changedContacts },
     transitions,
-    lambdaGbSeconds: { pull: Math.round(pullGbSeconds), reportBound: reportGbSecondsBound },
+    lambdaGbSeconds: { pull: Math.round(pullGbSeconds), report: Math.round(reportGbSeconds) },
+    reportStepSeconds: Math.round(reportSeconds),
+    reportStepBasis: reportSeconds < REPORT_STEP_TIMEOUT_SECONDS ? 'measured (--report-seconds)' : 'bound (the whole timeout)',
   };
 }
 
@@ -312,7 +322,7 @@ export function itemSize(item: Record<string, AttributeValue>): number {
 
 /**
  * What both simulations start with: their flags (`--endpoint URL [--table bench] [--followers 1000000]
- * [--latency-ms 300]`), checked, and the table they stage into, metered, on the virtual clock (leases and
+ * [--latency-ms 300] [--report-seconds S]`), checked, and the table they stage into, metered, on the virtual clock (leases and
  * expiries), with the staged items' sizes seen as they are written.
  */
 export function simulationSetup(script: string, clock: VirtualClock) {
@@ -322,10 +332,13 @@ export function simulationSetup(script: string, clock: VirtualClock) {
       table: { type: 'string', default: 'bench' },
       followers: { type: 'string', default: '1000000' },
       'latency-ms': { type: 'string', default: '300' },
+      'report-seconds': { type: 'string' },
     },
   });
   const followers = Number(values.followers);
   const latencyMs = Number(values['latency-ms']);
+  const reportSeconds = values['report-seconds'] === undefined ? undefined : Number(values['report-seconds']);
+  if (reportSeconds !== undefined && !(Number.isFinite(reportSeconds) && reportSeconds > 0)) throw new Error(`${script}: --report-seconds must be a positive number of seconds`);
   if (values.endpoint === undefined || !Number.isInteger(followers) || followers < 1000 || !Number.isFinite(latencyMs) || latencyMs < 0) {
     throw new Error(`${script}: --endpoint is required; --followers a whole number ≥ 1000; --latency-ms ≥ 0`);
   }
@@ -335,6 +348,7 @@ export function simulationSetup(script: string, clock: VirtualClock) {
     table: values.table,
     followers,
     latencyMs,
+    ...(reportSeconds !== undefined ? { reportSeconds } : {}),
     log: (line: string): void => void process.stderr.write(`${line}\n`),
     client,
     meter: meterCapacity(client),

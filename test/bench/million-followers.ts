@@ -51,7 +51,7 @@ const PERIOD_MS = 5 * 60_000;
 const NOW = new Date(Math.ceil((Date.now() + 1000) / PERIOD_MS) * PERIOD_MS);
 const clock = new VirtualClock(NOW.getTime());
 
-const { endpoint, table, followers: FOLLOWERS, latencyMs: LATENCY_MS, log, client, meter, staged, store } = simulationSetup('million-followers', clock);
+const { endpoint, table, followers: FOLLOWERS, latencyMs: LATENCY_MS, reportSeconds, log, client, meter, staged, store } = simulationSetup('million-followers', clock);
 
 // ---- the instance ----
 const world = millionWorld({ followers: FOLLOWERS, following: 500, mutual: 250 }, NOW.getTime(), owner());
@@ -131,6 +131,7 @@ const cost = repeatCost({
   changedShare: 0.01,
   units,
   maxPullHours: profile.policy.maxPullHours,
+  ...(reportSeconds !== undefined ? { reportSeconds } : {}),
 });
 const result = {
   followers: FOLLOWERS,
@@ -169,6 +170,8 @@ const result = {
   dynamo: cost.dynamo,
   transitions: cost.transitions,
   lambdaGbSeconds: cost.lambdaGbSeconds,
+  reportStepSeconds: cost.reportStepSeconds,
+  reportStepBasis: cost.reportStepBasis,
   repeatCostUsd: Number(cost.totalUsd.toFixed(5)),
   repeatCostBreakdownUsd: cost.breakdownUsd,
   prices: PRICES,

@@ -36,19 +36,22 @@ export interface SimulatedFiring {
   repeatStagedWhole: number;
   repeatStagedUnchanged: number;
   repeatCostUsd: number;
+  reportStepSeconds: number;
+  reportStepBasis: string;
   repeatCostBreakdownUsd: Record<string, number>;
   dynamo: Record<string, number>;
   requestsByRoute?: Record<string, number>;
 }
 
-export async function simulateFiring(script: 'million-followers.ts' | 'bluesky-million.ts', followers: number, latencyMs: number, log: (line: string) => void): Promise<SimulatedFiring> {
+/** `reportSeconds`: the report step's billed seconds at `followers` contacts, when the bench measured them (else its bound). */
+export async function simulateFiring(script: 'million-followers.ts' | 'bluesky-million.ts', followers: number, latencyMs: number, log: (line: string) => void, reportSeconds?: number): Promise<SimulatedFiring> {
   const dynamo = await startLocalDynamo({ startTimeoutMs: 60_000 });
   try {
     const client = makeLocalClient(dynamo.endpoint);
     await createTable(client, 'million');
     client.destroy();
     const path = fileURLToPath(new URL(`./${script}`, import.meta.url));
-    const args = [`--max-old-space-size=${heapLimitMb(PULL_MEMORY_MB)}`, '--import', 'tsx', path, '--endpoint', dynamo.endpoint, '--table', 'million', '--followers', String(followers), '--latency-ms', String(latencyMs)];
+    const args = [`--max-old-space-size=${heapLimitMb(PULL_MEMORY_MB)}`, '--import', 'tsx', path, '--endpoint', dynamo.endpoint, '--table', 'million', '--followers', String(followers), '--latency-ms', String(latencyMs), ...(reportSeconds !== undefined ? ['--report-seconds', reportSeconds.toFixed(1)] : [])];
     const child = execFile(process.execPath, args, { maxBuffer: 64 * 1024 * 1024, env: process.env });
     child.stderr?.on('data', (chunk: Buffer) => log(chunk.toString('utf8').trimEnd()));
     const stdout = await new Promise<string>((resolve, reject) => {

@@ -58,6 +58,10 @@ describe('npm run bench -- --json', () => {
     // The repeat run stages a contact its previous report fingerprinted as its fingerprint and id (1 % changed; the following list whole).
     expect(figures['millionFollowerRepeatStagedUnchanged'] as number).toBeGreaterThan(0.97 * 30_000);
     expect(figures['millionFollowerRepeatStagedWhole'] as number).toBeLessThan(0.02 * 30_000 + 500);
+    // The report step priced at what the bench's own repeat run measured (scaled to the followers), not its 900 s bound.
+    expect(figures['millionFollowerReportStepBasis']).toBe('measured (--report-seconds)');
+    expect(figures['millionFollowerReportStepSeconds'] as number).toBeGreaterThan(0);
+    expect(figures['millionFollowerReportStepSeconds'] as number).toBeLessThan(900);
     expect(figures['millionFollowerRepeatCostUsd'] as number).toBeGreaterThan(0);
     expect(figures['millionFollowerRepeatCostUsd'] as number).toBeLessThan(0.1);
 

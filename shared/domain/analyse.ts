@@ -95,12 +95,17 @@ export function analyse(input: AnalysisInput): Analysis {
     policy.topSupporters,
   );
 
-  const verdicts: ContactVerdict[] = judged.map((j) => {
+  // Taken from the end of `judged`, each let go once judged: a million of them (a Map of reasons each) and the
+  // verdicts made from them do not fit side by side in a 1 GB function. The verdicts keep the contacts' order.
+  const verdicts: ContactVerdict[] = new Array<ContactVerdict>(judged.length);
+  for (let k = judged.length - 1; k >= 0; k--) {
+    const j = judged.pop();
+    if (j === undefined) break;
     const rank = supporters.get(j.key);
     if (rank !== undefined) j.reasons.set('top_supporter', { ...rank, ...supporterExample(index.of(j.contact.sourceId, j.contact.id), windowStartMs, nowMs) });
     const recommendation = recommend({ relation: j.contact.relation, reasons: j.reasons, stats: j.stats, inGrace: j.inGrace, policy, observes: j.observes });
-    return verdictOf(j.contact, j.contact.relation, recommendation, j.reasons, j.stats, j.stale);
-  });
+    verdicts[k] = verdictOf(j.contact, j.contact.relation, recommendation, j.reasons, j.stats, j.stale);
+  }
 
   for (const { contact, evidence } of changes.formerFollowers) {
     const key = keyOf(contact);

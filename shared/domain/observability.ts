@@ -58,8 +58,11 @@ export function seesOutbound(o: Observability): boolean {
   return o.outbound.length > 0;
 }
 
-/** The kinds a judgement of silence rests on, for its evidence: `kindsHidden` only when some are. */
+/**
+ * The kinds a judgement of silence rests on, for its evidence: `kindsHidden` only when some are. Copied to
+ * their exact length: `filter` leaves room for 17 (152 bytes), and the evidence of a million contacts keeps them.
+ */
 export function kindsEvidence(o: Observability): { kindsSeen: EngagementKind[]; kindsHidden?: EngagementKind[] } {
   const c = canonicalSight(o);
-  return c.inboundHidden.length > 0 ? { kindsSeen: c.inbound, kindsHidden: c.inboundHidden } : { kindsSeen: c.inbound };
+  return c.inboundHidden.length > 0 ? { kindsSeen: c.inbound.slice(), kindsHidden: c.inboundHidden.slice() } : { kindsSeen: c.inbound.slice() };
 }

@@ -17,6 +17,12 @@ export interface ReportInput {
   generatedAt: string;
   dryRun: boolean;
   analysis: Analysis;
+  /**
+   * Empty `analysis.verdicts` while their report copies are made, each verdict let go once copied: the run's
+   * report step does not need them after, and a million verdicts and their copies do not fit side by side in
+   * a 1 GB function. Off by default (the analysis is left as it was given).
+   */
+  consumeVerdicts?: boolean;
   /** Previous runs, newest first. */
   trend: { at: string; figures: Figures }[];
   maxRowsPerSection: number;
@@ -53,7 +59,7 @@ const DAY_MS = 86_400_000;
 
 export function buildReport(input: ReportInput): ReportJson {
   const { analysis } = input;
-  const contacts = analysis.verdicts.map(toReportContact).sort(byHandle);
+  const contacts = reportContactsOf(analysis.verdicts, input.consumeVerdicts === true).sort(byHandle);
 
   const unfollowGroups = groupUnfollows(contacts.filter((c) => c.recommendation === 'unfollow'));
   const windowMs = Date.parse(analysis.now) - Date.parse(analysis.windowStart);
@@ -219,6 +225,17 @@ function criticsFirst(a: ReportContact, b: ReportContact): number {
 
 function mostEngagedFirst(a: ReportContact, b: ReportContact): number {
   return b.stats.score - a.stats.score || b.stats.inboundInWindow - a.stats.inboundInWindow || byHandle(a, b);
+}
+
+/** Every verdict as a report contact, in the verdicts' order; `consume`: taken from the end of `verdicts`, which is left empty. */
+function reportContactsOf(verdicts: ContactVerdict[], consume: boolean): ReportContact[] {
+  if (!consume) return verdicts.map(toReportContact);
+  const contacts: ReportContact[] = new Array<ReportContact>(verdicts.length);
+  for (let k = verdicts.length - 1; k >= 0; k--) {
+    const verdict = verdicts.pop();
+    if (verdict !== undefined) contacts[k] = toReportContact(verdict);
+  }
+  return contacts;
 }
 
 function toReportContact(v: ContactVerdict): ReportContact {

@@ -37,6 +37,17 @@ describe('report JSON', () => {
     expect(sleepy?.stats.outboundInWindow).toBe(7);
   });
 
+  it('gives the same report when it takes the verdicts over (the report step), and leaves none behind', () => {
+    const verdicts = sampleVerdicts();
+    const kept = analysis({ verdicts: structuredClone(verdicts) });
+    const taken = analysis({ verdicts });
+    const count = verdicts.length;
+    const report = sampleReport({ analysis: taken, consumeVerdicts: true });
+    expect(JSON.stringify(report)).toBe(JSON.stringify(sampleReport({ analysis: kept })));
+    expect(taken.verdicts).toEqual([]);
+    expect(kept.verdicts).toHaveLength(count);
+  });
+
   it('groups suggested unfollows by primary reason in the fixed order, whatever order the reasons come in', () => {
     const verdicts = [
       verdict({ id: 'a', recommendation: 'unfollow', reasons: ['out_of_audience'] }),

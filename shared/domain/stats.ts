@@ -70,6 +70,9 @@ export function observationStartMs(contact: TrackedContact, historySinceMs: numb
   return observationOf(contact, historySinceMs, trackingSinceMs).startMs;
 }
 
+/** The counts by kind of a contact with nothing inbound in the window (frozen: every such contact shares it). */
+const NO_INBOUND: Partial<Record<InteractionKind, number>> = Object.freeze({});
+
 export function computeStats(contact: TrackedContact, interactions: readonly TimedInteraction[], clock: StatsClock): ContactStats {
   let inboundInWindow = 0;
   let outboundInWindow = 0;
@@ -112,7 +115,8 @@ export function computeStats(contact: TrackedContact, interactions: readonly Tim
   const lifetimeLastOutbound = notAfter(lifetime?.lastOutboundAt, clock.nowMs);
   const stats: ContactStats = {
     inboundInWindow,
-    inboundByKind,
+    // Most contacts engaged with nothing in the window: one shared empty object, not 56 bytes each.
+    inboundByKind: inboundInWindow > 0 ? inboundByKind : NO_INBOUND,
     outboundInWindow,
     inboundTotal: Math.max(inboundSeen, lifetime?.inbound ?? 0),
     outboundTotal: Math.max(outboundSeen, lifetime?.outbound ?? 0),

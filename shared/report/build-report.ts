@@ -229,20 +229,21 @@ function mostEngagedFirst(a: ReportContact, b: ReportContact): number {
 
 /** Every verdict as a report contact, in the verdicts' order; `consume`: taken from the end of `verdicts`, which is left empty. */
 function reportContactsOf(verdicts: ContactVerdict[], consume: boolean): ReportContact[] {
-  if (!consume) return verdicts.map(toReportContact);
+  if (!consume) return verdicts.map((v) => toReportContact(v, false));
   const contacts: ReportContact[] = new Array<ReportContact>(verdicts.length);
   for (let k = verdicts.length - 1; k >= 0; k--) {
     const verdict = verdicts.pop();
-    if (verdict !== undefined) contacts[k] = toReportContact(verdict);
+    if (verdict !== undefined) contacts[k] = toReportContact(verdict, true);
   }
   return contacts;
 }
 
-function toReportContact(v: ContactVerdict): ReportContact {
+/** `share`: the verdict is let go after, so its arrays and counts by kind are taken as they are, not copied. */
+function toReportContact(v: ContactVerdict, share: boolean): ReportContact {
   const evidence: Record<string, Record<string, string | number | boolean | string[]>> = {};
   for (const code of REASON_CODES) {
     const facts = v.evidence[code];
-    if (facts) evidence[code] = definedOnly(facts);
+    if (facts) evidence[code] = definedOnly(facts, share);
   }
   const s = v.stats;
   return {
@@ -256,12 +257,12 @@ function toReportContact(v: ContactVerdict): ReportContact {
     relation: v.relation,
     state: v.state,
     recommendation: v.recommendation,
-    reasons: [...v.reasons],
+    reasons: share ? v.reasons : [...v.reasons],
     // Same keys and values as the verdict's typed evidence, minus undefined values.
     evidence: evidence as ReportContact['evidence'],
     stats: {
       inboundInWindow: s.inboundInWindow,
-      inboundByKind: { ...s.inboundByKind },
+      inboundByKind: share ? s.inboundByKind : { ...s.inboundByKind },
       outboundInWindow: s.outboundInWindow,
       inboundTotal: s.inboundTotal,
       outboundTotal: s.outboundTotal,
@@ -278,9 +279,9 @@ function toReportContact(v: ContactVerdict): ReportContact {
 }
 
 /** JSON has no `undefined`; dropping it here keeps the object equal to its parsed copy. */
-function definedOnly(facts: object): Record<string, string | number | boolean | string[]> {
+function definedOnly(facts: object, share: boolean): Record<string, string | number | boolean | string[]> {
   const out: Record<string, string | number | boolean | string[]> = {};
-  for (const [k, value] of Object.entries(facts)) if (value !== undefined) out[k] = Array.isArray(value) ? [...(value as string[])] : value;
+  for (const [k, value] of Object.entries(facts)) if (value !== undefined) out[k] = Array.isArray(value) && !share ? [...(value as string[])] : value;
   return out;
 }
 

@@ -25,15 +25,13 @@ export function renderReport(report: ReportJson, options: RenderOptions = {}): R
   const only = options.csvOfSections === true ? named : undefined;
   const { view, html } = fitEmail(report, subject, options, only?.size);
   let json: string | undefined;
-  return {
+  const rendered: RenderedReport = {
     baseName: reportBaseName(report),
     subject,
     html,
     // The text part tells the same as the HTML, rows left out included.
     text: renderText(view),
     csv: renderCsv(report, only),
-    // Only when it would be smaller: some contacts are in no section.
-    ...(only === undefined && named.size < report.contacts.length ? { sectionsOnly: () => renderReport(report, { ...options, csvOfSections: true }) } : {}),
     // Serialised when read: only the outbox and the CLI write it. For 100,000 contacts it is a 72 MB
     // string that an SES delivery in a 1 GB function never needs.
     get json(): string {
@@ -41,6 +39,12 @@ export function renderReport(report: ReportJson, options: RenderOptions = {}): R
       return json;
     },
   };
+  // Only when it would be smaller (some contacts are in no section). Not enumerable: a rendered report is
+  // its data (two renderings of the same report are equal), and this is a way to get another one.
+  if (only === undefined && named.size < report.contacts.length) {
+    Object.defineProperty(rendered, 'sectionsOnly', { value: () => renderReport(report, { ...options, csvOfSections: true }), enumerable: false });
+  }
+  return rendered;
 }
 
 export function reportSubject(report: ReportJson): string {

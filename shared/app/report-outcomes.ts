@@ -33,7 +33,10 @@ export async function reportOutcomes(
   log: Log,
   onDelivered: (runId: string) => Promise<void>,
   startedAt: string = new Date().toISOString(),
-  /** The profile as the report step loaded it already (to fill in contacts staged as unchanged). */
+  /**
+   * The profile as the report step loaded it already (to fill in contacts staged as unchanged). Its contacts,
+   * and the outcomes' pulled contacts, are emptied once the report no longer needs them.
+   */
   loaded?: ProfileState,
 ): Promise<RunReportResult> {
   const { profile, now } = req;
@@ -57,6 +60,10 @@ export async function reportOutcomes(
     declared: new Map(profile.sources.map((s) => [s.id, declaredObservability(s)])),
   });
   withSharedShapes(merged.current);
+  // The pulled contacts are merged (the merge made its own): what the result says of each pull is kept, the
+  // pulled copies go (at a million contacts they are some 300 MB the rest of the report does not need).
+  const pulls = outcomes.map(pullSummaryOf);
+  for (const o of outcomes) if (o.ok) o.pull.contacts = [];
 
   // The stored history followed by what this run adds to it. A first import's new interactions are the whole
   // history: their columns serve as they are (a million rows are not copied).
@@ -94,6 +101,8 @@ export async function reportOutcomes(
   const contacts = changedContacts(merged.current, verdictsByKey, state.contacts).filter((c) => !unstored.has(contactKey(c.sourceId, c.id)));
   verdictsByKey.clear();
   merged.current.length = 0;
+  // Nor the stored contacts (the caller that handed them over, the report step, is done with them too).
+  state.contacts.length = 0;
 
   // The report holds every contact from here on: it takes the verdicts over (consumeVerdicts), one at a time.
   const verdictCount = analysis.verdicts.length;
@@ -191,7 +200,7 @@ export async function reportOutcomes(
     report: rendered,
     ...(delivery ? { delivery } : {}),
     contacts: verdictCount,
-    pulls: outcomes.map(pullSummaryOf),
+    pulls,
   };
 }
 

@@ -20,6 +20,7 @@ import { contactFingerprint, FingerprintIndex, unchangedEntry } from '../domain/
 import type { TrackedContact } from '../domain/analysis-types.ts';
 import type { StagedPull } from '../domain/staged-parts.ts';
 import type { FiringSource, FiringState, FiringStore } from '../ports/firing-store.ts';
+import type { ProfileState } from '../ports/store.ts';
 import type { PullStepResult, Source } from '../ports/source.ts';
 import { assemblePull, type UnchangedContacts } from './assemble-pull.ts';
 import type { PullOutcome } from './merge-pulls.ts';
@@ -313,21 +314,42 @@ function lazyStoredContacts(contacts: readonly TrackedContact[]): (sourceId: str
 }
 
 /**
- * After a stored report: the fingerprints of each source whose list was read whole (a partial list may leave
- * contacts unstored, and a failed one stored nothing new), as this report assembled its contacts. A failure
- * here costs the next run only its savings (it stages every contact whole), so it is logged, not thrown.
+ * Each source's pull, assembled from its staged parts (contacts staged as unchanged filled in from `stored`),
+ * and the fingerprints its report leaves if it is stored: for each source whose list was read whole (a
+ * partial list may leave contacts unstored, and a failed one stored nothing new), as this report assembled
+ * its contacts. Worked out here, so the report may let the pulled contacts go once it has merged them.
  */
-async function saveFingerprints(firings: FiringStore, profileId: string, outcomes: readonly PullOutcome[], carried: ReadonlyMap<string, UnchangedContacts>, log: Log): Promise<void> {
-  for (const outcome of outcomes) {
+async function assembleOutcomes(firing: Firing, state: FiringState, firings: FiringStore, stored: ProfileState): Promise<{ outcomes: PullOutcome[]; fingerprints: Map<string, FingerprintIndex> }> {
+  const { profile } = firing;
+  const storedBySource = lazyStoredContacts(stored.contacts);
+  const outcomes: PullOutcome[] = [];
+  const fingerprints = new Map<string, FingerprintIndex>();
+  for (const entry of state.sources) {
+    if (entry.parts.length === 0) {
+      outcomes.push(assemblePull(entry, [], firing.now, profile.policy.maxPullHours));
+      continue;
+    }
+    const parts = await firings.loadParts(profile.id, firing.firingKey, entry.sourceId, entry.parts, state.staging);
+    const unchanged: UnchangedContacts = { stored: (id: string) => storedBySource(entry.sourceId).get(id) };
+    const outcome = assemblePull(entry, parts, firing.now, profile.policy.maxPullHours, unchanged);
+    outcomes.push(outcome);
     if (!outcome.ok || outcome.pull.contactsCompleteness !== 'complete') continue;
-    const kept = carried.get(outcome.sourceId)?.carried;
+    const kept = unchanged.carried;
     const values = new BigUint64Array(outcome.pull.contacts.length);
     outcome.pull.contacts.forEach((c, k) => {
       const staged = kept !== undefined && kept.length === values.length ? (kept[k] ?? 0n) : 0n;
       values[k] = staged !== 0n ? staged : contactFingerprint(c);
     });
-    await firings.saveFingerprints(profileId, outcome.sourceId, new FingerprintIndex(values)).catch((err: unknown) =>
-      log.warn('could not save the contact fingerprints (the next run stages every contact whole)', { profile: profileId, sourceId: outcome.sourceId, problem: err instanceof Error ? err.message : String(err) }),
+    fingerprints.set(entry.sourceId, new FingerprintIndex(values));
+  }
+  return { outcomes, fingerprints };
+}
+
+/** After a stored report, its fingerprints. A failure costs the next run only its savings (it stages every contact whole), so it is logged, not thrown. */
+async function saveFingerprints(firings: FiringStore, profileId: string, fingerprints: ReadonlyMap<string, FingerprintIndex>, log: Log): Promise<void> {
+  for (const [sourceId, index] of fingerprints) {
+    await firings.saveFingerprints(profileId, sourceId, index).catch((err: unknown) =>
+      log.warn('could not save the contact fingerprints (the next run stages every contact whole)', { profile: profileId, sourceId, problem: err instanceof Error ? err.message : String(err) }),
     );
   }
 }
@@ -404,19 +426,7 @@ export async function reportStep(firing: Firing, deps: StepDeps): Promise<RunRep
     }
     // The profile first: contacts a pull step staged as unchanged take their fields from it.
     const stored = await store.loadProfileState(profile.id);
-    const storedBySource = lazyStoredContacts(stored.contacts);
-    const outcomes: PullOutcome[] = [];
-    const carried = new Map<string, UnchangedContacts>();
-    for (const entry of state.sources) {
-      if (entry.parts.length === 0) {
-        outcomes.push(assemblePull(entry, [], firing.now, profile.policy.maxPullHours));
-        continue;
-      }
-      const parts = await firings.loadParts(profile.id, firing.firingKey, entry.sourceId, entry.parts, state.staging);
-      const unchanged: UnchangedContacts = { stored: (id: string) => storedBySource(entry.sourceId).get(id) };
-      carried.set(entry.sourceId, unchanged);
-      outcomes.push(assemblePull(entry, parts, firing.now, profile.policy.maxPullHours, unchanged));
-    }
+    const { outcomes, fingerprints } = await assembleOutcomes(firing, state, firings, stored);
     // What this report stores replaces what the fingerprints describe: they go first, and come back only once it is stored.
     if (!firing.dryRun) await firings.dropFingerprints(profile.id, state.sources.map((s) => s.sourceId));
     for (const o of outcomes) {
@@ -436,7 +446,7 @@ export async function reportStep(firing: Firing, deps: StepDeps): Promise<RunRep
       state.startedAt,
       stored,
     );
-    if (!firing.dryRun && result.status === 'completed') await saveFingerprints(firings, profile.id, outcomes, carried, log);
+    if (!firing.dryRun && result.status === 'completed') await saveFingerprints(firings, profile.id, fingerprints, log);
     // A dry run is a preview: the same trigger may still run for real afterwards.
     if (firing.claimFiring && firing.dryRun) await store.releaseRun(profile.id, claimKey);
     // The staged parts are left to expire by TTL (free, where deleting them costs as much as writing them);

@@ -33,7 +33,7 @@ import { BlueskySource } from '../../shared/sources/bluesky/bluesky-source.ts';
 import { FakeBlueskyServer, type BlueskyWorld } from '../helpers/bluesky-server.ts';
 import { OWNER } from '../fixtures/bluesky/world.ts';
 import { blueskyMillionWorld, generatedProfile, type BlueskyMillionSize } from './bluesky-million-world.ts';
-import { BUDGET_MS, heapLimitOf, ITEM_LIMIT_BYTES, profileUnitsPerContact, PRICES, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatCost, repeatFiring, round2, round3, runPullSteps, simulationSetup } from './million-firing.ts';
+import { BUDGET_MS, firingFigures, profileUnitsPerContact, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatCost, repeatFiring, round2, round3, runPullSteps, simulationSetup } from './million-firing.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 /** The PDS's overall limit: 3,000 requests per 5 minutes by IP (the local server's GLOBAL_LIMIT and WINDOW_SEC). */
@@ -159,30 +159,7 @@ const result = {
   overBoundPercent: round2(((virtualPullMs - rateLimitBoundMs) / rateLimitBoundMs) * 100),
   // The requests one after the other, each waiting its latency: the other bound, when it is the higher.
   latencyBoundHours: round3((requests * LATENCY_MS) / 3_600_000),
-  realSeconds: Math.round((performance.now() - loop.realStarted) / 1000),
-  peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-  largestStepPeakRssMb: Math.max(...loop.steps.map((s) => s.peakRssMb)),
-  heapLimitMb: heapLimitOf(),
-  stagedItems: firstStaged.length,
-  stagedItemsReadBack: stagedItems,
-  largestStagedItemBytes: Math.max(0, ...firstStaged.map((s) => s.bytes)),
-  stagedItemLimitBytes: ITEM_LIMIT_BYTES,
-  stagedBytes: firstStaged.reduce((a, s) => a + s.bytes, 0),
-  repeatStagedItems: repeat.staged.length,
-  repeatStagedBytes: repeat.staged.reduce((a, x) => a + x.bytes, 0),
-  repeatStagedWhole: repeat.stagedWhole,
-  repeatStagedUnchanged: repeat.stagedUnchanged,
-  repeatPullSteps: repeat.loop.steps.length,
-  fingerprints: repeat.fingerprints,
-  dynamo: cost.dynamo,
-  transitions: cost.transitions,
-  lambdaGbSeconds: cost.lambdaGbSeconds,
-  reportStepSeconds: cost.reportStepSeconds,
-  reportStepBasis: cost.reportStepBasis,
-  repeatCostUsd: Number(cost.totalUsd.toFixed(5)),
-  repeatCostBreakdownUsd: cost.breakdownUsd,
-  prices: PRICES,
-  steps: loop.steps.map((s) => ({ ...s, virtualSeconds: round2(s.virtualMs / 1000) })),
+  ...firingFigures({ loop, firstStaged, stagedItemsReadBack: stagedItems, repeat, cost }),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
 

@@ -476,3 +476,35 @@ export async function repeatFiring(first: Firing, sourceId: string, deps: StepDe
     stagedUnchanged,
   };
 }
+
+/** What both simulations print alike: time, memory, the staged items of both firings, the repeat run's cost, each step. */
+export function firingFigures(input: { loop: LoopFigures; firstStaged: { bytes: number; units: number }[]; stagedItemsReadBack: number; repeat: RepeatFiring; cost: ReturnType<typeof repeatCost> }) {
+  const { loop, firstStaged, repeat, cost } = input;
+  return {
+    realSeconds: Math.round((performance.now() - loop.realStarted) / 1000),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    largestStepPeakRssMb: Math.max(...loop.steps.map((s) => s.peakRssMb)),
+    heapLimitMb: heapLimitOf(),
+    stagedItems: firstStaged.length,
+    stagedItemsReadBack: input.stagedItemsReadBack,
+    largestStagedItemBytes: Math.max(0, ...firstStaged.map((s) => s.bytes)),
+    stagedItemLimitBytes: ITEM_LIMIT_BYTES,
+    stagedBytes: firstStaged.reduce((a, s) => a + s.bytes, 0),
+    stagedWriteUnits: firstStaged.reduce((a, s) => a + s.units, 0),
+    repeatStagedItems: repeat.staged.length,
+    repeatStagedBytes: repeat.staged.reduce((a, x) => a + x.bytes, 0),
+    repeatStagedWhole: repeat.stagedWhole,
+    repeatStagedUnchanged: repeat.stagedUnchanged,
+    repeatPullSteps: repeat.loop.steps.length,
+    fingerprints: repeat.fingerprints,
+    dynamo: cost.dynamo,
+    transitions: cost.transitions,
+    lambdaGbSeconds: cost.lambdaGbSeconds,
+    reportStepSeconds: cost.reportStepSeconds,
+    reportStepBasis: cost.reportStepBasis,
+    repeatCostUsd: Number(cost.totalUsd.toFixed(5)),
+    repeatCostBreakdownUsd: cost.breakdownUsd,
+    prices: PRICES,
+    steps: loop.steps.map((s) => ({ ...s, virtualSeconds: round2(s.virtualMs / 1000) })),
+  };
+}

@@ -41,7 +41,7 @@ import { MastodonSource } from '../../shared/sources/mastodon/mastodon-source.ts
 import { accountToContact } from '../../shared/sources/mastodon/map-account.ts';
 import { startMastodonServer } from '../helpers/mastodon-server.ts';
 import { owner } from '../integration/sources/mastodon/world.ts';
-import { BUDGET_MS, heapLimitOf, ITEM_LIMIT_BYTES, profileUnitsPerContact, PRICES, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatCost, repeatFiring, round2, round3, runPullSteps, simulationSetup } from './million-firing.ts';
+import { BUDGET_MS, firingFigures, profileUnitsPerContact, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatCost, repeatFiring, round2, round3, runPullSteps, simulationSetup } from './million-firing.ts';
 import { generatedAccount, millionWorld } from './million-world.ts';
 import { VirtualClock } from './virtual-clock.ts';
 import type { Contact } from '../../shared/domain/model.ts';
@@ -151,30 +151,6 @@ const result = {
   pullHours: round3(virtualPullMs / 3_600_000),
   rateLimitBoundHours: round3(rateLimitBoundMs / 3_600_000),
   overBoundPercent: round2(((virtualPullMs - rateLimitBoundMs) / rateLimitBoundMs) * 100),
-  realSeconds: Math.round((performance.now() - loop.realStarted) / 1000),
-  peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-  largestStepPeakRssMb: Math.max(...loop.steps.map((s) => s.peakRssMb)),
-  heapLimitMb: heapLimitOf(),
-  stagedItems: firstStaged.length,
-  stagedItemsReadBack: stagedItems,
-  largestStagedItemBytes: Math.max(0, ...firstStaged.map((s) => s.bytes)),
-  stagedItemLimitBytes: ITEM_LIMIT_BYTES,
-  stagedBytes: firstStaged.reduce((a, s) => a + s.bytes, 0),
-  stagedWriteUnits: firstStaged.reduce((a, s) => a + s.units, 0),
-  repeatStagedItems: repeat.staged.length,
-  repeatStagedBytes: repeat.staged.reduce((a, x) => a + x.bytes, 0),
-  repeatStagedWhole: repeat.stagedWhole,
-  repeatStagedUnchanged: repeat.stagedUnchanged,
-  repeatPullSteps: repeat.loop.steps.length,
-  fingerprints: repeat.fingerprints,
-  dynamo: cost.dynamo,
-  transitions: cost.transitions,
-  lambdaGbSeconds: cost.lambdaGbSeconds,
-  reportStepSeconds: cost.reportStepSeconds,
-  reportStepBasis: cost.reportStepBasis,
-  repeatCostUsd: Number(cost.totalUsd.toFixed(5)),
-  repeatCostBreakdownUsd: cost.breakdownUsd,
-  prices: PRICES,
-  steps: loop.steps.map((s) => ({ ...s, virtualSeconds: round2(s.virtualMs / 1000) })),
+  ...firingFigures({ loop, firstStaged, stagedItemsReadBack: stagedItems, repeat, cost }),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -16,16 +16,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ProfileConfig } from '../config/schema.ts';
 import { SourcePull } from '../domain/model.ts';
-import { contactFingerprint, FingerprintIndex, unchangedEntry } from '../domain/contact-fingerprint.ts';
-import type { TrackedContact } from '../domain/analysis-types.ts';
-import type { StagedPull } from '../domain/staged-parts.ts';
 import type { FiringSource, FiringState, FiringStore } from '../ports/firing-store.ts';
-import type { ProfileState } from '../ports/store.ts';
 import type { PullStepResult, Source } from '../ports/source.ts';
-import { assemblePull, type UnchangedContacts } from './assemble-pull.ts';
-import type { PullOutcome } from './merge-pulls.ts';
 import { knownContacts, pullOne, pullStopOf } from './pull-sources.ts';
 import { reportOutcomes } from './report-outcomes.ts';
+import { assembleOutcomes, saveFingerprints, withUnchanged } from './unchanged-contacts.ts';
 import { RunCancelledError } from './run-errors.ts';
 import type { FiringInput, PullStepOutput } from './step-contract.ts';
 import type { Log, RunReportDeps, RunReportResult } from './types.ts';
@@ -279,79 +274,6 @@ async function stage(firings: FiringStore, firing: Firing, staging: string | und
   }
   delete entry.checkpoint;
   entry.phase = pull.contactsCompleteness === 'complete' && pull.interactionsCompleteness === 'complete' ? 'complete' : 'partial';
-}
-
-/**
- * The pull as it is staged: a contact the source's fingerprint index knows (shared/domain/contact-fingerprint.ts)
- * goes as its fingerprint and id alone; the report step takes its fields from the stored contact. At a
- * million followers this is most of what a repeat run would otherwise write.
- */
-async function withUnchanged(firings: FiringStore, profileId: string, pull: SourcePull): Promise<StagedPull> {
-  if (pull.contacts.length === 0) return pull;
-  const index = await firings.loadFingerprints(profileId, pull.sourceId);
-  if (index === null || index.size === 0) return pull;
-  const contacts: SourcePull['contacts'] = [];
-  const unchanged: string[] = [];
-  for (const contact of pull.contacts) {
-    const fingerprint = contactFingerprint(contact);
-    if (index.has(fingerprint)) unchanged.push(unchangedEntry(fingerprint, contact.id));
-    else contacts.push(contact);
-  }
-  return unchanged.length === 0 ? pull : { ...pull, contacts, unchanged };
-}
-
-/** The stored contacts of one source by id, each map built when first asked (only a pull with unchanged contacts asks). */
-function lazyStoredContacts(contacts: readonly TrackedContact[]): (sourceId: string) => ReadonlyMap<string, TrackedContact> {
-  const bySource = new Map<string, Map<string, TrackedContact>>();
-  return (sourceId) => {
-    let map = bySource.get(sourceId);
-    if (map === undefined) {
-      map = new Map(contacts.filter((c) => c.sourceId === sourceId).map((c) => [c.id, c]));
-      bySource.set(sourceId, map);
-    }
-    return map;
-  };
-}
-
-/**
- * Each source's pull, assembled from its staged parts (contacts staged as unchanged filled in from `stored`),
- * and the fingerprints its report leaves if it is stored: for each source whose list was read whole (a
- * partial list may leave contacts unstored, and a failed one stored nothing new), as this report assembled
- * its contacts. Worked out here, so the report may let the pulled contacts go once it has merged them.
- */
-async function assembleOutcomes(firing: Firing, state: FiringState, firings: FiringStore, stored: ProfileState): Promise<{ outcomes: PullOutcome[]; fingerprints: Map<string, FingerprintIndex> }> {
-  const { profile } = firing;
-  const storedBySource = lazyStoredContacts(stored.contacts);
-  const outcomes: PullOutcome[] = [];
-  const fingerprints = new Map<string, FingerprintIndex>();
-  for (const entry of state.sources) {
-    if (entry.parts.length === 0) {
-      outcomes.push(assemblePull(entry, [], firing.now, profile.policy.maxPullHours));
-      continue;
-    }
-    const parts = await firings.loadParts(profile.id, firing.firingKey, entry.sourceId, entry.parts, state.staging);
-    const unchanged: UnchangedContacts = { stored: (id: string) => storedBySource(entry.sourceId).get(id) };
-    const outcome = assemblePull(entry, parts, firing.now, profile.policy.maxPullHours, unchanged);
-    outcomes.push(outcome);
-    if (!outcome.ok || outcome.pull.contactsCompleteness !== 'complete') continue;
-    const kept = unchanged.carried;
-    const values = new BigUint64Array(outcome.pull.contacts.length);
-    outcome.pull.contacts.forEach((c, k) => {
-      const staged = kept !== undefined && kept.length === values.length ? (kept[k] ?? 0n) : 0n;
-      values[k] = staged !== 0n ? staged : contactFingerprint(c);
-    });
-    fingerprints.set(entry.sourceId, new FingerprintIndex(values));
-  }
-  return { outcomes, fingerprints };
-}
-
-/** After a stored report, its fingerprints. A failure costs the next run only its savings (it stages every contact whole), so it is logged, not thrown. */
-async function saveFingerprints(firings: FiringStore, profileId: string, fingerprints: ReadonlyMap<string, FingerprintIndex>, log: Log): Promise<void> {
-  for (const [sourceId, index] of fingerprints) {
-    await firings.saveFingerprints(profileId, sourceId, index).catch((err: unknown) =>
-      log.warn('could not save the contact fingerprints (the next run stages every contact whole)', { profile: profileId, sourceId, problem: err instanceof Error ? err.message : String(err) }),
-    );
-  }
 }
 
 /** Claims the firing key (if asked) and the profile's lease, and marks both as this holder's. */

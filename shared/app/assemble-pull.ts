@@ -33,6 +33,8 @@ export const maxPullHoursProblem = (hours: number): string =>
  */
 export interface UnchangedContacts {
   stored(id: string): Contact | undefined;
+  /** The fingerprint a contact staged by id was found unchanged under (0 when not known: it is worked out again). */
+  fingerprintOf?(stored: Contact): bigint;
   /**
    * Set by assemblePull: for the assembled contact at each position, the fingerprint it was staged under when
    * it was filled in and came through as it went in, else 0 (8 bytes a contact: a million are 8 MB, where a
@@ -135,18 +137,26 @@ function resolveUnchanged(parts: readonly (SourcePull | StagedPartHead)[], uncha
   const resolved: Contact[] = [];
   const fingerprints = new Map<Contact, bigint>();
   let missing = 0;
+  const fill = (id: string, fingerprint: (stored: Contact) => bigint): void => {
+    const stored = unchanged?.stored(id);
+    if (stored === undefined) {
+      missing += 1;
+      return;
+    }
+    const contact = contactFieldsOf(stored);
+    resolved.push(contact);
+    fingerprints.set(contact, fingerprint(stored));
+  };
   for (const part of parts) {
-    if (!('unchanged' in part) || part.unchanged === undefined) continue;
-    for (const entry of part.unchanged) {
-      const { fingerprint, id } = parseUnchangedEntry(entry);
-      const stored = unchanged?.stored(id);
-      if (stored === undefined) {
-        missing += 1;
-        continue;
+    if ('unchangedIds' in part && part.unchangedIds !== undefined) {
+      for (const id of part.unchangedIds) fill(id, (stored) => unchanged?.fingerprintOf?.(stored) ?? 0n);
+    }
+    // The first form, `<fingerprint><id>`, of parts staged before ids went alone.
+    if ('unchanged' in part && part.unchanged !== undefined) {
+      for (const entry of part.unchanged) {
+        const { fingerprint, id } = parseUnchangedEntry(entry);
+        fill(id, () => fingerprint);
       }
-      const contact = contactFieldsOf(stored);
-      resolved.push(contact);
-      fingerprints.set(contact, fingerprint);
     }
   }
   return { resolved, fingerprints, missing };

@@ -5,11 +5,13 @@
  * A contact's fingerprint is 64 bits of SHA-256 over its id and every field of
  * `Contact` (the zod schema's keys, so a new field counts by itself), as the
  * report assembled it. After a report is stored, each source whose list was
- * complete keeps the fingerprints of its contacts (`FingerprintIndex`, 8 bytes
- * a contact). A later pull step stages a contact whose fingerprint is in the
- * index as `<fingerprint><id>` alone: the report step takes its fields from the
- * stored contact, which that same report stored from the same fields (merging
- * is idempotent: the stored form merged again with itself gives itself).
+ * complete keeps the fingerprints of its contacts (`FingerprintIndex`, packed
+ * to under 6 bytes a contact). A later pull step stages a contact whose
+ * fingerprint is in the index by its id alone: the report step takes its
+ * fields from the stored contact, which that same report stored from the same
+ * fields (merging is idempotent: the stored form merged again with itself
+ * gives itself), and finds again the fingerprint it was staged under
+ * (`stagedFingerprint`) for the next index.
  *
  * A contact changed in any field has another fingerprint and is staged whole.
  * Two different forms of contacts sharing 64 bits of SHA-256 is the only way a
@@ -19,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { Contact } from './model.ts';
 
 const FIELDS = Object.keys(Contact.shape) as (keyof Contact)[];
-/** Hex characters of a fingerprint: an unchanged contact is staged as these followed by its id. */
+/** Hex characters of a fingerprint in a legacy unchanged entry (`<fingerprint><id>`, staged before ids went alone). */
 export const FINGERPRINT_CHARS = 16;
 
 export function contactFingerprint(contact: Contact): bigint {
@@ -27,11 +29,7 @@ export function contactFingerprint(contact: Contact): bigint {
   return createHash('sha256').update(JSON.stringify(values)).digest().readBigUInt64BE(0);
 }
 
-/** `<fingerprint><id>`: how a pull step stages a contact the index knows. */
-export function unchangedEntry(fingerprint: bigint, id: string): string {
-  return fingerprint.toString(16).padStart(FINGERPRINT_CHARS, '0') + id;
-}
-
+/** A legacy unchanged entry, `<fingerprint><id>` (parts staged before ids went alone; still read). */
 export function parseUnchangedEntry(entry: string): { fingerprint: bigint; id: string } {
   return { fingerprint: BigInt(`0x${entry.slice(0, FINGERPRINT_CHARS)}`), id: entry.slice(FINGERPRINT_CHARS) };
 }
@@ -43,15 +41,144 @@ export function contactFieldsOf(stored: Contact): Contact {
   return out as Contact;
 }
 
+/**
+ * Fields the merge may keep on a stored contact where its source's latest form had none (shared/app/merge-pulls.ts:
+ * the follow dates it saw begin, a last post the source did not read again).
+ */
+const KEPT_BY_MERGE = ['followedAt', 'followerSince', 'lastPostAt'] as const satisfies readonly (keyof Contact)[];
+
+/**
+ * The fingerprint under which a pull step found a stored contact unchanged: a pull stages such a contact by its
+ * id alone, and the report step, to carry its fingerprint into the next index, finds which form of it the index
+ * holds: the stored fields, or those less what the merge kept that the source does not give. Undefined when no
+ * form is in the index (the next run then stages that contact whole once: it costs bytes, never correctness).
+ */
+export function stagedFingerprint(stored: Contact, index: FingerprintIndex): bigint | undefined {
+  const asStored = contactFingerprint(stored);
+  if (index.has(asStored)) return asStored;
+  const kept = KEPT_BY_MERGE.filter((field) => stored[field] !== undefined);
+  for (let drop = 1; drop < 1 << kept.length; drop++) {
+    const form: Record<string, unknown> = contactFieldsOf(stored);
+    kept.forEach((field, bit) => {
+      if ((drop >> bit) & 1) delete form[field];
+    });
+    const fingerprint = contactFingerprint(form as Contact);
+    if (index.has(fingerprint)) return fingerprint;
+  }
+  return undefined;
+}
+
+// ---- packed bytes: sorted values as Rice-coded gaps ----
+
+/** First byte of a packed chunk. */
+const PACKED = 0x52;
+/** Format byte, count (uint32), k (uint8), first value (uint64). */
+const HEADER_BYTES = 14;
+/** A gap whose high part reaches this is written as that many 1 bits and then the whole gap (64 bits). */
+const ESCAPE = 32;
+/** The most bits one value can take: the escape and the whole gap. */
+const MAX_VALUE_BITS = ESCAPE + 64;
+const LOW32 = 0xffffffffn;
+
+class BitWriter {
+  readonly bytes: Uint8Array;
+  bit = 0;
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity);
+  }
+  one(value: number): void {
+    if (value !== 0) this.bytes[this.bit >> 3] = (this.bytes[this.bit >> 3] ?? 0) | (0x80 >> (this.bit & 7));
+    this.bit += 1;
+  }
+  /** The low `n` (≤ 32) bits of `value`, the highest first. */
+  bits(value: number, n: number): void {
+    for (let k = n - 1; k >= 0; k--) this.one((value >>> k) & 1);
+  }
+  /** The low `n` (≤ 64) bits of `value`, the highest first. */
+  big(value: bigint, n: number): void {
+    if (n > 32) this.bits(Number((value >> 32n) & LOW32), n - 32);
+    this.bits(Number(value & LOW32), Math.min(n, 32));
+  }
+}
+
+class BitReader {
+  readonly #bytes: Uint8Array;
+  bit: number;
+  constructor(bytes: Uint8Array, fromByte: number) {
+    this.#bytes = bytes;
+    this.bit = fromByte * 8;
+  }
+  one(): number {
+    const byte = this.#bytes[this.bit >> 3];
+    if (byte === undefined) throw new Error('a packed fingerprint chunk ends inside a value');
+    const b = (byte >> (7 - (this.bit & 7))) & 1;
+    this.bit += 1;
+    return b;
+  }
+  bits(n: number): number {
+    let v = 0;
+    for (let k = 0; k < n; k++) v = v * 2 + this.one();
+    return v;
+  }
+  big(n: number): bigint {
+    const high = n > 32 ? BigInt(this.bits(n - 32)) << 32n : 0n;
+    return high | BigInt(this.bits(Math.min(n, 32)));
+  }
+}
+
+/** Rice parameter for sorted values: log2 of their mean gap (so a gap's high part is mostly 0 or 1). */
+function riceK(sorted: BigUint64Array): number {
+  if (sorted.length < 2) return 0;
+  const span = (sorted[sorted.length - 1] ?? 0n) - (sorted[0] ?? 0n);
+  const mean = span / BigInt(sorted.length - 1);
+  return mean === 0n ? 0 : Math.min(63, mean.toString(2).length - 1);
+}
+
 /** A source's fingerprints, sorted, 8 bytes each: a million take 8 MB and answer `has` by binary search. */
 export class FingerprintIndex {
   readonly #sorted: BigUint64Array;
 
-  constructor(fingerprints: BigUint64Array) {
-    this.#sorted = fingerprints.slice().sort();
+  /** `sorted`: the values are sorted already (read back from packed bytes) and are kept as they are. */
+  constructor(fingerprints: BigUint64Array, sorted = false) {
+    this.#sorted = sorted ? fingerprints : fingerprints.slice().sort();
   }
 
-  static fromBytes(chunks: readonly Uint8Array[]): FingerprintIndex {
+  /**
+   * The values of `toBytes` chunks. `raw` reads the first format (each value as 8 big-endian bytes, as indexes
+   * written before the packing were: their head says no format).
+   */
+  static fromBytes(chunks: readonly Uint8Array[], format: 'packed' | 'raw' = 'packed'): FingerprintIndex {
+    if (format === 'raw') return FingerprintIndex.#fromRaw(chunks);
+    const counts = chunks.map((chunk) => {
+      if (chunk.byteLength < HEADER_BYTES || chunk[0] !== PACKED) throw new Error('a packed fingerprint chunk must start with its header');
+      return new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength).getUint32(1);
+    });
+    const values = new BigUint64Array(counts.reduce((a, b) => a + b, 0));
+    let at = 0;
+    let previous = -1n;
+    chunks.forEach((chunk, c) => {
+      const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const count = counts[c] ?? 0;
+      if (count === 0) return;
+      const k = view.getUint8(5);
+      let value = view.getBigUint64(6);
+      const reader = new BitReader(chunk, HEADER_BYTES);
+      for (let n = 0; n < count; n++) {
+        if (n > 0) {
+          let high = 0;
+          while (high < ESCAPE && reader.one() === 1) high += 1;
+          const gap = high === ESCAPE ? reader.big(64) : (BigInt(high) << BigInt(k)) | reader.big(k);
+          value += gap;
+        }
+        if (value < previous || value > 0xffffffffffffffffn) throw new Error('a packed fingerprint chunk does not hold sorted 64-bit values');
+        values[at++] = value;
+        previous = value;
+      }
+    });
+    return new FingerprintIndex(values, true);
+  }
+
+  static #fromRaw(chunks: readonly Uint8Array[]): FingerprintIndex {
     const total = chunks.reduce((n, c) => n + c.byteLength, 0);
     if (total % 8 !== 0) throw new Error(`a fingerprint index is whole 8-byte values; got ${total} bytes`);
     const values = new BigUint64Array(total / 8);
@@ -80,17 +207,46 @@ export class FingerprintIndex {
     return false;
   }
 
-  /** Big-endian bytes, in chunks of at most `maxBytes` (a multiple of 8): one DynamoDB item each. */
+  /**
+   * Packed bytes (see "packed bytes" above), in chunks of at most `maxBytes` (at least 26): one DynamoDB item
+   * each. A million fingerprints take 5.75 MB where their raw values take 8.
+   */
   toBytes(maxBytes: number): Uint8Array[] {
-    const per = Math.max(1, Math.floor(maxBytes / 8));
+    const capacityBits = (maxBytes - HEADER_BYTES) * 8;
+    if (capacityBits < MAX_VALUE_BITS) throw new Error(`a packed fingerprint chunk needs at least ${HEADER_BYTES + MAX_VALUE_BITS / 8} bytes`);
+    const sorted = this.#sorted;
+    const k = riceK(sorted);
     const chunks: Uint8Array[] = [];
-    for (let start = 0; start < this.#sorted.length || chunks.length === 0; start += per) {
-      const values = this.#sorted.subarray(start, start + per);
-      const bytes = new Uint8Array(values.length * 8);
-      const view = new DataView(bytes.buffer);
-      values.forEach((v, k) => view.setBigUint64(k * 8, v));
-      chunks.push(bytes);
-    }
+    let n = 0;
+    do {
+      const writer = new BitWriter(maxBytes - HEADER_BYTES);
+      const first = sorted[n] ?? 0n;
+      let count = sorted.length === 0 ? 0 : 1;
+      let previous = first;
+      for (n += 1; n < sorted.length && writer.bit + MAX_VALUE_BITS <= capacityBits; n++) {
+        const value = sorted[n] ?? 0n;
+        const gap = value - previous;
+        const high = gap >> BigInt(k);
+        if (high < BigInt(ESCAPE)) {
+          for (let q = Number(high); q > 0; q--) writer.one(1);
+          writer.one(0);
+          writer.big(gap, k);
+        } else {
+          for (let q = 0; q < ESCAPE; q++) writer.one(1);
+          writer.big(gap, 64);
+        }
+        previous = value;
+        count += 1;
+      }
+      const chunk = new Uint8Array(HEADER_BYTES + Math.ceil(writer.bit / 8));
+      const view = new DataView(chunk.buffer);
+      view.setUint8(0, PACKED);
+      view.setUint32(1, count);
+      view.setUint8(5, k);
+      view.setBigUint64(6, first);
+      chunk.set(writer.bytes.subarray(0, chunk.byteLength - HEADER_BYTES), HEADER_BYTES);
+      chunks.push(chunk);
+    } while (n < sorted.length);
     return chunks;
   }
 }

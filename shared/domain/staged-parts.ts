@@ -15,10 +15,12 @@ import { InteractionLog } from './interaction-log.ts';
 import { SourcePull, type Interaction } from './model.ts';
 
 /**
- * What a pull step stages: its pull, where `unchanged` names the contacts the source's fingerprint index
- * knows (shared/domain/contact-fingerprint.ts), each as `<16 hex digits><id>`, instead of their fields.
+ * What a pull step stages: its pull, where `unchangedIds` names by id the contacts the source's fingerprint
+ * index knows (shared/domain/contact-fingerprint.ts), instead of their fields. `unchanged` is the first form
+ * of it, each entry `<16 hex digits><id>`: parts staged so by an earlier version are still read.
  */
 export const StagedPull = SourcePull.extend({
+  unchangedIds: z.array(z.string().min(1).max(512)).optional(),
   unchanged: z.array(z.string().regex(/^[0-9a-f]{16}./s, 'a fingerprint (16 hex digits) and a contact id')).optional(),
 });
 export type StagedPull = z.infer<typeof StagedPull>;
@@ -49,14 +51,24 @@ export class StagedPartsBuilder {
 
   /** Starts part `seq` (parts come in order) with its own fields. */
   startPart(head: Omit<StagedPartHead, 'interactionCount'>): void {
-    this.#current = { ...head, contacts: [...head.contacts], ...(head.unchanged !== undefined ? { unchanged: [...head.unchanged] } : {}), interactionCount: 0 };
+    this.#current = {
+      ...head,
+      contacts: [...head.contacts],
+      ...(head.unchangedIds !== undefined ? { unchangedIds: [...head.unchangedIds] } : {}),
+      ...(head.unchanged !== undefined ? { unchanged: [...head.unchanged] } : {}),
+      interactionCount: 0,
+    };
     this.#parts.push(this.#current);
   }
 
   /** Contacts (and contacts staged as unchanged) of a later chunk of the current part. */
-  addContacts(contacts: StagedPull['contacts'], unchanged: StagedPull['unchanged'] = []): void {
+  addContacts(contacts: StagedPull['contacts'], unchanged: StagedPull['unchanged'] = [], unchangedIds: StagedPull['unchangedIds'] = []): void {
     const part = this.#requirePart();
     for (const c of contacts) part.contacts.push(c);
+    if (unchangedIds.length > 0) {
+      part.unchangedIds ??= [];
+      for (const id of unchangedIds) part.unchangedIds.push(id);
+    }
     if (unchanged.length > 0) {
       part.unchanged ??= [];
       for (const u of unchanged) part.unchanged.push(u);
@@ -75,7 +87,7 @@ export class StagedPartsBuilder {
     if (first) {
       const { interactions: _i, ...head } = pull;
       this.startPart(head);
-    } else this.addContacts(pull.contacts, pull.unchanged);
+    } else this.addContacts(pull.contacts, pull.unchanged, pull.unchangedIds);
     pull.interactions.forEach((interaction, k) => this.pushInteraction(interaction, () => `${where} interactions[${k}]`));
   }
 

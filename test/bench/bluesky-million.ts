@@ -132,6 +132,7 @@ const cost = repeatCost({
   stagedReadUnits: repeat.stagedReadUnits,
   finishWriteUnits: repeat.finishWriteUnits,
   fingerprintWriteUnits: repeat.fingerprints.writeUnits,
+  reportFingerprints: repeat.reportFingerprints,
   staged: repeat.staged,
   contacts: contactsTotal,
   changedShare: 0.01,

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { LEASE_KEY, pullStep, type Firing, type StepDeps } from '../../shared/app/steps.ts';
-import { contactFingerprint, FingerprintIndex } from '../../shared/domain/contact-fingerprint.ts';
+import { contactFingerprint, FingerprintIndex, stagedFingerprint } from '../../shared/domain/contact-fingerprint.ts';
 import { readStagedChunk } from '../../shared/store/staged-columns.ts';
 import { DeployConfig } from '../../shared/config/schema.ts';
 import type { Contact } from '../../shared/domain/model.ts';
@@ -234,6 +234,8 @@ export interface RepeatCostInput {
   finishWriteUnits: number;
   /** Write units of the contact fingerprints the report step leaves for the next run (shared/domain/contact-fingerprint.ts). */
   fingerprintWriteUnits: number;
+  /** The report step's own fingerprint work (RepeatFiring.reportFingerprints): added to its seconds and reads. */
+  reportFingerprints: { cpuSeconds: number; readUnits: number };
   staged: { bytes: number; units: number }[];
   contacts: number;
   /** Share of contacts a repeat run writes (they changed). */
@@ -255,7 +257,7 @@ export function repeatCost(input: RepeatCostInput) {
   const pullGbSeconds = loop.steps.reduce((sum, s) => sum + (s.virtualMs / 1000) * (PULL_MEMORY_MB / 1024), 0);
   // Not simulated here: the report step itself, at the seconds the bench measured for it, else at its bound (the
   // whole timeout at its memory); never past the bound (the step would have been stopped).
-  const reportSeconds = Math.min(input.reportSeconds ?? REPORT_STEP_TIMEOUT_SECONDS, REPORT_STEP_TIMEOUT_SECONDS);
+  const reportSeconds = Math.min(input.reportSeconds === undefined ? REPORT_STEP_TIMEOUT_SECONDS : input.reportSeconds + input.reportFingerprints.cpuSeconds, REPORT_STEP_TIMEOUT_SECONDS);
   const reportGbSeconds = reportSeconds * (REPORT_MEMORY_MB / 1024);
   const changedContacts = Math.round(input.contacts * input.changedShare);
   const dynamo = {
@@ -265,11 +267,12 @@ export function repeatCost(input: RepeatCostInput) {
     finishWriteUnits: input.finishWriteUnits,
     fingerprintWriteUnits: input.fingerprintWriteUnits,
     profileReadUnits: Math.round(input.units.rcuPerContact * input.contacts),
+    reportIndexReadUnits: input.reportFingerprints.readUnits,
     // The changed contacts, the source state and the run record.
     changedWriteUnits: Math.round(input.units.wcuPerContact * changedContacts) + 2,
   };
   const writeUnits = dynamo.pullWriteUnits + dynamo.finishWriteUnits + dynamo.fingerprintWriteUnits + dynamo.changedWriteUnits;
-  const readUnits = dynamo.pullReadUnits + dynamo.stagedReadUnits + dynamo.profileReadUnits;
+  const readUnits = dynamo.pullReadUnits + dynamo.stagedReadUnits + dynamo.profileReadUnits + dynamo.reportIndexReadUnits;
   // The parts are stored (and backed up by PITR) from their write until TTL deletes them: maxPullHours and the
   // staging slack of a day after the write (shared/app/steps.ts), then TTL's lag.
   const stagedGb = input.staged.reduce((sum, s) => sum + s.bytes + PRICES.itemOverheadBytes, 0) / 1e9;
@@ -377,6 +380,13 @@ export interface RepeatFiring {
   /** The items the repeat firing staged. */
   staged: { bytes: number; units: number }[];
   fingerprints: { count: number; writeUnits: number };
+  /**
+   * What the repeat's report step adds for the fingerprints, measured here (no report step runs in the
+   * simulation): reading the index once, finding again the fingerprint each contact staged by id was found
+   * under (shared/domain/contact-fingerprint.ts stagedFingerprint, timed on a sample and scaled), and building
+   * and packing the next index.
+   */
+  reportFingerprints: { cpuSeconds: number; readUnits: number };
   /** Contacts staged whole, and as unchanged entries, by the repeat firing. */
   stagedWhole: number;
   stagedUnchanged: number;
@@ -426,6 +436,7 @@ export async function repeatFiring(first: Firing, sourceId: string, deps: StepDe
   const bodies = await stagedBodies(client, table, profileId, first.firingKey);
   const every = Math.round(1 / changedShare);
   const values: bigint[] = [];
+  const sample: Contact[] = [];
   let seen = 0;
   for (const [k, body] of bodies.entries()) {
     for (const contact of readStagedChunk(body, `staged chunk ${k}`).contacts) {
@@ -433,14 +444,29 @@ export async function repeatFiring(first: Firing, sourceId: string, deps: StepDe
       seen += 1;
       if (seen % every === 0) continue; // changed since
       values.push(contactFingerprint(contact));
+      if (sample.length < FINGERPRINT_SAMPLE) sample.push(contact);
     }
   }
   bodies.length = 0;
   const beforeIndex = meter.totals();
-  await store.firingStore().saveFingerprints(profileId, sourceId, new FingerprintIndex(BigUint64Array.from(values)));
+  const packCpu = process.cpuUsage();
+  const built = new FingerprintIndex(BigUint64Array.from(values));
+  await store.firingStore().saveFingerprints(profileId, sourceId, built);
+  const packSeconds = cpuSecondsSince(packCpu);
   const fingerprints = { count: values.length, writeUnits: since(meter.totals(), beforeIndex).writeUnits };
   log(`  the previous report's fingerprints: ${values.length} contacts (${seen - values.length} changed since), ${fingerprints.writeUnits} WCU`);
   values.length = 0;
+  // ---- what the report step will add for them: the index read once, each unchanged contact's fingerprint found again ----
+  const beforeLoad = meter.totals();
+  const loadCpu = process.cpuUsage();
+  const index = await store.firingStore().loadFingerprints(profileId, sourceId);
+  if (index === null) throw new Error('the fingerprints just saved did not read back');
+  const loadSeconds = cpuSecondsSince(loadCpu);
+  const indexReadUnits = since(meter.totals(), beforeLoad).readUnits;
+  const findCpu = process.cpuUsage();
+  for (const contact of sample) if (stagedFingerprint(contact, index) === undefined) throw new Error(`contact ${contact.id} is not in the index it was fingerprinted into`);
+  const findSecondsPerContact = cpuSecondsSince(findCpu) / Math.max(1, sample.length);
+  sample.length = 0;
 
   // ---- the repeat firing, an hour later ----
   await store.releaseRun(profileId, LEASE_KEY);
@@ -462,9 +488,12 @@ export async function repeatFiring(first: Firing, sourceId: string, deps: StepDe
   for (const [k, body] of (await stagedBodies(client, table, profileId, repeat.firingKey)).entries()) {
     const pull = readStagedChunk(body, `repeat chunk ${k}`);
     stagedWhole += pull.contacts.length;
-    stagedUnchanged += pull.unchanged?.length ?? 0;
+    stagedUnchanged += pull.unchangedIds?.length ?? 0;
   }
   log(`  the repeat staged ${stagedWhole} contacts whole and ${stagedUnchanged} as unchanged, in ${readBack} items`);
+  // The report step packs the next index (as the one above was) and finds each unchanged contact's fingerprint.
+  const reportFingerprints = { cpuSeconds: packSeconds + loadSeconds + findSecondsPerContact * stagedUnchanged, readUnits: indexReadUnits };
+  log(`  its report step's fingerprint work: ${reportFingerprints.cpuSeconds.toFixed(1)} s of CPU (find ${(findSecondsPerContact * 1e6).toFixed(1)} µs a contact), ${indexReadUnits} RRU`);
   return {
     loop,
     pull: since(afterPull, beforePull),
@@ -472,9 +501,18 @@ export async function repeatFiring(first: Firing, sourceId: string, deps: StepDe
     finishWriteUnits: afterFinish.writeUnits - afterRead.writeUnits,
     staged: staged.slice(stagedBefore),
     fingerprints,
+    reportFingerprints,
     stagedWhole,
     stagedUnchanged,
   };
+}
+
+/** Contacts the report step's fingerprint search is timed on. */
+const FINGERPRINT_SAMPLE = 50_000;
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 /** What both simulations print alike: time, memory, the staged items of both firings, the repeat run's cost, each step. */

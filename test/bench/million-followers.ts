@@ -125,6 +125,7 @@ const cost = repeatCost({
   stagedReadUnits: repeat.stagedReadUnits,
   finishWriteUnits: repeat.finishWriteUnits,
   fingerprintWriteUnits: repeat.fingerprints.writeUnits,
+  reportFingerprints: repeat.reportFingerprints,
   staged: repeat.staged,
   contacts: contactsTotal,
   // A repeat run writes the contacts that changed: 1%, as the bench's repeat run.

@@ -44,7 +44,23 @@ function hex(r: () => number, n: number): string {
   return s;
 }
 
-/** The account with this id, as `GET /api/v1/accounts/:id/followers` serves it (the docs' Account entity). */
+/** 2019-01-01: account ids have been Mastodon's timestamp ids since the AccountIdsToTimestampIds migration (2019). */
+const SNOWFLAKE_FROM = Date.UTC(2019, 0, 1);
+
+/**
+ * The Mastodon id of generated account `n`: a timestamp id as Mastodon's `timestamp_id('accounts')` makes them
+ * (lib/mastodon/snowflake.rb: the milliseconds when the instance first stored the account, shifted 16 bits, and
+ * 16 bits of hashed sequence), 18 digits from a time between 2019 and `now` drawn from `n`. A follower list's
+ * ids are thus as unrelated as a real one's (ordered by follow, not by account), and gzip as real ones do
+ * (about 9 bytes each, where consecutive numbers took 2).
+ */
+export function snowflakeId(n: number, now: number): string {
+  const r = rng(n * 40_503 + 17);
+  const ms = SNOWFLAKE_FROM + Math.floor(r() * (now - SNOWFLAKE_FROM));
+  return ((BigInt(ms) << 16n) | BigInt(Math.floor(r() * 65_536))).toString();
+}
+
+/** The account made from `id` (its Mastodon id a timestamp id made from it), as `GET /api/v1/accounts/:id/followers` serves it (the docs' Account entity). */
 export function generatedAccount(id: number, now: number): Json {
   const r = rng(id * 2654435761);
   const username = `${word(r)}${r() < 0.5 ? Math.floor(r() * 1000) : ''}`.slice(0, 30) || `u${id}`;
@@ -66,7 +82,7 @@ export function generatedAccount(id: number, now: number): Json {
   const avatarPath = `${String(id).padStart(9, '0').replace(/(\d{3})(\d{3})(\d{3})/, '$1/$2/$3')}/original/${hex(r, 16)}`;
   const silentDays = r() < 0.2 ? null : Math.floor(r() * r() * 900);
   return {
-    id: String(id),
+    id: snowflakeId(id, now),
     username,
     acct: `${username}@${domain}`,
     display_name: displayName,
@@ -168,13 +184,13 @@ export interface MillionWorldSize {
 }
 
 /**
- * The owner with `followers` followers (ids 10,000,001.. from the oldest follow) and `following` accounts
+ * The owner with `followers` followers (made from 10,000,001.. from the oldest follow) and `following` accounts
  * followed, `mutual` of them among the followers. No notifications, statuses or favourites: the lists are the
  * long part, the streams one request each.
  */
 export function millionWorld(size: MillionWorldSize, now: number, owner: Json): MastodonWorld {
   const { followers, following, mutual } = size;
-  // Position i (newest first) holds follower id BASE + followers - i; its follow record id is followers - i (the server's default).
+  // Position i (newest first) holds the follower made from BASE + followers - i; its follow record id is followers - i (the server's default).
   const BASE = 10_000_000;
   const accountAt = (i: number): Json => generatedAccount(BASE + followers - i, now);
   const followingList = Array.from({ length: following }, (_, k) => (k < mutual ? accountAt(k * 7) : generatedAccount(50_000_000 + k, now)));

@@ -55,7 +55,7 @@ describe('npm run bench -- --json', () => {
     expect(figures['millionFollowerPeakRssMb'] as number).toBeLessThan(700);
     expect(figures['millionFollowerLargestStagedItemKiB'] as number).toBeLessThan(400);
     // Held to $0.10 at this size only: at 30,000 followers it says little of 1M (docs/performance.md has the 1M figures).
-    // The repeat run stages a contact its previous report fingerprinted as its fingerprint and id (1 % changed; the following list whole).
+    // The repeat run stages a contact its previous report fingerprinted by its id alone (1 % changed; the following list whole).
     expect(figures['millionFollowerRepeatStagedUnchanged'] as number).toBeGreaterThan(0.97 * 30_000);
     expect(figures['millionFollowerRepeatStagedWhole'] as number).toBeLessThan(0.02 * 30_000 + 500);
     // The report step priced at what the bench's own repeat run measured (scaled to the followers), not its 900 s bound.

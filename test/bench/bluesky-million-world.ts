@@ -13,24 +13,52 @@
  * notifications and the own records are ordinary arrays.
  */
 import type { BlueskyWorld, FakeNotification, FakeProfile, FakeRecord } from '../helpers/bluesky-server.ts';
-import { actorDid, emptyWorld, OWNER, tid } from '../fixtures/bluesky/world.ts';
+import { emptyWorld, OWNER, tid } from '../fixtures/bluesky/world.ts';
 import { generatedAccount } from './million-world.ts';
 
 const B32 = '234567abcdefghijklmnopqrstuvwxyz';
-const DID_PREFIX = actorDid(0).slice(0, -8);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/** 16 base32 characters drawn from i (xorshift over a multiplicative hash): the look of a PLC identifier. */
+function didNoise(i: number): string {
+  let x = (Math.imul(i + 1, 0x9e3779b1) ^ 0x5bd1e995) >>> 0;
+  let s = '';
+  for (let k = 0; k < 16; k++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    s += B32[x % 32];
+  }
+  return s;
+}
+
+/**
+ * The DID of actor i: `did:plc:` and 24 base32 characters, as PLC identifiers are (the first 24 of the base32
+ * SHA-256 of the genesis operation: random-looking, so a list of them gzips as a real one does, about 15 bytes
+ * a DID). The first 16 are drawn from i, the last 8 are i itself, so the server finds the actor back.
+ */
+export function actorDid(i: number): string {
+  let s = '';
+  let n = i;
+  for (let k = 0; k < 8; k++) {
+    s = B32[n % 32] + s;
+    n = Math.floor(n / 32);
+  }
+  return `did:plc:${didNoise(i)}${s}`;
+}
+
 /** The index actorDid(i) was made from; undefined for any other DID. */
 export function actorIndex(did: string): number | undefined {
-  if (!did.startsWith(DID_PREFIX) || did.length !== DID_PREFIX.length + 8) return undefined;
+  if (!did.startsWith('did:plc:') || did.length !== 8 + 24) return undefined;
   let n = 0;
   for (const ch of did.slice(-8)) {
     const digit = B32.indexOf(ch);
     if (digit < 0) return undefined;
     n = n * 32 + digit;
   }
-  return n;
+  return did.slice(8, 24) === didNoise(n) ? n : undefined;
 }
 
 /** The AppView's profile of actor i: the generated Mastodon account's names, bio and counts, in Bluesky's shape. */

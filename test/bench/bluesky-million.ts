@@ -33,7 +33,7 @@ import { BlueskySource } from '../../shared/sources/bluesky/bluesky-source.ts';
 import { FakeBlueskyServer, type BlueskyWorld } from '../helpers/bluesky-server.ts';
 import { OWNER } from '../fixtures/bluesky/world.ts';
 import { blueskyMillionWorld, generatedProfile, type BlueskyMillionSize } from './bluesky-million-world.ts';
-import { BUDGET_MS, firingFigures, profileUnitsPerContact, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatCost, repeatFiring, round2, round3, runPullSteps, simulationSetup } from './million-firing.ts';
+import { BUDGET_MS, firingFigures, profileUnitsPerContact, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatFiring, repeatFiringCost, round2, round3, runPullSteps, simulationSetup } from './million-firing.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 /** The PDS's overall limit: 3,000 requests per 5 minutes by IP (the local server's GLOBAL_LIMIT and WINDOW_SEC). */
@@ -126,20 +126,7 @@ const minimumRequests = blueskyMinimum(world, size, profile.policy.graceDays, pr
 const virtualPullMs = loop.pullEnded - loop.pullStarted;
 const rateLimitBoundMs = (minimumRequests / LIMIT) * PERIOD_MS;
 // The repeat run's cost: its own pull steps, its staged parts, what its report step reads, writes and leaves.
-const cost = repeatCost({
-  loop: repeat.loop,
-  pull: repeat.pull,
-  stagedReadUnits: repeat.stagedReadUnits,
-  finishWriteUnits: repeat.finishWriteUnits,
-  fingerprintWriteUnits: repeat.fingerprints.writeUnits,
-  reportFingerprints: repeat.reportFingerprints,
-  staged: repeat.staged,
-  contacts: contactsTotal,
-  changedShare: 0.01,
-  units,
-  maxPullHours: profile.policy.maxPullHours,
-  ...(reportSeconds !== undefined ? { reportSeconds } : {}),
-});
+const cost = repeatFiringCost(repeat, { contacts: contactsTotal, units, maxPullHours: profile.policy.maxPullHours, reportSeconds });
 const result = {
   followers: FOLLOWERS,
   contacts: contactsTotal,

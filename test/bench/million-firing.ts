@@ -297,6 +297,28 @@ export function repeatCost(input: RepeatCostInput) {
   };
 }
 
+/**
+ * The cost of a simulation's repeat firing (`repeatFiring`): its pull steps, staged parts and fingerprints as
+ * measured, and its report step reading `contacts` stored contacts and writing the 1 % that changed (the
+ * bench's repeat run), at `reportSeconds` when the bench measured them.
+ */
+export function repeatFiringCost(repeat: RepeatFiring, input: { contacts: number; units: RepeatCostInput['units']; maxPullHours: number; reportSeconds: number | undefined }) {
+  return repeatCost({
+    loop: repeat.loop,
+    pull: repeat.pull,
+    stagedReadUnits: repeat.stagedReadUnits,
+    finishWriteUnits: repeat.finishWriteUnits,
+    fingerprintWriteUnits: repeat.fingerprints.writeUnits,
+    reportFingerprints: repeat.reportFingerprints,
+    staged: repeat.staged,
+    contacts: input.contacts,
+    changedShare: 0.01,
+    units: input.units,
+    maxPullHours: input.maxPullHours,
+    ...(input.reportSeconds !== undefined ? { reportSeconds: input.reportSeconds } : {}),
+  });
+}
+
 export function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }

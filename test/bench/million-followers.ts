@@ -41,7 +41,7 @@ import { MastodonSource } from '../../shared/sources/mastodon/mastodon-source.ts
 import { accountToContact } from '../../shared/sources/mastodon/map-account.ts';
 import { startMastodonServer } from '../helpers/mastodon-server.ts';
 import { owner } from '../integration/sources/mastodon/world.ts';
-import { BUDGET_MS, firingFigures, profileUnitsPerContact, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatCost, repeatFiring, round2, round3, runPullSteps, simulationSetup } from './million-firing.ts';
+import { BUDGET_MS, firingFigures, profileUnitsPerContact, PULL_MEMORY_MB, PULL_TIMEOUT_S, readBackStaged, repeatFiring, repeatFiringCost, round2, round3, runPullSteps, simulationSetup } from './million-firing.ts';
 import { generatedAccount, millionWorld } from './million-world.ts';
 import { VirtualClock } from './virtual-clock.ts';
 import type { Contact } from '../../shared/domain/model.ts';
@@ -119,21 +119,7 @@ const virtualPullMs = loop.pullEnded - loop.pullStarted;
 const rateLimitBoundMs = (FOLLOWERS / 80 / 300) * 5 * 60_000;
 const longestStepMs = Math.max(...loop.steps.map((s) => s.virtualMs));
 // The repeat run's cost: its own pull steps, its staged parts, what its report step reads, writes and leaves.
-const cost = repeatCost({
-  loop: repeat.loop,
-  pull: repeat.pull,
-  stagedReadUnits: repeat.stagedReadUnits,
-  finishWriteUnits: repeat.finishWriteUnits,
-  fingerprintWriteUnits: repeat.fingerprints.writeUnits,
-  reportFingerprints: repeat.reportFingerprints,
-  staged: repeat.staged,
-  contacts: contactsTotal,
-  // A repeat run writes the contacts that changed: 1%, as the bench's repeat run.
-  changedShare: 0.01,
-  units,
-  maxPullHours: profile.policy.maxPullHours,
-  ...(reportSeconds !== undefined ? { reportSeconds } : {}),
-});
+const cost = repeatFiringCost(repeat, { contacts: contactsTotal, units, maxPullHours: profile.policy.maxPullHours, reportSeconds });
 const result = {
   followers: FOLLOWERS,
   contacts: contactsTotal,

@@ -46,6 +46,7 @@ import {
   StoredRunRecord,
   StoredSession,
   StoredSourceState,
+  SharedStrings,
   parseItem,
 } from './stored-items.ts';
 import { SK_PREFIX, TTL_ATTRIBUTE, keys, monthsBetween, utcInstant } from './table-schema.ts';
@@ -118,9 +119,11 @@ export class DynamoStore implements ProfileStore, SessionStore, DecisionStore, C
     // accumulate for years and only the latest is wanted here.
     // Contacts parsed page by page: 100,000 raw items alive at once would double what the run holds.
     const contacts: TrackedContact[] = [];
+    // The timestamps and codes each item repeats, held once (a million contacts share a few dozen values).
+    const shared = new SharedStrings();
     const [, sourceItems, decisionItems, lastRuns] = await Promise.all([
       this.queryPages({ pk, prefix: SK_PREFIX.contact }, (items) => {
-        for (const item of items) contacts.push(this.parse(StoredContact, item));
+        for (const item of items) contacts.push(shared.contact(this.parse(StoredContact, item)));
       }),
       this.queryAll({ pk, prefix: SK_PREFIX.source }),
       this.queryAll({ pk, prefix: SK_PREFIX.decision }),

@@ -129,3 +129,54 @@ export function parseItem<S extends z.ZodType>(
 export class CorruptItemError extends Error {
   override readonly name = 'CorruptItemError';
 }
+
+/**
+ * One string per distinct value among the fields many stored contacts repeat (run instants, relation, state,
+ * platform, source id, reason codes, recommendations). Each item read back from DynamoDB comes with strings of
+ * its own: a million contacts held the same few timestamps and codes a million times over (some 19 MB of a
+ * 250,000-contact report step). At most `limit` distinct values are kept; past it a new value is left as it
+ * came (a field whose values are all distinct, a last post date, would only grow the table).
+ */
+export class SharedStrings {
+  readonly #known = new Map<string, string>();
+  readonly #limit: number;
+
+  constructor(limit = 65_536) {
+    this.#limit = limit;
+  }
+
+  /** The shared copy of `value` (equal to it). */
+  of<S extends string>(value: S): S {
+    const known = this.#known.get(value);
+    if (known !== undefined) return known as S;
+    if (this.#known.size < this.#limit) this.#known.set(value, value);
+    return value;
+  }
+
+  /** The contact, its repeated fields made the shared copies, in place (no field is added or removed). */
+  contact<C extends TrackedContact>(c: C): C {
+    c.sourceId = this.of(c.sourceId);
+    c.platform = this.of(c.platform);
+    c.relation = this.of(c.relation);
+    c.state = this.of(c.state);
+    c.firstSeenAt = this.of(c.firstSeenAt);
+    c.lastSeenAt = this.of(c.lastSeenAt);
+    if (c.followedAt !== undefined) c.followedAt = this.of(c.followedAt);
+    if (c.followerSince !== undefined) c.followerSince = this.of(c.followerSince);
+    if (c.lastPostAt !== undefined) c.lastPostAt = this.of(c.lastPostAt);
+    if (c.previousRecommendation !== undefined) c.previousRecommendation = this.of(c.previousRecommendation);
+    if (c.previousReasons !== undefined) this.#all(c.previousReasons);
+    if (c.languages !== undefined) this.#all(c.languages);
+    if (c.labels !== undefined) this.#all(c.labels);
+    const lifetime = c.lifetime;
+    if (lifetime !== undefined) {
+      if (lifetime.lastInboundAt !== undefined) lifetime.lastInboundAt = this.of(lifetime.lastInboundAt);
+      if (lifetime.lastOutboundAt !== undefined) lifetime.lastOutboundAt = this.of(lifetime.lastOutboundAt);
+    }
+    return c;
+  }
+
+  #all<S extends string>(values: S[]): void {
+    for (let k = 0; k < values.length; k++) values[k] = this.of(values[k] as S);
+  }
+}

@@ -1,6 +1,7 @@
 /** A rendered report as one raw e-mail: the same message SES sends and the outbox saves. */
 import { strToU8, zipSync } from 'fflate';
 import type { Envelope, RenderedReport } from '../ports/mailer.ts';
+import { csvBytesOf } from '../report/csv-bytes.ts';
 import { buildMimeMessage, type MimeAttachment } from './mime.ts';
 
 /**
@@ -18,15 +19,16 @@ export function reportMessage(report: RenderedReport, envelope: Envelope, date: 
     subject: report.subject,
     text: report.text,
     html: report.html,
-    attachments: [csvAttachment(report.baseName, report.csv, date)],
+    attachments: [csvAttachment(report.baseName, csvBytesOf(report), date)],
     date,
   });
 }
 
-/** The CSV as it is, or zipped (one entry, `<baseName>.csv`, deflated) when it is big. */
-export function csvAttachment(baseName: string, csv: string, date: Date): MimeAttachment {
+/** The CSV (text, or its UTF-8 bytes) as it is, or zipped (one entry, `<baseName>.csv`, deflated) when it is big. */
+export function csvAttachment(baseName: string, csv: string | Uint8Array, date: Date): MimeAttachment {
   const filename = `${baseName}.csv`;
-  if (Buffer.byteLength(csv, 'utf8') <= CSV_ZIP_ABOVE_BYTES) return { filename, contentType: 'text/csv; charset=utf-8', content: csv };
-  const zipped = zipSync({ [filename]: [strToU8(csv), { level: 6, mtime: date }] });
+  const bytes = typeof csv === 'string' ? strToU8(csv) : csv;
+  if (bytes.byteLength <= CSV_ZIP_ABOVE_BYTES) return { filename, contentType: 'text/csv; charset=utf-8', content: bytes };
+  const zipped = zipSync({ [filename]: [bytes, { level: 6, mtime: date }] });
   return { filename: `${filename}.zip`, contentType: 'application/zip', content: zipped };
 }

@@ -2,7 +2,8 @@
 import type { DecisionLinks } from './decision-links.ts';
 import type { RenderedReport } from '../ports/mailer.ts';
 import { messagesFor } from './i18n.ts';
-import { renderCsv } from './render-csv.ts';
+import { withCsvBytes } from './csv-bytes.ts';
+import { renderCsv, renderCsvBytes } from './render-csv.ts';
 import { HTML_BUDGET_BYTES, htmlPartBytes } from './email-size.ts';
 import type { SectionId } from './i18n.ts';
 import { renderHtml, rowHtml } from './render-html.ts';
@@ -31,7 +32,11 @@ export function renderReport(report: ReportJson, options: RenderOptions = {}): R
     html,
     // The text part tells the same as the HTML, rows left out included.
     text: renderText(view),
-    csv: renderCsv(report, only),
+    // Written when read, as the JSON: a mailer takes the bytes (csvBytesOf), and a CSV held here would stay
+    // for the rest of the run (over 100 MB at a million contacts).
+    get csv(): string {
+      return renderCsv(report, only);
+    },
     // Serialised when read: only the outbox and the CLI write it. For 100,000 contacts it is a 72 MB
     // string that an SES delivery in a 1 GB function never needs.
     get json(): string {
@@ -41,6 +46,7 @@ export function renderReport(report: ReportJson, options: RenderOptions = {}): R
   };
   // Only when it would be smaller (some contacts are in no section). Not enumerable: a rendered report is
   // its data (two renderings of the same report are equal), and this is a way to get another one.
+  withCsvBytes(rendered, () => renderCsvBytes(report, only));
   if (only === undefined && named.size < report.contacts.length) {
     Object.defineProperty(rendered, 'sectionsOnly', { value: () => renderReport(report, { ...options, csvOfSections: true }), enumerable: false });
   }

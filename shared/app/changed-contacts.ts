@@ -25,14 +25,37 @@ export function storedVerdictOf(v: Pick<ContactVerdict, 'reasons' | 'recommendat
  * changed and nothing else. `lastSeenAt` alone does not count as a change: it
  * moves every run and nothing reads it for a decision.
  */
+export interface ChangedContactsOptions {
+  /**
+   * For each contact of `current`, the position of its stored form in `stored` (-1: none), as the merge found
+   * it (MergeResult.storedIndex); without it the stored contacts are matched by key, in a map of them all.
+   */
+  storedIndex?: Int32Array;
+  /** Takes the contacts out of `current` as they are compared, leaving it empty: a million of them need not outlive their turn. */
+  consume?: boolean;
+}
+
 export function changedContacts(
   current: TrackedContact[],
-  verdictsByKey: ReadonlyMap<string, StoredVerdict>,
-  stored: TrackedContact[],
+  verdictsByKey: Pick<ReadonlyMap<string, StoredVerdict>, 'get'>,
+  stored: readonly TrackedContact[],
+  options: ChangedContactsOptions = {},
 ): ContactToStore[] {
-  const storedByKey = new Map(stored.map((c) => [contactKey(c.sourceId, c.id), c]));
+  const { storedIndex, consume = false } = options;
+  if (storedIndex !== undefined && storedIndex.length !== current.length) {
+    throw new Error(`changedContacts: storedIndex has ${storedIndex.length} positions for ${current.length} contacts`);
+  }
+  const storedByKey = storedIndex === undefined ? new Map(stored.map((c) => [contactKey(c.sourceId, c.id), c])) : undefined;
+  const storedAt = (k: number, key: string): TrackedContact | undefined => {
+    if (storedByKey !== undefined) return storedByKey.get(key);
+    const at = storedIndex?.[k] ?? -1;
+    return at >= 0 ? stored[at] : undefined;
+  };
   const changed: ContactToStore[] = [];
-  for (const contact of current) {
+  const count = current.length;
+  for (let k = 0; k < count; k++) {
+    const contact = current[k] as TrackedContact;
+    if (consume) current[k] = undefined as unknown as TrackedContact;
     const key = contactKey(contact.sourceId, contact.id);
     const verdict = verdictsByKey.get(key);
     const reasons = verdict?.reasons ?? contact.previousReasons ?? [];
@@ -48,9 +71,10 @@ export function changedContacts(
       recommendation !== undefined ? { previousRecommendation: recommendation } : {},
       criticism !== undefined && reasons.includes('critic_only') ? { previousCriticism: { ...criticism } } : {},
     );
-    const before = storedByKey.get(key);
+    const before = storedAt(k, key);
     if (before === undefined || fingerprint({ ...before, reasons: before.previousReasons ?? [] }) !== fingerprint(next)) changed.push(next);
   }
+  if (consume) current.length = 0;
   return changed;
 }
 

@@ -44,6 +44,11 @@ export interface MergeResult<N extends readonly SourcedInteraction[] | Interacti
   removedContactKeys: string[];
   /** Contacts first seen in a partial list: analysed this run, stored only once a complete pull confirms them. */
   unstoredContactKeys: string[];
+  /**
+   * For each contact of `current`, where its stored form is in `storedContacts` (-1: none, a contact new to the
+   * store): the report finds what changed without a map of every stored contact by key.
+   */
+  storedIndex: Int32Array;
   /** In pull order; plain when every pull was plain, columns when any pull's interactions were columns. */
   newInteractions: N;
   sourceRuns: SourceRunState[];
@@ -59,10 +64,13 @@ export function mergePulls(input: MergeInput): MergeResult;
 export function mergePulls(input: MergeInput): MergeResult {
   const nowMs = Date.parse(input.now);
   const retentionStart = nowMs - input.retentionDays * DAY;
-  const storedByKey = new Map(input.storedContacts.map((c) => [contactKey(c.sourceId, c.id), c]));
+  // Positions, not the contacts: `storedIndex` says where each merged contact's stored form is.
+  const storedByKey = new Map<string, number>();
+  input.storedContacts.forEach((c, k) => storedByKey.set(contactKey(c.sourceId, c.id), k));
   const storedIds = storedAmongPulled(input.storedInteractions, input.outcomes);
 
   const current: TrackedContact[] = [];
+  const storedIndex: number[] = [];
   const removedContactKeys: string[] = [];
   const unstoredContactKeys: string[] = [];
   const columnar = input.outcomes.some((o) => o.ok && o.pull.interactions instanceof InteractionLog);
@@ -72,7 +80,10 @@ export function mergePulls(input: MergeInput): MergeResult {
 
   for (const outcome of input.outcomes) {
     const stored = input.storedSources.find((s) => s.sourceId === outcome.sourceId);
-    const previousOfSource = input.storedContacts.filter((c) => c.sourceId === outcome.sourceId);
+    const previousOfSource: number[] = [];
+    input.storedContacts.forEach((c, k) => {
+      if (c.sourceId === outcome.sourceId) previousOfSource.push(k);
+    });
     const contactsCompleteness: Completeness = outcome.ok ? outcome.pull.contactsCompleteness : 'failed';
     const interactionsCompleteness: Completeness = outcome.ok ? outcome.pull.interactionsCompleteness : 'failed';
     const problems = outcome.ok ? outcome.pull.problems : [outcome.problem];
@@ -122,23 +133,27 @@ export function mergePulls(input: MergeInput): MergeResult {
     const listComplete = contactsCompleteness === 'complete';
     for (const pulledContact of pulled) {
       const key = contactKey(outcome.sourceId, pulledContact.id);
-      const previous = storedByKey.get(key);
+      const at = storedByKey.get(key) ?? -1;
+      const previous = at >= 0 ? input.storedContacts[at] : undefined;
       // A partial list can show a mutual as merely followed (the followers half is missing):
       // its relations prove nothing, so the known relation stands until a complete pull.
       const named = withLastKnownName(pulledContact, previous);
       const contact = withLastKnownPost(!listComplete && previous ? { ...named, relation: previous.relation } : named, previous);
       current.push(track(contact, previous, outcome.sourceId, outcome.platform, input.now, freshByContact.get(contact.id)));
+      storedIndex.push(at);
       // Someone first seen in a partial list is analysed but not stored yet, so the next
       // complete pull still finds them new (and reports the new follower).
       if (!listComplete && !previous) unstoredContactKeys.push(key);
     }
-    for (const previous of previousOfSource) {
+    for (const at of previousOfSource) {
+      const previous = input.storedContacts[at] as TrackedContact;
       if (pulledIds.has(previous.id)) continue;
       if (contactsCompleteness === 'complete') {
         removedContactKeys.push(contactKey(previous.sourceId, previous.id));
       } else {
         // Not in a partial or failed list: keep the last known state; absence proves nothing.
         current.push(withLifetime(previous, freshByContact.get(previous.id)));
+        storedIndex.push(at);
       }
     }
 
@@ -179,7 +194,7 @@ export function mergePulls(input: MergeInput): MergeResult {
     });
   }
 
-  return { current, removedContactKeys, unstoredContactKeys, newInteractions: newInteractions.result(), sourceRuns, sourceStates };
+  return { current, removedContactKeys, unstoredContactKeys, storedIndex: Int32Array.from(storedIndex), newInteractions: newInteractions.result(), sourceRuns, sourceStates };
 }
 
 function track(contact: Contact, previous: TrackedContact | undefined, sourceId: string, platform: string, now: string, fresh: FreshTotals | undefined): TrackedContact {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ProfileConfig } from '../config/schema.ts';
 import { analyse } from '../domain/analyse.ts';
 import { InteractionLog } from '../domain/interaction-log.ts';
-import type { OwnerDecisions, TrackedContact } from '../domain/analysis-types.ts';
+import type { Analysis, ContactVerdict, OwnerDecisions, TrackedContact } from '../domain/analysis-types.ts';
 import type { DeliveryResult } from '../ports/mailer.ts';
 import type { ProfileState, RunRecord, StoredDecision, WriteStats } from '../ports/store.ts';
 import { actionsTaken } from '../report/actions-taken.ts';
@@ -19,7 +19,7 @@ import { classifyTexts } from './classify-texts.ts';
 import { apiNotes } from './api-notes.ts';
 import { exportAges } from './export-ages.ts';
 import { decisionSuggestions } from './decision-suggestions.ts';
-import { contactKey, mergePulls, type PullOutcome } from './merge-pulls.ts';
+import { contactKey, mergePulls, type MergeResult, type PullOutcome } from './merge-pulls.ts';
 import { DeliveredNotStoredError, RunCancelledError } from './run-errors.ts';
 import type { Log, PullSummary, RunReportDeps, RunReportRequest, RunReportResult } from './types.ts';
 
@@ -46,60 +46,41 @@ export async function reportOutcomes(
   const policy = profile.policy;
 
   const state = loaded ?? (await store.loadProfileState(profile.id));
-  // The stored history as columns: a million interactions must fit beside everything else in a 1 GB function.
-  const history = await store.loadHistory(profile.id, new Date(now.getTime() - policy.retentionDays * DAY).toISOString(), nowIso);
-  if (req.signal?.aborted) throw new RunCancelledError();
-
-  const merged = mergePulls({
-    now: nowIso,
-    retentionDays: policy.retentionDays,
-    outcomes,
-    storedContacts: state.contacts,
-    storedSources: state.sources,
-    storedInteractions: history,
-    declared: new Map(profile.sources.map((s) => [s.id, declaredObservability(s)])),
-  });
-  withSharedShapes(merged.current);
-  // The pulled contacts are merged (the merge made its own): what the result says of each pull is kept, the
-  // pulled copies go (at a million contacts they are some 300 MB the rest of the report does not need).
-  const pulls = outcomes.map(pullSummaryOf);
-  for (const o of outcomes) if (o.ok) o.pull.contacts = [];
-
-  // The stored history followed by what this run adds to it. A first import's new interactions are the whole
-  // history: their columns serve as they are (a million rows are not copied).
-  const fresh = merged.newInteractions;
-  const all = history.length === 0 && fresh instanceof InteractionLog ? fresh : history;
-  if (all === history) {
-    if (fresh instanceof InteractionLog) history.append(fresh);
-    else for (const interaction of fresh) history.push(interaction);
-  }
-  const classified = await classifyTexts(profile, all, now, deps, log, req.signal);
-  if (req.signal?.aborted) throw new RunCancelledError();
-  const analysis = analyse({
-    now: nowIso,
-    policy,
-    audience: profile.audience,
-    decisions: decisionsOf(profile, state.decisions),
-    sources: merged.sourceRuns,
-    current: merged.current,
-    // No contacts stored yet and no run that stored any: a first run (also after a first run that could not store).
-    previous: state.contacts.length === 0 && (state.lastRun === null || state.lastRun.storeFailed !== undefined) ? null : state.contacts,
-    interactions: all,
-    previousFigures: state.lastRun?.figures ?? null,
-    classifiers: classified.classifiers,
-  });
+  // The history is loaded, merged into and analysed in a function of its own: once it returns, the stored
+  // interactions (columns of a million rows) are no longer held by this step for the rest of the run.
+  const { merged, pulls, classified, analysis } = await mergeAndAnalyse(req, outcomes, state, deps, log);
 
   const runs = await store.listRuns(profile.id, 12);
   const actions = store.actionStore ? actionsTaken(await store.actionStore().listAudits(profile.id, state.lastRun?.at)) : [];
   const since = await decisionsSince(profile.id, state, deps.decisionPage);
   const confirmedActions = deps.decisionPage ? await deps.decisionPage.confirmedActions(profile.id) : [];
-  const suggestions = decisionSuggestions({ now: nowIso, policy, audience: profile.audience, decisions: state.decisions, confirmedActions, verdicts: analysis.verdicts, contacts: merged.current, options: profile.report.suggestions });
+  // Only the decided contacts' verdicts and contacts are read: handed every one, it made two maps of them all.
+  const decided = new Set<string>([...state.decisions.map((d) => d.contact), ...confirmedActions.map((a) => a.key)]);
+  const suggestions = decisionSuggestions({
+    now: nowIso,
+    policy,
+    audience: profile.audience,
+    decisions: state.decisions,
+    confirmedActions,
+    verdicts: decided.size === 0 ? [] : analysis.verdicts.filter((v) => decided.has(v.key)),
+    contacts: decided.size === 0 ? [] : merged.current.filter((c) => decided.has(contactKey(c.sourceId, c.id))),
+    options: profile.report.suggestions,
+  });
   // What the run stores, worked out before the report is built: the merged contacts are not needed after it,
-  // and at a million contacts they must be gone before the report's own copy of every contact is made.
-  const verdictsByKey = new Map<string, StoredVerdict>(analysis.verdicts.map((v) => [v.key, storedVerdictOf(v)]));
+  // and at a million contacts they must be gone before the report's own copy of every contact is made. Each
+  // contact's stored verdict is made when asked for (a million made up front weighed some 50 MB), and the
+  // contacts are let go as they are compared.
+  const verdictByKey = new Map<string, ContactVerdict>();
+  for (const v of analysis.verdicts) verdictByKey.set(v.key, v);
+  const storedVerdicts = {
+    get: (key: string): StoredVerdict | undefined => {
+      const v = verdictByKey.get(key);
+      return v === undefined ? undefined : storedVerdictOf(v);
+    },
+  };
   const unstored = new Set(merged.unstoredContactKeys);
-  const contacts = changedContacts(merged.current, verdictsByKey, state.contacts).filter((c) => !unstored.has(contactKey(c.sourceId, c.id)));
-  verdictsByKey.clear();
+  const contacts = changedContacts(merged.current, storedVerdicts, state.contacts, { storedIndex: merged.storedIndex, consume: true }).filter((c) => !unstored.has(contactKey(c.sourceId, c.id)));
+  verdictByKey.clear();
   merged.current.length = 0;
   // Nor the stored contacts (the caller that handed them over, the report step, is done with them too).
   state.contacts.length = 0;
@@ -202,6 +183,59 @@ export async function reportOutcomes(
     contacts: verdictCount,
     pulls,
   };
+}
+
+/**
+ * Loads the stored history, merges the pulls into the stored contacts and history, classifies the texts and
+ * analyses. The pulled contacts are let go once merged (the merge made its own).
+ */
+async function mergeAndAnalyse(req: RunReportRequest, outcomes: PullOutcome[], state: ProfileState, deps: RunReportDeps, log: Log): Promise<{ merged: MergeResult; pulls: PullSummary[]; classified: Awaited<ReturnType<typeof classifyTexts>>; analysis: Analysis }> {
+  const { profile, now } = req;
+  const nowIso = now.toISOString();
+  const policy = profile.policy;
+  // The stored history as columns: a million interactions must fit beside everything else in a 1 GB function.
+  const history = await deps.store.loadHistory(profile.id, new Date(now.getTime() - policy.retentionDays * DAY).toISOString(), nowIso);
+  if (req.signal?.aborted) throw new RunCancelledError();
+
+  const merged = mergePulls({
+    now: nowIso,
+    retentionDays: policy.retentionDays,
+    outcomes,
+    storedContacts: state.contacts,
+    storedSources: state.sources,
+    storedInteractions: history,
+    declared: new Map(profile.sources.map((s) => [s.id, declaredObservability(s)])),
+  });
+  withSharedShapes(merged.current);
+  // The pulled contacts are merged (the merge made its own): what the result says of each pull is kept, the
+  // pulled copies go (at a million contacts they are some 300 MB the rest of the report does not need).
+  const pulls = outcomes.map(pullSummaryOf);
+  for (const o of outcomes) if (o.ok) o.pull.contacts = [];
+
+  // The stored history followed by what this run adds to it. A first import's new interactions are the whole
+  // history: their columns serve as they are (a million rows are not copied).
+  const fresh = merged.newInteractions;
+  const all = history.length === 0 && fresh instanceof InteractionLog ? fresh : history;
+  if (all === history) {
+    if (fresh instanceof InteractionLog) history.append(fresh);
+    else for (const interaction of fresh) history.push(interaction);
+  }
+  const classified = await classifyTexts(profile, all, now, deps, log, req.signal);
+  if (req.signal?.aborted) throw new RunCancelledError();
+  const analysis = analyse({
+    now: nowIso,
+    policy,
+    audience: profile.audience,
+    decisions: decisionsOf(profile, state.decisions),
+    sources: merged.sourceRuns,
+    current: merged.current,
+    // No contacts stored yet and no run that stored any: a first run (also after a first run that could not store).
+    previous: state.contacts.length === 0 && (state.lastRun === null || state.lastRun.storeFailed !== undefined) ? null : state.contacts,
+    interactions: all,
+    previousFigures: state.lastRun?.figures ?? null,
+    classifiers: classified.classifiers,
+  });
+  return { merged, pulls, classified, analysis };
 }
 
 export function pullSummaryOf(outcome: PullOutcome): PullSummary {

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { changedContacts, storedVerdictOf } from '../../../shared/app/changed-contacts.ts';
+import { mergePulls } from '../../../shared/app/merge-pulls.ts';
 import type { ContactVerdict, TrackedContact } from '../../../shared/domain/analysis-types.ts';
 
 const AT = '2026-11-20T08:00:00.000Z';
@@ -33,5 +34,36 @@ describe('the quoted criticism on the stored contact', () => {
     const cleared = changedContacts([critic], new Map([['s:c', { reasons: [], recommendation: 'keep' as const }]]), [stored]);
     expect(cleared).toHaveLength(1);
     expect(cleared[0]?.previousCriticism).toBeUndefined();
+  });
+});
+
+describe('found at the positions the merge gives, and taken out as compared', () => {
+  it('stores the same contacts as matching them by key, and leaves the merged list empty', () => {
+    const NOW = '2026-11-27T08:00:00.000Z';
+    const contact = (k: number): TrackedContact => ({ id: `c${k}`, handle: `@c${k}@x.social`, displayName: `C ${k}`, bio: '', relation: k % 3 === 0 ? 'follower' : 'mutual', state: 'active', sourceId: 's', platform: 'mastodon', firstSeenAt: AT, lastSeenAt: AT });
+    // Stored in another order than pulled, one gone, one new, one renamed, one with a verdict that moved.
+    const stored = [4, 3, 2, 1, 0, 5].map((k) => ({ ...contact(k), previousReasons: [], previousRecommendation: 'keep' as const }));
+    const pulled = [0, 1, 2, 3, 4, 6].map((k) => {
+      const { sourceId: _s, platform: _p, firstSeenAt: _f, lastSeenAt: _l, ...c } = contact(k);
+      return k === 2 ? { ...c, displayName: 'Renamed' } : c;
+    });
+    const merge = () =>
+      mergePulls({
+        now: NOW,
+        retentionDays: 400,
+        outcomes: [{ sourceId: 's', platform: 'mastodon', ok: true, pull: { sourceId: 's', platform: 'mastodon', takenAt: NOW, owner: { id: 'o', handle: '@o' }, contacts: pulled, interactions: [], contactsCompleteness: 'partial', interactionsCompleteness: 'complete', problems: [], requests: 0 } }],
+        storedContacts: stored,
+        storedSources: [],
+        storedInteractions: [],
+      });
+    const merged = merge();
+    expect([...merged.storedIndex]).toEqual([4, 3, 2, 1, 0, -1, 5]);
+    const verdicts = new Map(merged.current.map((c) => [`s:${c.id}`, { reasons: c.id === 'c3' ? (['dormant'] as const).slice() : [], recommendation: 'keep' as const }]));
+    const byKey = changedContacts(merge().current, verdicts, stored);
+    expect(byKey.map((c) => c.id).sort()).toEqual(['c2', 'c3', 'c6']);
+    const current = merged.current;
+    expect(changedContacts(current, verdicts, stored, { storedIndex: merged.storedIndex, consume: true })).toEqual(byKey);
+    expect(current).toEqual([]);
+    expect(() => changedContacts(merge().current, verdicts, stored, { storedIndex: new Int32Array(1) })).toThrow(/storedIndex/);
   });
 });

@@ -35,21 +35,67 @@ export interface ChangedContactsOptions {
   consume?: boolean;
 }
 
+/**
+ * What `changedContacts` needs of the stored contacts, worked out before the analysis so they can go first
+ * (at a million contacts they do not fit beside the verdicts): for each merged contact, whether its contact
+ * fields (all but lastSeenAt and the verdict it carries) are those stored, and the stored verdict as text.
+ * A contact's stored form is compared in two parts with disjoint keys, which is the whole comparison: the
+ * canonical text of an object is equal exactly when each part's is.
+ */
+export interface StoredBaseline {
+  /** 1 where the contact's fields are the stored ones. */
+  readonly sameFields: Uint8Array;
+  /** The stored verdict (reasons, recommendation, quoted criticism) as canonical text; undefined: none stored. */
+  readonly verdicts: readonly (string | undefined)[];
+}
+
+/** The baseline of `current` (its stored forms at `storedIndex`, as the merge gives them; -1: none). */
+export function storedBaseline(current: readonly TrackedContact[], stored: readonly TrackedContact[], storedIndex: Int32Array): StoredBaseline {
+  if (storedIndex.length !== current.length) throw new Error(`storedBaseline: storedIndex has ${storedIndex.length} positions for ${current.length} contacts`);
+  const sameFields = new Uint8Array(current.length);
+  const verdicts = new Array<string | undefined>(current.length).fill(undefined);
+  // Few distinct stored verdicts: each text held once.
+  const texts = new Map<string, string>();
+  for (let k = 0; k < current.length; k++) {
+    const before = stored[storedIndex[k] ?? -1];
+    if (before === undefined) continue;
+    if (fieldsText(current[k] as TrackedContact) === fieldsText(before)) sameFields[k] = 1;
+    const text = verdictText(before.previousReasons ?? [], before.previousRecommendation, before.previousCriticism);
+    const known = texts.get(text);
+    if (known === undefined) texts.set(text, text);
+    verdicts[k] = known ?? text;
+  }
+  return { sameFields, verdicts };
+}
+
 export function changedContacts(
   current: TrackedContact[],
   verdictsByKey: Pick<ReadonlyMap<string, StoredVerdict>, 'get'>,
-  stored: readonly TrackedContact[],
+  stored: readonly TrackedContact[] | StoredBaseline,
   options: ChangedContactsOptions = {},
 ): ContactToStore[] {
   const { storedIndex, consume = false } = options;
   if (storedIndex !== undefined && storedIndex.length !== current.length) {
     throw new Error(`changedContacts: storedIndex has ${storedIndex.length} positions for ${current.length} contacts`);
   }
-  const storedByKey = storedIndex === undefined ? new Map(stored.map((c) => [contactKey(c.sourceId, c.id), c])) : undefined;
+  const baseline = isBaseline(stored) ? stored : undefined;
+  if (baseline !== undefined && baseline.sameFields.length !== current.length) {
+    throw new Error(`changedContacts: the baseline has ${baseline.sameFields.length} positions for ${current.length} contacts`);
+  }
+  const list = isBaseline(stored) ? [] : stored;
+  const storedByKey = baseline === undefined && storedIndex === undefined ? new Map(list.map((c) => [contactKey(c.sourceId, c.id), c])) : undefined;
   const storedAt = (k: number, key: string): TrackedContact | undefined => {
     if (storedByKey !== undefined) return storedByKey.get(key);
     const at = storedIndex?.[k] ?? -1;
-    return at >= 0 ? stored[at] : undefined;
+    return at >= 0 ? list[at] : undefined;
+  };
+  const isChanged = (k: number, key: string, next: ContactToStore): boolean => {
+    if (baseline !== undefined) {
+      const before = baseline.verdicts[k];
+      return before === undefined || baseline.sameFields[k] !== 1 || verdictText(next.reasons, next.previousRecommendation, next.previousCriticism) !== before;
+    }
+    const before = storedAt(k, key);
+    return before === undefined || fingerprint({ ...before, reasons: before.previousReasons ?? [] }) !== fingerprint(next);
   };
   const changed: ContactToStore[] = [];
   const count = current.length;
@@ -71,11 +117,26 @@ export function changedContacts(
       recommendation !== undefined ? { previousRecommendation: recommendation } : {},
       criticism !== undefined && reasons.includes('critic_only') ? { previousCriticism: { ...criticism } } : {},
     );
-    const before = storedAt(k, key);
-    if (before === undefined || fingerprint({ ...before, reasons: before.previousReasons ?? [] }) !== fingerprint(next)) changed.push(next);
+    if (isChanged(k, key, next)) changed.push(next);
   }
   if (consume) current.length = 0;
   return changed;
+}
+
+function isBaseline(stored: readonly TrackedContact[] | StoredBaseline): stored is StoredBaseline {
+  return !Array.isArray(stored);
+}
+
+/** The fingerprint's keys that are the contact's own: all but lastSeenAt and the verdict it carries. */
+function fieldsText(contact: TrackedContact): string {
+  const { lastSeenAt: _seen, previousReasons: _reasons, previousRecommendation: _recommendation, previousCriticism: _criticism, ...fields } = contact as TrackedContact & { reasons?: unknown };
+  delete (fields as { reasons?: unknown }).reasons;
+  return canonical(fields);
+}
+
+/** The fingerprint's other keys: the verdict (stored, or this run's). */
+function verdictText(reasons: readonly ReasonCode[], recommendation: string | undefined, criticism: object | undefined): string {
+  return canonical({ reasons, previousRecommendation: recommendation, previousCriticism: criticism });
 }
 
 function fingerprint(contact: ContactToStore | (TrackedContact & { reasons: ReasonCode[] })): string {

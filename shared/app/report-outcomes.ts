@@ -14,7 +14,7 @@ import { buildReport } from '../report/build-report.ts';
 import { declaredObservability } from '../sources/observes.ts';
 import { renderReport } from '../report/render.ts';
 import { decisionRenderOptions, decisionsSince } from '../decide/report-parts.ts';
-import { changedContacts, storedVerdictOf, type StoredVerdict } from './changed-contacts.ts';
+import { changedContacts, storedBaseline, storedVerdictOf, type StoredBaseline, type StoredVerdict } from './changed-contacts.ts';
 import { classifyTexts } from './classify-texts.ts';
 import { apiNotes } from './api-notes.ts';
 import { exportAges } from './export-ages.ts';
@@ -48,14 +48,17 @@ export async function reportOutcomes(
   const state = loaded ?? (await store.loadProfileState(profile.id));
   // The history is loaded, merged into and analysed in a function of its own: once it returns, the stored
   // interactions (columns of a million rows) are no longer held by this step for the rest of the run.
-  const { merged, pulls, classified, analysis } = await mergeAndAnalyse(req, outcomes, state, deps, log);
+  // The decisions are read first: what they need of the stored contacts (the decided ones' handles) is kept
+  // before the stored contacts go, ahead of the analysis.
+  const confirmedActions = deps.decisionPage ? await deps.decisionPage.confirmedActions(profile.id) : [];
+  const decided = new Set<string>([...state.decisions.map((d) => d.contact), ...confirmedActions.map((a) => a.key)]);
+  const decidedStored = decided.size === 0 ? [] : state.contacts.filter((c) => decided.has(contactKey(c.sourceId, c.id)));
+  const { merged, pulls, classified, analysis, baseline } = await mergeAndAnalyse(req, outcomes, state, deps, log);
 
   const runs = await store.listRuns(profile.id, 12);
   const actions = store.actionStore ? actionsTaken(await store.actionStore().listAudits(profile.id, state.lastRun?.at)) : [];
-  const since = await decisionsSince(profile.id, state, deps.decisionPage);
-  const confirmedActions = deps.decisionPage ? await deps.decisionPage.confirmedActions(profile.id) : [];
+  const since = await decisionsSince(profile.id, { decisions: state.decisions, lastRun: state.lastRun, contacts: decidedStored }, deps.decisionPage);
   // Only the decided contacts' verdicts and contacts are read: handed every one, it made two maps of them all.
-  const decided = new Set<string>([...state.decisions.map((d) => d.contact), ...confirmedActions.map((a) => a.key)]);
   const suggestions = decisionSuggestions({
     now: nowIso,
     policy,
@@ -79,11 +82,9 @@ export async function reportOutcomes(
     },
   };
   const unstored = new Set(merged.unstoredContactKeys);
-  const contacts = changedContacts(merged.current, storedVerdicts, state.contacts, { storedIndex: merged.storedIndex, consume: true }).filter((c) => !unstored.has(contactKey(c.sourceId, c.id)));
+  const contacts = changedContacts(merged.current, storedVerdicts, baseline, { consume: true }).filter((c) => !unstored.has(contactKey(c.sourceId, c.id)));
   verdictByKey.clear();
   merged.current.length = 0;
-  // Nor the stored contacts (the caller that handed them over, the report step, is done with them too).
-  state.contacts.length = 0;
 
   // The report holds every contact from here on: it takes the verdicts over (consumeVerdicts), one at a time.
   const verdictCount = analysis.verdicts.length;
@@ -189,7 +190,13 @@ export async function reportOutcomes(
  * Loads the stored history, merges the pulls into the stored contacts and history, classifies the texts and
  * analyses. The pulled contacts are let go once merged (the merge made its own).
  */
-async function mergeAndAnalyse(req: RunReportRequest, outcomes: PullOutcome[], state: ProfileState, deps: RunReportDeps, log: Log): Promise<{ merged: MergeResult; pulls: PullSummary[]; classified: Awaited<ReturnType<typeof classifyTexts>>; analysis: Analysis }> {
+async function mergeAndAnalyse(
+  req: RunReportRequest,
+  outcomes: PullOutcome[],
+  state: ProfileState,
+  deps: RunReportDeps,
+  log: Log,
+): Promise<{ merged: MergeResult; pulls: PullSummary[]; classified: Awaited<ReturnType<typeof classifyTexts>>; analysis: Analysis; baseline: StoredBaseline }> {
   const { profile, now } = req;
   const nowIso = now.toISOString();
   const policy = profile.policy;
@@ -211,6 +218,14 @@ async function mergeAndAnalyse(req: RunReportRequest, outcomes: PullOutcome[], s
   // pulled copies go (at a million contacts they are some 300 MB the rest of the report does not need).
   const pulls = outcomes.map(pullSummaryOf);
   for (const o of outcomes) if (o.ok) o.pull.contacts = [];
+  // What the stored contacts still have to say, and then they go (the caller that handed them over, the report
+  // step, is done with them too): what changed is compared against the baseline, and the analysis reads each
+  // one's relation, and only the contacts no longer listed whole.
+  // No contacts stored yet and no run that stored any: a first run (also after a first run that could not store).
+  const firstRun = state.contacts.length === 0 && (state.lastRun === null || state.lastRun.storeFailed !== undefined);
+  const baseline = storedBaseline(merged.current, state.contacts, merged.storedIndex);
+  const previous = firstRun ? null : previousRelations(state.contacts, merged.storedIndex);
+  state.contacts.length = 0;
 
   // The stored history followed by what this run adds to it. A first import's new interactions are the whole
   // history: their columns serve as they are (a million rows are not copied).
@@ -229,13 +244,23 @@ async function mergeAndAnalyse(req: RunReportRequest, outcomes: PullOutcome[], s
     decisions: decisionsOf(profile, state.decisions),
     sources: merged.sourceRuns,
     current: merged.current,
-    // No contacts stored yet and no run that stored any: a first run (also after a first run that could not store).
-    previous: state.contacts.length === 0 && (state.lastRun === null || state.lastRun.storeFailed !== undefined) ? null : state.contacts,
+    previous,
     interactions: all,
     previousFigures: state.lastRun?.figures ?? null,
     classifiers: classified.classifiers,
   });
-  return { merged, pulls, classified, analysis };
+  return { merged, pulls, classified, analysis, baseline };
+}
+
+/**
+ * The stored contacts as the analysis needs them (follower-changes.ts: who followed whom before; the last
+ * known record of those no longer listed): a contact merged this run as its key and relation alone, any
+ * other whole. In their order.
+ */
+function previousRelations(stored: readonly TrackedContact[], storedIndex: Int32Array): TrackedContact[] {
+  const merged = new Uint8Array(stored.length);
+  for (const at of storedIndex) if (at >= 0) merged[at] = 1;
+  return stored.map((c, k) => (merged[k] === 1 ? ({ sourceId: c.sourceId, id: c.id, relation: c.relation } as TrackedContact) : c));
 }
 
 export function pullSummaryOf(outcome: PullOutcome): PullSummary {

@@ -89,6 +89,8 @@ export function analyse(input: AnalysisInput): Analysis {
     const stale = source === undefined || source.contacts !== 'complete' || source.interactions !== 'complete';
     judged.push({ contact, key, stats, reasons, inGrace, stale, observes });
   }
+  // A million keys: the judged hold them, the set is not needed past this point.
+  seen.clear();
 
   const supporters = topSupporters(
     judged.map((j) => ({ key: j.key, handle: j.contact.handle, stats: j.stats, excluded: j.reasons.has('critic_only') || j.reasons.has('out_of_audience') })),
@@ -104,7 +106,7 @@ export function analyse(input: AnalysisInput): Analysis {
     const rank = supporters.get(j.key);
     if (rank !== undefined) j.reasons.set('top_supporter', { ...rank, ...supporterExample(index.of(j.contact.sourceId, j.contact.id), windowStartMs, nowMs) });
     const recommendation = recommend({ relation: j.contact.relation, reasons: j.reasons, stats: j.stats, inGrace: j.inGrace, policy, observes: j.observes });
-    verdicts[k] = verdictOf(j.contact, j.contact.relation, recommendation, j.reasons, j.stats, j.stale);
+    verdicts[k] = verdictOf(j.contact, j.contact.relation, recommendation, j.reasons, j.stats, j.stale, j.key);
   }
 
   for (const { contact, evidence } of changes.formerFollowers) {
@@ -145,12 +147,14 @@ function verdictOf(
   reasons: ReadonlyReasonMap,
   stats: ContactStats,
   stale: boolean,
+  /** keyOf(contact), when made already (one string a contact, not two). */
+  key: string = keyOf(contact),
 ): ContactVerdict {
   // Reasons in vocabulary order, so reports and tests read them the same way every run.
   const codes = reasons.codes();
   const evidence = reasons.toEvidence();
   return {
-    key: keyOf(contact),
+    key,
     sourceId: contact.sourceId,
     platform: contact.platform,
     id: contact.id,

@@ -5,7 +5,7 @@
  * evidence named the reply.
  */
 import { describe, expect, it } from 'vitest';
-import { changedContacts, storedVerdictOf } from '../../../shared/app/changed-contacts.ts';
+import { changedContacts, storedBaseline, storedVerdictOf, type StoredVerdict } from '../../../shared/app/changed-contacts.ts';
 import { mergePulls } from '../../../shared/app/merge-pulls.ts';
 import type { ContactVerdict, TrackedContact } from '../../../shared/domain/analysis-types.ts';
 
@@ -65,5 +65,73 @@ describe('found at the positions the merge gives, and taken out as compared', ()
     expect(changedContacts(current, verdicts, stored, { storedIndex: merged.storedIndex, consume: true })).toEqual(byKey);
     expect(current).toEqual([]);
     expect(() => changedContacts(merge().current, verdicts, stored, { storedIndex: new Int32Array(1) })).toThrow(/storedIndex/);
+  });
+});
+
+describe('compared against a baseline worked out before the stored contacts go', () => {
+  it('finds exactly the contacts the whole stored forms find, whatever part of a contact or its verdict moved', () => {
+    const base = (k: number): TrackedContact => ({
+      id: `c${k}`, handle: `@c${k}@x.social`, displayName: `C ${k}`, bio: '', relation: 'mutual', state: 'active', sourceId: 's', platform: 'mastodon', firstSeenAt: AT, lastSeenAt: AT,
+      lifetime: { inbound: 2, outbound: 1, lastInboundAt: AT },
+      previousReasons: ['dormant'], previousRecommendation: 'unfollow', previousCriticism: { interactionId: 'i1', at: AT },
+    });
+    // Each variant changes one thing on the current contact (or on nothing), each verdict one thing of the verdict.
+    const contactVariants: ((c: TrackedContact) => TrackedContact)[] = [
+      (c) => c,
+      (c) => ({ ...c, lastSeenAt: '2026-11-27T08:00:00.000Z' }),
+      (c) => ({ ...c, displayName: 'Renamed' }),
+      (c) => ({ ...c, relation: 'follower' }),
+      (c) => ({ ...c, lifetime: { inbound: 3, outbound: 1, lastInboundAt: AT } }),
+      (c) => ({ ...c, languages: ['en'] }),
+      (c) => ({ ...c, previousReasons: ['one_sided'] }),
+      (c) => ({ ...c, previousRecommendation: 'keep' }),
+      (c) => {
+        const { previousCriticism: _gone, ...rest } = c;
+        return rest;
+      },
+      (c) => ({ ...c, bio: undefined as unknown as string }),
+    ];
+    const verdictVariants: (StoredVerdict | undefined)[] = [
+      undefined,
+      { reasons: ['dormant'], recommendation: 'unfollow' },
+      { reasons: ['dormant'], recommendation: 'review' },
+      { reasons: ['dormant', 'one_sided'], recommendation: 'unfollow' },
+      { reasons: ['critic_only'], recommendation: 'review', criticism: { interactionId: 'i1', at: AT } },
+      { reasons: ['critic_only'], recommendation: 'review', criticism: { interactionId: 'i2', at: AT } },
+      { reasons: [], recommendation: null },
+    ];
+    const storedVariants: ((c: TrackedContact) => TrackedContact)[] = [
+      (c) => c,
+      (c) => ({ ...c, previousReasons: ['critic_only'], previousRecommendation: 'review' }),
+      (c) => {
+        const { previousReasons: _r, previousRecommendation: _p, previousCriticism: _c, ...rest } = c;
+        return rest;
+      },
+    ];
+    const current: TrackedContact[] = [];
+    const stored: TrackedContact[] = [];
+    const verdicts = new Map<string, StoredVerdict>();
+    let k = 0;
+    for (const storedForm of storedVariants) {
+      for (const change of contactVariants) {
+        for (const verdict of verdictVariants) {
+          const before = storedForm(base(k));
+          stored.push(before);
+          current.push(change(before));
+          if (verdict !== undefined) verdicts.set(`s:c${k}`, verdict);
+          k += 1;
+        }
+      }
+    }
+    // One contact new to the store.
+    current.push(base(k));
+    const storedIndex = Int32Array.from(current.map((_, i) => (i < stored.length ? stored.length - 1 - i : -1)));
+    const reversed = [...stored].reverse();
+    const expected = changedContacts([...current], verdicts, reversed);
+    const baseline = storedBaseline(current, reversed, storedIndex);
+    const found = changedContacts(current, verdicts, baseline, { consume: true });
+    expect(found).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(100);
+    expect(expected.length).toBeLessThan(k);
   });
 });

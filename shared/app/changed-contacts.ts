@@ -103,24 +103,39 @@ export function changedContacts(
     const contact = current[k] as TrackedContact;
     if (consume) current[k] = undefined as unknown as TrackedContact;
     const key = contactKey(contact.sourceId, contact.id);
-    const verdict = verdictsByKey.get(key);
-    const reasons = verdict?.reasons ?? contact.previousReasons ?? [];
-    const recommendation = verdict === undefined ? contact.previousRecommendation : (verdict.recommendation ?? undefined);
-    const { previousRecommendation: _old, previousCriticism: _quoted, ...rest } = contact;
-    const criticism = verdict?.criticism ?? contact.previousCriticism;
-    // Assigned, not spread: `{ ...rest, more }` gives every object a hidden class of its own in V8 (about
-    // 400 bytes), and a first run stores every contact.
-    const next: ContactToStore = Object.assign(
-      {},
-      rest,
-      { previousReasons: reasons, reasons },
-      recommendation !== undefined ? { previousRecommendation: recommendation } : {},
-      criticism !== undefined && reasons.includes('critic_only') ? { previousCriticism: { ...criticism } } : {},
-    );
+    const next = nextToStore(contact, verdictsByKey.get(key));
     if (isChanged(k, key, next)) changed.push(next);
   }
   if (consume) current.length = 0;
   return changed;
+}
+
+/**
+ * The contact at `position` of the merged list as it would be stored with this verdict, or undefined when
+ * the baseline says it is stored so already: changedContacts for one contact, as its verdict is made.
+ */
+export function changedContact(contact: TrackedContact, verdict: StoredVerdict | undefined, position: number, baseline: StoredBaseline): ContactToStore | undefined {
+  const next = nextToStore(contact, verdict);
+  const before = baseline.verdicts[position];
+  const same = before !== undefined && baseline.sameFields[position] === 1 && verdictText(next.reasons, next.previousRecommendation, next.previousCriticism) === before;
+  return same ? undefined : next;
+}
+
+/** The contact as stored with this run's verdict (the previous one carried over when it has none). */
+function nextToStore(contact: TrackedContact, verdict: StoredVerdict | undefined): ContactToStore {
+  const reasons = verdict?.reasons ?? contact.previousReasons ?? [];
+  const recommendation = verdict === undefined ? contact.previousRecommendation : (verdict.recommendation ?? undefined);
+  const { previousRecommendation: _old, previousCriticism: _quoted, ...rest } = contact;
+  const criticism = verdict?.criticism ?? contact.previousCriticism;
+  // Assigned, not spread: `{ ...rest, more }` gives every object a hidden class of its own in V8 (about
+  // 400 bytes), and a first run stores every contact.
+  return Object.assign(
+    {},
+    rest,
+    { previousReasons: reasons, reasons },
+    recommendation !== undefined ? { previousRecommendation: recommendation } : {},
+    criticism !== undefined && reasons.includes('critic_only') ? { previousCriticism: { ...criticism } } : {},
+  );
 }
 
 function isBaseline(stored: readonly TrackedContact[] | StoredBaseline): stored is StoredBaseline {

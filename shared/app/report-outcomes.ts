@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ProfileConfig } from '../config/schema.ts';
 import { analyse } from '../domain/analyse.ts';
 import { InteractionLog } from '../domain/interaction-log.ts';
-import type { Analysis, ContactVerdict, OwnerDecisions, TrackedContact } from '../domain/analysis-types.ts';
+import type { Analysis, OwnerDecisions, TrackedContact } from '../domain/analysis-types.ts';
 import type { DeliveryResult } from '../ports/mailer.ts';
 import type { ProfileState, RunRecord, StoredDecision, WriteStats } from '../ports/store.ts';
 import { actionsTaken } from '../report/actions-taken.ts';
@@ -14,7 +14,7 @@ import { buildReport } from '../report/build-report.ts';
 import { declaredObservability } from '../sources/observes.ts';
 import { renderReport } from '../report/render.ts';
 import { decisionRenderOptions, decisionsSince } from '../decide/report-parts.ts';
-import { changedContacts, storedBaseline, storedVerdictOf, type StoredBaseline, type StoredVerdict } from './changed-contacts.ts';
+import { changedContact, storedBaseline, storedVerdictOf, type ContactToStore } from './changed-contacts.ts';
 import { classifyTexts } from './classify-texts.ts';
 import { apiNotes } from './api-notes.ts';
 import { exportAges } from './export-ages.ts';
@@ -53,7 +53,7 @@ export async function reportOutcomes(
   const confirmedActions = deps.decisionPage ? await deps.decisionPage.confirmedActions(profile.id) : [];
   const decided = new Set<string>([...state.decisions.map((d) => d.contact), ...confirmedActions.map((a) => a.key)]);
   const decidedStored = decided.size === 0 ? [] : state.contacts.filter((c) => decided.has(contactKey(c.sourceId, c.id)));
-  const { merged, pulls, classified, analysis, baseline } = await mergeAndAnalyse(req, outcomes, state, deps, log);
+  const { merged, pulls, classified, analysis, changed, decidedContacts } = await mergeAndAnalyse(req, outcomes, state, deps, log, decided);
 
   const runs = await store.listRuns(profile.id, 12);
   const actions = store.actionStore ? actionsTaken(await store.actionStore().listAudits(profile.id, state.lastRun?.at)) : [];
@@ -66,25 +66,11 @@ export async function reportOutcomes(
     decisions: state.decisions,
     confirmedActions,
     verdicts: decided.size === 0 ? [] : analysis.verdicts.filter((v) => decided.has(v.key)),
-    contacts: decided.size === 0 ? [] : merged.current.filter((c) => decided.has(contactKey(c.sourceId, c.id))),
+    contacts: decidedContacts,
     options: profile.report.suggestions,
   });
-  // What the run stores, worked out before the report is built: the merged contacts are not needed after it,
-  // and at a million contacts they must be gone before the report's own copy of every contact is made. Each
-  // contact's stored verdict is made when asked for (a million made up front weighed some 50 MB), and the
-  // contacts are let go as they are compared.
-  const verdictByKey = new Map<string, ContactVerdict>();
-  for (const v of analysis.verdicts) verdictByKey.set(v.key, v);
-  const storedVerdicts = {
-    get: (key: string): StoredVerdict | undefined => {
-      const v = verdictByKey.get(key);
-      return v === undefined ? undefined : storedVerdictOf(v);
-    },
-  };
   const unstored = new Set(merged.unstoredContactKeys);
-  const contacts = changedContacts(merged.current, storedVerdicts, baseline, { consume: true }).filter((c) => !unstored.has(contactKey(c.sourceId, c.id)));
-  verdictByKey.clear();
-  merged.current.length = 0;
+  const contacts = changed.filter((c) => !unstored.has(contactKey(c.sourceId, c.id)));
 
   // The report holds every contact from here on: it takes the verdicts over (consumeVerdicts), one at a time.
   const verdictCount = analysis.verdicts.length;
@@ -196,7 +182,8 @@ async function mergeAndAnalyse(
   state: ProfileState,
   deps: RunReportDeps,
   log: Log,
-): Promise<{ merged: MergeResult; pulls: PullSummary[]; classified: Awaited<ReturnType<typeof classifyTexts>>; analysis: Analysis; baseline: StoredBaseline }> {
+  decided: ReadonlySet<string>,
+): Promise<{ merged: MergeResult; pulls: PullSummary[]; classified: Awaited<ReturnType<typeof classifyTexts>>; analysis: Analysis; changed: ContactToStore[]; decidedContacts: TrackedContact[] }> {
   const { profile, now } = req;
   const nowIso = now.toISOString();
   const policy = profile.policy;
@@ -226,6 +213,8 @@ async function mergeAndAnalyse(
   const baseline = storedBaseline(merged.current, state.contacts, merged.storedIndex);
   const previous = firstRun ? null : previousRelations(state.contacts, merged.storedIndex);
   state.contacts.length = 0;
+  // The decided contacts, for the suggestions: the analysis lets the merged contacts go.
+  const decidedContacts = decided.size === 0 ? [] : merged.current.filter((c) => decided.has(contactKey(c.sourceId, c.id)));
 
   // The stored history followed by what this run adds to it. A first import's new interactions are the whole
   // history: their columns serve as they are (a million rows are not copied).
@@ -237,6 +226,7 @@ async function mergeAndAnalyse(
   }
   const classified = await classifyTexts(profile, all, now, deps, log, req.signal);
   if (req.signal?.aborted) throw new RunCancelledError();
+  const changedAt = new Array<ContactToStore | undefined>(merged.current.length).fill(undefined);
   const analysis = analyse({
     now: nowIso,
     policy,
@@ -248,8 +238,19 @@ async function mergeAndAnalyse(
     interactions: all,
     previousFigures: state.lastRun?.figures ?? null,
     classifiers: classified.classifiers,
+    // What the run stores is worked out as each verdict is made, against the baseline, and each merged contact
+    // goes once it is: a million contacts and a million verdicts do not fit side by side in a 1 GB function.
+    // In the merged contacts' order, as they were listed.
+    onVerdict: (contact, verdict, position) => {
+      const next = changedContact(contact, storedVerdictOf(verdict), position, baseline);
+      if (next !== undefined) changedAt[position] = next;
+    },
+    consumeCurrent: true,
   });
-  return { merged, pulls, classified, analysis, baseline };
+  const changed: ContactToStore[] = [];
+  for (const next of changedAt) if (next !== undefined) changed.push(next);
+  changedAt.length = 0;
+  return { merged, pulls, classified, analysis, changed, decidedContacts };
 }
 
 /**

@@ -29,6 +29,10 @@ import { compareVerdicts } from './verdict-order.ts';
 
 interface Judged {
   contact: TrackedContact;
+  /** Its position in the input's contacts. */
+  position: number;
+  /** The same contact listed again further on (rare): each gets this verdict too. */
+  again?: { contact: TrackedContact; position: number }[];
   key: string;
   stats: ContactStats;
   reasons: ReasonMap;
@@ -54,11 +58,19 @@ export function analyse(input: AnalysisInput): Analysis {
   const classifiers = input.classifiers ?? {};
 
   const judged: Judged[] = [];
-  const seen = new Set<string>();
-  for (const contact of input.current) {
+  // Each key's place in `judged`.
+  const seen = new Map<string, number>();
+  for (let position = 0; position < input.current.length; position++) {
+    const contact = input.current[position] as TrackedContact;
     const key = keyOf(contact);
-    if (seen.has(key)) continue; // a contact listed twice is judged once
-    seen.add(key);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      // A contact listed twice is judged once.
+      const j = judged[first] as Judged;
+      (j.again ??= []).push({ contact, position });
+      continue;
+    }
+    seen.set(key, judged.length);
     const source = sources.get(contact.sourceId);
     // A contact of a source this run knows nothing about is judged as stale, from its own first sighting.
     const historySinceMs = historySince.get(contact.sourceId) ?? parseInstant(contact.firstSeenAt, () => `contact ${key} firstSeenAt`);
@@ -87,10 +99,14 @@ export function analyse(input: AnalysisInput): Analysis {
     const lost = changes.lostStillContacts.get(key);
     if (lost !== undefined) reasons.set('lost_follower', lost);
     const stale = source === undefined || source.contacts !== 'complete' || source.interactions !== 'complete';
-    judged.push({ contact, key, stats, reasons, inGrace, stale, observes });
+    judged.push({ contact, position, key, stats, reasons, inGrace, stale, observes });
   }
   // A million keys: the judged hold them, the set is not needed past this point.
   seen.clear();
+
+  // Read from the contacts before they go.
+  const unmatched = unmatchedDecisions(input.decisions, [...input.current, ...changes.formerFollowers.map((f) => f.contact)], nowMs);
+  if (input.consumeCurrent === true) input.current.length = 0;
 
   const supporters = topSupporters(
     judged.map((j) => ({ key: j.key, handle: j.contact.handle, stats: j.stats, excluded: j.reasons.has('critic_only') || j.reasons.has('out_of_audience') })),
@@ -106,7 +122,12 @@ export function analyse(input: AnalysisInput): Analysis {
     const rank = supporters.get(j.key);
     if (rank !== undefined) j.reasons.set('top_supporter', { ...rank, ...supporterExample(index.of(j.contact.sourceId, j.contact.id), windowStartMs, nowMs) });
     const recommendation = recommend({ relation: j.contact.relation, reasons: j.reasons, stats: j.stats, inGrace: j.inGrace, policy, observes: j.observes });
-    verdicts[k] = verdictOf(j.contact, j.contact.relation, recommendation, j.reasons, j.stats, j.stale, j.key);
+    const verdict = verdictOf(j.contact, j.contact.relation, recommendation, j.reasons, j.stats, j.stale, j.key);
+    verdicts[k] = verdict;
+    if (input.onVerdict !== undefined) {
+      input.onVerdict(j.contact, verdict, j.position);
+      for (const again of j.again ?? []) input.onVerdict(again.contact, verdict, again.position);
+    }
   }
 
   for (const { contact, evidence } of changes.formerFollowers) {
@@ -127,7 +148,7 @@ export function analyse(input: AnalysisInput): Analysis {
     now: input.now,
     windowStart: toIso(windowStartMs),
     verdicts,
-    unmatchedDecisions: unmatchedDecisions(input.decisions, [...input.current, ...changes.formerFollowers.map((f) => f.contact)], nowMs),
+    unmatchedDecisions: unmatched,
     figures,
     deltas: figureDeltas(figures, input.previousFigures),
     staleSources: staleSourcesOf(input.sources),

@@ -122,6 +122,17 @@ export interface AnalysisInput {
   interactions: readonly (Interaction & { sourceId: string })[] | InteractionLog;
   previousFigures?: Figures | null;
   classifiers?: Classifiers;
+  /**
+   * Called for each contact of `current` (each position, a contact listed twice too) with its verdict, as
+   * that verdict is made, in no particular order; a caller that still needs the contacts with their
+   * verdicts (the report step: what it stores) works with them here.
+   */
+  onVerdict?: (contact: TrackedContact, verdict: ContactVerdict, position: number) => void;
+  /**
+   * Empties `current` once every contact is judged, and lets each contact go once its verdict is made: a
+   * million contacts and a million verdicts do not fit side by side in a 1 GB function. Off by default.
+   */
+  consumeCurrent?: boolean;
 }
 
 export interface ContactStats {

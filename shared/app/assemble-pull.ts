@@ -14,7 +14,7 @@
 import { FOLLOW_CODE, InteractionLog } from '../domain/interaction-log.ts';
 import type { ApiNote, Completeness, Contact, Interaction, SourcePull } from '../domain/model.ts';
 import type { StagedPartHead, StagedParts } from '../domain/staged-parts.ts';
-import { contactFieldsOf, parseUnchangedEntry } from '../domain/contact-fingerprint.ts';
+import { contactFieldsOf, parseUnchangedEntry, positionsOf } from '../domain/contact-fingerprint.ts';
 import type { FiringSource } from '../ports/firing-store.ts';
 import type { ColumnarPull, PullOutcome } from './merge-pulls.ts';
 
@@ -32,9 +32,13 @@ export const maxPullHoursProblem = (hours: number): string =>
  * assembly as it went in, its fingerprint (the index the report writes next keeps it).
  */
 export interface UnchangedContacts {
+  /** The stored contact of this source with this id (contacts staged in the first form, by fingerprint and id). */
   stored(id: string): Contact | undefined;
-  /** The fingerprint a contact staged by id was found unchanged under (0 when not known: it is worked out again). */
-  fingerprintOf?(stored: Contact): bigint;
+  /**
+   * The stored contact known at a position of a generation of the source's fingerprints, and its fingerprint
+   * there; undefined when none is (forgotten since, or the generation is gone).
+   */
+  at?(generation: string, position: number): { stored: Contact; fingerprint: bigint } | undefined;
   /**
    * Set by assemblePull: for the assembled contact at each position, the fingerprint it was staged under when
    * it was filled in and came through as it went in, else 0 (8 bytes a contact: a million are 8 MB, where a
@@ -137,25 +141,28 @@ function resolveUnchanged(parts: readonly (SourcePull | StagedPartHead)[], uncha
   const resolved: Contact[] = [];
   const fingerprints = new Map<Contact, bigint>();
   let missing = 0;
-  const fill = (id: string, fingerprint: (stored: Contact) => bigint): void => {
-    const stored = unchanged?.stored(id);
+  const fill = (stored: Contact | undefined, fingerprint: bigint): void => {
     if (stored === undefined) {
       missing += 1;
       return;
     }
     const contact = contactFieldsOf(stored);
     resolved.push(contact);
-    fingerprints.set(contact, fingerprint(stored));
+    fingerprints.set(contact, fingerprint);
   };
   for (const part of parts) {
-    if ('unchangedIds' in part && part.unchangedIds !== undefined) {
-      for (const id of part.unchangedIds) fill(id, (stored) => unchanged?.fingerprintOf?.(stored) ?? 0n);
+    const at = 'unchangedAt' in part ? part.unchangedAt : undefined;
+    if (at !== undefined) {
+      for (const position of positionsOf(at.gaps)) {
+        const known = unchanged?.at?.(at.generation, position);
+        fill(known?.stored, known?.fingerprint ?? 0n);
+      }
     }
-    // The first form, `<fingerprint><id>`, of parts staged before ids went alone.
+    // The first form, `<fingerprint><id>`, of parts staged before positions.
     if ('unchanged' in part && part.unchanged !== undefined) {
       for (const entry of part.unchanged) {
         const { fingerprint, id } = parseUnchangedEntry(entry);
-        fill(id, () => fingerprint);
+        fill(unchanged?.stored(id), fingerprint);
       }
     }
   }

@@ -7,11 +7,11 @@
  * report assembled it. After a report is stored, each source whose list was
  * complete keeps the fingerprints of its contacts (`FingerprintIndex`, packed
  * to under 6 bytes a contact). A later pull step stages a contact whose
- * fingerprint is in the index by its id alone: the report step takes its
- * fields from the stored contact, which that same report stored from the same
- * fields (merging is idempotent: the stored form merged again with itself
- * gives itself), and finds again the fingerprint it was staged under
- * (`stagedFingerprint`) for the next index.
+ * fingerprint is in the index by its position there alone (about a byte): the
+ * report step finds which stored contact each position is (the fingerprint
+ * each stored contact is known by, `stagedFingerprint`) and takes its fields
+ * from it, which that same report stored from the same fields (merging is
+ * idempotent: the stored form merged again with itself gives itself).
  *
  * A contact changed in any field has another fingerprint and is staged whole.
  * Two different forms of contacts sharing 64 bits of SHA-256 is the only way a
@@ -195,16 +195,28 @@ export class FingerprintIndex {
   }
 
   has(fingerprint: bigint): boolean {
+    return this.positionOf(fingerprint) >= 0;
+  }
+
+  /** Where the fingerprint is among the sorted values, or -1. */
+  positionOf(fingerprint: bigint): number {
     let lo = 0;
     let hi = this.#sorted.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const value = this.#sorted[mid] ?? 0n;
-      if (value === fingerprint) return true;
+      if (value === fingerprint) return mid;
       if (value < fingerprint) lo = mid + 1;
       else hi = mid - 1;
     }
-    return false;
+    return -1;
+  }
+
+  /** The fingerprint at a position (0 <= position < size). */
+  at(position: number): bigint {
+    const value = this.#sorted[position];
+    if (value === undefined) throw new RangeError(`a fingerprint index of ${this.#sorted.length} has no position ${position}`);
+    return value;
   }
 
   /**
@@ -249,4 +261,20 @@ export class FingerprintIndex {
     } while (n < sorted.length);
     return chunks;
   }
+}
+
+/**
+ * Positions in an index, as a pull step stages its unchanged contacts: sorted, each as its gap from the one
+ * before (the first from 0). A step's 24,000 contacts among a million are gaps of about 40: one or two
+ * digits each, about a byte gzipped, where an id took 9 (Mastodon) to 15 (Bluesky).
+ */
+export function positionGaps(positions: readonly number[]): number[] {
+  const sorted = [...positions].sort((a, b) => a - b);
+  return sorted.map((p, k) => p - (k === 0 ? 0 : (sorted[k - 1] ?? 0)));
+}
+
+/** The positions back from `positionGaps`. */
+export function positionsOf(gaps: readonly number[]): number[] {
+  let at = 0;
+  return gaps.map((gap) => (at += gap));
 }

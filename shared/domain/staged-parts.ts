@@ -11,16 +11,27 @@
  * one chunk's decoded objects are ever alive.
  */
 import { z } from 'zod';
+import { positionGaps, positionsOf } from './contact-fingerprint.ts';
 import { InteractionLog } from './interaction-log.ts';
 import { SourcePull, type Interaction } from './model.ts';
 
 /**
- * What a pull step stages: its pull, where `unchangedIds` names by id the contacts the source's fingerprint
- * index knows (shared/domain/contact-fingerprint.ts), instead of their fields. `unchanged` is the first form
- * of it, each entry `<16 hex digits><id>`: parts staged so by an earlier version are still read.
+ * The contacts a pull step found unchanged: their positions in the source's fingerprint index of that
+ * generation (shared/domain/contact-fingerprint.ts), sorted, as gaps (`positionGaps`).
+ */
+export const UnchangedAt = z.object({
+  generation: z.string().regex(/^[0-9a-z]{1,32}$/, 'a fingerprint generation (letters and digits)'),
+  gaps: z.array(z.number().int().min(0)),
+});
+export type UnchangedAt = z.infer<typeof UnchangedAt>;
+
+/**
+ * What a pull step stages: its pull, where `unchangedAt` names the contacts the source's fingerprint index
+ * knows by their position in it, instead of their fields. `unchanged` is the first form of it, each entry
+ * `<16 hex digits><id>`: parts staged so by an earlier version are still read.
  */
 export const StagedPull = SourcePull.extend({
-  unchangedIds: z.array(z.string().min(1).max(512)).optional(),
+  unchangedAt: UnchangedAt.optional(),
   unchanged: z.array(z.string().regex(/^[0-9a-f]{16}./s, 'a fingerprint (16 hex digits) and a contact id')).optional(),
 });
 export type StagedPull = z.infer<typeof StagedPull>;
@@ -54,7 +65,7 @@ export class StagedPartsBuilder {
     this.#current = {
       ...head,
       contacts: [...head.contacts],
-      ...(head.unchangedIds !== undefined ? { unchangedIds: [...head.unchangedIds] } : {}),
+      ...(head.unchangedAt !== undefined ? { unchangedAt: { generation: head.unchangedAt.generation, gaps: [...head.unchangedAt.gaps] } } : {}),
       ...(head.unchanged !== undefined ? { unchanged: [...head.unchanged] } : {}),
       interactionCount: 0,
     };
@@ -62,12 +73,15 @@ export class StagedPartsBuilder {
   }
 
   /** Contacts (and contacts staged as unchanged) of a later chunk of the current part. */
-  addContacts(contacts: StagedPull['contacts'], unchanged: StagedPull['unchanged'] = [], unchangedIds: StagedPull['unchangedIds'] = []): void {
+  addContacts(contacts: StagedPull['contacts'], unchanged: StagedPull['unchanged'] = [], unchangedAt?: UnchangedAt): void {
     const part = this.#requirePart();
     for (const c of contacts) part.contacts.push(c);
-    if (unchangedIds.length > 0) {
-      part.unchangedIds ??= [];
-      for (const id of unchangedIds) part.unchangedIds.push(id);
+    if (unchangedAt !== undefined && unchangedAt.gaps.length > 0) {
+      const before = part.unchangedAt;
+      if (before !== undefined && before.generation !== unchangedAt.generation) {
+        throw new Error(`staged parts of ${this.#sourceId}: one part's chunks name two fingerprint generations`);
+      }
+      part.unchangedAt = { generation: unchangedAt.generation, gaps: positionGaps([...positionsOf(before?.gaps ?? []), ...positionsOf(unchangedAt.gaps)]) };
     }
     if (unchanged.length > 0) {
       part.unchanged ??= [];
@@ -87,7 +101,7 @@ export class StagedPartsBuilder {
     if (first) {
       const { interactions: _i, ...head } = pull;
       this.startPart(head);
-    } else this.addContacts(pull.contacts, pull.unchanged, pull.unchangedIds);
+    } else this.addContacts(pull.contacts, pull.unchanged, pull.unchangedAt);
     pull.interactions.forEach((interaction, k) => this.pushInteraction(interaction, () => `${where} interactions[${k}]`));
   }
 

@@ -50,7 +50,12 @@ export interface FiringStore {
    * The fingerprints of a source's contacts as the last stored report assembled them
    * (shared/domain/contact-fingerprint.ts), or null when there are none (never written, dropped, expired).
    */
-  loadFingerprints(profileId: string, sourceId: string): Promise<FingerprintIndex | null>;
+  loadFingerprints(profileId: string, sourceId: string): Promise<{ generation: string; index: FingerprintIndex } | null>;
+  /**
+   * The fingerprints of one generation, whether or not the head still names it (a report step reads the one
+   * its pull steps staged against, which a `forget` since may have dropped), or null when it is gone (expired).
+   */
+  loadFingerprintGeneration(profileId: string, sourceId: string, generation: string): Promise<FingerprintIndex | null>;
   /** Replaces a source's fingerprints (after its report was stored). */
   saveFingerprints(profileId: string, sourceId: string, index: FingerprintIndex): Promise<void>;
   /** Forgets the sources' fingerprints (before a report stores, and when a contact is forgotten): their pulls then stage every contact whole. */

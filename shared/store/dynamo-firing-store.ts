@@ -34,7 +34,7 @@ import { gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { FingerprintIndex } from '../domain/contact-fingerprint.ts';
+import { FingerprintIndex, positionGaps, positionsOf } from '../domain/contact-fingerprint.ts';
 import type { FiringState, FiringStore } from '../ports/firing-store.ts';
 import { TTL_ATTRIBUTE, keys } from './table-schema.ts';
 import type { StagedParts, StagedPull } from '../domain/staged-parts.ts';
@@ -61,6 +61,8 @@ const StoredFingerprintHead = z.object({
   /** Packed chunks (FingerprintIndex.toBytes); a head without it names raw ones (8 bytes a value), as first written. */
   format: z.literal('packed').optional(),
 });
+
+const StoredFingerprintChunk = z.object({ of: z.number().int().min(1), count: z.number().int().min(0) });
 
 const StoredFiringState = z.object({
   firingKey: z.string(),
@@ -154,7 +156,7 @@ export class DynamoFiringStore implements FiringStore {
     );
   }
 
-  async loadFingerprints(profileId: string, sourceId: string): Promise<FingerprintIndex | null> {
+  async loadFingerprints(profileId: string, sourceId: string): Promise<{ generation: string; index: FingerprintIndex } | null> {
     const pk = keys.profile(profileId);
     const head = await this.send(`GetItem fingerprints ${profileId}/${sourceId}`, () =>
       this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: `${FINGERPRINT_PREFIX}${sourceId}` }, ConsistentRead: true })),
@@ -163,18 +165,34 @@ export class DynamoFiringStore implements FiringStore {
     const parsed = StoredFingerprintHead.safeParse(head.Item);
     if (!parsed.success) return null; // unreadable: the pull stages every contact whole, which is always right
     const { generation, chunks, count, format } = parsed.data;
-    // A generation's chunks never change once its head names them: read at half price, eventually consistent.
+    const index = await this.readGeneration(pk, sourceId, generation, { chunks, count, format: format ?? 'raw' });
+    return index === null ? null : { generation, index };
+  }
+
+  async loadFingerprintGeneration(profileId: string, sourceId: string, generation: string): Promise<FingerprintIndex | null> {
+    if (!STAGING.test(generation)) return null;
+    return this.readGeneration(keys.profile(profileId), sourceId, generation);
+  }
+
+  /**
+   * A generation's chunks (they never change once written: read at half price, eventually consistent), checked
+   * against what the head says of them, or, without the head, against what each chunk says (`of`, `count`).
+   */
+  private async readGeneration(pk: string, sourceId: string, generation: string, head?: { chunks: number; count: number; format: 'packed' | 'raw' }): Promise<FingerprintIndex | null> {
     const items = await this.query(pk, `${FINGERPRINT_PREFIX}${sourceId}#${generation}#`, undefined, false);
+    const first = StoredFingerprintChunk.safeParse(items[0] ?? {});
+    const expected = head ?? (first.success ? { chunks: first.data.of, count: first.data.count, format: 'packed' as const } : undefined);
+    if (expected === undefined) return null;
     const bodies = new Map(items.map((item) => [String(item['sk']), item['b']]));
     const ordered: Uint8Array[] = [];
-    for (let n = 0; n < chunks; n++) {
+    for (let n = 0; n < expected.chunks; n++) {
       const body = bodies.get(`${FINGERPRINT_PREFIX}${sourceId}#${generation}#${String(n).padStart(4, '0')}`);
       if (!(body instanceof Uint8Array)) return null; // not visible yet, or expired: stage whole
       ordered.push(body);
     }
     try {
-      const index = FingerprintIndex.fromBytes(ordered, format ?? 'raw');
-      return index.size === count ? index : null;
+      const index = FingerprintIndex.fromBytes(ordered, expected.format);
+      return index.size === expected.count ? index : null;
     } catch {
       return null; // unreadable chunks: the pull stages every contact whole, which is always right
     }
@@ -186,7 +204,9 @@ export class DynamoFiringStore implements FiringStore {
     const expiresAt = this.expiry(FINGERPRINT_TTL_SECONDS);
     const chunks = index.toBytes(FINGERPRINT_CHUNK_BYTES);
     for (const [n, b] of chunks.entries()) {
-      const item: Item = { pk, sk: `${FINGERPRINT_PREFIX}${sourceId}#${generation}#${String(n).padStart(4, '0')}`, entity: 'fingerprint-chunk', b, [TTL_ATTRIBUTE]: expiresAt };
+      // Each chunk says how many there are and how many values they hold: a report step reads its pull steps'
+      // generation by itself, after the head may have been dropped.
+      const item: Item = { pk, sk: `${FINGERPRINT_PREFIX}${sourceId}#${generation}#${String(n).padStart(4, '0')}`, entity: 'fingerprint-chunk', b, of: chunks.length, count: index.size, [TTL_ATTRIBUTE]: expiresAt };
       await this.send(`PutItem fingerprints ${profileId}/${sourceId}#${n}`, () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: item })));
     }
     // Last: a head names only a generation whose every chunk is written.
@@ -296,16 +316,17 @@ export function chunked(pull: StagedPull): Uint8Array[] {
   const zipped = gzipSync(JSON.stringify(pull));
   if (zipped.byteLength <= MAX_CHUNK_BYTES) return [zipped];
   const unchanged = pull.unchanged ?? [];
-  const ids = pull.unchangedIds ?? [];
-  const items = pull.contacts.length + pull.interactions.length + unchanged.length + ids.length;
+  const positions = positionsOf(pull.unchangedAt?.gaps ?? []);
+  const items = pull.contacts.length + pull.interactions.length + unchanged.length + positions.length;
   if (items <= 1) throw new Error(`one contact or interaction of ${pull.sourceId} is too large to stage (${zipped.byteLength} bytes compressed)`);
   const c = Math.ceil(pull.contacts.length / 2);
   const i = Math.ceil(pull.interactions.length / 2);
   const u = Math.ceil(unchanged.length / 2);
-  const d = Math.ceil(ids.length / 2);
-  const half = (first: boolean): Pick<StagedPull, 'unchanged' | 'unchangedIds'> => ({
+  const d = Math.ceil(positions.length / 2);
+  // Each half's positions as gaps of their own (the second half's first from 0).
+  const half = (first: boolean): Pick<StagedPull, 'unchanged' | 'unchangedAt'> => ({
     ...(pull.unchanged === undefined ? {} : { unchanged: first ? unchanged.slice(0, u) : unchanged.slice(u) }),
-    ...(pull.unchangedIds === undefined ? {} : { unchangedIds: first ? ids.slice(0, d) : ids.slice(d) }),
+    ...(pull.unchangedAt === undefined ? {} : { unchangedAt: { generation: pull.unchangedAt.generation, gaps: positionGaps(first ? positions.slice(0, d) : positions.slice(d)) } }),
   });
   // The first chunk keeps the pull's own fields; the second adds only contacts and interactions.
   return [

@@ -404,8 +404,9 @@ export interface RepeatFiring {
   fingerprints: { count: number; writeUnits: number };
   /**
    * What the repeat's report step adds for the fingerprints, measured here (no report step runs in the
-   * simulation): reading the index once, finding again the fingerprint each contact staged by id was found
-   * under (shared/domain/contact-fingerprint.ts stagedFingerprint, timed on a sample and scaled), and building
+   * simulation): reading the index once, finding the fingerprint each stored contact is known by there, so as to
+   * know which one each staged position is (shared/domain/contact-fingerprint.ts stagedFingerprint, timed on a
+   * sample and scaled), and building
    * and packing the next index.
    */
   reportFingerprints: { cpuSeconds: number; readUnits: number };
@@ -481,8 +482,9 @@ export async function repeatFiring(first: Firing, sourceId: string, deps: StepDe
   // ---- what the report step will add for them: the index read once, each unchanged contact's fingerprint found again ----
   const beforeLoad = meter.totals();
   const loadCpu = process.cpuUsage();
-  const index = await store.firingStore().loadFingerprints(profileId, sourceId);
-  if (index === null) throw new Error('the fingerprints just saved did not read back');
+  const known = await store.firingStore().loadFingerprints(profileId, sourceId);
+  if (known === null) throw new Error('the fingerprints just saved did not read back');
+  const { index } = known;
   const loadSeconds = cpuSecondsSince(loadCpu);
   const indexReadUnits = since(meter.totals(), beforeLoad).readUnits;
   const findCpu = process.cpuUsage();
@@ -510,11 +512,12 @@ export async function repeatFiring(first: Firing, sourceId: string, deps: StepDe
   for (const [k, body] of (await stagedBodies(client, table, profileId, repeat.firingKey)).entries()) {
     const pull = readStagedChunk(body, `repeat chunk ${k}`);
     stagedWhole += pull.contacts.length;
-    stagedUnchanged += pull.unchangedIds?.length ?? 0;
+    stagedUnchanged += pull.unchangedAt?.gaps.length ?? 0;
   }
   log(`  the repeat staged ${stagedWhole} contacts whole and ${stagedUnchanged} as unchanged, in ${readBack} items`);
-  // The report step packs the next index (as the one above was) and finds each unchanged contact's fingerprint.
-  const reportFingerprints = { cpuSeconds: packSeconds + loadSeconds + findSecondsPerContact * stagedUnchanged, readUnits: indexReadUnits };
+  // The report step packs the next index (as the one above was) and finds the fingerprint each stored contact of
+  // the source is known by (to know which one each staged position is).
+  const reportFingerprints = { cpuSeconds: packSeconds + loadSeconds + findSecondsPerContact * (stagedUnchanged + stagedWhole), readUnits: indexReadUnits };
   log(`  its report step's fingerprint work: ${reportFingerprints.cpuSeconds.toFixed(1)} s of CPU (find ${(findSecondsPerContact * 1e6).toFixed(1)} µs a contact), ${indexReadUnits} RRU`);
   return {
     loop,

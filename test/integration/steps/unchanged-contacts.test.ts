@@ -1,6 +1,6 @@
 /**
- * Issue 20: a repeat run stages a contact it has seen unchanged as its id
- * alone (shared/domain/contact-fingerprint.ts), and the
+ * Issue 20: a repeat run stages a contact it has seen unchanged as its
+ * position in the fingerprint index (shared/domain/contact-fingerprint.ts), and the
  * report step fills it in from the stored contact. The promise is that nothing
  * a user sees or the store keeps differs from staging every contact whole:
  * the same world, run three times on two tables (one whose fingerprints are
@@ -73,10 +73,10 @@ describe('contacts staged as unchanged', () => {
     for (const part of parts) {
       const body = part['body'] as Uint8Array;
       bytes += body.byteLength;
-      const pull = JSON.parse(gunzipSync(body).toString('utf8')) as { contacts: unknown[]; unchangedIds?: string[]; unchanged?: string[] };
+      const pull = JSON.parse(gunzipSync(body).toString('utf8')) as { contacts: unknown[]; unchangedAt?: { gaps: number[] }; unchanged?: string[] };
       expect(pull.unchanged).toBeUndefined(); // the first form (fingerprint and id) is only read, no longer written
       wholeContacts += pull.contacts.length;
-      unchanged += pull.unchangedIds?.length ?? 0;
+      unchanged += pull.unchangedAt?.gaps.length ?? 0;
     }
     return { bytes, whole: wholeContacts, unchanged };
   }
@@ -155,5 +155,28 @@ describe('contacts staged as unchanged', () => {
       { budgetMs: 60_000, sleep: async () => undefined },
     );
     expect(await head()).toEqual(before);
+  }, 60_000);
+
+  // Last: it leaves the list partial (no fingerprints saved).
+  it('a contact forgotten between the pull steps and the report: its generation is still read, the list is partial, and it stays forgotten', async () => {
+    const { pullStep, reportStep, adHocFiringKey } = await import('../../../shared/app/steps.ts');
+    const { unstoredUnchangedProblem } = await import('../../../shared/app/assemble-pull.ts');
+    const now = new Date('2026-12-20T08:00:00Z');
+    const firing = { profile, now, dryRun: false, firingKey: adHocFiringKey(profile.id, now), claimFiring: false, holder: 'test:forget' };
+    const deps = { store: indexed.store, mailer: new CountingMailer(), sourcesFor: () => [mastodonSource(srv)], maxRequestsPerStep: 4 };
+    for (let step = 0; !(await pullStep(firing, 60_000, deps)).done; step++) expect(step).toBeLessThan(100);
+    const s = await staged(indexed, now);
+    expect(s.unchanged).toBeGreaterThan(FOLLOWERS);
+    // Forgotten now: its contact and the source's fingerprint head go.
+    const target = String(world.followers[50]?.['id']);
+    await indexed.store.forgetContact(profile.id, { sourceId: 'masto', contactId: target, decisions: [] });
+    const result = await reportStep(firing, deps);
+    expect(result.status).toBe('completed');
+    // The others came from the generation the steps staged against (its head was dropped): none missing but one.
+    expect(JSON.stringify(result)).toContain(unstoredUnchangedProblem(1));
+    const stored = await contactsOf(indexed);
+    expect(stored.some((c) => c['id'] === target)).toBe(false);
+    expect(stored.length).toBeGreaterThan(FOLLOWERS);
+    expect(result.report?.csv).not.toContain(target);
   }, 60_000);
 });

@@ -10,9 +10,9 @@ import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assemblePull, unstoredUnchangedProblem, type UnchangedContacts } from '../../../shared/app/assemble-pull.ts';
-import { contactFieldsOf, contactFingerprint, FINGERPRINT_CHARS, FingerprintIndex, parseUnchangedEntry, stagedFingerprint } from '../../../shared/domain/contact-fingerprint.ts';
+import { contactFieldsOf, contactFingerprint, FINGERPRINT_CHARS, FingerprintIndex, parseUnchangedEntry, positionGaps, positionsOf, stagedFingerprint } from '../../../shared/domain/contact-fingerprint.ts';
 import { Contact } from '../../../shared/domain/model.ts';
-import { stagedPartsOf, type StagedPull } from '../../../shared/domain/staged-parts.ts';
+import { StagedPartsBuilder, stagedPartsOf, type StagedPull } from '../../../shared/domain/staged-parts.ts';
 import type { FiringSource } from '../../../shared/ports/firing-store.ts';
 import { chunked, MAX_CHUNK_BYTES } from '../../../shared/store/dynamo-firing-store.ts';
 import { readStagedChunk } from '../../../shared/store/staged-columns.ts';
@@ -23,8 +23,8 @@ function contact(id: string, overrides: Partial<Contact> = {}): Contact {
   return Contact.parse({ id, handle: `@u${id}@x.social`, displayName: `U ${id}`, bio: `bio of ${id}`, relation: 'follower', postsCount: 3, ...overrides });
 }
 
-function pull(contacts: Contact[], unchangedIds?: string[], legacy?: string[]): StagedPull {
-  return { sourceId: 'masto', platform: 'mastodon', takenAt: NOW.toISOString(), owner: { id: 'me', handle: '@me@x.social' }, contacts, interactions: [], contactsCompleteness: 'complete', interactionsCompleteness: 'complete', problems: [], requests: 1, ...(unchangedIds ? { unchangedIds } : {}), ...(legacy ? { unchanged: legacy } : {}) } as StagedPull;
+function pull(contacts: Contact[], positions?: number[], legacy?: string[]): StagedPull {
+  return { sourceId: 'masto', platform: 'mastodon', takenAt: NOW.toISOString(), owner: { id: 'me', handle: '@me@x.social' }, contacts, interactions: [], contactsCompleteness: 'complete', interactionsCompleteness: 'complete', problems: [], requests: 1, ...(positions ? { unchangedAt: { generation: 'gen1', gaps: positionGaps(positions) } } : {}), ...(legacy ? { unchanged: legacy } : {}) } as StagedPull;
 }
 
 /** The first staged form of an unchanged contact, `<fingerprint><id>`, as parts staged by the earlier version hold it. */
@@ -105,35 +105,46 @@ describe('contact fingerprints', () => {
 });
 
 describe('staging and filling in', () => {
-  it('a part too big for one item splits its unchanged ids (and legacy entries) too, and reads back whole', () => {
-    const ids = Array.from({ length: 60_000 }, (_, k) => `${109_000_000_000_000_000n + BigInt(k) * 7_919_000_003n}`);
-    const legacy = ids.slice(0, 30_000).map((id, k) => legacyEntry(BigInt(k) * 7_919_000_003n, id));
-    const chunks = chunked(pull([contact('x')], ids, legacy));
+  test.prop([fc.uniqueArray(fc.integer({ min: 0, max: 2_000_000 }), { maxLength: 500 })])('positions go as sorted gaps and come back', (positions) => {
+    const gaps = positionGaps(positions);
+    expect(gaps.every((g) => g >= 0)).toBe(true);
+    expect(positionsOf(gaps)).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  it('a part too big for one item splits its positions (and legacy entries) too, and reads back whole', () => {
+    const positions = Array.from({ length: 200_000 }, (_, k) => k * 5 + (k % 3));
+    const legacy = Array.from({ length: 30_000 }, (_, k) => legacyEntry(BigInt(k) * 7_919_000_003n, `${109_000_000_000_000_000n + BigInt(k) * 7_919_000_003n}`));
+    const chunks = chunked(pull([contact('x')], positions, legacy));
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.every((c) => c.byteLength <= MAX_CHUNK_BYTES)).toBe(true);
     const back = chunks.map((c, k) => readStagedChunk(c, `chunk ${k}`));
-    expect(back.flatMap((p) => p.unchangedIds ?? [])).toEqual(ids);
+    expect(back.flatMap((p) => positionsOf(p.unchangedAt?.gaps ?? []))).toEqual(positions);
+    expect(back.every((p) => p.unchangedAt === undefined || p.unchangedAt.generation === 'gen1')).toBe(true);
     expect(back.flatMap((p) => p.unchanged ?? [])).toEqual(legacy);
     expect(back.flatMap((p) => p.contacts.map((c) => c.id))).toEqual(['x']);
     // Read back as the report step does, chunk by chunk into one part.
-    const parts = stagedPartsOf('masto', [pull([contact('x')], ids, legacy)]);
-    expect(parts.parts[0]?.unchangedIds).toEqual(ids);
+    const builder = new StagedPartsBuilder('masto');
+    back.forEach((p, k) => builder.addChunk(k === 0, p, `chunk ${k}`));
+    const parts = builder.result();
+    expect(parts.parts).toHaveLength(1);
+    expect(positionsOf(parts.parts[0]?.unchangedAt?.gaps ?? [])).toEqual(positions);
+    expect(parts.parts[0]?.unchanged).toEqual(legacy);
   });
 
-  it('fills each unchanged contact in from the store, a fresh form of the same account in another part winning', () => {
+  it('fills each unchanged contact in from the stored one known at its position, a fresh form of the same account in another part winning', () => {
     // As the store keeps them: tracking fields beside the contact's own.
     const tracking = { sourceId: 'masto', platform: 'mastodon', firstSeenAt: '2026-01-01T00:00:00.000Z', lastSeenAt: '2026-11-18T08:00:00.000Z' };
-    const stored = new Map<string, Contact>([
-      ['1', { ...contact('1'), followerSince: '2026-01-01T00:00:00.000Z', ...tracking }],
-      ['2', { ...contact('2'), ...tracking }],
+    const known = new Map<number, { stored: Contact; fingerprint: bigint }>([
+      [4, { stored: { ...contact('1'), followerSince: '2026-01-01T00:00:00.000Z', ...tracking } as Contact, fingerprint: 11n }],
+      [9, { stored: { ...contact('2'), ...tracking } as Contact, fingerprint: 22n }],
     ]);
-    const parts = stagedPartsOf('masto', [pull([], ['1', '2']), pull([contact('2', { relation: 'following' })])]);
+    const parts = stagedPartsOf('masto', [pull([], [9, 4]), pull([contact('2', { relation: 'following' })])]);
     const asked: string[] = [];
     const unchanged: UnchangedContacts = {
-      stored: (id) => stored.get(id),
-      fingerprintOf: (c) => {
-        asked.push(c.id);
-        return c.id === '1' ? 11n : 22n;
+      stored: () => undefined,
+      at: (generation, position) => {
+        asked.push(`${generation}:${position}`);
+        return known.get(position);
       },
     };
     const out = assemblePull({ ...entry, parts: [1, 1] }, parts, NOW, 12, unchanged);
@@ -145,8 +156,7 @@ describe('staging and filling in', () => {
     // Followed in this run's other part: mutual, and no longer "unchanged" (its fingerprint is not carried).
     expect(byId.get('2')?.relation).toBe('mutual');
     expect(out.pull.contacts.map((c, k) => [c.id, unchanged.carried?.[k]])).toEqual([['1', 11n], ['2', 0n]]);
-    // Asked of the stored contact, which holds the tracking fields too.
-    expect(asked).toEqual(['1', '2']);
+    expect(asked).toEqual(['gen1:4', 'gen1:9']);
   });
 
   it('parts staged in the first form (fingerprint and id) are filled in the same way, their fingerprints carried', () => {
@@ -159,9 +169,9 @@ describe('staging and filling in', () => {
     expect([...(unchanged.carried ?? [])]).toEqual([11n]);
   });
 
-  it('one no longer stored (forgotten meanwhile) makes the list partial, with a problem that says why', () => {
-    const parts = stagedPartsOf('masto', [pull([contact('1')], ['gone'])]);
-    const out = assemblePull(entry, parts, NOW, 12, { stored: () => undefined });
+  it('one no longer stored (forgotten meanwhile, or its generation gone) makes the list partial, with a problem that says why', () => {
+    const parts = stagedPartsOf('masto', [pull([contact('1')], [3])]);
+    const out = assemblePull(entry, parts, NOW, 12, { stored: () => undefined, at: () => undefined });
     if (!out.ok) throw new Error('expected a pull');
     expect(out.pull.contactsCompleteness).toBe('partial');
     expect(out.pull.problems).toContain(unstoredUnchangedProblem(1));

@@ -37,6 +37,11 @@ export interface MergeInput {
    * source in neither is judged as seeing everything, as before declarations.
    */
   declared?: ReadonlyMap<string, Observability>;
+  /**
+   * Takes each pulled contact out of its pull once merged (the pulls' contact lists are left empty): the
+   * merge makes its own, and a million pulled contacts need not sit beside them. Off by default.
+   */
+  consumePulled?: boolean;
 }
 
 export interface MergeResult<N extends readonly SourcedInteraction[] | InteractionLog = SourcedInteraction[] | InteractionLog> {
@@ -131,7 +136,9 @@ export function mergePulls(input: MergeInput): MergeResult {
     const pulled = outcome.ok && contactsCompleteness !== 'failed' ? outcome.pull.contacts : [];
     const pulledIds = new Set(pulled.map((c) => c.id));
     const listComplete = contactsCompleteness === 'complete';
-    for (const pulledContact of pulled) {
+    for (let p = 0; p < pulled.length; p++) {
+      const pulledContact = pulled[p] as Contact;
+      if (input.consumePulled === true) pulled[p] = undefined as unknown as Contact;
       const key = contactKey(outcome.sourceId, pulledContact.id);
       const at = storedByKey.get(key) ?? -1;
       const previous = at >= 0 ? input.storedContacts[at] : undefined;
@@ -145,6 +152,7 @@ export function mergePulls(input: MergeInput): MergeResult {
       // complete pull still finds them new (and reports the new follower).
       if (!listComplete && !previous) unstoredContactKeys.push(key);
     }
+    if (input.consumePulled === true && outcome.ok) outcome.pull.contacts = [];
     for (const at of previousOfSource) {
       const previous = input.storedContacts[at] as TrackedContact;
       if (pulledIds.has(previous.id)) continue;

@@ -191,6 +191,7 @@ async function mergeAndAnalyse(
   const history = await deps.store.loadHistory(profile.id, new Date(now.getTime() - policy.retentionDays * DAY).toISOString(), nowIso);
   if (req.signal?.aborted) throw new RunCancelledError();
 
+  const pulls = outcomes.map(pullSummaryOf);
   const merged = mergePulls({
     now: nowIso,
     retentionDays: policy.retentionDays,
@@ -199,11 +200,12 @@ async function mergeAndAnalyse(
     storedSources: state.sources,
     storedInteractions: history,
     declared: new Map(profile.sources.map((s) => [s.id, declaredObservability(s)])),
+    // The pulled contacts go as they are merged (the merge makes its own): at a million contacts they are some
+    // 300 MB the rest of the report does not need, and the merge is where the stored, the pulled and the merged
+    // contacts would otherwise all be held at once. What the result says of each pull is kept first.
+    consumePulled: true,
   });
   withSharedShapes(merged.current);
-  // The pulled contacts are merged (the merge made its own): what the result says of each pull is kept, the
-  // pulled copies go (at a million contacts they are some 300 MB the rest of the report does not need).
-  const pulls = outcomes.map(pullSummaryOf);
   for (const o of outcomes) if (o.ok) o.pull.contacts = [];
   // What the stored contacts still have to say, and then they go (the caller that handed them over, the report
   // step, is done with them too): what changed is compared against the baseline, and the analysis reads each

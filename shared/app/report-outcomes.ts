@@ -205,7 +205,6 @@ async function mergeAndAnalyse(
     // contacts would otherwise all be held at once. What the result says of each pull is kept first.
     consumePulled: true,
   });
-  withSharedShapes(merged.current);
   for (const o of outcomes) if (o.ok) o.pull.contacts = [];
   // What the stored contacts still have to say, and then they go (the caller that handed them over, the report
   // step, is done with them too): what changed is compared against the baseline, and the analysis reads each
@@ -282,15 +281,6 @@ export function pullSummaryOf(outcome: PullOutcome): PullSummary {
     interactionsCompleteness: p.interactionsCompleteness,
     problems: [...p.problems],
   };
-}
-
-/**
- * The merged contacts made over, in place, with hidden classes they share. V8 (node 20 here) gives every
- * object made as `{ ...contact, more }` a hidden class of its own, about 400 bytes a contact: 400 MB of a
- * 1 GB function at a million contacts. Copied property by property they share one per shape.
- */
-function withSharedShapes(contacts: TrackedContact[]): void {
-  for (let k = 0; k < contacts.length; k++) contacts[k] = Object.assign({}, contacts[k]);
 }
 
 function decisionsOf(profile: ProfileConfig, stored: StoredDecision[]): OwnerDecisions {

@@ -317,18 +317,30 @@ function tokenNoticesView(report: ReportJson, m: Messages, f: Formatter, items: 
   };
 }
 
+const LIST_SECTIONS = ['review', 'followBack', 'newFollowers', 'lostFollowers', 'topSupporters'] as const satisfies readonly Exclude<SectionId, 'unfollow'>[];
+
 export function buildReportView(report: ReportJson, links?: DecisionLinks, limits: ViewLimits = {}): ReportView {
   const m = messagesFor(report.meta.locale);
   const items = limits.items ?? Infinity;
   const decide = decisionRowLinks(report, links);
   const f = formatterFor(m);
   const days = report.meta.lookbackDays || daysBetween(report.meta.windowStart, report.meta.windowEnd);
-  const byKey = new Map(report.contacts.map((c) => [c.key, c]));
+  const maxOf = (id: SectionId): number => Math.max(0, Math.min(report.meta.maxRowsPerSection, limits.rows?.[id] ?? Infinity));
+  const unfollow = report.sections.unfollow;
+  const budgets = shareRows(unfollow.groups.map((g) => g.keys.length), maxOf('unfollow'));
+  // Only the contacts a row shows are looked up: a map of every contact (a million, and the email is re-rendered
+  // until it fits its budget) was made for a few hundred rows.
+  const shownKeys = new Set<string>();
+  unfollow.groups.forEach((g, i) => {
+    for (const key of g.keys.slice(0, budgets[i] ?? 0)) shownKeys.add(key);
+  });
+  for (const id of LIST_SECTIONS) for (const key of report.sections[id].keys.slice(0, maxOf(id))) shownKeys.add(key);
+  const byKey = new Map<string, ReportContact>();
+  for (const c of report.contacts) if (shownKeys.has(c.key)) byKey.set(c.key, c);
   const row = (key: string): RowView[] => {
     const c = byKey.get(key);
     return c ? [rowView(c, m, f, days)] : [];
   };
-  const maxOf = (id: SectionId): number => Math.max(0, Math.min(report.meta.maxRowsPerSection, limits.rows?.[id] ?? Infinity));
 
   const listSection = (id: Exclude<SectionId, 'unfollow'>): SectionView => {
     const s = report.sections[id];
@@ -343,8 +355,6 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks, limit
     };
   };
 
-  const unfollow = report.sections.unfollow;
-  const budgets = shareRows(unfollow.groups.map((g) => g.keys.length), maxOf('unfollow'));
   const unfollowView: SectionView = {
     id: 'unfollow',
     ...m.sections.unfollow,

@@ -171,7 +171,12 @@ export class DynamoFiringStore implements FiringStore {
 
   async loadFingerprintGeneration(profileId: string, sourceId: string, generation: string): Promise<FingerprintIndex | null> {
     if (!STAGING.test(generation)) return null;
-    return this.readGeneration(keys.profile(profileId), sourceId, generation);
+    const pk = keys.profile(profileId);
+    const index = await this.readGeneration(pk, sourceId, generation);
+    if (index !== null) return index;
+    // Chunks written before they said their count (raw, or the first packed ones): the head, if it still names them.
+    const known = await this.loadFingerprints(profileId, sourceId);
+    return known !== null && known.generation === generation ? known.index : null;
   }
 
   /**

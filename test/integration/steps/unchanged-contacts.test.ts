@@ -12,6 +12,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../../shared/store/table-schema.ts';
 import type { RunReportResult } from '../../../shared/app/types.ts';
 import { startMastodonServer, type Json, type MastodonServer, type MastodonWorld } from '../../helpers/mastodon-server.ts';
 import { freshTable, scanAll, type FreshTable } from '../../helpers/dynamo.ts';
@@ -155,6 +157,27 @@ describe('contacts staged as unchanged', () => {
       { budgetMs: 60_000, sleep: async () => undefined },
     );
     expect(await head()).toEqual(before);
+  }, 60_000);
+
+  it('an index in the first form (raw chunks that do not say their count, as the previous version wrote) still fills every contact in', async () => {
+    const known = await indexed.store.firingStore().loadFingerprints(profile.id, 'masto');
+    if (known === null) throw new Error('expected fingerprints');
+    const raw = new Uint8Array(known.index.size * 8);
+    const view = new DataView(raw.buffer);
+    for (let k = 0; k < known.index.size; k++) view.setBigUint64(k * 8, known.index.at(k));
+    const pk = keys.profile(profile.id);
+    const expiresAt = Math.floor(Date.now() / 1000) + 86_400;
+    await indexed.doc.send(new PutCommand({ TableName: indexed.tableName, Item: { pk, sk: 'K#masto#old1#0000', entity: 'fingerprint-chunk', b: raw, expiresAt } }));
+    await indexed.doc.send(new PutCommand({ TableName: indexed.tableName, Item: { pk, sk: 'K#masto', entity: 'fingerprints', generation: 'old1', chunks: 1, count: known.index.size, expiresAt } }));
+    const at = new Date('2026-12-10T08:00:00Z');
+    const r = await both(at);
+    const s = await staged(indexed, at);
+    expect(s.unchanged).toBeGreaterThan(FOLLOWERS);
+    expect(s.whole).toBe(0);
+    expect(r.indexed.status).toBe('completed');
+    expect(JSON.stringify(r.indexed)).not.toContain('no longer stored');
+    expect(await contactsOf(indexed)).toEqual(await contactsOf(whole));
+    expect(r.indexed.report?.csv).toBe(r.whole.report?.csv);
   }, 60_000);
 
   // Last: it leaves the list partial (no fingerprints saved).

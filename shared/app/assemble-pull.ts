@@ -158,7 +158,10 @@ function resolveUnchanged(parts: readonly (SourcePull | StagedPartHead)[], uncha
         fill(known?.stored, known?.fingerprint ?? 0n);
       }
     }
-    // The first form, `<fingerprint><id>`, of parts staged before positions.
+    // Earlier forms, of parts staged before positions: by id, and first `<fingerprint><id>`.
+    if ('unchangedIds' in part && part.unchangedIds !== undefined) {
+      for (const id of part.unchangedIds) fill(unchanged?.stored(id), 0n);
+    }
     if ('unchanged' in part && part.unchanged !== undefined) {
       for (const entry of part.unchanged) {
         const { fingerprint, id } = parseUnchangedEntry(entry);

@@ -32,6 +32,8 @@ export type UnchangedAt = z.infer<typeof UnchangedAt>;
  */
 export const StagedPull = SourcePull.extend({
   unchangedAt: UnchangedAt.optional(),
+  /** By id: how a version between the two staged them (read, never written: a part of a firing under way at an upgrade). */
+  unchangedIds: z.array(z.string().min(1).max(512)).optional(),
   unchanged: z.array(z.string().regex(/^[0-9a-f]{16}./s, 'a fingerprint (16 hex digits) and a contact id')).optional(),
 });
 export type StagedPull = z.infer<typeof StagedPull>;
@@ -66,6 +68,7 @@ export class StagedPartsBuilder {
       ...head,
       contacts: [...head.contacts],
       ...(head.unchangedAt !== undefined ? { unchangedAt: { generation: head.unchangedAt.generation, gaps: [...head.unchangedAt.gaps] } } : {}),
+      ...(head.unchangedIds !== undefined ? { unchangedIds: [...head.unchangedIds] } : {}),
       ...(head.unchanged !== undefined ? { unchanged: [...head.unchanged] } : {}),
       interactionCount: 0,
     };
@@ -73,9 +76,13 @@ export class StagedPartsBuilder {
   }
 
   /** Contacts (and contacts staged as unchanged) of a later chunk of the current part. */
-  addContacts(contacts: StagedPull['contacts'], unchanged: StagedPull['unchanged'] = [], unchangedAt?: UnchangedAt): void {
+  addContacts(contacts: StagedPull['contacts'], unchanged: StagedPull['unchanged'] = [], unchangedAt?: UnchangedAt, unchangedIds: StagedPull['unchangedIds'] = []): void {
     const part = this.#requirePart();
     for (const c of contacts) part.contacts.push(c);
+    if (unchangedIds.length > 0) {
+      part.unchangedIds ??= [];
+      for (const id of unchangedIds) part.unchangedIds.push(id);
+    }
     if (unchangedAt !== undefined && unchangedAt.gaps.length > 0) {
       const before = part.unchangedAt;
       if (before !== undefined && before.generation !== unchangedAt.generation) {
@@ -101,7 +108,7 @@ export class StagedPartsBuilder {
     if (first) {
       const { interactions: _i, ...head } = pull;
       this.startPart(head);
-    } else this.addContacts(pull.contacts, pull.unchanged, pull.unchangedAt);
+    } else this.addContacts(pull.contacts, pull.unchanged, pull.unchangedAt, pull.unchangedIds);
     pull.interactions.forEach((interaction, k) => this.pushInteraction(interaction, () => `${where} interactions[${k}]`));
   }
 

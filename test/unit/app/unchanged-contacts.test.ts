@@ -169,6 +169,21 @@ describe('staging and filling in', () => {
     expect([...(unchanged.carried ?? [])]).toEqual([11n]);
   });
 
+  it('parts staged by id (the form between) are filled in by id, their fingerprints worked out again', () => {
+    const stored = new Map<string, Contact>([['7', contact('7')]]);
+    const staged = { ...pull([]), unchangedIds: ['7', 'gone'] } as StagedPull;
+    const builder = new StagedPartsBuilder('masto');
+    builder.addChunk(true, staged, 'chunk 0');
+    builder.addChunk(false, { ...pull([]), unchangedIds: ['7'] } as StagedPull, 'chunk 1');
+    const unchanged: UnchangedContacts = { stored: (id) => stored.get(id) };
+    const out = assemblePull(entry, builder.result(), NOW, 12, unchanged);
+    if (!out.ok) throw new Error('expected a pull');
+    expect(out.pull.contacts).toEqual([contact('7')]);
+    expect([...(unchanged.carried ?? [])]).toEqual([0n]);
+    // 'gone' is not stored: missing, so the list is partial.
+    expect(out.pull.problems).toContain(unstoredUnchangedProblem(1));
+  });
+
   it('one no longer stored (forgotten meanwhile, or its generation gone) makes the list partial, with a problem that says why', () => {
     const parts = stagedPartsOf('masto', [pull([contact('1')], [3])]);
     const out = assemblePull(entry, parts, NOW, 12, { stored: () => undefined, at: () => undefined });

@@ -8,7 +8,13 @@
  *    statuses and favourites. Accounts, statuses and favourites omit rel="next"
  *    on a short page; notifications send it whenever the page is not empty.
  *  - Follow and favourite pages are keyed by internal record ids that are not in
- *    the payload (only in the Link header), as on the real server.
+ *    the payload (only in the Link header), as on the real server. Followers and
+ *    following page by the follow record (app/controllers/api/v1/accounts/
+ *    follower_accounts_controller.rb: `Follow.where(target_account:)
+ *    .paginate_by_max_id(limit, max_id, since_id)`, i.e. Paginable's `id < max_id`,
+ *    newest first); rel="next" carries `max_id` = the page's last follow id, and
+ *    only on a full page; rel="prev" `since_id` = its first. A `max_id` that is
+ *    no follow's id bounds the page all the same.
  *  - Rate limits as rack-attack applies them (config/initializers/rack_attack.rb):
  *    fixed periods aligned to the epoch (300 requests per 5 minutes per token),
  *    `X-RateLimit-Limit/Remaining/Reset` on every answer (the reset is the

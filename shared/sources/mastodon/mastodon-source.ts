@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import type { Completeness, Contact, Interaction, SourcePull } from '../../domain/model.ts';
 import { SourceError, type PullContext, type PullStepResult, type Source } from '../../ports/source.ts';
@@ -5,6 +6,7 @@ import { HttpClient, HttpError, type HttpClientOptions, type Query } from '../ht
 import { STOPPED_PROBLEM } from '../stopped.ts';
 import { handleOf, mergeRelations } from './map-account.ts';
 import { favouriteToInteraction, NOTIFICATION_TYPES, notificationToInteraction, statusToInteractions } from './map-interactions.ts';
+import { isNumericId, LIST_MARK_EVERY, LIST_WALKS_AT_ONCE, linkParam, nextBounds, usableBounds } from './list-bounds.ts';
 import { MastodonCursor, readCursor, writeCursor } from './mastodon-cursor.ts';
 import { compareIds, maxId } from './mastodon-ids.ts';
 import {
@@ -29,6 +31,8 @@ export interface MastodonSourceOptions {
   maxPages: number;
   /** Overrides for the HTTP client (tests inject fetch, sleep, clock). */
   http?: Partial<HttpClientOptions>;
+  /** Overrides for the contact lists' walks (list-bounds.ts): a boundary every `markEvery` pages, `atOnce` walks at a time. */
+  lists?: { markEvery?: number; atOnce?: number };
 }
 
 /** Mastodon's documented maxima (docs.joinmastodon.org/methods): asking for them means the fewest pages. */
@@ -97,6 +101,8 @@ export class MastodonSource implements Source {
     // One auth failure ends the whole pull: stop the other streams instead of letting them fail one by one.
     const abort = new AbortController();
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, abort.signal]) : abort.signal;
+    // Every request in flight listens on it: the lists' concurrent walks and the other streams are more than Node's default 10.
+    setMaxListeners(64, signal);
     const stopOthers = <T>(work: Promise<T>): Promise<T> =>
       work.catch((err: unknown) => {
         abort.abort();
@@ -124,8 +130,15 @@ export class MastodonSource implements Source {
         cursor,
         problems,
         walks: { followers: newWalk(), following: newWalk(), notifications: newWalk(), statuses: newWalk(), favourites: newWalk() },
+        lists: { followers: newList(cursor.listBounds?.followers), following: newList(cursor.listBounds?.following) },
       };
+      // With boundaries from the last pull, the walk from the top stops where the first walk below starts.
+      for (const relation of ['followers', 'following'] as const) {
+        const first = step.lists?.[relation].bounds[0];
+        if (first !== undefined) step.walks[relation].until = first;
+      }
     }
+    const lists = step.lists ?? { followers: newList(undefined), following: newList(undefined) };
 
     const started = { requests: 0 };
     let waitUntil: number | undefined;
@@ -143,11 +156,13 @@ export class MastodonSource implements Source {
       return false;
     };
     const horizon = ctx.now.getTime() - this.options.backfillDays * DAY_MS;
-    const env: StreamEnv = { http, headers, signal, ctx, ownerId: step.owner.id, horizon, maxPages: this.options.maxPages, sourceId: this.id, pause };
+    const markEvery = Math.max(1, this.options.lists?.markEvery ?? LIST_MARK_EVERY);
+    const atOnce = Math.max(1, this.options.lists?.atOnce ?? LIST_WALKS_AT_ONCE);
+    const env: StreamEnv = { http, headers, signal, ctx, ownerId: step.owner.id, horizon, maxPages: this.options.maxPages, sourceId: this.id, pause, markEvery, atOnce };
     const walks = step.walks;
     const settled = await Promise.allSettled([
-      stopOthers(readContactList(env, 'followers', walks.followers, step.owner.followers)),
-      stopOthers(readContactList(env, 'following', walks.following, step.owner.following)),
+      stopOthers(readContactList(env, 'followers', walks.followers, lists.followers, step.owner.followers)),
+      stopOthers(readContactList(env, 'following', walks.following, lists.following, step.owner.following)),
       stopOthers(readNotifications(env, step.cursor.notificationsSinceId, walks.notifications)),
       stopOthers(readStatuses(env, step.cursor.statusesSinceId, walks.statuses)),
       stopOthers(readFavourites(env, step.cursor.favouritesSinceId, walks.favourites)),
@@ -156,14 +171,21 @@ export class MastodonSource implements Source {
     if (failure) throw failure.reason;
     const [followers, following, notifications, statuses, favourites] = settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [MastodonAccount[], MastodonAccount[], Interaction[], Interaction[], Interaction[]];
 
-    const finished = Object.values(walks).every((w) => w.done);
+    const listWalks = [...listWalksOf(walks.followers, lists.followers), ...listWalksOf(walks.following, lists.following)];
+    const finished = Object.values(walks).every((w) => w.done) && listWalks.every((w) => w.done);
     const interactions = [...notifications, ...statuses, ...favourites];
     const contacts = withFollowerSince(mergeRelations(followers, following, step.domain), notifications);
-    const listParts = [walks.followers, walks.following];
+    const listParts = [listCompleteness(walks.followers, lists.followers), listCompleteness(walks.following, lists.following)];
     const streamParts = [walks.notifications, walks.statuses, walks.favourites];
-    const problems = [...step.problems, ...Object.values(walks).flatMap((w) => w.problems)];
+    const problems = [...step.problems, ...Object.values(walks).flatMap((w) => w.problems), ...listWalks.filter((w) => w !== walks.followers && w !== walks.following).flatMap((w) => w.problems)];
 
     const nextCursor: MastodonCursor = { v: 1, accountDomain: { instance: this.origin, domain: step.domain } };
+    const listBounds: NonNullable<MastodonCursor['listBounds']> = {};
+    for (const relation of ['followers', 'following'] as const) {
+      const bounds = boundsAfter(walks[relation], lists[relation], step.cursor.listBounds?.[relation], markEvery);
+      if (bounds.length > 0) listBounds[relation] = bounds;
+    }
+    if (listBounds.followers !== undefined || listBounds.following !== undefined) nextCursor.listBounds = listBounds;
     const notificationsSinceId = walks.notifications.newestId ?? step.cursor.notificationsSinceId;
     const statusesSinceId = walks.statuses.newestId ?? step.cursor.statusesSinceId;
     const favouritesSinceId = walks.favourites.newestId ?? step.cursor.favouritesSinceId;
@@ -178,7 +200,7 @@ export class MastodonSource implements Source {
       owner: { id: step.owner.id, handle: step.owner.handle },
       contacts,
       interactions,
-      contactsCompleteness: combine(listParts.map(walkCompleteness)),
+      contactsCompleteness: combine(listParts),
       interactionsCompleteness: combine(streamParts.map(walkCompleteness)),
       cursor: writeCursor(nextCursor),
       problems,
@@ -190,7 +212,7 @@ export class MastodonSource implements Source {
     if (ctx.signal?.aborted && (pull.contactsCompleteness !== 'complete' || pull.interactionsCompleteness !== 'complete')) problems.push(STOPPED_PROBLEM);
     if (finished || !budget || ctx.signal?.aborted) return { pull };
     // Not finished: what this step read, and where the next step goes on from (problems so far travel in the checkpoint).
-    const next: MastodonCheckpoint = { ...step, walks };
+    const next: MastodonCheckpoint = { ...step, walks, lists };
     return { pull, checkpoint: JSON.stringify(next), ...(waitUntil !== undefined ? { waitMs: Math.max(0, waitUntil - this.clockNow()) } : {}) };
   }
 
@@ -228,6 +250,9 @@ interface StreamEnv {
   sourceId: string;
   /** The step's budget: asked before each request. */
   pause: () => boolean;
+  /** Contact lists: a boundary every this many pages, this many walks at once. */
+  markEvery: number;
+  atOnce: number;
 }
 
 /** Where one stream's read stands, across the steps of a pull. */
@@ -243,9 +268,36 @@ const Walk = z
     end: z.enum(['exhausted', 'stopped', 'max-pages', 'error', 'aborted']).optional(),
     completeness: z.enum(['complete', 'partial', 'failed']).optional(),
     problems: z.array(z.string()),
+    // A walk of a contact list (list-bounds.ts):
+    /** It stops at the first page that ends at or below this follow id (where the walk below started); none: at the list's end. */
+    until: z.string().optional(),
+    /** Where it stopped at `until`: the link to go on from if it must take over the range below. */
+    resume: z.string().max(4096).optional(),
+    /** Its pages so far, across steps. */
+    listPages: z.number().int().min(0).optional(),
+    /** The `max_id` of every LIST_MARK_EVERY-th page, for the next pull's boundaries. */
+    marks: z.array(z.string()).optional(),
+    /** Why its pages could not be shown to join up: the walk above took over its range (what it read is kept). */
+    superseded: z.string().optional(),
+    /** It went on past its first boundary to cover the range of a walk below that did not join up. */
+    tookOver: z.boolean().optional(),
   })
   .strict();
 type Walk = z.infer<typeof Walk>;
+
+/**
+ * The walks of a contact list below the top one: walk i starts at `max_id=bounds[i]` (the top one,
+ * `walks.followers` or `walks.following`, starts at the first page). `unbounded`: ids were met that are not
+ * numbers, so the top walk reads the whole list and no boundaries are kept.
+ */
+const ListWalks = z
+  .object({
+    bounds: z.array(z.string()),
+    walks: z.array(Walk),
+    unbounded: z.boolean().optional(),
+  })
+  .strict();
+type ListWalks = z.infer<typeof ListWalks>;
 
 const MastodonCheckpoint = z
   .object({
@@ -256,6 +308,8 @@ const MastodonCheckpoint = z
     cursor: MastodonCursor,
     problems: z.array(z.string()),
     walks: z.object({ followers: Walk, following: Walk, notifications: Walk, statuses: Walk, favourites: Walk }).strict(),
+    /** The contact lists' walks below the top one (absent in a checkpoint written before there were any). */
+    lists: z.object({ followers: ListWalks, following: ListWalks }).strict().optional(),
   })
   .strict();
 type MastodonCheckpoint = z.infer<typeof MastodonCheckpoint>;
@@ -272,6 +326,37 @@ function readCheckpoint(text: string | undefined): MastodonCheckpoint | undefine
 }
 
 const newWalk = (): Walk => ({ done: false, pages: 0, read: 0, problems: [] });
+
+function newList(stored: readonly string[] | undefined): ListWalks {
+  const bounds = usableBounds(stored);
+  return { bounds, walks: bounds.map((_, i) => ({ ...newWalk(), ...(bounds[i + 1] !== undefined ? { until: bounds[i + 1] } : {}) })) };
+}
+
+/** Every walk of a list, the top one first, in the list's order. */
+function listWalksOf(top: Walk, list: ListWalks): Walk[] {
+  return [top, ...list.walks];
+}
+
+/** A list is as complete as its walks that still count (a superseded walk's range was read by the walk above it). */
+function listCompleteness(top: Walk, list: ListWalks): Completeness {
+  const parts = listWalksOf(top, list).filter((w) => !w.superseded);
+  // Walks not started yet (paused before their first page) make the list partial, not failed, once any page was read.
+  const states = parts.map(walkCompleteness);
+  if (states.every((s) => s === 'complete')) return 'complete';
+  if (parts.every((w) => w.pages === 0)) return 'failed';
+  return 'partial';
+}
+
+/**
+ * The boundaries this pull leaves for the next: from its walks when the list was read completely; else those
+ * it started from (still valid: follow ids only grow); none once ids turned out not to be numbers.
+ */
+function boundsAfter(top: Walk, list: ListWalks, previous: readonly string[] | undefined, markEvery: number): string[] {
+  if (list.unbounded) return [];
+  if (listCompleteness(top, list) !== 'complete') return usableBounds(previous);
+  const walks = listWalksOf(top, list);
+  return nextBounds(walks.filter((w) => !w.superseded).map((w) => ({ from: w === top ? undefined : list.bounds[walks.indexOf(w) - 1], pages: w.listPages ?? w.pages, marks: w.marks ?? [] })), markEvery);
+}
 
 function walkCompleteness(walk: Walk): Completeness {
   if (!walk.done) return walk.pages === 0 ? 'failed' : 'partial';
@@ -322,28 +407,146 @@ function walkBase(env: StreamEnv) {
   return { http: env.http, headers: env.headers, signal: env.signal };
 }
 
-/** Followers or following: always read in full (whatever maxPages says), newest follow first. */
-async function readContactList(env: StreamEnv, relation: 'followers' | 'following', walk: Walk, total: number | undefined): Promise<MastodonAccount[]> {
-  const accounts: MastodonAccount[] = [];
-  await walkStream(
-    env,
-    walk,
-    {
-      path: `/api/v1/accounts/${encodeURIComponent(env.ownerId)}/${relation}`,
-      query: { limit: PAGE_LIMITS.accounts },
-      schema: MastodonAccounts,
-      follow: 'next',
-      limit: PAGE_LIMITS.accounts,
-      // Contacts are read in full whatever maxPages says: a partial list would be mistaken for unfollows.
-      maxPages: Number.POSITIVE_INFINITY,
-      onPage: (items) => {
-        accounts.push(...items);
-        env.ctx.onProgress?.({ sourceId: env.sourceId, phase: relation, done: walk.read, ...(typeof total === 'number' && total >= 0 ? { total } : {}) });
-        return true;
+/**
+ * Followers or following: always read in full (whatever maxPages says), newest follow first.
+ *
+ * Without boundaries from the last pull (a first pull, or a cursor written before they were kept), one walk
+ * reads the list page after page. With them (list-bounds.ts), the walk from the top stops at the first page
+ * that ends at or below the first boundary, and a walk starts at each boundary (`max_id`) and stops at or below
+ * the next; LIST_WALKS_AT_ONCE of them run at once, sharing the step's budget. A walk whose pages cannot be
+ * shown to join up with the next (an id that is not a number, a page above where it was asked to start, an
+ * empty or failed first page) hands its range to the walk above it, which reads on page after page through
+ * the server's own links: a contact is never missed for the sake of speed. Accounts read twice where pages
+ * overlap (followers left) are read once.
+ */
+async function readContactList(env: StreamEnv, relation: 'followers' | 'following', top: Walk, list: ListWalks, total: number | undefined): Promise<MastodonAccount[]> {
+  const walks = listWalksOf(top, list);
+  const read = walks.map((): MastodonAccount[] => []);
+  const progress = (): void => {
+    const done = walks.reduce((sum, w) => sum + w.read, 0);
+    env.ctx.onProgress?.({ sourceId: env.sourceId, phase: relation, done, ...(typeof total === 'number' && total >= 0 ? { total } : {}) });
+  };
+
+  /** Walk i's range goes to the nearest walk above it still counting, which reads on through it. */
+  const takeOver = (i: number, why: string): void => {
+    const failed = walks[i]!;
+    failed.superseded = why;
+    failed.done = true;
+    delete failed.marks;
+    let j = i - 1;
+    while (j > 0 && walks[j]!.superseded) j--;
+    const above = walks[j]!;
+    if (failed.until === undefined) delete above.until;
+    else above.until = failed.until;
+    above.tookOver = true;
+    failed.problems.length = 0;
+    if (above.done && above.end === 'stopped' && above.resume !== undefined) {
+      above.done = false;
+      above.next = above.resume;
+      delete above.resume;
+      delete above.end;
+      delete above.completeness;
+    }
+  };
+  /** Ids that are not numbers: boundaries mean nothing, the top walk reads the whole list. */
+  const unbounded = (): void => {
+    list.unbounded = true;
+    for (let i = walks.length - 1; i > 0; i--) if (!walks[i]!.superseded) takeOver(i, 'ids are not numbers');
+    delete top.until;
+    for (const w of walks) delete w.marks;
+    if (top.done && top.end === 'stopped' && top.resume !== undefined) {
+      top.done = false;
+      top.next = top.resume;
+      delete top.resume;
+      delete top.end;
+      delete top.completeness;
+    }
+  };
+
+  const walkOne = async (i: number): Promise<void> => {
+    const walk = walks[i]!;
+    const from = i === 0 ? undefined : list.bounds[i - 1];
+    await walkStream(
+      env,
+      walk,
+      {
+        path: `/api/v1/accounts/${encodeURIComponent(env.ownerId)}/${relation}`,
+        query: from === undefined ? { limit: PAGE_LIMITS.accounts } : { limit: PAGE_LIMITS.accounts, max_id: from },
+        schema: MastodonAccounts,
+        follow: 'next',
+        limit: PAGE_LIMITS.accounts,
+        // Contacts are read in full whatever maxPages says: a partial list would be mistaken for unfollows.
+        maxPages: Number.POSITIVE_INFINITY,
+        onPage: (items, links) => {
+          read[i]!.push(...items);
+          walk.listPages = (walk.listPages ?? 0) + 1;
+          progress();
+          if (walk.superseded) return false;
+          const last = linkParam(links['next'], 'max_id');
+          const first = linkParam(links['prev'], 'since_id');
+          const ids = [last, first].filter((id): id is string => id !== undefined);
+          if (ids.some((id) => !isNumericId(id))) {
+            if (!list.unbounded) unbounded();
+            return i === 0;
+          }
+          if (list.unbounded) return i === 0;
+          // A page at or above where the walk was asked to start: the server did not honour max_id.
+          if (from !== undefined && ids.some((id) => compareIds(id, from) >= 0)) {
+            takeOver(i, `the page asked below ${from} began at ${first ?? last}`);
+            return false;
+          }
+          if (last !== undefined && walk.until !== undefined && compareIds(last, walk.until) <= 0) {
+            // Joined: the walk below started at `until`, and this page reached it.
+            const next = links['next'];
+            if (next !== undefined) walk.resume = next;
+            return false;
+          }
+          if (last !== undefined && walk.listPages % env.markEvery === 0) (walk.marks ??= []).push(last);
+          return true;
+        },
       },
-    },
-    (end) => (end.end === 'error' ? { completeness: 'partial', problems: [`${relation} incomplete: ${end.error.message}`] } : { completeness: 'complete', problems: [] }),
-  );
+      (end) => (end.end === 'error' ? { completeness: 'partial', problems: [`${relation} incomplete: ${end.error.message}`] } : { completeness: 'complete', problems: [] }),
+    );
+    // A walk below the top that ended above where the next one starts on the page we asked for (not a link the
+    // server gave): empty, short or failed, it may be a server that does not page by follow id; the walk above
+    // reads on through the server's own links. A walk that already took over follows those links: its end is the list's.
+    if (i > 0 && walk.done && !walk.superseded && !walk.tookOver && walk.until !== undefined && ((walk.end === 'exhausted' && (walk.listPages ?? 0) <= 1) || (walk.end === 'error' && (walk.listPages ?? 0) === 0))) {
+      takeOver(i, walk.end === 'error' ? 'its first page failed' : `its first page ended the list above ${walk.until}`);
+    }
+  };
+
+  // A pool of walks: the first unfinished ones, in the list's order (a walk paused in this step waits for the next).
+  const running = new Map<number, Promise<void>>();
+  const paused = new Set<number>();
+  const nextToRun = (): number | undefined => {
+    for (let i = 0; i < walks.length; i++) if (!walks[i]!.done && !running.has(i) && !paused.has(i)) return i;
+    return undefined;
+  };
+  for (;;) {
+    while (running.size < env.atOnce) {
+      const i = nextToRun();
+      if (i === undefined) break;
+      running.set(
+        i,
+        walkOne(i).then(() => {
+          running.delete(i);
+          if (!walks[i]!.done) paused.add(i);
+        }),
+      );
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+
+  const seen = new Set<string>();
+  const accounts: MastodonAccount[] = [];
+  for (const page of read) {
+    for (const account of page) {
+      if (seen.has(account.id)) continue;
+      seen.add(account.id);
+      accounts.push(account);
+    }
+  }
   return accounts;
 }
 

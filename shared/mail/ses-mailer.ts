@@ -31,11 +31,24 @@ export class SesMailer implements Mailer {
 
   async deliver(report: RenderedReport, envelope: Envelope): Promise<DeliveryResult> {
     const date = this.#now();
-    let raw = Buffer.from(await reportMessage(report, envelope, date), 'utf8');
+    const message = async (r: RenderedReport): Promise<Buffer> => Buffer.from(await reportMessage(r, envelope, date), 'utf8');
+    let raw = await message(report);
     const full = raw.byteLength;
     // Every contact zipped is too big past a few hundred thousand (a million: 17 MB): the contacts the
     // email's sections name still go, and the footer says the attachment holds only them.
-    if (full > this.#maxBytes && report.sectionsOnly) raw = Buffer.from(await reportMessage(report.sectionsOnly(), envelope, date), 'utf8');
+    let rows = report.csvContacts;
+    if (full > this.#maxBytes && report.sectionsOnly) {
+      const sections = report.sectionsOnly();
+      raw = await message(sections);
+      rows = sections.csvContacts;
+    }
+    // A million followers most of whom are in a section (a first run suggesting 300,000 unfollows): even those
+    // are too many. The first contacts of each section go, as many as fit, and the footer says how many. A
+    // report that could not go at all would fail the run, every run, and never be stored.
+    if (raw.byteLength > this.#maxBytes && report.sectionsUpTo && rows !== undefined && rows > 0) {
+      const fitted = await this.#upTo(report.sectionsUpTo, message, raw.byteLength, rows);
+      if (fitted !== undefined) raw = fitted;
+    }
     const recipients = `${envelope.to.length} recipient${envelope.to.length === 1 ? '' : 's'}`;
     if (raw.byteLength > this.#maxBytes) {
       const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
@@ -62,6 +75,24 @@ export class SesMailer implements Mailer {
     }
     if (!messageId) throw new Error(`SES SendRawEmail to ${recipients} returned no MessageId`);
     return { kind: 'ses', ref: messageId };
+  }
+
+  /**
+   * The message with as many of the sections' contacts as fit: a first guess from the bytes a row took in the
+   * message that was too big (`bytes` for `rows`), then 20 % fewer until it fits. Undefined when not even the
+   * message without a row fits.
+   */
+  async #upTo(upTo: (maxRows: number) => RenderedReport, message: (r: RenderedReport) => Promise<Buffer>, bytes: number, rows: number): Promise<Buffer | undefined> {
+    const bare = await message(upTo(0));
+    if (bare.byteLength > this.#maxBytes) return undefined;
+    const perRow = Math.max(1, (bytes - bare.byteLength) / rows);
+    let target = Math.min(rows - 1, Math.floor(((this.#maxBytes - bare.byteLength) * 0.95) / perRow));
+    while (target > 0) {
+      const raw = await message(upTo(target));
+      if (raw.byteLength <= this.#maxBytes) return raw;
+      target = Math.floor(target * 0.8);
+    }
+    return bare;
   }
 }
 

@@ -14,6 +14,14 @@ export interface RenderedReport {
    * Absent when every contact is in a section (it would be the same CSV) or when this is that variant.
    */
   sectionsOnly?: () => RenderedReport;
+  /**
+   * The same report with a CSV of at most `maxRows` of the contacts its sections name, the same number from
+   * each section (the first the email shows), and a footer saying so: for when even `sectionsOnly` is too big
+   * (a million followers, most of them in a section). Present on the report as first rendered.
+   */
+  sectionsUpTo?: (maxRows: number) => RenderedReport;
+  /** How many contacts its CSV lists (set by the renderer; absent on a report made by hand). */
+  csvContacts?: number;
 }
 
 export interface Envelope {

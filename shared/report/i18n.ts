@@ -374,9 +374,10 @@ export interface Messages {
   no: string;
   /**
    * `csv`: the attachment holds only the contacts named in the email's sections (`rows`, formatted), not all
-   * `total`: every contact would make the message bigger than email carries (shared/mail/ses-mailer.ts).
+   * `total`: every contact would make the message bigger than email carries (shared/mail/ses-mailer.ts). With
+   * `perSection`, even those are too many: it holds the first `perSection` of each section, `rows` of `named`.
    */
-  footer(p: { runId: string; windowStart: string; windowEnd: string; csv?: { rows: string; total: string } }): string[];
+  footer(p: { runId: string; windowStart: string; windowEnd: string; csv?: { rows: string; total: string; perSection?: string; named?: string } }): string[];
   /** First in the footer when the email carries decision links: each link acts for whoever holds the email. */
   linksWarning(p: { days: number; until: string }): string;
 }
@@ -632,7 +633,9 @@ const en: Messages = {
     'followback recommends; you decide. Nothing is unfollowed automatically.',
     csv === undefined
       ? 'The CSV attachment lists every contact with its figures and reasons.'
-      : `The CSV attachment lists the ${csv.rows} contacts named in this email's sections, with their figures and reasons: the list of all ${csv.total} is too big to send by email.`,
+      : csv.perSection !== undefined
+        ? `The CSV attachment lists the first ${csv.perSection} contacts of each of this email's sections (${csv.rows} of the ${csv.named ?? csv.rows} it names), with their figures and reasons: the list of all ${csv.total} is too big to send by email.`
+        : `The CSV attachment lists the ${csv.rows} contacts named in this email's sections, with their figures and reasons: the list of all ${csv.total} is too big to send by email.`,
     `Window ${windowStart} – ${windowEnd} · run ${runId}`,
   ],
   linksWarning: ({ days, until }) =>
@@ -899,7 +902,9 @@ const it: Messages = {
     'followback suggerisce, tu decidi: non smette mai di seguire nessuno al posto tuo.',
     csv === undefined
       ? 'Il CSV allegato elenca ogni contatto con i suoi numeri e motivi.'
-      : `Il CSV allegato elenca i ${csv.rows} contatti nominati nelle sezioni di questa email, con i loro numeri e motivi: l'elenco di tutti i ${csv.total} è troppo grande per un'email.`,
+      : csv.perSection !== undefined
+        ? `Il CSV allegato elenca i primi ${csv.perSection} contatti di ogni sezione di questa email (${csv.rows} dei ${csv.named ?? csv.rows} che nomina), con i loro numeri e motivi: l'elenco di tutti i ${csv.total} è troppo grande per un'email.`
+        : `Il CSV allegato elenca i ${csv.rows} contatti nominati nelle sezioni di questa email, con i loro numeri e motivi: l'elenco di tutti i ${csv.total} è troppo grande per un'email.`,
     `Periodo ${windowStart} – ${windowEnd} · esecuzione ${runId}`,
   ],
   linksWarning: ({ days, until }) =>

@@ -18,13 +18,17 @@ export interface RenderOptions {
   htmlBudgetBytes?: number;
   /** The CSV of only the contacts named in a section, and a footer that says so (RenderedReport.sectionsOnly). */
   csvOfSections?: boolean;
+  /** With csvOfSections: only the first this many contacts of each section (RenderedReport.sectionsUpTo). */
+  csvPerSection?: number;
 }
 
 export function renderReport(report: ReportJson, options: RenderOptions = {}): RenderedReport {
   const subject = reportSubject(report);
   const named = sectionKeys(report);
-  const only = options.csvOfSections === true ? named : undefined;
-  const { view, html } = fitEmail(report, subject, options, only?.size);
+  const perSection = options.csvOfSections === true ? options.csvPerSection : undefined;
+  const only = options.csvOfSections === true ? (perSection !== undefined ? sectionKeys(report, perSection) : named) : undefined;
+  const csvNote: CsvNote | undefined = only === undefined ? undefined : { rows: only.size, ...(perSection !== undefined ? { perSection, named: named.size } : {}) };
+  const { view, html } = fitEmail(report, subject, options, csvNote);
   let json: string | undefined;
   const rendered: RenderedReport = {
     baseName: reportBaseName(report),
@@ -47,10 +51,39 @@ export function renderReport(report: ReportJson, options: RenderOptions = {}): R
   // Only when it would be smaller (some contacts are in no section). Not enumerable: a rendered report is
   // its data (two renderings of the same report are equal), and this is a way to get another one.
   withCsvBytes(rendered, () => renderCsvBytes(report, only));
+  Object.defineProperty(rendered, 'csvContacts', { value: only?.size ?? report.contacts.length, enumerable: false });
   if (only === undefined && named.size < report.contacts.length) {
     Object.defineProperty(rendered, 'sectionsOnly', { value: () => renderReport(report, { ...options, csvOfSections: true }), enumerable: false });
   }
+  if (only === undefined) {
+    const sizes = sectionLists(report).map((keys) => keys.length);
+    const upTo = (maxRows: number): RenderedReport => renderReport(report, { ...options, csvOfSections: true, csvPerSection: perSectionFor(sizes, maxRows) });
+    Object.defineProperty(rendered, 'sectionsUpTo', { value: upTo, enumerable: false });
+  }
   return rendered;
+}
+
+/** What the footer says of a CSV that cannot hold every contact. */
+export interface CsvNote {
+  rows: number;
+  perSection?: number;
+  named?: number;
+}
+
+/**
+ * The most contacts of each section (the same for all) that keep the CSV within `maxRows`: a section smaller than
+ * that goes whole, so every section is in the CSV as far as it can be.
+ */
+export function perSectionFor(sizes: readonly number[], maxRows: number): number {
+  const rowsAt = (k: number): number => sizes.reduce((n, s) => n + Math.min(s, k), 0);
+  let low = 0;
+  let high = Math.max(0, ...sizes);
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (rowsAt(mid) <= maxRows) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 export function reportSubject(report: ReportJson): string {
@@ -76,12 +109,30 @@ export function reportBaseName(report: ReportJson): string {
  * The contacts the email's sections name (every member, shown or counted in "…and N more"): what the CSV
  * must hold for the email to stay true when it cannot hold every contact.
  */
-export function sectionKeys(report: ReportJson): Set<string> {
-  const { unfollow, ...lists } = report.sections;
+export function sectionKeys(report: ReportJson, perSection?: number): Set<string> {
   const keys = new Set<string>();
-  for (const group of unfollow.groups) for (const key of group.keys) keys.add(key);
-  for (const list of Object.values(lists)) for (const key of list.keys) keys.add(key);
+  for (const list of sectionLists(report)) for (const key of perSection === undefined ? list : list.slice(0, perSection)) keys.add(key);
   return keys;
+}
+
+/**
+ * Each section's contacts in the order the email shows them: the unfollow section's groups taken in turn, as
+ * its rows are (report-view.ts shares them round-robin), the other sections as listed.
+ */
+function sectionLists(report: ReportJson): string[][] {
+  const { unfollow, ...lists } = report.sections;
+  const unfollowKeys: string[] = [];
+  const groups = unfollow.groups.map((g) => g.keys);
+  for (let i = 0, more = true; more; i++) {
+    more = false;
+    for (const g of groups) {
+      const key = g[i];
+      if (key === undefined) continue;
+      unfollowKeys.push(key);
+      more = true;
+    }
+  }
+  return [unfollowKeys, ...Object.values(lists).map((l) => [...l.keys])];
 }
 
 /** Display order, which is also the order of need: on a tie, rows go from the later section first. */
@@ -98,9 +149,9 @@ const SECTION_ORDER: SectionId[] = ['unfollow', 'review', 'followBack', 'newFoll
  * figures, trend, headings, all of bounded length) does not, which
  * test/unit/report/email-budget.test.ts shows it does for hostile input.
  */
-export function fitEmail(report: ReportJson, subject: string, options: RenderOptions = {}, csvRows?: number): { view: ReportView; html: string; bytes: number } {
+export function fitEmail(report: ReportJson, subject: string, options: RenderOptions = {}, csv?: CsvNote): { view: ReportView; html: string; bytes: number } {
   const budget = options.htmlBudgetBytes ?? HTML_BUDGET_BYTES;
-  let limits: ViewLimits = csvRows !== undefined ? { csvRows } : {};
+  let limits: ViewLimits = csv !== undefined ? { csvRows: csv.rows, ...(csv.perSection !== undefined && csv.named !== undefined ? { csvPerSection: csv.perSection, csvNamed: csv.named } : {}) } : {};
   for (;;) {
     const view = buildReportView(report, options.links, limits);
     const html = renderHtml(view, subject);

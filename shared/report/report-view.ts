@@ -170,6 +170,12 @@ export interface ViewLimits {
   items?: number;
   /** The CSV attachment holds only these many contacts, those named in a section (./render.ts sectionsOnly): the footer says so. */
   csvRows?: number;
+  /**
+   * Set when even the contacts the sections name are too many for email: the attachment holds the first this
+   * many of each section (`csvRows` in all, of `csvNamed` named).
+   */
+  csvPerSection?: number;
+  csvNamed?: number;
 }
 
 const HEADLINE_FIGURES: FigureKey[] = [
@@ -413,7 +419,15 @@ export function buildReportView(report: ReportJson, links?: DecisionLinks, limit
         runId: truncate(report.meta.runId, NAME_CHARS),
         windowStart: f.date(report.meta.windowStart),
         windowEnd: f.date(report.meta.windowEnd),
-        ...(limits.csvRows !== undefined ? { csv: { rows: f.number(limits.csvRows), total: f.number(report.contacts.length) } } : {}),
+        ...(limits.csvRows !== undefined
+          ? {
+              csv: {
+                rows: f.number(limits.csvRows),
+                total: f.number(report.contacts.length),
+                ...(limits.csvPerSection !== undefined && limits.csvNamed !== undefined ? { perSection: f.number(limits.csvPerSection), named: f.number(limits.csvNamed) } : {}),
+              },
+            }
+          : {}),
       }),
     ],
     decided: decidedView(report, f, items),

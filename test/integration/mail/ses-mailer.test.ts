@@ -10,6 +10,13 @@ import { csvRecords } from '../../unit/report/parse-helpers.ts';
 
 const envelope = { from: 'reports@example.com', to: ['owner@example.com', 'team@example.org'] };
 
+/** Records the commands instead of sending them: only for what the emulator cannot show (request fields, the raw size). */
+function recordingClient(): { client: SESClient; sent: SendRawEmailCommand[] } {
+  const sent: SendRawEmailCommand[] = [];
+  const client = { send: async (command: SendRawEmailCommand) => (sent.push(command), { MessageId: 'm-1', $metadata: {} }) } as unknown as SESClient;
+  return { client, sent };
+}
+
 describe('SesMailer against the local SES emulator', () => {
   let ses: SesEmulator;
   let client: SESClient;
@@ -67,6 +74,42 @@ describe('SesMailer against the local SES emulator', () => {
     expect(email.subject).toBe(rendered.subject);
   });
 
+  it('too big even with only the contacts the sections name: sends the first of each section, as many as fit, and the footer says so', async () => {
+    // Every contact in a section, as when a first run at a million followers suggests most of them: there is no
+    // smaller list of the sections to fall back to, and a report that cannot go would fail the run every time.
+    const unfollow = Array.from({ length: 3000 }, (_, k) => verdict({ id: `silent-${k}`, recommendation: 'unfollow', reasons: ['never_engaged'] }));
+    const followBack = Array.from({ length: 40 }, (_, k) => verdict({ id: `fan-${k}`, relation: 'follower', recommendation: 'follow_back', reasons: [], stats: { inboundInWindow: 5, inboundByKind: { like: 5 }, outboundInWindow: 0, inboundTotal: 5, outboundTotal: 0, observedDays: 200, score: 5 } }));
+    const report = sampleReport({ locale: 'en', analysis: analysis({ verdicts: [...unfollow, ...followBack] }) });
+    const rendered = renderReport(report);
+    expect(rendered.sectionsOnly).toBeUndefined();
+    expect(report.sections.unfollow.count).toBe(3000);
+    expect(report.sections.followBack.keys).toHaveLength(40);
+    const whole = Buffer.byteLength(rendered.csv) + Buffer.byteLength(rendered.html);
+    const limit = Math.floor(whole / 3);
+    const { client: recording, sent } = recordingClient();
+    await new SesMailer({ client: recording, maxMessageBytes: limit }).deliver(rendered, envelope);
+    expect(sent).toHaveLength(1);
+    const raw = Buffer.from(sent[0]!.input.RawMessage!.Data!);
+    expect(raw.byteLength).toBeLessThanOrEqual(limit);
+
+    // The same message through the emulator, to read its parts.
+    await client.send(new SendRawEmailCommand({ RawMessage: { Data: raw }, Source: envelope.from, Destinations: envelope.to }));
+    const email = (await ses.received()).at(-1)!;
+    const rows = csvRecords(Buffer.from(email.attachments[0]!.content, 'base64').toString('utf8'));
+    const keys = new Set(rows.map((r) => r['key']));
+    const silent = rows.filter((r) => String(r['key']).startsWith('demo:silent-')).length;
+    // Every follow-back goes (a section smaller than the share each gets goes whole), and the unfollows the
+    // email shows first, as many as fit: far more than none, far fewer than all.
+    expect(followBack.every((v) => keys.has(v.key))).toBe(true);
+    expect(silent).toBeGreaterThan(100);
+    expect(silent).toBeLessThan(3000);
+    expect(rows.filter((r) => String(r['key']).startsWith('demo:silent-')).map((r) => r['key'])).toEqual(report.sections.unfollow.groups[0]!.keys.slice(0, silent));
+    const footer = `The CSV attachment lists the first ${silent.toLocaleString('en-US')} contacts of each of this email's sections (${(silent + 40).toLocaleString('en-US')} of the 3,040 it names), with their figures and reasons: the list of all 3,040 is too big to send by email.`;
+    expect(email.body.text?.replace(/\s+/g, ' ')).toContain(footer);
+    expect(email.body.html?.replace(/\s+/g, ' ')).toContain(footer.replace(/'/g, '&#39;'));
+    expect(email.subject).toBe(rendered.subject);
+  });
+
   it('fails with the SES error name and the recipient count, not the credentials', async () => {
     const broken = new SESClient({ region: 'us-east-1', endpoint: `${ses.endpoint}/nowhere`, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' }, maxAttempts: 1 });
     const rendered = renderReport(sampleReport());
@@ -87,13 +130,6 @@ describe('SesMailer against the local SES emulator', () => {
 });
 
 describe('SesMailer request', () => {
-  /** Records the commands instead of sending them: only for what the emulator cannot show (request fields). */
-  function recordingClient(): { client: SESClient; sent: SendRawEmailCommand[] } {
-    const sent: SendRawEmailCommand[] = [];
-    const client = { send: async (command: SendRawEmailCommand) => (sent.push(command), { MessageId: 'm-1', $metadata: {} }) } as unknown as SESClient;
-    return { client, sent };
-  }
-
   it('sends the raw message to every recipient through the configuration set', async () => {
     const { client, sent } = recordingClient();
     const result = await new SesMailer({ client, configurationSet: 'followback' }).deliver(renderReport(sampleReport()), envelope);

@@ -99,6 +99,9 @@ export class HttpClient {
   private sent = 0;
   /** Per host: a request waits only while the freshest response says the window is used up. */
   private readonly windows = new RateLimitWindows();
+  /** Per host: requests sent and not answered yet, and who waits for one of them to end. */
+  private readonly inFlight = new Map<string, number>();
+  private readonly slotWaiters = new Map<string, Set<() => void>>();
 
   constructor(options: HttpClientOptions) {
     this.sourceId = options.sourceId;
@@ -180,10 +183,22 @@ export class HttpClient {
     // The pause this request already sat out (a 429's Retry-After): not waited for twice.
     let waitedUntil: number | undefined;
     for (let attempt = 0; ; attempt++) {
-      await this.waitForWindow(target.host, waitedUntil, fail, opts.signal);
-      if (opts.signal?.aborted) throw aborted(fail, opts.signal);
+      for (;;) {
+        await this.waitForWindow(target.host, waitedUntil, fail, opts.signal);
+        if (this.takeSlot(target.host, opts.signal)) break;
+        await this.slotFreed(target.host);
+      }
+      if (opts.signal?.aborted) {
+        this.releaseSlot(target.host);
+        throw aborted(fail, opts.signal);
+      }
 
-      const outcome = await this.attempt(method, url, body, headers, schema, opts.signal, fail);
+      let outcome: Awaited<ReturnType<typeof this.attempt<T>>>;
+      try {
+        outcome = await this.attempt(method, url, body, headers, schema, opts.signal, fail);
+      } finally {
+        this.releaseSlot(target.host);
+      }
       if (outcome.ok) return outcome.response;
       const failure = outcome.failure;
       if (opts.signal?.aborted) throw aborted(fail, opts.signal);
@@ -330,6 +345,34 @@ export class HttpClient {
         changed.cancel();
       }
     }
+  }
+
+  /**
+   * Requests sent together (a source's concurrent walks) are no more than the window has left: with 2 left,
+   * an eighth request in flight would only meet a 429. True: the request may go (counted in flight at once,
+   * so requests checking in the same turn see each other); false: wait for `slotFreed`, then look at the
+   * window again. Without a count (none answered yet, or the server sends none), no limit.
+   */
+  private takeSlot(host: string, signal: AbortSignal | undefined): boolean {
+    const busy = this.inFlight.get(host) ?? 0;
+    const remaining = this.windows.remaining(host, this.now());
+    const free = busy === 0 || signal?.aborted === true || remaining === undefined || busy < remaining;
+    if (free) this.inFlight.set(host, busy + 1);
+    return free;
+  }
+
+  private releaseSlot(host: string): void {
+    this.inFlight.set(host, Math.max(0, (this.inFlight.get(host) ?? 1) - 1));
+    const waiting = this.slotWaiters.get(host);
+    this.slotWaiters.delete(host);
+    for (const wake of waiting ?? []) wake();
+  }
+
+  /** Resolves when a request in flight to the host is answered. */
+  private slotFreed(host: string): Promise<void> {
+    const set = this.slotWaiters.get(host) ?? new Set<() => void>();
+    this.slotWaiters.set(host, set);
+    return new Promise<void>((resolve) => set.add(resolve));
   }
 
   /** Full jitter (AWS architecture blog): spreads retries of many clients instead of synchronising them. */

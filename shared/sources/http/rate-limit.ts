@@ -48,6 +48,27 @@ export function rateLimitRemaining(headers: Headers): number | undefined {
 export class RateLimitWindows {
   private readonly pausedUntil = new Map<string, number>();
   private readonly waiters = new Map<string, Set<() => void>>();
+  /** Per host: the fewest requests left any answer reported in the current window, and when that window resets. */
+  private readonly left = new Map<string, { remaining: number; reset: number | undefined }>();
+
+  /**
+   * Requests the host's current window has left, as its answers said (the fewest any of them reported: answers
+   * to concurrent requests arrive out of order), or undefined when unknown or the window has reset since.
+   * Only how many requests go out at once is bounded by it (a request never waits for it alone).
+   */
+  remaining(host: string, now: number): number | undefined {
+    const left = this.left.get(host);
+    if (left === undefined) return undefined;
+    if (left.reset !== undefined && now >= left.reset) return undefined;
+    return left.remaining;
+  }
+
+  private noteRemaining(host: string, remaining: number, reset: number | undefined): void {
+    const known = this.left.get(host);
+    // The same window: its resets differ by the requests' fractions of a second (Mastodon: request time + what is left of the period).
+    const sameWindow = known !== undefined && known.reset !== undefined && reset !== undefined && Math.abs(known.reset - reset) < 1000;
+    this.left.set(host, { remaining: sameWindow ? Math.min(known.remaining, remaining) : remaining, reset });
+  }
 
   /**
    * Records what a response says about its host. Returns, for a 429, how long
@@ -60,10 +81,12 @@ export class RateLimitWindows {
       // Retry-After is the server's answer for this request; the reset of a 429 is the fallback (Mastodon sends no Retry-After).
       const wait = retryAfterMs(headers, now) ?? (reset !== undefined ? Math.max(0, reset - now) : undefined);
       if (wait !== undefined) this.set(host, now + wait);
+      this.noteRemaining(host, 0, reset ?? (wait !== undefined ? now + wait : undefined));
       return wait;
     }
     const remaining = rateLimitRemaining(headers);
     if (remaining === undefined) return undefined;
+    this.noteRemaining(host, remaining, rateLimitResetAt(headers, now));
     if (remaining > 0) {
       this.set(host, undefined);
       return undefined;

@@ -634,7 +634,7 @@ const en: Messages = {
     csv === undefined
       ? 'The CSV attachment lists every contact with its figures and reasons.'
       : csv.perSection !== undefined
-        ? `The CSV attachment lists the first ${csv.perSection} contacts of each of this email's sections (${csv.rows} of the ${csv.named ?? csv.rows} it names), with their figures and reasons: the list of all ${csv.total} is too big to send by email.`
+        ? `The CSV attachment lists ${csv.rows} of the ${csv.named ?? csv.rows} contacts named in this email's sections, the first ${csv.perSection} of each at most, with their figures and reasons: the list of all ${csv.total} is too big to send by email.`
         : `The CSV attachment lists the ${csv.rows} contacts named in this email's sections, with their figures and reasons: the list of all ${csv.total} is too big to send by email.`,
     `Window ${windowStart} – ${windowEnd} · run ${runId}`,
   ],
@@ -903,7 +903,7 @@ const it: Messages = {
     csv === undefined
       ? 'Il CSV allegato elenca ogni contatto con i suoi numeri e motivi.'
       : csv.perSection !== undefined
-        ? `Il CSV allegato elenca i primi ${csv.perSection} contatti di ogni sezione di questa email (${csv.rows} dei ${csv.named ?? csv.rows} che nomina), con i loro numeri e motivi: l'elenco di tutti i ${csv.total} è troppo grande per un'email.`
+        ? `Il CSV allegato elenca ${csv.rows} dei ${csv.named ?? csv.rows} contatti nominati nelle sezioni di questa email, al massimo i primi ${csv.perSection} di ciascuna, con i loro numeri e motivi: l'elenco di tutti i ${csv.total} è troppo grande per un'email.`
         : `Il CSV allegato elenca i ${csv.rows} contatti nominati nelle sezioni di questa email, con i loro numeri e motivi: l'elenco di tutti i ${csv.total} è troppo grande per un'email.`,
     `Periodo ${windowStart} – ${windowEnd} · esecuzione ${runId}`,
   ],

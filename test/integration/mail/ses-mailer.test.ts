@@ -104,7 +104,7 @@ describe('SesMailer against the local SES emulator', () => {
     expect(silent).toBeGreaterThan(100);
     expect(silent).toBeLessThan(3000);
     expect(rows.filter((r) => String(r['key']).startsWith('demo:silent-')).map((r) => r['key'])).toEqual(report.sections.unfollow.groups[0]!.keys.slice(0, silent));
-    const footer = `The CSV attachment lists the first ${silent.toLocaleString('en-US')} contacts of each of this email's sections (${(silent + 40).toLocaleString('en-US')} of the 3,040 it names), with their figures and reasons: the list of all 3,040 is too big to send by email.`;
+    const footer = `The CSV attachment lists ${(silent + 40).toLocaleString('en-US')} of the 3,040 contacts named in this email's sections, the first ${silent.toLocaleString('en-US')} of each at most, with their figures and reasons: the list of all 3,040 is too big to send by email.`;
     expect(email.body.text?.replace(/\s+/g, ' ')).toContain(footer);
     expect(email.body.html?.replace(/\s+/g, ' ')).toContain(footer.replace(/'/g, '&#39;'));
     expect(email.subject).toBe(rendered.subject);

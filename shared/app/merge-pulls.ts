@@ -69,9 +69,6 @@ export function mergePulls(input: MergeInput): MergeResult;
 export function mergePulls(input: MergeInput): MergeResult {
   const nowMs = Date.parse(input.now);
   const retentionStart = nowMs - input.retentionDays * DAY;
-  // Positions, not the contacts: `storedIndex` says where each merged contact's stored form is.
-  const storedByKey = new Map<string, number>();
-  input.storedContacts.forEach((c, k) => storedByKey.set(contactKey(c.sourceId, c.id), k));
   const storedIds = storedAmongPulled(input.storedInteractions, input.outcomes);
 
   const current: TrackedContact[] = [];
@@ -85,10 +82,18 @@ export function mergePulls(input: MergeInput): MergeResult {
 
   for (const outcome of input.outcomes) {
     const stored = input.storedSources.find((s) => s.sourceId === outcome.sourceId);
+    // This source's stored contacts: their positions, and each id's position (the last of equal ones), keyed
+    // by the contacts' own id strings: no `sourceId:id` key is made for every stored contact. Positions, not
+    // the contacts: `storedIndex` says where each merged contact's stored form is.
     const previousOfSource: number[] = [];
+    const storedById = new Map<string, number>();
     input.storedContacts.forEach((c, k) => {
-      if (c.sourceId === outcome.sourceId) previousOfSource.push(k);
+      if (c.sourceId !== outcome.sourceId) return;
+      previousOfSource.push(k);
+      storedById.set(c.id, k);
     });
+    // 1 at the position an id of this pull was found at: the stored contacts the pull listed (no set of the pulled ids).
+    const listed = new Uint8Array(input.storedContacts.length);
     const contactsCompleteness: Completeness = outcome.ok ? outcome.pull.contactsCompleteness : 'failed';
     const interactionsCompleteness: Completeness = outcome.ok ? outcome.pull.interactionsCompleteness : 'failed';
     const problems = outcome.ok ? outcome.pull.problems : [outcome.problem];
@@ -134,13 +139,12 @@ export function mergePulls(input: MergeInput): MergeResult {
     }
 
     const pulled = outcome.ok && contactsCompleteness !== 'failed' ? outcome.pull.contacts : [];
-    const pulledIds = new Set(pulled.map((c) => c.id));
     const listComplete = contactsCompleteness === 'complete';
     for (let p = 0; p < pulled.length; p++) {
       const pulledContact = pulled[p] as Contact;
       if (input.consumePulled === true) pulled[p] = undefined as unknown as Contact;
-      const key = contactKey(outcome.sourceId, pulledContact.id);
-      const at = storedByKey.get(key) ?? -1;
+      const at = storedById.get(pulledContact.id) ?? -1;
+      if (at >= 0) listed[at] = 1;
       const previous = at >= 0 ? input.storedContacts[at] : undefined;
       // A partial list can show a mutual as merely followed (the followers half is missing):
       // its relations prove nothing, so the known relation stands until a complete pull.
@@ -150,12 +154,13 @@ export function mergePulls(input: MergeInput): MergeResult {
       storedIndex.push(at);
       // Someone first seen in a partial list is analysed but not stored yet, so the next
       // complete pull still finds them new (and reports the new follower).
-      if (!listComplete && !previous) unstoredContactKeys.push(key);
+      if (!listComplete && !previous) unstoredContactKeys.push(contactKey(outcome.sourceId, pulledContact.id));
     }
     if (input.consumePulled === true && outcome.ok) outcome.pull.contacts = [];
     for (const at of previousOfSource) {
       const previous = input.storedContacts[at] as TrackedContact;
-      if (pulledIds.has(previous.id)) continue;
+      // Listed by the pull: some pulled contact has its id (found at the last stored position of that id).
+      if (listed[storedById.get(previous.id) as number] === 1) continue;
       if (contactsCompleteness === 'complete') {
         removedContactKeys.push(contactKey(previous.sourceId, previous.id));
       } else {

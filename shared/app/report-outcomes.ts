@@ -236,6 +236,7 @@ async function mergeAndAnalyse(
     sources: merged.sourceRuns,
     current: merged.current,
     previous,
+    ...(previous !== null ? { previousIndex: merged.storedIndex } : {}),
     interactions: all,
     previousFigures: state.lastRun?.figures ?? null,
     classifiers: classified.classifiers,

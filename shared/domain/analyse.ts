@@ -33,7 +33,6 @@ interface Judged {
   position: number;
   /** The same contact listed again further on (rare): each gets this verdict too. */
   again?: { contact: TrackedContact; position: number }[];
-  key: string;
   stats: ContactStats;
   reasons: ReasonMap;
   inGrace: boolean;
@@ -54,26 +53,27 @@ export function analyse(input: AnalysisInput): Analysis {
   const sight = new Map<string, Observability>(input.sources.map((s) => [s.sourceId, canonicalSight(s.observes ?? SEES_EVERYTHING)]));
   const index = indexInteractions(input.interactions, nowMs);
   const decisions = matchDecisions(input.decisions, nowMs);
-  const changes = followerChanges(input.current, input.previous, sources);
+  const changes = followerChanges(input.current, input.previous, sources, input.previousIndex);
   const classifiers = input.classifiers ?? {};
 
   const judged: Judged[] = [];
-  // Each key's place in `judged`.
-  const seen = new Map<string, number>();
+  // Each contact's place in `judged`, by source and then by its own id: no key string is made to look it up.
+  const seen = new Map<string, Map<string, number>>();
   for (let position = 0; position < input.current.length; position++) {
     const contact = input.current[position] as TrackedContact;
-    const key = keyOf(contact);
-    const first = seen.get(key);
+    let ofSource = seen.get(contact.sourceId);
+    if (ofSource === undefined) seen.set(contact.sourceId, (ofSource = new Map()));
+    const first = ofSource.get(contact.id);
     if (first !== undefined) {
       // A contact listed twice is judged once.
       const j = judged[first] as Judged;
       (j.again ??= []).push({ contact, position });
       continue;
     }
-    seen.set(key, judged.length);
+    ofSource.set(contact.id, judged.length);
     const source = sources.get(contact.sourceId);
     // A contact of a source this run knows nothing about is judged as stale, from its own first sighting.
-    const historySinceMs = historySince.get(contact.sourceId) ?? parseInstant(contact.firstSeenAt, () => `contact ${key} firstSeenAt`);
+    const historySinceMs = historySince.get(contact.sourceId) ?? parseInstant(contact.firstSeenAt, () => `contact ${keyOf(contact)} firstSeenAt`);
     const trackingSinceMs = trackingSince.get(contact.sourceId) ?? historySinceMs;
     const interactions = index.of(contact.sourceId, contact.id);
     const observes = sight.get(contact.sourceId) ?? SEES_EVERYTHING;
@@ -94,14 +94,18 @@ export function analyse(input: AnalysisInput): Analysis {
       trackingSinceMs,
       decision: decisions.decisionFor(contact),
     });
-    const gained = changes.newFollowers.get(key);
-    if (gained !== undefined) reasons.set('new_follower', gained);
-    const lost = changes.lostStillContacts.get(key);
-    if (lost !== undefined) reasons.set('lost_follower', lost);
+    // The key is made here only when some follower changed (its verdict makes it anyway, once held no longer).
+    if (changes.newFollowers.size > 0 || changes.lostStillContacts.size > 0) {
+      const key = keyOf(contact);
+      const gained = changes.newFollowers.get(key);
+      if (gained !== undefined) reasons.set('new_follower', gained);
+      const lost = changes.lostStillContacts.get(key);
+      if (lost !== undefined) reasons.set('lost_follower', lost);
+    }
     const stale = source === undefined || source.contacts !== 'complete' || source.interactions !== 'complete';
-    judged.push({ contact, position, key, stats, reasons, inGrace, stale, observes });
+    judged.push({ contact, position, stats, reasons, inGrace, stale, observes });
   }
-  // A million keys: the judged hold them, the set is not needed past this point.
+  // A million entries: not needed past this point.
   seen.clear();
 
   // Read from the contacts before they go.
@@ -109,7 +113,9 @@ export function analyse(input: AnalysisInput): Analysis {
   if (input.consumeCurrent === true) input.current.length = 0;
 
   const supporters = topSupporters(
-    judged.map((j) => ({ key: j.key, handle: j.contact.handle, stats: j.stats, excluded: j.reasons.has('critic_only') || j.reasons.has('out_of_audience') })),
+    // Only those who could rank (topSupporters leaves out the rest): a candidate for every contact of a million
+    // was made at the step's largest point.
+    judged.flatMap((j) => (j.stats.score > 0 ? [{ key: keyOf(j.contact), handle: j.contact.handle, stats: j.stats, excluded: j.reasons.has('critic_only') || j.reasons.has('out_of_audience') }] : [])),
     policy.topSupporters,
   );
 
@@ -119,10 +125,11 @@ export function analyse(input: AnalysisInput): Analysis {
   for (let k = judged.length - 1; k >= 0; k--) {
     const j = judged.pop();
     if (j === undefined) break;
-    const rank = supporters.get(j.key);
+    const key = keyOf(j.contact);
+    const rank = supporters.get(key);
     if (rank !== undefined) j.reasons.set('top_supporter', { ...rank, ...supporterExample(index.of(j.contact.sourceId, j.contact.id), windowStartMs, nowMs) });
     const recommendation = recommend({ relation: j.contact.relation, reasons: j.reasons, stats: j.stats, inGrace: j.inGrace, policy, observes: j.observes });
-    const verdict = verdictOf(j.contact, j.contact.relation, recommendation, j.reasons, j.stats, j.stale, j.key);
+    const verdict = verdictOf(j.contact, j.contact.relation, recommendation, j.reasons, j.stats, j.stale, key);
     verdicts[k] = verdict;
     if (input.onVerdict !== undefined) {
       input.onVerdict(j.contact, verdict, j.position);
@@ -172,27 +179,63 @@ function verdictOf(
   key: string = keyOf(contact),
 ): ContactVerdict {
   // Reasons in vocabulary order, so reports and tests read them the same way every run.
-  const codes = reasons.codes();
-  const evidence = reasons.toEvidence();
-  return {
-    key,
-    sourceId: contact.sourceId,
-    platform: contact.platform,
-    id: contact.id,
-    handle: contact.handle,
-    displayName: contact.displayName,
-    ...(contact.profileUrl !== undefined ? { profileUrl: contact.profileUrl } : {}),
-    relation,
-    state: contact.state,
-    recommendation,
-    reasons: codes,
-    evidence,
-    stats,
-    ...(contact.followedAt !== undefined ? { followedAt: contact.followedAt } : {}),
-    ...(contact.lastPostAt !== undefined ? { lastPostAt: contact.lastPostAt } : {}),
-    stale,
-  };
+  return new Verdict(key, contact, relation, recommendation, reasons.codes(), reasons.toEvidence(), stats, stale);
 }
+
+/**
+ * A verdict as a plain data object (own enumerable fields, the optional ones only when set, in the order an
+ * object literal gave them), made by a constructor: every verdict of a million shares one hidden class with
+ * room for all its fields. As a literal with optional fields spread in, each also had a property array.
+ */
+class Verdict implements ContactVerdict {
+  declare key: string;
+  declare sourceId: string;
+  declare platform: string;
+  declare id: string;
+  declare handle: string;
+  declare displayName: string;
+  declare profileUrl?: string;
+  declare relation: ContactVerdict['relation'];
+  declare state: ContactVerdict['state'];
+  declare recommendation: ContactVerdict['recommendation'];
+  declare reasons: ContactVerdict['reasons'];
+  declare evidence: ContactVerdict['evidence'];
+  declare stats: ContactStats;
+  declare followedAt?: string;
+  declare lastPostAt?: string;
+  declare stale: boolean;
+
+  constructor(
+    key: string,
+    contact: TrackedContact,
+    relation: ContactVerdict['relation'],
+    recommendation: ContactVerdict['recommendation'],
+    reasons: ContactVerdict['reasons'],
+    evidence: ContactVerdict['evidence'],
+    stats: ContactStats,
+    stale: boolean,
+  ) {
+    this.key = key;
+    this.sourceId = contact.sourceId;
+    this.platform = contact.platform;
+    this.id = contact.id;
+    this.handle = contact.handle;
+    this.displayName = contact.displayName;
+    if (contact.profileUrl !== undefined) this.profileUrl = contact.profileUrl;
+    this.relation = relation;
+    this.state = contact.state;
+    this.recommendation = recommendation;
+    this.reasons = reasons;
+    this.evidence = evidence;
+    this.stats = stats;
+    if (contact.followedAt !== undefined) this.followedAt = contact.followedAt;
+    if (contact.lastPostAt !== undefined) this.lastPostAt = contact.lastPostAt;
+    this.stale = stale;
+  }
+}
+// V8 sizes a class's instances by the fields its first few get: the first one made has every field, so that
+// none made after keeps an optional one outside the object (in a property array of its own).
+void new Verdict('', { sourceId: '', platform: '', id: '', handle: '', displayName: '', profileUrl: '', state: 'active', followedAt: '', lastPostAt: '' } as TrackedContact, 'following', null, [], {}, {} as ContactStats, false);
 
 function staleSourcesOf(sources: readonly SourceRunState[]): StaleSource[] {
   return sources

@@ -116,6 +116,12 @@ export interface AnalysisInput {
   /** Contacts as of the previous run (null on the first run). Used for new/lost followers. */
   previous: TrackedContact[] | null;
   /**
+   * For each contact of `current`, the position of its previous form in `previous` (-1: none), when the caller
+   * knows it (the report step: the merge's `storedIndex`): new and lost followers are then found without
+   * matching the two lists by key.
+   */
+  previousIndex?: Int32Array;
+  /**
    * Interaction history available for this profile (at least the lookback window, ideally all retained):
    * plain interactions, or the columns a run loads from the store (a million of them fit in a 1 GB function).
    */

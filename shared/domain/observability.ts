@@ -58,11 +58,21 @@ export function seesOutbound(o: Observability): boolean {
   return o.outbound.length > 0;
 }
 
+/** The kinds evidence names for each declaration (by identity: a run judges every contact of a source with one). */
+const KINDS_OF = new WeakMap<Observability, { kindsSeen: EngagementKind[]; kindsHidden?: EngagementKind[] }>();
+
 /**
- * The kinds a judgement of silence rests on, for its evidence: `kindsHidden` only when some are. Copied to
- * their exact length: `filter` leaves room for 17 (152 bytes), and the evidence of a million contacts keeps them.
+ * The kinds a judgement of silence rests on, for its evidence: `kindsHidden` only when some are. The lists are
+ * made once per declaration, to their exact length, and shared (frozen): the evidence of a million contacts
+ * keeps them, and a list each was 72 bytes a contact. A new object each call; its lists are the shared ones.
  */
 export function kindsEvidence(o: Observability): { kindsSeen: EngagementKind[]; kindsHidden?: EngagementKind[] } {
-  const c = canonicalSight(o);
-  return c.inboundHidden.length > 0 ? { kindsSeen: c.inbound.slice(), kindsHidden: c.inboundHidden.slice() } : { kindsSeen: c.inbound.slice() };
+  let kinds = KINDS_OF.get(o);
+  if (kinds === undefined) {
+    const c = canonicalSight(o);
+    const seen = Object.freeze(c.inbound.slice()) as EngagementKind[];
+    kinds = c.inboundHidden.length > 0 ? { kindsSeen: seen, kindsHidden: Object.freeze(c.inboundHidden.slice()) as EngagementKind[] } : { kindsSeen: seen };
+    KINDS_OF.set(o, kinds);
+  }
+  return kinds.kindsHidden !== undefined ? { kindsSeen: kinds.kindsSeen, kindsHidden: kinds.kindsHidden } : { kindsSeen: kinds.kindsSeen };
 }

@@ -73,6 +73,26 @@ export function observationStartMs(contact: TrackedContact, historySinceMs: numb
 /** The counts by kind of a contact with nothing inbound in the window (frozen: every such contact shares it). */
 const NO_INBOUND: Partial<Record<InteractionKind, number>> = Object.freeze({});
 
+/** Distinct counts by kind seen so far, by their JSON (keys in the order counted): a contact's are one of few. */
+const COUNTS = new Map<string, Partial<Record<InteractionKind, number>>>();
+/** How many distinct counts are kept to share; past it, each contact keeps its own. */
+const MAX_SHARED_COUNTS = 10_000;
+
+/**
+ * The counts by kind, as one shared frozen object per distinct value (the same keys in the same order):
+ * the contacts that engaged in the window mostly did so once or twice, and a million of them need not
+ * each keep an object.
+ */
+function sharedCounts(counts: Partial<Record<InteractionKind, number>>): Partial<Record<InteractionKind, number>> {
+  const text = JSON.stringify(counts);
+  const known = COUNTS.get(text);
+  if (known !== undefined) return known;
+  if (COUNTS.size >= MAX_SHARED_COUNTS) return counts;
+  const frozen = Object.freeze(counts);
+  COUNTS.set(text, frozen);
+  return frozen;
+}
+
 export function computeStats(contact: TrackedContact, interactions: readonly TimedInteraction[], clock: StatsClock): ContactStats {
   let inboundInWindow = 0;
   let outboundInWindow = 0;
@@ -113,26 +133,74 @@ export function computeStats(contact: TrackedContact, interactions: readonly Tim
   const lifetime = contact.lifetime;
   const lifetimeLastInbound = notAfter(lifetime?.lastInboundAt, clock.nowMs);
   const lifetimeLastOutbound = notAfter(lifetime?.lastOutboundAt, clock.nowMs);
-  const stats: ContactStats = {
-    inboundInWindow,
-    // Most contacts engaged with nothing in the window: one shared empty object, not 56 bytes each.
-    inboundByKind: inboundInWindow > 0 ? inboundByKind : NO_INBOUND,
-    outboundInWindow,
-    inboundTotal: Math.max(inboundSeen, lifetime?.inbound ?? 0),
-    outboundTotal: Math.max(outboundSeen, lifetime?.outbound ?? 0),
-    observedDays: Math.max(0, wholeDays(observation.startMs, clock.nowMs)),
-    score,
-  };
-  if (observation.followDateUnknown !== undefined) stats.trackedDays = Math.max(0, wholeDays(observation.followDateUnknown.trackedSinceMs, clock.nowMs));
   const lastIn = laterIso(lastInboundAt, lifetimeLastInbound);
   const lastOut = laterIso(lastOutboundAt, lifetimeLastOutbound);
-  if (lastIn !== undefined) stats.lastInboundAt = lastIn;
-  if (lastOut !== undefined) stats.lastOutboundAt = lastOut;
-  if (isFollowing(contact.relation) && contact.followedAt !== undefined) {
-    stats.followedForDays = Math.max(0, wholeDays(parseInstant(contact.followedAt, () => `contact ${contact.sourceId}:${contact.id} followedAt`), clock.nowMs));
-  }
-  return stats;
+  return new Stats(
+    inboundInWindow,
+    // Most contacts engaged with nothing in the window: one shared empty object, not 56 bytes each.
+    inboundInWindow > 0 ? sharedCounts(inboundByKind) : NO_INBOUND,
+    outboundInWindow,
+    Math.max(inboundSeen, lifetime?.inbound ?? 0),
+    Math.max(outboundSeen, lifetime?.outbound ?? 0),
+    Math.max(0, wholeDays(observation.startMs, clock.nowMs)),
+    score,
+    observation.followDateUnknown !== undefined ? Math.max(0, wholeDays(observation.followDateUnknown.trackedSinceMs, clock.nowMs)) : undefined,
+    lastIn,
+    lastOut,
+    isFollowing(contact.relation) && contact.followedAt !== undefined
+      ? Math.max(0, wholeDays(parseInstant(contact.followedAt, () => `contact ${contact.sourceId}:${contact.id} followedAt`), clock.nowMs))
+      : undefined,
+  );
 }
+
+/**
+ * A contact's stats as a plain data object (own enumerable fields, the optional ones only when set), made by
+ * a constructor so that every one shares a hidden class with room for all its fields: as an object literal
+ * with the optional fields added after, each of a million also had a property array of its own (about 50
+ * bytes). The keys come in the order the literal gave them.
+ */
+class Stats implements ContactStats {
+  declare inboundInWindow: number;
+  declare inboundByKind: ContactStats['inboundByKind'];
+  declare outboundInWindow: number;
+  declare inboundTotal: number;
+  declare outboundTotal: number;
+  declare observedDays: number;
+  declare score: number;
+  declare trackedDays?: number;
+  declare lastInboundAt?: string;
+  declare lastOutboundAt?: string;
+  declare followedForDays?: number;
+
+  constructor(
+    inboundInWindow: number,
+    inboundByKind: ContactStats['inboundByKind'],
+    outboundInWindow: number,
+    inboundTotal: number,
+    outboundTotal: number,
+    observedDays: number,
+    score: number,
+    trackedDays: number | undefined,
+    lastInboundAt: string | undefined,
+    lastOutboundAt: string | undefined,
+    followedForDays: number | undefined,
+  ) {
+    this.inboundInWindow = inboundInWindow;
+    this.inboundByKind = inboundByKind;
+    this.outboundInWindow = outboundInWindow;
+    this.inboundTotal = inboundTotal;
+    this.outboundTotal = outboundTotal;
+    this.observedDays = observedDays;
+    this.score = score;
+    if (trackedDays !== undefined) this.trackedDays = trackedDays;
+    if (lastInboundAt !== undefined) this.lastInboundAt = lastInboundAt;
+    if (lastOutboundAt !== undefined) this.lastOutboundAt = lastOutboundAt;
+    if (followedForDays !== undefined) this.followedForDays = followedForDays;
+  }
+}
+// V8 sizes a class's instances by the fields its first few get: the first one made has every field, so that
+// none made after keeps an optional one outside the object (in a property array of its own).
+void new Stats(0, NO_INBOUND, 0, 0, 0, 0, 0, 0, '', '', 0);
 
 /** A lifetime date after `now` (a run with a fixed clock in the past) is not known yet at `now`. */
 function notAfter(iso: string | undefined, nowMs: number): string | undefined {

@@ -327,6 +327,16 @@ function readCheckpoint(text: string | undefined): MastodonCheckpoint | undefine
 
 const newWalk = (): Walk => ({ done: false, pages: 0, read: 0, problems: [] });
 
+/** A walk stopped where the walk below began goes on from there (it takes over that walk's range). */
+function reopen(walk: Walk): void {
+  if (walk.resume === undefined) return;
+  walk.done = false;
+  walk.next = walk.resume;
+  delete walk.resume;
+  delete walk.end;
+  delete walk.completeness;
+}
+
 /** The walks below the top are made when they start (a checkpoint keeps only those): walk i + 1 starts at bounds[i]. */
 function newList(stored: readonly string[] | undefined): ListWalks {
   return { bounds: usableBounds(stored), walks: [] };
@@ -362,6 +372,7 @@ function compactList(list: ListWalks): void {
     if (!joined) continue;
     delete walk.resume;
     delete walk.until;
+    if (walk.end !== 'aborted') delete walk.next;
     if (walk.end === 'stopped' || walk.end === 'exhausted') delete walk.end;
     if (walk.completeness === 'complete') delete walk.completeness;
   }
@@ -472,13 +483,7 @@ async function readContactList(env: StreamEnv, relation: 'followers' | 'followin
     else above.until = failed.until;
     above.tookOver = true;
     failed.problems.length = 0;
-    if (above.done && above.end === 'stopped' && above.resume !== undefined) {
-      above.done = false;
-      above.next = above.resume;
-      delete above.resume;
-      delete above.end;
-      delete above.completeness;
-    }
+    if (above.done && above.end === 'stopped' && above.resume !== undefined) reopen(above);
   };
   /** Ids that are not numbers: boundaries mean nothing, the top walk reads the whole list. */
   const unbounded = (): void => {
@@ -486,59 +491,66 @@ async function readContactList(env: StreamEnv, relation: 'followers' | 'followin
     for (let i = walks.length - 1; i > 0; i--) if (!walks[i]!.superseded) takeOver(i, 'ids are not numbers');
     delete top.until;
     for (const w of walks) delete w.marks;
-    if (top.done && top.end === 'stopped' && top.resume !== undefined) {
-      top.done = false;
-      top.next = top.resume;
-      delete top.resume;
-      delete top.end;
-      delete top.completeness;
-    }
+    if (top.done && top.end === 'stopped' && top.resume !== undefined) reopen(top);
   };
 
   const walkOne = async (i: number): Promise<void> => {
     const walk = walks[i]!;
     const from = i === 0 ? undefined : list.bounds[i - 1];
-    await walkStream(
-      env,
-      walk,
-      {
-        path: `/api/v1/accounts/${encodeURIComponent(env.ownerId)}/${relation}`,
-        query: from === undefined ? { limit: PAGE_LIMITS.accounts } : { limit: PAGE_LIMITS.accounts, max_id: from },
-        schema: MastodonAccounts,
-        follow: 'next',
-        limit: PAGE_LIMITS.accounts,
-        // Contacts are read in full whatever maxPages says: a partial list would be mistaken for unfollows.
-        maxPages: Number.POSITIVE_INFINITY,
-        onPage: (items, links) => {
-          read[i]!.push(...items);
-          walk.listPages = (walk.listPages ?? 0) + 1;
-          progress();
-          if (walk.superseded) return false;
-          const last = linkParam(links['next'], 'max_id');
-          const first = linkParam(links['prev'], 'since_id');
-          const ids = [last, first].filter((id): id is string => id !== undefined);
-          if (ids.some((id) => !isNumericId(id))) {
-            if (!list.unbounded) unbounded();
-            return i === 0;
-          }
-          if (list.unbounded) return i === 0;
-          // A page at or above where the walk was asked to start: the server did not honour max_id.
-          if (from !== undefined && ids.some((id) => compareIds(id, from) >= 0)) {
-            takeOver(i, `the page asked below ${from} began at ${first ?? last}`);
-            return false;
-          }
-          if (last !== undefined && walk.until !== undefined && compareIds(last, walk.until) <= 0) {
-            // Joined: the walk below started at `until`, and this page reached it.
-            const next = links['next'];
-            if (next !== undefined) walk.resume = next;
-            return false;
-          }
-          if (last !== undefined && walk.listPages % env.markEvery === 0) (walk.marks ??= []).push(last);
-          return true;
+    // The last id of the page it stopped on to join the walk below (a take-over may lower `until` meanwhile).
+    let stoppedAt: string | undefined;
+    const walkOnce = async (): Promise<void> => {
+      await walkStream(
+        env,
+        walk,
+        {
+          path: `/api/v1/accounts/${encodeURIComponent(env.ownerId)}/${relation}`,
+          query: from === undefined ? { limit: PAGE_LIMITS.accounts } : { limit: PAGE_LIMITS.accounts, max_id: from },
+          schema: MastodonAccounts,
+          follow: 'next',
+          limit: PAGE_LIMITS.accounts,
+          // Contacts are read in full whatever maxPages says: a partial list would be mistaken for unfollows.
+          maxPages: Number.POSITIVE_INFINITY,
+          onPage: (items, links) => {
+            read[i]!.push(...items);
+            walk.listPages = (walk.listPages ?? 0) + 1;
+            progress();
+            if (walk.superseded) return false;
+            const last = linkParam(links['next'], 'max_id');
+            const first = linkParam(links['prev'], 'since_id');
+            const ids = [last, first].filter((id): id is string => id !== undefined);
+            if (ids.some((id) => !isNumericId(id))) {
+              if (!list.unbounded) unbounded();
+              return i === 0;
+            }
+            if (list.unbounded) return i === 0;
+            // A page at or above where the walk was asked to start: the server did not honour max_id.
+            if (from !== undefined && ids.some((id) => compareIds(id, from) >= 0)) {
+              takeOver(i, `the page asked below ${from} began at ${first ?? last}`);
+              return false;
+            }
+            if (last !== undefined && walk.until !== undefined && compareIds(last, walk.until) <= 0) {
+              // Joined: the walk below started at `until`, and this page reached it.
+              const next = links['next'];
+              if (next !== undefined) walk.resume = next;
+              stoppedAt = last;
+              return false;
+            }
+            if (last !== undefined && walk.listPages % env.markEvery === 0) (walk.marks ??= []).push(last);
+            return true;
+          },
         },
-      },
-      (end) => (end.end === 'error' ? { completeness: 'partial', problems: [`${relation} incomplete: ${end.error.message}`] } : { completeness: 'complete', problems: [] }),
-    );
+        (end) => (end.end === 'error' ? { completeness: 'partial', problems: [`${relation} incomplete: ${end.error.message}`] } : { completeness: 'complete', problems: [] }),
+      );
+    };
+    for (;;) {
+      stoppedAt = undefined;
+      await walkOnce();
+      // Told to take over the range below while it was stopping: it reads on from where it stopped.
+      if (!(walk.done && !walk.superseded && stoppedAt !== undefined && walk.resume !== undefined)) break;
+      if (walk.until !== undefined && compareIds(stoppedAt, walk.until) <= 0) break;
+      reopen(walk);
+    }
     // A walk below the top that ended above where the next one starts on the page we asked for (not a link the
     // server gave): empty, short or failed, it may be a server that does not page by follow id; the walk above
     // reads on through the server's own links. A walk that already took over follows those links: its end is the list's.

@@ -8,6 +8,7 @@ import type {
   AnalysisInput,
   ContactStats,
   ContactVerdict,
+  Recommendation,
   SourceRunState,
   SourceSight,
   StaleSource,
@@ -24,20 +25,21 @@ import { canonicalSight, SEES_EVERYTHING, silenceUnconfirmed } from './observabi
 import { recommend } from './recommend.ts';
 import { computeStats, observationStartMs } from './stats.ts';
 import { DAY_MS, parseInstant, toIso } from './time.ts';
-import { supporterExample, topSupporters } from './top-supporters.ts';
+import { supporterExample, TopSupporters, type SupporterCandidate } from './top-supporters.ts';
 import { compareVerdicts } from './verdict-order.ts';
 
-interface Judged {
+/** A contact judged, among the top supporters so far: its verdict is made again with its rank once all are ranked. */
+interface Pending {
   contact: TrackedContact;
-  /** Its position in the input's contacts. */
-  position: number;
-  /** The same contact listed again further on (rare): each gets this verdict too. */
-  again?: { contact: TrackedContact; position: number }[];
-  stats: ContactStats;
+  /** Every place it is listed at (a contact listed twice gets the one verdict at each). */
+  positions: { contact: TrackedContact; position: number }[];
+  /** Its verdict's place in `verdicts`. */
+  at: number;
+  candidate: SupporterCandidate;
   reasons: ReasonMap;
-  inGrace: boolean;
+  stats: ContactStats;
+  recommendation: Recommendation;
   stale: boolean;
-  observes: Observability;
 }
 
 export function analyse(input: AnalysisInput): Analysis {
@@ -55,25 +57,37 @@ export function analyse(input: AnalysisInput): Analysis {
   const decisions = matchDecisions(input.decisions, nowMs);
   const changes = followerChanges(input.current, input.previous, sources, input.previousIndex);
   const classifiers = input.classifiers ?? {};
+  // Read from the contacts before they go.
+  const unmatched = unmatchedDecisions(input.decisions, [...input.current, ...changes.formerFollowers.map((f) => f.contact)], nowMs);
 
-  const judged: Judged[] = [];
-  // Each contact's place in `judged`, by source and then by its own id: no key string is made to look it up.
+  // Each contact's verdict is made as it is judged, and the contact goes then: a million contacts, their reasons
+  // and stats held until all were judged, and the verdicts made after, did not fit side by side in a 1 GB
+  // function. Only the top supporters so far (policy.topSupporters of them) wait for their rank; the verdicts
+  // keep the contacts' order.
+  const verdicts: ContactVerdict[] = [];
+  const supporters = new TopSupporters<Pending>(policy.topSupporters);
+  // The place of each contact's verdict, by source and then by its own id: no key string is made to look it up.
   const seen = new Map<string, Map<string, number>>();
+  const pendingAt = new Map<number, Pending>();
+  const handOver = (contact: TrackedContact, verdict: ContactVerdict, position: number): void => input.onVerdict?.(contact, verdict, position);
   for (let position = 0; position < input.current.length; position++) {
     const contact = input.current[position] as TrackedContact;
+    if (input.consumeCurrent === true) input.current[position] = undefined as unknown as TrackedContact;
     let ofSource = seen.get(contact.sourceId);
     if (ofSource === undefined) seen.set(contact.sourceId, (ofSource = new Map()));
     const first = ofSource.get(contact.id);
     if (first !== undefined) {
-      // A contact listed twice is judged once.
-      const j = judged[first] as Judged;
-      (j.again ??= []).push({ contact, position });
+      // A contact listed twice is judged once, and its verdict handed over at each place.
+      const pending = pendingAt.get(first);
+      if (pending !== undefined) pending.positions.push({ contact, position });
+      else handOver(contact, verdicts[first] as ContactVerdict, position);
       continue;
     }
-    ofSource.set(contact.id, judged.length);
+    ofSource.set(contact.id, verdicts.length);
+    const key = keyOf(contact);
     const source = sources.get(contact.sourceId);
     // A contact of a source this run knows nothing about is judged as stale, from its own first sighting.
-    const historySinceMs = historySince.get(contact.sourceId) ?? parseInstant(contact.firstSeenAt, () => `contact ${keyOf(contact)} firstSeenAt`);
+    const historySinceMs = historySince.get(contact.sourceId) ?? parseInstant(contact.firstSeenAt, () => `contact ${key} firstSeenAt`);
     const trackingSinceMs = trackingSince.get(contact.sourceId) ?? historySinceMs;
     const interactions = index.of(contact.sourceId, contact.id);
     const observes = sight.get(contact.sourceId) ?? SEES_EVERYTHING;
@@ -94,48 +108,39 @@ export function analyse(input: AnalysisInput): Analysis {
       trackingSinceMs,
       decision: decisions.decisionFor(contact),
     });
-    // The key is made here only when some follower changed (its verdict makes it anyway, once held no longer).
-    if (changes.newFollowers.size > 0 || changes.lostStillContacts.size > 0) {
-      const key = keyOf(contact);
-      const gained = changes.newFollowers.get(key);
-      if (gained !== undefined) reasons.set('new_follower', gained);
-      const lost = changes.lostStillContacts.get(key);
-      if (lost !== undefined) reasons.set('lost_follower', lost);
-    }
+    const gained = changes.newFollowers.get(key);
+    if (gained !== undefined) reasons.set('new_follower', gained);
+    const lost = changes.lostStillContacts.get(key);
+    if (lost !== undefined) reasons.set('lost_follower', lost);
     const stale = source === undefined || source.contacts !== 'complete' || source.interactions !== 'complete';
-    judged.push({ contact, position, stats, reasons, inGrace, stale, observes });
+    // top_supporter is not among what a recommendation rests on: the rank, given after, leaves it as it is.
+    const recommendation = recommend({ relation: contact.relation, reasons, stats, inGrace, policy, observes });
+    const at = verdicts.length;
+    const verdict = verdictOf(contact, contact.relation, recommendation, reasons, stats, stale, key);
+    verdicts.push(verdict);
+    const candidate: SupporterCandidate = { key, handle: contact.handle, stats, excluded: reasons.has('critic_only') || reasons.has('out_of_audience') };
+    const pending: Pending = { contact, positions: [{ contact, position }], at, candidate, reasons, stats, recommendation, stale };
+    const offered = supporters.offer(candidate, pending);
+    if (offered.kept) pendingAt.set(at, pending);
+    // Not (or no longer) among the top supporters: its verdict is final.
+    for (const out of offered.dropped) {
+      pendingAt.delete(out.at);
+      for (const p of out.positions) handOver(p.contact, verdicts[out.at] as ContactVerdict, p.position);
+    }
   }
   // A million entries: not needed past this point.
   seen.clear();
-
-  // Read from the contacts before they go.
-  const unmatched = unmatchedDecisions(input.decisions, [...input.current, ...changes.formerFollowers.map((f) => f.contact)], nowMs);
   if (input.consumeCurrent === true) input.current.length = 0;
 
-  const supporters = topSupporters(
-    // Only those who could rank (topSupporters leaves out the rest): a candidate for every contact of a million
-    // was made at the step's largest point.
-    judged.flatMap((j) => (j.stats.score > 0 ? [{ key: keyOf(j.contact), handle: j.contact.handle, stats: j.stats, excluded: j.reasons.has('critic_only') || j.reasons.has('out_of_audience') }] : [])),
-    policy.topSupporters,
-  );
-
-  // Taken from the end of `judged`, each let go once judged: a million of them (a Map of reasons each) and the
-  // verdicts made from them do not fit side by side in a 1 GB function. The verdicts keep the contacts' order.
-  const verdicts: ContactVerdict[] = new Array<ContactVerdict>(judged.length);
-  for (let k = judged.length - 1; k >= 0; k--) {
-    const j = judged.pop();
-    if (j === undefined) break;
-    const key = keyOf(j.contact);
-    const rank = supporters.get(key);
-    if (rank !== undefined) j.reasons.set('top_supporter', { ...rank, ...supporterExample(index.of(j.contact.sourceId, j.contact.id), windowStartMs, nowMs) });
-    const recommendation = recommend({ relation: j.contact.relation, reasons: j.reasons, stats: j.stats, inGrace: j.inGrace, policy, observes: j.observes });
-    const verdict = verdictOf(j.contact, j.contact.relation, recommendation, j.reasons, j.stats, j.stale, key);
-    verdicts[k] = verdict;
-    if (input.onVerdict !== undefined) {
-      input.onVerdict(j.contact, verdict, j.position);
-      for (const again of j.again ?? []) input.onVerdict(again.contact, verdict, again.position);
-    }
-  }
+  // The top supporters, ranked: each verdict made again with its rank and the reply it quotes.
+  supporters.ranked().forEach((p, k) => {
+    const { contact } = p;
+    p.reasons.set('top_supporter', { rank: k + 1, score: p.stats.score, ...supporterExample(index.of(contact.sourceId, contact.id), windowStartMs, nowMs) });
+    const verdict = verdictOf(contact, contact.relation, p.recommendation, p.reasons, p.stats, p.stale, p.candidate.key);
+    verdicts[p.at] = verdict;
+    for (const q of p.positions) handOver(q.contact, verdict, q.position);
+  });
+  pendingAt.clear();
 
   for (const { contact, evidence } of changes.formerFollowers) {
     const key = keyOf(contact);

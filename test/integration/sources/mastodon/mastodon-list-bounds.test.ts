@@ -343,6 +343,24 @@ describe('Mastodon list walks across pull steps', () => {
     expect(parts.at(-1)!.contactsCompleteness).toBe('complete');
   });
 
+  it('a 429 with Retry-After in the middle of concurrent walks is waited out by that walk alone, and the lists stay exact', async () => {
+    const lw = new ListWorld(1500, 10);
+    const srv = await start(lw);
+    const first = await source(srv.url).pull({ now: NOW });
+    lw.follow('followers', 30);
+    const waits: number[] = [];
+    srv.fail('followers', 'ok', 'ok', 'ok', { status: 429, retryAfter: '2' }, 'ok', { status: 503 });
+    const mark = srv.log.length;
+    const repeat = await source(srv.url, { atOnce: 6, sleep: async (ms) => void waits.push(ms) }).pull({ now: new Date(NOW.getTime() + WEEK), cursor: first.cursor! });
+    expect(listsOf([repeat]).followers).toEqual(lw.ids('followers'));
+    expect(repeat.contactsCompleteness).toBe('complete');
+    expect(repeat.problems).toEqual([]);
+    expect(waits).toContain(2000);
+    // The two failed requests were asked again, nothing else.
+    const walks = boundsOf(first)!.length + 1;
+    expect(followerRequests(srv, mark).total).toBeLessThanOrEqual(pages(lw.world.followers.length) + walks + 2);
+  });
+
   it('concurrent walks under the rate limit: a step ends when the window is used up and the next step goes on after the reset', async () => {
     const lw = new ListWorld(3000, 100);
     let t = Date.parse('2026-11-25T08:00:00.000Z');

@@ -52,20 +52,48 @@ export interface StoredBaseline {
 /** The baseline of `current` (its stored forms at `storedIndex`, as the merge gives them; -1: none). */
 export function storedBaseline(current: readonly TrackedContact[], stored: readonly TrackedContact[], storedIndex: Int32Array): StoredBaseline {
   if (storedIndex.length !== current.length) throw new Error(`storedBaseline: storedIndex has ${storedIndex.length} positions for ${current.length} contacts`);
-  const sameFields = new Uint8Array(current.length);
-  const verdicts = new Array<string | undefined>(current.length).fill(undefined);
+  const builder = new StoredBaselineBuilder();
+  for (let k = 0; k < current.length; k++) builder.add(k, current[k] as TrackedContact, stored[storedIndex[k] ?? -1]);
+  return builder.result(current.length);
+}
+
+/**
+ * The same baseline, made one contact at a time as the merge makes each (MergeInput.onMerged), so that each
+ * stored contact can go once merged.
+ */
+export class StoredBaselineBuilder {
+  #same = new Uint8Array(1024);
+  readonly #verdicts: (string | undefined)[] = [];
   // Few distinct stored verdicts: each text held once.
-  const texts = new Map<string, string>();
-  for (let k = 0; k < current.length; k++) {
-    const before = stored[storedIndex[k] ?? -1];
-    if (before === undefined) continue;
-    if (fieldsText(current[k] as TrackedContact) === fieldsText(before)) sameFields[k] = 1;
+  readonly #texts = new Map<string, string>();
+
+  /** The merged contact at `position` and its stored form (undefined: none). */
+  add(position: number, current: TrackedContact, before: TrackedContact | undefined): void {
+    while (this.#verdicts.length < position) this.#verdicts.push(undefined);
+    if (before === undefined) {
+      this.#verdicts[position] = undefined;
+      return;
+    }
+    if (position >= this.#same.length) {
+      const grown = new Uint8Array(Math.max(position + 1, this.#same.length * 2));
+      grown.set(this.#same);
+      this.#same = grown;
+    }
+    this.#same[position] = fieldsText(current) === fieldsText(before) ? 1 : 0;
     const text = verdictText(before.previousReasons ?? [], before.previousRecommendation, before.previousCriticism);
-    const known = texts.get(text);
-    if (known === undefined) texts.set(text, text);
-    verdicts[k] = known ?? text;
+    const known = this.#texts.get(text);
+    if (known === undefined) this.#texts.set(text, text);
+    this.#verdicts[position] = known ?? text;
   }
-  return { sameFields, verdicts };
+
+  /** The baseline of the first `count` positions. */
+  result(count: number): StoredBaseline {
+    const sameFields = new Uint8Array(count);
+    sameFields.set(this.#same.subarray(0, Math.min(count, this.#same.length)));
+    const verdicts = this.#verdicts.slice(0, count);
+    while (verdicts.length < count) verdicts.push(undefined);
+    return { sameFields, verdicts };
+  }
 }
 
 export function changedContacts(

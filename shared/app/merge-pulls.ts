@@ -42,6 +42,17 @@ export interface MergeInput {
    * merge makes its own, and a million pulled contacts need not sit beside them. Off by default.
    */
   consumePulled?: boolean;
+  /**
+   * Called with each contact of `current` as it is merged: its position, and its stored form (undefined: none).
+   * What the caller needs of the stored form it works out here (the report step: its baseline).
+   */
+  onMerged?: (contact: TrackedContact, stored: TrackedContact | undefined, position: number) => void;
+  /**
+   * Replaces each stored contact in `storedContacts`, once merged (and handed to onMerged), by its source, id
+   * and relation alone: the merged and the stored contacts of a million are then not all held at once.
+   * `storedContacts` keeps its length and order. Off by default.
+   */
+  consumeStored?: boolean;
 }
 
 export interface MergeResult<N extends readonly SourcedInteraction[] | InteractionLog = SourcedInteraction[] | InteractionLog> {
@@ -140,6 +151,25 @@ export function mergePulls(input: MergeInput): MergeResult {
 
     const pulled = outcome.ok && contactsCompleteness !== 'failed' ? outcome.pull.contacts : [];
     const listComplete = contactsCompleteness === 'complete';
+    // With consumeStored: how many pulled contacts are still to be merged with each stored one (a pull may list
+    // an id twice), so that each goes after its last.
+    const toMerge = input.consumeStored === true ? new Uint8Array(input.storedContacts.length) : undefined;
+    if (toMerge !== undefined) {
+      for (const c of pulled) {
+        const at = storedById.get(c.id);
+        if (at !== undefined && (toMerge[at] as number) < 255) toMerge[at] = (toMerge[at] as number) + 1;
+      }
+    }
+    const merged = (contact: TrackedContact, previous: TrackedContact | undefined, at: number): void => {
+      current.push(contact);
+      storedIndex.push(at);
+      input.onMerged?.(contact, previous, current.length - 1);
+      if (toMerge === undefined || previous === undefined) return;
+      const left = toMerge[at] as number;
+      if (left === 255) return; // listed that often: kept whole
+      if (left > 1) toMerge[at] = left - 1;
+      else input.storedContacts[at] = { sourceId: previous.sourceId, id: previous.id, relation: previous.relation } as TrackedContact;
+    };
     for (let p = 0; p < pulled.length; p++) {
       const pulledContact = pulled[p] as Contact;
       if (input.consumePulled === true) pulled[p] = undefined as unknown as Contact;
@@ -150,8 +180,7 @@ export function mergePulls(input: MergeInput): MergeResult {
       // its relations prove nothing, so the known relation stands until a complete pull.
       const named = withLastKnownName(pulledContact, previous);
       const contact = withLastKnownPost(!listComplete && previous ? { ...named, relation: previous.relation } : named, previous);
-      current.push(withSharedShape(track(contact, previous, outcome.sourceId, outcome.platform, input.now, freshByContact.get(contact.id))));
-      storedIndex.push(at);
+      merged(withSharedShape(track(contact, previous, outcome.sourceId, outcome.platform, input.now, freshByContact.get(contact.id))), previous, at);
       // Someone first seen in a partial list is analysed but not stored yet, so the next
       // complete pull still finds them new (and reports the new follower).
       if (!listComplete && !previous) unstoredContactKeys.push(contactKey(outcome.sourceId, pulledContact.id));
@@ -165,8 +194,7 @@ export function mergePulls(input: MergeInput): MergeResult {
         removedContactKeys.push(contactKey(previous.sourceId, previous.id));
       } else {
         // Not in a partial or failed list: keep the last known state; absence proves nothing.
-        current.push(withSharedShape(withLifetime(previous, freshByContact.get(previous.id))));
-        storedIndex.push(at);
+        merged(withSharedShape(withLifetime(previous, freshByContact.get(previous.id))), previous, at);
       }
     }
 

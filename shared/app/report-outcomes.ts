@@ -14,7 +14,7 @@ import { buildReport } from '../report/build-report.ts';
 import { declaredObservability } from '../sources/observes.ts';
 import { renderReport } from '../report/render.ts';
 import { decisionRenderOptions, decisionsSince } from '../decide/report-parts.ts';
-import { changedContact, storedBaseline, storedVerdictOf, type ContactToStore } from './changed-contacts.ts';
+import { changedContact, StoredBaselineBuilder, storedVerdictOf, type ContactToStore } from './changed-contacts.ts';
 import { classifyTexts } from './classify-texts.ts';
 import { apiNotes } from './api-notes.ts';
 import { exportAges } from './export-ages.ts';
@@ -192,6 +192,10 @@ async function mergeAndAnalyse(
   if (req.signal?.aborted) throw new RunCancelledError();
 
   const pulls = outcomes.map(pullSummaryOf);
+  // What the stored contacts have to say for what changed (the baseline) is read from each as it is merged,
+  // and then it goes (all but its key and relation, which the analysis reads): the stored and the merged
+  // contacts of a million are not all held at once.
+  const baselineOf = new StoredBaselineBuilder();
   const merged = mergePulls({
     now: nowIso,
     retentionDays: policy.retentionDays,
@@ -204,6 +208,8 @@ async function mergeAndAnalyse(
     // 300 MB the rest of the report does not need, and the merge is where the stored, the pulled and the merged
     // contacts would otherwise all be held at once. What the result says of each pull is kept first.
     consumePulled: true,
+    onMerged: (contact, stored, position) => baselineOf.add(position, contact, stored),
+    consumeStored: true,
   });
   for (const o of outcomes) if (o.ok) o.pull.contacts = [];
   // What the stored contacts still have to say, and then they go (the caller that handed them over, the report
@@ -211,8 +217,10 @@ async function mergeAndAnalyse(
   // one's relation, and only the contacts no longer listed whole.
   // No contacts stored yet and no run that stored any: a first run (also after a first run that could not store).
   const firstRun = state.contacts.length === 0 && (state.lastRun === null || state.lastRun.storeFailed !== undefined);
-  const baseline = storedBaseline(merged.current, state.contacts, merged.storedIndex);
-  const previous = firstRun ? null : previousRelations(state.contacts, merged.storedIndex);
+  const baseline = baselineOf.result(merged.current.length);
+  // The stored contacts as the analysis needs them (follower-changes.ts: who followed whom before; the last
+  // known record of those no longer listed): each one merged this run is its key and relation alone by now.
+  const previous = firstRun ? null : state.contacts.slice();
   state.contacts.length = 0;
   // The decided contacts, for the suggestions: the analysis lets the merged contacts go.
   const decidedContacts = decided.size === 0 ? [] : merged.current.filter((c) => decided.has(contactKey(c.sourceId, c.id)));
@@ -253,17 +261,6 @@ async function mergeAndAnalyse(
   for (const next of changedAt) if (next !== undefined) changed.push(next);
   changedAt.length = 0;
   return { merged, pulls, classified, analysis, changed, decidedContacts };
-}
-
-/**
- * The stored contacts as the analysis needs them (follower-changes.ts: who followed whom before; the last
- * known record of those no longer listed): a contact merged this run as its key and relation alone, any
- * other whole. In their order.
- */
-function previousRelations(stored: readonly TrackedContact[], storedIndex: Int32Array): TrackedContact[] {
-  const merged = new Uint8Array(stored.length);
-  for (const at of storedIndex) if (at >= 0) merged[at] = 1;
-  return stored.map((c, k) => (merged[k] === 1 ? ({ sourceId: c.sourceId, id: c.id, relation: c.relation } as TrackedContact) : c));
 }
 
 export function pullSummaryOf(outcome: PullOutcome): PullSummary {

@@ -6,12 +6,13 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../../shared/domain/analyse.ts';
-import { REASON_CODES, type ReasonCode, type SourceRunState, type TrackedContact } from '../../../shared/domain/analysis-types.ts';
+import { REASON_CODES, type ContactStats, type ReasonCode, type SourceRunState, type TrackedContact } from '../../../shared/domain/analysis-types.ts';
 import type { EvidenceByReason, EvidenceOf } from '../../../shared/domain/evidence.ts';
 import { followerChanges, keyOf, type FollowerChanges } from '../../../shared/domain/follower-changes.ts';
 import { kindsEvidence } from '../../../shared/domain/observability.ts';
 import { ReasonMap } from '../../../shared/domain/reason-map.ts';
 import { isFollower } from '../../../shared/domain/stats.ts';
+import { TopSupporters, topSupporters } from '../../../shared/domain/top-supporters.ts';
 import { analysisInputArb } from './arbitraries.ts';
 import { contact, follower, input, source } from './builders.ts';
 
@@ -125,5 +126,29 @@ describe('followerChanges without maps by key', () => {
     expect([...changes.newFollowers.keys()]).toEqual(['masto:a']);
     expect(() => followerChanges(current, previous, sources, Int32Array.from([0]))).toThrow(/previousIndex has 1 positions for 2 contacts/);
     expect(analyse(input({ current, previous, previousIndex: Int32Array.from([0, 1]) })).figures.newFollowers).toBe(1);
+  });
+});
+
+describe('TopSupporters', () => {
+  const candidateArb = fc.record({
+    key: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'),
+    handle: fc.constantFrom('Ann', 'ann', 'Bob', 'cy'),
+    score: fc.nat({ max: 4 }),
+    inbound: fc.nat({ max: 3 }),
+    excluded: fc.boolean(),
+  });
+  test.prop([fc.uniqueArray(candidateArb, { selector: (c) => c.key }), fc.nat({ max: 5 })], { numRuns: 1000 })('offered one at a time, ranks as topSupporters of them all', (raw, limit) => {
+    const candidates = raw.map((c) => ({ key: c.key, handle: c.handle, excluded: c.excluded, stats: { score: c.score, inboundInWindow: c.inbound } as ContactStats }));
+    const top = new TopSupporters<string>(limit);
+    const dropped: string[] = [];
+    for (const c of candidates) {
+      const offered = top.offer(c, c.key);
+      dropped.push(...offered.dropped);
+      if (!offered.kept) expect(offered.dropped).toEqual([c.key]);
+    }
+    const expected = [...topSupporters(candidates, limit).keys()];
+    expect(top.ranked()).toEqual(expected);
+    // Every candidate is either ranked or was dropped, once.
+    expect([...dropped, ...expected].sort()).toEqual(candidates.map((c) => c.key).sort());
   });
 });

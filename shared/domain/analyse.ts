@@ -56,6 +56,8 @@ export function analyse(input: AnalysisInput): Analysis {
   const index = indexInteractions(input.interactions, nowMs);
   const decisions = matchDecisions(input.decisions, nowMs);
   const changes = followerChanges(input.current, input.previous, sources, input.previousIndex);
+  // What changes says is all the analysis reads of the previous contacts (the former followers' records are in it).
+  if (input.consumeCurrent === true) input.previous?.splice(0);
   const classifiers = input.classifiers ?? {};
   // Read from the contacts before they go.
   const unmatched = unmatchedDecisions(input.decisions, [...input.current, ...changes.formerFollowers.map((f) => f.contact)], nowMs);

@@ -136,7 +136,8 @@ export interface AnalysisInput {
   onVerdict?: (contact: TrackedContact, verdict: ContactVerdict, position: number) => void;
   /**
    * Empties `current` once every contact is judged, and lets each contact go once its verdict is made: a
-   * million contacts and a million verdicts do not fit side by side in a 1 GB function. Off by default.
+   * million contacts and a million verdicts do not fit side by side in a 1 GB function. Empties `previous`
+   * too, once the new and lost followers are found. Off by default.
    */
   consumeCurrent?: boolean;
 }

@@ -18,6 +18,14 @@ describe('analyse with onVerdict and consumeCurrent', () => {
     const current = [...input.current];
     const listed = [...current];
     const seen = new Map<number, { contact: TrackedContact; verdict: ContactVerdict }>();
+    // Some followers lost and some gained since the previous run: the previous contacts go once read.
+    const previous = [...input.current.slice(0, 300).map((c, k) => (k % 7 === 0 ? { ...c, relation: c.relation === 'following' ? ('mutual' as const) : ('following' as const) } : c)), { ...(input.current[0] as TrackedContact), id: 'gone', relation: 'follower' as const }];
+    const withPrevious = analyse({ ...input, current: [...input.current], previous: [...previous] });
+    expect(withPrevious.figures.lostFollowers).toBeGreaterThan(0);
+    const previousGiven = [...previous];
+    const consumedWithPrevious = analyse({ ...input, current: [...input.current], previous: previousGiven, consumeCurrent: true });
+    expect(consumedWithPrevious).toEqual(withPrevious);
+    expect(previousGiven).toEqual([]);
     const consumed = analyse({ ...input, current, consumeCurrent: true, onVerdict: (contact, verdict, position) => seen.set(position, { contact, verdict }) });
     expect(consumed).toEqual(plain);
     expect(current).toEqual([]);

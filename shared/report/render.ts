@@ -56,8 +56,11 @@ export function renderReport(report: ReportJson, options: RenderOptions = {}): R
     Object.defineProperty(rendered, 'sectionsOnly', { value: () => renderReport(report, { ...options, csvOfSections: true }), enumerable: false });
   }
   if (only === undefined) {
-    const sizes = sectionLists(report).map((keys) => keys.length);
-    const upTo = (maxRows: number): RenderedReport => renderReport(report, { ...options, csvOfSections: true, csvPerSection: perSectionFor(sizes, maxRows) });
+    // Only a message too big for its mailer asks: the sections' sizes are counted then, not on every render.
+    const upTo = (maxRows: number): RenderedReport => {
+      const sizes = sectionLists(report).map((keys) => keys.length);
+      return renderReport(report, { ...options, csvOfSections: true, csvPerSection: perSectionFor(sizes, maxRows) });
+    };
     Object.defineProperty(rendered, 'sectionsUpTo', { value: upTo, enumerable: false });
   }
   return rendered;
